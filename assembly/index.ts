@@ -1,0 +1,48 @@
+// The wasm ABI: every kernel, instantiated for f32 and f64. Nothing else lives here.
+// Arguments: sizes first, then byte pointers, then scalars (see docs/CONTRACT.md).
+import { cross_entropy, nll } from './kernels/cross-entropy';
+import { sigmoid_bwd, sigmoid_fwd, softmax_bwd, softmax_fwd } from './kernels/softmax';
+import { exp_f32x4, exp_f64x2, log_f32x4, log_f64x2 } from './simd/math';
+
+/** Start of free linear memory: the TypeScript arena allocates from here. */
+export function heap_base(): usize {
+  return __heap_base;
+}
+
+// ---- softmax family ----
+export function f32_softmax_fwd(rows: i32, n: i32, x: usize, out: usize, log: i32): void { softmax_fwd<f32>(rows, n, x, out, log); }
+export function f64_softmax_fwd(rows: i32, n: i32, x: usize, out: usize, log: i32): void { softmax_fwd<f64>(rows, n, x, out, log); }
+export function f32_softmax_bwd(rows: i32, n: i32, y: usize, g: usize, dx: usize, log: i32): void { softmax_bwd<f32>(rows, n, y, g, dx, log); }
+export function f64_softmax_bwd(rows: i32, n: i32, y: usize, g: usize, dx: usize, log: i32): void { softmax_bwd<f64>(rows, n, y, g, dx, log); }
+export function f32_sigmoid_fwd(n: i32, x: usize, out: usize): void { sigmoid_fwd<f32>(n, x, out); }
+export function f64_sigmoid_fwd(n: i32, x: usize, out: usize): void { sigmoid_fwd<f64>(n, x, out); }
+export function f32_sigmoid_bwd(n: i32, y: usize, g: usize, dx: usize): void { sigmoid_bwd<f32>(n, y, g, dx); }
+export function f64_sigmoid_bwd(n: i32, y: usize, g: usize, dx: usize): void { sigmoid_bwd<f64>(n, y, g, dx); }
+
+// ---- cross-entropy family ----
+export function f32_cross_entropy(rows: i32, C: i32, logits: usize, targets: usize, probs: usize, weight: usize, rowLoss: usize, grad: usize, gradRow: usize, smoothing: f64, gradScale: f64): f64 {
+  return cross_entropy<f32>(rows, C, logits, targets, probs, weight, rowLoss, grad, gradRow, smoothing, gradScale);
+}
+export function f64_cross_entropy(rows: i32, C: i32, logits: usize, targets: usize, probs: usize, weight: usize, rowLoss: usize, grad: usize, gradRow: usize, smoothing: f64, gradScale: f64): f64 {
+  return cross_entropy<f64>(rows, C, logits, targets, probs, weight, rowLoss, grad, gradRow, smoothing, gradScale);
+}
+export function f32_nll(N: i32, C: i32, inner: i32, input: usize, targets: usize, weight: usize, rowLoss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 {
+  return nll<f32>(N, C, inner, input, targets, weight, rowLoss, grad, gradRow, gradScale);
+}
+export function f64_nll(N: i32, C: i32, inner: i32, input: usize, targets: usize, weight: usize, rowLoss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 {
+  return nll<f64>(N, C, inner, input, targets, weight, rowLoss, grad, gradRow, gradScale);
+}
+
+// ---- the vector math itself, elementwise over arrays (for the accuracy tests) ----
+export function f32_exp(n: i32, x: usize, out: usize): void {
+  for (let i = 0; i < n; i += 4) v128.store(out + (<usize>i << 2), exp_f32x4(v128.load(x + (<usize>i << 2))));
+}
+export function f64_exp(n: i32, x: usize, out: usize): void {
+  for (let i = 0; i < n; i += 2) v128.store(out + (<usize>i << 3), exp_f64x2(v128.load(x + (<usize>i << 3))));
+}
+export function f32_log(n: i32, x: usize, out: usize): void {
+  for (let i = 0; i < n; i += 4) v128.store(out + (<usize>i << 2), log_f32x4(v128.load(x + (<usize>i << 2))));
+}
+export function f64_log(n: i32, x: usize, out: usize): void {
+  for (let i = 0; i < n; i += 2) v128.store(out + (<usize>i << 3), log_f64x2(v128.load(x + (<usize>i << 3))));
+}

@@ -1,0 +1,110 @@
+// softmax, log_softmax and sigmoid, forward and backward, over contiguous rows
+// (the TypeScript side moves the softmax dim last). T = f32 | f64.
+import { lanes, vexp, sexp } from '../simd/math';
+import { dot, exp_store_sum, row_max, scale, sum } from '../simd/reduce';
+
+/** out = softmax(x) (log = 0) or log_softmax(x) (log = 1) of each row of length n. */
+export function softmax_fwd<T>(rows: i32, n: i32, x: usize, out: usize, log: i32): void {
+  const L = lanes<T>();
+  const rowBytes = <usize>n * sizeof<T>();
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * rowBytes;
+    const or = out + <usize>r * rowBytes;
+    const m = row_max<T>(n, xr);
+    const s = exp_store_sum<T>(n, xr, or, m);
+    if (!log) {
+      // PyTorch's last-dim kernel multiplies by the reciprocal of the sum.
+      scale<T>(n, or, or, <T>(1.0 / s));
+      continue;
+    }
+    // log_softmax = (x - m) - log(s), in that order (PyTorch's).
+    const vm = v128.splat<T>(m);
+    const ls = <T>Math.log(s);
+    const vls = v128.splat<T>(ls);
+    let i = 0;
+    for (; i + L <= n; i += L) {
+      const off = <usize>i * sizeof<T>();
+      v128.store(or + off, v128.sub<T>(v128.sub<T>(v128.load(xr + off), vm), vls));
+    }
+    for (; i < n; i++) {
+      const off = <usize>i * sizeof<T>();
+      store<T>(or + off, (load<T>(xr + off) - m) - ls);
+    }
+  }
+}
+
+/** dx from the forward output y and upstream g: softmax (log = 0) or log_softmax (log = 1). */
+export function softmax_bwd<T>(rows: i32, n: i32, y: usize, g: usize, dx: usize, log: i32): void {
+  const L = lanes<T>();
+  const rowBytes = <usize>n * sizeof<T>();
+  for (let r = 0; r < rows; r++) {
+    const off0 = <usize>r * rowBytes;
+    const yr = y + off0, gr = g + off0, dr = dx + off0;
+    if (!log) {
+      // dx = (g - Σ g·y) · y
+      const vs = v128.splat<T>(<T>dot<T>(n, gr, yr));
+      let i = 0;
+      for (; i + L <= n; i += L) {
+        const off = <usize>i * sizeof<T>();
+        v128.store(dr + off, v128.mul<T>(v128.sub<T>(v128.load(gr + off), vs), v128.load(yr + off)));
+      }
+      const s = v128.extract_lane<T>(vs, 0);
+      for (; i < n; i++) {
+        const off = <usize>i * sizeof<T>();
+        store<T>(dr + off, (load<T>(gr + off) - s) * load<T>(yr + off));
+      }
+    } else {
+      // dx = g - exp(y) · Σ g
+      const gs = <T>sum<T>(n, gr);
+      const vs = v128.splat<T>(gs);
+      let i = 0;
+      for (; i + L <= n; i += L) {
+        const off = <usize>i * sizeof<T>();
+        v128.store(dr + off, v128.sub<T>(v128.load(gr + off), v128.mul<T>(vexp<T>(v128.load(yr + off)), vs)));
+      }
+      for (; i < n; i++) {
+        const off = <usize>i * sizeof<T>();
+        store<T>(dr + off, load<T>(gr + off) - sexp<T>(load<T>(yr + off)) * gs);
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function sigmoid_v<T>(x: v128): v128 {
+  // e = exp(-|x|) never overflows; σ = 1/(1+e) for x >= 0, e/(1+e) for x < 0.
+  const e = vexp<T>(v128.neg<T>(v128.abs<T>(x)));
+  const r = v128.div<T>(v128.splat<T>(<T>1), v128.add<T>(v128.splat<T>(<T>1), e));
+  return v128.bitselect(r, v128.mul<T>(e, r), v128.ge<T>(x, v128.splat<T>(<T>0)));
+}
+
+/** out = σ(x), elementwise. */
+export function sigmoid_fwd<T>(n: i32, x: usize, out: usize): void {
+  const L = lanes<T>();
+  let i = 0;
+  for (; i + L <= n; i += L) {
+    const off = <usize>i * sizeof<T>();
+    v128.store(out + off, sigmoid_v<T>(v128.load(x + off)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i * sizeof<T>();
+    store<T>(out + off, v128.extract_lane<T>(sigmoid_v<T>(v128.splat<T>(load<T>(x + off))), 0));
+  }
+}
+
+/** dx = g · y · (1 - y), from the forward output y. */
+export function sigmoid_bwd<T>(n: i32, y: usize, g: usize, dx: usize): void {
+  const L = lanes<T>();
+  const one = v128.splat<T>(<T>1);
+  let i = 0;
+  for (; i + L <= n; i += L) {
+    const off = <usize>i * sizeof<T>();
+    const yv = v128.load(y + off);
+    v128.store(dx + off, v128.mul<T>(v128.mul<T>(v128.load(g + off), yv), v128.sub<T>(one, yv)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i * sizeof<T>();
+    const yv = load<T>(y + off);
+    store<T>(dx + off, load<T>(g + off) * yv * (<T>1 - yv));
+  }
+}

@@ -1,0 +1,13 @@
+// simdloss: PyTorch's loss functions for JavaScript, on WebAssembly SIMD kernels.
+// Public exports only; importing has no side effects (the kernels compile on first use or init()).
+export { backend, init, setBackend } from './backend';
+export type {
+  Backend, Dtype, FloatArray, FloatInput, GradOptions, IndexInput, IntegerArray, Reduction, Tensor, WithGrad,
+} from './types';
+
+export {
+  logSoftmax, logSoftmaxWithGrad, sigmoid, sigmoidWithGrad, softmax, softmaxWithGrad, type SoftmaxOptions,
+} from './losses/softmax';
+export {
+  crossEntropy, crossEntropyWithGrad, nllLoss, nllLossWithGrad, type CrossEntropyOptions, type NllLossOptions,
+} from './losses/cross-entropy';

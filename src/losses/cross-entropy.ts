@@ -1,0 +1,214 @@
+// crossEntropy and nllLoss: F.cross_entropy and F.nll_loss (pytorch-loss-spec.md §4.5, §4.6).
+import { wasm } from '../backend';
+import { rangeError, shapeString } from '../errors';
+import {
+  checkOptions, floatOfDtype, floatOption, gradScaling, gradTensor, integerOption, lossResult, numberOption,
+  reductionOption, toDtype, upstreamOption,
+} from '../options';
+import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
+import { floatArg, indexArg, isFloatArray, sameShape, sizeOf } from '../tensor';
+import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
+
+export interface NllLossOptions {
+  /** Class weights, shape (C). */
+  weight?: FloatInput;
+  /** Targets equal to this are skipped (loss 0, no weight in the mean). Default -100. */
+  ignoreIndex?: number;
+  reduction?: Reduction;
+}
+
+export interface CrossEntropyOptions extends NllLossOptions {
+  /** ε in [0, 1]: mixes the target with the uniform distribution. Default 0. */
+  labelSmoothing?: number;
+}
+
+const NLL_OPTIONS = ['weight', 'ignoreIndex', 'reduction', 'gradOutput'] as const;
+const CE_OPTIONS = [...NLL_OPTIONS, 'labelSmoothing'] as const;
+
+interface Prepared {
+  problem: ClassProblem;
+  dtype: Dtype;
+  reduction: Reduction;
+  /** Shape of the 'none' result: the target's (index) or the input's without the class dim. */
+  outShape: number[];
+  inputShape: number[];
+  /** Denominator of 'mean': Σ w[t] over used targets (index) or N·d1·…·dk (probabilities). */
+  denominator: number;
+}
+
+/** Checks input, target and options; converts index targets to Int32 with -1 for ignored. */
+function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean): Prepared {
+  const opts = checkOptions(fn, options, isCE ? CE_OPTIONS : NLL_OPTIONS);
+  const x = floatArg(fn, 'input', input);
+  if (x.shape.length === 0) throw rangeError(fn, `input must have 1 or more dimensions, (C), (N, C) or (N, C, d1, ..., dk); got shape []`);
+  const dtype = x.dtype;
+  const batched = x.shape.length >= 2;
+  const C = batched ? x.shape[1] : x.shape[0];
+  const N = batched ? x.shape[0] : 1;
+  const spatial = batched ? x.shape.slice(2) : [];
+  const inner = sizeOf(spatial);
+  const reduction = reductionOption(fn, opts.reduction);
+  const ignoreIndex = integerOption(fn, 'ignoreIndex', opts.ignoreIndex, -100);
+  const smoothing = isCE
+    ? numberOption(fn, 'labelSmoothing', opts.labelSmoothing, 0, (e) => e >= 0 && e <= 1, 'a number in [0, 1]')
+    : 0;
+  const weight = floatOption(fn, 'weight', opts.weight, dtype);
+  if (weight && (weight.shape.length !== 1 || weight.size !== C)) {
+    throw rangeError(fn, `options.weight must have shape [${C}] (one weight per class); got ${shapeString(weight.shape)}`);
+  }
+  const problem: ClassProblem = { N, C, inner, input: x.data, targets: null, probs: null, weight: weight?.data ?? null, smoothing };
+
+  if (isCE && isFloatArrayInput(target)) {
+    // Class probabilities: a float target of exactly the input's shape.
+    const q = floatOfDtype(fn, 'target', target, dtype);
+    const qShape = isFloatArray(target) ? [q.size] : q.shape;
+    if (!sameShape(qShape, x.shape)) {
+      throw rangeError(fn, `a float target holds class probabilities and must have the input's shape ${shapeString(x.shape)}; got ${shapeString(qShape)} (class indices need an integer array)`);
+    }
+    if (ignoreIndex >= 0) throw rangeError(fn, `options.ignoreIndex is not supported for probability targets (got ${ignoreIndex}); leave it negative`);
+    problem.probs = q.data;
+    return { problem, dtype, reduction, outShape: batched ? [N, ...spatial] : [], inputShape: x.shape, denominator: N * inner };
+  }
+
+  const t = indexArg(fn, 'target', target);
+  const expected = batched ? [N, ...spatial] : [];
+  const tShape = isTensorInput(target) ? t.shape : [t.size];
+  if (!sameShape(tShape, expected)) {
+    if (batched && tShape[0] !== N) throw rangeError(fn, `Expected input batch_size (${N}) to match target batch_size (${tShape[0]}); target shape ${shapeString(tShape)}`);
+    throw rangeError(fn, `target must have shape ${shapeString(expected)} for input of shape ${shapeString(x.shape)}; got ${shapeString(tShape)}${batched ? '' : " (an unbatched input takes a 0-d target: { data: [k], shape: [] })"}`);
+  }
+  const targets = new Int32Array(t.size);
+  let denominator = 0;
+  for (let i = 0; i < t.size; i++) {
+    const v = t.at(i);
+    if (v === ignoreIndex) {
+      targets[i] = -1;
+      continue;
+    }
+    if (v < 0 || v >= C) throw rangeError(fn, `Target ${v} is out of bounds: target[${i}] must be in [0, ${C}) or equal options.ignoreIndex (${ignoreIndex})`);
+    targets[i] = v;
+    denominator += weight ? weight.data[v] : 1;
+  }
+  problem.targets = targets;
+  return { problem, dtype, reduction, outShape: expected, inputShape: x.shape, denominator };
+}
+
+function isTensorInput(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !Array.isArray(v);
+}
+
+function isFloatArrayInput(v: unknown): boolean {
+  return isFloatArray(v) || (isTensorInput(v) && isFloatArray((v as { data?: unknown }).data));
+}
+
+/** (N, C, inner) → (N·inner, C), so each row's classes are contiguous for the kernel. */
+function moveClassLast(src: ArrayLike<number>, dst: FloatArray, N: number, C: number, inner: number): void {
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++)
+      for (let s = 0; s < inner; s++) dst[(n * inner + s) * C + c] = src[(n * C + c) * inner + s];
+}
+
+/** (N·inner, C) → (N, C, inner). */
+function moveClassBack(src: ArrayLike<number>, dst: FloatArray, N: number, C: number, inner: number): void {
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++)
+      for (let s = 0; s < inner; s++) dst[(n * C + c) * inner + s] = src[(n * inner + s) * C + c];
+}
+
+function crossEntropyWasm(p: ClassProblem, dtype: Dtype, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number): LossParts | null {
+  const w = wasm();
+  if (!w) return null;
+  const { k, arena } = w;
+  const { N, C, inner } = p;
+  const rows = N * inner;
+  const size = rows * C;
+  const logits = arena.floats(dtype, size);
+  const probs = p.probs ? arena.floats(dtype, size) : 0;
+  const targets = p.targets ? arena.copyInInt32(p.targets) : 0;
+  const weight = p.weight ? arena.copyIn(dtype, p.weight) : 0;
+  const rowLoss = arena.floats(dtype, rows);
+  const grad = wantGrad ? arena.floats(dtype, size) : 0;
+  const upstream = gradRow ? arena.copyIn(dtype, gradRow) : 0;
+  if (inner === 1) {
+    arena.view(dtype, logits, size).set(p.input);
+    if (p.probs) arena.view(dtype, probs, size).set(p.probs);
+  } else {
+    moveClassLast(p.input, arena.view(dtype, logits, size), N, C, inner);
+    if (p.probs) moveClassLast(p.probs, arena.view(dtype, probs, size), N, C, inner);
+  }
+  const run = dtype === 'float32' ? k.f32_cross_entropy : k.f64_cross_entropy;
+  const total = run(rows, C, logits, targets, probs, weight, rowLoss, grad, upstream, p.smoothing, gradScale);
+  let gradOut: FloatArray | null = null;
+  if (wantGrad) {
+    if (inner === 1) gradOut = arena.copyOut(dtype, grad, size);
+    else {
+      gradOut = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+      moveClassBack(arena.view(dtype, grad, size), gradOut, N, C, inner);
+    }
+  }
+  return { elementLoss: arena.copyOut(dtype, rowLoss, rows), total, grad: gradOut };
+}
+
+function nllWasm(p: ClassProblem, dtype: Dtype, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number): LossParts | null {
+  const w = wasm();
+  if (!w) return null;
+  const { k, arena } = w;
+  const { N, C, inner } = p;
+  const rows = N * inner;
+  const size = rows * C;
+  const input = arena.copyIn(dtype, p.input);
+  const targets = arena.copyInInt32(p.targets!);
+  const weight = p.weight ? arena.copyIn(dtype, p.weight) : 0;
+  const rowLoss = arena.floats(dtype, rows);
+  const grad = wantGrad ? arena.floats(dtype, size) : 0;
+  const upstream = gradRow ? arena.copyIn(dtype, gradRow) : 0;
+  const run = dtype === 'float32' ? k.f32_nll : k.f64_nll;
+  const total = run(N, C, inner, input, targets, weight, rowLoss, grad, upstream, gradScale);
+  return {
+    elementLoss: arena.copyOut(dtype, rowLoss, rows),
+    total,
+    grad: wantGrad ? arena.copyOut(dtype, grad, size) : null,
+  };
+}
+
+function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: true): WithGrad;
+function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: false): { loss: number | Tensor };
+function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: boolean): WithGrad | { loss: number | Tensor } {
+  const prep = prepare(fn, input, target, options, isCE);
+  const { problem, dtype, reduction, outShape, denominator } = prep;
+  const opts = (options ?? {}) as GradOptions;
+  const upstream = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const { gradRow, gradScale } = gradScaling(reduction, upstream, denominator);
+  const parts = isCE
+    ? crossEntropyWasm(problem, dtype, wantGrad, gradRow, gradScale) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
+    : nllWasm(problem, dtype, wantGrad, gradRow, gradScale) ?? nllReference(problem, wantGrad, gradRow, gradScale);
+  const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), parts.total, denominator, outShape, dtype);
+  if (!wantGrad) return { loss };
+  const grad = gradTensor(parts.grad!, prep.inputShape, dtype);
+  return { loss, grad, grads: [grad] };
+}
+
+/**
+ * F.cross_entropy: log-softmax over the class dim, then NLL. `input` is (C), (N, C) or
+ * (N, C, d1, …, dk) logits; `target` class indices of shape (), (N) or (N, d1, …, dk), or class
+ * probabilities of the input's shape (a float target).
+ */
+export function crossEntropy(input: FloatInput, target: IndexInput | FloatInput, options?: CrossEntropyOptions): number | Tensor {
+  return run('crossEntropy', input, target, options, true, false).loss;
+}
+
+/** crossEntropy and its gradient with respect to `input`. */
+export function crossEntropyWithGrad(input: FloatInput, target: IndexInput | FloatInput, options?: CrossEntropyOptions & GradOptions): WithGrad {
+  return run('crossEntropyWithGrad', input, target, options, true, true);
+}
+
+/** F.nll_loss: `input` holds log-probabilities, (C), (N, C) or (N, C, d1, …, dk). */
+export function nllLoss(input: FloatInput, target: IndexInput, options?: NllLossOptions): number | Tensor {
+  return run('nllLoss', input, target, options, false, false).loss;
+}
+
+/** nllLoss and its gradient with respect to `input`. */
+export function nllLossWithGrad(input: FloatInput, target: IndexInput, options?: NllLossOptions & GradOptions): WithGrad {
+  return run('nllLossWithGrad', input, target, options, false, true);
+}
+

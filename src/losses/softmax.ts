@@ -1,0 +1,151 @@
+// softmax, logSoftmax, sigmoid: F.softmax, F.log_softmax, torch.sigmoid (pytorch-loss-spec.md §2).
+import { wasm } from '../backend';
+import { checkOptions, gradTensor, toDtype, upstreamOption } from '../options';
+import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
+import { floatArg, normalizeDim, sizeOf } from '../tensor';
+import type { Dtype, FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
+
+export interface SoftmaxOptions {
+  /** The dim to normalize over; negative counts from the end. Default -1. */
+  dim?: number;
+}
+
+/** Moves `dim` of (outer, n, inner) last: (outer·inner, n). Identity copy when inner is 1. */
+function moveDimLast(src: ArrayLike<number>, dst: FloatArray, outer: number, n: number, inner: number): void {
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < n; i++)
+      for (let s = 0; s < inner; s++) dst[(o * inner + s) * n + i] = src[(o * n + i) * inner + s];
+}
+
+function moveDimBack(src: ArrayLike<number>, dst: FloatArray, outer: number, n: number, inner: number): void {
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < n; i++)
+      for (let s = 0; s < inner; s++) dst[(o * n + i) * inner + s] = src[(o * inner + s) * n + i];
+}
+
+function newOf(dtype: Dtype, n: number): FloatArray {
+  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+}
+
+function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolean, wantGrad: boolean): WithGrad<Tensor> {
+  const opts = checkOptions(fn, options, wantGrad ? ['dim', 'gradOutput'] : ['dim']);
+  const x = floatArg(fn, 'input', input);
+  const dtype = x.dtype;
+  const dim = normalizeDim(fn, opts.dim ?? -1, x.shape.length);
+  const n = x.shape.length === 0 ? 1 : x.shape[dim];
+  const outer = sizeOf(x.shape.slice(0, dim));
+  const inner = sizeOf(x.shape.slice(dim + 1));
+  const rows = outer * inner;
+  const size = x.size;
+  const g = wantGrad ? upstreamOption(fn, opts.gradOutput, x.shape, dtype).tensor! : null;
+
+  // Rows contiguous along dim (a copy only when dim is not last).
+  let rowsX: ArrayLike<number> = x.data;
+  let rowsG: ArrayLike<number> | null = g;
+  if (inner !== 1) {
+    const t = newOf(dtype, size);
+    moveDimLast(x.data, t, outer, n, inner);
+    rowsX = t;
+    if (g) {
+      const tg = newOf(dtype, size);
+      moveDimLast(g, tg, outer, n, inner);
+      rowsG = tg;
+    }
+  }
+
+  let y: FloatArray;
+  let dx: FloatArray | null = null;
+  const w = size > 0 ? wasm() : null;
+  if (w) {
+    const { k, arena } = w;
+    const px = arena.floats(dtype, size);
+    const py = arena.floats(dtype, size);
+    const pg = rowsG ? arena.floats(dtype, size) : 0;
+    const pdx = rowsG ? arena.floats(dtype, size) : 0;
+    arena.view(dtype, px, size).set(rowsX);
+    if (rowsG) arena.view(dtype, pg, size).set(rowsG);
+    (dtype === 'float32' ? k.f32_softmax_fwd : k.f64_softmax_fwd)(rows, n, px, py, log ? 1 : 0);
+    y = arena.copyOut(dtype, py, size);
+    if (rowsG) {
+      (dtype === 'float32' ? k.f32_softmax_bwd : k.f64_softmax_bwd)(rows, n, py, pg, pdx, log ? 1 : 0);
+      dx = arena.copyOut(dtype, pdx, size);
+    }
+  } else {
+    y = toDtype(softmaxReference(rowsX, rows, n, log), dtype);
+    // The backward uses the dtype-rounded output, as PyTorch's does.
+    if (rowsG) dx = toDtype(softmaxBackwardReference(y, rowsG, rows, n, log), dtype);
+  }
+  if (inner !== 1) {
+    const t = newOf(dtype, size);
+    moveDimBack(y, t, outer, n, inner);
+    y = t;
+    if (dx) {
+      const td = newOf(dtype, size);
+      moveDimBack(dx, td, outer, n, inner);
+      dx = td;
+    }
+  }
+  const loss: Tensor = { data: y, shape: x.shape.slice() };
+  const grad = dx ? gradTensor(dx, x.shape, dtype) : (null as unknown as Tensor);
+  return { loss, grad, grads: dx ? [grad] : [] };
+}
+
+function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: boolean): WithGrad<Tensor> {
+  const opts = checkOptions(fn, options, wantGrad ? ['gradOutput'] : []);
+  const x = floatArg(fn, 'input', input);
+  const dtype = x.dtype;
+  const size = x.size;
+  const g = wantGrad ? upstreamOption(fn, opts.gradOutput, x.shape, dtype).tensor! : null;
+  let y: FloatArray;
+  let dx: FloatArray | null = null;
+  const w = size > 0 ? wasm() : null;
+  if (w) {
+    const { k, arena } = w;
+    const px = arena.copyIn(dtype, x.data);
+    const py = arena.floats(dtype, size);
+    const pg = g ? arena.copyIn(dtype, g) : 0;
+    const pdx = g ? arena.floats(dtype, size) : 0;
+    (dtype === 'float32' ? k.f32_sigmoid_fwd : k.f64_sigmoid_fwd)(size, px, py);
+    y = arena.copyOut(dtype, py, size);
+    if (g) {
+      (dtype === 'float32' ? k.f32_sigmoid_bwd : k.f64_sigmoid_bwd)(size, py, pg, pdx);
+      dx = arena.copyOut(dtype, pdx, size);
+    }
+  } else {
+    y = toDtype(sigmoidReference(x.data), dtype);
+    if (g) dx = toDtype(sigmoidBackwardReference(y, g), dtype);
+  }
+  const loss: Tensor = { data: y, shape: x.shape.slice() };
+  const grad = dx ? gradTensor(dx, x.shape, dtype) : (null as unknown as Tensor);
+  return { loss, grad, grads: dx ? [grad] : [] };
+}
+
+/** F.softmax(input, dim). */
+export function softmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
+  return softmaxRun('softmax', input, options, false, false).loss;
+}
+
+/** softmax and the gradient of Σ gradOutput·softmax(input) with respect to input. */
+export function softmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
+  return softmaxRun('softmaxWithGrad', input, options, false, true);
+}
+
+/** F.log_softmax(input, dim). */
+export function logSoftmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
+  return softmaxRun('logSoftmax', input, options, true, false).loss;
+}
+
+/** logSoftmax and its gradient. */
+export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
+  return softmaxRun('logSoftmaxWithGrad', input, options, true, true);
+}
+
+/** torch.sigmoid(input), elementwise. */
+export function sigmoid(input: FloatInput): Tensor {
+  return sigmoidRun('sigmoid', input, undefined, false).loss;
+}
+
+/** sigmoid and its gradient. */
+export function sigmoidWithGrad(input: FloatInput, options?: GradOptions): WithGrad<Tensor> {
+  return sigmoidRun('sigmoidWithGrad', input, options, true);
+}

@@ -1,0 +1,113 @@
+// Option checking shared by every function, and turning per-element losses into the result.
+import { describe, rangeError, shapeString, typeError } from './errors';
+import { floatArg, isFloatArray, newFloat, roundTo, sameShape, sizeOf, type FloatTensor } from './tensor';
+import type { Dtype, FloatArray, Reduction, Tensor } from './types';
+
+/** The options object (or {}), rejecting names the function does not take (e.g. snake_case). */
+export function checkOptions(fn: string, options: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw typeError(fn, 'options', 'an object', options);
+  }
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new TypeError(`${fn}: unknown option '${key}'; the options are ${allowed.join(', ')}`);
+    }
+  }
+  return options as Record<string, unknown>;
+}
+
+const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
+
+export function reductionOption<R extends string = Reduction>(fn: string, value: unknown, allowed: readonly R[] = REDUCTIONS as unknown as R[], fallback: R = 'mean' as R): R {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !allowed.includes(value as R)) {
+    const list = allowed.map((r) => `'${r}'`).join(', ');
+    throw rangeError(fn, `options.reduction must be one of ${list}; got ${describe(value)}`);
+  }
+  return value as R;
+}
+
+/** A finite number option satisfying `ok`, described by `expected` in the error. */
+export function numberOption(fn: string, name: string, value: unknown, fallback: number, ok: (x: number) => boolean, expected: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || !ok(value)) {
+    throw rangeError(fn, `options.${name} must be ${expected}; got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function integerOption(fn: string, name: string, value: unknown, fallback: number): number {
+  return numberOption(fn, name, value, fallback, Number.isInteger, 'an integer');
+}
+
+/** An optional float tensor option (e.g. weight), checked for dtype against the call's. */
+/** A float argument that must have the call's dtype; `name` as the user sees it ('options.weight'). */
+export function floatOfDtype(fn: string, name: string, value: unknown, dtype: Dtype): FloatTensor {
+  const t = floatArg(fn, name, value);
+  if (t.dtype !== dtype) {
+    throw new TypeError(`${fn}: all float arguments must share one dtype; the input is ${dtype === 'float32' ? 'Float32Array' : 'Float64Array'} but ${name} is ${t.data.constructor.name}`);
+  }
+  return t;
+}
+
+/** An optional float tensor option (e.g. weight), checked for dtype against the call's. */
+export function floatOption(fn: string, name: string, value: unknown, dtype: Dtype): FloatTensor | undefined {
+  return value === undefined ? undefined : floatOfDtype(fn, `options.${name}`, value, dtype);
+}
+
+/** The upstream gradient: a number for a scalar result, or a tensor of the result's shape. */
+export type Upstream = { scalar: number; tensor?: undefined } | { scalar?: undefined; tensor: FloatArray };
+
+export function upstreamOption(fn: string, value: unknown, outShape: readonly number[] | null, dtype: Dtype): Upstream {
+  if (outShape === null) {
+    if (value === undefined) return { scalar: 1 };
+    if (typeof value !== 'number') throw typeError(fn, 'options.gradOutput', 'a number for a scalar result', value);
+    return { scalar: value };
+  }
+  if (value === undefined) {
+    const ones = newFloat(dtype, sizeOf(outShape));
+    ones.fill(1);
+    return { tensor: ones };
+  }
+  const g = floatOption(fn, 'gradOutput', value, dtype)!;
+  // A bare typed array only has to hold the right number of elements; a tensor must match the shape.
+  const fits = isFloatArray(value) ? g.size === sizeOf(outShape) : sameShape(g.shape, outShape);
+  if (!fits) {
+    throw rangeError(fn, `options.gradOutput must have the result's shape ${shapeString(outShape)}; got ${shapeString(g.shape)}`);
+  }
+  return { tensor: g.data };
+}
+
+/**
+ * The public result from per-element losses: 'none' gives the tensor (rounded to dtype), 'sum'
+ * the total, 'mean' total / denominator (0/0 = NaN, as PyTorch).
+ */
+export function lossResult(reduction: Reduction, elementLoss: () => FloatArray, total: number, denominator: number, outShape: readonly number[], dtype: Dtype): number | Tensor {
+  if (reduction === 'none') return { data: elementLoss(), shape: outShape.slice() };
+  return roundTo(dtype, reduction === 'sum' ? total : total / denominator);
+}
+
+/** How the reduction scales the gradient: per-element upstream for 'none', g or g/denominator otherwise. */
+export function gradScaling(reduction: Reduction, upstream: Upstream, denominator: number): { gradRow: FloatArray | null; gradScale: number } {
+  if (reduction === 'none') return { gradRow: upstream.tensor!, gradScale: 1 };
+  return { gradRow: null, gradScale: reduction === 'sum' ? upstream.scalar! : upstream.scalar! / denominator };
+}
+
+/** Converts a float64 (or dtype) gradient to a tensor of the argument's dtype and shape. */
+export function gradTensor(grad: ArrayLike<number>, shape: readonly number[], dtype: Dtype): Tensor {
+  if ((dtype === 'float32' && grad instanceof Float32Array) || (dtype === 'float64' && grad instanceof Float64Array)) {
+    return { data: grad, shape: shape.slice() };
+  }
+  const data = newFloat(dtype, grad.length);
+  data.set(grad as ArrayLike<number>);
+  return { data, shape: shape.slice() };
+}
+
+/** Per-element losses as a tensor of dtype (rounding float64 reference output). */
+export function toDtype(values: ArrayLike<number>, dtype: Dtype): FloatArray {
+  if ((dtype === 'float32' && values instanceof Float32Array) || (dtype === 'float64' && values instanceof Float64Array)) return values;
+  const out = newFloat(dtype, values.length);
+  out.set(values);
+  return out;
+}

@@ -1,0 +1,77 @@
+// The kernel module: decoded from the inlined base64, instantiated synchronously on first use
+// (the module is small enough for every engine's sync-compile limit), or asynchronously by init().
+import { MODULE_BASE64 } from './module-bytes';
+
+type Ptr = number;
+
+/** The module's exports (assembly/index.ts). Pointers are byte offsets into `memory`. */
+export interface Kernels {
+  memory: WebAssembly.Memory;
+  heap_base(): number;
+  f32_softmax_fwd(rows: number, n: number, x: Ptr, out: Ptr, log: number): void;
+  f64_softmax_fwd(rows: number, n: number, x: Ptr, out: Ptr, log: number): void;
+  f32_softmax_bwd(rows: number, n: number, y: Ptr, g: Ptr, dx: Ptr, log: number): void;
+  f64_softmax_bwd(rows: number, n: number, y: Ptr, g: Ptr, dx: Ptr, log: number): void;
+  f32_sigmoid_fwd(n: number, x: Ptr, out: Ptr): void;
+  f64_sigmoid_fwd(n: number, x: Ptr, out: Ptr): void;
+  f32_sigmoid_bwd(n: number, y: Ptr, g: Ptr, dx: Ptr): void;
+  f64_sigmoid_bwd(n: number, y: Ptr, g: Ptr, dx: Ptr): void;
+  f32_cross_entropy(rows: number, C: number, logits: Ptr, targets: Ptr, probs: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, smoothing: number, gradScale: number): number;
+  f64_cross_entropy(rows: number, C: number, logits: Ptr, targets: Ptr, probs: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, smoothing: number, gradScale: number): number;
+  f32_nll(N: number, C: number, inner: number, input: Ptr, targets: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
+  f64_nll(N: number, C: number, inner: number, input: Ptr, targets: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
+  f32_exp(n: number, x: Ptr, out: Ptr): void;
+  f64_exp(n: number, x: Ptr, out: Ptr): void;
+  f32_log(n: number, x: Ptr, out: Ptr): void;
+  f64_log(n: number, x: Ptr, out: Ptr): void;
+  [name: string]: unknown;
+}
+
+let kernels: Kernels | null = null;
+let loadError: unknown = null;
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const bin = atob(MODULE_BASE64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+/** True where the engine validates WebAssembly SIMD (the module uses v128 throughout). */
+export function simdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(moduleBytes());
+  } catch {
+    return false;
+  }
+}
+
+/** The instantiated kernels, or null where WebAssembly SIMD is unavailable. */
+export function loadKernels(): Kernels | null {
+  if (kernels || loadError) return kernels;
+  try {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), {});
+    kernels = instance.exports as unknown as Kernels;
+  } catch (e) {
+    loadError = e;
+  }
+  return kernels;
+}
+
+/** Compiles and instantiates asynchronously (for pages that avoid sync compilation). */
+export async function loadKernelsAsync(): Promise<Kernels | null> {
+  if (kernels || loadError) return kernels;
+  try {
+    const module = await WebAssembly.compile(moduleBytes());
+    const instance = await WebAssembly.instantiate(module, {});
+    kernels ??= instance.exports as unknown as Kernels;
+  } catch (e) {
+    loadError = e;
+  }
+  return kernels;
+}
+
+/** Why the kernels could not be loaded, if they could not. */
+export function kernelLoadError(): unknown {
+  return loadError;
+}
