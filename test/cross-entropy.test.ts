@@ -1,0 +1,226 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { crossEntropy, crossEntropyWithGrad, nllLoss, nllLossWithGrad, setBackend } from '../src/index';
+import type { Dtype, Tensor, WithGrad } from '../src/types';
+import { caseArgs, caseScale, expectClose, expectGrads, expectLoss, loadFixture } from './helpers/fixtures';
+import { KERNEL_SIZES, finiteDifference, randomFloats, rng } from './helpers/numeric';
+
+const DTYPES: Dtype[] = ['float32', 'float64'];
+const fns = { crossEntropy, crossEntropyWithGrad, nllLoss, nllLossWithGrad } as Record<string, (...a: unknown[]) => unknown>;
+
+afterEach(() => setBackend('wasm-simd'));
+
+describe('cross-entropy: PyTorch fixtures', () => {
+  const fixture = loadFixture('cross-entropy');
+  for (const backendName of ['wasm-simd', 'js'] as const) {
+    for (const dtype of DTYPES) {
+      for (const c of fixture.cases) {
+        it(`${backendName} ${dtype} ${c.name}`, () => {
+          setBackend(backendName);
+          const { args, options } = caseArgs(c, dtype);
+          if (c.throws) {
+            expect(() => fns[c.fn](...args, options)).toThrow(/Target|out of bounds|batch_size|weight|shape|must/);
+            return;
+          }
+          const scale = caseScale(c);
+          expectLoss(fns[c.fn](...args, options) as number | Tensor, c.expected!.loss, dtype, c.name, scale);
+          const withGradOpts = c.gradOutput ? { ...options, gradOutput: caseArgs({ ...c, args: [c.gradOutput] }, dtype).args[0] } : options;
+          const r = fns[`${c.fn}WithGrad`](...args, withGradOpts) as WithGrad;
+          expectLoss(r.loss, c.expected!.loss, dtype, `${c.name} (WithGrad loss)`, scale);
+          expectGrads(r.grads, c.expected!.grads!, dtype, c.name, scale);
+          expect(r.grad).toBe(r.grads[0]);
+        });
+      }
+    }
+  }
+});
+
+/** Random cross-entropy problem: shape (N, C, ...spatial), targets with some ignored. */
+function randomProblem(seed: number, dtype: Dtype, N: number, C: number, spatial: number[]) {
+  const random = rng(seed);
+  const inner = spatial.reduce((a, b) => a * b, 1);
+  const input: Tensor = { data: randomFloats(dtype, N * C * inner, random, -6, 6), shape: [N, C, ...spatial] };
+  const target = { data: Int32Array.from({ length: N * inner }, () => (random() < 0.15 ? -100 : Math.floor(random() * C))), shape: [N, ...spatial] };
+  const weight = randomFloats(dtype, C, random, 0.1, 2);
+  const probs: Tensor = { data: randomFloats(dtype, N * C * inner, random, 0, 1), shape: input.shape };
+  return { input, target, weight, probs, random };
+}
+
+function bothBackends<T>(f: () => T): [T, T] {
+  setBackend('wasm-simd');
+  const a = f();
+  setBackend('js');
+  const b = f();
+  setBackend('wasm-simd');
+  return [a, b];
+}
+
+function expectSameResult(a: WithGrad, b: WithGrad, dtype: Dtype, what: string): void {
+  if (typeof a.loss === 'number') expectClose([a.loss], [b.loss as number], dtype, `${what} loss`, 10);
+  else expectClose(a.loss.data, (b.loss as Tensor).data, dtype, `${what} loss`, 10);
+  expectClose(a.grad.data, b.grad.data, dtype, `${what} grad`, 10);
+}
+
+describe('cross-entropy: wasm kernels match the float64 reference', () => {
+  const optionSets = [
+    {}, { reduction: 'sum' }, { reduction: 'none' }, { labelSmoothing: 0.3 }, { weightOn: true },
+    { weightOn: true, labelSmoothing: 0.1, reduction: 'sum' }, { probs: true }, { probs: true, weightOn: true, labelSmoothing: 0.2 },
+  ] as const;
+  for (const dtype of DTYPES) {
+    for (const C of KERNEL_SIZES.filter((c) => c > 0)) {
+      it(`${dtype} C=${C}, every option set, (N, C) and (N, C, d)`, () => {
+        for (const [i, o] of optionSets.entries()) {
+          for (const spatial of [[], [3]]) {
+            const p = randomProblem(1000 * C + i, dtype, 5, C, spatial);
+            const { weightOn, probs, ...rest } = o as Record<string, unknown>;
+            const options = { ...rest, ...(weightOn ? { weight: p.weight } : {}) };
+            const [a, b] = bothBackends(() => crossEntropyWithGrad(p.input, probs ? p.probs : p.target, options));
+            expectSameResult(a, b, dtype, `C=${C} ${JSON.stringify(o)} spatial=${spatial}`);
+            const [na, nb] = bothBackends(() => nllLossWithGrad(p.input, p.target, { reduction: rest.reduction as 'sum' | undefined, ...(weightOn ? { weight: p.weight } : {}) }));
+            expectSameResult(na, nb, dtype, `nll C=${C} ${JSON.stringify(o)}`);
+          }
+        }
+      });
+    }
+  }
+
+  it('large rows (C = 32000) stay within float32 tolerance of the reference', () => {
+    const p = randomProblem(7, 'float32', 4, 32000, []);
+    const [a, b] = bothBackends(() => crossEntropyWithGrad(p.input, p.target, { reduction: 'sum' }));
+    expectSameResult(a, b, 'float32', 'C=32000');
+  });
+
+  it('an empty batch gives NaN for mean and 0 for sum', () => {
+    const input = { data: new Float32Array(0), shape: [0, 4] };
+    const target = { data: new Int32Array(0), shape: [0] };
+    expect(crossEntropy(input, target)).toBeNaN();
+    expect(crossEntropy(input, target, { reduction: 'sum' })).toBe(0);
+  });
+});
+
+describe('cross-entropy: gradients match finite differences of the reference', () => {
+  const cases = [
+    { name: 'index, mean', options: {} },
+    { name: 'index, weight, smoothing, sum', options: { weightOn: true, labelSmoothing: 0.25, reduction: 'sum' } },
+    { name: 'probabilities, weight, smoothing', options: { probs: true, weightOn: true, labelSmoothing: 0.1 } },
+  ];
+  for (const { name, options } of cases) {
+    it(name, () => {
+      const p = randomProblem(42, 'float64', 3, 5, [2]);
+      const { weightOn, probs, ...rest } = options as Record<string, unknown>;
+      const opts = { ...rest, ...(weightOn ? { weight: p.weight } : {}) };
+      const target = probs ? p.probs : p.target;
+      const analytic = crossEntropyWithGrad(p.input, target, opts).grad.data;
+      setBackend('js');
+      const numeric = finiteDifference((x) => crossEntropy({ data: x, shape: p.input.shape }, target, opts) as number, Float64Array.from(p.input.data));
+      expectClose(analytic, numeric, 'float64', name, 1e4); // central differences: ~1e-8 absolute
+    });
+  }
+
+  it('nllLoss with weights and ignored targets', () => {
+    const p = randomProblem(5, 'float64', 4, 3, []);
+    const analytic = nllLossWithGrad(p.input, p.target, { weight: p.weight }).grad.data;
+    const numeric = finiteDifference((x) => nllLoss({ data: x, shape: p.input.shape }, p.target, { weight: p.weight }) as number, Float64Array.from(p.input.data));
+    expectClose(analytic, numeric, 'float64', 'nll', 1e4);
+  });
+});
+
+describe('cross-entropy: options and semantics', () => {
+  const input = { data: new Float32Array([1, 2, 3, 0.5, -1, 2]), shape: [2, 3] };
+
+  it('gradOutput scales the gradient: a number for mean, a tensor for none', () => {
+    const g1 = crossEntropyWithGrad(input, [0, 2]).grad.data;
+    const g3 = crossEntropyWithGrad(input, [0, 2], { gradOutput: 3 }).grad.data;
+    expectClose(g3, Array.from(g1, (v) => 3 * v), 'float32', 'scalar gradOutput');
+    const none = crossEntropyWithGrad(input, [0, 2], { reduction: 'none', gradOutput: new Float32Array([2, 0]) });
+    expectClose(none.grad.data.subarray(0, 3), Array.from(crossEntropyWithGrad(input, [0, 2], { reduction: 'sum' }).grad.data.subarray(0, 3), (v) => 2 * v), 'float32', 'row 0');
+    expect(Array.from(none.grad.data.subarray(3))).toEqual([0, 0, 0]);
+  });
+
+  it('accepts number[], BigInt64Array and every integer typed array as targets', () => {
+    const want = crossEntropy(input, new Int32Array([0, 2]));
+    for (const t of [[0, 2], new BigInt64Array([0n, 2n]), new Uint8Array([0, 2]), new Int16Array([0, 2]), new Uint32Array([0, 2])]) {
+      expect(crossEntropy(input, t as Int32Array)).toBe(want);
+    }
+  });
+
+  it('takes an unbatched (C) input with a 0-d target', () => {
+    const x = new Float64Array([0.2, 1.5, -0.3]);
+    const want = -(1.5 - Math.log(Math.exp(0.2) + Math.exp(1.5) + Math.exp(-0.3)));
+    expectClose([crossEntropy(x, { data: [1], shape: [] }) as number], [want], 'float64', 'unbatched');
+    const none = crossEntropy(x, { data: [1], shape: [] }, { reduction: 'none' }) as Tensor;
+    expect(none.shape).toEqual([]);
+  });
+
+  it('every target ignored: mean is NaN, sum is 0, gradient 0', () => {
+    expect(crossEntropy(input, [-100, -100])).toBeNaN();
+    expect(crossEntropy(input, [-100, -100], { reduction: 'sum' })).toBe(0);
+    expect(Array.from(crossEntropyWithGrad(input, [-100, -100]).grad.data)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('ignoreIndex may be a valid class for nllLoss', () => {
+    const lp = { data: new Float64Array([-1, -2, -3, -4, -5, -6]), shape: [2, 3] };
+    expect(nllLoss(lp, [1, 2], { ignoreIndex: 1 })).toBe(6);
+  });
+
+  it('views with a byteOffset and SharedArrayBuffer-backed arrays give the same result, inputs untouched', () => {
+    const buf = new Float32Array(10);
+    buf.set(input.data, 3);
+    const view = buf.subarray(3, 9);
+    const shared = new Float32Array(new SharedArrayBuffer(24));
+    shared.set(input.data);
+    const want = crossEntropyWithGrad(input, [1, 0], { labelSmoothing: 0.1 });
+    for (const data of [view, shared]) {
+      const before = Array.from(data);
+      const got = crossEntropyWithGrad({ data, shape: [2, 3] }, [1, 0], { labelSmoothing: 0.1 });
+      expect(got.loss).toBe(want.loss);
+      expect(Array.from(got.grad.data)).toEqual(Array.from(want.grad.data));
+      expect(Array.from(data)).toEqual(before);
+    }
+    expect(Array.from(buf.subarray(0, 3))).toEqual([0, 0, 0]);
+  });
+
+  it('NaN and +Infinity logits give NaN for their row, -Infinity (not the target) is fine', () => {
+    const x = { data: new Float64Array([NaN, 0, 1, Infinity, 0, 1, -Infinity, 0, 1]), shape: [3, 3] };
+    const r = crossEntropy(x, [1, 1, 1], { reduction: 'none' }) as Tensor;
+    expect(r.data[0]).toBeNaN();
+    expect(r.data[1]).toBeNaN();
+    expect(r.data[2]).toBeCloseTo(Math.log(1 + Math.E) - 0, 12);
+  });
+});
+
+describe('cross-entropy: bad input', () => {
+  const x = { data: new Float32Array(6), shape: [2, 3] };
+  const cases: Array<[string, () => unknown, ErrorConstructor, RegExp]> = [
+    ['input not an array', () => crossEntropy([1, 2, 3] as unknown as Float32Array, [0]), TypeError, /input must be a Float32Array/],
+    ['integer input', () => crossEntropy(new Int32Array(3), [0]), TypeError, /input must be/],
+    ['data/shape mismatch', () => crossEntropy({ data: new Float32Array(5), shape: [2, 3] }, [0, 1]), RangeError, /input.shape \[2, 3\] holds 6 elements but input.data has 5/],
+    ['negative dim', () => crossEntropy({ data: new Float32Array(6), shape: [2, -3] }, [0, 1]), RangeError, /input.shape\[1\] must be a non-negative integer; got -3/],
+    ['fractional dim', () => crossEntropy({ data: new Float32Array(6), shape: [2, 1.5] }, [0, 1]), RangeError, /shape\[1\]/],
+    ['target out of bounds', () => crossEntropy(x, [0, 7]), RangeError, /Target 7 is out of bounds/],
+    ['negative target', () => crossEntropy(x, [0, -1]), RangeError, /Target -1 is out of bounds/],
+    ['fractional target', () => crossEntropy(x, [0, 1.5]), RangeError, /target\[1\] must be an integer class index; got 1.5/],
+    ['float target of index shape', () => crossEntropy(x, new Float32Array(2)), RangeError, /class probabilities and must have the input's shape/],
+    ['batch mismatch', () => crossEntropy(x, [0, 1, 2]), RangeError, /Expected input batch_size \(2\) to match target batch_size \(3\)/],
+    ['mixed dtypes', () => crossEntropy(x, [0, 1], { weight: new Float64Array(3) }), TypeError, /share one dtype.*options.weight is Float64Array/],
+    ['weight length', () => crossEntropy(x, [0, 1], { weight: new Float32Array(4) }), RangeError, /options.weight must have shape \[3\].*got \[4\]/],
+    ['reduction', () => crossEntropy(x, [0, 1], { reduction: 'avg' as 'mean' }), RangeError, /options.reduction must be one of 'mean', 'sum', 'none'; got 'avg'/],
+    ['labelSmoothing > 1', () => crossEntropy(x, [0, 1], { labelSmoothing: 1.5 }), RangeError, /labelSmoothing must be a number in \[0, 1\]; got 1.5/],
+    ['labelSmoothing < 0', () => crossEntropy(x, [0, 1], { labelSmoothing: -0.1 }), RangeError, /labelSmoothing/],
+    ['snake_case option', () => crossEntropy(x, [0, 1], { ignore_index: 0 } as object), TypeError, /unknown option 'ignore_index'/],
+    ['0-d input', () => crossEntropy({ data: new Float32Array(1), shape: [] }, [0]), RangeError, /1 or more dimensions/],
+    ['ignoreIndex with probabilities', () => crossEntropy(x, { data: new Float32Array(6), shape: [2, 3] }, { ignoreIndex: 0 }), RangeError, /ignoreIndex is not supported for probability targets/],
+    ['gradOutput shape', () => crossEntropyWithGrad(x, [0, 1], { reduction: 'none', gradOutput: { data: new Float32Array(3), shape: [3] } }), RangeError, /gradOutput must have the result's shape \[2\]/],
+  ];
+  for (const [name, call, type, message] of cases) {
+    it(name, () => {
+      expect(call).toThrow(type);
+      expect(call).toThrow(message);
+    });
+  }
+
+  it('the next call after an error is right', () => {
+    const good = crossEntropy({ data: new Float32Array([1, 2, 3, 4, 5, 6]), shape: [2, 3] }, [2, 0]);
+    expect(() => crossEntropy(x, [0, 9])).toThrow(RangeError);
+    expect(crossEntropy({ data: new Float32Array([1, 2, 3, 4, 5, 6]), shape: [2, 3] }, [2, 0])).toBe(good);
+  });
+});
