@@ -1,0 +1,300 @@
+// npm run bench: simdloss against what a user would pick instead, in one Node process.
+//
+// For each case every contender gets the same inputs; its output is checked against simdloss's
+// float64 reference before anything is timed (a fast wrong answer fails the run). Then the
+// contenders are alternated round by round (so drift and noise hit them alike), each round timing
+// enough calls to last ~10 ms, and the median per-call time over the rounds is reported.
+// Writes bench/RESULTS.md and bench/chart.svg.
+import { cpus, totalmem } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import * as sl from '../dist/index.js';
+import * as plain from './plain-js.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const WARMUP = 3;
+const ROUND_MS = 10;
+const quick = process.argv.includes('--quick');
+
+// ---------- inputs ----------
+function lcg(seed) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+}
+function floats(Arr, n, seed, lo, hi) {
+  const r = lcg(seed);
+  const a = new Arr(n);
+  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * r();
+  return a;
+}
+function labels(N, C, seed) {
+  const r = lcg(seed);
+  return Int32Array.from({ length: N }, () => Math.floor(r() * C));
+}
+function oneHot(t, N, C) {
+  const a = new Float32Array(N * C);
+  for (let n = 0; n < N; n++) a[n * C + t[n]] = 1;
+  return a;
+}
+
+// ---------- tfjs helpers (backend switched between rounds, outside the timing) ----------
+const tfBackends = { 'tfjs cpu': 'cpu', 'tfjs wasm': 'wasm' };
+async function useTf(name) {
+  if (tf.getBackend() !== tfBackends[name]) {
+    await tf.setBackend(tfBackends[name]);
+    await tf.ready();
+  }
+}
+/**
+ * Runs a tfjs computation the way a careful user would: tensors built and freed inside tidy(),
+ * values read outside it (tidy walks whatever its callback returns, so returning a large typed
+ * array from inside it would be slow and unfair to tfjs).
+ */
+function tfRun(build) {
+  const out = tf.tidy(build); // { loss?: Tensor, grad?: Tensor }
+  const result = {};
+  if (out.loss) result.loss = out.loss.dataSync()[0];
+  if (out.grad) result.grad = out.grad.dataSync();
+  tf.dispose(Object.values(out));
+  return result;
+}
+
+// ---------- cases ----------
+function crossEntropyCase(N, C, withGrad, Arr = Float32Array) {
+  const x = floats(Arr, N * C, N + C, -4, 4);
+  const t = labels(N, C, C);
+  const input = { data: x, shape: [N, C] };
+  const grad = new Float64Array(N * C);
+  const oh = oneHot(t, N, C);
+  const tfCall = () => tfRun(() => {
+    const logits = tf.tensor2d(x, [N, C], 'float32');
+    const labelsT = tf.tensor2d(oh, [N, C]);
+    if (!withGrad) return { loss: tf.losses.softmaxCrossEntropy(labelsT, logits) };
+    const { value, grad } = tf.valueAndGrad((z) => tf.losses.softmaxCrossEntropy(labelsT, z))(logits);
+    return { loss: value, grad };
+  });
+  const fn = withGrad ? sl.crossEntropyWithGrad : sl.crossEntropy;
+  const out = (r) => (withGrad ? { loss: r.loss, grad: r.grad.data } : { loss: r });
+  return {
+    name: `crossEntropy${withGrad ? 'WithGrad' : ''} ${N}×${C}${Arr === Float64Array ? ' (Float64Array)' : ''}`,
+    family: withGrad ? 'crossEntropyWithGrad' : 'crossEntropy',
+    elements: N * C,
+    contenders: {
+      'simdloss wasm-simd': () => out(fn(input, t)),
+      'simdloss js': () => out(fn(input, t)),
+      'plain JS': () => ({ loss: plain.crossEntropy(x, t, N, C, withGrad ? grad : null), grad: withGrad ? grad : undefined }),
+      'tfjs cpu': tfCall,
+      'tfjs wasm': tfCall,
+    },
+  };
+}
+
+function softmaxCase(N, C) {
+  const x = floats(Float32Array, N * C, 3, -4, 4);
+  const out = new Float32Array(N * C);
+  const tfCall = () => tfRun(() => ({ grad: tf.softmax(tf.tensor2d(x, [N, C])) }));
+  return {
+    name: `softmax ${N}×${C}`,
+    family: 'softmax',
+    elements: N * C,
+    contenders: {
+      'simdloss wasm-simd': () => ({ grad: sl.softmax({ data: x, shape: [N, C] }).data }),
+      'simdloss js': () => ({ grad: sl.softmax({ data: x, shape: [N, C] }).data }),
+      'plain JS': () => ({ grad: plain.softmax(x, N, C, out) }),
+      'tfjs cpu': tfCall,
+      'tfjs wasm': tfCall,
+    },
+  };
+}
+
+function bceCase(n) {
+  const x = floats(Float32Array, n, 5, -6, 6);
+  const t = floats(Float32Array, n, 6, 0, 1).map(Math.round);
+  const grad = new Float32Array(n);
+  const tfCall = () => tfRun(() => {
+    const labelsT = tf.tensor1d(t);
+    const { value, grad } = tf.valueAndGrad((z) => tf.losses.sigmoidCrossEntropy(labelsT, z))(tf.tensor1d(x));
+    return { loss: value, grad };
+  });
+  const ours = () => {
+    const r = sl.binaryCrossEntropyWithLogitsWithGrad(x, t);
+    return { loss: r.loss, grad: r.grad.data };
+  };
+  return {
+    name: `binaryCrossEntropyWithLogitsWithGrad 2^${Math.log2(n)}`,
+    family: 'binaryCrossEntropyWithLogitsWithGrad',
+    elements: n,
+    contenders: {
+      'simdloss wasm-simd': ours,
+      'simdloss js': ours,
+      'plain JS': () => ({ loss: plain.bceWithLogits(x, t, grad), grad }),
+      'tfjs cpu': tfCall,
+      'tfjs wasm': tfCall,
+    },
+  };
+}
+
+function regressionCase(kind, n) {
+  const a = floats(Float32Array, n, 7, -3, 3);
+  const b = floats(Float32Array, n, 8, -3, 3);
+  const ours = { mseLoss: sl.mseLoss, l1Loss: sl.l1Loss, smoothL1Loss: sl.smoothL1Loss }[kind];
+  const js = { mseLoss: plain.mse, l1Loss: plain.l1, smoothL1Loss: plain.smoothL1 }[kind];
+  const tfLoss = {
+    mseLoss: (y, p) => tf.losses.meanSquaredError(y, p),
+    l1Loss: (y, p) => tf.losses.absoluteDifference(y, p),
+    smoothL1Loss: (y, p) => tf.losses.huberLoss(y, p, undefined, 1), // Huber(δ=1) = SmoothL1(β=1)
+  }[kind];
+  const tfCall = () => tfRun(() => ({ loss: tfLoss(tf.tensor1d(b), tf.tensor1d(a)) }));
+  return {
+    name: `${kind} 2^${Math.log2(n)}`,
+    family: kind,
+    elements: n,
+    contenders: {
+      'simdloss wasm-simd': () => ({ loss: ours(a, b) }),
+      'simdloss js': () => ({ loss: ours(a, b) }),
+      'plain JS': () => ({ loss: js(a, b) }),
+      'tfjs cpu': tfCall,
+      'tfjs wasm': tfCall,
+    },
+  };
+}
+
+const cases = quick
+  ? [crossEntropyCase(256, 1000, true), crossEntropyCase(4096, 10, false), softmaxCase(256, 1000)]
+  : [
+      ...[[256, 1000], [4096, 10], [32, 32000], [8, 128000]].flatMap(([N, C]) => [crossEntropyCase(N, C, false), crossEntropyCase(N, C, true)]),
+      softmaxCase(256, 1000),
+      bceCase(1 << 20),
+      regressionCase('mseLoss', 1 << 20),
+      regressionCase('l1Loss', 1 << 20),
+      regressionCase('smoothL1Loss', 1 << 20),
+      crossEntropyCase(256, 1000, true, Float64Array),
+    ];
+
+// ---------- running ----------
+async function select(name) {
+  if (name.startsWith('tfjs')) await useTf(name);
+  else sl.setBackend(name === 'simdloss js' ? 'js' : 'wasm-simd');
+}
+
+/** Checks a contender's output against simdloss's float64 reference (computed in float64 here). */
+function check(caseName, name, got, want) {
+  const rel = (a, b) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-30);
+  if (want.loss !== undefined && !(rel(got.loss, want.loss) <= 1e-4)) {
+    throw new Error(`${caseName}: ${name} gives loss ${got.loss}, the reference ${want.loss}`);
+  }
+  if (want.grad && got.grad) {
+    let scale = 0;
+    for (let i = 0; i < want.grad.length; i++) scale = Math.max(scale, Math.abs(want.grad[i]));
+    for (let i = 0; i < want.grad.length; i++) {
+      if (!(Math.abs(got.grad[i] - want.grad[i]) <= 1e-4 * scale + 1e-7)) {
+        throw new Error(`${caseName}: ${name} gradient[${i}] = ${got.grad[i]}, the reference ${want.grad[i]}`);
+      }
+    }
+  }
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function runCase(c) {
+  const names = Object.keys(c.contenders);
+  // The reference: simdloss's float64 'js' backend on float64 copies of the same inputs is what
+  // the tests trust; here the float32 'js' result (computed in float64, rounded) serves.
+  await select('simdloss js');
+  const want = c.contenders['simdloss js']();
+  const reps = {};
+  for (const name of names) {
+    await select(name);
+    const got = c.contenders[name]();
+    check(c.name, name, got, want);
+    const t0 = performance.now();
+    c.contenders[name]();
+    const one = Math.max(performance.now() - t0, 1e-3);
+    reps[name] = Math.max(1, Math.ceil(ROUND_MS / one));
+  }
+  const times = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < WARMUP + ROUNDS; round++) {
+    // Rotate the order each round so no contender always runs first.
+    for (let j = 0; j < names.length; j++) {
+      const name = names[(j + round) % names.length];
+      await select(name);
+      c.contenders[name](); // untimed: moves tfjs data to the backend, warms caches
+      const t0 = performance.now();
+      for (let r = 0; r < reps[name]; r++) c.contenders[name]();
+      const dt = (performance.now() - t0) / reps[name];
+      if (round >= WARMUP) times[name].push(dt);
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, median(times[n])]));
+}
+
+const results = [];
+for (const c of cases) {
+  const med = await runCase(c);
+  results.push({ c, med });
+  const ours = med['simdloss wasm-simd'];
+  const cols = Object.entries(med).map(([n, t]) => `${n} ${t.toFixed(3)} ms${n === 'simdloss wasm-simd' ? '' : ` (×${(t / ours).toFixed(1)})`}`);
+  console.log(`${c.name.padEnd(44)} ${cols.join(' | ')}`);
+}
+sl.setBackend('wasm-simd');
+
+// ---------- targets (issue: ratios against plain JS and tfjs wasm) ----------
+const TARGETS = {
+  crossEntropy: [10, 5],
+  crossEntropyWithGrad: [10, 5],
+  binaryCrossEntropyWithLogitsWithGrad: [8, 4],
+  mseLoss: [4, 2],
+  l1Loss: [4, 2],
+  smoothL1Loss: [4, 2],
+};
+
+// ---------- RESULTS.md and chart ----------
+const pkg = (name) => JSON.parse(readFileSync(join(here, '..', 'node_modules', ...name.split('/'), 'package.json'), 'utf8')).version;
+const contenders = Object.keys(cases[0].contenders);
+const lines = [];
+lines.push('# Benchmark results', '');
+lines.push(`Written by \`npm run bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 10)}. Median time per call over ${ROUNDS} rounds after ${WARMUP} warm-up rounds, contenders alternated round by round, each output checked against simdloss's float64 reference first. Float32Array unless noted; end to end from JS arrays (copies into and out of wasm memory included). Ratios are contender time / simdloss wasm-simd time (higher = simdloss faster). One run on a shared, noisy machine: read ratios, not absolute times.`, '');
+lines.push(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; simdloss ${JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')).version}; @tensorflow/tfjs ${pkg('@tensorflow/tfjs')}, @tensorflow/tfjs-backend-wasm ${pkg('@tensorflow/tfjs-backend-wasm')} (SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'off'}, no threads).`, '');
+lines.push(`| case | elements | simdloss wasm-simd (ms) | ${contenders.slice(1).map((n) => `${n} (ms, ×)`).join(' | ')} | target (×JS / ×tfjs-wasm) |`);
+lines.push(`|---|---:|---:|${contenders.slice(1).map(() => '---:').join('|')}|---|`);
+for (const { c, med } of results) {
+  const ours = med['simdloss wasm-simd'];
+  const target = TARGETS[c.family];
+  let verdict = '';
+  if (target && !c.name.includes('Float64')) {
+    const okJs = med['plain JS'] / ours >= target[0];
+    const okTf = med['tfjs wasm'] / ours >= target[1];
+    verdict = `${target[0]}× / ${target[1]}×: ${okJs && okTf ? 'met' : `**missed** (${!okJs ? 'JS' : ''}${!okJs && !okTf ? ', ' : ''}${!okTf ? 'tfjs wasm' : ''})`}`;
+  }
+  lines.push(`| ${c.name} | ${c.elements.toLocaleString('en-US')} | ${ours.toFixed(3)} | ${contenders.slice(1).map((n) => `${med[n].toFixed(3)} (×${(med[n] / ours).toFixed(1)})`).join(' | ')} | ${verdict} |`);
+}
+lines.push('', '![speed-up of simdloss over each contender](chart.svg)', '');
+writeFileSync(join(here, 'RESULTS.md'), lines.join('\n'));
+
+// Horizontal bars: log2 of the speed-up over plain JS and over tfjs wasm, per case.
+const W = 860, rowH = 34, left = 330, scaleMax = Math.log2(64);
+const series = [['plain JS', '#4c78a8'], ['tfjs wasm', '#f58518'], ['tfjs cpu', '#54a24b']];
+const H = 60 + results.length * rowH;
+const bar = (v) => (Math.max(0, Math.log2(Math.max(v, 1))) / scaleMax) * (W - left - 40);
+let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">\n`;
+svg += `<text x="10" y="20" font-size="14">simdloss wasm-simd speed-up (× faster, log scale) over:</text>\n`;
+series.forEach(([n, col], i) => { svg += `<rect x="${380 + i * 120}" y="10" width="12" height="12" fill="${col}"/><text x="${396 + i * 120}" y="21">${n}</text>\n`; });
+for (const x of [1, 2, 4, 8, 16, 32, 64]) svg += `<line x1="${left + bar(x)}" y1="32" x2="${left + bar(x)}" y2="${H - 10}" stroke="#ddd"/><text x="${left + bar(x) - 6}" y="${H - 0}" fill="#888">${x}×</text>\n`;
+results.forEach(({ c, med }, r) => {
+  const y = 40 + r * rowH;
+  svg += `<text x="10" y="${y + 16}">${c.name.replace('&', '&amp;')}</text>\n`;
+  series.forEach(([n, col], i) => {
+    const v = med[n] / med['simdloss wasm-simd'];
+    svg += `<rect x="${left}" y="${y + i * 9}" width="${bar(v).toFixed(1)}" height="8" fill="${col}"><title>${n}: ×${v.toFixed(1)}</title></rect>\n`;
+  });
+});
+svg += '</svg>\n';
+writeFileSync(join(here, 'chart.svg'), svg);
+console.log(`\nwrote bench/RESULTS.md and bench/chart.svg`);
