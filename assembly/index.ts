@@ -20,11 +20,11 @@ export function f32_sigmoid_bwd(n: i32, y: usize, g: usize, dx: usize): void { s
 export function f64_sigmoid_bwd(n: i32, y: usize, g: usize, dx: usize): void { sigmoid_bwd<f64>(n, y, g, dx); }
 
 // ---- cross-entropy family ----
-export function f32_cross_entropy(rows: i32, C: i32, logits: usize, targets: usize, probs: usize, weight: usize, rowLoss: usize, grad: usize, gradRow: usize, smoothing: f64, gradScale: f64): f64 {
-  return cross_entropy<f32>(rows, C, logits, targets, probs, weight, rowLoss, grad, gradRow, smoothing, gradScale);
+export function f32_cross_entropy(rows: i32, C: i32, logits: usize, targets: usize, probs: usize, weight: usize, rowLoss: usize, grad: usize, gradRow: usize, scratch: usize, smoothing: f64, gradScale: f64): f64 {
+  return cross_entropy<f32>(rows, C, logits, targets, probs, weight, rowLoss, grad, gradRow, scratch, smoothing, gradScale);
 }
-export function f64_cross_entropy(rows: i32, C: i32, logits: usize, targets: usize, probs: usize, weight: usize, rowLoss: usize, grad: usize, gradRow: usize, smoothing: f64, gradScale: f64): f64 {
-  return cross_entropy<f64>(rows, C, logits, targets, probs, weight, rowLoss, grad, gradRow, smoothing, gradScale);
+export function f64_cross_entropy(rows: i32, C: i32, logits: usize, targets: usize, probs: usize, weight: usize, rowLoss: usize, grad: usize, gradRow: usize, scratch: usize, smoothing: f64, gradScale: f64): f64 {
+  return cross_entropy<f64>(rows, C, logits, targets, probs, weight, rowLoss, grad, gradRow, scratch, smoothing, gradScale);
 }
 export function f32_nll(N: i32, C: i32, inner: i32, input: usize, targets: usize, weight: usize, rowLoss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 {
   return nll<f32>(N, C, inner, input, targets, weight, rowLoss, grad, gradRow, gradScale);

@@ -83,6 +83,18 @@ describe('cross-entropy: wasm kernels match the float64 reference', () => {
     }
   }
 
+  it('short rows across the lanes: every batch size 1..9 (blocks of 4 and 2 rows plus remainders), C = 10', () => {
+    for (const dtype of DTYPES) {
+      for (let N = 1; N <= 9; N++) {
+        const p = randomProblem(N, dtype, N, 10, []);
+        for (const reduction of ['mean', 'none'] as const) {
+          const [a, b] = bothBackends(() => crossEntropyWithGrad(p.input, p.target, { reduction, weight: p.weight }));
+          expectSameResult(a, b, dtype, `N=${N} ${reduction}`);
+        }
+      }
+    }
+  });
+
   it('large rows (C = 32000) stay within float32 tolerance of the reference', () => {
     const p = randomProblem(7, 'float32', 4, 32000, []);
     const [a, b] = bothBackends(() => crossEntropyWithGrad(p.input, p.target, { reduction: 'sum' }));

@@ -6,7 +6,7 @@
 // Pointers that are 0 mean "absent": weight (w ≡ 1), probs (class-index targets),
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
-import { hsum, lanes } from '../simd/math';
+import { hsum, lanes, vexp, vlog } from '../simd/math';
 import { exp_store_sum, exp_sum, row_max, scale, sum } from '../simd/reduce';
 
 /** Σ_c w_c·(lse - z_c) (w ≡ 1 when weight is 0): the label-smoothing term, no cancellation. */
@@ -82,18 +82,132 @@ function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: T, k: T, eps
   }
 }
 
+/** Rows shorter than this take the across-rows path (one row per lane). */
+export const SMALL_C: i32 = 32;
+
+/** Lane j of v for a lane index known only at run time (via a 16-byte spill slot). */
+// @ts-ignore: decorator
+@inline function lane_at<T>(slot: usize, j: i32): T {
+  return load<T>(slot + <usize>j * sizeof<T>());
+}
+
+/** Gathers element c of L consecutive rows (row stride rowBytes) into one vector. */
+// @ts-ignore: decorator
+@inline function gather_column<T>(p: usize, rowBytes: usize): v128 {
+  let v = v128.splat<T>(<T>0);
+  v = v128.load_lane<T>(p, v, 0);
+  v = v128.load_lane<T>(p + rowBytes, v, 1);
+  if (sizeof<T>() == 4) {
+    v = v128.load_lane<T>(p + 2 * rowBytes, v, 2);
+    v = v128.load_lane<T>(p + 3 * rowBytes, v, 3);
+  }
+  return v;
+}
+
+/** Scatters the lanes of v to element c of L consecutive rows. */
+// @ts-ignore: decorator
+@inline function scatter_column<T>(p: usize, rowBytes: usize, v: v128): void {
+  v128.store_lane<T>(p, v, 0);
+  v128.store_lane<T>(p + rowBytes, v, 1);
+  if (sizeof<T>() == 4) {
+    v128.store_lane<T>(p + 2 * rowBytes, v, 2);
+    v128.store_lane<T>(p + 3 * rowBytes, v, 3);
+  }
+}
+
+/**
+ * Index targets with short rows (C < SMALL_C), no smoothing, rows a multiple of the lane count:
+ * a per-row vector loop would be mostly tails, so each lane takes one row and the classes are
+ * walked column by column. scratch holds C + 4 vectors (16 bytes each).
+ */
+function cross_entropy_across_rows<T>(
+  rows: i32, C: i32, logits: usize, targets: usize, weight: usize,
+  rowLoss: usize, grad: usize, gradRow: usize, scratch: usize, gradScale: f64,
+): f64 {
+  const L = lanes<T>();
+  const bytes = <usize>sizeof<T>();
+  const rowBytes = <usize>C * bytes;
+  const cols = scratch; // C vectors: the block's columns, then their exps
+  const slotMax = scratch + (<usize>C << 4);
+  const slotLogSum = slotMax + 16;
+  const slotScale = slotLogSum + 16;
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r += L) {
+    const block = logits + <usize>r * rowBytes;
+    let vmax = v128.splat<T>(<T>-Infinity);
+    for (let c = 0; c < C; c++) {
+      const v = gather_column<T>(block + <usize>c * bytes, rowBytes);
+      v128.store(cols + (<usize>c << 4), v);
+      vmax = v128.pmax<T>(vmax, v);
+    }
+    let vsum = v128.splat<T>(<T>0);
+    for (let c = 0; c < C; c++) {
+      const p = cols + (<usize>c << 4);
+      const e = vexp<T>(v128.sub<T>(v128.load(p), vmax));
+      v128.store(p, e);
+      vsum = v128.add<T>(vsum, e);
+    }
+    v128.store(slotMax, vmax);
+    v128.store(slotLogSum, vlog<T>(vsum));
+    for (let j = 0; j < L; j++) {
+      const row = r + j;
+      const t = load<i32>(targets + (<usize>row << 2));
+      let loss: T = 0;
+      let a: T = 0;
+      if (t >= 0) {
+        const wt: T = weight ? load<T>(weight + (<usize>t) * bytes) : <T>1;
+        const ls = lane_at<T>(slotLogSum, j);
+        // loss = w_t·(log s - (z_t - m)), PyTorch's log_softmax order.
+        loss = wt * (ls - (load<T>(block + <usize>j * rowBytes + (<usize>t) * bytes) - lane_at<T>(slotMax, j)));
+        if (grad) a = <T>(gradRow ? gradScale * <f64>load<T>(gradRow + <usize>row * bytes) : gradScale) * wt;
+      }
+      store<T>(slotScale + <usize>j * bytes, a);
+      if (rowLoss) store<T>(rowLoss + <usize>row * bytes, loss);
+      total += <f64>loss;
+    }
+    if (grad) {
+      // grad = k·w_t·(e_c / s - [c = t]); 1/s = exp(-log s) per lane.
+      const vk = v128.load(slotScale);
+      const va = v128.mul<T>(vk, vexp<T>(v128.neg<T>(v128.load(slotLogSum))));
+      const gblock = grad + <usize>r * rowBytes;
+      for (let c = 0; c < C; c++) {
+        scatter_column<T>(gblock + <usize>c * bytes, rowBytes, v128.mul<T>(v128.load(cols + (<usize>c << 4)), va));
+      }
+      for (let j = 0; j < L; j++) {
+        const t = load<i32>(targets + (<usize>(r + j) << 2));
+        if (t < 0) continue;
+        const p = gblock + <usize>j * rowBytes + (<usize>t) * bytes;
+        store<T>(p, load<T>(p) - lane_at<T>(slotScale, j));
+      }
+    }
+  }
+  return total;
+}
+
 /**
  * Cross-entropy of each row of logits (rows, C) against class indices `targets` (i32, -1 =
  * ignored) or class probabilities `probs` (rows, C). Returns Σ of the row losses in f64.
+ * scratch: (C + 4)·16 bytes, used by the short-row path.
  */
 export function cross_entropy<T>(
   rows: i32, C: i32,
   logits: usize, targets: usize, probs: usize, weight: usize,
   rowLoss: usize, grad: usize, gradRow: usize,
-  smoothing: f64, gradScale: f64,
+  scratch: usize, smoothing: f64, gradScale: f64,
 ): f64 {
   const bytes = <usize>sizeof<T>();
   const rowBytes = <usize>C * bytes;
+  if (C > 0 && C < SMALL_C && !probs && smoothing == 0 && rows >= lanes<T>()) {
+    // Whole blocks of L rows across the lanes; the few rows left take the per-row path below.
+    const main = rows - rows % lanes<T>();
+    const total = cross_entropy_across_rows<T>(main, C, logits, targets, weight, rowLoss, grad, gradRow, scratch, gradScale);
+    const done = <usize>main;
+    return total + cross_entropy<T>(
+      rows - main, C, logits + done * rowBytes, targets + (done << 2), 0, weight,
+      rowLoss ? rowLoss + done * bytes : 0, grad ? grad + done * rowBytes : 0, gradRow ? gradRow + done * bytes : 0,
+      scratch, smoothing, gradScale,
+    );
+  }
   const eps = <T>smoothing;
   const uni = eps / <T>C;
   const weightSum: T = weight ? <T>sum<T>(C, weight) : <T>C;

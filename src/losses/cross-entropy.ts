@@ -115,6 +115,9 @@ function moveClassBack(src: ArrayLike<number>, dst: FloatArray, N: number, C: nu
       for (let s = 0; s < inner; s++) dst[(n * C + c) * inner + s] = src[(n * inner + s) * C + c];
 }
 
+/** Rows shorter than this use the kernel's across-rows path, which needs scratch (assembly SMALL_C). */
+const SMALL_C = 32;
+
 function crossEntropyWasm(p: ClassProblem, dtype: Dtype, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number): LossParts | null {
   const w = wasm();
   if (!w) return null;
@@ -129,6 +132,7 @@ function crossEntropyWasm(p: ClassProblem, dtype: Dtype, wantGrad: boolean, grad
   const rowLoss = arena.floats(dtype, rows);
   const grad = wantGrad ? arena.floats(dtype, size) : 0;
   const upstream = gradRow ? arena.copyIn(dtype, gradRow) : 0;
+  const scratch = C < SMALL_C ? arena.alloc((C + 4) * 16) : 0;
   if (inner === 1) {
     arena.view(dtype, logits, size).set(p.input);
     if (p.probs) arena.view(dtype, probs, size).set(p.probs);
@@ -137,7 +141,7 @@ function crossEntropyWasm(p: ClassProblem, dtype: Dtype, wantGrad: boolean, grad
     if (p.probs) moveClassLast(p.probs, arena.view(dtype, probs, size), N, C, inner);
   }
   const run = dtype === 'float32' ? k.f32_cross_entropy : k.f64_cross_entropy;
-  const total = run(rows, C, logits, targets, probs, weight, rowLoss, grad, upstream, p.smoothing, gradScale);
+  const total = run(rows, C, logits, targets, probs, weight, rowLoss, grad, upstream, scratch, p.smoothing, gradScale);
   let gradOut: FloatArray | null = null;
   if (wantGrad) {
     if (inner === 1) gradOut = arena.copyOut(dtype, grad, size);

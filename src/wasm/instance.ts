@@ -16,8 +16,8 @@ export interface Kernels {
   f64_sigmoid_fwd(n: number, x: Ptr, out: Ptr): void;
   f32_sigmoid_bwd(n: number, y: Ptr, g: Ptr, dx: Ptr): void;
   f64_sigmoid_bwd(n: number, y: Ptr, g: Ptr, dx: Ptr): void;
-  f32_cross_entropy(rows: number, C: number, logits: Ptr, targets: Ptr, probs: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, smoothing: number, gradScale: number): number;
-  f64_cross_entropy(rows: number, C: number, logits: Ptr, targets: Ptr, probs: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, smoothing: number, gradScale: number): number;
+  f32_cross_entropy(rows: number, C: number, logits: Ptr, targets: Ptr, probs: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, scratch: Ptr, smoothing: number, gradScale: number): number;
+  f64_cross_entropy(rows: number, C: number, logits: Ptr, targets: Ptr, probs: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, scratch: Ptr, smoothing: number, gradScale: number): number;
   f32_nll(N: number, C: number, inner: number, input: Ptr, targets: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
   f64_nll(N: number, C: number, inner: number, input: Ptr, targets: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
   f32_exp(n: number, x: Ptr, out: Ptr): void;
