@@ -1,7 +1,8 @@
 // Which implementation runs: the wasm SIMD kernels, or the float64 reference ('js').
 import { Arena } from './wasm/arena';
 import { loadKernels, loadKernelsAsync, kernelLoadError, type Kernels } from './wasm/instance';
-import type { Backend } from './types';
+import { WasmTensor } from './wasm/resident';
+import type { Backend, Dtype } from './types';
 
 let forced: Backend | null = null;
 let arena: Arena | null = null;
@@ -36,4 +37,40 @@ export function wasm(): { k: Kernels; arena: Arena } | null {
   arena ??= new Arena(k);
   arena.reset();
   return { k, arena };
+}
+
+function wasmArena(fn: string): Arena {
+  const k = loadKernels();
+  if (!k) throw new Error(`${fn}: WebAssembly SIMD is not available here (${String(kernelLoadError())})`);
+  arena ??= new Arena(k);
+  return arena;
+}
+
+/**
+ * A tensor allocated in wasm memory: losses read it without copying. Fill it through `.data`.
+ * Free it with `.free()` when done. Needs the wasm-simd backend to be available.
+ */
+export function allocTensor(dtype: Dtype, shape: readonly number[]): WasmTensor {
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new RangeError(`allocTensor: dtype must be 'float32' or 'float64'; got ${JSON.stringify(dtype)}`);
+  }
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new RangeError(`allocTensor: shape must be an array of non-negative integers; got ${JSON.stringify(shape)}`);
+  }
+  return new WasmTensor(wasmArena('allocTensor'), dtype, shape);
+}
+
+/** Caps the kernel module's memory (default 64 MiB); larger inputs are processed in chunks. */
+export function setMemoryLimit(bytes: number): void {
+  wasmArena('setMemoryLimit').setLimit(bytes);
+}
+
+/** The cap on wasm memory, in bytes. */
+export function getMemoryLimit(): number {
+  return wasmArena('getMemoryLimit').getLimit();
+}
+
+/** Bytes of wasm memory the module holds now (it never shrinks). */
+export function memoryUsage(): number {
+  return wasmArena('memoryUsage').memory.buffer.byteLength;
 }

@@ -1,6 +1,7 @@
 // simdloss: PyTorch's loss functions for JavaScript, on WebAssembly SIMD kernels.
 // Public exports only; importing has no side effects (the kernels compile on first use or init()).
-export { backend, init, setBackend } from './backend';
+export { allocTensor, backend, getMemoryLimit, init, memoryUsage, setBackend, setMemoryLimit } from './backend';
+export { WasmTensor } from './wasm/resident';
 export type {
   Backend, Dtype, FloatArray, FloatInput, GradOptions, IndexInput, IntegerArray, Reduction, Tensor, WithGrad,
 } from './types';

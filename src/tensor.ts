@@ -1,6 +1,7 @@
 // Normalizing and checking arguments: float tensors, class-index tensors, shapes, broadcasting.
 import { describe, rangeError, shapeString, typeError } from './errors';
 import type { Dtype, FloatArray, FloatInput, IndexInput, IntegerArray, Tensor } from './types';
+import { WasmTensor } from './wasm/resident';
 
 /** A checked float argument. `data` is the caller's array: never written to. */
 export interface FloatTensor {
@@ -8,6 +9,16 @@ export interface FloatTensor {
   shape: number[];
   dtype: Dtype;
   size: number;
+  /** Set when the argument lives in wasm memory: kernels read it in place (no copy). */
+  resident?: WasmTensor;
+}
+
+/**
+ * The data of t as of now. A resident tensor's view is detached when wasm memory grows, so code
+ * that allocates scratch and then reads an argument's values must read them through this.
+ */
+export function current(t: FloatTensor): FloatArray {
+  return t.resident ? t.resident.data : t.data;
 }
 
 /** A checked class-index argument; `at(i)` reads element i as a number. */
@@ -59,6 +70,9 @@ function checkShape(fn: string, name: string, shape: unknown, length: number): n
 
 /** A float argument as a FloatTensor (a bare typed array is 1-D). */
 export function floatArg(fn: string, name: string, value: FloatInput | unknown): FloatTensor {
+  if (value instanceof WasmTensor) {
+    return { data: value.data, shape: value.shape.slice(), dtype: value.dtype, size: value.size, resident: value };
+  }
   if (isFloatArray(value)) return { data: value, shape: [value.length], dtype: dtypeOf(value), size: value.length };
   if (isTensorLike(value)) {
     const data = value.data;

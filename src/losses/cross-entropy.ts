@@ -6,7 +6,8 @@ import {
   reductionOption, toDtype, upstreamOption,
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
-import { floatArg, indexArg, isFloatArray, sameShape, sizeOf } from '../tensor';
+import { current, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor } from '../tensor';
+import { forChunks } from '../wasm/chunks';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 
 export interface NllLossOptions {
@@ -27,6 +28,9 @@ const CE_OPTIONS = [...NLL_OPTIONS, 'labelSmoothing'] as const;
 
 interface Prepared {
   problem: ClassProblem;
+  x: FloatTensor;
+  weight?: FloatTensor;
+  probs?: FloatTensor;
   dtype: Dtype;
   reduction: Reduction;
   /** Shape of the 'none' result: the target's (index) or the input's without the class dim. */
@@ -67,7 +71,7 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
     }
     if (ignoreIndex >= 0) throw rangeError(fn, `options.ignoreIndex is not supported for probability targets (got ${ignoreIndex}); leave it negative`);
     problem.probs = q.data;
-    return { problem, dtype, reduction, outShape: batched ? [N, ...spatial] : [], inputShape: x.shape, denominator: N * inner };
+    return { problem, x, weight, probs: q, dtype, reduction, outShape: batched ? [N, ...spatial] : [], inputShape: x.shape, denominator: N * inner };
   }
 
   const t = indexArg(fn, 'target', target);
@@ -90,7 +94,7 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
     denominator += weight ? weight.data[v] : 1;
   }
   problem.targets = targets;
-  return { problem, dtype, reduction, outShape: expected, inputShape: x.shape, denominator };
+  return { problem, x, weight, dtype, reduction, outShape: expected, inputShape: x.shape, denominator };
 }
 
 function isTensorInput(v: unknown): boolean {
@@ -101,78 +105,100 @@ function isFloatArrayInput(v: unknown): boolean {
   return isFloatArray(v) || (isTensorInput(v) && isFloatArray((v as { data?: unknown }).data));
 }
 
-/** (N, C, inner) → (N·inner, C), so each row's classes are contiguous for the kernel. */
-function moveClassLast(src: ArrayLike<number>, dst: FloatArray, N: number, C: number, inner: number): void {
-  for (let n = 0; n < N; n++)
-    for (let c = 0; c < C; c++)
-      for (let s = 0; s < inner; s++) dst[(n * inner + s) * C + c] = src[(n * C + c) * inner + s];
+/** Rows [r0, r0 + count) of (N, C, inner) as (count, C), each row's classes contiguous. */
+function gatherRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: number, r0: number, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const r = r0 + i;
+    const n = Math.floor(r / inner);
+    const base = n * C * inner + (r - n * inner);
+    for (let c = 0; c < C; c++) dst[i * C + c] = src[base + c * inner];
+  }
 }
 
-/** (N·inner, C) → (N, C, inner). */
-function moveClassBack(src: ArrayLike<number>, dst: FloatArray, N: number, C: number, inner: number): void {
-  for (let n = 0; n < N; n++)
-    for (let c = 0; c < C; c++)
-      for (let s = 0; s < inner; s++) dst[(n * C + c) * inner + s] = src[(n * inner + s) * C + c];
+/** The inverse of gatherRows: (count, C) back into rows [r0, r0 + count) of (N, C, inner). */
+function scatterRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: number, r0: number, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const r = r0 + i;
+    const n = Math.floor(r / inner);
+    const base = n * C * inner + (r - n * inner);
+    for (let c = 0; c < C; c++) dst[base + c * inner] = src[i * C + c];
+  }
 }
 
 /** Rows shorter than this use the kernel's across-rows path, which needs scratch (assembly SMALL_C). */
 const SMALL_C = 32;
 
-function crossEntropyWasm(p: ClassProblem, dtype: Dtype, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number): LossParts | null {
+function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number): LossParts | null {
   const w = wasm();
   if (!w) return null;
   const { k, arena } = w;
+  const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
   const rows = N * inner;
-  const size = rows * C;
-  const logits = arena.floats(dtype, size);
-  const probs = p.probs ? arena.floats(dtype, size) : 0;
-  const targets = p.targets ? arena.copyInInt32(p.targets) : 0;
-  const weight = p.weight ? arena.copyIn(dtype, p.weight) : 0;
-  const rowLoss = arena.floats(dtype, rows);
-  const grad = wantGrad ? arena.floats(dtype, size) : 0;
-  const upstream = gradRow ? arena.copyIn(dtype, gradRow) : 0;
-  const scratch = C < SMALL_C ? arena.alloc((C + 4) * 16) : 0;
-  if (inner === 1) {
-    arena.view(dtype, logits, size).set(p.input);
-    if (p.probs) arena.view(dtype, probs, size).set(p.probs);
-  } else {
-    moveClassLast(p.input, arena.view(dtype, logits, size), N, C, inner);
-    if (p.probs) moveClassLast(p.probs, arena.view(dtype, probs, size), N, C, inner);
-  }
+  const bytes = dtype === 'float32' ? 4 : 8;
   const run = dtype === 'float32' ? k.f32_cross_entropy : k.f64_cross_entropy;
-  const total = run(rows, C, logits, targets, probs, weight, rowLoss, grad, upstream, scratch, p.smoothing, gradScale);
-  let gradOut: FloatArray | null = null;
-  if (wantGrad) {
-    if (inner === 1) gradOut = arena.copyOut(dtype, grad, size);
-    else {
-      gradOut = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
-      moveClassBack(arena.view(dtype, grad, size), gradOut, N, C, inner);
+  const weight = prep.weight ? arena.input(prep.weight) : 0;
+  const scratch = C < SMALL_C ? arena.alloc((C + 4) * 16) : 0;
+  // Logits already in wasm memory with contiguous rows are read in place.
+  const inPlace = x.resident !== undefined && inner === 1;
+  const perRow = bytes * (C * ((inPlace ? 0 : 1) + (p.probs ? 1 : 0) + (wantGrad ? 1 : 0)) + 1 + (gradRow ? 1 : 0)) + 4;
+  const elementLoss = newFloat(dtype, rows);
+  const grad = wantGrad ? newFloat(dtype, rows * C) : null;
+  let total = 0;
+  forChunks(arena, rows, perRow, (r0, count) => {
+    const size = count * C;
+    const logits = inPlace ? x.resident!.ptr + r0 * C * bytes : arena.floats(dtype, size);
+    const probs = p.probs ? arena.floats(dtype, size) : 0;
+    const targets = p.targets ? arena.copyInInt32(p.targets.subarray(r0, r0 + count)) : 0;
+    const rowLoss = arena.floats(dtype, count);
+    const g = grad ? arena.floats(dtype, size) : 0;
+    const upstream = gradRow ? arena.copyIn(dtype, gradRow.subarray(r0, r0 + count)) : 0;
+    // Read the arguments only now: this chunk's allocations may have moved resident views.
+    const input = current(x);
+    const q = prep.probs ? current(prep.probs) : null;
+    if (inner === 1) {
+      if (!inPlace) arena.view(dtype, logits, size).set(input.subarray(r0 * C, r0 * C + size));
+      if (q) arena.view(dtype, probs, size).set(q.subarray(r0 * C, r0 * C + size));
+    } else {
+      gatherRows(input, arena.view(dtype, logits, size), C, inner, r0, count);
+      if (q) gatherRows(q, arena.view(dtype, probs, size), C, inner, r0, count);
     }
-  }
-  return { elementLoss: arena.copyOut(dtype, rowLoss, rows), total, grad: gradOut };
+    total += run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale);
+    elementLoss.set(arena.view(dtype, rowLoss, count), r0);
+    if (grad) {
+      if (inner === 1) grad.set(arena.view(dtype, g, size), r0 * C);
+      else scatterRows(arena.view(dtype, g, size), grad, C, inner, r0, count);
+    }
+  });
+  return { elementLoss, total, grad };
 }
 
-function nllWasm(p: ClassProblem, dtype: Dtype, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number): LossParts | null {
+function nllWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number): LossParts | null {
   const w = wasm();
   if (!w) return null;
   const { k, arena } = w;
+  const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
-  const rows = N * inner;
-  const size = rows * C;
-  const input = arena.copyIn(dtype, p.input);
-  const targets = arena.copyInInt32(p.targets!);
-  const weight = p.weight ? arena.copyIn(dtype, p.weight) : 0;
-  const rowLoss = arena.floats(dtype, rows);
-  const grad = wantGrad ? arena.floats(dtype, size) : 0;
-  const upstream = gradRow ? arena.copyIn(dtype, gradRow) : 0;
+  const bytes = dtype === 'float32' ? 4 : 8;
   const run = dtype === 'float32' ? k.f32_nll : k.f64_nll;
-  const total = run(N, C, inner, input, targets, weight, rowLoss, grad, upstream, gradScale);
-  return {
-    elementLoss: arena.copyOut(dtype, rowLoss, rows),
-    total,
-    grad: wantGrad ? arena.copyOut(dtype, grad, size) : null,
-  };
+  const weight = prep.weight ? arena.input(prep.weight) : 0;
+  const slice = C * inner; // one batch element of the input
+  const inPlace = x.resident !== undefined;
+  const perItem = bytes * (slice * ((inPlace ? 0 : 1) + (wantGrad ? 1 : 0)) + inner * (1 + (gradRow ? 1 : 0))) + 4 * inner;
+  const elementLoss = newFloat(dtype, N * inner);
+  const grad = wantGrad ? newFloat(dtype, N * slice) : null;
+  let total = 0;
+  forChunks(arena, N, perItem, (n0, count) => {
+    const input = inPlace ? x.resident!.ptr + n0 * slice * bytes : arena.copyIn(dtype, p.input.subarray(n0 * slice, (n0 + count) * slice));
+    const targets = arena.copyInInt32(p.targets!.subarray(n0 * inner, (n0 + count) * inner));
+    const rowLoss = arena.floats(dtype, count * inner);
+    const g = grad ? arena.floats(dtype, count * slice) : 0;
+    const upstream = gradRow ? arena.copyIn(dtype, gradRow.subarray(n0 * inner, (n0 + count) * inner)) : 0;
+    total += run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale);
+    elementLoss.set(arena.view(dtype, rowLoss, count * inner), n0 * inner);
+    if (grad) grad.set(arena.view(dtype, g, count * slice), n0 * slice);
+  });
+  return { elementLoss, total, grad };
 }
 
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: true): WithGrad;
@@ -184,8 +210,8 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
   const upstream = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, upstream, denominator);
   const parts = isCE
-    ? crossEntropyWasm(problem, dtype, wantGrad, gradRow, gradScale) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
-    : nllWasm(problem, dtype, wantGrad, gradRow, gradScale) ?? nllReference(problem, wantGrad, gradRow, gradScale);
+    ? crossEntropyWasm(prep, wantGrad, gradRow, gradScale) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
+    : nllWasm(prep, wantGrad, gradRow, gradScale) ?? nllReference(problem, wantGrad, gradRow, gradScale);
   const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), parts.total, denominator, outShape, dtype);
   if (!wantGrad) return { loss };
   const grad = gradTensor(parts.grad!, prep.inputShape, dtype);
