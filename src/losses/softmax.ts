@@ -2,7 +2,8 @@
 import { wasm } from '../backend';
 import { checkOptions, gradTensor, toDtype, upstreamOption } from '../options';
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
-import { floatArg, normalizeDim, sizeOf } from '../tensor';
+import { current, floatArg, normalizeDim, sizeOf } from '../tensor';
+import { forChunks } from '../wasm/chunks';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 
 export interface SoftmaxOptions {
@@ -40,8 +41,8 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
   const g = wantGrad ? upstreamOption(fn, opts.gradOutput, x.shape, dtype).tensor! : null;
 
   // Rows contiguous along dim (a copy only when dim is not last).
-  let rowsX: ArrayLike<number> = x.data;
-  let rowsG: ArrayLike<number> | null = g;
+  let rowsX: FloatArray = x.data;
+  let rowsG: FloatArray | null = g;
   if (inner !== 1) {
     const t = newOf(dtype, size);
     moveDimLast(x.data, t, outer, n, inner);
@@ -58,18 +59,31 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
   const w = size > 0 ? wasm() : null;
   if (w) {
     const { k, arena } = w;
-    const px = arena.floats(dtype, size);
-    const py = arena.floats(dtype, size);
-    const pg = rowsG ? arena.floats(dtype, size) : 0;
-    const pdx = rowsG ? arena.floats(dtype, size) : 0;
-    arena.view(dtype, px, size).set(rowsX);
-    if (rowsG) arena.view(dtype, pg, size).set(rowsG);
-    (dtype === 'float32' ? k.f32_softmax_fwd : k.f64_softmax_fwd)(rows, n, px, py, log ? 1 : 0);
-    y = arena.copyOut(dtype, py, size);
-    if (rowsG) {
-      (dtype === 'float32' ? k.f32_softmax_bwd : k.f64_softmax_bwd)(rows, n, py, pg, pdx, log ? 1 : 0);
-      dx = arena.copyOut(dtype, pdx, size);
-    }
+    const bytes = dtype === 'float32' ? 4 : 8;
+    const fwd = dtype === 'float32' ? k.f32_softmax_fwd : k.f64_softmax_fwd;
+    const bwd = dtype === 'float32' ? k.f32_softmax_bwd : k.f64_softmax_bwd;
+    const inPlace = x.resident !== undefined && inner === 1;
+    const out = newOf(dtype, size);
+    const grad = rowsG ? newOf(dtype, size) : null;
+    forChunks(arena, rows, bytes * n * ((inPlace ? 0 : 1) + 1 + (rowsG ? 2 : 0)), (r0, count) => {
+      const m = count * n;
+      const px = inPlace ? x.resident!.ptr + r0 * n * bytes : arena.floats(dtype, m);
+      const py = arena.floats(dtype, m);
+      const pg = rowsG ? arena.floats(dtype, m) : 0;
+      const pdx = rowsG ? arena.floats(dtype, m) : 0;
+      // Read the arguments only now: this chunk's allocations may have moved resident views.
+      const src = inner === 1 ? current(x) : rowsX;
+      if (!inPlace) arena.view(dtype, px, m).set(src.subarray(r0 * n, r0 * n + m));
+      if (rowsG) arena.view(dtype, pg, m).set(rowsG.subarray(r0 * n, r0 * n + m));
+      fwd(count, n, px, py, log ? 1 : 0);
+      out.set(arena.view(dtype, py, m), r0 * n);
+      if (grad) {
+        bwd(count, n, py, pg, pdx, log ? 1 : 0);
+        grad.set(arena.view(dtype, pdx, m), r0 * n);
+      }
+    });
+    y = out;
+    dx = grad;
   } else {
     y = toDtype(softmaxReference(rowsX, rows, n, log), dtype);
     // The backward uses the dtype-rounded output, as PyTorch's does.
@@ -101,16 +115,27 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
   const w = size > 0 ? wasm() : null;
   if (w) {
     const { k, arena } = w;
-    const px = arena.copyIn(dtype, x.data);
-    const py = arena.floats(dtype, size);
-    const pg = g ? arena.copyIn(dtype, g) : 0;
-    const pdx = g ? arena.floats(dtype, size) : 0;
-    (dtype === 'float32' ? k.f32_sigmoid_fwd : k.f64_sigmoid_fwd)(size, px, py);
-    y = arena.copyOut(dtype, py, size);
-    if (g) {
-      (dtype === 'float32' ? k.f32_sigmoid_bwd : k.f64_sigmoid_bwd)(size, py, pg, pdx);
-      dx = arena.copyOut(dtype, pdx, size);
-    }
+    const bytes = dtype === 'float32' ? 4 : 8;
+    const fwd = dtype === 'float32' ? k.f32_sigmoid_fwd : k.f64_sigmoid_fwd;
+    const bwd = dtype === 'float32' ? k.f32_sigmoid_bwd : k.f64_sigmoid_bwd;
+    const out = newOf(dtype, size);
+    const grad = g ? newOf(dtype, size) : null;
+    forChunks(arena, size, bytes * ((x.resident ? 0 : 1) + 1 + (g ? 2 : 0)), (i0, m) => {
+      const px = x.resident ? x.resident.ptr + i0 * bytes : arena.floats(dtype, m);
+      const py = arena.floats(dtype, m);
+      const pg = g ? arena.floats(dtype, m) : 0;
+      const pdx = g ? arena.floats(dtype, m) : 0;
+      if (!x.resident) arena.view(dtype, px, m).set(x.data.subarray(i0, i0 + m));
+      if (g) arena.view(dtype, pg, m).set(g.subarray(i0, i0 + m));
+      fwd(m, px, py);
+      out.set(arena.view(dtype, py, m), i0);
+      if (grad) {
+        bwd(m, py, pg, pdx);
+        grad.set(arena.view(dtype, pdx, m), i0);
+      }
+    });
+    y = out;
+    dx = grad;
   } else {
     y = toDtype(sigmoidReference(x.data), dtype);
     if (g) dx = toDtype(sigmoidBackwardReference(y, g), dtype);
