@@ -26,6 +26,8 @@ export interface IndexTensor {
   shape: number[];
   size: number;
   at(i: number): number;
+  /** The values directly when they are a non-BigInt integer typed array (already integers). */
+  typed: ArrayLike<number> | null;
 }
 
 const FLOAT_EXPECTED = 'a Float32Array or Float64Array, or a { data, shape } tensor of one';
@@ -105,7 +107,8 @@ export function indexArg(fn: string, name: string, value: IndexInput | unknown):
     }
     return v;
   };
-  return { shape, size: arr.length, at };
+  const typed = ArrayBuffer.isView(arr) && !(arr instanceof BigInt64Array) && !(arr instanceof BigUint64Array) ? (arr as ArrayLike<number>) : null;
+  return { shape, size: arr.length, at, typed };
 }
 
 /** Checks that every given float argument has the dtype of the first; returns it. */

@@ -83,13 +83,14 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
   }
   const targets = new Int32Array(t.size);
   let denominator = 0;
+  const typed = t.typed;
   for (let i = 0; i < t.size; i++) {
-    const v = t.at(i);
+    const v = typed ? typed[i] : t.at(i);
     if (v === ignoreIndex) {
       targets[i] = -1;
       continue;
     }
-    if (v < 0 || v >= C) throw rangeError(fn, `Target ${v} is out of bounds: target[${i}] must be in [0, ${C}) or equal options.ignoreIndex (${ignoreIndex})`);
+    if (!(v >= 0 && v < C)) throw rangeError(fn, `Target ${v} is out of bounds: target[${i}] must be in [0, ${C}) or equal options.ignoreIndex (${ignoreIndex})`);
     targets[i] = v;
     denominator += weight ? weight.data[v] : 1;
   }
@@ -129,6 +130,7 @@ function scatterRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: 
 const SMALL_C = 32;
 
 function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number): LossParts | null {
+  const wantRows = prep.reduction === 'none';
   const w = wasm();
   if (!w) return null;
   const { k, arena } = w;
@@ -142,7 +144,7 @@ function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray
   // Logits already in wasm memory with contiguous rows are read in place.
   const inPlace = x.resident !== undefined && inner === 1;
   const perRow = bytes * (C * ((inPlace ? 0 : 1) + (p.probs ? 1 : 0) + (wantGrad ? 1 : 0)) + 1 + (gradRow ? 1 : 0)) + 4;
-  const elementLoss = newFloat(dtype, rows);
+  const elementLoss = newFloat(dtype, wantRows ? rows : 0);
   const grad = wantGrad ? newFloat(dtype, rows * C) : null;
   let total = 0;
   forChunks(arena, rows, perRow, (r0, count) => {
@@ -150,7 +152,7 @@ function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray
     const logits = inPlace ? x.resident!.ptr + r0 * C * bytes : arena.floats(dtype, size);
     const probs = p.probs ? arena.floats(dtype, size) : 0;
     const targets = p.targets ? arena.copyInInt32(p.targets.subarray(r0, r0 + count)) : 0;
-    const rowLoss = arena.floats(dtype, count);
+    const rowLoss = wantRows ? arena.floats(dtype, count) : 0;
     const g = grad ? arena.floats(dtype, size) : 0;
     const upstream = gradRow ? arena.copyIn(dtype, gradRow.subarray(r0, r0 + count)) : 0;
     // Read the arguments only now: this chunk's allocations may have moved resident views.
@@ -164,7 +166,7 @@ function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray
       if (q) gatherRows(q, arena.view(dtype, probs, size), C, inner, r0, count);
     }
     total += run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale);
-    elementLoss.set(arena.view(dtype, rowLoss, count), r0);
+    if (wantRows) elementLoss.set(arena.view(dtype, rowLoss, count), r0);
     if (grad) {
       if (inner === 1) grad.set(arena.view(dtype, g, size), r0 * C);
       else scatterRows(arena.view(dtype, g, size), grad, C, inner, r0, count);
