@@ -91,34 +91,80 @@ export const SMALL_C: i32 = 32;
   return load<T>(slot + <usize>j * sizeof<T>());
 }
 
-/** Gathers element c of L consecutive rows (row stride rowBytes) into one vector. */
+/**
+ * Transposes the block's logits into columns: cols[c] holds element c of the L rows (one row per
+ * lane), read as L unaligned row vectors per group of L columns and transposed with shuffles.
+ * Reads up to one vector past the last row (the TS side pads the buffer). Returns the row maxima.
+ */
 // @ts-ignore: decorator
-@inline function gather_column<T>(p: usize, rowBytes: usize): v128 {
-  let v = v128.splat<T>(<T>0);
-  v = v128.load_lane<T>(p, v, 0);
-  v = v128.load_lane<T>(p + rowBytes, v, 1);
-  if (sizeof<T>() == 4) {
-    v = v128.load_lane<T>(p + 2 * rowBytes, v, 2);
-    v = v128.load_lane<T>(p + 3 * rowBytes, v, 3);
+@inline function gather_block<T>(block: usize, rowBytes: usize, C: i32, cols: usize): v128 {
+  const L = lanes<T>();
+  let vmax = v128.splat<T>(<T>-Infinity);
+  for (let c = 0; c < C; c += L) {
+    const p = block + <usize>c * sizeof<T>();
+    const q = cols + (<usize>c << 4);
+    const valid = min(L, C - c);
+    let c0 = v128.splat<T>(<T>0), c1 = c0, c2 = c0, c3 = c0;
+    if (sizeof<T>() == 4) {
+      const ra = v128.load(p), rb = v128.load(p + rowBytes), rc = v128.load(p + 2 * rowBytes), rd = v128.load(p + 3 * rowBytes);
+      const t0 = v128.shuffle<f32>(ra, rb, 0, 4, 1, 5), t1 = v128.shuffle<f32>(ra, rb, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(rc, rd, 0, 4, 1, 5), t3 = v128.shuffle<f32>(rc, rd, 2, 6, 3, 7);
+      c0 = v128.shuffle<f32>(t0, t2, 0, 1, 4, 5);
+      c1 = v128.shuffle<f32>(t0, t2, 2, 3, 6, 7);
+      c2 = v128.shuffle<f32>(t1, t3, 0, 1, 4, 5);
+      c3 = v128.shuffle<f32>(t1, t3, 2, 3, 6, 7);
+    } else {
+      const ra = v128.load(p), rb = v128.load(p + rowBytes);
+      c0 = v128.shuffle<f64>(ra, rb, 0, 2);
+      c1 = v128.shuffle<f64>(ra, rb, 1, 3);
+    }
+    // Columns past C hold the next row's values: neither stored nor counted in the max.
+    v128.store(q, c0);
+    vmax = v128.pmax<T>(vmax, c0);
+    if (valid > 1) { v128.store(q, c1, 16); vmax = v128.pmax<T>(vmax, c1); }
+    if (valid > 2) { v128.store(q, c2, 32); vmax = v128.pmax<T>(vmax, c2); }
+    if (valid > 3) { v128.store(q, c3, 48); vmax = v128.pmax<T>(vmax, c3); }
   }
-  return v;
+  return vmax;
 }
 
-/** Scatters the lanes of v to element c of L consecutive rows. */
+/**
+ * The inverse of gather_block for the gradient: writes cols[c]·va back as rows. Groups run from
+ * the last to the first and rows in order, so a group's spill past a row's end (into the next
+ * row, or the padding) is always overwritten later by that row's own values.
+ */
 // @ts-ignore: decorator
-@inline function scatter_column<T>(p: usize, rowBytes: usize, v: v128): void {
-  v128.store_lane<T>(p, v, 0);
-  v128.store_lane<T>(p + rowBytes, v, 1);
-  if (sizeof<T>() == 4) {
-    v128.store_lane<T>(p + 2 * rowBytes, v, 2);
-    v128.store_lane<T>(p + 3 * rowBytes, v, 3);
+@inline function scatter_block<T>(gblock: usize, rowBytes: usize, C: i32, cols: usize, va: v128): void {
+  const L = lanes<T>();
+  const last = (C - 1) - (C - 1) % L;
+  for (let c = last; c >= 0; c -= L) {
+    const p = gblock + <usize>c * sizeof<T>();
+    const q = cols + (<usize>c << 4);
+    const valid = min(L, C - c);
+    const zero = v128.splat<T>(<T>0);
+    const c0 = v128.mul<T>(v128.load(q), va);
+    const c1 = valid > 1 ? v128.mul<T>(v128.load(q, 16), va) : zero;
+    if (sizeof<T>() == 4) {
+      const c2 = valid > 2 ? v128.mul<T>(v128.load(q, 32), va) : zero;
+      const c3 = valid > 3 ? v128.mul<T>(v128.load(q, 48), va) : zero;
+      const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
+      v128.store(p, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+      v128.store(p + rowBytes, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+      v128.store(p + 2 * rowBytes, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+      v128.store(p + 3 * rowBytes, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+    } else {
+      v128.store(p, v128.shuffle<f64>(c0, c1, 0, 2));
+      v128.store(p + rowBytes, v128.shuffle<f64>(c0, c1, 1, 3));
+    }
   }
 }
 
 /**
  * Index targets with short rows (C < SMALL_C), no smoothing, rows a multiple of the lane count:
  * a per-row vector loop would be mostly tails, so each lane takes one row and the classes are
- * walked column by column. scratch holds C + 4 vectors (16 bytes each).
+ * walked column by column. scratch holds C + 4 vectors (16 bytes each); logits and grad need
+ * one vector of padding after their last row (gather_block / scatter_block).
  */
 function cross_entropy_across_rows<T>(
   rows: i32, C: i32, logits: usize, targets: usize, weight: usize,
@@ -134,12 +180,7 @@ function cross_entropy_across_rows<T>(
   let total: f64 = 0;
   for (let r = 0; r < rows; r += L) {
     const block = logits + <usize>r * rowBytes;
-    let vmax = v128.splat<T>(<T>-Infinity);
-    for (let c = 0; c < C; c++) {
-      const v = gather_column<T>(block + <usize>c * bytes, rowBytes);
-      v128.store(cols + (<usize>c << 4), v);
-      vmax = v128.pmax<T>(vmax, v);
-    }
+    const vmax = gather_block<T>(block, rowBytes, C, cols);
     let vsum = v128.splat<T>(<T>0);
     for (let c = 0; c < C; c++) {
       const p = cols + (<usize>c << 4);
@@ -170,9 +211,7 @@ function cross_entropy_across_rows<T>(
       const vk = v128.load(slotScale);
       const va = v128.mul<T>(vk, vexp<T>(v128.neg<T>(v128.load(slotLogSum))));
       const gblock = grad + <usize>r * rowBytes;
-      for (let c = 0; c < C; c++) {
-        scatter_column<T>(gblock + <usize>c * bytes, rowBytes, v128.mul<T>(v128.load(cols + (<usize>c << 4)), va));
-      }
+      scatter_block<T>(gblock, rowBytes, C, cols, va);
       for (let j = 0; j < L; j++) {
         const t = load<i32>(targets + (<usize>(r + j) << 2));
         if (t < 0) continue;

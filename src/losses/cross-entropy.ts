@@ -143,17 +143,19 @@ function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray
   const scratch = C < SMALL_C ? arena.alloc((C + 4) * 16) : 0;
   // Logits already in wasm memory with contiguous rows are read in place.
   const inPlace = x.resident !== undefined && inner === 1;
-  const perRow = bytes * (C * ((inPlace ? 0 : 1) + (p.probs ? 1 : 0) + (wantGrad ? 1 : 0)) + 1 + (gradRow ? 1 : 0)) + 4;
+  const perRow = bytes * (C * ((inPlace ? 0 : 1) + (p.probs ? 1 : 0) + (wantGrad ? 1 : 0)) + 1 + (gradRow ? 1 : 0)) + 4 + 32;
   const elementLoss = newFloat(dtype, wantRows ? rows : 0);
   const grad = wantGrad ? newFloat(dtype, rows * C) : null;
   let total = 0;
   forChunks(arena, rows, perRow, (r0, count) => {
     const size = count * C;
-    const logits = inPlace ? x.resident!.ptr + r0 * C * bytes : arena.floats(dtype, size);
+    // Short rows are read and written one vector past the last row: pad (assembly gather_block).
+    const pad = C < SMALL_C ? 16 : 0;
+    const logits = inPlace ? x.resident!.ptr + r0 * C * bytes : arena.alloc(size * bytes + pad);
     const probs = p.probs ? arena.floats(dtype, size) : 0;
     const targets = p.targets ? arena.copyInInt32(p.targets.subarray(r0, r0 + count)) : 0;
     const rowLoss = wantRows ? arena.floats(dtype, count) : 0;
-    const g = grad ? arena.floats(dtype, size) : 0;
+    const g = grad ? arena.alloc(size * bytes + pad) : 0;
     const upstream = gradRow ? arena.copyIn(dtype, gradRow.subarray(r0, r0 + count)) : 0;
     // Read the arguments only now: this chunk's allocations may have moved resident views.
     const input = current(x);

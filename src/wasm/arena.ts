@@ -85,9 +85,12 @@ export class Arena {
     return ptr;
   }
 
-  /** A resident block (lives until freeResident); first fit among freed blocks, else at the top. */
+  /**
+   * A resident block (lives until freeResident); first fit among freed blocks, else at the top.
+   * One vector of padding follows it: kernels may read a vector past the end of their input.
+   */
   allocResident(bytes: number): number {
-    const size = alignUp(Math.max(bytes, 1));
+    const size = alignUp(bytes) + ALIGN;
     for (const [ptr, b] of this.blocks) {
       if (b.free && b.bytes >= size) {
         b.free = false;
