@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Generates test/fixtures/torch/<family>.json from real PyTorch (format: docs/CONTRACT.md).
+
+Needs Debian's PyTorch:  apt-get install -y python3-torch   then   /usr/bin/python3 scripts/gen-fixtures.py
+CI never runs this: the JSON it writes is committed.
+
+Every input is drawn from a seeded generator and rounded to float32, then PyTorch evaluates the
+case in float64 (autograd for gradients), so the expected values are float64 results of exactly
+the float32 inputs the tests feed simdloss in both dtypes. Where PyTorch 2.x differs from the
+Debian build (1.13), the case follows 2.x and says so in "note".
+"""
+import json
+import math
+import os
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+OUT = os.path.join(ROOT, 'test', 'fixtures', 'torch')
+
+
+def f32(values):
+    """float64 tensor holding float32-representable values."""
+    return torch.tensor(np.asarray(values, dtype=np.float32).astype(np.float64))
+
+
+def rand(rng, shape, lo=-3.0, hi=3.0):
+    return f32(rng.uniform(lo, hi, size=shape))
+
+
+def num(v):
+    v = float(v)
+    if math.isnan(v):
+        return 'NaN'
+    if math.isinf(v):
+        return 'Infinity' if v > 0 else '-Infinity'
+    return v
+
+
+def enc_input(t):
+    """A float input: the shortest decimals that round to its float32 values."""
+    data = []
+    for v in t.detach().reshape(-1).tolist():
+        x = np.float32(v)
+        data.append(num(v) if not np.isfinite(x) else float(np.format_float_positional(x, unique=True, trim='-')))
+    return {'kind': 'float', 'shape': list(t.shape), 'data': data}
+
+
+def enc_index(t):
+    return {'kind': 'index', 'shape': list(t.shape), 'data': [int(v) for v in t.reshape(-1).tolist()]}
+
+
+def enc_out(t):
+    return {'shape': list(t.shape), 'data': [num(v) for v in t.detach().reshape(-1).tolist()]}
+
+
+class Family:
+    def __init__(self, name):
+        self.name = name
+        self.cases = []
+        self.names = set()
+
+    def add(self, name, fn, args, options, compute, diff, grad_output=False, rng=None, note=None, tensor_result=False):
+        """args: list of (tensor, 'float' | 'index'); diff: indices of args that get gradients.
+        compute(*args) -> torch result. grad_output: use a random upstream tensor (tensor results).
+        tensor_result: the simdloss function returns a tensor even when it is 0-d (softmax, ...)."""
+        assert name not in self.names, name
+        self.names.add(name)
+        leaves = [a.clone().requires_grad_(i in diff) if kind == 'float' else a for i, (a, kind) in enumerate(args)]
+        out = compute(*leaves)
+        case = {'name': name, 'fn': fn,
+                'args': [enc_input(a) if kind == 'float' else enc_index(a) for a, kind in args],
+                'options': options}
+        go = None
+        if out.dim() > 0 or grad_output:
+            go = f32(rng.uniform(-1, 1, size=tuple(out.shape))) if grad_output else torch.ones_like(out)
+            if out.dim() > 0 or grad_output:
+                case['gradOutput'] = enc_input(go)
+        grads = []
+        if diff:
+            targets = [leaves[i] for i in diff]
+            gs = torch.autograd.grad(out, targets, grad_outputs=go if go is not None else torch.ones_like(out), allow_unused=True)
+            grads = [enc_out(g if g is not None else torch.zeros_like(t)) for g, t in zip(gs, targets)]
+        is_tensor = tensor_result or out.dim() > 0 or options.get('reduction') == 'none'
+        case['expected'] = {'loss': enc_out(out) if is_tensor else num(out), 'grads': grads}
+        if note:
+            case['note'] = note
+        self.cases.append(case)
+
+    def throws(self, name, fn, args, options, compute):
+        try:
+            compute(*[a for a, _ in args])
+        except Exception as e:  # noqa: BLE001 - any PyTorch error is the expected outcome
+            self.cases.append({'name': name, 'fn': fn,
+                               'args': [enc_input(a) if kind == 'float' else enc_index(a) for a, kind in args],
+                               'options': options, 'throws': f'{type(e).__name__}: {e}'})
+            return
+        raise AssertionError(f'{name}: PyTorch did not raise')
+
+    def write(self):
+        path = os.path.join(OUT, f'{self.name}.json')
+        with open(path, 'w') as f:
+            json.dump({'generator': 'scripts/gen-fixtures.py', 'torch': torch.__version__,
+                       'family': self.name, 'cases': self.cases}, f, separators=(',', ':'))
+            f.write('\n')
+        print(f'{path}: {len(self.cases)} cases, {os.path.getsize(path)} bytes')
+
+
+def opts_tensor(t):
+    return enc_input(t)
+
+
+# --------------------------------------------------------------------------------------------
+def softmax_family():
+    fam = Family('softmax')
+    rng = np.random.default_rng(1)
+    shapes = [([5], -1), ([3, 7], -1), ([3, 7], 0), ([3, 7], -2), ([2, 3, 4], 0), ([2, 3, 4], 1), ([2, 3, 4], -1), ([], -1), ([2, 17], 1)]
+    for shape, dim in shapes:
+        x = rand(rng, shape, -5, 5)
+        for fn, f in [('softmax', F.softmax), ('logSoftmax', F.log_softmax)]:
+            fam.add(f'{fn}/shape{shape}/dim{dim}', fn, [(x, 'float')], {'dim': dim},
+                    lambda a, f=f, dim=dim: f(a, dim=dim), [0], grad_output=True, rng=rng, tensor_result=True)
+    special = f32([[1000.0, 0.0, -1000.0], [0.5, float('-inf'), 1.0], [float('-inf')] * 3])
+    for fn, f in [('softmax', F.softmax), ('logSoftmax', F.log_softmax)]:
+        fam.add(f'{fn}/special-values', fn, [(special, 'float')], {'dim': 1}, lambda a, f=f: f(a, dim=1), [0], grad_output=True, rng=rng)
+    big = rand(rng, [20, 1000], -8, 8)
+    for fn, f in [('softmax', F.softmax), ('logSoftmax', F.log_softmax)]:
+        fam.add(f'{fn}/large-20x1000', fn, [(big, 'float')], {'dim': -1}, lambda a, f=f: f(a, dim=-1), [0], grad_output=True, rng=rng)
+    for shape in ([7], [3, 5], [33]):
+        x = rand(rng, shape, -10, 10)
+        fam.add(f'sigmoid/shape{shape}', 'sigmoid', [(x, 'float')], {}, torch.sigmoid, [0], grad_output=True, rng=rng)
+    tails = f32([-100.0, -30.0, -1e-3, 0.0, 1e-3, 30.0, 100.0])
+    fam.add('sigmoid/tails', 'sigmoid', [(tails, 'float')], {}, torch.sigmoid, [0], grad_output=True, rng=rng)
+    fam.write()
+
+
+# --------------------------------------------------------------------------------------------
+def cross_entropy_family():
+    fam = Family('cross-entropy')
+    rng = np.random.default_rng(2)
+
+    def index_target(shape, C, ignore_some=True):
+        t = torch.tensor(rng.integers(0, C, size=shape), dtype=torch.int64)
+        if ignore_some and t.numel() > 2:
+            t.view(-1)[1] = -100
+        return t
+
+    layouts = [('unbatched', [5], []), ('2d', [4, 5], [4]), ('3d', [3, 5, 4], [3, 4]), ('4d', [2, 5, 3, 2], [2, 3, 2])]
+    for lname, xshape, tshape in layouts:
+        C = 5
+        x = rand(rng, xshape, -4, 4)
+        t = index_target(tshape, C, ignore_some=bool(tshape))
+        w = f32(rng.uniform(0.2, 2.0, size=C))
+        for red in ['mean', 'sum', 'none']:
+            for smooth in [0.0, 0.1, 1.0]:
+                for use_w in [False, True]:
+                    opts = {'reduction': red}
+                    kw = {'reduction': red}
+                    if smooth:
+                        opts['labelSmoothing'] = smooth
+                        kw['label_smoothing'] = smooth
+                    if use_w:
+                        opts['weight'] = opts_tensor(w)
+                        kw['weight'] = w
+                    fam.add(f'crossEntropy/index/{lname}/{red}/smooth{smooth}/weight{use_w}', 'crossEntropy',
+                            [(x, 'float'), (t, 'index')], opts,
+                            lambda a, b, kw=kw: F.cross_entropy(a, b, **kw), [0], grad_output=red == 'none', rng=rng)
+            nopts = {'reduction': red}
+            fam.add(f'nllLoss/{lname}/{red}', 'nllLoss', [(x, 'float'), (t, 'index')], nopts,
+                    lambda a, b, red=red: F.nll_loss(a, b, reduction=red), [0], grad_output=red == 'none', rng=rng)
+            fam.add(f'nllLoss/{lname}/{red}/weight', 'nllLoss', [(x, 'float'), (t, 'index')], {**nopts, 'weight': opts_tensor(w)},
+                    lambda a, b, red=red: F.nll_loss(a, b, weight=w, reduction=red), [0], grad_output=red == 'none', rng=rng)
+        # probability targets
+        q = f32(rng.uniform(0, 1, size=xshape))
+        for red in ['mean', 'sum', 'none']:
+            for smooth, use_w in [(0.0, False), (0.0, True), (0.2, True)]:
+                opts = {'reduction': red}
+                kw = {'reduction': red}
+                if smooth:
+                    opts['labelSmoothing'] = smooth
+                    kw['label_smoothing'] = smooth
+                if use_w:
+                    opts['weight'] = opts_tensor(w)
+                    kw['weight'] = w
+                fam.add(f'crossEntropy/probs/{lname}/{red}/smooth{smooth}/weight{use_w}', 'crossEntropy',
+                        [(x, 'float'), (q, 'float')], opts,
+                        lambda a, b, kw=kw: F.cross_entropy(a, b, **kw), [0], grad_output=red == 'none', rng=rng)
+
+    x = rand(rng, [4, 3])
+    t = torch.tensor([1, 0, 2, 1])
+    fam.add('nllLoss/ignoreIndex-inside-classes', 'nllLoss', [(x, 'float'), (t, 'index')], {'ignoreIndex': 1},
+            lambda a, b: F.nll_loss(a, b, ignore_index=1), [0])
+    fam.add('crossEntropy/ignoreIndex-2', 'crossEntropy', [(x, 'float'), (t, 'index')], {'ignoreIndex': 2, 'labelSmoothing': 0.3},
+            lambda a, b: F.cross_entropy(a, b, ignore_index=2, label_smoothing=0.3), [0])
+    allign = torch.tensor([-100, -100, -100, -100])
+    for red in ['mean', 'sum', 'none']:
+        fam.add(f'crossEntropy/all-ignored/{red}', 'crossEntropy', [(x, 'float'), (allign, 'index')], {'reduction': red},
+                lambda a, b, red=red: F.cross_entropy(a, b, reduction=red), [0])
+    ext = f32([[1e4, -1e4, 0.0], [-1e4, -1e4, 1e4], [3.0, 1e4, -3.0]])
+    te = torch.tensor([0, 0, 2])
+    for red in ['mean', 'none']:
+        fam.add(f'crossEntropy/extreme-logits/{red}', 'crossEntropy', [(ext, 'float'), (te, 'index')], {'reduction': red},
+                lambda a, b, red=red: F.cross_entropy(a, b, reduction=red), [0], grad_output=red == 'none', rng=rng)
+    empty = torch.zeros(0, 4)
+    et = torch.zeros(0, dtype=torch.int64)
+    for red in ['mean', 'sum']:
+        fam.add(f'crossEntropy/empty-batch/{red}', 'crossEntropy', [(empty, 'float'), (et, 'index')], {'reduction': red},
+                lambda a, b, red=red: F.cross_entropy(a, b, reduction=red), [0])
+    for C in [1, 3, 4, 10, 17, 33]:
+        xs = rand(rng, [9, C], -6, 6)
+        ts = index_target([9], C)
+        fam.add(f'crossEntropy/classes{C}', 'crossEntropy', [(xs, 'float'), (ts, 'index')], {},
+                lambda a, b: F.cross_entropy(a, b), [0])
+    big = rand(rng, [1000, 100], -6, 6)
+    bt = index_target([1000], 100)
+    fam.add('crossEntropy/large-1000x100/smooth', 'crossEntropy', [(big, 'float'), (bt, 'index')], {'labelSmoothing': 0.05},
+            lambda a, b: F.cross_entropy(a, b, label_smoothing=0.05), [0])
+
+    xb = rand(rng, [2, 5])
+    fam.throws('crossEntropy/error/target-out-of-bounds', 'crossEntropy', [(xb, 'float'), (torch.tensor([1, 7]), 'index')], {},
+               lambda a, b: F.cross_entropy(a, b))
+    fam.throws('crossEntropy/error/negative-target', 'crossEntropy', [(xb, 'float'), (torch.tensor([-1, 0]), 'index')], {},
+               lambda a, b: F.cross_entropy(a, b))
+    fam.throws('crossEntropy/error/batch-mismatch', 'crossEntropy', [(xb, 'float'), (torch.tensor([1, 0, 2]), 'index')], {},
+               lambda a, b: F.cross_entropy(a, b))
+    fam.throws('nllLoss/error/weight-length', 'nllLoss', [(xb, 'float'), (torch.tensor([1, 0]), 'index')], {'weight': opts_tensor(f32([1.0, 2.0]))},
+               lambda a, b: F.nll_loss(a, b, weight=f32([1.0, 2.0])))
+    fam.write()
+
+
+if __name__ == '__main__':
+    os.makedirs(OUT, exist_ok=True)
+    softmax_family()
+    cross_entropy_family()
