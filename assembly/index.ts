@@ -46,3 +46,21 @@ export function f32_log(n: i32, x: usize, out: usize): void {
 export function f64_log(n: i32, x: usize, out: usize): void {
   for (let i = 0; i < n; i += 2) v128.store(out + (<usize>i << 3), log_f64x2(v128.load(x + (<usize>i << 3))));
 }
+
+// ---- binary-cross-entropy family ----
+import { bce, bce_logits } from './kernels/binary-cross-entropy';
+export function f32_bce(n: i32, x: usize, t: usize, w: usize, loss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 { return bce<f32>(n, x, t, w, loss, grad, gradRow, gradScale); }
+export function f64_bce(n: i32, x: usize, t: usize, w: usize, loss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 { return bce<f64>(n, x, t, w, loss, grad, gradRow, gradScale); }
+export function f32_bce_logits(n: i32, x: usize, t: usize, w: usize, pw: usize, loss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 { return bce_logits<f32>(n, x, t, w, pw, loss, grad, gradRow, gradScale); }
+export function f64_bce_logits(n: i32, x: usize, t: usize, w: usize, pw: usize, loss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 { return bce_logits<f64>(n, x, t, w, pw, loss, grad, gradRow, gradScale); }
+
+// ---- regression family ----
+import { huber, l1, mse, smooth_l1 } from './kernels/regression';
+export function f32_mse(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, gradScale: f64): f64 { return mse<f32>(n, x, y, loss, grad, gradTarget, gradRow, gradScale); }
+export function f64_mse(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, gradScale: f64): f64 { return mse<f64>(n, x, y, loss, grad, gradTarget, gradRow, gradScale); }
+export function f32_l1(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, gradScale: f64): f64 { return l1<f32>(n, x, y, loss, grad, gradTarget, gradRow, gradScale); }
+export function f64_l1(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, gradScale: f64): f64 { return l1<f64>(n, x, y, loss, grad, gradTarget, gradRow, gradScale); }
+export function f32_smooth_l1(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, beta: f64, gradScale: f64): f64 { return smooth_l1<f32>(n, x, y, loss, grad, gradTarget, gradRow, beta, gradScale); }
+export function f64_smooth_l1(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, beta: f64, gradScale: f64): f64 { return smooth_l1<f64>(n, x, y, loss, grad, gradTarget, gradRow, beta, gradScale); }
+export function f32_huber(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, delta: f64, gradScale: f64): f64 { return huber<f32>(n, x, y, loss, grad, gradTarget, gradRow, delta, gradScale); }
+export function f64_huber(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, delta: f64, gradScale: f64): f64 { return huber<f64>(n, x, y, loss, grad, gradTarget, gradRow, delta, gradScale); }

@@ -230,8 +230,150 @@ def cross_entropy_family():
                lambda a, b: F.nll_loss(a, b, weight=f32([1.0, 2.0])))
     fam.write()
 
+# --------------------------------------------------------------------------------------------
+def bce_family():
+    fam = Family('binary-cross-entropy')
+    rng = np.random.default_rng(3)
+    note_log1p = 'PyTorch 2.x computes log1p(-x) where 1.13 computes log(1 - x); expected values from the 2.x formula'
+
+    def bce_2x(x, t, w=None, reduction='mean'):
+        # Value: PyTorch 2.x's (t - 1)·max(log1p(-x), -100) - t·max(log(x), -100), times weight.
+        # Gradient: PyTorch's own BCE backward (the same in 1.13 and 2.x), so the real op is the
+        # differentiated path and the 2.x value difference is added as a constant.
+        with torch.no_grad():
+            loss = (t - 1) * torch.clamp(torch.log1p(-x), min=-100) - t * torch.clamp(torch.log(x), min=-100)
+            if w is not None:
+                loss = loss * w
+            value = {'mean': loss.mean, 'sum': loss.sum, 'none': lambda: loss}[reduction]()
+        real = F.binary_cross_entropy(x, t, weight=w, reduction=reduction)
+        return real + (value - real).detach()
+
+    for shape in ([7], [4, 5], [2, 3, 4]):
+        x = f32(rng.uniform(0.001, 0.999, size=shape))
+        t = f32(rng.uniform(0, 1, size=shape))
+        hard = f32(rng.integers(0, 2, size=shape).astype(np.float64))
+        C = shape[-1]
+        wc = f32(rng.uniform(0.2, 2, size=[C]))
+        wfull = f32(rng.uniform(0.2, 2, size=shape))
+        for red in ['mean', 'sum', 'none']:
+            go = red == 'none'
+            fam.add(f'binaryCrossEntropy/{shape}/{red}/soft', 'binaryCrossEntropy', [(x, 'float'), (t, 'float')], {'reduction': red},
+                    lambda a, b, red=red: bce_2x(a, b, reduction=red), [0], grad_output=go, rng=rng, note=note_log1p)
+            fam.add(f'binaryCrossEntropy/{shape}/{red}/hard/weight-last-dim', 'binaryCrossEntropy', [(x, 'float'), (hard, 'float')],
+                    {'reduction': red, 'weight': opts_tensor(wc)},
+                    lambda a, b, red=red: bce_2x(a, b, wc, reduction=red), [0], grad_output=go, rng=rng, note=note_log1p)
+            fam.add(f'binaryCrossEntropy/{shape}/{red}/weight-full', 'binaryCrossEntropy', [(x, 'float'), (t, 'float')],
+                    {'reduction': red, 'weight': opts_tensor(wfull)},
+                    lambda a, b, red=red: bce_2x(a, b, wfull, reduction=red), [0], grad_output=go, rng=rng, note=note_log1p)
+            xl = rand(rng, shape, -8, 8)
+            pw = f32(rng.uniform(0.5, 3, size=[C]))
+            fam.add(f'binaryCrossEntropyWithLogits/{shape}/{red}', 'binaryCrossEntropyWithLogits', [(xl, 'float'), (t, 'float')], {'reduction': red},
+                    lambda a, b, red=red: F.binary_cross_entropy_with_logits(a, b, reduction=red), [0], grad_output=go, rng=rng)
+            fam.add(f'binaryCrossEntropyWithLogits/{shape}/{red}/weight/posWeight', 'binaryCrossEntropyWithLogits', [(xl, 'float'), (hard, 'float')],
+                    {'reduction': red, 'weight': opts_tensor(wfull), 'posWeight': opts_tensor(pw)},
+                    lambda a, b, red=red: F.binary_cross_entropy_with_logits(a, b, weight=wfull, pos_weight=pw, reduction=red), [0], grad_output=go, rng=rng)
+            if len(shape) > 1:
+                ml_go = red == 'none'
+                fam.add(f'multilabelSoftMarginLoss/{shape}/{red}', 'multilabelSoftMarginLoss', [(xl, 'float'), (hard, 'float')], {'reduction': red},
+                        lambda a, b, red=red: F.multilabel_soft_margin_loss(a, b, reduction=red), [0], grad_output=ml_go, rng=rng)
+                fam.add(f'multilabelSoftMarginLoss/{shape}/{red}/weight', 'multilabelSoftMarginLoss', [(xl, 'float'), (t, 'float')],
+                        {'reduction': red, 'weight': opts_tensor(wc)},
+                        lambda a, b, red=red: F.multilabel_soft_margin_loss(a, b, weight=wc, reduction=red), [0], grad_output=ml_go, rng=rng)
+    edges = f32([0.0, 1.0, 0.0, 1.0, 0.5, 1e-30, 1 - 2 ** -24])
+    et = f32([1.0, 0.0, 0.0, 1.0, 0.5, 1.0, 0.0])
+    for red in ['none', 'sum']:
+        fam.add(f'binaryCrossEntropy/exact-0-and-1/{red}', 'binaryCrossEntropy', [(edges, 'float'), (et, 'float')], {'reduction': red},
+                lambda a, b, red=red: bce_2x(a, b, reduction=red), [0], grad_output=red == 'none', rng=rng, note=note_log1p)
+    tails = f32([-1e4, -100.0, -30.0, -1.0, 0.0, 1.0, 30.0, 100.0, 1e4])
+    tt = f32([1.0, 1.0, 0.0, 0.3, 0.5, 1.0, 1.0, 0.0, 0.0])
+    for red in ['none', 'mean']:
+        fam.add(f'binaryCrossEntropyWithLogits/tails/{red}', 'binaryCrossEntropyWithLogits', [(tails, 'float'), (tt, 'float')], {'reduction': red},
+                lambda a, b, red=red: F.binary_cross_entropy_with_logits(a, b, reduction=red), [0], grad_output=red == 'none', rng=rng)
+    fam.add('multilabelSoftMarginLoss/1d', 'multilabelSoftMarginLoss', [(tails, 'float'), (tt, 'float')], {'reduction': 'none'},
+            lambda a, b: F.multilabel_soft_margin_loss(a, b, reduction='none'), [0], grad_output=True, rng=rng)
+    big = rand(rng, [100000], -6, 6)
+    bt = f32(rng.uniform(0, 1, size=[100000]))
+    fam.add('binaryCrossEntropyWithLogits/large-1e5', 'binaryCrossEntropyWithLogits', [(big, 'float'), (bt, 'float')], {},
+            lambda a, b: F.binary_cross_entropy_with_logits(a, b), [0])
+    xb = f32([0.2, 0.5])
+    fam.throws('binaryCrossEntropy/error/input-above-1', 'binaryCrossEntropy', [(f32([0.2, 1.5]), 'float'), (xb, 'float')], {},
+               lambda a, b: F.binary_cross_entropy(a, b))
+    fam.throws('binaryCrossEntropy/error/target-size', 'binaryCrossEntropy', [(xb, 'float'), (f32([[0.2, 0.5]]), 'float')], {},
+               lambda a, b: F.binary_cross_entropy(a, b))
+    fam.throws('binaryCrossEntropyWithLogits/error/target-size', 'binaryCrossEntropyWithLogits', [(xb, 'float'), (f32([0.2]), 'float')], {},
+               lambda a, b: F.binary_cross_entropy_with_logits(a, b))
+    fam.write()
+
+
+# --------------------------------------------------------------------------------------------
+def regression_family():
+    fam = Family('regression')
+    rng = np.random.default_rng(4)
+    note_beta0 = 'PyTorch 2.x sends beta = 0 to l1_loss (gradient 0 at zero residual; 1.13 gives -1); expected values from F.l1_loss'
+    losses = [
+        ('mseLoss', {}, lambda a, b, red: F.mse_loss(a, b, reduction=red), None),
+        ('l1Loss', {}, lambda a, b, red: F.l1_loss(a, b, reduction=red), None),
+        ('smoothL1Loss', {'beta': 1.0}, lambda a, b, red: F.smooth_l1_loss(a, b, reduction=red, beta=1.0), None),
+        ('smoothL1Loss', {'beta': 0.5}, lambda a, b, red: F.smooth_l1_loss(a, b, reduction=red, beta=0.5), None),
+        ('smoothL1Loss', {'beta': 2.0}, lambda a, b, red: F.smooth_l1_loss(a, b, reduction=red, beta=2.0), None),
+        ('smoothL1Loss', {'beta': 0.0}, lambda a, b, red: F.l1_loss(a, b, reduction=red), note_beta0),
+        ('huberLoss', {'delta': 1.0}, lambda a, b, red: F.huber_loss(a, b, reduction=red, delta=1.0), None),
+        ('huberLoss', {'delta': 0.5}, lambda a, b, red: F.huber_loss(a, b, reduction=red, delta=0.5), None),
+        ('huberLoss', {'delta': 3.0}, lambda a, b, red: F.huber_loss(a, b, reduction=red, delta=3.0), None),
+    ]
+    # Quarter-integers, so x - y is exact: residuals 0 and at the kinks ±0.5, ±1, ±2, ±3, plus others.
+    base = f32(rng.integers(-16, 16, size=[4, 6]) / 4.0)
+    kinks = torch.tensor([0.0, 0.5, -0.5, 1.0, -1.0, 2.0, -2.0, 3.0, -3.0, 0.0, 0.25, -4.0])
+    tgt = base.clone()
+    tgt.view(-1)[:12] = base.view(-1)[:12] - kinks
+    tgt.view(-1)[12:] = f32(rng.integers(-16, 16, size=[12]) / 4.0)
+    cases = [('same-shape', base, tgt), ('broadcast-target', rand(rng, [4, 3]), rand(rng, [3])), ('broadcast-input', rand(rng, [1, 3]), rand(rng, [4, 3])), ('1d', rand(rng, [17]), rand(rng, [17]))]
+    for name, x, y in cases:
+        for fn, opts, f, note in losses:
+            for red in ['mean', 'sum', 'none']:
+                fam.add(f'{fn}/{name}/{red}/{json.dumps(opts)}', fn, [(x, 'float'), (y, 'float')], {**opts, 'reduction': red},
+                        lambda a, b, f=f, red=red: f(a, b, red), [0, 1], grad_output=red == 'none', rng=rng, note=note)
+    big_x = rand(rng, [20000], -3, 3)
+    big_y = rand(rng, [20000], -3, 3)
+    for fn, opts, f, note in [losses[0], losses[1], losses[2], losses[6]]:
+        fam.add(f'{fn}/large-2e4/{json.dumps(opts)}', fn, [(big_x, 'float'), (big_y, 'float')], opts,
+                lambda a, b, f=f: f(a, b, 'mean'), [0, 1], note=note)
+    fam.throws('smoothL1Loss/error/negative-beta', 'smoothL1Loss', [(base, 'float'), (tgt, 'float')], {'beta': -1.0},
+               lambda a, b: F.smooth_l1_loss(a, b, beta=-1.0))
+    fam.throws('huberLoss/error/zero-delta', 'huberLoss', [(base, 'float'), (tgt, 'float')], {'delta': 0.0},
+               lambda a, b: F.huber_loss(a, b, delta=0.0))
+    fam.write()
+
+
+# --------------------------------------------------------------------------------------------
+def cosine_family():
+    fam = Family('cosine-similarity')
+    rng = np.random.default_rng(5)
+    cases = [
+        ('2d-dim1', rand(rng, [5, 8]), rand(rng, [5, 8]), {}),
+        ('1d-dim0', rand(rng, [7]), rand(rng, [7]), {'dim': 0}),
+        ('1d-dim-1', rand(rng, [7]), rand(rng, [7]), {'dim': -1}),
+        ('3d-dim2', rand(rng, [2, 3, 5]), rand(rng, [2, 3, 5]), {'dim': 2}),
+        ('3d-dim0', rand(rng, [2, 3, 5]), rand(rng, [2, 3, 5]), {'dim': 0}),
+        ('broadcast', rand(rng, [4, 6]), rand(rng, [1, 6]), {}),
+        ('near-zero', f32([[1e-9, 0.0], [3.0, 4.0]]), f32([[1.0, 0.0], [0.0, 0.0]]), {}),
+        ('eps-0.1', rand(rng, [3, 4], -0.05, 0.05), rand(rng, [3, 4]), {'eps': 0.1}),
+        ('long-rows', rand(rng, [3, 1000]), rand(rng, [3, 1000]), {}),
+    ]
+    for name, a, b, opts in cases:
+        dim = opts.get('dim', 1)
+        eps = opts.get('eps', 1e-8)
+        fam.add(f'cosineSimilarity/{name}', 'cosineSimilarity', [(a, 'float'), (b, 'float')], opts,
+                lambda x, y, dim=dim, eps=eps: F.cosine_similarity(x, y, dim=dim, eps=eps), [0, 1], grad_output=True, rng=rng, tensor_result=True)
+    fam.throws('cosineSimilarity/error/dim-out-of-range', 'cosineSimilarity', [(rand(rng, [3]), 'float'), (rand(rng, [3]), 'float')], {},
+               lambda x, y: F.cosine_similarity(x, y))
+    fam.write()
+
 
 if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
     softmax_family()
     cross_entropy_family()
+    bce_family()
+    regression_family()
+    cosine_family()

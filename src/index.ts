@@ -12,3 +12,8 @@ export {
 export {
   crossEntropy, crossEntropyWithGrad, nllLoss, nllLossWithGrad, type CrossEntropyOptions, type NllLossOptions,
 } from './losses/cross-entropy';
+export {
+  binaryCrossEntropy, binaryCrossEntropyWithGrad, binaryCrossEntropyWithLogits, binaryCrossEntropyWithLogitsWithGrad,
+  multilabelSoftMarginLoss, multilabelSoftMarginLossWithGrad,
+  type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions,
+} from './losses/binary-cross-entropy';

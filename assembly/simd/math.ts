@@ -225,3 +225,15 @@ const F64_NAN = f64x2(NaN, NaN);
 @inline export function slog1p<T>(x: T): T {
   return v128.extract_lane<T>(vlog1p<T>(v128.splat<T>(x)), 0);
 }
+
+/** Lane j of v for a lane index known only at run time. */
+// @ts-ignore: decorator
+@inline export function lane<T>(v: v128, j: i32): T {
+  if (sizeof<T>() == 4) {
+    if (j == 0) return v128.extract_lane<T>(v, 0);
+    if (j == 1) return v128.extract_lane<T>(v, 1);
+    if (j == 2) return v128.extract_lane<T>(v, 2);
+    return v128.extract_lane<T>(v, 3);
+  }
+  return j == 0 ? v128.extract_lane<T>(v, 0) : v128.extract_lane<T>(v, 1);
+}

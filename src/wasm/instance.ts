@@ -20,6 +20,18 @@ export interface Kernels {
   f64_cross_entropy(rows: number, C: number, logits: Ptr, targets: Ptr, probs: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, scratch: Ptr, smoothing: number, gradScale: number): number;
   f32_nll(N: number, C: number, inner: number, input: Ptr, targets: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
   f64_nll(N: number, C: number, inner: number, input: Ptr, targets: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
+  f32_bce(n: number, x: Ptr, t: Ptr, w: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
+  f64_bce(n: number, x: Ptr, t: Ptr, w: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
+  f32_bce_logits(n: number, x: Ptr, t: Ptr, w: Ptr, pw: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
+  f64_bce_logits(n: number, x: Ptr, t: Ptr, w: Ptr, pw: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
+  f32_mse(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, gradScale: number): number;
+  f64_mse(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, gradScale: number): number;
+  f32_l1(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, gradScale: number): number;
+  f64_l1(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, gradScale: number): number;
+  f32_smooth_l1(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, beta: number, gradScale: number): number;
+  f64_smooth_l1(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, beta: number, gradScale: number): number;
+  f32_huber(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, delta: number, gradScale: number): number;
+  f64_huber(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, delta: number, gradScale: number): number;
   f32_exp(n: number, x: Ptr, out: Ptr): void;
   f64_exp(n: number, x: Ptr, out: Ptr): void;
   f32_log(n: number, x: Ptr, out: Ptr): void;

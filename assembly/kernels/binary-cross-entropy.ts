@@ -1,0 +1,141 @@
+// binary_cross_entropy and binary_cross_entropy_with_logits, elementwise over n values, forward
+// and backward fused. T = f32 | f64. Pointers that are 0 mean "absent": weight and posWeight
+// (≡ 1; the TypeScript side materializes broadcasts), loss (per-element losses not wanted), grad,
+// gradRow (per-element upstream gradient ≡ 1). The gradient is scaled by gradScale.
+// Returns Σ of the per-element losses in f64 (promoted per block of BLOCK elements).
+import { hsum, lane, lanes, vexp, vlog, vlog1p } from '../simd/math';
+import { BLOCK } from '../simd/reduce';
+
+/** Optional per-element operand: its vector at byte offset off, or ones. */
+// @ts-ignore: decorator
+@inline function opt<T>(p: usize, off: usize): v128 {
+  return p ? v128.load(p + off) : v128.splat<T>(<T>1);
+}
+
+/**
+ * One vector of BCE on probabilities (PyTorch 2.x): ℓ = -w·(t·max(log x, -100) + (1-t)·max(log1p(-x), -100)),
+ * dℓ/dx = w·(x - t)/max((1-x)·x, 1e-12). Stores the gradient (times k and upstream) when grad != 0.
+ */
+// @ts-ignore: decorator
+@inline function bce_v<T>(x: usize, t: usize, w: usize, grad: usize, gradRow: usize, off: usize, vk: v128): v128 {
+  const xv = v128.load(x + off);
+  const tv = v128.load(t + off);
+  const one = v128.splat<T>(<T>1);
+  const clamp = v128.splat<T>(<T>-100);
+  const logx = v128.pmax<T>(vlog<T>(xv), clamp);
+  const log1mx = v128.pmax<T>(vlog1p<T>(v128.neg<T>(xv)), clamp);
+  // (t - 1)·log(1-x) - t·log(x), PyTorch's order.
+  let loss = v128.sub<T>(v128.mul<T>(v128.sub<T>(tv, one), log1mx), v128.mul<T>(tv, logx));
+  const wv = opt<T>(w, off);
+  if (w) loss = v128.mul<T>(loss, wv);
+  if (grad) {
+    // PyTorch's clamp is the float32 constant 1e-12f, in float64 too.
+    const denom = v128.pmax<T>(v128.mul<T>(v128.sub<T>(one, xv), xv), v128.splat<T>(<T><f32>1e-12));
+    let g = v128.div<T>(v128.sub<T>(xv, tv), denom);
+    if (w) g = v128.mul<T>(g, wv);
+    g = v128.mul<T>(g, vk);
+    if (gradRow) g = v128.mul<T>(g, v128.load(gradRow + off));
+    v128.store(grad + off, g);
+  }
+  return loss;
+}
+
+/**
+ * One vector of BCE with logits: ℓ = w·[(1-t)·x + lw·softplus(-x)], lw = 1 + (pw-1)·t, with
+ * softplus(-x) = max(-x, 0) + log1p(exp(-|x|)) (finite for any x);
+ * dℓ/dx = w·((pw·t + 1 - t)·σ(x) - pw·t).
+ */
+// @ts-ignore: decorator
+@inline function bce_logits_v<T>(x: usize, t: usize, w: usize, pw: usize, grad: usize, gradRow: usize, off: usize, vk: v128): v128 {
+  const xv = v128.load(x + off);
+  const tv = v128.load(t + off);
+  const one = v128.splat<T>(<T>1);
+  const zero = v128.splat<T>(<T>0);
+  const e = vexp<T>(v128.neg<T>(v128.abs<T>(xv)));
+  const softplusNeg = v128.add<T>(v128.pmax<T>(v128.neg<T>(xv), zero), vlog1p<T>(e));
+  const pwv = opt<T>(pw, off);
+  const lw = pw ? v128.add<T>(one, v128.mul<T>(v128.sub<T>(pwv, one), tv)) : one;
+  let loss = v128.add<T>(v128.mul<T>(v128.sub<T>(one, tv), xv), v128.mul<T>(lw, softplusNeg));
+  const wv = opt<T>(w, off);
+  if (w) loss = v128.mul<T>(loss, wv);
+  if (grad) {
+    const r = v128.div<T>(one, v128.add<T>(one, e));
+    const sig = v128.bitselect(r, v128.mul<T>(e, r), v128.ge<T>(xv, zero));
+    let g: v128;
+    if (pw) {
+      const pt = v128.mul<T>(pwv, tv);
+      g = v128.sub<T>(v128.mul<T>(v128.add<T>(pt, v128.sub<T>(one, tv)), sig), pt);
+    } else {
+      g = v128.sub<T>(sig, tv);
+    }
+    if (w) g = v128.mul<T>(g, wv);
+    g = v128.mul<T>(g, vk);
+    if (gradRow) g = v128.mul<T>(g, v128.load(gradRow + off));
+    v128.store(grad + off, g);
+  }
+  return loss;
+}
+
+/**
+ * The shared loop: kind 0 = BCE, 1 = BCE with logits. 4 vectors per iteration into independent
+ * accumulators, f64 promotion per BLOCK. The last partial vector is computed whole: every array
+ * is padded by one vector (the TS side's allocations, resident blocks), and lanes past n are
+ * neither counted nor stored outside the padding.
+ */
+// @ts-ignore: decorator
+@inline function bce_loop<T>(kind: i32, n: i32, x: usize, t: usize, w: usize, pw: usize, loss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 {
+  const L = lanes<T>();
+  const W = 4 * L;
+  const bytes = <usize>sizeof<T>();
+  const vk = v128.splat<T>(<T>gradScale);
+  const n4 = n - n % W;
+  let total: f64 = 0;
+  let i = 0;
+  while (i < n4) {
+    let a0 = v128.splat<T>(<T>0);
+    let a1 = a0, a2 = a0, a3 = a0;
+    const stop = min(i + BLOCK, n4);
+    for (; i < stop; i += W) {
+      const off = <usize>i * bytes;
+      let l0: v128, l1: v128, l2: v128, l3: v128;
+      if (kind == 0) {
+        l0 = bce_v<T>(x, t, w, grad, gradRow, off, vk);
+        l1 = bce_v<T>(x, t, w, grad, gradRow, off + 16, vk);
+        l2 = bce_v<T>(x, t, w, grad, gradRow, off + 32, vk);
+        l3 = bce_v<T>(x, t, w, grad, gradRow, off + 48, vk);
+      } else {
+        l0 = bce_logits_v<T>(x, t, w, pw, grad, gradRow, off, vk);
+        l1 = bce_logits_v<T>(x, t, w, pw, grad, gradRow, off + 16, vk);
+        l2 = bce_logits_v<T>(x, t, w, pw, grad, gradRow, off + 32, vk);
+        l3 = bce_logits_v<T>(x, t, w, pw, grad, gradRow, off + 48, vk);
+      }
+      if (loss) {
+        v128.store(loss + off, l0);
+        v128.store(loss + off, l1, 16);
+        v128.store(loss + off, l2, 32);
+        v128.store(loss + off, l3, 48);
+      }
+      a0 = v128.add<T>(a0, l0);
+      a1 = v128.add<T>(a1, l1);
+      a2 = v128.add<T>(a2, l2);
+      a3 = v128.add<T>(a3, l3);
+    }
+    total += hsum<T>(v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3)));
+  }
+  for (; i < n; i += L) {
+    const off = <usize>i * bytes;
+    const l = kind == 0 ? bce_v<T>(x, t, w, grad, gradRow, off, vk) : bce_logits_v<T>(x, t, w, pw, grad, gradRow, off, vk);
+    if (loss) v128.store(loss + off, l);
+    const valid = min(L, n - i);
+    for (let j = 0; j < valid; j++) total += <f64>lane<T>(l, j);
+  }
+  return total;
+}
+
+export function bce<T>(n: i32, x: usize, t: usize, w: usize, loss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 {
+  return bce_loop<T>(0, n, x, t, w, 0, loss, grad, gradRow, gradScale);
+}
+
+export function bce_logits<T>(n: i32, x: usize, t: usize, w: usize, pw: usize, loss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 {
+  return bce_loop<T>(1, n, x, t, w, pw, loss, grad, gradRow, gradScale);
+}
