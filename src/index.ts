@@ -17,3 +17,7 @@ export {
   multilabelSoftMarginLoss, multilabelSoftMarginLossWithGrad,
   type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions,
 } from './losses/binary-cross-entropy';
+export {
+  huberLoss, huberLossWithGrad, l1Loss, l1LossWithGrad, mseLoss, mseLossWithGrad, smoothL1Loss, smoothL1LossWithGrad,
+  type HuberLossOptions, type RegressionOptions, type SmoothL1LossOptions,
+} from './losses/regression';

@@ -1,0 +1,124 @@
+// mseLoss, l1Loss, smoothL1Loss, huberLoss: F.mse_loss, F.l1_loss, F.smooth_l1_loss,
+// F.huber_loss (pytorch-loss-spec.md §4.1–4.4). input and target broadcast against each other
+// (PyTorch only warns); 'mean' divides by the broadcast numel; both receive gradients.
+import { wasm } from '../backend';
+import {
+  checkOptions, floatOfDtype, gradScaling, gradTensor, lossResult, numberOption, reductionOption, toDtype, upstreamOption,
+} from '../options';
+import { regressionReference, type RegressionKind } from '../reference/regression';
+import { broadcastShapes, current, expandTo, floatArg, isFloatArray, sameShape, sizeOf, sumToShape, type FloatTensor } from '../tensor';
+import type { Dtype, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import { runElementwise, type Operand } from '../wasm/chunks';
+
+export interface RegressionOptions {
+  reduction?: Reduction;
+}
+
+export interface SmoothL1LossOptions extends RegressionOptions {
+  /** Where the loss turns from quadratic to linear; >= 0, default 1. β = 0 is l1Loss (PyTorch 2.x). */
+  beta?: number;
+}
+
+export interface HuberLossOptions extends RegressionOptions {
+  /** Where the loss turns from quadratic to linear; > 0, default 1. */
+  delta?: number;
+}
+
+function operand(t: FloatTensor, own: number[], shape: number[], dtype: Dtype): Operand {
+  if (!sameShape(own, shape)) return { data: expandTo(t.data, own, shape, dtype) };
+  return t.resident ? { data: t.data, resident: t.resident } : { data: t.data };
+}
+
+function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): WithGrad {
+  const extra = kind === 'smoothL1' ? ['beta'] : kind === 'huber' ? ['delta'] : [];
+  const opts = checkOptions(fn, options, ['reduction', 'gradOutput', ...extra]);
+  const x = floatArg(fn, 'input', input);
+  const dtype = x.dtype;
+  const y = floatOfDtype(fn, 'target', target, dtype);
+  const xShape = isFloatArray(input) ? [x.size] : x.shape;
+  const yShape = isFloatArray(target) ? [y.size] : y.shape;
+  const shape = broadcastShapes(fn, 'input', xShape, 'target', yShape);
+  const reduction = reductionOption(fn, opts.reduction);
+  let param = 0;
+  if (kind === 'smoothL1') {
+    param = numberOption(fn, 'beta', opts.beta, 1, (b) => b >= 0 && Number.isFinite(b), 'a finite number >= 0 (smooth_l1_loss does not support negative values for beta)');
+    if (param === 0) kind = 'l1'; // PyTorch 2.x: beta = 0 is l1_loss, gradient 0 at zero residual
+  } else if (kind === 'huber') {
+    param = numberOption(fn, 'delta', opts.delta, 1, (d) => d > 0 && Number.isFinite(d), 'a finite number > 0 (huber_loss does not support non-positive values for delta)');
+  }
+  const n = sizeOf(shape);
+  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? shape : null, dtype);
+  const { gradRow, gradScale } = gradScaling(reduction, up, n);
+  const xs = operand(x, xShape, shape, dtype);
+  const ys = operand(y, yShape, shape, dtype);
+
+  let elementLoss: ArrayLike<number> = new Float64Array(0);
+  let total: number;
+  let grad: ArrayLike<number> | null = null;
+  let gradTarget: ArrayLike<number> | null = null;
+  const w = wasm();
+  if (w) {
+    const { k, arena } = w;
+    const f32 = dtype === 'float32';
+    const r = runElementwise(arena, dtype, n, [xs, ys], { loss: reduction === 'none', grad: wantGrad, gradTarget: wantGrad, gradRow },
+      (m, [px, py], loss, g, gt, gr) => {
+        switch (kind) {
+          case 'mse': return (f32 ? k.f32_mse : k.f64_mse)(m, px, py, loss, g, gt, gr, gradScale);
+          case 'l1': return (f32 ? k.f32_l1 : k.f64_l1)(m, px, py, loss, g, gt, gr, gradScale);
+          case 'smoothL1': return (f32 ? k.f32_smooth_l1 : k.f64_smooth_l1)(m, px, py, loss, g, gt, gr, param, gradScale);
+          case 'huber': return (f32 ? k.f32_huber : k.f64_huber)(m, px, py, loss, g, gt, gr, param, gradScale);
+        }
+      });
+    elementLoss = r.elementLoss ?? elementLoss;
+    total = r.total;
+    grad = r.grad;
+    gradTarget = r.gradTarget;
+  } else {
+    const xd = xs.resident ? current(x) : xs.data;
+    const yd = ys.resident ? current(y) : ys.data;
+    const r = regressionReference(kind, xd, yd, param, wantGrad, gradRow, gradScale);
+    elementLoss = r.elementLoss;
+    total = r.total;
+    grad = r.grad;
+    if (grad) gradTarget = Float64Array.from(grad, (v) => -v);
+  }
+  const loss = lossResult(reduction, () => toDtype(elementLoss, dtype), total, n, shape, dtype);
+  if (!wantGrad) return { loss, grad: undefined as unknown as Tensor, grads: [] };
+  // A broadcast argument's gradient is summed over its copies.
+  const dx = sameShape(xShape, shape) ? gradTensor(grad!, xShape, dtype) : { data: sumToShape(grad!, shape, xShape, dtype), shape: xShape };
+  const dy = sameShape(yShape, shape) ? gradTensor(gradTarget!, yShape, dtype) : { data: sumToShape(gradTarget!, shape, yShape, dtype), shape: yShape };
+  return { loss, grad: dx, grads: [dx, dy] };
+}
+
+/** F.mse_loss: (x - y)². */
+export function mseLoss(input: FloatInput, target: FloatInput, options?: RegressionOptions): number | Tensor {
+  return run('mseLoss', 'mse', input, target, options, false).loss;
+}
+/** mseLoss and its gradients with respect to input and target. */
+export function mseLossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
+  return run('mseLossWithGrad', 'mse', input, target, options, true);
+}
+/** F.l1_loss: |x - y|. */
+export function l1Loss(input: FloatInput, target: FloatInput, options?: RegressionOptions): number | Tensor {
+  return run('l1Loss', 'l1', input, target, options, false).loss;
+}
+/** l1Loss and its gradients with respect to input and target. */
+export function l1LossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
+  return run('l1LossWithGrad', 'l1', input, target, options, true);
+}
+/** F.smooth_l1_loss: 0.5·d²/β below β, |d| - 0.5·β above. */
+export function smoothL1Loss(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions): number | Tensor {
+  return run('smoothL1Loss', 'smoothL1', input, target, options, false).loss;
+}
+/** smoothL1Loss and its gradients with respect to input and target. */
+export function smoothL1LossWithGrad(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions & GradOptions): WithGrad {
+  return run('smoothL1LossWithGrad', 'smoothL1', input, target, options, true);
+}
+/** F.huber_loss: 0.5·d² below δ, δ·(|d| - 0.5·δ) above. */
+export function huberLoss(input: FloatInput, target: FloatInput, options?: HuberLossOptions): number | Tensor {
+  return run('huberLoss', 'huber', input, target, options, false).loss;
+}
+/** huberLoss and its gradients with respect to input and target. */
+export function huberLossWithGrad(input: FloatInput, target: FloatInput, options?: HuberLossOptions & GradOptions): WithGrad {
+  return run('huberLossWithGrad', 'huber', input, target, options, true);
+}
