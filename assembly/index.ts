@@ -64,3 +64,8 @@ export function f32_smooth_l1(n: i32, x: usize, y: usize, loss: usize, grad: usi
 export function f64_smooth_l1(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, beta: f64, gradScale: f64): f64 { return smooth_l1<f64>(n, x, y, loss, grad, gradTarget, gradRow, beta, gradScale); }
 export function f32_huber(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, delta: f64, gradScale: f64): f64 { return huber<f32>(n, x, y, loss, grad, gradTarget, gradRow, delta, gradScale); }
 export function f64_huber(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, delta: f64, gradScale: f64): f64 { return huber<f64>(n, x, y, loss, grad, gradTarget, gradRow, delta, gradScale); }
+
+// ---- cosine-similarity family ----
+import { cosine_similarity } from './kernels/cosine-similarity';
+export function f32_cosine_similarity(rows: i32, D: i32, a: usize, b: usize, out: usize, ga: usize, gb: usize, gradRow: usize, eps: f64): void { cosine_similarity<f32>(rows, D, a, b, out, ga, gb, gradRow, eps); }
+export function f64_cosine_similarity(rows: i32, D: i32, a: usize, b: usize, out: usize, ga: usize, gb: usize, gradRow: usize, eps: f64): void { cosine_similarity<f64>(rows, D, a, b, out, ga, gb, gradRow, eps); }

@@ -21,3 +21,4 @@ export {
   huberLoss, huberLossWithGrad, l1Loss, l1LossWithGrad, mseLoss, mseLossWithGrad, smoothL1Loss, smoothL1LossWithGrad,
   type HuberLossOptions, type RegressionOptions, type SmoothL1LossOptions,
 } from './losses/regression';
+export { cosineSimilarity, cosineSimilarityWithGrad, type CosineSimilarityOptions } from './losses/cosine-similarity';

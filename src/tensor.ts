@@ -217,3 +217,17 @@ export function sumToShape(grad: ArrayLike<number>, outShape: readonly number[],
   out.set(acc);
   return out;
 }
+
+/** Moves the middle dim of (outer, n, inner) last: (outer·inner, n), so rows along it are contiguous. */
+export function moveDimLast(src: ArrayLike<number>, dst: FloatArray, outer: number, n: number, inner: number): void {
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < n; i++)
+      for (let s = 0; s < inner; s++) dst[(o * inner + s) * n + i] = src[(o * n + i) * inner + s];
+}
+
+/** The inverse of moveDimLast: (outer·inner, n) back to (outer, n, inner). */
+export function moveDimBack(src: ArrayLike<number>, dst: FloatArray, outer: number, n: number, inner: number): void {
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < n; i++)
+      for (let s = 0; s < inner; s++) dst[(o * n + i) * inner + s] = src[(o * inner + s) * n + i];
+}

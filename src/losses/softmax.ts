@@ -2,26 +2,13 @@
 import { wasm } from '../backend';
 import { checkOptions, gradTensor, toDtype, upstreamOption } from '../options';
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
-import { current, floatArg, normalizeDim, sizeOf } from '../tensor';
+import { current, floatArg, moveDimBack, moveDimLast, normalizeDim, sizeOf } from '../tensor';
 import { forChunks } from '../wasm/chunks';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 
 export interface SoftmaxOptions {
   /** The dim to normalize over; negative counts from the end. Default -1. */
   dim?: number;
-}
-
-/** Moves `dim` of (outer, n, inner) last: (outer·inner, n). Identity copy when inner is 1. */
-function moveDimLast(src: ArrayLike<number>, dst: FloatArray, outer: number, n: number, inner: number): void {
-  for (let o = 0; o < outer; o++)
-    for (let i = 0; i < n; i++)
-      for (let s = 0; s < inner; s++) dst[(o * inner + s) * n + i] = src[(o * n + i) * inner + s];
-}
-
-function moveDimBack(src: ArrayLike<number>, dst: FloatArray, outer: number, n: number, inner: number): void {
-  for (let o = 0; o < outer; o++)
-    for (let i = 0; i < n; i++)
-      for (let s = 0; s < inner; s++) dst[(o * n + i) * inner + s] = src[(o * inner + s) * n + i];
 }
 
 function newOf(dtype: Dtype, n: number): FloatArray {
