@@ -1,0 +1,56 @@
+// The calls the browser test makes, in the page and in Node alike: every public function,
+// forward and WithGrad, Float32Array and Float64Array, every reduction. Inputs are deterministic.
+// Returns plain JSON-able values (NaN and ±Infinity as strings) so the page can hand them back.
+
+function lcg(seed) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+}
+
+function encode(v) {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  if (v && v.data) return { shape: Array.from(v.shape), data: Array.from(v.data, encode) };
+  return v;
+}
+
+export const FUNCTIONS = [
+  'softmax', 'logSoftmax', 'sigmoid', 'crossEntropy', 'nllLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits',
+  'multilabelSoftMarginLoss', 'cosineSimilarity', 'mseLoss', 'l1Loss', 'smoothL1Loss', 'huberLoss',
+];
+
+export function runCalls(sl) {
+  const out = { backend: sl.backend(), results: {} };
+  for (const [dtype, Arr] of [['float32', Float32Array], ['float64', Float64Array]]) {
+    const r = lcg(dtype === 'float32' ? 1 : 2);
+    const floats = (n, lo, hi) => Arr.from({ length: n }, () => lo + (hi - lo) * r());
+    const x = { data: floats(60, -4, 4), shape: [6, 10] };
+    const probs = { data: floats(60, 0.01, 0.99), shape: [6, 10] };
+    const soft = { data: floats(60, 0, 1), shape: [6, 10] };
+    const y = { data: floats(60, -4, 4), shape: [6, 10] };
+    const target = Int32Array.from({ length: 6 }, () => Math.floor(r() * 10));
+    const weight = floats(10, 0.5, 2);
+    const calls = {
+      softmax: [[x, { dim: 1 }], [x, { dim: 0 }]],
+      logSoftmax: [[x, {}]],
+      sigmoid: [[x]],
+      crossEntropy: [[x, target, {}], [x, target, { weight, labelSmoothing: 0.1, reduction: 'sum' }], [x, soft, { reduction: 'none' }]],
+      nllLoss: [[x, target, { weight }], [x, target, { reduction: 'none' }]],
+      binaryCrossEntropy: [[probs, soft, {}], [probs, soft, { weight, reduction: 'none' }]],
+      binaryCrossEntropyWithLogits: [[x, soft, { posWeight: weight }], [x, soft, { reduction: 'sum' }]],
+      multilabelSoftMarginLoss: [[x, soft, { weight }], [x, soft, { reduction: 'none' }]],
+      cosineSimilarity: [[x, y, {}], [x, y, { dim: 0 }]],
+      mseLoss: [[x, y, {}], [x, y, { reduction: 'none' }]],
+      l1Loss: [[x, y, { reduction: 'sum' }]],
+      smoothL1Loss: [[x, y, { beta: 0.5 }], [x, y, { reduction: 'none' }]],
+      huberLoss: [[x, y, { delta: 2 }]],
+    };
+    for (const name of FUNCTIONS) {
+      calls[name].forEach((args, i) => {
+        out.results[`${dtype} ${name} #${i}`] = encode(sl[name](...args));
+        const g = sl[`${name}WithGrad`](...args);
+        out.results[`${dtype} ${name}WithGrad #${i}`] = { loss: encode(g.loss), grads: g.grads.map(encode) };
+      });
+    }
+  }
+  return out;
+}
