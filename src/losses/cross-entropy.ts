@@ -7,7 +7,7 @@ import {
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
 import { current, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor } from '../tensor';
-import { forChunks } from '../wasm/chunks';
+import { chunkCapacity, forChunks } from '../wasm/chunks';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 
 export interface NllLossOptions {
@@ -144,8 +144,10 @@ function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray
   // Logits already in wasm memory with contiguous rows are read in place.
   const inPlace = x.resident !== undefined && inner === 1;
   const perRow = bytes * (C * ((inPlace ? 0 : 1) + (p.probs ? 1 : 0) + (wantGrad ? 1 : 0)) + 1 + (gradRow ? 1 : 0)) + 4 + 32;
-  const elementLoss = newFloat(dtype, wantRows ? rows : 0);
-  const grad = wantGrad ? newFloat(dtype, rows * C) : null;
+  // A single chunk's outputs are sliced straight out of wasm memory (no zero-filled array first).
+  const single = rows <= chunkCapacity(arena, perRow) && inner === 1;
+  let elementLoss = newFloat(dtype, wantRows && !single ? rows : 0);
+  let grad = wantGrad && !single ? newFloat(dtype, rows * C) : null;
   let total = 0;
   forChunks(arena, rows, perRow, (r0, count) => {
     const size = count * C;
@@ -155,7 +157,7 @@ function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray
     const probs = p.probs ? arena.floats(dtype, size) : 0;
     const targets = p.targets ? arena.copyInInt32(p.targets.subarray(r0, r0 + count)) : 0;
     const rowLoss = wantRows ? arena.floats(dtype, count) : 0;
-    const g = grad ? arena.alloc(size * bytes + pad) : 0;
+    const g = wantGrad ? arena.alloc(size * bytes + pad) : 0;
     const upstream = gradRow ? arena.copyIn(dtype, gradRow.subarray(r0, r0 + count)) : 0;
     // Read the arguments only now: this chunk's allocations may have moved resident views.
     const input = current(x);
@@ -168,12 +170,18 @@ function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray
       if (q) gatherRows(q, arena.view(dtype, probs, size), C, inner, r0, count);
     }
     total += run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale);
+    if (single) {
+      if (wantRows) elementLoss = arena.copyOut(dtype, rowLoss, count);
+      if (wantGrad) grad = arena.copyOut(dtype, g, size);
+      return;
+    }
     if (wantRows) elementLoss.set(arena.view(dtype, rowLoss, count), r0);
     if (grad) {
       if (inner === 1) grad.set(arena.view(dtype, g, size), r0 * C);
       else scatterRows(arena.view(dtype, g, size), grad, C, inner, r0, count);
     }
   });
+  if (rows === 0 && wantGrad) grad = newFloat(dtype, 0);
   return { elementLoss, total, grad };
 }
 

@@ -10,9 +10,14 @@ const SLACK = 16 * 16;
  * Calls body(start, count) over [0, total) in chunks whose scratch fits: `perItem` bytes per item,
  * after `fixed` bytes already taken. Throws a RangeError naming the limit if not one item fits.
  */
+/** How many items of `perItem` bytes fit in one chunk now. */
+export function chunkCapacity(arena: Arena, perItem: number): number {
+  return Math.floor((arena.available() - SLACK) / Math.max(perItem, 1));
+}
+
 export function forChunks(arena: Arena, total: number, perItem: number, body: (start: number, count: number) => void): void {
   if (total === 0) return;
-  const fit = Math.floor((arena.available() - SLACK) / Math.max(perItem, 1));
+  const fit = chunkCapacity(arena, perItem);
   if (fit < 1) {
     throw new RangeError(`simdloss: one item needs ${perItem} bytes of wasm scratch memory but the limit leaves ${arena.available()}; raise it with setMemoryLimit()`);
   }
@@ -55,9 +60,11 @@ export function runElementwise(
   const bytes = dtype === 'float32' ? 4 : 8;
   const copies = operands.filter((o) => o && !o.resident).length;
   const outs = [want.loss, want.grad, want.gradTarget, want.gradRow !== null].filter(Boolean).length;
-  const elementLoss = want.loss ? newArray(dtype, n) : null;
-  const grad = want.grad ? newArray(dtype, n) : null;
-  const gradTarget = want.gradTarget ? newArray(dtype, n) : null;
+  // Outputs: copied out per chunk; a single chunk's are sliced straight out (no zero-filled array).
+  const single = n <= chunkCapacity(arena, bytes * (copies + outs));
+  let elementLoss = want.loss && !single ? newArray(dtype, n) : null;
+  let grad = want.grad && !single ? newArray(dtype, n) : null;
+  let gradTarget = want.gradTarget && !single ? newArray(dtype, n) : null;
   let total = 0;
   forChunks(arena, n, bytes * (copies + outs), (start, count) => {
     const padded = count * bytes + 16;
@@ -72,10 +79,21 @@ export function runElementwise(
     });
     if (want.gradRow) arena.view(dtype, gr, count).set(want.gradRow.subarray(start, start + count));
     total += call(count, ptrs, loss, g, gt, gr);
+    if (single) {
+      if (want.loss) elementLoss = arena.copyOut(dtype, loss, count);
+      if (want.grad) grad = arena.copyOut(dtype, g, count);
+      if (want.gradTarget) gradTarget = arena.copyOut(dtype, gt, count);
+      return;
+    }
     if (elementLoss) elementLoss.set(arena.view(dtype, loss, count), start);
     if (grad) grad.set(arena.view(dtype, g, count), start);
     if (gradTarget) gradTarget.set(arena.view(dtype, gt, count), start);
   });
+  if (n === 0) {
+    elementLoss = want.loss ? newArray(dtype, 0) : null;
+    grad = want.grad ? newArray(dtype, 0) : null;
+    gradTarget = want.gradTarget ? newArray(dtype, 0) : null;
+  }
   return { elementLoss, total, grad, gradTarget };
 }
 
