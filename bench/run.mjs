@@ -70,8 +70,9 @@ function crossEntropyCase(N, C, withGrad, Arr = Float32Array) {
   const input = { data: x, shape: [N, C] };
   const grad = new Float64Array(N * C);
   const oh = oneHot(t, N, C);
+  const x32 = x instanceof Float32Array ? x : Float32Array.from(x); // tfjs has no float64
   const tfCall = () => tfRun(() => {
-    const logits = tf.tensor2d(x, [N, C], 'float32');
+    const logits = tf.tensor2d(x32, [N, C], 'float32');
     const labelsT = tf.tensor2d(oh, [N, C]);
     if (!withGrad) return { loss: tf.losses.softmaxCrossEntropy(labelsT, logits) };
     const { value, grad } = tf.valueAndGrad((z) => tf.losses.softmaxCrossEntropy(labelsT, z))(logits);
