@@ -4,10 +4,10 @@ import {
   multilabelSoftMarginLoss, multilabelSoftMarginLossWithGrad, setBackend,
 } from '../src/index';
 import type { Dtype, Tensor, WithGrad } from '../src/types';
-import { caseArgs, caseScale, expectClose, expectGrads, expectLoss, loadFixture } from './helpers/fixtures';
+import { expectClose } from './helpers/fixtures';
+import { DTYPES, expectSameResult, fixtureSuite, onBothBackends } from './helpers/suites';
 import { KERNEL_SIZES, finiteDifference, randomFloats, rng } from './helpers/numeric';
 
-const DTYPES: Dtype[] = ['float32', 'float64'];
 const fns = {
   binaryCrossEntropy, binaryCrossEntropyWithGrad, binaryCrossEntropyWithLogits, binaryCrossEntropyWithLogitsWithGrad,
   multilabelSoftMarginLoss, multilabelSoftMarginLossWithGrad,
@@ -15,44 +15,7 @@ const fns = {
 
 afterEach(() => setBackend('wasm-simd'));
 
-describe('binary-cross-entropy: PyTorch fixtures', () => {
-  const fixture = loadFixture('binary-cross-entropy');
-  for (const backendName of ['wasm-simd', 'js'] as const) {
-    for (const dtype of DTYPES) {
-      for (const c of fixture.cases) {
-        it(`${backendName} ${dtype} ${c.name}`, () => {
-          setBackend(backendName);
-          const { args, options } = caseArgs(c, dtype);
-          if (c.throws) {
-            expect(() => fns[c.fn](...args, options)).toThrow(RangeError);
-            return;
-          }
-          const scale = caseScale(c);
-          expectLoss(fns[c.fn](...args, options) as number | Tensor, c.expected!.loss, dtype, c.name, scale);
-          const withGradOpts = c.gradOutput ? { ...options, gradOutput: caseArgs({ ...c, args: [c.gradOutput] }, dtype).args[0] } : options;
-          const r = fns[`${c.fn}WithGrad`](...args, withGradOpts) as WithGrad;
-          expectLoss(r.loss, c.expected!.loss, dtype, `${c.name} (WithGrad loss)`, scale);
-          expectGrads(r.grads, c.expected!.grads!, dtype, c.name, scale);
-        });
-      }
-    }
-  }
-});
-
-function both<T>(f: () => T): [T, T] {
-  setBackend('wasm-simd');
-  const a = f();
-  setBackend('js');
-  const b = f();
-  setBackend('wasm-simd');
-  return [a, b];
-}
-
-function same(a: WithGrad, b: WithGrad, dtype: Dtype, what: string): void {
-  if (typeof a.loss === 'number') expectClose([a.loss], [b.loss as number], dtype, `${what} loss`, 10);
-  else expectClose(a.loss.data, (b.loss as Tensor).data, dtype, `${what} loss`, 10);
-  expectClose(a.grad.data, b.grad.data, dtype, `${what} grad`, 10);
-}
+fixtureSuite('binary-cross-entropy', fns, { throws: RangeError });
 
 describe('binary-cross-entropy: wasm kernels match the float64 reference', () => {
   for (const dtype of DTYPES) {
@@ -67,11 +30,11 @@ describe('binary-cross-entropy: wasm kernels match the float64 reference', () =>
         for (const reduction of ['mean', 'sum', 'none'] as const) {
           for (const weighted of [false, true]) {
             const o = weighted ? { reduction, weight: w } : { reduction };
-            const [a, b] = both(() => binaryCrossEntropyWithGrad(p, t, o));
-            same(a, b, dtype, `bce ${reduction} ${weighted}`);
+            const [a, b] = onBothBackends(() => binaryCrossEntropyWithGrad(p, t, o));
+            expectSameResult(a, b, dtype, `bce ${reduction} ${weighted}`);
             const ol = weighted ? { ...o, posWeight: pw } : o;
-            const [c, d] = both(() => binaryCrossEntropyWithLogitsWithGrad(logits, t, ol));
-            same(c, d, dtype, `bce logits ${reduction} ${weighted}`);
+            const [c, d] = onBothBackends(() => binaryCrossEntropyWithLogitsWithGrad(logits, t, ol));
+            expectSameResult(c, d, dtype, `bce logits ${reduction} ${weighted}`);
           }
         }
       });
@@ -87,8 +50,8 @@ describe('binary-cross-entropy: wasm kernels match the float64 reference', () =>
         const t = { data: randomFloats(dtype, n, random, 0, 1), shape };
         const weight = randomFloats(dtype, shape[shape.length - 1], random, 0.2, 2);
         for (const reduction of ['mean', 'sum', 'none'] as const) {
-          const [a, b] = both(() => multilabelSoftMarginLossWithGrad(x, t, { reduction, weight }));
-          same(a, b, dtype, `multilabel ${shape} ${reduction}`);
+          const [a, b] = onBothBackends(() => multilabelSoftMarginLossWithGrad(x, t, { reduction, weight }));
+          expectSameResult(a, b, dtype, `multilabel ${shape} ${reduction}`);
         }
       }
     }

@@ -1,38 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cosineSimilarity, cosineSimilarityWithGrad, setBackend } from '../src/index';
 import type { Dtype, Tensor, WithGrad } from '../src/types';
-import { caseArgs, caseScale, expectClose, expectGrads, expectLoss, loadFixture } from './helpers/fixtures';
+import { caseScale, expectClose } from './helpers/fixtures';
+import { DTYPES, fixtureSuite } from './helpers/suites';
 import { KERNEL_SIZES, finiteDifference, randomFloats, rng } from './helpers/numeric';
 
-const DTYPES: Dtype[] = ['float32', 'float64'];
 const fns = { cosineSimilarity, cosineSimilarityWithGrad } as Record<string, (...a: unknown[]) => unknown>;
 
 afterEach(() => setBackend('wasm-simd'));
 
-describe('cosine-similarity: PyTorch fixtures', () => {
-  const fixture = loadFixture('cosine-similarity');
-  for (const backendName of ['wasm-simd', 'js'] as const) {
-    for (const dtype of DTYPES) {
-      for (const c of fixture.cases) {
-        it(`${backendName} ${dtype} ${c.name}`, () => {
-          setBackend(backendName);
-          const { args, options } = caseArgs(c, dtype);
-          if (c.throws) {
-            expect(() => fns[c.fn](...args, options)).toThrow(/dim/);
-            return;
-          }
-          // The near-zero case divides by eps = 1e-8: its gradient is ~1e8 and float32 keeps ~7 digits.
-          const scale = caseScale(c) * (c.name.includes('near-zero') ? 1e8 : 1);
-          expectLoss(fns[c.fn](...args, options) as Tensor, c.expected!.loss, dtype, c.name, scale);
-          const gradOutput = caseArgs({ ...c, args: [c.gradOutput!] }, dtype).args[0];
-          const r = fns[`${c.fn}WithGrad`](...args, { ...options, gradOutput }) as WithGrad;
-          expectLoss(r.loss, c.expected!.loss, dtype, `${c.name} (WithGrad)`, scale);
-          expectGrads(r.grads, c.expected!.grads!, dtype, c.name, scale);
-        });
-      }
-    }
-  }
-});
+// The near-zero case divides by eps = 1e-8: its gradient is ~1e8 and float32 keeps ~7 digits.
+fixtureSuite('cosine-similarity', fns, { throws: /dim/, scale: (c) => caseScale(c) * (c.name.includes('near-zero') ? 1e8 : 1) });
 
 describe('cosine-similarity: wasm kernels match the float64 reference', () => {
   for (const dtype of DTYPES) {

@@ -1,38 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { crossEntropy, crossEntropyWithGrad, nllLoss, nllLossWithGrad, setBackend } from '../src/index';
 import type { Dtype, Tensor, WithGrad } from '../src/types';
-import { caseArgs, caseScale, expectClose, expectGrads, expectLoss, loadFixture } from './helpers/fixtures';
+import { expectClose } from './helpers/fixtures';
+import { DTYPES, expectSameResult, fixtureSuite, onBothBackends } from './helpers/suites';
 import { KERNEL_SIZES, finiteDifference, randomFloats, rng } from './helpers/numeric';
 
-const DTYPES: Dtype[] = ['float32', 'float64'];
 const fns = { crossEntropy, crossEntropyWithGrad, nllLoss, nllLossWithGrad } as Record<string, (...a: unknown[]) => unknown>;
 
 afterEach(() => setBackend('wasm-simd'));
 
-describe('cross-entropy: PyTorch fixtures', () => {
-  const fixture = loadFixture('cross-entropy');
-  for (const backendName of ['wasm-simd', 'js'] as const) {
-    for (const dtype of DTYPES) {
-      for (const c of fixture.cases) {
-        it(`${backendName} ${dtype} ${c.name}`, () => {
-          setBackend(backendName);
-          const { args, options } = caseArgs(c, dtype);
-          if (c.throws) {
-            expect(() => fns[c.fn](...args, options)).toThrow(/Target|out of bounds|batch_size|weight|shape|must/);
-            return;
-          }
-          const scale = caseScale(c);
-          expectLoss(fns[c.fn](...args, options) as number | Tensor, c.expected!.loss, dtype, c.name, scale);
-          const withGradOpts = c.gradOutput ? { ...options, gradOutput: caseArgs({ ...c, args: [c.gradOutput] }, dtype).args[0] } : options;
-          const r = fns[`${c.fn}WithGrad`](...args, withGradOpts) as WithGrad;
-          expectLoss(r.loss, c.expected!.loss, dtype, `${c.name} (WithGrad loss)`, scale);
-          expectGrads(r.grads, c.expected!.grads!, dtype, c.name, scale);
-          expect(r.grad).toBe(r.grads[0]);
-        });
-      }
-    }
-  }
-});
+fixtureSuite('cross-entropy', fns, { throws: /Target|out of bounds|batch_size|weight|shape|must/ });
 
 /** Random cross-entropy problem: shape (N, C, ...spatial), targets with some ignored. */
 function randomProblem(seed: number, dtype: Dtype, N: number, C: number, spatial: number[]) {
@@ -43,21 +20,6 @@ function randomProblem(seed: number, dtype: Dtype, N: number, C: number, spatial
   const weight = randomFloats(dtype, C, random, 0.1, 2);
   const probs: Tensor = { data: randomFloats(dtype, N * C * inner, random, 0, 1), shape: input.shape };
   return { input, target, weight, probs, random };
-}
-
-function bothBackends<T>(f: () => T): [T, T] {
-  setBackend('wasm-simd');
-  const a = f();
-  setBackend('js');
-  const b = f();
-  setBackend('wasm-simd');
-  return [a, b];
-}
-
-function expectSameResult(a: WithGrad, b: WithGrad, dtype: Dtype, what: string): void {
-  if (typeof a.loss === 'number') expectClose([a.loss], [b.loss as number], dtype, `${what} loss`, 10);
-  else expectClose(a.loss.data, (b.loss as Tensor).data, dtype, `${what} loss`, 10);
-  expectClose(a.grad.data, b.grad.data, dtype, `${what} grad`, 10);
 }
 
 describe('cross-entropy: wasm kernels match the float64 reference', () => {
@@ -73,9 +35,9 @@ describe('cross-entropy: wasm kernels match the float64 reference', () => {
             const p = randomProblem(1000 * C + i, dtype, 5, C, spatial);
             const { weightOn, probs, ...rest } = o as Record<string, unknown>;
             const options = { ...rest, ...(weightOn ? { weight: p.weight } : {}) };
-            const [a, b] = bothBackends(() => crossEntropyWithGrad(p.input, probs ? p.probs : p.target, options));
+            const [a, b] = onBothBackends(() => crossEntropyWithGrad(p.input, probs ? p.probs : p.target, options));
             expectSameResult(a, b, dtype, `C=${C} ${JSON.stringify(o)} spatial=${spatial}`);
-            const [na, nb] = bothBackends(() => nllLossWithGrad(p.input, p.target, { reduction: rest.reduction as 'sum' | undefined, ...(weightOn ? { weight: p.weight } : {}) }));
+            const [na, nb] = onBothBackends(() => nllLossWithGrad(p.input, p.target, { reduction: rest.reduction as 'sum' | undefined, ...(weightOn ? { weight: p.weight } : {}) }));
             expectSameResult(na, nb, dtype, `nll C=${C} ${JSON.stringify(o)}`);
           }
         }
@@ -88,7 +50,7 @@ describe('cross-entropy: wasm kernels match the float64 reference', () => {
       for (let N = 1; N <= 9; N++) {
         const p = randomProblem(N, dtype, N, 10, []);
         for (const reduction of ['mean', 'none'] as const) {
-          const [a, b] = bothBackends(() => crossEntropyWithGrad(p.input, p.target, { reduction, weight: p.weight }));
+          const [a, b] = onBothBackends(() => crossEntropyWithGrad(p.input, p.target, { reduction, weight: p.weight }));
           expectSameResult(a, b, dtype, `N=${N} ${reduction}`);
         }
       }
@@ -97,7 +59,7 @@ describe('cross-entropy: wasm kernels match the float64 reference', () => {
 
   it('large rows (C = 32000) stay within float32 tolerance of the reference', () => {
     const p = randomProblem(7, 'float32', 4, 32000, []);
-    const [a, b] = bothBackends(() => crossEntropyWithGrad(p.input, p.target, { reduction: 'sum' }));
+    const [a, b] = onBothBackends(() => crossEntropyWithGrad(p.input, p.target, { reduction: 'sum' }));
     expectSameResult(a, b, 'float32', 'C=32000');
   });
 

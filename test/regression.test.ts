@@ -3,39 +3,17 @@ import {
   allocTensor, huberLoss, huberLossWithGrad, l1Loss, l1LossWithGrad, mseLoss, mseLossWithGrad, setBackend, smoothL1Loss, smoothL1LossWithGrad,
 } from '../src/index';
 import type { Dtype, Tensor, WithGrad } from '../src/types';
-import { caseArgs, caseScale, expectClose, expectGrads, expectLoss, loadFixture } from './helpers/fixtures';
+import { expectClose } from './helpers/fixtures';
+import { DTYPES, fixtureSuite } from './helpers/suites';
 import { KERNEL_SIZES, finiteDifference, randomFloats, rng } from './helpers/numeric';
 
-const DTYPES: Dtype[] = ['float32', 'float64'];
 const fns = {
   mseLoss, mseLossWithGrad, l1Loss, l1LossWithGrad, smoothL1Loss, smoothL1LossWithGrad, huberLoss, huberLossWithGrad,
 } as Record<string, (...a: unknown[]) => unknown>;
 
 afterEach(() => setBackend('wasm-simd'));
 
-describe('regression: PyTorch fixtures', () => {
-  const fixture = loadFixture('regression');
-  for (const backendName of ['wasm-simd', 'js'] as const) {
-    for (const dtype of DTYPES) {
-      for (const c of fixture.cases) {
-        it(`${backendName} ${dtype} ${c.name}`, () => {
-          setBackend(backendName);
-          const { args, options } = caseArgs(c, dtype);
-          if (c.throws) {
-            expect(() => fns[c.fn](...args, options)).toThrow(RangeError);
-            return;
-          }
-          const scale = caseScale(c);
-          expectLoss(fns[c.fn](...args, options) as number | Tensor, c.expected!.loss, dtype, c.name, scale);
-          const withGradOpts = c.gradOutput ? { ...options, gradOutput: caseArgs({ ...c, args: [c.gradOutput] }, dtype).args[0] } : options;
-          const r = fns[`${c.fn}WithGrad`](...args, withGradOpts) as WithGrad;
-          expectLoss(r.loss, c.expected!.loss, dtype, `${c.name} (WithGrad loss)`, scale);
-          expectGrads(r.grads, c.expected!.grads!, dtype, c.name, scale);
-        });
-      }
-    }
-  }
-});
+fixtureSuite('regression', fns, { throws: RangeError });
 
 const LOSSES = [
   ['mseLoss', {}], ['l1Loss', {}], ['smoothL1Loss', { beta: 0.7 }], ['smoothL1Loss', { beta: 0 }], ['huberLoss', { delta: 1.3 }],

@@ -3,39 +3,15 @@ import {
   logSoftmax, logSoftmaxWithGrad, setBackend, sigmoid, sigmoidWithGrad, softmax, softmaxWithGrad,
 } from '../src/index';
 import type { Dtype, Tensor, WithGrad } from '../src/types';
-import { caseArgs, caseScale, expectClose, expectGrads, expectLoss, loadFixture } from './helpers/fixtures';
+import { expectClose } from './helpers/fixtures';
+import { DTYPES, fixtureSuite } from './helpers/suites';
 import { KERNEL_SIZES, finiteDifference, randomFloats, rng } from './helpers/numeric';
 
-const DTYPES: Dtype[] = ['float32', 'float64'];
 const fns = { softmax, softmaxWithGrad, logSoftmax, logSoftmaxWithGrad, sigmoid, sigmoidWithGrad } as Record<string, (...a: unknown[]) => unknown>;
 
 afterEach(() => setBackend('wasm-simd'));
 
-describe('softmax: PyTorch fixtures', () => {
-  const fixture = loadFixture('softmax');
-  for (const backendName of ['wasm-simd', 'js'] as const) {
-    for (const dtype of DTYPES) {
-      for (const c of fixture.cases) {
-        it(`${backendName} ${dtype} ${c.name}`, () => {
-          setBackend(backendName);
-          const { args, options } = caseArgs(c, dtype);
-          const call = (name: string, extra: Record<string, unknown> = {}) =>
-            c.fn === 'sigmoid' && name === 'sigmoid' ? fns[name](...args) : fns[name](...args, { ...options, ...extra });
-          if (c.throws) {
-            expect(() => call(c.fn)).toThrow(RangeError);
-            return;
-          }
-          const scale = caseScale(c);
-          expectLoss(call(c.fn) as Tensor, c.expected!.loss, dtype, c.name, scale);
-          const gradOutput = c.gradOutput ? caseArgs({ ...c, args: [c.gradOutput] }, dtype).args[0] : undefined;
-          const r = call(`${c.fn}WithGrad`, gradOutput ? { gradOutput } : {}) as WithGrad<Tensor>;
-          expectLoss(r.loss, c.expected!.loss, dtype, `${c.name} (WithGrad)`, scale);
-          expectGrads(r.grads, c.expected!.grads!, dtype, c.name, scale);
-        });
-      }
-    }
-  }
-});
+fixtureSuite('softmax', fns, { throws: RangeError, noOptions: ['sigmoid'] });
 
 describe('softmax: wasm kernels match the float64 reference', () => {
   for (const dtype of DTYPES) {
