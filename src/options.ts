@@ -1,7 +1,7 @@
 // Option checking shared by every function, and turning per-element losses into the result.
 import { describe, rangeError, shapeString, typeError } from './errors';
 import { floatArg, isFloatArray, newFloat, roundTo, sameShape, sizeOf, type FloatTensor } from './tensor';
-import type { Dtype, FloatArray, Reduction, Tensor } from './types';
+import type { Dtype, FloatArray, Reduction, Tensor, WithGrad } from './types';
 
 /** The options object (or {}), rejecting names the function does not take (e.g. snake_case). */
 export function checkOptions(fn: string, options: unknown, allowed: readonly string[]): Record<string, unknown> {
@@ -110,4 +110,15 @@ export function toDtype(values: ArrayLike<number>, dtype: Dtype): FloatArray {
   const out = newFloat(dtype, values.length);
   out.set(values);
   return out;
+}
+
+/** What the internal runners return: the loss, and the gradients when they were asked for. */
+export interface LossAndGrads<L = number | Tensor> {
+  loss: L;
+  grads: Tensor[];
+}
+
+/** The public { loss, grad, grads } of a runner's result (grad: the first float argument's). */
+export function withGrad<L>(r: LossAndGrads<L>): WithGrad<L> {
+  return { loss: r.loss, grad: r.grads[0], grads: r.grads };
 }

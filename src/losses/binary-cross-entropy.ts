@@ -5,6 +5,7 @@ import { wasm } from '../backend';
 import { rangeError, shapeString } from '../errors';
 import {
   checkOptions, floatOfDtype, floatOption, gradScaling, gradTensor, lossResult, reductionOption, toDtype, upstreamOption,
+  withGrad, type LossAndGrads,
 } from '../options';
 import { bceReference, bceWithLogitsReference } from '../reference/binary-cross-entropy';
 import type { LossParts } from '../reference/cross-entropy';
@@ -102,7 +103,7 @@ function elementwise(p: Prepared, logits: boolean, wantLoss: boolean, wantGrad: 
     : bceReference(current(p.x), current(p.t), wData, wantGrad, gradRow, gradScale);
 }
 
-function runBce(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean): WithGrad {
+function runBce(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean): LossAndGrads {
   const p = prepare(fn, input, target, options, logits);
   const n = p.x.size;
   const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, p.reduction === 'none' ? p.shape : null, p.dtype);
@@ -110,7 +111,7 @@ function runBce(fn: string, input: FloatInput, target: FloatInput, options: unkn
   const parts = elementwise(p, logits, p.reduction === 'none', wantGrad, gradRow, gradScale);
   const loss = lossResult(p.reduction, () => toDtype(parts.elementLoss, p.dtype), parts.total, n, p.shape, p.dtype);
   const grads = wantGrad ? [gradTensor(parts.grad!, p.shape, p.dtype)] : [];
-  return { loss, grad: grads[0], grads };
+  return { loss, grads };
 }
 
 /** F.binary_cross_entropy: `input` holds probabilities in [0, 1]; each log term is clamped at -100. */
@@ -120,7 +121,7 @@ export function binaryCrossEntropy(input: FloatInput, target: FloatInput, option
 
 /** binaryCrossEntropy and its gradient with respect to `input`. */
 export function binaryCrossEntropyWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions & GradOptions): WithGrad {
-  return runBce('binaryCrossEntropyWithGrad', input, target, options, false, true);
+  return withGrad(runBce('binaryCrossEntropyWithGrad', input, target, options, false, true));
 }
 
 /** F.binary_cross_entropy_with_logits: sigmoid and BCE in one stable step, for logits of any size. */
@@ -130,10 +131,10 @@ export function binaryCrossEntropyWithLogits(input: FloatInput, target: FloatInp
 
 /** binaryCrossEntropyWithLogits and its gradient with respect to `input`. */
 export function binaryCrossEntropyWithLogitsWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions): WithGrad {
-  return runBce('binaryCrossEntropyWithLogitsWithGrad', input, target, options, true, true);
+  return withGrad(runBce('binaryCrossEntropyWithLogitsWithGrad', input, target, options, true, true));
 }
 
-function runMultilabel(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): WithGrad {
+function runMultilabel(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
   // Per element BCE-with-logits (weighted), averaged over the last (class) dim, then reduced over rows.
   const p = prepare(fn, input, target, options, true);
   const C = p.shape.length === 0 ? 1 : p.shape[p.shape.length - 1];
@@ -162,7 +163,7 @@ function runMultilabel(fn: string, input: FloatInput, target: FloatInput, option
   };
   const loss = lossResult(p.reduction, rowLoss, parts.total / C, rows, rowShape, p.dtype);
   const grads = wantGrad ? [gradTensor(parts.grad!, p.shape, p.dtype)] : [];
-  return { loss, grad: grads[0], grads };
+  return { loss, grads };
 }
 
 /** F.multilabel_soft_margin_loss: the class dim is the last; 'none' gives one loss per row. */
@@ -172,5 +173,5 @@ export function multilabelSoftMarginLoss(input: FloatInput, target: FloatInput, 
 
 /** multilabelSoftMarginLoss and its gradient with respect to `input`. */
 export function multilabelSoftMarginLossWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions & GradOptions): WithGrad {
-  return runMultilabel('multilabelSoftMarginLossWithGrad', input, target, options, true);
+  return withGrad(runMultilabel('multilabelSoftMarginLossWithGrad', input, target, options, true));
 }

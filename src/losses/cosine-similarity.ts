@@ -2,7 +2,7 @@
 // x1 and x2 broadcast together, `dim` is taken in the broadcast shape and removed from the result.
 import { wasm } from '../backend';
 import { rangeError } from '../errors';
-import { checkOptions, floatOfDtype, gradTensor, numberOption, toDtype, upstreamOption } from '../options';
+import { checkOptions, floatOfDtype, gradTensor, numberOption, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { cosineSimilarityReference } from '../reference/cosine-similarity';
 import {
   broadcastShapes, expandTo, floatArg, isFloatArray, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf, sumToShape,
@@ -17,7 +17,7 @@ export interface CosineSimilarityOptions {
   eps?: number;
 }
 
-function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantGrad: boolean): WithGrad<Tensor> {
+function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads<Tensor> {
   const opts = checkOptions(fn, options, wantGrad ? ['dim', 'eps', 'gradOutput'] : ['dim', 'eps']);
   const a = floatArg(fn, 'x1', x1);
   const dtype = a.dtype;
@@ -84,7 +84,7 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
     gb = r.gb;
   }
   const loss: Tensor = { data: out, shape: outShape };
-  if (!ga || !gb) return { loss, grad: undefined as unknown as Tensor, grads: [] };
+  if (!ga || !gb) return { loss, grads: [] };
   // Back to the broadcast layout, then summed over each argument's broadcast dims.
   const back = (g: ArrayLike<number>, own: number[]): Tensor => {
     let full: ArrayLike<number> = g;
@@ -97,7 +97,7 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   };
   const d1 = back(ga, aShape);
   const d2 = back(gb, bShape);
-  return { loss, grad: d1, grads: [d1, d2] };
+  return { loss, grads: [d1, d2] };
 }
 
 /** F.cosine_similarity(x1, x2, dim, eps): Σ (x1/max(‖x1‖, eps))·(x2/max(‖x2‖, eps)) along dim. */
@@ -107,5 +107,5 @@ export function cosineSimilarity(x1: FloatInput, x2: FloatInput, options?: Cosin
 
 /** cosineSimilarity and the gradients of Σ gradOutput·result with respect to x1 and x2. */
 export function cosineSimilarityWithGrad(x1: FloatInput, x2: FloatInput, options?: CosineSimilarityOptions & GradOptions): WithGrad<Tensor> {
-  return run('cosineSimilarityWithGrad', x1, x2, options, true);
+  return withGrad(run('cosineSimilarityWithGrad', x1, x2, options, true));
 }

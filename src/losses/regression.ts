@@ -4,6 +4,7 @@
 import { wasm } from '../backend';
 import {
   checkOptions, floatOfDtype, gradScaling, gradTensor, lossResult, numberOption, reductionOption, toDtype, upstreamOption,
+  withGrad, type LossAndGrads,
 } from '../options';
 import { regressionReference, type RegressionKind } from '../reference/regression';
 import { broadcastShapes, current, expandTo, floatArg, isFloatArray, sameShape, sizeOf, sumToShape, type FloatTensor } from '../tensor';
@@ -29,7 +30,7 @@ function operand(t: FloatTensor, own: number[], shape: number[], dtype: Dtype): 
   return t.resident ? { data: t.data, resident: t.resident } : { data: t.data };
 }
 
-function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): WithGrad {
+function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
   const extra = kind === 'smoothL1' ? ['beta'] : kind === 'huber' ? ['delta'] : [];
   const opts = checkOptions(fn, options, ['reduction', 'gradOutput', ...extra]);
   const x = floatArg(fn, 'input', input);
@@ -83,11 +84,11 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
     if (grad) gradTarget = Float64Array.from(grad, (v) => -v);
   }
   const loss = lossResult(reduction, () => toDtype(elementLoss, dtype), total, n, shape, dtype);
-  if (!wantGrad) return { loss, grad: undefined as unknown as Tensor, grads: [] };
+  if (!wantGrad) return { loss, grads: [] };
   // A broadcast argument's gradient is summed over its copies.
   const dx = sameShape(xShape, shape) ? gradTensor(grad!, xShape, dtype) : { data: sumToShape(grad!, shape, xShape, dtype), shape: xShape };
   const dy = sameShape(yShape, shape) ? gradTensor(gradTarget!, yShape, dtype) : { data: sumToShape(gradTarget!, shape, yShape, dtype), shape: yShape };
-  return { loss, grad: dx, grads: [dx, dy] };
+  return { loss, grads: [dx, dy] };
 }
 
 /** F.mse_loss: (x - y)². */
@@ -96,7 +97,7 @@ export function mseLoss(input: FloatInput, target: FloatInput, options?: Regress
 }
 /** mseLoss and its gradients with respect to input and target. */
 export function mseLossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
-  return run('mseLossWithGrad', 'mse', input, target, options, true);
+  return withGrad(run('mseLossWithGrad', 'mse', input, target, options, true));
 }
 /** F.l1_loss: |x - y|. */
 export function l1Loss(input: FloatInput, target: FloatInput, options?: RegressionOptions): number | Tensor {
@@ -104,7 +105,7 @@ export function l1Loss(input: FloatInput, target: FloatInput, options?: Regressi
 }
 /** l1Loss and its gradients with respect to input and target. */
 export function l1LossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
-  return run('l1LossWithGrad', 'l1', input, target, options, true);
+  return withGrad(run('l1LossWithGrad', 'l1', input, target, options, true));
 }
 /** F.smooth_l1_loss: 0.5·d²/β below β, |d| - 0.5·β above. */
 export function smoothL1Loss(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions): number | Tensor {
@@ -112,7 +113,7 @@ export function smoothL1Loss(input: FloatInput, target: FloatInput, options?: Sm
 }
 /** smoothL1Loss and its gradients with respect to input and target. */
 export function smoothL1LossWithGrad(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions & GradOptions): WithGrad {
-  return run('smoothL1LossWithGrad', 'smoothL1', input, target, options, true);
+  return withGrad(run('smoothL1LossWithGrad', 'smoothL1', input, target, options, true));
 }
 /** F.huber_loss: 0.5·d² below δ, δ·(|d| - 0.5·δ) above. */
 export function huberLoss(input: FloatInput, target: FloatInput, options?: HuberLossOptions): number | Tensor {
@@ -120,5 +121,5 @@ export function huberLoss(input: FloatInput, target: FloatInput, options?: Huber
 }
 /** huberLoss and its gradients with respect to input and target. */
 export function huberLossWithGrad(input: FloatInput, target: FloatInput, options?: HuberLossOptions & GradOptions): WithGrad {
-  return run('huberLossWithGrad', 'huber', input, target, options, true);
+  return withGrad(run('huberLossWithGrad', 'huber', input, target, options, true));
 }

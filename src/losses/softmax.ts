@@ -1,6 +1,6 @@
 // softmax, logSoftmax, sigmoid: F.softmax, F.log_softmax, torch.sigmoid (pytorch-loss-spec.md §2).
 import { wasm } from '../backend';
-import { checkOptions, gradTensor, toDtype, upstreamOption } from '../options';
+import { checkOptions, gradTensor, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
 import { current, floatArg, moveDimBack, moveDimLast, normalizeDim, sizeOf } from '../tensor';
 import { forChunks } from '../wasm/chunks';
@@ -15,7 +15,7 @@ function newOf(dtype: Dtype, n: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }
 
-function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolean, wantGrad: boolean): WithGrad<Tensor> {
+function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolean, wantGrad: boolean): LossAndGrads<Tensor> {
   const opts = checkOptions(fn, options, wantGrad ? ['dim', 'gradOutput'] : ['dim']);
   const x = floatArg(fn, 'input', input);
   const dtype = x.dtype;
@@ -87,11 +87,10 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
     }
   }
   const loss: Tensor = { data: y, shape: x.shape.slice() };
-  const grad = dx ? gradTensor(dx, x.shape, dtype) : (null as unknown as Tensor);
-  return { loss, grad, grads: dx ? [grad] : [] };
+  return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [] };
 }
 
-function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: boolean): WithGrad<Tensor> {
+function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads<Tensor> {
   const opts = checkOptions(fn, options, wantGrad ? ['gradOutput'] : []);
   const x = floatArg(fn, 'input', input);
   const dtype = x.dtype;
@@ -128,8 +127,7 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
     if (g) dx = toDtype(sigmoidBackwardReference(y, g), dtype);
   }
   const loss: Tensor = { data: y, shape: x.shape.slice() };
-  const grad = dx ? gradTensor(dx, x.shape, dtype) : (null as unknown as Tensor);
-  return { loss, grad, grads: dx ? [grad] : [] };
+  return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [] };
 }
 
 /** F.softmax(input, dim). */
@@ -139,7 +137,7 @@ export function softmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
 
 /** softmax and the gradient of Σ gradOutput·softmax(input) with respect to input. */
 export function softmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
-  return softmaxRun('softmaxWithGrad', input, options, false, true);
+  return withGrad(softmaxRun('softmaxWithGrad', input, options, false, true));
 }
 
 /** F.log_softmax(input, dim). */
@@ -149,7 +147,7 @@ export function logSoftmax(input: FloatInput, options?: SoftmaxOptions): Tensor 
 
 /** logSoftmax and its gradient. */
 export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
-  return softmaxRun('logSoftmaxWithGrad', input, options, true, true);
+  return withGrad(softmaxRun('logSoftmaxWithGrad', input, options, true, true));
 }
 
 /** torch.sigmoid(input), elementwise. */
@@ -159,5 +157,5 @@ export function sigmoid(input: FloatInput): Tensor {
 
 /** sigmoid and its gradient. */
 export function sigmoidWithGrad(input: FloatInput, options?: GradOptions): WithGrad<Tensor> {
-  return sigmoidRun('sigmoidWithGrad', input, options, true);
+  return withGrad(sigmoidRun('sigmoidWithGrad', input, options, true));
 }
