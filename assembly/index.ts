@@ -69,3 +69,8 @@ export function f64_huber(n: i32, x: usize, y: usize, loss: usize, grad: usize, 
 import { cosine_similarity } from './kernels/cosine-similarity';
 export function f32_cosine_similarity(rows: i32, D: i32, a: usize, b: usize, out: usize, ga: usize, gb: usize, gradRow: usize, eps: f64): void { cosine_similarity<f32>(rows, D, a, b, out, ga, gb, gradRow, eps); }
 export function f64_cosine_similarity(rows: i32, D: i32, a: usize, b: usize, out: usize, ga: usize, gb: usize, gradRow: usize, eps: f64): void { cosine_similarity<f64>(rows, D, a, b, out, ga, gb, gradRow, eps); }
+
+// ---- kl-div family ----
+import { kl_div } from './kernels/kl-div';
+export function f32_kl_div(n: i32, x: usize, t: usize, loss: usize, gradInput: usize, gradTarget: usize, gradRow: usize, logTarget: i32, gradScale: f64): f64 { return kl_div<f32>(n, x, t, loss, gradInput, gradTarget, gradRow, logTarget, gradScale); }
+export function f64_kl_div(n: i32, x: usize, t: usize, loss: usize, gradInput: usize, gradTarget: usize, gradRow: usize, logTarget: i32, gradScale: f64): f64 { return kl_div<f64>(n, x, t, loss, gradInput, gradTarget, gradRow, logTarget, gradScale); }

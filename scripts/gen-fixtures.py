@@ -370,6 +370,33 @@ def cosine_family():
     fam.write()
 
 
+# --------------------------------------------------------------------------------------------
+def kl_div_family():
+    fam = Family('kl-div')
+    rng = np.random.default_rng(6)
+    for name, shape, tshape in [('2d', [4, 5], [4, 5]), ('3d', [2, 3, 4], [2, 3, 4]), ('1d', [7], [7]), ('broadcast-target', [4, 5], [5])]:
+        x = f32(torch.log_softmax(torch.tensor(rng.uniform(-3, 3, size=shape)), dim=-1).numpy())
+        p = rng.uniform(0.05, 1, size=tshape)
+        t = f32(p / p.sum(axis=-1, keepdims=True))
+        lt = f32(np.log(p / p.sum(axis=-1, keepdims=True)))
+        for red in ['mean', 'batchmean', 'sum', 'none']:
+            for log_target, tt in [(False, t), (True, lt)]:
+                fam.add(f'klDiv/{name}/{red}/logTarget{log_target}', 'klDiv', [(x, 'float'), (tt, 'float')], {'reduction': red, 'logTarget': log_target},
+                        lambda a, b, red=red, lg=log_target: F.kl_div(a, b, reduction=red, log_target=lg), [0, 1], grad_output=red == 'none', rng=rng)
+    # zeros in the target (xlogy(0, ·) = 0; its target gradient is -inf), and a 0-d input for batchmean
+    xz = f32([-1.0, -2.0, -0.5, -3.0])
+    tz = f32([0.0, 0.5, 0.0, 0.5])
+    fam.add('klDiv/zero-target/sum', 'klDiv', [(xz, 'float'), (tz, 'float')], {'reduction': 'sum'},
+            lambda a, b: F.kl_div(a, b, reduction='sum'), [0, 1])
+    fam.add('klDiv/0-d/batchmean', 'klDiv', [(f32(-0.7), 'float'), (f32(0.4), 'float')], {'reduction': 'batchmean'},
+            lambda a, b: F.kl_div(a, b, reduction='batchmean'), [0, 1])
+    big = f32(rng.uniform(-5, 0, size=[20000]))
+    bt = f32(rng.uniform(0, 1, size=[20000]))
+    fam.add('klDiv/large-2e4/batchmean', 'klDiv', [(big, 'float'), (bt, 'float')], {'reduction': 'batchmean'},
+            lambda a, b: F.kl_div(a, b, reduction='batchmean'), [0, 1])
+    fam.write()
+
+
 if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
     softmax_family()
@@ -377,3 +404,4 @@ if __name__ == '__main__':
     bce_family()
     regression_family()
     cosine_family()
+    kl_div_family()

@@ -22,3 +22,4 @@ export {
   type HuberLossOptions, type RegressionOptions, type SmoothL1LossOptions,
 } from './losses/regression';
 export { cosineSimilarity, cosineSimilarityWithGrad, type CosineSimilarityOptions } from './losses/cosine-similarity';
+export { klDiv, klDivWithGrad, type KlDivOptions, type KlDivReduction } from './losses/kl-div';

@@ -34,6 +34,8 @@ export interface Kernels {
   f64_huber(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, delta: number, gradScale: number): number;
   f32_cosine_similarity(rows: number, D: number, a: Ptr, b: Ptr, out: Ptr, ga: Ptr, gb: Ptr, gradRow: Ptr, eps: number): void;
   f64_cosine_similarity(rows: number, D: number, a: Ptr, b: Ptr, out: Ptr, ga: Ptr, gb: Ptr, gradRow: Ptr, eps: number): void;
+  f32_kl_div(n: number, x: Ptr, t: Ptr, loss: Ptr, gradInput: Ptr, gradTarget: Ptr, gradRow: Ptr, logTarget: number, gradScale: number): number;
+  f64_kl_div(n: number, x: Ptr, t: Ptr, loss: Ptr, gradInput: Ptr, gradTarget: Ptr, gradRow: Ptr, logTarget: number, gradScale: number): number;
   f32_exp(n: number, x: Ptr, out: Ptr): void;
   f64_exp(n: number, x: Ptr, out: Ptr): void;
   f32_log(n: number, x: Ptr, out: Ptr): void;

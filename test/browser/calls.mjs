@@ -15,7 +15,7 @@ function encode(v) {
 
 export const FUNCTIONS = [
   'softmax', 'logSoftmax', 'sigmoid', 'crossEntropy', 'nllLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits',
-  'multilabelSoftMarginLoss', 'cosineSimilarity', 'mseLoss', 'l1Loss', 'smoothL1Loss', 'huberLoss',
+  'multilabelSoftMarginLoss', 'cosineSimilarity', 'mseLoss', 'l1Loss', 'smoothL1Loss', 'huberLoss', 'klDiv',
 ];
 
 export function runCalls(sl) {
@@ -43,6 +43,7 @@ export function runCalls(sl) {
       l1Loss: [[x, y, { reduction: 'sum' }]],
       smoothL1Loss: [[x, y, { beta: 0.5 }], [x, y, { reduction: 'none' }]],
       huberLoss: [[x, y, { delta: 2 }]],
+      klDiv: [[x, soft, { reduction: 'batchmean' }], [x, x, { logTarget: true, reduction: 'none' }]],
     };
     for (const name of FUNCTIONS) {
       calls[name].forEach((args, i) => {

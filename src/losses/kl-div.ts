@@ -1,0 +1,78 @@
+// klDiv: F.kl_div (pytorch-loss-spec.md §4.10). `input` holds log-probabilities, `target`
+// probabilities (or log-probabilities with logTarget); they broadcast against each other.
+// 'batchmean' divides the sum by the first dim (the KL divergence per sample); 'mean' divides by
+// every element, as PyTorch does (PyTorch also warns there; we do not).
+import { wasm } from '../backend';
+import { checkOptions, floatOfDtype, gradScaling, gradTensor, lossResult, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
+import { klDivReference } from '../reference/kl-div';
+import { broadcastShapes, current, expandTo, floatArg, isFloatArray, sameShape, sizeOf, sumToShape, type FloatTensor } from '../tensor';
+import type { Dtype, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
+import { runElementwise, type Operand } from '../wasm/chunks';
+
+export type KlDivReduction = 'mean' | 'batchmean' | 'sum' | 'none';
+
+export interface KlDivOptions {
+  /** Default 'mean' (PyTorch's default; 'batchmean' is the KL divergence per sample). */
+  reduction?: KlDivReduction;
+  /** The target holds log-probabilities. Default false. */
+  logTarget?: boolean;
+}
+
+function operand(t: FloatTensor, own: number[], shape: number[], dtype: Dtype): Operand {
+  if (!sameShape(own, shape)) return { data: expandTo(t.data, own, shape, dtype) };
+  return t.resident ? { data: t.data, resident: t.resident } : { data: t.data };
+}
+
+function run(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
+  const opts = checkOptions(fn, options, ['reduction', 'logTarget', 'gradOutput']);
+  const x = floatArg(fn, 'input', input);
+  const dtype = x.dtype;
+  const t = floatOfDtype(fn, 'target', target, dtype);
+  const xShape = isFloatArray(input) ? [x.size] : x.shape;
+  const tShape = isFloatArray(target) ? [t.size] : t.shape;
+  const shape = broadcastShapes(fn, 'input', xShape, 'target', tShape);
+  const reduction = reductionOption<KlDivReduction>(fn, opts.reduction, ['mean', 'batchmean', 'sum', 'none']);
+  if (opts.logTarget !== undefined && typeof opts.logTarget !== 'boolean') {
+    throw new TypeError(`${fn}: options.logTarget must be a boolean; got ${typeof opts.logTarget}`);
+  }
+  const logTarget = opts.logTarget === true;
+  const n = sizeOf(shape);
+  // 'batchmean' divides by size(0) (no division for a 0-d result), 'mean' by numel.
+  const denominator = reduction === 'batchmean' ? (shape.length ? shape[0] : 1) : n;
+  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? shape : null, dtype);
+  const { gradRow, gradScale } = gradScaling(reduction === 'batchmean' ? 'mean' : reduction, up, denominator);
+  const xs = operand(x, xShape, shape, dtype);
+  const ts = operand(t, tShape, shape, dtype);
+
+  let elementLoss: ArrayLike<number> = new Float64Array(0);
+  let total: number;
+  let grad: ArrayLike<number> | null = null;
+  let gradTarget: ArrayLike<number> | null = null;
+  const w = wasm();
+  if (w) {
+    const { k, arena } = w;
+    const kernel = dtype === 'float32' ? k.f32_kl_div : k.f64_kl_div;
+    const r = runElementwise(arena, dtype, n, [xs, ts], { loss: reduction === 'none', grad: wantGrad, gradTarget: wantGrad, gradRow },
+      (m, [px, pt], loss, g, gt, gr) => kernel(m, px, pt, loss, g, gt, gr, logTarget ? 1 : 0, gradScale));
+    elementLoss = r.elementLoss ?? elementLoss;
+    ({ total, grad, gradTarget } = r);
+  } else {
+    const r = klDivReference(xs.resident ? current(x) : xs.data, ts.resident ? current(t) : ts.data, logTarget, wantGrad, gradRow, gradScale);
+    ({ elementLoss, total, grad, gradTarget } = r);
+  }
+  const loss = lossResult(reduction === 'batchmean' ? 'mean' : reduction, () => toDtype(elementLoss, dtype), total, denominator, shape, dtype);
+  if (!wantGrad) return { loss, grads: [] };
+  // A broadcast argument's gradient is summed over its copies.
+  const back = (g: ArrayLike<number>, own: number[]): Tensor => (sameShape(own, shape) ? gradTensor(g, own, dtype) : { data: sumToShape(g, shape, own, dtype), shape: own });
+  return { loss, grads: [back(grad!, xShape), back(gradTarget!, tShape)] };
+}
+
+/** F.kl_div(input, target): Σ target·(log target - input), PyTorch's reductions including 'batchmean'. */
+export function klDiv(input: FloatInput, target: FloatInput, options?: KlDivOptions): number | Tensor {
+  return run('klDiv', input, target, options, false).loss;
+}
+
+/** klDiv and its gradients with respect to input and target. */
+export function klDivWithGrad(input: FloatInput, target: FloatInput, options?: KlDivOptions & GradOptions): WithGrad {
+  return withGrad(run('klDivWithGrad', input, target, options, true));
+}
