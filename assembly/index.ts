@@ -74,3 +74,12 @@ export function f64_cosine_similarity(rows: i32, D: i32, a: usize, b: usize, out
 import { kl_div } from './kernels/kl-div';
 export function f32_kl_div(n: i32, x: usize, t: usize, loss: usize, gradInput: usize, gradTarget: usize, gradRow: usize, logTarget: i32, gradScale: f64): f64 { return kl_div<f32>(n, x, t, loss, gradInput, gradTarget, gradRow, logTarget, gradScale); }
 export function f64_kl_div(n: i32, x: usize, t: usize, loss: usize, gradInput: usize, gradTarget: usize, gradRow: usize, logTarget: i32, gradScale: f64): f64 { return kl_div<f64>(n, x, t, loss, gradInput, gradTarget, gradRow, logTarget, gradScale); }
+
+// ---- margin family ----
+import { hinge_embedding, margin_ranking, soft_margin } from './kernels/margin';
+export function f32_hinge_embedding(n: i32, x: usize, t: usize, loss: usize, grad: usize, gradRow: usize, margin: f64, gradScale: f64): f64 { return hinge_embedding<f32>(n, x, t, loss, grad, gradRow, margin, gradScale); }
+export function f64_hinge_embedding(n: i32, x: usize, t: usize, loss: usize, grad: usize, gradRow: usize, margin: f64, gradScale: f64): f64 { return hinge_embedding<f64>(n, x, t, loss, grad, gradRow, margin, gradScale); }
+export function f32_soft_margin(n: i32, x: usize, t: usize, loss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 { return soft_margin<f32>(n, x, t, loss, grad, gradRow, gradScale); }
+export function f64_soft_margin(n: i32, x: usize, t: usize, loss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 { return soft_margin<f64>(n, x, t, loss, grad, gradRow, gradScale); }
+export function f32_margin_ranking(n: i32, x1: usize, x2: usize, y: usize, loss: usize, g1: usize, g2: usize, g3: usize, gradRow: usize, margin: f64, gradScale: f64): f64 { return margin_ranking<f32>(n, x1, x2, y, loss, g1, g2, g3, gradRow, margin, gradScale); }
+export function f64_margin_ranking(n: i32, x1: usize, x2: usize, y: usize, loss: usize, g1: usize, g2: usize, g3: usize, gradRow: usize, margin: f64, gradScale: f64): f64 { return margin_ranking<f64>(n, x1, x2, y, loss, g1, g2, g3, gradRow, margin, gradScale); }

@@ -397,6 +397,46 @@ def kl_div_family():
     fam.write()
 
 
+# --------------------------------------------------------------------------------------------
+def margin_family():
+    fam = Family('margin')
+    rng = np.random.default_rng(7)
+    for name, shape, tshape in [('2d', [4, 5], [4, 5]), ('1d', [9], [9]), ('broadcast-target', [3, 4], [4])]:
+        x = rand(rng, shape, -3, 3)
+        pm1 = f32(rng.choice([-1.0, 1.0], size=tshape))
+        odd = f32(rng.choice([-1.0, 1.0, 0.0, 2.0], size=tshape))  # other values: both hinge terms
+        for red in ['mean', 'sum', 'none']:
+            go = red == 'none'
+            for tname, t in [('pm1', pm1), ('odd-targets', odd)]:
+                for margin in [1.0, 0.5]:
+                    fam.add(f'hingeEmbeddingLoss/{name}/{tname}/{red}/margin{margin}', 'hingeEmbeddingLoss', [(x, 'float'), (t, 'float')],
+                            {'reduction': red, 'margin': margin},
+                            lambda a, b, red=red, m=margin: F.hinge_embedding_loss(a, b, margin=m, reduction=red), [0], grad_output=go, rng=rng)
+            fam.add(f'softMarginLoss/{name}/{red}', 'softMarginLoss', [(x, 'float'), (pm1, 'float')], {'reduction': red},
+                    lambda a, b, red=red: F.soft_margin_loss(a, b, reduction=red), [0], grad_output=go, rng=rng)
+    # margin ranking: x1, x2, y of the same ndim, with ties (z = 0 passes the gradient)
+    x1 = f32(rng.integers(-8, 8, size=[12]) / 4.0)
+    x2 = f32(rng.integers(-8, 8, size=[12]) / 4.0)
+    y = f32(rng.choice([-1.0, 1.0], size=[12]))
+    x2[:3] = x1[:3]  # ties at margin 0
+    for red in ['mean', 'sum', 'none']:
+        for margin in [0.0, 0.5]:
+            fam.add(f'marginRankingLoss/1d/{red}/margin{margin}', 'marginRankingLoss', [(x1, 'float'), (x2, 'float'), (y, 'float')],
+                    {'reduction': red, 'margin': margin},
+                    lambda a, b, c, red=red, m=margin: F.margin_ranking_loss(a, b, c, margin=m, reduction=red), [0, 1, 2], grad_output=red == 'none', rng=rng)
+    a2 = rand(rng, [3, 4])
+    b2 = rand(rng, [1, 4])
+    y2 = f32(rng.choice([-1.0, 1.0, 0.5], size=[3, 1]))
+    fam.add('marginRankingLoss/broadcast-same-ndim', 'marginRankingLoss', [(a2, 'float'), (b2, 'float'), (y2, 'float')], {'margin': 0.2},
+            lambda a, b, c: F.margin_ranking_loss(a, b, c, margin=0.2), [0, 1, 2])
+    big = rand(rng, [20000], -3, 3)
+    bt = f32(rng.choice([-1.0, 1.0], size=[20000]))
+    fam.add('softMarginLoss/large-2e4', 'softMarginLoss', [(big, 'float'), (bt, 'float')], {}, lambda a, b: F.soft_margin_loss(a, b), [0])
+    fam.throws('marginRankingLoss/error/ndim', 'marginRankingLoss', [(rand(rng, [2]), 'float'), (rand(rng, [1, 2]), 'float'), (f32([1.0, -1.0]), 'float')], {},
+               lambda a, b, c: F.margin_ranking_loss(a, b, c))
+    fam.write()
+
+
 if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
     softmax_family()
@@ -405,3 +445,4 @@ if __name__ == '__main__':
     regression_family()
     cosine_family()
     kl_div_family()
+    margin_family()

@@ -23,3 +23,7 @@ export {
 } from './losses/regression';
 export { cosineSimilarity, cosineSimilarityWithGrad, type CosineSimilarityOptions } from './losses/cosine-similarity';
 export { klDiv, klDivWithGrad, type KlDivOptions, type KlDivReduction } from './losses/kl-div';
+export {
+  hingeEmbeddingLoss, hingeEmbeddingLossWithGrad, marginRankingLoss, marginRankingLossWithGrad, softMarginLoss, softMarginLossWithGrad,
+  type HingeEmbeddingLossOptions, type MarginRankingLossOptions, type SoftMarginLossOptions,
+} from './losses/margin';

@@ -91,11 +91,11 @@ function elementwise(p: Prepared, logits: boolean, wantLoss: boolean, wantGrad: 
     const f32 = p.dtype === 'float32';
     const operand = (t: FloatTensor): Operand => (t.resident ? { data: t.data, resident: t.resident } : { data: t.data });
     const r = runElementwise(arena, p.dtype, p.x.size, [operand(p.x), operand(p.t), p.weight, p.posWeight],
-      { loss: wantLoss, grad: wantGrad, gradTarget: false, gradRow },
-      (n, [x, t, wt, pw], loss, grad, _gt, gr) => logits
+      { loss: wantLoss, grads: wantGrad ? 1 : 0, gradRow },
+      (n, [x, t, wt, pw], loss, [grad = 0], gr) => logits
         ? (f32 ? k.f32_bce_logits : k.f64_bce_logits)(n, x, t, wt, pw, loss, grad, gr, gradScale)
         : (f32 ? k.f32_bce : k.f64_bce)(n, x, t, wt, loss, grad, gr, gradScale));
-    return { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grad: r.grad };
+    return { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grad: r.grads[0] ?? null };
   }
   const wData = p.weight ? p.weight.data : null;
   return logits

@@ -52,10 +52,12 @@ function run(fn: string, input: FloatInput, target: FloatInput, options: unknown
   if (w) {
     const { k, arena } = w;
     const kernel = dtype === 'float32' ? k.f32_kl_div : k.f64_kl_div;
-    const r = runElementwise(arena, dtype, n, [xs, ts], { loss: reduction === 'none', grad: wantGrad, gradTarget: wantGrad, gradRow },
-      (m, [px, pt], loss, g, gt, gr) => kernel(m, px, pt, loss, g, gt, gr, logTarget ? 1 : 0, gradScale));
+    const r = runElementwise(arena, dtype, n, [xs, ts], { loss: reduction === 'none', grads: wantGrad ? 2 : 0, gradRow },
+      (m, [px, pt], loss, [g = 0, gt = 0], gr) => kernel(m, px, pt, loss, g, gt, gr, logTarget ? 1 : 0, gradScale));
     elementLoss = r.elementLoss ?? elementLoss;
-    ({ total, grad, gradTarget } = r);
+    total = r.total;
+    grad = r.grads[0] ?? null;
+    gradTarget = r.grads[1] ?? null;
   } else {
     const r = klDivReference(xs.resident ? current(x) : xs.data, ts.resident ? current(t) : ts.data, logTarget, wantGrad, gradRow, gradScale);
     ({ elementLoss, total, grad, gradTarget } = r);

@@ -61,8 +61,8 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
   if (w) {
     const { k, arena } = w;
     const f32 = dtype === 'float32';
-    const r = runElementwise(arena, dtype, n, [xs, ys], { loss: reduction === 'none', grad: wantGrad, gradTarget: wantGrad, gradRow },
-      (m, [px, py], loss, g, gt, gr) => {
+    const r = runElementwise(arena, dtype, n, [xs, ys], { loss: reduction === 'none', grads: wantGrad ? 2 : 0, gradRow },
+      (m, [px, py], loss, [g = 0, gt = 0], gr) => {
         switch (kind) {
           case 'mse': return (f32 ? k.f32_mse : k.f64_mse)(m, px, py, loss, g, gt, gr, gradScale);
           case 'l1': return (f32 ? k.f32_l1 : k.f64_l1)(m, px, py, loss, g, gt, gr, gradScale);
@@ -72,8 +72,8 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
       });
     elementLoss = r.elementLoss ?? elementLoss;
     total = r.total;
-    grad = r.grad;
-    gradTarget = r.gradTarget;
+    grad = r.grads[0] ?? null;
+    gradTarget = r.grads[1] ?? null;
   } else {
     const xd = xs.resident ? current(x) : xs.data;
     const yd = ys.resident ? current(y) : ys.data;

@@ -39,62 +39,54 @@ export interface Operand {
 export interface ElementwiseResult {
   elementLoss: FloatArray | null;
   total: number;
-  grad: FloatArray | null;
-  gradTarget: FloatArray | null;
+  /** One array per gradient output the kernel wrote (want.grads of them). */
+  grads: FloatArray[];
 }
 
 /**
  * Runs an elementwise kernel over n values in chunks under the memory limit. `operands` are
  * copied in (or read in place when resident), each allocation padded by one vector because the
  * kernels compute their last partial vector whole. `call` gets the chunk length, the operands'
- * pointers (0 for null) and the output pointers, and returns the chunk's loss sum.
+ * pointers (0 for null), the loss pointer (0 unless want.loss), want.grads gradient pointers and
+ * the upstream pointer (0 without want.gradRow), and returns the chunk's loss sum.
  */
 export function runElementwise(
   arena: Arena,
   dtype: Dtype,
   n: number,
   operands: ReadonlyArray<Operand | null>,
-  want: { loss: boolean; grad: boolean; gradTarget: boolean; gradRow: FloatArray | null },
-  call: (count: number, ptrs: number[], loss: number, grad: number, gradTarget: number, gradRow: number) => number,
+  want: { loss: boolean; grads: number; gradRow: FloatArray | null },
+  call: (count: number, ptrs: number[], loss: number, grads: number[], gradRow: number) => number,
 ): ElementwiseResult {
   const bytes = dtype === 'float32' ? 4 : 8;
   const copies = operands.filter((o) => o && !o.resident).length;
-  const outs = [want.loss, want.grad, want.gradTarget, want.gradRow !== null].filter(Boolean).length;
+  const outs = (want.loss ? 1 : 0) + want.grads + (want.gradRow ? 1 : 0);
   // Outputs: copied out per chunk; a single chunk's are sliced straight out (no zero-filled array).
   const single = n <= chunkCapacity(arena, bytes * (copies + outs));
-  let elementLoss = want.loss && !single ? newArray(dtype, n) : null;
-  let grad = want.grad && !single ? newArray(dtype, n) : null;
-  let gradTarget = want.gradTarget && !single ? newArray(dtype, n) : null;
+  let elementLoss = want.loss ? newArray(dtype, single ? 0 : n) : null;
+  let grads = Array.from({ length: want.grads }, () => newArray(dtype, single ? 0 : n));
   let total = 0;
   forChunks(arena, n, bytes * (copies + outs), (start, count) => {
     const padded = count * bytes + 16;
     const ptrs = operands.map((o) => (o ? (o.resident ? o.resident.ptr + start * bytes : arena.alloc(padded)) : 0));
     const loss = want.loss ? arena.alloc(padded) : 0;
-    const g = want.grad ? arena.alloc(padded) : 0;
-    const gt = want.gradTarget ? arena.alloc(padded) : 0;
+    const gs = grads.map(() => arena.alloc(padded));
     const gr = want.gradRow ? arena.alloc(padded) : 0;
     // Views only now that this chunk's allocations are done.
     operands.forEach((o, i) => {
       if (o && !o.resident) arena.view(dtype, ptrs[i], count).set(o.data.subarray(start, start + count));
     });
     if (want.gradRow) arena.view(dtype, gr, count).set(want.gradRow.subarray(start, start + count));
-    total += call(count, ptrs, loss, g, gt, gr);
+    total += call(count, ptrs, loss, gs, gr);
     if (single) {
       if (want.loss) elementLoss = arena.copyOut(dtype, loss, count);
-      if (want.grad) grad = arena.copyOut(dtype, g, count);
-      if (want.gradTarget) gradTarget = arena.copyOut(dtype, gt, count);
+      grads = gs.map((g) => arena.copyOut(dtype, g, count));
       return;
     }
     if (elementLoss) elementLoss.set(arena.view(dtype, loss, count), start);
-    if (grad) grad.set(arena.view(dtype, g, count), start);
-    if (gradTarget) gradTarget.set(arena.view(dtype, gt, count), start);
+    grads.forEach((g, i) => g.set(arena.view(dtype, gs[i], count), start));
   });
-  if (n === 0) {
-    elementLoss = want.loss ? newArray(dtype, 0) : null;
-    grad = want.grad ? newArray(dtype, 0) : null;
-    gradTarget = want.gradTarget ? newArray(dtype, 0) : null;
-  }
-  return { elementLoss, total, grad, gradTarget };
+  return { elementLoss, total, grads };
 }
 
 function newArray(dtype: Dtype, n: number): FloatArray {

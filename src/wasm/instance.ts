@@ -36,6 +36,12 @@ export interface Kernels {
   f64_cosine_similarity(rows: number, D: number, a: Ptr, b: Ptr, out: Ptr, ga: Ptr, gb: Ptr, gradRow: Ptr, eps: number): void;
   f32_kl_div(n: number, x: Ptr, t: Ptr, loss: Ptr, gradInput: Ptr, gradTarget: Ptr, gradRow: Ptr, logTarget: number, gradScale: number): number;
   f64_kl_div(n: number, x: Ptr, t: Ptr, loss: Ptr, gradInput: Ptr, gradTarget: Ptr, gradRow: Ptr, logTarget: number, gradScale: number): number;
+  f32_hinge_embedding(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
+  f64_hinge_embedding(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
+  f32_soft_margin(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
+  f64_soft_margin(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
+  f32_margin_ranking(n: number, x1: Ptr, x2: Ptr, y: Ptr, loss: Ptr, g1: Ptr, g2: Ptr, g3: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
+  f64_margin_ranking(n: number, x1: Ptr, x2: Ptr, y: Ptr, loss: Ptr, g1: Ptr, g2: Ptr, g3: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
   f32_exp(n: number, x: Ptr, out: Ptr): void;
   f64_exp(n: number, x: Ptr, out: Ptr): void;
   f32_log(n: number, x: Ptr, out: Ptr): void;

@@ -16,6 +16,7 @@ function encode(v) {
 export const FUNCTIONS = [
   'softmax', 'logSoftmax', 'sigmoid', 'crossEntropy', 'nllLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits',
   'multilabelSoftMarginLoss', 'cosineSimilarity', 'mseLoss', 'l1Loss', 'smoothL1Loss', 'huberLoss', 'klDiv',
+  'hingeEmbeddingLoss', 'softMarginLoss', 'marginRankingLoss',
 ];
 
 export function runCalls(sl) {
@@ -29,6 +30,7 @@ export function runCalls(sl) {
     const y = { data: floats(60, -4, 4), shape: [6, 10] };
     const target = Int32Array.from({ length: 6 }, () => Math.floor(r() * 10));
     const weight = floats(10, 0.5, 2);
+    const labels = { data: Arr.from({ length: 60 }, () => (r() < 0.5 ? -1 : 1)), shape: [6, 10] };
     const calls = {
       softmax: [[x, { dim: 1 }], [x, { dim: 0 }]],
       logSoftmax: [[x, {}]],
@@ -44,6 +46,9 @@ export function runCalls(sl) {
       smoothL1Loss: [[x, y, { beta: 0.5 }], [x, y, { reduction: 'none' }]],
       huberLoss: [[x, y, { delta: 2 }]],
       klDiv: [[x, soft, { reduction: 'batchmean' }], [x, x, { logTarget: true, reduction: 'none' }]],
+      hingeEmbeddingLoss: [[x, labels, { margin: 0.5 }]],
+      softMarginLoss: [[x, labels, { reduction: 'none' }]],
+      marginRankingLoss: [[x, y, labels, { margin: 0.1 }]],
     };
     for (const name of FUNCTIONS) {
       calls[name].forEach((args, i) => {
