@@ -1,6 +1,6 @@
 // Option checking shared by every function, and turning per-element losses into the result.
 import { describe, rangeError, shapeString, typeError } from './errors';
-import { floatArg, isFloatArray, newFloat, roundTo, sameShape, sizeOf, type FloatTensor } from './tensor';
+import { floatArg, isFloatArray, newFloat, roundTo, sameShape, sizeOf, sumToShape, type FloatTensor } from './tensor';
 import type { Dtype, FloatArray, Reduction, Tensor, WithGrad } from './types';
 
 /** The options object (or {}), rejecting names the function does not take (e.g. snake_case). */
@@ -102,6 +102,11 @@ export function gradTensor(grad: ArrayLike<number>, shape: readonly number[], dt
   const data = newFloat(dtype, grad.length);
   data.set(grad as ArrayLike<number>);
   return { data, shape: shape.slice() };
+}
+
+/** The gradient for an argument of shape `own` computed over the broadcast `shape`: summed over the copies. */
+export function gradForArgument(grad: ArrayLike<number>, shape: readonly number[], own: readonly number[], dtype: Dtype): Tensor {
+  return sameShape(own, shape) ? gradTensor(grad, own, dtype) : { data: sumToShape(grad, shape, own, dtype), shape: own.slice() };
 }
 
 /** Per-element losses as a tensor of dtype (rounding float64 reference output). */

@@ -3,7 +3,7 @@ import {
   allocTensor, binaryCrossEntropy, binaryCrossEntropyWithGrad, binaryCrossEntropyWithLogits, binaryCrossEntropyWithLogitsWithGrad,
   multilabelSoftMarginLoss, multilabelSoftMarginLossWithGrad, setBackend,
 } from '../src/index';
-import type { Dtype, Tensor, WithGrad } from '../src/types';
+import type { Tensor } from '../src/types';
 import { expectClose } from './helpers/fixtures';
 import { DTYPES, expectSameResult, fixtureSuite, onBothBackends } from './helpers/suites';
 import { KERNEL_SIZES, finiteDifference, randomFloats, rng } from './helpers/numeric';

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cosineSimilarity, cosineSimilarityWithGrad, setBackend } from '../src/index';
-import type { Dtype, Tensor, WithGrad } from '../src/types';
 import { caseScale, expectClose } from './helpers/fixtures';
 import { DTYPES, fixtureSuite } from './helpers/suites';
 import { KERNEL_SIZES, finiteDifference, randomFloats, rng } from './helpers/numeric';

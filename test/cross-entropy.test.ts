@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { crossEntropy, crossEntropyWithGrad, nllLoss, nllLossWithGrad, setBackend } from '../src/index';
-import type { Dtype, Tensor, WithGrad } from '../src/types';
+import type { Dtype, Tensor } from '../src/types';
 import { expectClose } from './helpers/fixtures';
 import { DTYPES, expectSameResult, fixtureSuite, onBothBackends } from './helpers/suites';
 import { KERNEL_SIZES, finiteDifference, randomFloats, rng } from './helpers/numeric';

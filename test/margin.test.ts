@@ -20,7 +20,8 @@ describe('margin: wasm kernels match the float64 reference', () => {
         const random = rng(n + 51);
         const x = randomFloats(dtype, n, random, -3, 3);
         const x2 = randomFloats(dtype, n, random, -3, 3);
-        const t = (dtype === 'float32' ? Float32Array : Float64Array).from({ length: n }, () => [-1, 1, 0, 2][Math.floor(random() * 4)]);
+        const labels = Array.from({ length: n }, () => [-1, 1, 0, 2][Math.floor(random() * 4)]);
+        const t = dtype === 'float32' ? Float32Array.from(labels) : Float64Array.from(labels);
         const g = randomFloats(dtype, n, random);
         for (const reduction of ['mean', 'sum', 'none'] as const) {
           const extra = reduction === 'none' ? { gradOutput: g } : {};

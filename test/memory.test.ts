@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   allocTensor, crossEntropy, crossEntropyWithGrad, getMemoryLimit, memoryUsage, nllLossWithGrad, setBackend, setMemoryLimit,
 } from '../src/index';
-import type { Tensor } from '../src/types';
 import { expectClose } from './helpers/fixtures';
 import { randomFloats, rng } from './helpers/numeric';
 

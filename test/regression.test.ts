@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   allocTensor, huberLoss, huberLossWithGrad, l1Loss, l1LossWithGrad, mseLoss, mseLossWithGrad, setBackend, smoothL1Loss, smoothL1LossWithGrad,
 } from '../src/index';
-import type { Dtype, Tensor, WithGrad } from '../src/types';
+import type { Tensor, WithGrad } from '../src/types';
 import { expectClose } from './helpers/fixtures';
 import { DTYPES, fixtureSuite } from './helpers/suites';
 import { KERNEL_SIZES, finiteDifference, randomFloats, rng } from './helpers/numeric';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   logSoftmax, logSoftmaxWithGrad, setBackend, sigmoid, sigmoidWithGrad, softmax, softmaxWithGrad,
 } from '../src/index';
-import type { Dtype, Tensor, WithGrad } from '../src/types';
+import type { Tensor, WithGrad } from '../src/types';
 import { expectClose } from './helpers/fixtures';
 import { DTYPES, fixtureSuite } from './helpers/suites';
 import { KERNEL_SIZES, finiteDifference, randomFloats, rng } from './helpers/numeric';

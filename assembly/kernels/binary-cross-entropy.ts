@@ -2,9 +2,10 @@
 // and backward fused. T = f32 | f64. Pointers that are 0 mean "absent": weight and posWeight
 // (≡ 1; the TypeScript side materializes broadcasts), loss (per-element losses not wanted), grad,
 // gradRow (per-element upstream gradient ≡ 1). The gradient is scaled by gradScale.
-// Returns Σ of the per-element losses in f64 (promoted per block of BLOCK elements).
-import { hsum, lane, lanes, vexp, vlog, vlog1p } from '../simd/math';
-import { BLOCK } from '../simd/reduce';
+// Returns Σ of the per-element losses in f64; the loop is the shared one in
+// assembly/simd/elementwise.ts.
+import { elementwise_sum } from '../simd/elementwise';
+import { vexp, vlog, vlog1p } from '../simd/math';
 
 /** Optional per-element operand: its vector at byte offset off, or ones. */
 // @ts-ignore: decorator
@@ -119,70 +120,32 @@ import { BLOCK } from '../simd/reduce';
   return loss;
 }
 
-/**
- * The shared loop: kind 0 = BCE, 1 = BCE with logits. 4 vectors per iteration into independent
- * accumulators, f64 promotion per BLOCK. The last partial vector is computed whole: every array
- * is padded by one vector (the TS side's allocations, resident blocks), and lanes past n are
- * neither counted nor stored outside the padding.
- */
-// @ts-ignore: decorator
-@inline function bce_loop<T>(kind: i32, n: i32, x: usize, t: usize, w: usize, pw: usize, loss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 {
-  const L = lanes<T>();
-  const W = 4 * L;
-  const bytes = <usize>sizeof<T>();
-  const vk = v128.splat<T>(<T>gradScale);
-  const n4 = n - n % W;
-  let total: f64 = 0;
-  let i = 0;
-  while (i < n4) {
-    let a0 = v128.splat<T>(<T>0);
-    let a1 = a0, a2 = a0, a3 = a0;
-    const stop = min(i + BLOCK, n4);
-    for (; i < stop; i += W) {
-      const off = <usize>i * bytes;
-      let l0: v128, l1: v128, l2: v128, l3: v128;
-      if (kind == 0) {
-        l0 = bce_v<T>(x, t, w, grad, gradRow, off, vk);
-        l1 = bce_v<T>(x, t, w, grad, gradRow, off + 16, vk);
-        l2 = bce_v<T>(x, t, w, grad, gradRow, off + 32, vk);
-        l3 = bce_v<T>(x, t, w, grad, gradRow, off + 48, vk);
-      } else {
-        l0 = bce_logits_v<T>(x, t, w, pw, grad, gradRow, off, vk);
-        l1 = bce_logits_v<T>(x, t, w, pw, grad, gradRow, off + 16, vk);
-        l2 = bce_logits_v<T>(x, t, w, pw, grad, gradRow, off + 32, vk);
-        l3 = bce_logits_v<T>(x, t, w, pw, grad, gradRow, off + 48, vk);
-      }
-      if (loss) {
-        v128.store(loss + off, l0);
-        v128.store(loss + off, l1, 16);
-        v128.store(loss + off, l2, 32);
-        v128.store(loss + off, l3, 48);
-      }
-      a0 = v128.add<T>(a0, l0);
-      a1 = v128.add<T>(a1, l1);
-      a2 = v128.add<T>(a2, l2);
-      a3 = v128.add<T>(a3, l3);
-    }
-    total += hsum<T>(v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3)));
+/** BCE on probabilities: operands x, t, weight. */
+class Bce {
+  // @ts-ignore: decorator
+  @inline v<T>(x: usize, t: usize, w: usize, _d: usize, grad: usize, _g2: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128): v128 {
+    return bce_v<T>(x, t, w, grad, gradRow, off, vk);
   }
-  for (; i < n; i += L) {
-    const off = <usize>i * bytes;
-    const l = kind == 0 ? bce_v<T>(x, t, w, grad, gradRow, off, vk) : bce_logits_v<T>(x, t, w, pw, grad, gradRow, off, vk);
-    if (loss) v128.store(loss + off, l);
-    const valid = min(L, n - i);
-    for (let j = 0; j < valid; j++) total += <f64>lane<T>(l, j);
+}
+
+/** BCE with logits: operands x, t, weight, posWeight. */
+class BceLogits {
+  // @ts-ignore: decorator
+  @inline v<T>(x: usize, t: usize, w: usize, pw: usize, grad: usize, _g2: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128): v128 {
+    return bce_logits_v<T>(x, t, w, pw, grad, gradRow, off, vk);
   }
-  return total;
 }
 
 export function bce<T>(n: i32, x: usize, t: usize, w: usize, loss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 {
-  return bce_loop<T>(0, n, x, t, w, 0, loss, grad, gradRow, gradScale);
+  return elementwise_sum<T, Bce>(n, x, t, w, 0, loss, grad, 0, 0, gradRow, 0, gradScale);
 }
 
 export function bce_logits<T>(n: i32, x: usize, t: usize, w: usize, pw: usize, loss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 {
-  // The unweighted call (the common one) gets a copy of the loop without the optional operands.
+  // The unweighted call (the common one) gets copies of the loop without the optional operands.
   if (!w && !pw && !gradRow && !loss) {
-    return grad ? bce_loop<T>(1, n, x, t, 0, 0, 0, grad, 0, gradScale) : bce_loop<T>(1, n, x, t, 0, 0, 0, 0, 0, gradScale);
+    return grad
+      ? elementwise_sum<T, BceLogits>(n, x, t, 0, 0, 0, grad, 0, 0, 0, 0, gradScale)
+      : elementwise_sum<T, BceLogits>(n, x, t, 0, 0, 0, 0, 0, 0, 0, 0, gradScale);
   }
-  return bce_loop<T>(1, n, x, t, w, pw, loss, grad, gradRow, gradScale);
+  return elementwise_sum<T, BceLogits>(n, x, t, w, pw, loss, grad, 0, 0, gradRow, 0, gradScale);
 }

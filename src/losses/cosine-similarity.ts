@@ -2,10 +2,10 @@
 // x1 and x2 broadcast together, `dim` is taken in the broadcast shape and removed from the result.
 import { wasm } from '../backend';
 import { rangeError } from '../errors';
-import { checkOptions, floatOfDtype, gradTensor, numberOption, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
+import { checkOptions, floatOfDtype, gradForArgument, numberOption, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { cosineSimilarityReference } from '../reference/cosine-similarity';
 import {
-  broadcastShapes, expandTo, floatArg, isFloatArray, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf, sumToShape,
+  broadcastShapes, expandTo, floatArg, isFloatArray, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf,
 } from '../tensor';
 import type { FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import { forChunks } from '../wasm/chunks';
@@ -93,7 +93,7 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
       moveDimBack(g, t, outer, D, inner);
       full = t;
     }
-    return own.length === shape.length && own.every((d, i) => d === shape[i]) ? gradTensor(full, own, dtype) : { data: sumToShape(full, shape, own, dtype), shape: own };
+    return gradForArgument(full, shape, own, dtype);
   };
   const d1 = back(ga, aShape);
   const d2 = back(gb, bShape);

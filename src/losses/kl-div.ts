@@ -3,11 +3,11 @@
 // 'batchmean' divides the sum by the first dim (the KL divergence per sample); 'mean' divides by
 // every element, as PyTorch does (PyTorch also warns there; we do not).
 import { wasm } from '../backend';
-import { checkOptions, floatOfDtype, gradScaling, gradTensor, lossResult, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
+import { checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { klDivReference } from '../reference/kl-div';
-import { broadcastShapes, current, expandTo, floatArg, isFloatArray, sameShape, sizeOf, sumToShape, type FloatTensor } from '../tensor';
-import type { Dtype, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
-import { runElementwise, type Operand } from '../wasm/chunks';
+import { broadcastShapes, current, floatArg, isFloatArray, sizeOf } from '../tensor';
+import type { FloatInput, GradOptions, Tensor, WithGrad } from '../types';
+import { broadcastOperand, runElementwise } from '../wasm/chunks';
 
 export type KlDivReduction = 'mean' | 'batchmean' | 'sum' | 'none';
 
@@ -16,11 +16,6 @@ export interface KlDivOptions {
   reduction?: KlDivReduction;
   /** The target holds log-probabilities. Default false. */
   logTarget?: boolean;
-}
-
-function operand(t: FloatTensor, own: number[], shape: number[], dtype: Dtype): Operand {
-  if (!sameShape(own, shape)) return { data: expandTo(t.data, own, shape, dtype) };
-  return t.resident ? { data: t.data, resident: t.resident } : { data: t.data };
 }
 
 function run(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
@@ -41,8 +36,8 @@ function run(fn: string, input: FloatInput, target: FloatInput, options: unknown
   const denominator = reduction === 'batchmean' ? (shape.length ? shape[0] : 1) : n;
   const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? shape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction === 'batchmean' ? 'mean' : reduction, up, denominator);
-  const xs = operand(x, xShape, shape, dtype);
-  const ts = operand(t, tShape, shape, dtype);
+  const xs = broadcastOperand(x, xShape, shape, dtype);
+  const ts = broadcastOperand(t, tShape, shape, dtype);
 
   let elementLoss: ArrayLike<number> = new Float64Array(0);
   let total: number;
@@ -64,9 +59,7 @@ function run(fn: string, input: FloatInput, target: FloatInput, options: unknown
   }
   const loss = lossResult(reduction === 'batchmean' ? 'mean' : reduction, () => toDtype(elementLoss, dtype), total, denominator, shape, dtype);
   if (!wantGrad) return { loss, grads: [] };
-  // A broadcast argument's gradient is summed over its copies.
-  const back = (g: ArrayLike<number>, own: number[]): Tensor => (sameShape(own, shape) ? gradTensor(g, own, dtype) : { data: sumToShape(g, shape, own, dtype), shape: own });
-  return { loss, grads: [back(grad!, xShape), back(gradTarget!, tShape)] };
+  return { loss, grads: [gradForArgument(grad!, shape, xShape, dtype), gradForArgument(gradTarget!, shape, tShape, dtype)] };
 }
 
 /** F.kl_div(input, target): Σ target·(log target - input), PyTorch's reductions including 'batchmean'. */

@@ -3,11 +3,11 @@
 // Targets may be float (the call's dtype) or integer arrays (±1 labels), as PyTorch accepts both.
 import { wasm } from '../backend';
 import { rangeError, shapeString } from '../errors';
-import { checkOptions, floatOfDtype, gradScaling, gradTensor, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
+import { checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { hingeEmbeddingReference, marginRankingReference, softMarginReference, type MarginParts } from '../reference/margin';
-import { broadcastShapes, current, expandTo, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, sumToShape, type FloatTensor } from '../tensor';
+import { broadcastShapes, current, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor } from '../tensor';
 import type { Dtype, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
-import { runElementwise, type Operand } from '../wasm/chunks';
+import { broadcastOperand, runElementwise } from '../wasm/chunks';
 
 export interface HingeEmbeddingLossOptions {
   /** Default 1. */
@@ -39,11 +39,6 @@ function floatOrLabels(fn: string, name: string, value: unknown, dtype: Dtype): 
   return { t: { data, shape, dtype, size: idx.size }, shape };
 }
 
-function operand(t: FloatTensor, own: number[], shape: number[], dtype: Dtype): Operand {
-  if (!sameShape(own, shape)) return { data: expandTo(t.data, own, shape, dtype) };
-  return t.resident ? { data: t.data, resident: t.resident } : { data: t.data };
-}
-
 interface Arg {
   t: FloatTensor;
   shape: number[];
@@ -63,7 +58,7 @@ function run(
   const n = sizeOf(shape);
   const up = upstreamOption(fn, wantGrad ? (options as GradOptions).gradOutput : undefined, reduction === 'none' ? shape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, n);
-  const ops = args.map((a) => operand(a.t, a.shape, shape, dtype));
+  const ops = args.map((a) => broadcastOperand(a.t, a.shape, shape, dtype));
   let elementLoss: ArrayLike<number> = new Float64Array(0);
   let total: number;
   let grads: ArrayLike<number>[];
@@ -82,7 +77,7 @@ function run(
   if (!wantGrad) return { loss, grads: [] };
   return {
     loss,
-    grads: grads.map((g, i) => (sameShape(args[i].shape, shape) ? gradTensor(g, args[i].shape, dtype) : { data: sumToShape(g, shape, args[i].shape, dtype), shape: args[i].shape })),
+    grads: grads.map((g, i) => gradForArgument(g, shape, args[i].shape, dtype)),
   };
 }
 

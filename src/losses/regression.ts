@@ -3,13 +3,13 @@
 // (PyTorch only warns); 'mean' divides by the broadcast numel; both receive gradients.
 import { wasm } from '../backend';
 import {
-  checkOptions, floatOfDtype, gradScaling, gradTensor, lossResult, numberOption, reductionOption, toDtype, upstreamOption,
+  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption,
   withGrad, type LossAndGrads,
 } from '../options';
 import { regressionReference, type RegressionKind } from '../reference/regression';
-import { broadcastShapes, current, expandTo, floatArg, isFloatArray, sameShape, sizeOf, sumToShape, type FloatTensor } from '../tensor';
-import type { Dtype, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
-import { runElementwise, type Operand } from '../wasm/chunks';
+import { broadcastShapes, current, floatArg, isFloatArray, sizeOf } from '../tensor';
+import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import { broadcastOperand, runElementwise } from '../wasm/chunks';
 
 export interface RegressionOptions {
   reduction?: Reduction;
@@ -23,11 +23,6 @@ export interface SmoothL1LossOptions extends RegressionOptions {
 export interface HuberLossOptions extends RegressionOptions {
   /** Where the loss turns from quadratic to linear; > 0, default 1. */
   delta?: number;
-}
-
-function operand(t: FloatTensor, own: number[], shape: number[], dtype: Dtype): Operand {
-  if (!sameShape(own, shape)) return { data: expandTo(t.data, own, shape, dtype) };
-  return t.resident ? { data: t.data, resident: t.resident } : { data: t.data };
 }
 
 function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
@@ -50,8 +45,8 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
   const n = sizeOf(shape);
   const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? shape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, n);
-  const xs = operand(x, xShape, shape, dtype);
-  const ys = operand(y, yShape, shape, dtype);
+  const xs = broadcastOperand(x, xShape, shape, dtype);
+  const ys = broadcastOperand(y, yShape, shape, dtype);
 
   let elementLoss: ArrayLike<number> = new Float64Array(0);
   let total: number;
@@ -85,10 +80,7 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
   }
   const loss = lossResult(reduction, () => toDtype(elementLoss, dtype), total, n, shape, dtype);
   if (!wantGrad) return { loss, grads: [] };
-  // A broadcast argument's gradient is summed over its copies.
-  const dx = sameShape(xShape, shape) ? gradTensor(grad!, xShape, dtype) : { data: sumToShape(grad!, shape, xShape, dtype), shape: xShape };
-  const dy = sameShape(yShape, shape) ? gradTensor(gradTarget!, yShape, dtype) : { data: sumToShape(gradTarget!, shape, yShape, dtype), shape: yShape };
-  return { loss, grads: [dx, dy] };
+  return { loss, grads: [gradForArgument(grad!, shape, xShape, dtype), gradForArgument(gradTarget!, shape, yShape, dtype)] };
 }
 
 /** F.mse_loss: (x - y)². */

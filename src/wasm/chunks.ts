@@ -1,5 +1,6 @@
 // Processing inputs larger than the scratch under the memory limit: in chunks of items (rows or
 // elements), each chunk's scratch allocated after a mark and released before the next.
+import { expandTo, sameShape } from '../tensor';
 import type { Dtype, FloatArray } from '../types';
 import type { Arena } from './arena';
 
@@ -34,6 +35,15 @@ export function forChunks(arena: Arena, total: number, perItem: number, body: (s
 export interface Operand {
   data: FloatArray;
   resident?: { ptr: number; data: FloatArray };
+}
+
+/**
+ * An argument as an elementwise operand over `shape`: itself (in place when resident) when it has
+ * that shape, else materialized by broadcasting.
+ */
+export function broadcastOperand(t: { data: FloatArray; resident?: { ptr: number; data: FloatArray } }, own: readonly number[], shape: readonly number[], dtype: Dtype): Operand {
+  if (!sameShape(own, shape)) return { data: expandTo(t.data, own, shape, dtype) };
+  return t.resident ? { data: t.data, resident: t.resident } : { data: t.data };
 }
 
 export interface ElementwiseResult {
