@@ -83,3 +83,10 @@ export function f32_soft_margin(n: i32, x: usize, t: usize, loss: usize, grad: u
 export function f64_soft_margin(n: i32, x: usize, t: usize, loss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 { return soft_margin<f64>(n, x, t, loss, grad, gradRow, gradScale); }
 export function f32_margin_ranking(n: i32, x1: usize, x2: usize, y: usize, loss: usize, g1: usize, g2: usize, g3: usize, gradRow: usize, margin: f64, gradScale: f64): f64 { return margin_ranking<f32>(n, x1, x2, y, loss, g1, g2, g3, gradRow, margin, gradScale); }
 export function f64_margin_ranking(n: i32, x1: usize, x2: usize, y: usize, loss: usize, g1: usize, g2: usize, g3: usize, gradRow: usize, margin: f64, gradScale: f64): f64 { return margin_ranking<f64>(n, x1, x2, y, loss, g1, g2, g3, gradRow, margin, gradScale); }
+
+// ---- likelihood family ----
+import { gaussian_nll, poisson_nll } from './kernels/likelihood';
+export function f32_poisson_nll(n: i32, x: usize, t: usize, loss: usize, gx: usize, gt: usize, gradRow: usize, logInput: i32, full: i32, eps: f64, gradScale: f64): f64 { return poisson_nll<f32>(n, x, t, loss, gx, gt, gradRow, logInput, full, eps, gradScale); }
+export function f64_poisson_nll(n: i32, x: usize, t: usize, loss: usize, gx: usize, gt: usize, gradRow: usize, logInput: i32, full: i32, eps: f64, gradScale: f64): f64 { return poisson_nll<f64>(n, x, t, loss, gx, gt, gradRow, logInput, full, eps, gradScale); }
+export function f32_gaussian_nll(n: i32, x: usize, t: usize, variance: usize, loss: usize, gx: usize, gt: usize, gv: usize, gradRow: usize, eps: f64, gradScale: f64): f64 { return gaussian_nll<f32>(n, x, t, variance, loss, gx, gt, gv, gradRow, eps, gradScale); }
+export function f64_gaussian_nll(n: i32, x: usize, t: usize, variance: usize, loss: usize, gx: usize, gt: usize, gv: usize, gradRow: usize, eps: f64, gradScale: f64): f64 { return gaussian_nll<f64>(n, x, t, variance, loss, gx, gt, gv, gradRow, eps, gradScale); }

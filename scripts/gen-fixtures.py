@@ -437,6 +437,43 @@ def margin_family():
     fam.write()
 
 
+# --------------------------------------------------------------------------------------------
+def likelihood_family():
+    fam = Family('likelihood')
+    rng = np.random.default_rng(8)
+    for name, shape, tshape in [('2d', [4, 5], [4, 5]), ('1d', [9], [9]), ('broadcast-target', [3, 4], [4])]:
+        x_log = rand(rng, shape, -3, 3)
+        x_lin = f32(rng.uniform(0.01, 5, size=shape))
+        t = f32(rng.integers(0, 6, size=tshape).astype(np.float64))  # counts: 0, 1 (no Stirling) and > 1
+        for red in ['mean', 'sum', 'none']:
+            go = red == 'none'
+            for log_input, x in [(True, x_log), (False, x_lin)]:
+                for full in [False, True]:
+                    fam.add(f'poissonNllLoss/{name}/{red}/logInput{log_input}/full{full}', 'poissonNllLoss', [(x, 'float'), (t, 'float')],
+                            {'reduction': red, 'logInput': log_input, 'full': full},
+                            lambda a, b, red=red, li=log_input, fu=full: F.poisson_nll_loss(a, b, log_input=li, full=fu, reduction=red), [0, 1], grad_output=go, rng=rng)
+    # gaussian: var of the input's shape, without the last dim, with a last dim of 1; tiny var (the clamp)
+    x = rand(rng, [4, 3])
+    t = rand(rng, [4, 3])
+    for vname, var in [('full-shape', f32(rng.uniform(0.1, 2, size=[4, 3]))), ('squeezed', f32(rng.uniform(0.1, 2, size=[4]))),
+                       ('last-dim-1', f32(rng.uniform(0.1, 2, size=[4, 1]))), ('clamped', f32(np.array([[1e-8, 0.5, 2.0]] * 4)))]:
+        for red in ['mean', 'sum', 'none']:
+            for full in [False, True]:
+                fam.add(f'gaussianNllLoss/{vname}/{red}/full{full}', 'gaussianNllLoss', [(x, 'float'), (t, 'float'), (var, 'float')],
+                        {'reduction': red, 'full': full},
+                        lambda a, b, c, red=red, fu=full: F.gaussian_nll_loss(a, b, c, full=fu, reduction=red), [0, 1, 2], grad_output=red == 'none', rng=rng)
+    x1 = rand(rng, [6])
+    fam.add('gaussianNllLoss/1d-with-0d-var', 'gaussianNllLoss', [(x1, 'float'), (rand(rng, [6]), 'float'), (f32(0.7), 'float')], {},
+            lambda a, b, c: F.gaussian_nll_loss(a, b, c), [0, 1, 2])
+    fam.add('gaussianNllLoss/broadcast-target', 'gaussianNllLoss', [(x, 'float'), (rand(rng, [3]), 'float'), (f32(rng.uniform(0.1, 2, size=[4, 3])), 'float')], {'eps': 0.01},
+            lambda a, b, c: F.gaussian_nll_loss(a, b, c, eps=0.01), [0, 1, 2])
+    fam.throws('gaussianNllLoss/error/var-size', 'gaussianNllLoss', [(x, 'float'), (t, 'float'), (f32(rng.uniform(0.1, 2, size=[3])), 'float')], {},
+               lambda a, b, c: F.gaussian_nll_loss(a, b, c))
+    fam.throws('gaussianNllLoss/error/negative-var', 'gaussianNllLoss', [(x, 'float'), (t, 'float'), (f32(-np.ones([4, 3])), 'float')], {},
+               lambda a, b, c: F.gaussian_nll_loss(a, b, c))
+    fam.write()
+
+
 if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
     softmax_family()
@@ -446,3 +483,4 @@ if __name__ == '__main__':
     cosine_family()
     kl_div_family()
     margin_family()
+    likelihood_family()

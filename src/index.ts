@@ -27,3 +27,6 @@ export {
   hingeEmbeddingLoss, hingeEmbeddingLossWithGrad, marginRankingLoss, marginRankingLossWithGrad, softMarginLoss, softMarginLossWithGrad,
   type HingeEmbeddingLossOptions, type MarginRankingLossOptions, type SoftMarginLossOptions,
 } from './losses/margin';
+export {
+  gaussianNllLoss, gaussianNllLossWithGrad, poissonNllLoss, poissonNllLossWithGrad, type GaussianNllLossOptions, type PoissonNllLossOptions,
+} from './losses/likelihood';

@@ -237,3 +237,14 @@ const F64_NAN = f64x2(NaN, NaN);
   }
   return j == 0 ? v128.extract_lane<T>(v, 0) : v128.extract_lane<T>(v, 1);
 }
+
+/**
+ * e^x for any x: vexp, with +inf past the largest finite result (x > 88.72 in f32, 709.78 in
+ * f64) where vexp's 2^n scale would overflow into garbage.
+ */
+// @ts-ignore: decorator
+@inline export function vexp_any<T>(x: v128): v128 {
+  const limit = v128.splat<T>(sizeof<T>() == 4 ? <T>88.72283172607422 : <T>709.782712893384);
+  const safe = v128.pmin<T>(x, limit); // NaN stays NaN (pmin keeps its first operand)
+  return v128.bitselect(v128.splat<T>(<T>Infinity), vexp<T>(safe), v128.gt<T>(x, limit));
+}

@@ -16,7 +16,7 @@ function encode(v) {
 export const FUNCTIONS = [
   'softmax', 'logSoftmax', 'sigmoid', 'crossEntropy', 'nllLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits',
   'multilabelSoftMarginLoss', 'cosineSimilarity', 'mseLoss', 'l1Loss', 'smoothL1Loss', 'huberLoss', 'klDiv',
-  'hingeEmbeddingLoss', 'softMarginLoss', 'marginRankingLoss',
+  'hingeEmbeddingLoss', 'softMarginLoss', 'marginRankingLoss', 'poissonNllLoss', 'gaussianNllLoss',
 ];
 
 export function runCalls(sl) {
@@ -49,6 +49,8 @@ export function runCalls(sl) {
       hingeEmbeddingLoss: [[x, labels, { margin: 0.5 }]],
       softMarginLoss: [[x, labels, { reduction: 'none' }]],
       marginRankingLoss: [[x, y, labels, { margin: 0.1 }]],
+      poissonNllLoss: [[x, soft, { full: true }], [probs, soft, { logInput: false, reduction: 'none' }]],
+      gaussianNllLoss: [[x, y, probs, {}], [x, y, 0.5, { full: true, reduction: 'sum' }]],
     };
     for (const name of FUNCTIONS) {
       calls[name].forEach((args, i) => {

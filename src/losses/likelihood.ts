@@ -1,0 +1,157 @@
+// poissonNllLoss, gaussianNllLoss: F.poisson_nll_loss, F.gaussian_nll_loss
+// (pytorch-loss-spec.md §4.8, §4.9). Arguments broadcast; every float argument gets a gradient.
+import { wasm } from '../backend';
+import { rangeError, shapeString, typeError } from '../errors';
+import {
+  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption,
+  withGrad, type LossAndGrads,
+} from '../options';
+import { gaussianNllReference, poissonNllReference } from '../reference/likelihood';
+import { broadcastShapes, current, floatArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor } from '../tensor';
+import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import { broadcastOperand, runElementwise } from '../wasm/chunks';
+
+export interface PoissonNllLossOptions {
+  /** The input holds log-rates (ℓ = e^x - t·x). Default true. */
+  logInput?: boolean;
+  /** Adds Stirling's approximation of log(t!) where t > 1. Default false. */
+  full?: boolean;
+  /** Added to the input before its log when logInput is false. Default 1e-8. */
+  eps?: number;
+  reduction?: Reduction;
+}
+
+export interface GaussianNllLossOptions {
+  /** Adds the constant 0.5·log(2π) per element. Default false. */
+  full?: boolean;
+  /** Lower clamp of the variance. Default 1e-6. */
+  eps?: number;
+  reduction?: Reduction;
+}
+
+function booleanOption(fn: string, name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw typeError(fn, `options.${name}`, 'a boolean', value);
+  return value;
+}
+
+interface Arg {
+  t: FloatTensor;
+  shape: number[];
+}
+
+function shapeOf(t: FloatTensor, value: unknown): number[] {
+  return isFloatArray(value) ? [t.size] : t.shape;
+}
+
+/** Broadcasts the arguments, runs the kernel or the reference, reduces, sums gradients back. */
+function run(
+  fn: string, args: Arg[], gradShapes: number[][], shape: number[], reduction: Reduction, options: unknown, wantGrad: boolean,
+  kernel: (w: NonNullable<ReturnType<typeof wasm>>, m: number, ptrs: number[], loss: number, grads: number[], gradRow: number, gradScale: number) => number,
+  reference: (data: ArrayLike<number>[], gradRow: ArrayLike<number> | null, gradScale: number) => { elementLoss: ArrayLike<number>; total: number; grads: ArrayLike<number>[] },
+  constant = 0,
+): LossAndGrads {
+  const dtype = args[0].t.dtype;
+  const n = sizeOf(shape);
+  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? shape : null, dtype);
+  const { gradRow, gradScale } = gradScaling(reduction, up, n);
+  const ops = args.map((a) => broadcastOperand(a.t, a.shape, shape, dtype));
+  let parts: { elementLoss: ArrayLike<number>; total: number; grads: ArrayLike<number>[] };
+  const w = wasm();
+  if (w) {
+    const r = runElementwise(w.arena, dtype, n, ops, { loss: reduction === 'none', grads: wantGrad ? gradShapes.length : 0, gradRow },
+      (m, ptrs, loss, gs, gr) => kernel(w, m, ptrs, loss, gs, gr, gradScale));
+    parts = { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grads: r.grads };
+    if (constant && r.elementLoss) for (let i = 0; i < n; i++) r.elementLoss[i] += constant;
+    parts.total += constant * n;
+  } else {
+    parts = reference(ops.map((o, i) => (o.resident ? current(args[i].t) : o.data)), gradRow, gradScale);
+  }
+  const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), parts.total, n, shape, dtype);
+  if (!wantGrad) return { loss, grads: [] };
+  return { loss, grads: gradShapes.map((own, i) => gradForArgument(parts.grads[i], shape, own, dtype)) };
+}
+
+function poisson(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
+  const opts = checkOptions(fn, options, ['logInput', 'full', 'eps', 'reduction', 'gradOutput']);
+  const x = floatArg(fn, 'input', input);
+  const t = floatOfDtype(fn, 'target', target, x.dtype);
+  const args = [{ t: x, shape: shapeOf(x, input) }, { t, shape: shapeOf(t, target) }];
+  const shape = broadcastShapes(fn, 'input', args[0].shape, 'target', args[1].shape);
+  const logInput = booleanOption(fn, 'logInput', opts.logInput, true);
+  const full = booleanOption(fn, 'full', opts.full, false);
+  const eps = numberOption(fn, 'eps', opts.eps, 1e-8, (e) => e >= 0 && Number.isFinite(e), 'a finite number >= 0');
+  const reduction = reductionOption(fn, opts.reduction);
+  const f32 = x.dtype === 'float32';
+  return run(fn, args, args.map((a) => a.shape), shape, reduction, options, wantGrad,
+    (w, m, [px, pt], loss, [gx = 0, gt = 0], gr, scale) => (f32 ? w.k.f32_poisson_nll : w.k.f64_poisson_nll)(m, px, pt, loss, gx, gt, gr, logInput ? 1 : 0, full ? 1 : 0, eps, scale),
+    ([xd, td], gr, scale) => poissonNllReference(xd, td, logInput, full, eps, wantGrad, gr, scale));
+}
+
+function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: FloatInput | number, options: unknown, wantGrad: boolean): LossAndGrads {
+  const opts = checkOptions(fn, options, ['full', 'eps', 'reduction', 'gradOutput']);
+  const x = floatArg(fn, 'input', input);
+  const dtype = x.dtype;
+  const t = floatOfDtype(fn, 'target', target, dtype);
+  const xShape = shapeOf(x, input);
+  const args: Arg[] = [{ t: x, shape: xShape }, { t, shape: shapeOf(t, target) }];
+  const gradShapes = [xShape, args[1].shape];
+  // var: a number (PyTorch 2.x) becomes a tensor of the input's shape without a gradient; a
+  // tensor must have the input's shape, or it without the last dim, or that with a last dim of 1.
+  let v: Arg;
+  if (typeof variance === 'number') {
+    if (!(variance >= 0)) throw rangeError(fn, `var has negative entry/entries (got ${variance})`);
+    const data = newFloat(dtype, sizeOf(xShape));
+    data.fill(variance);
+    v = { t: { data, shape: xShape, dtype, size: data.length }, shape: xShape };
+    gradShapes.push(xShape); // computed by the kernel, dropped below: a number has no gradient
+  } else {
+    const vt = floatOfDtype(fn, 'var', variance, dtype);
+    const vShape = shapeOf(vt, variance);
+    let used = vShape;
+    if (!sameShape(vShape, xShape)) {
+      const lead = xShape.slice(0, -1);
+      if (sameShape(vShape, lead)) used = [...lead, 1];
+      else if (!(sameShape(vShape.slice(0, -1), lead) && vShape[vShape.length - 1] === 1 && vShape.length === xShape.length)) {
+        throw rangeError(fn, `var is of incorrect size: expected the input's shape ${shapeString(xShape)}, or it without the last dim, or with a last dim of 1; got ${shapeString(vShape)}`);
+      }
+    }
+    for (let i = 0; i < vt.size; i++) if (vt.data[i] < 0) throw rangeError(fn, `var has negative entry/entries (var[${i}] = ${vt.data[i]})`);
+    v = { t: vt, shape: used };
+    gradShapes.push(used);
+  }
+  args.push(v);
+  const shape = broadcastShapes(fn, 'var', v.shape, 'input and target', broadcastShapes(fn, 'input', xShape, 'target', args[1].shape));
+  const full = booleanOption(fn, 'full', opts.full, false);
+  const eps = numberOption(fn, 'eps', opts.eps, 1e-6, (e) => e >= 0 && Number.isFinite(e), 'a finite number >= 0');
+  const reduction = reductionOption(fn, opts.reduction);
+  const f32 = dtype === 'float32';
+  const r = run(fn, args, gradShapes, shape, reduction, options, wantGrad,
+    (w, m, [px, pt, pv], loss, [gx = 0, gt = 0, gv = 0], gr, scale) => (f32 ? w.k.f32_gaussian_nll : w.k.f64_gaussian_nll)(m, px, pt, pv, loss, gx, gt, gv, gr, eps, scale),
+    ([xd, td, vd], gr, scale) => gaussianNllReference(xd, td, vd, full, eps, wantGrad, gr, scale),
+    full ? 0.5 * Math.log(2 * Math.PI) : 0);
+  if (wantGrad && typeof variance === 'number') r.grads.pop();
+  // A var given with its last dim squeezed gets its gradient in its own shape.
+  if (wantGrad && typeof variance !== 'number') {
+    const own = shapeOf(floatArg(fn, 'var', variance), variance);
+    r.grads[2] = { data: r.grads[2].data, shape: own };
+  }
+  return r;
+}
+
+/** F.poisson_nll_loss: e^x - t·x (logInput) or x - t·log(x + eps), optionally with Stirling's term. */
+export function poissonNllLoss(input: FloatInput, target: FloatInput, options?: PoissonNllLossOptions): number | Tensor {
+  return poisson('poissonNllLoss', input, target, options, false).loss;
+}
+/** poissonNllLoss and its gradients with respect to input and target. */
+export function poissonNllLossWithGrad(input: FloatInput, target: FloatInput, options?: PoissonNllLossOptions & GradOptions): WithGrad {
+  return withGrad(poisson('poissonNllLossWithGrad', input, target, options, true));
+}
+/** F.gaussian_nll_loss: 0.5·(log max(var, eps) + (x - t)²/max(var, eps)). `variance` may be a number. */
+export function gaussianNllLoss(input: FloatInput, target: FloatInput, variance: FloatInput | number, options?: GaussianNllLossOptions): number | Tensor {
+  return gaussian('gaussianNllLoss', input, target, variance, options, false).loss;
+}
+/** gaussianNllLoss and its gradients with respect to input, target and (a tensor) variance. */
+export function gaussianNllLossWithGrad(input: FloatInput, target: FloatInput, variance: FloatInput | number, options?: GaussianNllLossOptions & GradOptions): WithGrad {
+  return withGrad(gaussian('gaussianNllLossWithGrad', input, target, variance, options, true));
+}
