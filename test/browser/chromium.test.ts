@@ -1,6 +1,7 @@
 // The built ESM bundle in real headless Chromium (Debian's), imported by a plain
 // <script type="module"> with no bundler: it must run on the SIMD backend and give exactly the
-// numbers Node gives (same kernels, same IEEE arithmetic: bit-for-bit).
+// numbers Node gives (same kernels, same IEEE arithmetic: bit-for-bit). The page uses the library
+// before init(), so the synchronous first-call compile runs on the main thread.
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,8 +20,10 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>simdloss</title>
   import * as sl from '/dist/index.js';
   import { runCalls } from '/test/browser/calls.mjs';
   try {
+    // First use without init(): the module compiles synchronously on the main thread.
+    const result = runCalls(sl);
     const backendAfterInit = await sl.init();
-    window.__result = { ...runCalls(sl), backendAfterInit };
+    window.__result = { ...result, backendAfterInit };
   } catch (e) {
     window.__result = { error: String(e && e.stack || e) };
   }
