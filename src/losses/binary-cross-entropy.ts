@@ -2,6 +2,7 @@
 // F.binary_cross_entropy, F.binary_cross_entropy_with_logits, F.multilabel_soft_margin_loss
 // (pytorch-loss-spec.md §4.11, §4.12, §4.16).
 import { wasm } from '../backend';
+import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
   checkOptions, floatOfDtype, floatOption, gradScaling, gradTensor, lossResult, reductionOption, toDtype, upstreamOption,
@@ -9,7 +10,7 @@ import {
 } from '../options';
 import { bceReference, bceWithLogitsReference } from '../reference/binary-cross-entropy';
 import type { LossParts } from '../reference/cross-entropy';
-import { broadcastShapes, current, expandTo, floatArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor } from '../tensor';
+import { broadcastShapes, current, expandTo, floatArg, newFloat, sameShape, sizeOf, type FloatTensor } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import { runElementwise, type Operand } from '../wasm/chunks';
 
@@ -24,16 +25,11 @@ export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyO
   posWeight?: FloatInput;
 }
 
-/** The shape a bare typed array or a tensor argument has. */
-function shapeOf(t: FloatTensor, value: unknown): number[] {
-  return isFloatArray(value) ? [t.size] : t.shape;
-}
-
 /** An optional tensor that must broadcast to `shape`, materialized to it (as an Operand). */
 function broadcastOperand(fn: string, name: string, value: unknown, shape: number[], dtype: Dtype): Operand | null {
   const t = floatOption(fn, name, value, dtype);
   if (!t) return null;
-  const own = shapeOf(t, value);
+  const own = argShape(t, value);
   let out: number[];
   try {
     out = broadcastShapes(fn, `options.${name}`, own, 'input', shape);
@@ -62,9 +58,9 @@ function prepare(fn: string, input: FloatInput, target: FloatInput, options: unk
   const x = floatArg(fn, 'input', input);
   const dtype = x.dtype;
   const t = floatOfDtype(fn, 'target', target, dtype);
-  const shape = shapeOf(x, input);
-  if (!sameShape(shapeOf(t, target), shape)) {
-    throw rangeError(fn, `target must have the input's shape ${shapeString(shape)}; got ${shapeString(shapeOf(t, target))}`);
+  const shape = argShape(x, input);
+  if (!sameShape(argShape(t, target), shape)) {
+    throw rangeError(fn, `target must have the input's shape ${shapeString(shape)}; got ${shapeString(argShape(t, target))}`);
   }
   const reduction = reductionOption(fn, opts.reduction);
   const weight = broadcastOperand(fn, 'weight', opts.weight, shape, dtype);

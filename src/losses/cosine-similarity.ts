@@ -1,11 +1,12 @@
 // cosineSimilarity: F.cosine_similarity (pytorch-loss-spec.md §3.1), PyTorch ≥ 1.12 semantics:
 // x1 and x2 broadcast together, `dim` is taken in the broadcast shape and removed from the result.
 import { wasm } from '../backend';
+import { argShape } from '../elementwise-loss';
 import { rangeError } from '../errors';
 import { checkOptions, floatOfDtype, gradForArgument, numberOption, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { cosineSimilarityReference } from '../reference/cosine-similarity';
 import {
-  broadcastShapes, expandTo, floatArg, isFloatArray, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf,
+  broadcastShapes, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf,
 } from '../tensor';
 import type { FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import { forChunks } from '../wasm/chunks';
@@ -22,8 +23,8 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   const a = floatArg(fn, 'x1', x1);
   const dtype = a.dtype;
   const b = floatOfDtype(fn, 'x2', x2, dtype);
-  const aShape = isFloatArray(x1) ? [a.size] : a.shape;
-  const bShape = isFloatArray(x2) ? [b.size] : b.shape;
+  const aShape = argShape(a, x1);
+  const bShape = argShape(b, x2);
   const shape = broadcastShapes(fn, 'x1', aShape, 'x2', bShape);
   if (shape.length === 0) throw rangeError(fn, 'x1 and x2 must have at least one dimension');
   const dim = normalizeDim(fn, opts.dim ?? 1, shape.length);

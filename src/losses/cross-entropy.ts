@@ -1,5 +1,6 @@
 // crossEntropy and nllLoss: F.cross_entropy and F.nll_loss (pytorch-loss-spec.md §4.5, §4.6).
 import { wasm } from '../backend';
+import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
   checkOptions, floatOfDtype, floatOption, gradScaling, gradTensor, integerOption, lossResult, numberOption,
@@ -65,7 +66,7 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
   if (isCE && isFloatArrayInput(target)) {
     // Class probabilities: a float target of exactly the input's shape.
     const q = floatOfDtype(fn, 'target', target, dtype);
-    const qShape = isFloatArray(target) ? [q.size] : q.shape;
+    const qShape = argShape(q, target);
     if (!sameShape(qShape, x.shape)) {
       throw rangeError(fn, `a float target holds class probabilities and must have the input's shape ${shapeString(x.shape)}; got ${shapeString(qShape)} (class indices need an integer array)`);
     }

@@ -1,15 +1,11 @@
 // poissonNllLoss, gaussianNllLoss: F.poisson_nll_loss, F.gaussian_nll_loss
 // (pytorch-loss-spec.md §4.8, §4.9). Arguments broadcast; every float argument gets a gradient.
-import { wasm } from '../backend';
 import { rangeError, shapeString, typeError } from '../errors';
-import {
-  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption,
-  withGrad, type LossAndGrads,
-} from '../options';
+import { argShape, elementwiseLoss, type ElementwiseArg } from '../elementwise-loss';
+import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { gaussianNllReference, poissonNllReference } from '../reference/likelihood';
-import { broadcastShapes, current, floatArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor } from '../tensor';
+import { broadcastShapes, floatArg, newFloat, sameShape, sizeOf } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
-import { broadcastOperand, runElementwise } from '../wasm/chunks';
 
 export interface PoissonNllLossOptions {
   /** The input holds log-rates (ℓ = e^x - t·x). Default true. */
@@ -35,57 +31,22 @@ function booleanOption(fn: string, name: string, value: unknown, fallback: boole
   return value;
 }
 
-interface Arg {
-  t: FloatTensor;
-  shape: number[];
-}
-
-function shapeOf(t: FloatTensor, value: unknown): number[] {
-  return isFloatArray(value) ? [t.size] : t.shape;
-}
-
-/** Broadcasts the arguments, runs the kernel or the reference, reduces, sums gradients back. */
-function run(
-  fn: string, args: Arg[], gradShapes: number[][], shape: number[], reduction: Reduction, options: unknown, wantGrad: boolean,
-  kernel: (w: NonNullable<ReturnType<typeof wasm>>, m: number, ptrs: number[], loss: number, grads: number[], gradRow: number, gradScale: number) => number,
-  reference: (data: ArrayLike<number>[], gradRow: ArrayLike<number> | null, gradScale: number) => { elementLoss: ArrayLike<number>; total: number; grads: ArrayLike<number>[] },
-  constant = 0,
-): LossAndGrads {
-  const dtype = args[0].t.dtype;
-  const n = sizeOf(shape);
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? shape : null, dtype);
-  const { gradRow, gradScale } = gradScaling(reduction, up, n);
-  const ops = args.map((a) => broadcastOperand(a.t, a.shape, shape, dtype));
-  let parts: { elementLoss: ArrayLike<number>; total: number; grads: ArrayLike<number>[] };
-  const w = wasm();
-  if (w) {
-    const r = runElementwise(w.arena, dtype, n, ops, { loss: reduction === 'none', grads: wantGrad ? gradShapes.length : 0, gradRow },
-      (m, ptrs, loss, gs, gr) => kernel(w, m, ptrs, loss, gs, gr, gradScale));
-    parts = { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grads: r.grads };
-    if (constant && r.elementLoss) for (let i = 0; i < n; i++) r.elementLoss[i] += constant;
-    parts.total += constant * n;
-  } else {
-    parts = reference(ops.map((o, i) => (o.resident ? current(args[i].t) : o.data)), gradRow, gradScale);
-  }
-  const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), parts.total, n, shape, dtype);
-  if (!wantGrad) return { loss, grads: [] };
-  return { loss, grads: gradShapes.map((own, i) => gradForArgument(parts.grads[i], shape, own, dtype)) };
-}
-
 function poisson(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
   const opts = checkOptions(fn, options, ['logInput', 'full', 'eps', 'reduction', 'gradOutput']);
   const x = floatArg(fn, 'input', input);
   const t = floatOfDtype(fn, 'target', target, x.dtype);
-  const args = [{ t: x, shape: shapeOf(x, input) }, { t, shape: shapeOf(t, target) }];
+  const args = [{ t: x, shape: argShape(x, input) }, { t, shape: argShape(t, target) }];
   const shape = broadcastShapes(fn, 'input', args[0].shape, 'target', args[1].shape);
   const logInput = booleanOption(fn, 'logInput', opts.logInput, true);
   const full = booleanOption(fn, 'full', opts.full, false);
   const eps = numberOption(fn, 'eps', opts.eps, 1e-8, (e) => e >= 0 && Number.isFinite(e), 'a finite number >= 0');
   const reduction = reductionOption(fn, opts.reduction);
   const f32 = x.dtype === 'float32';
-  return run(fn, args, args.map((a) => a.shape), shape, reduction, options, wantGrad,
-    (w, m, [px, pt], loss, [gx = 0, gt = 0], gr, scale) => (f32 ? w.k.f32_poisson_nll : w.k.f64_poisson_nll)(m, px, pt, loss, gx, gt, gr, logInput ? 1 : 0, full ? 1 : 0, eps, scale),
-    ([xd, td], gr, scale) => poissonNllReference(xd, td, logInput, full, eps, wantGrad, gr, scale));
+  return elementwiseLoss({
+    fn, args, shape, reduction, options, wantGrad, gradShapes: args.map((a) => a.shape),
+    kernel: (k, _arena, m, [px, pt], loss, [gx = 0, gt = 0], gr, scale) => (f32 ? k.f32_poisson_nll : k.f64_poisson_nll)(m, px, pt, loss, gx, gt, gr, logInput ? 1 : 0, full ? 1 : 0, eps, scale),
+    reference: ([xd, td], gr, scale) => poissonNllReference(xd, td, logInput, full, eps, wantGrad, gr, scale),
+  });
 }
 
 function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: FloatInput | number, options: unknown, wantGrad: boolean): LossAndGrads {
@@ -93,12 +54,12 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
   const x = floatArg(fn, 'input', input);
   const dtype = x.dtype;
   const t = floatOfDtype(fn, 'target', target, dtype);
-  const xShape = shapeOf(x, input);
-  const args: Arg[] = [{ t: x, shape: xShape }, { t, shape: shapeOf(t, target) }];
+  const xShape = argShape(x, input);
+  const args: ElementwiseArg[] = [{ t: x, shape: xShape }, { t, shape: argShape(t, target) }];
   const gradShapes = [xShape, args[1].shape];
   // var: a number (PyTorch 2.x) becomes a tensor of the input's shape without a gradient; a
   // tensor must have the input's shape, or it without the last dim, or that with a last dim of 1.
-  let v: Arg;
+  let v: ElementwiseArg;
   if (typeof variance === 'number') {
     if (!(variance >= 0)) throw rangeError(fn, `var has negative entry/entries (got ${variance})`);
     const data = newFloat(dtype, sizeOf(xShape));
@@ -107,7 +68,7 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
     gradShapes.push(xShape); // computed by the kernel, dropped below: a number has no gradient
   } else {
     const vt = floatOfDtype(fn, 'var', variance, dtype);
-    const vShape = shapeOf(vt, variance);
+    const vShape = argShape(vt, variance);
     let used = vShape;
     if (!sameShape(vShape, xShape)) {
       const lead = xShape.slice(0, -1);
@@ -126,14 +87,16 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
   const eps = numberOption(fn, 'eps', opts.eps, 1e-6, (e) => e >= 0 && Number.isFinite(e), 'a finite number >= 0');
   const reduction = reductionOption(fn, opts.reduction);
   const f32 = dtype === 'float32';
-  const r = run(fn, args, gradShapes, shape, reduction, options, wantGrad,
-    (w, m, [px, pt, pv], loss, [gx = 0, gt = 0, gv = 0], gr, scale) => (f32 ? w.k.f32_gaussian_nll : w.k.f64_gaussian_nll)(m, px, pt, pv, loss, gx, gt, gv, gr, eps, scale),
-    ([xd, td, vd], gr, scale) => gaussianNllReference(xd, td, vd, full, eps, wantGrad, gr, scale),
-    full ? 0.5 * Math.log(2 * Math.PI) : 0);
+  const r = elementwiseLoss({
+    fn, args, shape, reduction, options, wantGrad, gradShapes,
+    kernel: (k, _arena, m, [px, pt, pv], loss, [gx = 0, gt = 0, gv = 0], gr, scale) => (f32 ? k.f32_gaussian_nll : k.f64_gaussian_nll)(m, px, pt, pv, loss, gx, gt, gv, gr, eps, scale),
+    reference: ([xd, td, vd], gr, scale) => gaussianNllReference(xd, td, vd, full, eps, wantGrad, gr, scale),
+    constant: full ? 0.5 * Math.log(2 * Math.PI) : 0,
+  });
   if (wantGrad && typeof variance === 'number') r.grads.pop();
   // A var given with its last dim squeezed gets its gradient in its own shape.
   if (wantGrad && typeof variance !== 'number') {
-    const own = shapeOf(floatArg(fn, 'var', variance), variance);
+    const own = argShape(floatArg(fn, 'var', variance), variance);
     r.grads[2] = { data: r.grads[2].data, shape: own };
   }
   return r;

@@ -1,15 +1,11 @@
 // mseLoss, l1Loss, smoothL1Loss, huberLoss: F.mse_loss, F.l1_loss, F.smooth_l1_loss,
 // F.huber_loss (pytorch-loss-spec.md §4.1–4.4). input and target broadcast against each other
 // (PyTorch only warns); 'mean' divides by the broadcast numel; both receive gradients.
-import { wasm } from '../backend';
-import {
-  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption,
-  withGrad, type LossAndGrads,
-} from '../options';
+import { argShape, elementwiseLoss } from '../elementwise-loss';
+import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { regressionReference, type RegressionKind } from '../reference/regression';
-import { broadcastShapes, current, floatArg, isFloatArray, sizeOf } from '../tensor';
+import { broadcastShapes, floatArg } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
-import { broadcastOperand, runElementwise } from '../wasm/chunks';
 
 export interface RegressionOptions {
   reduction?: Reduction;
@@ -31,8 +27,8 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
   const x = floatArg(fn, 'input', input);
   const dtype = x.dtype;
   const y = floatOfDtype(fn, 'target', target, dtype);
-  const xShape = isFloatArray(input) ? [x.size] : x.shape;
-  const yShape = isFloatArray(target) ? [y.size] : y.shape;
+  const xShape = argShape(x, input);
+  const yShape = argShape(y, target);
   const shape = broadcastShapes(fn, 'input', xShape, 'target', yShape);
   const reduction = reductionOption(fn, opts.reduction);
   let param = 0;
@@ -42,45 +38,24 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
   } else if (kind === 'huber') {
     param = numberOption(fn, 'delta', opts.delta, 1, (d) => d > 0 && Number.isFinite(d), 'a finite number > 0 (huber_loss does not support non-positive values for delta)');
   }
-  const n = sizeOf(shape);
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? shape : null, dtype);
-  const { gradRow, gradScale } = gradScaling(reduction, up, n);
-  const xs = broadcastOperand(x, xShape, shape, dtype);
-  const ys = broadcastOperand(y, yShape, shape, dtype);
-
-  let elementLoss: ArrayLike<number> = new Float64Array(0);
-  let total: number;
-  let grad: ArrayLike<number> | null = null;
-  let gradTarget: ArrayLike<number> | null = null;
-  const w = wasm();
-  if (w) {
-    const { k, arena } = w;
-    const f32 = dtype === 'float32';
-    const r = runElementwise(arena, dtype, n, [xs, ys], { loss: reduction === 'none', grads: wantGrad ? 2 : 0, gradRow },
-      (m, [px, py], loss, [g = 0, gt = 0], gr) => {
-        switch (kind) {
-          case 'mse': return (f32 ? k.f32_mse : k.f64_mse)(m, px, py, loss, g, gt, gr, gradScale);
-          case 'l1': return (f32 ? k.f32_l1 : k.f64_l1)(m, px, py, loss, g, gt, gr, gradScale);
-          case 'smoothL1': return (f32 ? k.f32_smooth_l1 : k.f64_smooth_l1)(m, px, py, loss, g, gt, gr, param, gradScale);
-          case 'huber': return (f32 ? k.f32_huber : k.f64_huber)(m, px, py, loss, g, gt, gr, param, gradScale);
-        }
-      });
-    elementLoss = r.elementLoss ?? elementLoss;
-    total = r.total;
-    grad = r.grads[0] ?? null;
-    gradTarget = r.grads[1] ?? null;
-  } else {
-    const xd = xs.resident ? current(x) : xs.data;
-    const yd = ys.resident ? current(y) : ys.data;
-    const r = regressionReference(kind, xd, yd, param, wantGrad, gradRow, gradScale);
-    elementLoss = r.elementLoss;
-    total = r.total;
-    grad = r.grad;
-    if (grad) gradTarget = Float64Array.from(grad, (v) => -v);
-  }
-  const loss = lossResult(reduction, () => toDtype(elementLoss, dtype), total, n, shape, dtype);
-  if (!wantGrad) return { loss, grads: [] };
-  return { loss, grads: [gradForArgument(grad!, shape, xShape, dtype), gradForArgument(gradTarget!, shape, yShape, dtype)] };
+  const f32 = dtype === 'float32';
+  return elementwiseLoss({
+    fn, args: [{ t: x, shape: xShape }, { t: y, shape: yShape }], shape, reduction, options, wantGrad,
+    gradShapes: [xShape, yShape],
+    kernel: (k, _arena, m, [px, py], loss, [g = 0, gt = 0], gr, scale) => {
+      switch (kind) {
+        case 'mse': return (f32 ? k.f32_mse : k.f64_mse)(m, px, py, loss, g, gt, gr, scale);
+        case 'l1': return (f32 ? k.f32_l1 : k.f64_l1)(m, px, py, loss, g, gt, gr, scale);
+        case 'smoothL1': return (f32 ? k.f32_smooth_l1 : k.f64_smooth_l1)(m, px, py, loss, g, gt, gr, param, scale);
+        case 'huber': return (f32 ? k.f32_huber : k.f64_huber)(m, px, py, loss, g, gt, gr, param, scale);
+      }
+    },
+    reference: ([xd, yd], gr, scale) => {
+      const r = regressionReference(kind, xd, yd, param, wantGrad, gr, scale);
+      // The target's gradient is the input's, negated.
+      return { elementLoss: r.elementLoss, total: r.total, grads: r.grad ? [r.grad, Float64Array.from(r.grad, (v) => -v)] : [] };
+    },
+  });
 }
 
 /** F.mse_loss: (x - y)². */
