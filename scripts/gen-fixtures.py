@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generates test/fixtures/torch/<family>.json from real PyTorch (format: docs/CONTRACT.md).
 
-Needs Debian's PyTorch:  apt-get install -y python3-torch   then   /usr/bin/python3 scripts/gen-fixtures.py
+Needs Debian's PyTorch:  apt-get install -y python3-torch python3-torchvision
+then   /usr/bin/python3 scripts/gen-fixtures.py [family ...]   (default: every family)
 CI never runs this: the JSON it writes is committed.
 
 Every input is drawn from a seeded generator and rounded to float32, then PyTorch evaluates the
@@ -474,13 +475,20 @@ def likelihood_family():
     fam.write()
 
 
+FAMILIES = {
+    'softmax': softmax_family,
+    'cross-entropy': cross_entropy_family,
+    'binary-cross-entropy': bce_family,
+    'regression': regression_family,
+    'cosine-similarity': cosine_family,
+    'kl-div': kl_div_family,
+    'margin': margin_family,
+    'likelihood': likelihood_family,
+}
+
 if __name__ == '__main__':
+    # gen-fixtures.py [family ...]: only those families (default: all)
+    import sys
     os.makedirs(OUT, exist_ok=True)
-    softmax_family()
-    cross_entropy_family()
-    bce_family()
-    regression_family()
-    cosine_family()
-    kl_div_family()
-    margin_family()
-    likelihood_family()
+    for name in sys.argv[1:] or FAMILIES:
+        FAMILIES[name]()
