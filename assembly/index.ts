@@ -84,6 +84,13 @@ export function f64_soft_margin(n: i32, x: usize, t: usize, loss: usize, grad: u
 export function f32_margin_ranking(n: i32, x1: usize, x2: usize, y: usize, loss: usize, g1: usize, g2: usize, g3: usize, gradRow: usize, margin: f64, gradScale: f64): f64 { return margin_ranking<f32>(n, x1, x2, y, loss, g1, g2, g3, gradRow, margin, gradScale); }
 export function f64_margin_ranking(n: i32, x1: usize, x2: usize, y: usize, loss: usize, g1: usize, g2: usize, g3: usize, gradRow: usize, margin: f64, gradScale: f64): f64 { return margin_ranking<f64>(n, x1, x2, y, loss, g1, g2, g3, gradRow, margin, gradScale); }
 
+// ---- multi-margin family ----
+import { multi_margin, multilabel_margin } from './kernels/multi-margin';
+export function f32_multi_margin(n: i32, C: i32, x: usize, target: usize, weight: usize, rowLoss: usize, grad: usize, gradRow: usize, p: i32, margin: f64, gradScale: f64): f64 { return multi_margin<f32>(n, C, x, target, weight, rowLoss, grad, gradRow, p, margin, gradScale); }
+export function f64_multi_margin(n: i32, C: i32, x: usize, target: usize, weight: usize, rowLoss: usize, grad: usize, gradRow: usize, p: i32, margin: f64, gradScale: f64): f64 { return multi_margin<f64>(n, C, x, target, weight, rowLoss, grad, gradRow, p, margin, gradScale); }
+export function f32_multilabel_margin(n: i32, C: i32, x: usize, target: usize, isTarget: usize, rowLoss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 { return multilabel_margin<f32>(n, C, x, target, isTarget, rowLoss, grad, gradRow, gradScale); }
+export function f64_multilabel_margin(n: i32, C: i32, x: usize, target: usize, isTarget: usize, rowLoss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 { return multilabel_margin<f64>(n, C, x, target, isTarget, rowLoss, grad, gradRow, gradScale); }
+
 // ---- likelihood family ----
 import { gaussian_nll, poisson_nll } from './kernels/likelihood';
 export function f32_poisson_nll(n: i32, x: usize, t: usize, loss: usize, gx: usize, gt: usize, gradRow: usize, logInput: i32, full: i32, eps: f64, gradScale: f64): f64 { return poisson_nll<f32>(n, x, t, loss, gx, gt, gradRow, logInput, full, eps, gradScale); }

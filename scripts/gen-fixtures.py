@@ -438,6 +438,67 @@ def margin_family():
     fam.write()
 
 
+
+# --------------------------------------------------------------------------------------------
+def multi_margin_family():
+    fam = Family('multi-margin')
+    rng = np.random.default_rng(9)
+    # Integer-valued inputs make z = 0 exactly (the strict hinge) in some pairs.
+    ties = f32(rng.integers(-4, 4, size=[6, 5]) / 2.0)
+    for name, x, t in [('2d', rand(rng, [4, 5]), torch.tensor(rng.integers(0, 5, size=[4]))),
+                       ('ties', ties, torch.tensor(rng.integers(0, 5, size=[6]))),
+                       ('1d-0d-target', rand(rng, [6]), torch.tensor(2)),
+                       ('1d-1-target', rand(rng, [6]), torch.tensor([4])),
+                       ('one-class', rand(rng, [3, 1]), torch.tensor([0, 0, 0])),
+                       ('wide-37', rand(rng, [5, 37]), torch.tensor(rng.integers(0, 37, size=[5])))]:
+        C = x.shape[-1]
+        w = f32(rng.uniform(0.2, 2, size=[C]))
+        for red in ['mean', 'sum', 'none']:
+            for p in [1, 2]:
+                for margin in [1.0, 0.5]:
+                    for wname, weight in [('noweight', None), ('weight', w)]:
+                        opts = {'reduction': red, 'p': p, 'margin': margin}
+                        if weight is not None:
+                            opts['weight'] = opts_tensor(weight)
+                        fam.add(f'multiMarginLoss/{name}/{red}/p{p}/margin{margin}/{wname}', 'multiMarginLoss', [(x, 'float'), (t, 'index')], opts,
+                                lambda a, b, red=red, p=p, m=margin, w=weight: F.multi_margin_loss(a, b, p=p, margin=m, weight=w, reduction=red), [0],
+                                grad_output=red == 'none', rng=rng)
+    big = rand(rng, [300, 23])
+    fam.add('multiMarginLoss/large-300x23', 'multiMarginLoss', [(big, 'float'), (torch.tensor(rng.integers(0, 23, size=[300])), 'index')], {'p': 2},
+            lambda a, b: F.multi_margin_loss(a, b, p=2), [0])
+    x = rand(rng, [2, 3])
+    fam.throws('multiMarginLoss/error/p3', 'multiMarginLoss', [(x, 'float'), (torch.tensor([0, 1]), 'index')], {'p': 3}, lambda a, b: F.multi_margin_loss(a, b, p=3))
+    fam.throws('multiMarginLoss/error/target-out-of-range', 'multiMarginLoss', [(x, 'float'), (torch.tensor([0, 3]), 'index')], {}, lambda a, b: F.multi_margin_loss(a, b))
+    fam.throws('multiMarginLoss/error/negative-target', 'multiMarginLoss', [(x, 'float'), (torch.tensor([0, -1]), 'index')], {}, lambda a, b: F.multi_margin_loss(a, b))
+    fam.throws('multiMarginLoss/error/target-size', 'multiMarginLoss', [(x, 'float'), (torch.tensor([0, 1, 1]), 'index')], {}, lambda a, b: F.multi_margin_loss(a, b))
+    fam.throws('multiMarginLoss/error/3d', 'multiMarginLoss', [(rand(rng, [2, 3, 4]), 'float'), (torch.tensor([0, 1]), 'index')], {}, lambda a, b: F.multi_margin_loss(a, b))
+    fam.throws('multiMarginLoss/error/no-classes', 'multiMarginLoss', [(rand(rng, [2, 0]), 'float'), (torch.tensor([0, 0]), 'index')], {}, lambda a, b: F.multi_margin_loss(a, b))
+    w2 = f32(np.ones([1, 3]))
+    fam.throws('multiMarginLoss/error/weight-2d', 'multiMarginLoss', [(x, 'float'), (torch.tensor([0, 1]), 'index')], {'weight': opts_tensor(w2)},
+               lambda a, b: F.multi_margin_loss(a, b, weight=w2))
+
+    # multilabel: rows list positives up to the first -1; duplicates count twice; entries after -1 are ignored.
+    x = rand(rng, [5, 6])
+    tl = torch.tensor([[3, 0, -1, 1, 1, 1], [5, 5, 2, -1, 0, 0], [-1, 2, 3, 0, 0, 0], [0, 1, 2, 3, 4, 5], [4, -1, -1, -1, -1, -1]])
+    xt = f32(rng.integers(-4, 4, size=[5, 6]) / 2.0)
+    for name, a, t in [('2d', x, tl), ('ties', xt, tl), ('1d', rand(rng, [7]), torch.tensor([6, 1, -1, 0, 0, 0, 0])),
+                       ('one-class', rand(rng, [3, 1]), torch.tensor([[0], [-1], [0]]))]:
+        for red in ['mean', 'sum', 'none']:
+            fam.add(f'multilabelMarginLoss/{name}/{red}', 'multilabelMarginLoss', [(a, 'float'), (t, 'index')], {'reduction': red},
+                    lambda a, b, red=red: F.multilabel_margin_loss(a, b, reduction=red), [0], grad_output=red == 'none', rng=rng)
+    big = rand(rng, [120, 19])
+    bt = torch.tensor(rng.integers(-1, 19, size=[120, 19]))
+    fam.add('multilabelMarginLoss/large-120x19', 'multilabelMarginLoss', [(big, 'float'), (bt, 'index')], {}, lambda a, b: F.multilabel_margin_loss(a, b), [0])
+    x = rand(rng, [2, 3])
+    fam.throws('multilabelMarginLoss/error/shape', 'multilabelMarginLoss', [(x, 'float'), (torch.tensor([[1, -1]]), 'index')], {}, lambda a, b: F.multilabel_margin_loss(a, b))
+    fam.throws('multilabelMarginLoss/error/out-of-range', 'multilabelMarginLoss', [(x, 'float'), (torch.tensor([[1, -1, 3], [0, -1, 0]]), 'index')], {},
+               lambda a, b: F.multilabel_margin_loss(a, b))
+    fam.throws('multilabelMarginLoss/error/below-minus-1', 'multilabelMarginLoss', [(x, 'float'), (torch.tensor([[1, -1, -2], [0, -1, 0]]), 'index')], {},
+               lambda a, b: F.multilabel_margin_loss(a, b))
+    fam.throws('multilabelMarginLoss/error/3d', 'multilabelMarginLoss', [(rand(rng, [2, 3, 4]), 'float'), (torch.zeros(2, 3, 4, dtype=torch.long), 'index')], {},
+               lambda a, b: F.multilabel_margin_loss(a, b))
+    fam.write()
+
 # --------------------------------------------------------------------------------------------
 def likelihood_family():
     fam = Family('likelihood')
@@ -483,6 +544,7 @@ FAMILIES = {
     'cosine-similarity': cosine_family,
     'kl-div': kl_div_family,
     'margin': margin_family,
+    'multi-margin': multi_margin_family,
     'likelihood': likelihood_family,
 }
 

@@ -28,5 +28,9 @@ export {
   type HingeEmbeddingLossOptions, type MarginRankingLossOptions, type SoftMarginLossOptions,
 } from './losses/margin';
 export {
+  multiMarginLoss, multiMarginLossWithGrad, multilabelMarginLoss, multilabelMarginLossWithGrad,
+  type MultiMarginLossOptions, type MultilabelMarginLossOptions,
+} from './losses/multi-margin';
+export {
   gaussianNllLoss, gaussianNllLossWithGrad, poissonNllLoss, poissonNllLossWithGrad, type GaussianNllLossOptions, type PoissonNllLossOptions,
 } from './losses/likelihood';

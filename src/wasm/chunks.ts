@@ -7,14 +7,15 @@ import type { Arena } from './arena';
 /** Alignment slack per allocation, for up to this many allocations per chunk. */
 const SLACK = 16 * 16;
 
-/**
- * Calls body(start, count) over [0, total) in chunks whose scratch fits: `perItem` bytes per item,
- * after `fixed` bytes already taken. Throws a RangeError naming the limit if not one item fits.
- */
 /** How many items of `perItem` bytes fit in one chunk now. */
 export function chunkCapacity(arena: Arena, perItem: number): number {
   return Math.floor((arena.available() - SLACK) / Math.max(perItem, 1));
 }
+
+/**
+ * Calls body(start, count) over [0, total) in chunks whose scratch fits: `perItem` bytes per item,
+ * after what is already allocated. Throws a RangeError naming the limit if not one item fits.
+ */
 
 export function forChunks(arena: Arena, total: number, perItem: number, body: (start: number, count: number) => void): void {
   if (total === 0) return;

@@ -42,6 +42,10 @@ export interface Kernels {
   f64_soft_margin(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
   f32_margin_ranking(n: number, x1: Ptr, x2: Ptr, y: Ptr, loss: Ptr, g1: Ptr, g2: Ptr, g3: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
   f64_margin_ranking(n: number, x1: Ptr, x2: Ptr, y: Ptr, loss: Ptr, g1: Ptr, g2: Ptr, g3: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
+  f32_multi_margin(n: number, C: number, x: Ptr, target: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, p: number, margin: number, gradScale: number): number;
+  f64_multi_margin(n: number, C: number, x: Ptr, target: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, p: number, margin: number, gradScale: number): number;
+  f32_multilabel_margin(n: number, C: number, x: Ptr, target: Ptr, isTarget: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
+  f64_multilabel_margin(n: number, C: number, x: Ptr, target: Ptr, isTarget: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
   f32_poisson_nll(n: number, x: Ptr, t: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gradRow: Ptr, logInput: number, full: number, eps: number, gradScale: number): number;
   f64_poisson_nll(n: number, x: Ptr, t: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gradRow: Ptr, logInput: number, full: number, eps: number, gradScale: number): number;
   f32_gaussian_nll(n: number, x: Ptr, t: Ptr, variance: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gv: Ptr, gradRow: Ptr, eps: number, gradScale: number): number;
