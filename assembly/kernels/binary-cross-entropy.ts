@@ -123,7 +123,7 @@ import { vexp, vlog, vlog1p } from '../simd/math';
 /** BCE on probabilities: operands x, t, weight. */
 class Bce {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, t: usize, w: usize, _d: usize, grad: usize, _g2: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128): v128 {
+  @inline v<T>(x: usize, t: usize, w: usize, _d: usize, grad: usize, _g2: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128, _q: v128): v128 {
     return bce_v<T>(x, t, w, grad, gradRow, off, vk);
   }
 }
@@ -131,7 +131,7 @@ class Bce {
 /** BCE with logits: operands x, t, weight, posWeight. */
 class BceLogits {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, t: usize, w: usize, pw: usize, grad: usize, _g2: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128): v128 {
+  @inline v<T>(x: usize, t: usize, w: usize, pw: usize, grad: usize, _g2: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128, _q: v128): v128 {
     return bce_logits_v<T>(x, t, w, pw, grad, gradRow, off, vk);
   }
 }

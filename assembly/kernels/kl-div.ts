@@ -13,7 +13,7 @@ import { vexp, vlog } from '../simd/math';
 /** target probabilities */
 class KlDiv {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, gt: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128): v128 {
+  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, gt: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128, _q: v128): v128 {
     const xv = v128.load(x + off);
     const tv = v128.load(t + off);
     const zero = v128.splat<T>(<T>0);
@@ -35,7 +35,7 @@ class KlDiv {
 /** target log-probabilities */
 class KlDivLogTarget {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, gt: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128): v128 {
+  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, gt: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128, _q: v128): v128 {
     const tv = v128.load(t + off);
     const et = vexp<T>(tv);
     const d = v128.sub<T>(tv, v128.load(x + off));

@@ -57,25 +57,25 @@ import { vexp_any, vlog } from '../simd/math';
 
 class PoissonLog {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, gt: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, eps: v128): v128 {
+  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, gt: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, eps: v128, _q: v128): v128 {
     return poisson_v<T>(true, false, x, t, gx, gt, gradRow, off, vk, eps);
   }
 }
 class PoissonLogFull {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, gt: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, eps: v128): v128 {
+  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, gt: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, eps: v128, _q: v128): v128 {
     return poisson_v<T>(true, true, x, t, gx, gt, gradRow, off, vk, eps);
   }
 }
 class PoissonLinear {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, gt: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, eps: v128): v128 {
+  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, gt: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, eps: v128, _q: v128): v128 {
     return poisson_v<T>(false, false, x, t, gx, gt, gradRow, off, vk, eps);
   }
 }
 class PoissonLinearFull {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, gt: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, eps: v128): v128 {
+  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, gt: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, eps: v128, _q: v128): v128 {
     return poisson_v<T>(false, true, x, t, gx, gt, gradRow, off, vk, eps);
   }
 }
@@ -87,7 +87,7 @@ class PoissonLinearFull {
  */
 class Gaussian {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, t: usize, variance: usize, _d: usize, gx: usize, gt: usize, gv: usize, gradRow: usize, off: usize, vk: v128, eps: v128): v128 {
+  @inline v<T>(x: usize, t: usize, variance: usize, _d: usize, gx: usize, gt: usize, gv: usize, gradRow: usize, off: usize, vk: v128, eps: v128, _q: v128): v128 {
     const d = v128.sub<T>(v128.load(x + off), v128.load(t + off));
     const v = v128.pmax<T>(v128.load(variance + off), eps);
     const half = v128.splat<T>(<T>0.5);

@@ -7,7 +7,7 @@ import { vexp, vlog1p } from '../simd/math';
 /** ℓ = [t ≠ 1]·max(0, margin - x) + [t ≠ -1]·x; dℓ/dx = [t ≠ -1] - [t ≠ 1]·[margin - x ≥ 0]. */
 class HingeEmbedding {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, _g2: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, margin: v128): v128 {
+  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, _g2: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, margin: v128, _q: v128): v128 {
     const xv = v128.load(x + off);
     const tv = v128.load(t + off);
     const one = v128.splat<T>(<T>1);
@@ -32,7 +32,7 @@ class HingeEmbedding {
  */
 class SoftMargin {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, _g2: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128): v128 {
+  @inline v<T>(x: usize, t: usize, _c: usize, _d: usize, gx: usize, _g2: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128, _q: v128): v128 {
     const tv = v128.load(t + off);
     const z = v128.neg<T>(v128.mul<T>(tv, v128.load(x + off)));
     const zero = v128.splat<T>(<T>0);
@@ -51,7 +51,7 @@ class SoftMargin {
 /** ℓ = max(0, -y·(x1 - x2) + margin); where that is ≥ 0: dx1 = -y, dx2 = y, dy = -(x1 - x2). */
 class MarginRanking {
   // @ts-ignore: decorator
-  @inline v<T>(x1: usize, x2: usize, y: usize, _d: usize, g1: usize, g2: usize, g3: usize, gradRow: usize, off: usize, vk: v128, margin: v128): v128 {
+  @inline v<T>(x1: usize, x2: usize, y: usize, _d: usize, g1: usize, g2: usize, g3: usize, gradRow: usize, off: usize, vk: v128, margin: v128, _q: v128): v128 {
     const d = v128.sub<T>(v128.load(x1 + off), v128.load(x2 + off));
     const yv = v128.load(y + off);
     const z = v128.add<T>(v128.neg<T>(v128.mul<T>(yv, d)), margin);

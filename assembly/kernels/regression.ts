@@ -9,7 +9,7 @@ import { elementwise_sum, upstream } from '../simd/elementwise';
 /** (x - y)², slope 2(x - y) */
 class Mse {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, gx: usize, gy: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128): v128 {
+  @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, gx: usize, gy: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128, _q: v128): v128 {
     const d = v128.sub<T>(v128.load(x + off), v128.load(y + off));
     if (gx) store_grads<T>(v128.add<T>(d, d), gx, gy, gradRow, off, vk);
     return v128.mul<T>(d, d);
@@ -19,7 +19,7 @@ class Mse {
 /** |x - y|, slope sgn(x - y): 0 at 0, ±1 up to ±inf, NaN for NaN (as PyTorch's sgn) */
 class L1 {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, gx: usize, gy: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128): v128 {
+  @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, gx: usize, gy: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, _p: v128, _q: v128): v128 {
     const d = v128.sub<T>(v128.load(x + off), v128.load(y + off));
     if (gx) {
       const zero = v128.splat<T>(<T>0);
@@ -34,7 +34,7 @@ class L1 {
 /** z < β ? ((0.5·z)·z)/β : z - 0.5·β (PyTorch's order); slope: d/β clamped to [-1, 1] */
 class SmoothL1 {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, gx: usize, gy: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, beta: v128): v128 {
+  @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, gx: usize, gy: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, beta: v128, _q: v128): v128 {
     const d = v128.sub<T>(v128.load(x + off), v128.load(y + off));
     const z = v128.abs<T>(d);
     const half = v128.splat<T>(<T>0.5);
@@ -51,7 +51,7 @@ class SmoothL1 {
 /** z < δ ? 0.5·z·z : δ·(z - 0.5·δ); slope: d clamped to [-δ, δ] */
 class Huber {
   // @ts-ignore: decorator
-  @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, gx: usize, gy: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, delta: v128): v128 {
+  @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, gx: usize, gy: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, delta: v128, _q: v128): v128 {
     const d = v128.sub<T>(v128.load(x + off), v128.load(y + off));
     const z = v128.abs<T>(d);
     const half = v128.splat<T>(<T>0.5);

@@ -8,19 +8,20 @@ import { hsum, lane, lanes } from './math';
 import { BLOCK } from './reduce';
 
 // An op class has one method (generic methods cannot be declared in an interface here):
-//   @inline v<T>(a, b, c, d: usize, g1, g2, g3: usize, gradRow: usize, off: usize, vk: v128, vp: v128): v128
+//   @inline v<T>(a, b, c, d: usize, g1, g2, g3: usize, gradRow: usize, off: usize, vk: v128, vp: v128, vq: v128): v128
 // operands a, b, c, d (0 = absent), gradients g1..g3 (0 = not wanted) and the per-element upstream
-// gradRow, all at byte offset off; vk the gradient scale, vp the op's parameter (margin, ...).
+// gradRow, all at byte offset off; vk the gradient scale, vp and vq the op's parameters (margin, ...).
 
 /** Σ of the op's losses over n elements, storing per-element losses when loss != 0. */
 // @ts-ignore: decorator
-@inline export function elementwise_sum<T, Op>(n: i32, a: usize, b: usize, c: usize, d: usize, loss: usize, g1: usize, g2: usize, g3: usize, gradRow: usize, param: f64, gradScale: f64): f64 {
+@inline export function elementwise_sum<T, Op>(n: i32, a: usize, b: usize, c: usize, d: usize, loss: usize, g1: usize, g2: usize, g3: usize, gradRow: usize, param: f64, gradScale: f64, param2: f64 = 0): f64 {
   const op = changetype<Op>(0);
   const L = lanes<T>();
   const W = 4 * L;
   const bytes = <usize>sizeof<T>();
   const vk = v128.splat<T>(<T>gradScale);
   const vp = v128.splat<T>(<T>param);
+  const vq = v128.splat<T>(<T>param2);
   const n4 = n - n % W;
   let total: f64 = 0;
   let i = 0;
@@ -30,10 +31,10 @@ import { BLOCK } from './reduce';
     const stop = min(i + BLOCK, n4);
     for (; i < stop; i += W) {
       const off = <usize>i * bytes;
-      const l0 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off, vk, vp);
-      const l1 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off + 16, vk, vp);
-      const l2 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off + 32, vk, vp);
-      const l3 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off + 48, vk, vp);
+      const l0 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off, vk, vp, vq);
+      const l1 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off + 16, vk, vp, vq);
+      const l2 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off + 32, vk, vp, vq);
+      const l3 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off + 48, vk, vp, vq);
       if (loss) {
         v128.store(loss + off, l0);
         v128.store(loss + off, l1, 16);
@@ -49,7 +50,7 @@ import { BLOCK } from './reduce';
   }
   for (; i < n; i += L) {
     const off = <usize>i * bytes;
-    const l = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off, vk, vp);
+    const l = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off, vk, vp, vq);
     if (loss) v128.store(loss + off, l);
     const valid = min(L, n - i);
     for (let j = 0; j < valid; j++) total += <f64>lane<T>(l, j);
