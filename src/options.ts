@@ -31,7 +31,8 @@ export function reductionOption<R extends string = Reduction>(fn: string, value:
 /** A finite number option satisfying `ok`, described by `expected` in the error. */
 export function numberOption(fn: string, name: string, value: unknown, fallback: number, ok: (x: number) => boolean, expected: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || !ok(value)) {
+  if (typeof value !== 'number') throw typeError(fn, `options.${name}`, expected, value);
+  if (Number.isNaN(value) || !ok(value)) {
     throw rangeError(fn, `options.${name} must be ${expected}; got ${describe(value)}`);
   }
   return value;

@@ -87,7 +87,7 @@ describe('multi-margin: semantics and bad input', () => {
   const cases: Array<[string, () => unknown, ErrorConstructor, RegExp]> = [
     ['p not 1 or 2', () => multiMarginLoss(new Float32Array(3), [0], { p: 3 }), RangeError, /options.p must be 1 or 2/],
     ['margin not finite', () => multiMarginLoss(new Float32Array(3), [0], { margin: NaN }), RangeError, /options.margin must be a finite number/],
-    ['float target', () => multiMarginLoss(new Float32Array(3), new Float32Array([0])), TypeError, /target/],
+    ['float target', () => multiMarginLoss(new Float32Array(3), new Float32Array([0]) as unknown as number[]), TypeError, /target/],
     ['target out of range', () => multiMarginLoss(new Float32Array(3), [3]), RangeError, /target out of range: target\[0\] = 3/],
     ['multilabel target shape', () => multilabelMarginLoss({ data: new Float32Array(6), shape: [2, 3] }, [0, -1, 1]), RangeError, /inconsistent size \[3\] for argument #2 'target'/],
     ['multilabel target below -1', () => multilabelMarginLoss(new Float32Array(3), [-2, 0, 0]), RangeError, /argument #2 'target' is out of range/],
