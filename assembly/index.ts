@@ -91,6 +91,11 @@ export function f64_multi_margin(n: i32, C: i32, x: usize, target: usize, weight
 export function f32_multilabel_margin(n: i32, C: i32, x: usize, target: usize, isTarget: usize, rowLoss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 { return multilabel_margin<f32>(n, C, x, target, isTarget, rowLoss, grad, gradRow, gradScale); }
 export function f64_multilabel_margin(n: i32, C: i32, x: usize, target: usize, isTarget: usize, rowLoss: usize, grad: usize, gradRow: usize, gradScale: f64): f64 { return multilabel_margin<f64>(n, C, x, target, isTarget, rowLoss, grad, gradRow, gradScale); }
 
+// ---- focal family ----
+import { sigmoid_focal } from './kernels/focal';
+export function f32_sigmoid_focal(n: i32, x: usize, t: usize, loss: usize, grad: usize, gradRow: usize, alpha: f64, gamma: f64, gradScale: f64): f64 { return sigmoid_focal<f32>(n, x, t, loss, grad, gradRow, alpha, gamma, gradScale); }
+export function f64_sigmoid_focal(n: i32, x: usize, t: usize, loss: usize, grad: usize, gradRow: usize, alpha: f64, gamma: f64, gradScale: f64): f64 { return sigmoid_focal<f64>(n, x, t, loss, grad, gradRow, alpha, gamma, gradScale); }
+
 // ---- likelihood family ----
 import { gaussian_nll, poisson_nll } from './kernels/likelihood';
 export function f32_poisson_nll(n: i32, x: usize, t: usize, loss: usize, gx: usize, gt: usize, gradRow: usize, logInput: i32, full: i32, eps: f64, gradScale: f64): f64 { return poisson_nll<f32>(n, x, t, loss, gx, gt, gradRow, logInput, full, eps, gradScale); }

@@ -499,6 +499,37 @@ def multi_margin_family():
                lambda a, b: F.multilabel_margin_loss(a, b))
     fam.write()
 
+
+# --------------------------------------------------------------------------------------------
+def focal_family():
+    from torchvision.ops import sigmoid_focal_loss
+    fam = Family('focal')
+    rng = np.random.default_rng(10)
+    for name, shape in [('2d', [4, 5]), ('1d', [9]), ('3d', [2, 3, 4])]:
+        x = rand(rng, shape, -4, 4)
+        binary = f32(rng.integers(0, 2, size=shape).astype(np.float64))
+        soft = f32(rng.uniform(0, 1, size=shape))
+        for tname, t in [('binary', binary), ('soft', soft)]:
+            for red in ['none', 'mean', 'sum']:
+                for alpha, gamma in [(0.25, 2.0), (-1.0, 2.0), (0.5, 0.0), (0.0, 1.0), (0.75, 0.5), (0.25, 3.5)]:
+                    fam.add(f'sigmoidFocalLoss/{name}/{tname}/{red}/alpha{alpha}/gamma{gamma}', 'sigmoidFocalLoss', [(x, 'float'), (t, 'float')],
+                            {'reduction': red, 'alpha': alpha, 'gamma': gamma},
+                            lambda a, b, red=red, al=alpha, g=gamma: sigmoid_focal_loss(a, b, alpha=al, gamma=g, reduction=red), [0],
+                            grad_output=red == 'none', rng=rng)
+    # Tails: confident right and wrong logits (1 - p_t tiny or near 1).
+    tails = f32([-30.0, -12.0, -1e-3, 0.0, 1e-3, 12.0, 30.0] * 2)
+    tt = f32([0.0] * 7 + [1.0] * 7)
+    for gamma in [2.0, 0.5, 3.0]:
+        fam.add(f'sigmoidFocalLoss/tails/gamma{gamma}', 'sigmoidFocalLoss', [(tails, 'float'), (tt, 'float')], {'gamma': gamma, 'reduction': 'sum'},
+                lambda a, b, g=gamma: sigmoid_focal_loss(a, b, gamma=g, reduction='sum'), [0])
+    big = rand(rng, [20000], -6, 6)
+    bt = f32(rng.integers(0, 2, size=[20000]).astype(np.float64))
+    fam.add('sigmoidFocalLoss/large-2e4/mean', 'sigmoidFocalLoss', [(big, 'float'), (bt, 'float')], {'reduction': 'mean'},
+            lambda a, b: sigmoid_focal_loss(a, b, reduction='mean'), [0])
+    fam.throws('sigmoidFocalLoss/error/target-size', 'sigmoidFocalLoss', [(rand(rng, [3]), 'float'), (f32(np.ones(4)), 'float')], {},
+               lambda a, b: sigmoid_focal_loss(a, b))
+    fam.write()
+
 # --------------------------------------------------------------------------------------------
 def likelihood_family():
     fam = Family('likelihood')
@@ -545,6 +576,7 @@ FAMILIES = {
     'kl-div': kl_div_family,
     'margin': margin_family,
     'multi-margin': multi_margin_family,
+    'focal': focal_family,
     'likelihood': likelihood_family,
 }
 

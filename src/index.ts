@@ -31,6 +31,7 @@ export {
   multiMarginLoss, multiMarginLossWithGrad, multilabelMarginLoss, multilabelMarginLossWithGrad,
   type MultiMarginLossOptions, type MultilabelMarginLossOptions,
 } from './losses/multi-margin';
+export { sigmoidFocalLoss, sigmoidFocalLossWithGrad, type SigmoidFocalLossOptions } from './losses/focal';
 export {
   gaussianNllLoss, gaussianNllLossWithGrad, poissonNllLoss, poissonNllLossWithGrad, type GaussianNllLossOptions, type PoissonNllLossOptions,
 } from './losses/likelihood';
