@@ -96,6 +96,11 @@ import { sigmoid_focal } from './kernels/focal';
 export function f32_sigmoid_focal(n: i32, x: usize, t: usize, loss: usize, grad: usize, gradRow: usize, alpha: f64, gamma: f64, gradScale: f64): f64 { return sigmoid_focal<f32>(n, x, t, loss, grad, gradRow, alpha, gamma, gradScale); }
 export function f64_sigmoid_focal(n: i32, x: usize, t: usize, loss: usize, grad: usize, gradRow: usize, alpha: f64, gamma: f64, gradScale: f64): f64 { return sigmoid_focal<f64>(n, x, t, loss, grad, gradRow, alpha, gamma, gradScale); }
 
+// ---- distance family ----
+import { pairwise_distance } from './kernels/distance';
+export function f32_pairwise_distance(rows: i32, D: i32, x1: usize, x2: usize, out: usize, dir: usize, p: f64, eps: f64): void { pairwise_distance<f32>(rows, D, x1, x2, out, dir, p, eps); }
+export function f64_pairwise_distance(rows: i32, D: i32, x1: usize, x2: usize, out: usize, dir: usize, p: f64, eps: f64): void { pairwise_distance<f64>(rows, D, x1, x2, out, dir, p, eps); }
+
 // ---- likelihood family ----
 import { gaussian_nll, poisson_nll } from './kernels/likelihood';
 export function f32_poisson_nll(n: i32, x: usize, t: usize, loss: usize, gx: usize, gt: usize, gradRow: usize, logInput: i32, full: i32, eps: f64, gradScale: f64): f64 { return poisson_nll<f32>(n, x, t, loss, gx, gt, gradRow, logInput, full, eps, gradScale); }

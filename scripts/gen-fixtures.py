@@ -530,6 +530,57 @@ def focal_family():
                lambda a, b: sigmoid_focal_loss(a, b))
     fam.write()
 
+
+# --------------------------------------------------------------------------------------------
+def distance_family():
+    fam = Family('distance')
+    rng = np.random.default_rng(11)
+    inf = float('inf')
+    # pairwise_distance: every p kind, broadcasting, keepdim, identical rows (the eps-only distance)
+    same = rand(rng, [3, 5])
+    for name, a, b in [('2d', rand(rng, [4, 6]), rand(rng, [4, 6])), ('1d', rand(rng, [7]), rand(rng, [7])),
+                       ('broadcast', rand(rng, [3, 5]), rand(rng, [5])), ('3d', rand(rng, [2, 3, 4]), rand(rng, [2, 3, 4])),
+                       ('identical-rows', same, same.clone()), ('ties', f32([[1.0, -2.0, 2.0, 0.5]]), f32([[0.0, 0.0, 0.0, 0.0]]))]:
+        for p in [2.0, 1.0, inf, 0.0, 3.0, 1.5, 0.5]:
+            for keepdim in [False, True]:
+                for eps in [1e-6, 0.0]:
+                    if (keepdim or eps == 0.0) and name not in ('2d', 'ties', 'identical-rows'):
+                        continue
+                    fam.add(f'pairwiseDistance/{name}/p{p}/keepdim{keepdim}/eps{eps}', 'pairwiseDistance', [(a, 'float'), (b, 'float')],
+                            {'p': num(p), 'keepdim': keepdim, 'eps': eps},
+                            lambda x, y, p=p, k=keepdim, e=eps: F.pairwise_distance(x, y, p=p, eps=e, keepdim=k), [0, 1], grad_output=True, rng=rng, tensor_result=True)
+    big_a, big_b = rand(rng, [64, 300]), rand(rng, [64, 300])
+    fam.add('pairwiseDistance/large-64x300', 'pairwiseDistance', [(big_a, 'float'), (big_b, 'float')], {},
+            lambda x, y: F.pairwise_distance(x, y), [0, 1], grad_output=True, rng=rng, tensor_result=True)
+
+    # triplet_margin_loss
+    for name, shape in [('2d', [5, 4]), ('1d', [6]), ('3d', [2, 3, 4])]:
+        a, pos, neg = rand(rng, shape), rand(rng, shape), rand(rng, shape)
+        for red in ['mean', 'sum', 'none']:
+            for margin, p, swap in [(1.0, 2.0, False), (0.5, 1.0, True), (2.0, 3.0, False), (1.0, 2.0, True), (0.2, inf, False)]:
+                fam.add(f'tripletMarginLoss/{name}/{red}/margin{margin}/p{p}/swap{swap}', 'tripletMarginLoss', [(a, 'float'), (pos, 'float'), (neg, 'float')],
+                        {'reduction': red, 'margin': margin, 'p': num(p), 'swap': swap},
+                        lambda x, y, z, red=red, m=margin, p=p, s=swap: F.triplet_margin_loss(x, y, z, margin=m, p=p, swap=s, reduction=red), [0, 1, 2],
+                        grad_output=red == 'none', rng=rng)
+    a, pos = rand(rng, [4, 3]), rand(rng, [4, 3])
+    fam.add('tripletMarginLoss/broadcast-negative', 'tripletMarginLoss', [(a, 'float'), (pos, 'float'), (rand(rng, [1, 3]), 'float')], {'swap': True},
+            lambda x, y, z: F.triplet_margin_loss(x, y, z, swap=True), [0, 1, 2])
+    fam.throws('tripletMarginLoss/error/ndim', 'tripletMarginLoss', [(rand(rng, [2, 3]), 'float'), (rand(rng, [2, 3]), 'float'), (rand(rng, [3]), 'float')], {},
+               lambda x, y, z: F.triplet_margin_loss(x, y, z))
+
+    # triplet_margin_with_distance_loss: the default distance and 1 - cosine similarity
+    cosine = lambda x, y: 1.0 - F.cosine_similarity(x, y, dim=-1)  # noqa: E731
+    for name, shape in [('2d', [5, 4]), ('1d', [6])]:
+        a, pos, neg = rand(rng, shape), rand(rng, shape), rand(rng, shape)
+        for red in ['mean', 'sum', 'none']:
+            for dname, dfn in [('pairwise', None), ('cosine', cosine)]:
+                for margin, swap in [(1.0, False), (0.3, True)]:
+                    fam.add(f'tripletMarginWithDistanceLoss/{name}/{red}/{dname}/margin{margin}/swap{swap}', 'tripletMarginWithDistanceLoss',
+                            [(a, 'float'), (pos, 'float'), (neg, 'float')], {'reduction': red, 'distance': dname, 'margin': margin, 'swap': swap},
+                            lambda x, y, z, red=red, d=dfn, m=margin, s=swap: F.triplet_margin_with_distance_loss(x, y, z, distance_function=d, margin=m, swap=s, reduction=red),
+                            [0, 1, 2], grad_output=red == 'none', rng=rng)
+    fam.write()
+
 # --------------------------------------------------------------------------------------------
 def likelihood_family():
     fam = Family('likelihood')
@@ -577,6 +628,7 @@ FAMILIES = {
     'margin': margin_family,
     'multi-margin': multi_margin_family,
     'focal': focal_family,
+    'distance': distance_family,
     'likelihood': likelihood_family,
 }
 

@@ -33,5 +33,9 @@ export {
 } from './losses/multi-margin';
 export { sigmoidFocalLoss, sigmoidFocalLossWithGrad, type SigmoidFocalLossOptions } from './losses/focal';
 export {
+  pairwiseDistance, pairwiseDistanceWithGrad, tripletMarginLoss, tripletMarginLossWithGrad, tripletMarginWithDistanceLoss, tripletMarginWithDistanceLossWithGrad,
+  type PairwiseDistanceOptions, type TripletMarginLossOptions, type TripletMarginWithDistanceLossOptions,
+} from './losses/distance';
+export {
   gaussianNllLoss, gaussianNllLossWithGrad, poissonNllLoss, poissonNllLossWithGrad, type GaussianNllLossOptions, type PoissonNllLossOptions,
 } from './losses/likelihood';

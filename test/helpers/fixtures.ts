@@ -48,6 +48,8 @@ export function indexTensor(t: FixtureTensor, big = false): Tensor<Int32Array | 
 /** Arguments and options of a case in dtype: fixture tensors become simdloss tensors. */
 export function caseArgs(c: FixtureCase, dtype: Dtype): { args: unknown[]; options: Record<string, unknown> } {
   const conv = (v: unknown): unknown => {
+    // JSON has no Infinity or NaN: number options such as p = ∞ are stored as strings.
+    if (v === 'Infinity' || v === '-Infinity' || v === 'NaN') return Number(v);
     if (!isFixtureTensor(v)) return v;
     return v.kind === 'index' ? indexTensor(v) : floatTensor(v, dtype);
   };

@@ -1,0 +1,224 @@
+// pairwiseDistance, tripletMarginLoss, tripletMarginWithDistanceLoss: F.pairwise_distance,
+// F.triplet_margin_loss, F.triplet_margin_with_distance_loss (pytorch-loss-spec.md §3.2, §4.20,
+// §4.21). Arguments broadcast; distances run along the last dim, one per row.
+import { wasm } from '../backend';
+import { argShape } from '../elementwise-loss';
+import { rangeError, typeError } from '../errors';
+import {
+  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad,
+  type LossAndGrads,
+} from '../options';
+import { cosineSimilarityReference } from '../reference/cosine-similarity';
+import { pairwiseDistanceReference } from '../reference/distance';
+import { broadcastShapes, current, expandTo, floatArg, newFloat, sizeOf, type FloatTensor } from '../tensor';
+import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import { forChunks } from '../wasm/chunks';
+
+export interface PairwiseDistanceOptions {
+  /** The norm's order: any p >= 0, Infinity included. Default 2. */
+  p?: number;
+  /** Added to every component of x1 - x2. Default 1e-6. */
+  eps?: number;
+  /** Keep the reduced last dim (size 1). Default false. */
+  keepdim?: boolean;
+}
+
+export interface TripletMarginLossOptions {
+  /** Default 1. */
+  margin?: number;
+  /** Default 2. */
+  p?: number;
+  /** Default 1e-6. */
+  eps?: number;
+  /** Use min(d(a, n), d(p, n)) as the negative distance. Default false. */
+  swap?: boolean;
+  reduction?: Reduction;
+}
+
+export interface TripletMarginWithDistanceLossOptions {
+  /** 'pairwise': pairwiseDistance (p = 2, eps = 1e-6); 'cosine': 1 - cosineSimilarity along the last dim. Default 'pairwise'. */
+  distance?: 'pairwise' | 'cosine';
+  /** Default 1. */
+  margin?: number;
+  /** Default false. */
+  swap?: boolean;
+  reduction?: Reduction;
+}
+
+type Distance = { p: number; eps: number } | 'cosine';
+
+/** Distances between rows (rows, D) of a and b, and their gradients ∂d/∂a, ∂d/∂b when asked. */
+interface RowDistances {
+  d: ArrayLike<number>;
+  ga: ArrayLike<number> | null;
+  gb: ArrayLike<number> | null;
+}
+
+function negated(g: ArrayLike<number>): Float64Array {
+  return Float64Array.from(g, (v) => -v);
+}
+
+function rowDistances(kind: Distance, a: FloatArray, b: FloatArray, rows: number, D: number, dtype: Dtype, wantGrad: boolean): RowDistances {
+  const w = rows > 0 ? wasm() : null;
+  if (!w) {
+    if (kind === 'cosine') {
+      // d = 1 - cos: the cosine gradients with an upstream of -1
+      const r = cosineSimilarityReference(a, b, rows, D, 1e-8, wantGrad ? new Float64Array(rows).fill(-1) : null);
+      return { d: Float64Array.from(r.out, (c) => 1 - c), ga: r.ga, gb: r.gb };
+    }
+    const r = pairwiseDistanceReference(a, b, rows, D, kind.p, kind.eps, wantGrad);
+    return { d: r.d, ga: r.dir, gb: r.dir && negated(r.dir) };
+  }
+  const { k, arena } = w;
+  const bytes = dtype === 'float32' ? 4 : 8;
+  const d = newFloat(dtype, rows);
+  const ga = wantGrad ? newFloat(dtype, rows * D) : null;
+  const gb = wantGrad && kind === 'cosine' ? newFloat(dtype, rows * D) : null;
+  forChunks(arena, rows, bytes * (D * (wantGrad ? 4 : 2) + 2), (r0, count) => {
+    const m = count * D;
+    const pa = arena.copyIn(dtype, a.subarray(r0 * D, r0 * D + m));
+    const pb = arena.copyIn(dtype, b.subarray(r0 * D, r0 * D + m));
+    const pd = arena.floats(dtype, count);
+    const pga = ga ? arena.floats(dtype, m) : 0;
+    if (kind === 'cosine') {
+      const pgb = gb ? arena.floats(dtype, m) : 0;
+      const up = gb ? arena.floats(dtype, count) : 0;
+      if (up) arena.view(dtype, up, count).fill(-1);
+      (dtype === 'float32' ? k.f32_cosine_similarity : k.f64_cosine_similarity)(count, D, pa, pb, pd, pga, pgb, up, 1e-8);
+      if (gb) gb.set(arena.view(dtype, pgb, m), r0 * D);
+    } else {
+      (dtype === 'float32' ? k.f32_pairwise_distance : k.f64_pairwise_distance)(count, D, pa, pb, pd, pga, kind.p, kind.eps);
+    }
+    d.set(arena.view(dtype, pd, count), r0);
+    if (ga) ga.set(arena.view(dtype, pga, m), r0 * D);
+  });
+  if (kind === 'cosine') return { d: Float64Array.from(d, (c) => 1 - c), ga, gb };
+  return { d, ga, gb: ga && negated(ga) };
+}
+
+/** The arguments as rows (rows, D) of their broadcast shape, D the last dim (a 0-d shape is one row of 1). */
+function asRows(fn: string, names: string[], values: unknown[]): { ts: FloatTensor[]; shapes: number[][]; shape: number[]; rows: number; D: number; data: FloatArray[] } {
+  const first = floatArg(fn, names[0], values[0]);
+  const ts = values.map((v, i) => (i === 0 ? first : floatOfDtype(fn, names[i], v, first.dtype)));
+  const shapes = ts.map((t, i) => argShape(t, values[i]));
+  let shape = shapes[0];
+  for (let i = 1; i < shapes.length; i++) shape = broadcastShapes(fn, names.slice(0, i).join(' and '), shape, names[i], shapes[i]);
+  const D = shape.length ? shape[shape.length - 1] : 1;
+  const rows = D === 0 ? sizeOf(shape.slice(0, -1)) : sizeOf(shape) / D;
+  const data = ts.map((t, i) => expandTo(current(t), shapes[i], shape, first.dtype));
+  return { ts, shapes, shape, rows, D, data };
+}
+
+function booleanOption(fn: string, name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw typeError(fn, `options.${name}`, 'a boolean', value);
+  return value;
+}
+
+function pairwise(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads<Tensor> {
+  const opts = checkOptions(fn, options, ['p', 'eps', 'keepdim', 'gradOutput']);
+  const { ts, shapes, shape, rows, D, data } = asRows(fn, ['x1', 'x2'], [x1, x2]);
+  const dtype = ts[0].dtype;
+  const p = numberOption(fn, 'p', opts.p, 2, (v) => v >= 0, 'a number >= 0 (Infinity allowed)');
+  const eps = numberOption(fn, 'eps', opts.eps, 1e-6, Number.isFinite, 'a finite number');
+  const keepdim = booleanOption(fn, 'keepdim', opts.keepdim);
+  const lead = shape.slice(0, -1);
+  const outShape = shape.length === 0 ? [] : keepdim ? [...lead, 1] : lead;
+  const up = wantGrad ? upstreamOption(fn, (options as GradOptions | undefined)?.gradOutput, outShape, dtype).tensor! : null;
+  const r = rowDistances({ p, eps }, data[0], data[1], rows, D, dtype, wantGrad);
+  const loss: Tensor = { data: toDtype(r.d, dtype), shape: outShape };
+  if (!up || !r.ga) return { loss, grads: [] };
+  const g1 = new Float64Array(rows * D);
+  for (let i = 0; i < g1.length; i++) g1[i] = up[Math.floor(i / D)] * r.ga[i];
+  return { loss, grads: [gradForArgument(g1, shape, shapes[0], dtype), gradForArgument(negated(g1), shape, shapes[1], dtype)] };
+}
+
+function triplet(fn: string, anchor: FloatInput, positive: FloatInput, negative: FloatInput, distance: Distance, margin: number, swap: boolean,
+  reduction: Reduction, options: unknown, wantGrad: boolean): LossAndGrads {
+  const names = ['anchor', 'positive', 'negative'];
+  const { ts, shapes, shape, rows, D, data } = asRows(fn, names, [anchor, positive, negative]);
+  const dtype = ts[0].dtype;
+  if (!shapes.every((s) => s.length === shapes[0].length)) {
+    throw rangeError(fn, `The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor ${shapes[0].length}D, positive ${shapes[1].length}D, and negative ${shapes[2].length}D inputs`);
+  }
+  if (shape.length === 0) throw rangeError(fn, 'anchor, positive and negative must have at least one dimension (the vectors)');
+  const outShape = shape.slice(0, -1);
+  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const { gradRow, gradScale } = gradScaling(reduction, up, rows);
+  const [a, p, n] = data;
+  const ap = rowDistances(distance, a, p, rows, D, dtype, wantGrad);
+  const an = rowDistances(distance, a, n, rows, D, dtype, wantGrad);
+  const pn = swap ? rowDistances(distance, p, n, rows, D, dtype, wantGrad) : null;
+  const rowLoss = new Float64Array(rows);
+  let total = 0;
+  const grads = wantGrad ? [new Float64Array(rows * D), new Float64Array(rows * D), new Float64Array(rows * D)] : null;
+  for (let r = 0; r < rows; r++) {
+    // The negative distance: d(a, n), or with swap the smaller of d(a, n) and d(p, n) (a tie splits the gradient).
+    let dn = an.d[r];
+    let wAN = 1;
+    let wPN = 0;
+    if (pn) {
+      if (pn.d[r] < dn) [dn, wAN, wPN] = [pn.d[r], 0, 1];
+      else if (pn.d[r] === dn) [wAN, wPN] = [0.5, 0.5];
+    }
+    const z = margin + ap.d[r] - dn;
+    rowLoss[r] = z > 0 || Number.isNaN(z) ? z : 0;
+    total += rowLoss[r];
+    if (!grads || !(z >= 0)) continue;
+    const c = gradScale * (gradRow ? gradRow[r] : 1);
+    for (let i = r * D; i < (r + 1) * D; i++) {
+      grads[0][i] = c * (ap.ga![i] - wAN * an.ga![i]);
+      grads[1][i] = c * (ap.gb![i] - (pn ? wPN * pn.ga![i] : 0));
+      grads[2][i] = -c * (wAN * an.gb![i] + (pn ? wPN * pn.gb![i] : 0));
+    }
+  }
+  const loss = lossResult(reduction, () => toDtype(rowLoss, dtype), total, rows, outShape, dtype);
+  return { loss, grads: grads ? grads.map((g, i) => gradForArgument(g, shape, shapes[i], dtype)) : [] };
+}
+
+function tripletMargin(fn: string, anchor: FloatInput, positive: FloatInput, negative: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
+  const opts = checkOptions(fn, options, ['margin', 'p', 'eps', 'swap', 'reduction', 'gradOutput']);
+  const margin = numberOption(fn, 'margin', opts.margin, 1, Number.isFinite, 'a finite number');
+  const p = numberOption(fn, 'p', opts.p, 2, (v) => v >= 0, 'a number >= 0 (Infinity allowed)');
+  const eps = numberOption(fn, 'eps', opts.eps, 1e-6, Number.isFinite, 'a finite number');
+  return triplet(fn, anchor, positive, negative, { p, eps }, margin, booleanOption(fn, 'swap', opts.swap), reductionOption(fn, opts.reduction), options, wantGrad);
+}
+
+function tripletWithDistance(fn: string, anchor: FloatInput, positive: FloatInput, negative: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
+  const opts = checkOptions(fn, options, ['distance', 'margin', 'swap', 'reduction', 'gradOutput']);
+  const name = opts.distance ?? 'pairwise';
+  if (name !== 'pairwise' && name !== 'cosine') {
+    throw typeof name === 'string'
+      ? rangeError(fn, `options.distance must be 'pairwise' or 'cosine'; got '${name}' (a JS function cannot give gradients)`)
+      : typeError(fn, 'options.distance', "'pairwise' or 'cosine' (a JS function cannot give gradients)", name);
+  }
+  const margin = numberOption(fn, 'margin', opts.margin, 1, Number.isFinite, 'a finite number');
+  const distance: Distance = name === 'cosine' ? 'cosine' : { p: 2, eps: 1e-6 };
+  return triplet(fn, anchor, positive, negative, distance, margin, booleanOption(fn, 'swap', opts.swap), reductionOption(fn, opts.reduction), options, wantGrad);
+}
+
+/** F.pairwise_distance: ‖x1 - x2 + eps‖_p along the last dim of the broadcast shape. */
+export function pairwiseDistance(x1: FloatInput, x2: FloatInput, options?: PairwiseDistanceOptions): Tensor {
+  return pairwise('pairwiseDistance', x1, x2, options, false).loss;
+}
+/** pairwiseDistance and the gradients of Σ gradOutput·result with respect to x1 and x2. */
+export function pairwiseDistanceWithGrad(x1: FloatInput, x2: FloatInput, options?: PairwiseDistanceOptions & GradOptions): WithGrad<Tensor> {
+  return withGrad(pairwise('pairwiseDistanceWithGrad', x1, x2, options, true));
+}
+/** F.triplet_margin_loss: max(0, margin + d(a, p) - d(a, n)) per row, d = pairwiseDistance. */
+export function tripletMarginLoss(anchor: FloatInput, positive: FloatInput, negative: FloatInput, options?: TripletMarginLossOptions): number | Tensor {
+  return tripletMargin('tripletMarginLoss', anchor, positive, negative, options, false).loss;
+}
+/** tripletMarginLoss and its gradients with respect to anchor, positive and negative. */
+export function tripletMarginLossWithGrad(anchor: FloatInput, positive: FloatInput, negative: FloatInput, options?: TripletMarginLossOptions & GradOptions): WithGrad {
+  return withGrad(tripletMargin('tripletMarginLossWithGrad', anchor, positive, negative, options, true));
+}
+/** F.triplet_margin_with_distance_loss with a named distance ('pairwise' or 'cosine'). */
+export function tripletMarginWithDistanceLoss(anchor: FloatInput, positive: FloatInput, negative: FloatInput, options?: TripletMarginWithDistanceLossOptions): number | Tensor {
+  return tripletWithDistance('tripletMarginWithDistanceLoss', anchor, positive, negative, options, false).loss;
+}
+/** tripletMarginWithDistanceLoss and its gradients with respect to anchor, positive and negative. */
+export function tripletMarginWithDistanceLossWithGrad(anchor: FloatInput, positive: FloatInput, negative: FloatInput,
+  options?: TripletMarginWithDistanceLossOptions & GradOptions): WithGrad {
+  return withGrad(tripletWithDistance('tripletMarginWithDistanceLossWithGrad', anchor, positive, negative, options, true));
+}
