@@ -67,8 +67,8 @@ export function f64_huber(n: i32, x: usize, y: usize, loss: usize, grad: usize, 
 
 // ---- cosine-similarity family ----
 import { cosine_similarity } from './kernels/cosine-similarity';
-export function f32_cosine_similarity(rows: i32, D: i32, a: usize, b: usize, out: usize, ga: usize, gb: usize, gradRow: usize, eps: f64): void { cosine_similarity<f32>(rows, D, a, b, out, ga, gb, gradRow, eps); }
-export function f64_cosine_similarity(rows: i32, D: i32, a: usize, b: usize, out: usize, ga: usize, gb: usize, gradRow: usize, eps: f64): void { cosine_similarity<f64>(rows, D, a, b, out, ga, gb, gradRow, eps); }
+export function f32_cosine_similarity(rows: i32, D: i32, a: usize, b: usize, out: usize, ga: usize, gb: usize, gradRow: usize, eps: f64, addEps: bool): void { cosine_similarity<f32>(rows, D, a, b, out, ga, gb, gradRow, eps, addEps); }
+export function f64_cosine_similarity(rows: i32, D: i32, a: usize, b: usize, out: usize, ga: usize, gb: usize, gradRow: usize, eps: f64, addEps: bool): void { cosine_similarity<f64>(rows, D, a, b, out, ga, gb, gradRow, eps, addEps); }
 
 // ---- kl-div family ----
 import { kl_div } from './kernels/kl-div';

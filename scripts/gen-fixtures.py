@@ -368,6 +368,35 @@ def cosine_family():
                 lambda x, y, dim=dim, eps=eps: F.cosine_similarity(x, y, dim=dim, eps=eps), [0, 1], grad_output=True, rng=rng, tensor_result=True)
     fam.throws('cosineSimilarity/error/dim-out-of-range', 'cosineSimilarity', [(rand(rng, [3]), 'float'), (rand(rng, [3]), 'float')], {},
                lambda x, y: F.cosine_similarity(x, y))
+    # cosine_embedding_loss (its own rng: the cases above keep their inputs)
+    rng = np.random.default_rng(12)
+    a, b = rand(rng, [6, 5]), rand(rng, [6, 5])
+    b[0] = a[0] * 2.0  # cos = 1
+    b[1] = -a[1]  # cos = -1
+    labels = f32([1.0, -1.0, 1.0, -1.0, -1.0, 0.0])  # 0: neither label, loss 0
+    for red in ['mean', 'sum', 'none']:
+        for margin in [0.0, 0.3, -0.5]:
+            fam.add(f'cosineEmbeddingLoss/2d/{red}/margin{margin}', 'cosineEmbeddingLoss', [(a, 'float'), (b, 'float'), (labels, 'float')],
+                    {'reduction': red, 'margin': margin},
+                    lambda x, y, t, red=red, m=margin: F.cosine_embedding_loss(x, y, t, margin=m, reduction=red), [0, 1], grad_output=red == 'none', rng=rng)
+    a1, b1 = rand(rng, [7]), rand(rng, [7])
+    for t in [1.0, -1.0]:
+        for red in ['mean', 'none']:
+            fam.add(f'cosineEmbeddingLoss/1d/target{t}/{red}', 'cosineEmbeddingLoss', [(a1, 'float'), (b1, 'float'), (f32(t), 'float')], {'reduction': red, 'margin': -0.9},
+                    lambda x, y, tt, red=red: F.cosine_embedding_loss(x, y, tt, margin=-0.9, reduction=red), [0, 1], grad_output=red == 'none', rng=rng)
+    zero = f32(np.zeros([2, 4]))
+    fam.add('cosineEmbeddingLoss/zero-vectors', 'cosineEmbeddingLoss', [(zero, 'float'), (rand(rng, [2, 4]), 'float'), (f32([1.0, -1.0]), 'float')], {'reduction': 'sum'},
+            lambda x, y, t: F.cosine_embedding_loss(x, y, t, reduction='sum'), [0, 1])
+    big_a, big_b = rand(rng, [50, 200]), rand(rng, [50, 200])
+    big_t = f32(rng.choice([-1.0, 1.0], size=[50]))
+    fam.add('cosineEmbeddingLoss/large-50x200', 'cosineEmbeddingLoss', [(big_a, 'float'), (big_b, 'float'), (big_t, 'float')], {'margin': 0.1},
+            lambda x, y, t: F.cosine_embedding_loss(x, y, t, margin=0.1), [0, 1])
+    fam.throws('cosineEmbeddingLoss/error/2d-target', 'cosineEmbeddingLoss', [(a, 'float'), (b, 'float'), (f32(np.ones([6, 1])), 'float')], {},
+               lambda x, y, t: F.cosine_embedding_loss(x, y, t))
+    fam.throws('cosineEmbeddingLoss/error/1d-target-1d-inputs', 'cosineEmbeddingLoss', [(a1, 'float'), (b1, 'float'), (f32([1.0]), 'float')], {},
+               lambda x, y, t: F.cosine_embedding_loss(x, y, t))
+    fam.throws('cosineEmbeddingLoss/error/0d-target-2d-inputs', 'cosineEmbeddingLoss', [(a, 'float'), (b, 'float'), (f32(1.0), 'float')], {},
+               lambda x, y, t: F.cosine_embedding_loss(x, y, t))
     fam.write()
 
 

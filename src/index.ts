@@ -21,7 +21,9 @@ export {
   huberLoss, huberLossWithGrad, l1Loss, l1LossWithGrad, mseLoss, mseLossWithGrad, smoothL1Loss, smoothL1LossWithGrad,
   type HuberLossOptions, type RegressionOptions, type SmoothL1LossOptions,
 } from './losses/regression';
-export { cosineSimilarity, cosineSimilarityWithGrad, type CosineSimilarityOptions } from './losses/cosine-similarity';
+export {
+  cosineEmbeddingLoss, cosineEmbeddingLossWithGrad, cosineSimilarity, cosineSimilarityWithGrad, type CosineEmbeddingLossOptions, type CosineSimilarityOptions,
+} from './losses/cosine-similarity';
 export { klDiv, klDivWithGrad, type KlDivOptions, type KlDivReduction } from './losses/kl-div';
 export {
   hingeEmbeddingLoss, hingeEmbeddingLossWithGrad, marginRankingLoss, marginRankingLossWithGrad, softMarginLoss, softMarginLossWithGrad,

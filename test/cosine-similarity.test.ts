@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cosineSimilarity, cosineSimilarityWithGrad, setBackend } from '../src/index';
+import { cosineEmbeddingLoss, cosineEmbeddingLossWithGrad, cosineSimilarity, cosineSimilarityWithGrad, setBackend } from '../src/index';
+import type { Tensor } from '../src/types';
 import { caseScale, expectClose } from './helpers/fixtures';
-import { DTYPES, fixtureSuite } from './helpers/suites';
+import { DTYPES, expectSameResult, fixtureSuite, onBothBackends } from './helpers/suites';
 import { KERNEL_SIZES, finiteDifference, randomFloats, rng } from './helpers/numeric';
 
-const fns = { cosineSimilarity, cosineSimilarityWithGrad } as Record<string, (...a: unknown[]) => unknown>;
+const fns = { cosineSimilarity, cosineSimilarityWithGrad, cosineEmbeddingLoss, cosineEmbeddingLossWithGrad } as Record<string, (...a: unknown[]) => unknown>;
 
 afterEach(() => setBackend('wasm-simd'));
 
 // The near-zero case divides by eps = 1e-8: its gradient is ~1e8 and float32 keeps ~7 digits.
-fixtureSuite('cosine-similarity', fns, { throws: /dim/, scale: (c) => caseScale(c) * (c.name.includes('near-zero') ? 1e8 : 1) });
+fixtureSuite('cosine-similarity', fns, { throws: RangeError, scale: (c) => caseScale(c) * (c.name.includes('near-zero') ? 1e8 : 1) });
 
 describe('cosine-similarity: wasm kernels match the float64 reference', () => {
   for (const dtype of DTYPES) {
@@ -78,4 +79,55 @@ describe('cosine-similarity: bad input', () => {
     expect(Array.from(a)).toEqual([1, 2, 3]);
     expect(Array.from(b)).toEqual([3, 2, 1]);
   });
+});
+
+describe('cosineEmbeddingLoss', () => {
+  for (const dtype of DTYPES) {
+    for (const D of KERNEL_SIZES.filter((d) => d > 0)) {
+      it(`${dtype} D=${D}: the kernel matches the reference, every reduction and label`, () => {
+        const random = rng(D + 7);
+        const a = { data: randomFloats(dtype, 4 * D, random), shape: [4, D] };
+        const b = { data: randomFloats(dtype, 4 * D, random), shape: [4, D] };
+        const y = new Int32Array([1, -1, -1, 0]);
+        const g = randomFloats(dtype, 4, random);
+        for (const reduction of ['mean', 'sum', 'none'] as const) {
+          const [x, z] = onBothBackends(() => cosineEmbeddingLossWithGrad(a, b, y, { reduction, margin: -0.2, ...(reduction === 'none' ? { gradOutput: g } : {}) }));
+          expectSameResult(x, z, dtype, `${reduction}`);
+        }
+      });
+    }
+  }
+
+  it('gradients match finite differences of the reference', () => {
+    const random = rng(9);
+    const shape = [3, 5];
+    const a = randomFloats('float64', 15, random) as Float64Array;
+    const b = randomFloats('float64', 15, random) as Float64Array;
+    const y = new Float64Array([1, -1, -1]);
+    const opts = { margin: -0.5, reduction: 'sum' as const };
+    const [r] = onBothBackends(() => cosineEmbeddingLossWithGrad({ data: a, shape }, { data: b, shape }, y, opts));
+    const f = (x: Float64Array, z: Float64Array) => cosineEmbeddingLoss({ data: x, shape }, { data: z, shape }, y, opts) as number;
+    expectClose(r.grads[0].data, finiteDifference((x) => f(x, b), Float64Array.from(a)), 'float64', 'dx1', 1e4);
+    expectClose(r.grads[1].data, finiteDifference((z) => f(a, z), Float64Array.from(b)), 'float64', 'dx2', 1e4);
+  });
+
+  it('a label other than 1 or -1 contributes 0 (PyTorch), and integer labels equal float labels', () => {
+    const a = { data: new Float32Array([1, 2, 3, 4]), shape: [2, 2] };
+    const b = { data: new Float32Array([2, 1, -3, 4]), shape: [2, 2] };
+    expect(Array.from((cosineEmbeddingLoss(a, b, new Float32Array([0, 2]), { reduction: 'none' }) as Tensor).data)).toEqual([0, 0]);
+    expect(cosineEmbeddingLoss(a, b, [1, -1])).toBe(cosineEmbeddingLoss(a, b, new Float32Array([1, -1])));
+  });
+
+  const cases: Array<[string, () => unknown, ErrorConstructor, RegExp]> = [
+    ['a 2-D target', () => cosineEmbeddingLoss({ data: new Float32Array(4), shape: [2, 2] }, { data: new Float32Array(4), shape: [2, 2] }, { data: new Float32Array(2), shape: [2, 1] }), RangeError, /0D or 1D target tensor expected/],
+    ['a 1-D target with 1-D inputs', () => cosineEmbeddingLoss(new Float32Array(3), new Float32Array(3), [1]), RangeError, /1D target tensor expects 2D input tensors, but found inputs with sizes \[3\] and \[3\]/],
+    ['a label per row', () => cosineEmbeddingLoss({ data: new Float32Array(4), shape: [2, 2] }, { data: new Float32Array(4), shape: [2, 2] }, [1, 1, 1]), RangeError, /one label per row: expected shape \[2\]/],
+    ['margin', () => cosineEmbeddingLoss(new Float32Array(3), new Float32Array(3), { data: [1], shape: [] }, { margin: NaN }), RangeError, /options.margin/],
+  ];
+  for (const [name, call, type, message] of cases) {
+    it(name, () => {
+      expect(call).toThrow(type);
+      expect(call).toThrow(message);
+    });
+  }
 });

@@ -2,10 +2,11 @@
 // last and materializes broadcasts), forward and backward fused. T = f32 | f64.
 // PyTorch ≥ 1.12: each norm is clamped separately, N = max(||v||, eps), and the clamped norms are
 // used in the gradient too. Pointers ga, gb (gradients) and gradRow (upstream per row) may be 0.
+// With addEps, the norms are sqrt(Σa² + eps) as in cosine_embedding_loss; the gradient has the same form.
 import { hsum, lanes } from '../simd/math';
 import { BLOCK } from '../simd/reduce';
 
-export function cosine_similarity<T>(rows: i32, D: i32, a: usize, b: usize, out: usize, ga: usize, gb: usize, gradRow: usize, eps: f64): void {
+export function cosine_similarity<T>(rows: i32, D: i32, a: usize, b: usize, out: usize, ga: usize, gb: usize, gradRow: usize, eps: f64, addEps: bool): void {
   const L = lanes<T>();
   const bytes = <usize>sizeof<T>();
   const rowBytes = <usize>D * bytes;
@@ -38,8 +39,9 @@ export function cosine_similarity<T>(rows: i32, D: i32, a: usize, b: usize, out:
       sbb += y * y;
       sab += x * y;
     }
-    const n1 = max(Math.sqrt(saa), eps);
-    const n2 = max(Math.sqrt(sbb), eps);
+    // cosine_embedding_loss's norms are sqrt(Σa² + eps) (its EPSILON = 1e-12), not max(‖a‖, eps)
+    const n1 = addEps ? Math.sqrt(saa + eps) : max(Math.sqrt(saa), eps);
+    const n2 = addEps ? Math.sqrt(sbb + eps) : max(Math.sqrt(sbb), eps);
     const c = sab / (n1 * n2);
     store<T>(out + <usize>r * bytes, <T>c);
     if (!ga) continue;

@@ -1,14 +1,19 @@
 // cosineSimilarity: F.cosine_similarity (pytorch-loss-spec.md §3.1), PyTorch ≥ 1.12 semantics:
 // x1 and x2 broadcast together, `dim` is taken in the broadcast shape and removed from the result.
+// cosineEmbeddingLoss: F.cosine_embedding_loss (§4.17), on the same row kernel with its own norms.
 import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
-import { rangeError } from '../errors';
-import { checkOptions, floatOfDtype, gradForArgument, numberOption, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
+import { rangeError, shapeString } from '../errors';
+import {
+  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad,
+  type LossAndGrads,
+} from '../options';
 import { cosineSimilarityReference } from '../reference/cosine-similarity';
 import {
-  broadcastShapes, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf,
+  broadcastShapes, current, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf,
 } from '../tensor';
-import type { FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
+import type { Dtype, FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import { floatOrLabels } from './margin';
 import { forChunks } from '../wasm/chunks';
 
 export interface CosineSimilarityOptions {
@@ -47,43 +52,7 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   const ra = rowsOf(a.resident ? a.resident.data : a.data, aShape);
   const rb = rowsOf(b.resident ? b.resident.data : b.data, bShape);
 
-  let out: FloatArray;
-  let ga: ArrayLike<number> | null = null;
-  let gb: ArrayLike<number> | null = null;
-  const w = rows > 0 ? wasm() : null;
-  if (w) {
-    const { k, arena } = w;
-    const bytes = dtype === 'float32' ? 4 : 8;
-    const run = dtype === 'float32' ? k.f32_cosine_similarity : k.f64_cosine_similarity;
-    out = newFloat(dtype, rows);
-    const gaAll = up ? newFloat(dtype, rows * D) : null;
-    const gbAll = up ? newFloat(dtype, rows * D) : null;
-    forChunks(arena, rows, bytes * (D * (up ? 4 : 2) + 2), (r0, count) => {
-      const m = count * D;
-      const pa = arena.floats(dtype, m);
-      const pb = arena.floats(dtype, m);
-      const po = arena.floats(dtype, count);
-      const pga = up ? arena.floats(dtype, m) : 0;
-      const pgb = up ? arena.floats(dtype, m) : 0;
-      const pg = up ? arena.floats(dtype, count) : 0;
-      arena.view(dtype, pa, m).set(ra.subarray(r0 * D, r0 * D + m));
-      arena.view(dtype, pb, m).set(rb.subarray(r0 * D, r0 * D + m));
-      if (up) arena.view(dtype, pg, count).set(up.subarray(r0, r0 + count));
-      run(count, D, pa, pb, po, pga, pgb, pg, eps);
-      out.set(arena.view(dtype, po, count), r0);
-      if (gaAll && gbAll) {
-        gaAll.set(arena.view(dtype, pga, m), r0 * D);
-        gbAll.set(arena.view(dtype, pgb, m), r0 * D);
-      }
-    });
-    ga = gaAll;
-    gb = gbAll;
-  } else {
-    const r = cosineSimilarityReference(ra, rb, rows, D, eps, up);
-    out = toDtype(r.out, dtype);
-    ga = r.ga;
-    gb = r.gb;
-  }
+  const { out, ga, gb } = cosineRows(dtype, ra, rb, rows, D, eps, false, up);
   const loss: Tensor = { data: out, shape: outShape };
   if (!ga || !gb) return { loss, grads: [] };
   // Back to the broadcast layout, then summed over each argument's broadcast dims.
@@ -99,6 +68,113 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   const d1 = back(ga, aShape);
   const d2 = back(gb, bShape);
   return { loss, grads: [d1, d2] };
+}
+
+/** Cosines of rows (rows, D) of a and b, and with an upstream per row the gradients for a and b. */
+export interface CosineRows {
+  out: FloatArray;
+  ga: ArrayLike<number> | null;
+  gb: ArrayLike<number> | null;
+}
+
+/**
+ * The row kernel (chunked under the memory cap) or the float64 reference. addEps: norms
+ * sqrt(Σa² + eps) (cosine_embedding_loss) instead of max(‖a‖, eps) (cosine_similarity).
+ */
+export function cosineRows(dtype: Dtype, ra: FloatArray, rb: FloatArray, rows: number, D: number, eps: number, addEps: boolean, up: FloatArray | null): CosineRows {
+  const w = rows > 0 ? wasm() : null;
+  if (!w) {
+    const r = cosineSimilarityReference(ra, rb, rows, D, eps, addEps, up);
+    return { out: toDtype(r.out, dtype), ga: r.ga, gb: r.gb };
+  }
+  const { k, arena } = w;
+  const bytes = dtype === 'float32' ? 4 : 8;
+  const run = dtype === 'float32' ? k.f32_cosine_similarity : k.f64_cosine_similarity;
+  const out = newFloat(dtype, rows);
+  const ga = up ? newFloat(dtype, rows * D) : null;
+  const gb = up ? newFloat(dtype, rows * D) : null;
+  forChunks(arena, rows, bytes * (D * (up ? 4 : 2) + 2), (r0, count) => {
+    const m = count * D;
+    const pa = arena.copyIn(dtype, ra.subarray(r0 * D, r0 * D + m));
+    const pb = arena.copyIn(dtype, rb.subarray(r0 * D, r0 * D + m));
+    const po = arena.floats(dtype, count);
+    const pga = up ? arena.floats(dtype, m) : 0;
+    const pgb = up ? arena.floats(dtype, m) : 0;
+    const pg = up ? arena.floats(dtype, count) : 0;
+    if (up) arena.view(dtype, pg, count).set(up.subarray(r0, r0 + count));
+    run(count, D, pa, pb, po, pga, pgb, pg, eps, addEps ? 1 : 0);
+    out.set(arena.view(dtype, po, count), r0);
+    if (ga && gb) {
+      ga.set(arena.view(dtype, pga, m), r0 * D);
+      gb.set(arena.view(dtype, pgb, m), r0 * D);
+    }
+  });
+  return { out, ga, gb };
+}
+
+export interface CosineEmbeddingLossOptions {
+  /** Default 0. */
+  margin?: number;
+  reduction?: Reduction;
+}
+
+/** cosine_embedding_loss's EPSILON: the norms are sqrt(Σa² + 1e-12f), a float32 constant in float64 too (as BCE's clamp). */
+const EMBEDDING_EPS = Math.fround(1e-12);
+
+function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
+  const opts = checkOptions(fn, options, ['margin', 'reduction', 'gradOutput']);
+  const a = floatArg(fn, 'input1', input1);
+  const dtype = a.dtype;
+  const b = floatOfDtype(fn, 'input2', input2, dtype);
+  const aShape = argShape(a, input1);
+  const bShape = argShape(b, input2);
+  const y = floatOrLabels(fn, 'target', target, dtype);
+  const tShape = y.shape;
+  if (tShape.length > 1) throw rangeError(fn, `0D or 1D target tensor expected, multi-target not supported; got target shape ${shapeString(tShape)}`);
+  const want = tShape.length === 1 ? 2 : 1;
+  if (aShape.length !== want || bShape.length !== want) {
+    throw rangeError(fn, `${tShape.length}D target tensor expects ${want}D input tensors, but found inputs with sizes ${shapeString(aShape)} and ${shapeString(bShape)}.`);
+  }
+  const shape = broadcastShapes(fn, 'input1', aShape, 'input2', bShape);
+  const rows = want === 2 ? shape[0] : 1;
+  const D = shape[shape.length - 1];
+  if (y.t.size !== rows) throw rangeError(fn, `target must hold one label per row: expected shape [${rows}], got ${shapeString(tShape)}`);
+  const margin = numberOption(fn, 'margin', opts.margin, 0, Number.isFinite, 'a finite number');
+  const reduction = reductionOption(fn, opts.reduction);
+  const outShape = tShape.slice();
+  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const { gradRow, gradScale } = gradScaling(reduction, up, rows);
+  const ra = expandTo(current(a), aShape, shape, dtype);
+  const rb = expandTo(current(b), bShape, shape, dtype);
+  const labels = current(y.t);
+
+  // ℓ = 1 - cos where t = 1, max(0, cos - margin) where t = -1, 0 for any other label.
+  const cos = cosineRows(dtype, ra, rb, rows, D, EMBEDDING_EPS, true, null).out;
+  const rowLoss = new Float64Array(rows);
+  const coef = wantGrad ? newFloat(dtype, rows) : null;
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    const t = labels[r];
+    const z = cos[r] - margin;
+    rowLoss[r] = t === 1 ? 1 - cos[r] : t === -1 ? (z > 0 || Number.isNaN(z) ? z : 0) : 0;
+    total += rowLoss[r];
+    if (coef) coef[r] = gradScale * (gradRow ? gradRow[r] : 1) * (t === 1 ? -1 : t === -1 && z >= 0 ? 1 : 0);
+  }
+  const loss = lossResult(reduction, () => toDtype(rowLoss, dtype), total, rows, outShape, dtype);
+  if (!coef) return { loss, grads: [] };
+  // The gradient pass: the cosine gradients scaled per row by ∂ℓ/∂cos.
+  const g = cosineRows(dtype, ra, rb, rows, D, EMBEDDING_EPS, true, coef);
+  return { loss, grads: [gradForArgument(g.ga!, shape, aShape, dtype), gradForArgument(g.gb!, shape, bShape, dtype)] };
+}
+
+/** F.cosine_embedding_loss: 1 - cos(x1, x2) where target = 1, max(0, cos - margin) where target = -1. */
+export function cosineEmbeddingLoss(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: CosineEmbeddingLossOptions): number | Tensor {
+  return embedding('cosineEmbeddingLoss', input1, input2, target, options, false).loss;
+}
+
+/** cosineEmbeddingLoss and its gradients with respect to input1 and input2. */
+export function cosineEmbeddingLossWithGrad(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: CosineEmbeddingLossOptions & GradOptions): WithGrad {
+  return withGrad(embedding('cosineEmbeddingLossWithGrad', input1, input2, target, options, true));
 }
 
 /** F.cosine_similarity(x1, x2, dim, eps): Σ (x1/max(‖x1‖, eps))·(x2/max(‖x2‖, eps)) along dim. */

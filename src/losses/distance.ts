@@ -8,8 +8,8 @@ import {
   checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad,
   type LossAndGrads,
 } from '../options';
-import { cosineSimilarityReference } from '../reference/cosine-similarity';
 import { pairwiseDistanceReference } from '../reference/distance';
+import { cosineRows } from './cosine-similarity';
 import { broadcastShapes, current, expandTo, floatArg, newFloat, sizeOf, type FloatTensor } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import { forChunks } from '../wasm/chunks';
@@ -59,13 +59,13 @@ function negated(g: ArrayLike<number>): Float64Array {
 }
 
 function rowDistances(kind: Distance, a: FloatArray, b: FloatArray, rows: number, D: number, dtype: Dtype, wantGrad: boolean): RowDistances {
+  if (kind === 'cosine') {
+    // d = 1 - cos: the cosine gradients with an upstream of -1
+    const r = cosineRows(dtype, a, b, rows, D, 1e-8, false, wantGrad ? new Float64Array(rows).fill(-1) : null);
+    return { d: Float64Array.from(r.out, (c) => 1 - c), ga: r.ga, gb: r.gb };
+  }
   const w = rows > 0 ? wasm() : null;
   if (!w) {
-    if (kind === 'cosine') {
-      // d = 1 - cos: the cosine gradients with an upstream of -1
-      const r = cosineSimilarityReference(a, b, rows, D, 1e-8, wantGrad ? new Float64Array(rows).fill(-1) : null);
-      return { d: Float64Array.from(r.out, (c) => 1 - c), ga: r.ga, gb: r.gb };
-    }
     const r = pairwiseDistanceReference(a, b, rows, D, kind.p, kind.eps, wantGrad);
     return { d: r.d, ga: r.dir, gb: r.dir && negated(r.dir) };
   }
@@ -73,26 +73,16 @@ function rowDistances(kind: Distance, a: FloatArray, b: FloatArray, rows: number
   const bytes = dtype === 'float32' ? 4 : 8;
   const d = newFloat(dtype, rows);
   const ga = wantGrad ? newFloat(dtype, rows * D) : null;
-  const gb = wantGrad && kind === 'cosine' ? newFloat(dtype, rows * D) : null;
-  forChunks(arena, rows, bytes * (D * (wantGrad ? 4 : 2) + 2), (r0, count) => {
+  forChunks(arena, rows, bytes * (D * (wantGrad ? 3 : 2) + 1), (r0, count) => {
     const m = count * D;
     const pa = arena.copyIn(dtype, a.subarray(r0 * D, r0 * D + m));
     const pb = arena.copyIn(dtype, b.subarray(r0 * D, r0 * D + m));
     const pd = arena.floats(dtype, count);
     const pga = ga ? arena.floats(dtype, m) : 0;
-    if (kind === 'cosine') {
-      const pgb = gb ? arena.floats(dtype, m) : 0;
-      const up = gb ? arena.floats(dtype, count) : 0;
-      if (up) arena.view(dtype, up, count).fill(-1);
-      (dtype === 'float32' ? k.f32_cosine_similarity : k.f64_cosine_similarity)(count, D, pa, pb, pd, pga, pgb, up, 1e-8);
-      if (gb) gb.set(arena.view(dtype, pgb, m), r0 * D);
-    } else {
-      (dtype === 'float32' ? k.f32_pairwise_distance : k.f64_pairwise_distance)(count, D, pa, pb, pd, pga, kind.p, kind.eps);
-    }
+    (dtype === 'float32' ? k.f32_pairwise_distance : k.f64_pairwise_distance)(count, D, pa, pb, pd, pga, kind.p, kind.eps);
     d.set(arena.view(dtype, pd, count), r0);
     if (ga) ga.set(arena.view(dtype, pga, m), r0 * D);
   });
-  if (kind === 'cosine') return { d: Float64Array.from(d, (c) => 1 - c), ga, gb };
   return { d, ga, gb: ga && negated(ga) };
 }
 

@@ -25,7 +25,7 @@ export interface MarginRankingLossOptions {
 }
 
 /** A float argument, or an integer array converted to the call's dtype (labels such as ±1). */
-function floatOrLabels(fn: string, name: string, value: unknown, dtype: Dtype): { t: FloatTensor; shape: number[] } {
+export function floatOrLabels(fn: string, name: string, value: unknown, dtype: Dtype): { t: FloatTensor; shape: number[] } {
   const isFloat = isFloatArray(value) || (typeof value === 'object' && value !== null && isFloatArray((value as { data?: unknown }).data));
   if (isFloat) {
     const t = floatOfDtype(fn, name, value, dtype);

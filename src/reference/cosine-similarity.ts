@@ -1,5 +1,6 @@
 // float64 reference of cosine_similarity (pytorch-loss-spec.md §3.1) over contiguous rows (rows, D).
 // Each norm is clamped separately at eps, and the clamped norms are used in the gradient too.
+// addEps: cosine_embedding_loss's norms sqrt(Σa² + eps) instead (§4.17); the gradient has the same form.
 
 export interface CosineParts {
   out: Float64Array;
@@ -7,7 +8,8 @@ export interface CosineParts {
   gb: Float64Array | null;
 }
 
-export function cosineSimilarityReference(a: ArrayLike<number>, b: ArrayLike<number>, rows: number, D: number, eps: number, gradRow: ArrayLike<number> | null): CosineParts {
+export function cosineSimilarityReference(a: ArrayLike<number>, b: ArrayLike<number>, rows: number, D: number, eps: number, addEps: boolean,
+  gradRow: ArrayLike<number> | null): CosineParts {
   const out = new Float64Array(rows);
   const ga = gradRow ? new Float64Array(rows * D) : null;
   const gb = gradRow ? new Float64Array(rows * D) : null;
@@ -19,8 +21,8 @@ export function cosineSimilarityReference(a: ArrayLike<number>, b: ArrayLike<num
       bb += b[o + i] * b[o + i];
       ab += a[o + i] * b[o + i];
     }
-    const n1 = Math.max(Math.sqrt(aa), eps);
-    const n2 = Math.max(Math.sqrt(bb), eps);
+    const n1 = addEps ? Math.sqrt(aa + eps) : Math.max(Math.sqrt(aa), eps);
+    const n2 = addEps ? Math.sqrt(bb + eps) : Math.max(Math.sqrt(bb), eps);
     const c = ab / (n1 * n2);
     out[r] = c;
     if (ga && gb && gradRow) {

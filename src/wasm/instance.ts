@@ -32,8 +32,8 @@ export interface Kernels {
   f64_smooth_l1(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, beta: number, gradScale: number): number;
   f32_huber(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, delta: number, gradScale: number): number;
   f64_huber(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, delta: number, gradScale: number): number;
-  f32_cosine_similarity(rows: number, D: number, a: Ptr, b: Ptr, out: Ptr, ga: Ptr, gb: Ptr, gradRow: Ptr, eps: number): void;
-  f64_cosine_similarity(rows: number, D: number, a: Ptr, b: Ptr, out: Ptr, ga: Ptr, gb: Ptr, gradRow: Ptr, eps: number): void;
+  f32_cosine_similarity(rows: number, D: number, a: Ptr, b: Ptr, out: Ptr, ga: Ptr, gb: Ptr, gradRow: Ptr, eps: number, addEps: number): void;
+  f64_cosine_similarity(rows: number, D: number, a: Ptr, b: Ptr, out: Ptr, ga: Ptr, gb: Ptr, gradRow: Ptr, eps: number, addEps: number): void;
   f32_kl_div(n: number, x: Ptr, t: Ptr, loss: Ptr, gradInput: Ptr, gradTarget: Ptr, gradRow: Ptr, logTarget: number, gradScale: number): number;
   f64_kl_div(n: number, x: Ptr, t: Ptr, loss: Ptr, gradInput: Ptr, gradTarget: Ptr, gradRow: Ptr, logTarget: number, gradScale: number): number;
   f32_hinge_embedding(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
