@@ -101,6 +101,11 @@ import { pairwise_distance } from './kernels/distance';
 export function f32_pairwise_distance(rows: i32, D: i32, x1: usize, x2: usize, out: usize, dir: usize, p: f64, eps: f64): void { pairwise_distance<f32>(rows, D, x1, x2, out, dir, p, eps); }
 export function f64_pairwise_distance(rows: i32, D: i32, x1: usize, x2: usize, out: usize, dir: usize, p: f64, eps: f64): void { pairwise_distance<f64>(rows, D, x1, x2, out, dir, p, eps); }
 
+// ---- ctc family (f64 only: float32 input is widened by the caller) ----
+import { ctc_loss, ctc_scratch_bytes } from './kernels/ctc';
+export function f64_ctc_loss(Tn: i32, C: i32, lp: usize, labels: usize, L: i32, blank: i32, grad: usize, g: f64, scratch: usize): f64 { return ctc_loss(Tn, C, lp, labels, L, blank, grad, g, scratch); }
+export { ctc_scratch_bytes };
+
 // ---- likelihood family ----
 import { gaussian_nll, poisson_nll } from './kernels/likelihood';
 export function f32_poisson_nll(n: i32, x: usize, t: usize, loss: usize, gx: usize, gt: usize, gradRow: usize, logInput: i32, full: i32, eps: f64, gradScale: f64): f64 { return poisson_nll<f32>(n, x, t, loss, gx, gt, gradRow, logInput, full, eps, gradScale); }

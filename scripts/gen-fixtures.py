@@ -610,6 +610,71 @@ def distance_family():
                             [0, 1, 2], grad_output=red == 'none', rng=rng)
     fam.write()
 
+
+# --------------------------------------------------------------------------------------------
+def ctc_family():
+    fam = Family('ctc')
+    rng = np.random.default_rng(13)
+
+    def log_probs(shape):
+        return f32(F.log_softmax(torch.tensor(rng.uniform(-3, 3, size=shape)), dim=-1).numpy())
+
+    def idx(values):
+        return torch.tensor(values, dtype=torch.long)
+
+    T, N, C = 8, 4, 5
+    lp = log_probs([T, N, C])
+    # sample 0: ordinary; 1: empty target; 2: repeated labels (needs a blank between); 3: shorter input
+    padded = idx([[1, 2, 3, 0], [0, 0, 0, 0], [2, 2, 4, 4], [3, 1, 0, 0]])
+    tl = [3, 0, 4, 2]
+    il = [8, 8, 8, 5]
+    concat = idx([1, 2, 3, 2, 2, 4, 4, 3, 1])
+    for layout, tg in [('padded', padded), ('concatenated', concat)]:
+        for red in ['mean', 'sum', 'none']:
+            for blank in [0]:
+                fam.add(f'ctcLoss/{layout}/{red}', 'ctcLoss', [(lp, 'float'), (tg, 'index'), (idx(il), 'index'), (idx(tl), 'index')],
+                        {'reduction': red, 'blank': blank},
+                        lambda a, b, c, d, red=red: F.ctc_loss(a, b, c, d, reduction=red), [0], grad_output=red == 'none', rng=rng)
+    # another blank: labels avoid it
+    fam.add('ctcLoss/blank-4', 'ctcLoss', [(lp, 'float'), (idx([[1, 2, 3, 0], [0, 0, 0, 0], [2, 2, 1, 1], [3, 1, 0, 0]]), 'index'), (idx(il), 'index'), (idx(tl), 'index')],
+            {'blank': 4}, lambda a, b, c, d: F.ctc_loss(a, b, c, d, blank=4), [0])
+    # a target equal to blank is accepted (not validated by PyTorch)
+    fam.add('ctcLoss/target-equals-blank', 'ctcLoss', [(lp, 'float'), (idx([[1, 0, 3, 0], [0, 0, 0, 0], [2, 2, 4, 4], [3, 1, 0, 0]]), 'index'), (idx(il), 'index'), (idx(tl), 'index')],
+            {'reduction': 'sum'}, lambda a, b, c, d: F.ctc_loss(a, b, c, d, reduction='sum'), [0])
+    # impossible alignments: [1, 1, 1] needs 5 steps, [1, 2, 3] 3
+    imp_t = idx([[1, 1, 1], [2, 0, 0], [1, 2, 3], [4, 0, 0]])
+    imp_il, imp_tl = [4, 8, 2, 6], [3, 1, 3, 0]  # (an input length of 0 reads uninitialized memory in 1.13: not a fixture)
+    for zi in [False, True]:
+        for red in ['mean', 'none']:
+            fam.add(f'ctcLoss/impossible/{red}/zeroInfinity{zi}', 'ctcLoss', [(lp, 'float'), (imp_t, 'index'), (idx(imp_il), 'index'), (idx(imp_tl), 'index')],
+                    {'reduction': red, 'zeroInfinity': zi},
+                    lambda a, b, c, d, red=red, zi=zi: F.ctc_loss(a, b, c, d, reduction=red, zero_infinity=zi), [0], grad_output=red == 'none', rng=rng)
+    # unbatched (T, C) with 0-d lengths
+    lpu = log_probs([7, 6])
+    for red in ['mean', 'sum', 'none']:
+        fam.add(f'ctcLoss/unbatched/{red}', 'ctcLoss', [(lpu, 'float'), (idx([5, 1, 1, 2]), 'index'), (idx(7), 'index'), (idx(4), 'index')],
+                {'reduction': red}, lambda a, b, c, d, red=red: F.ctc_loss(a, b, c, d, reduction=red), [0], grad_output=red == 'none', rng=rng)
+    # larger: T = 50, N = 4, C = 20, S = 10
+    lpl = log_probs([50, 4, 20])
+    tgl = idx(rng.integers(1, 20, size=[4, 10]))
+    fam.add('ctcLoss/large-50x4x20', 'ctcLoss', [(lpl, 'float'), (tgl, 'index'), (idx([50, 45, 50, 30]), 'index'), (idx([10, 7, 10, 5]), 'index')], {},
+            lambda a, b, c, d: F.ctc_loss(a, b, c, d), [0])
+    # errors
+    two = idx([[1, 2], [1, 1], [2, 2], [3, 3]])
+    fam.throws('ctcLoss/error/padded-too-short', 'ctcLoss', [(lp, 'float'), (two, 'index'), (idx(il), 'index'), (idx([2, 3, 1, 1]), 'index')], {},
+               lambda a, b, c, d: F.ctc_loss(a, b, c, d))
+    fam.throws('ctcLoss/error/padded-rows', 'ctcLoss', [(lp, 'float'), (idx([[1, 2]] * 3), 'index'), (idx(il), 'index'), (idx([2, 2, 2, 2]), 'index')], {},
+               lambda a, b, c, d: F.ctc_loss(a, b, c, d))
+    fam.throws('ctcLoss/error/concatenated-size', 'ctcLoss', [(lp, 'float'), (idx([1, 2, 3]), 'index'), (idx(il), 'index'), (idx([2, 2, 0, 0]), 'index')], {},
+               lambda a, b, c, d: F.ctc_loss(a, b, c, d))
+    fam.throws('ctcLoss/error/input-length-above-T', 'ctcLoss', [(lp, 'float'), (padded, 'index'), (idx([9, 8, 8, 8]), 'index'), (idx(tl), 'index')], {},
+               lambda a, b, c, d: F.ctc_loss(a, b, c, d))
+    fam.throws('ctcLoss/error/lengths-size', 'ctcLoss', [(lp, 'float'), (padded, 'index'), (idx([8, 8, 8]), 'index'), (idx(tl), 'index')], {},
+               lambda a, b, c, d: F.ctc_loss(a, b, c, d))
+    fam.throws('ctcLoss/error/blank-out-of-range', 'ctcLoss', [(lp, 'float'), (padded, 'index'), (idx(il), 'index'), (idx(tl), 'index')], {'blank': 5},
+               lambda a, b, c, d: F.ctc_loss(a, b, c, d, blank=5))
+    fam.write()
+
 # --------------------------------------------------------------------------------------------
 def likelihood_family():
     fam = Family('likelihood')
@@ -658,6 +723,7 @@ FAMILIES = {
     'multi-margin': multi_margin_family,
     'focal': focal_family,
     'distance': distance_family,
+    'ctc': ctc_family,
     'likelihood': likelihood_family,
 }
 

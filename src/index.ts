@@ -34,6 +34,7 @@ export {
   type MultiMarginLossOptions, type MultilabelMarginLossOptions,
 } from './losses/multi-margin';
 export { sigmoidFocalLoss, sigmoidFocalLossWithGrad, type SigmoidFocalLossOptions } from './losses/focal';
+export { ctcLoss, ctcLossWithGrad, type CtcLossOptions } from './losses/ctc';
 export {
   pairwiseDistance, pairwiseDistanceWithGrad, tripletMarginLoss, tripletMarginLossWithGrad, tripletMarginWithDistanceLoss, tripletMarginWithDistanceLossWithGrad,
   type PairwiseDistanceOptions, type TripletMarginLossOptions, type TripletMarginWithDistanceLossOptions,

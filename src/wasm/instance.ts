@@ -50,6 +50,8 @@ export interface Kernels {
   f64_sigmoid_focal(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, alpha: number, gamma: number, gradScale: number): number;
   f32_pairwise_distance(rows: number, D: number, x1: Ptr, x2: Ptr, out: Ptr, dir: Ptr, p: number, eps: number): void;
   f64_pairwise_distance(rows: number, D: number, x1: Ptr, x2: Ptr, out: Ptr, dir: Ptr, p: number, eps: number): void;
+  f64_ctc_loss(Tn: number, C: number, lp: Ptr, labels: Ptr, L: number, blank: number, grad: Ptr, g: number, scratch: Ptr): number;
+  ctc_scratch_bytes(Tn: number, L: number, C: number): number;
   f32_poisson_nll(n: number, x: Ptr, t: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gradRow: Ptr, logInput: number, full: number, eps: number, gradScale: number): number;
   f64_poisson_nll(n: number, x: Ptr, t: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gradRow: Ptr, logInput: number, full: number, eps: number, gradScale: number): number;
   f32_gaussian_nll(n: number, x: Ptr, t: Ptr, variance: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gv: Ptr, gradRow: Ptr, eps: number, gradScale: number): number;
