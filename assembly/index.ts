@@ -106,6 +106,11 @@ import { ctc_loss, ctc_scratch_bytes } from './kernels/ctc';
 export function f64_ctc_loss(Tn: i32, C: i32, lp: usize, labels: usize, L: i32, blank: i32, grad: usize, g: f64, scratch: usize): f64 { return ctc_loss(Tn, C, lp, labels, L, blank, grad, g, scratch); }
 export { ctc_scratch_bytes };
 
+// ---- box-iou family ----
+import { box_loss } from './kernels/box-iou';
+export function f32_box_loss(n: i32, kind: i32, b1: usize, b2: usize, loss: usize, g1: usize, g2: usize, gradRow: usize, gradScale: f64, eps: f64, p1: f64, p2: f64, p3: f64, scratch: usize): f64 { return box_loss<f32>(n, kind, b1, b2, loss, g1, g2, gradRow, gradScale, eps, p1, p2, p3, scratch); }
+export function f64_box_loss(n: i32, kind: i32, b1: usize, b2: usize, loss: usize, g1: usize, g2: usize, gradRow: usize, gradScale: f64, eps: f64, p1: f64, p2: f64, p3: f64, scratch: usize): f64 { return box_loss<f64>(n, kind, b1, b2, loss, g1, g2, gradRow, gradScale, eps, p1, p2, p3, scratch); }
+
 // ---- likelihood family ----
 import { gaussian_nll, poisson_nll } from './kernels/likelihood';
 export function f32_poisson_nll(n: i32, x: usize, t: usize, loss: usize, gx: usize, gt: usize, gradRow: usize, logInput: i32, full: i32, eps: f64, gradScale: f64): f64 { return poisson_nll<f32>(n, x, t, loss, gx, gt, gradRow, logInput, full, eps, gradScale); }

@@ -675,6 +675,119 @@ def ctc_family():
                lambda a, b, c, d: F.ctc_loss(a, b, c, d, blank=5))
     fam.write()
 
+
+# --------------------------------------------------------------------------------------------
+# The IoU-family losses from the papers (pytorch-loss-spec.md §6), written here from their formulas
+# in PyTorch so that autograd gives independent gradients (the detached factors are detached).
+CIOU_K = 4 / math.pi ** 2
+
+
+def box_geometry(a, b):
+    x1, y1, x2, y2 = a.unbind(-1)
+    X1, Y1, X2, Y2 = b.unbind(-1)
+    iw = torch.min(x2, X2) - torch.max(x1, X1)
+    ih = torch.min(y2, Y2) - torch.max(y1, Y1)
+    inter = torch.where((iw > 0) & (ih > 0), iw * ih, torch.zeros_like(iw))
+    w1, h1, w2, h2 = x2 - x1, y2 - y1, X2 - X1, Y2 - Y1
+    return dict(I=inter, U=w1 * h1 + w2 * h2 - inter, cw=torch.max(x2, X2) - torch.min(x1, X1), ch=torch.max(y2, Y2) - torch.min(y1, Y1),
+                dx=(x1 + x2) / 2 - (X1 + X2) / 2, dy=(y1 + y2) / 2 - (Y1 + Y2) / 2, w1=w1, h1=h1, w2=w2, h2=h2)
+
+
+def paper_box_loss(a, b, kind, eps=1e-7, gamma=0.5, alpha=3.0, form='iou', theta=4.0, mean=None, w_alpha=1.9, delta=3.0):
+    q = box_geometry(a, b)
+    iou = q['I'] / (q['U'] + eps)
+    d2 = q['dx'] ** 2 + q['dy'] ** 2
+    c2 = q['cw'] ** 2 + q['ch'] ** 2 + eps
+    v = CIOU_K * (torch.atan(q['w2'] / q['h2']) - torch.atan(q['w1'] / q['h1'])) ** 2
+    if kind in ('eiou', 'focal-eiou'):
+        loss = 1 - iou + d2 / c2 + (q['w1'] - q['w2']) ** 2 / (q['cw'] ** 2 + eps) + (q['h1'] - q['h2']) ** 2 / (q['ch'] ** 2 + eps)
+        return loss if kind == 'eiou' else iou.detach() ** gamma * loss
+    if kind == 'iou':
+        return 1 - iou
+    if kind == 'alpha-iou':
+        loss = 1 - iou ** alpha
+        if form == 'giou':
+            C = q['cw'] * q['ch']
+            loss = loss + ((C - q['U']) / (C + eps)) ** alpha
+        if form in ('diou', 'ciou'):
+            loss = loss + (d2 / c2) ** alpha
+        if form == 'ciou':
+            beta = (v / (1 - iou + v + eps)).detach()
+            loss = loss + (beta * v) ** alpha
+        return loss
+    if kind == 'siou':
+        lam = 2 * q['dx'].abs() * q['dy'].abs() / (d2 + eps)  # sin(2·arcsin(|dy|/σ))
+        g = 2 - lam
+        rx, ry = q['dx'] ** 2 / (q['cw'] ** 2 + eps), q['dy'] ** 2 / (q['ch'] ** 2 + eps)
+        dist = 2 - torch.exp(-g * rx) - torch.exp(-g * ry)
+        ow = (q['w1'] - q['w2']).abs() / (torch.max(q['w1'], q['w2']) + eps)
+        oh = (q['h1'] - q['h2']).abs() / (torch.max(q['h1'], q['h2']) + eps)
+        shape = (1 - torch.exp(-ow)) ** theta + (1 - torch.exp(-oh)) ** theta
+        return 1 - iou + (dist + shape) / 2
+    if kind in ('wiou-v1', 'wiou-v3'):
+        loss = torch.exp(d2 / c2.detach()) * (1 - iou)
+        if kind == 'wiou-v3':
+            beta = (1 - iou).detach() / mean
+            loss = beta / (delta * w_alpha ** (beta - delta)) * loss
+        return loss
+    raise ValueError(kind)
+
+
+def box_iou_family():
+    from torchvision.ops import complete_box_iou_loss, distance_box_iou_loss, generalized_box_iou_loss
+    fam = Family('box-iou')
+    rng = np.random.default_rng(14)
+
+    def boxes(n, lo=0.0, hi=10.0, integer=False):
+        c = rng.integers(0, 8, size=[n, 2]).astype(np.float64) if integer else rng.uniform(lo, hi, size=[n, 2])
+        wh = rng.integers(1, 5, size=[n, 2]).astype(np.float64) if integer else rng.uniform(0.5, 5, size=[n, 2])
+        return f32(np.concatenate([c, c + wh], axis=1))
+
+    a, b = boxes(9), boxes(9)
+    b[0] = a[0]  # identical
+    b[1] = f32([100.0, 100.0, 101.0, 102.0])  # disjoint
+    b[2] = f32(np.asarray(a[2]) + np.asarray([0.5, 0.5, -0.5, -0.5]))  # nested
+    b[3] = f32([float(a[3, 2]), float(a[3, 1]), float(a[3, 2]) + 2, float(a[3, 3])])  # touching edges: no intersection
+    ia, ib = boxes(12, integer=True), boxes(12, integer=True)  # integer corners: ties in min/max
+    sets = [('random', a, b), ('integer-ties', ia, ib), ('broadcast', boxes(5), boxes(1)[0]), ('3d', boxes(6).reshape(2, 3, 4), boxes(6).reshape(2, 3, 4))]
+    tv = [('generalizedBoxIouLoss', generalized_box_iou_loss), ('distanceBoxIouLoss', distance_box_iou_loss), ('completeBoxIouLoss', complete_box_iou_loss)]
+    for name, x, y in sets:
+        for red in ['none', 'mean', 'sum']:
+            for eps in [1e-7, 1e-3]:
+                for fn, f in tv:
+                    fam.add(f'{fn}/{name}/{red}/eps{eps}', fn, [(x, 'float'), (y, 'float')], {'reduction': red, 'eps': eps},
+                            lambda p, q, f=f, red=red, e=eps: f(p, q, reduction=red, eps=e), [0, 1], grad_output=red == 'none', rng=rng)
+                papers = [('iouLoss', 'iou', {}), ('eiouLoss', 'eiou', {}), ('focalEiouLoss', 'focal-eiou', {}), ('focalEiouLoss', 'focal-eiou', {'gamma': 1.5}),
+                          ('siouLoss', 'siou', {}), ('siouLoss', 'siou', {'theta': 2.0}), ('wiseIouLoss', 'wiou-v1', {})]
+                papers += [('alphaIouLoss', 'alpha-iou', {'form': f, 'alpha': al}) for f in ['iou', 'giou', 'diou', 'ciou'] for al in [3.0, 1.0]]
+                for fn, kind, opts in papers:
+                    kw = {'gamma': opts.get('gamma', 0.5), 'alpha': opts.get('alpha', 3.0), 'form': opts.get('form', 'iou'), 'theta': opts.get('theta', 4.0)}
+                    fam.add(f'{fn}/{name}/{red}/eps{eps}/{json.dumps(opts)}', fn, [(x, 'float'), (y, 'float')], {'reduction': red, 'eps': eps, **opts},
+                            lambda p, q, kind=kind, red=red, e=eps, kw=kw: reduce_boxes(paper_box_loss(p, q, kind, eps=e, **kw), red),
+                            [0, 1], grad_output=red == 'none', rng=rng)
+                for mean, m in [(1.0, 0.1), (0.4, 0.0)]:
+                    xl = paper_box_loss(x, y, 'iou', eps=eps)
+                    new_mean = (1 - m) * mean + m * float(xl.mean())
+                    fam.add(f'wiseIouLossV3/{name}/{red}/eps{eps}/mean{mean}/m{m}', 'wiseIouLossV3', [(x, 'float'), (y, 'float')],
+                            {'reduction': red, 'eps': eps, 'version': 'v3', 'iouMean': mean, 'momentum': m},
+                            lambda p, q, red=red, e=eps, nm=new_mean: reduce_boxes(paper_box_loss(p, q, 'wiou-v3', eps=e, mean=nm), red),
+                            [0, 1], grad_output=red == 'none', rng=rng, note=f'iouMean after the call: {new_mean!r}')
+    big_a, big_b = boxes(2000), boxes(2000)
+    for fn, f in tv:
+        fam.add(f'{fn}/large-2000/mean', fn, [(big_a, 'float'), (big_b, 'float')], {'reduction': 'mean'}, lambda p, q, f=f: f(p, q, reduction='mean'), [0, 1])
+    fam.throws('generalizedBoxIouLoss/error/last-dim-3', 'generalizedBoxIouLoss', [(f32(np.ones([2, 3])), 'float'), (f32(np.ones([2, 3])), 'float')], {},
+               lambda p, q: generalized_box_iou_loss(p, q))
+    fam.write()
+
+
+def reduce_boxes(loss, red):
+    # torchvision's box-loss reductions: 'mean' of nothing is 0
+    if red == 'none':
+        return loss
+    if red == 'sum':
+        return loss.sum()
+    return loss.mean() if loss.numel() > 0 else 0.0 * loss.sum()
+
 # --------------------------------------------------------------------------------------------
 def likelihood_family():
     fam = Family('likelihood')
@@ -724,6 +837,7 @@ FAMILIES = {
     'focal': focal_family,
     'distance': distance_family,
     'ctc': ctc_family,
+    'box-iou': box_iou_family,
     'likelihood': likelihood_family,
 }
 

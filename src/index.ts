@@ -36,6 +36,12 @@ export {
 export { sigmoidFocalLoss, sigmoidFocalLossWithGrad, type SigmoidFocalLossOptions } from './losses/focal';
 export { ctcLoss, ctcLossWithGrad, type CtcLossOptions } from './losses/ctc';
 export {
+  alphaIouLoss, alphaIouLossWithGrad, completeBoxIouLoss, completeBoxIouLossWithGrad, distanceBoxIouLoss, distanceBoxIouLossWithGrad, eiouLoss, eiouLossWithGrad,
+  focalEiouLoss, focalEiouLossWithGrad, generalizedBoxIouLoss, generalizedBoxIouLossWithGrad, iouLoss, iouLossWithGrad, siouLoss, siouLossWithGrad,
+  wiseIouLoss, wiseIouLossWithGrad,
+  type AlphaIouForm, type AlphaIouLossOptions, type BoxLossOptions, type FocalEiouLossOptions, type SiouLossOptions, type WiseIouLossOptions, type WiseIouV3Result,
+} from './losses/box-iou';
+export {
   pairwiseDistance, pairwiseDistanceWithGrad, tripletMarginLoss, tripletMarginLossWithGrad, tripletMarginWithDistanceLoss, tripletMarginWithDistanceLossWithGrad,
   type PairwiseDistanceOptions, type TripletMarginLossOptions, type TripletMarginWithDistanceLossOptions,
 } from './losses/distance';

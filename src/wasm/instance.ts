@@ -52,6 +52,8 @@ export interface Kernels {
   f64_pairwise_distance(rows: number, D: number, x1: Ptr, x2: Ptr, out: Ptr, dir: Ptr, p: number, eps: number): void;
   f64_ctc_loss(Tn: number, C: number, lp: Ptr, labels: Ptr, L: number, blank: number, grad: Ptr, g: number, scratch: Ptr): number;
   ctc_scratch_bytes(Tn: number, L: number, C: number): number;
+  f32_box_loss(n: number, kind: number, b1: Ptr, b2: Ptr, loss: Ptr, g1: Ptr, g2: Ptr, gradRow: Ptr, gradScale: number, eps: number, p1: number, p2: number, p3: number, scratch: Ptr): number;
+  f64_box_loss(n: number, kind: number, b1: Ptr, b2: Ptr, loss: Ptr, g1: Ptr, g2: Ptr, gradRow: Ptr, gradScale: number, eps: number, p1: number, p2: number, p3: number, scratch: Ptr): number;
   f32_poisson_nll(n: number, x: Ptr, t: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gradRow: Ptr, logInput: number, full: number, eps: number, gradScale: number): number;
   f64_poisson_nll(n: number, x: Ptr, t: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gradRow: Ptr, logInput: number, full: number, eps: number, gradScale: number): number;
   f32_gaussian_nll(n: number, x: Ptr, t: Ptr, variance: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gv: Ptr, gradRow: Ptr, eps: number, gradScale: number): number;
