@@ -106,6 +106,11 @@ export function box_loss<T>(n: i32, kind: i32, b1: usize, b2: usize, loss: usize
     const distDy = v128.div<T>(v128.mul<T>(two, dy), c2);
     const distC = v128.neg<T>(v128.div<T>(v128.mul<T>(two, dist), c2)); // ∂(d²/c²)/∂cw = distC·cw
     const liou = v128.sub<T>(one, iou);
+    // CIoU's aspect term v = K·t², t = atan(w2/h2) - atan(w1/h1); a branch sets dv = ∂L/∂v
+    const aspect = kind == CIOU || (kind == ALPHA_IOU && p2 == 3);
+    const t = aspect ? v128.sub<T>(vatan<T>(v128.div<T>(w2, h2)), vatan<T>(v128.div<T>(w1, h1))) : zero;
+    const v = v128.mul<T>(splat<T>(CIOU_K), v128.mul<T>(t, t));
+    let dv = zero;
     if (kind == IOU || kind == DIOU || kind == GIOU || kind == CIOU || kind == SIOU) {
       dI = v128.neg<T>(iouI);
       dU = v128.neg<T>(iouU);
@@ -125,17 +130,9 @@ export function box_loss<T>(n: i32, kind: i32, b1: usize, b2: usize, loss: usize
         dcw = v128.mul<T>(distC, cw);
         dch = v128.mul<T>(distC, ch);
         if (kind == CIOU) {
-          const t = v128.sub<T>(vatan<T>(v128.div<T>(w2, h2)), vatan<T>(v128.div<T>(w1, h1)));
-          const v = v128.mul<T>(splat<T>(CIOU_K), v128.mul<T>(t, t));
           const alpha = v128.div<T>(v, v128.add<T>(v128.add<T>(liou, v), ve)); // a constant (no_grad)
           out = v128.add<T>(out, v128.mul<T>(alpha, v));
-          const k = v128.mul<T>(alpha, v128.mul<T>(splat<T>(2 * CIOU_K), t));
-          const r1 = v128.div<T>(k, v128.add<T>(v128.mul<T>(w1, w1), v128.mul<T>(h1, h1)));
-          const r2 = v128.div<T>(k, v128.add<T>(v128.mul<T>(w2, w2), v128.mul<T>(h2, h2)));
-          dw1 = v128.neg<T>(v128.mul<T>(r1, h1));
-          dh1 = v128.mul<T>(r1, w1);
-          dw2 = v128.mul<T>(r2, h2);
-          dh2 = v128.neg<T>(v128.mul<T>(r2, w2));
+          dv = alpha;
         }
       } else if (kind == SIOU) {
         // angle Λ = 2|dx||dy|/(d² + eps), γ = 2 - Λ; distance Δ = 2 - e^(-γ·rx) - e^(-γ·ry)
@@ -218,18 +215,10 @@ export function box_loss<T>(n: i32, kind: i32, b1: usize, b2: usize, loss: usize
         dcw = v128.mul<T>(kp, v128.mul<T>(distC, cw));
         dch = v128.mul<T>(kp, v128.mul<T>(distC, ch));
         if (p2 == 3) {
-          const t = v128.sub<T>(vatan<T>(v128.div<T>(w2, h2)), vatan<T>(v128.div<T>(w1, h1)));
-          const v = v128.mul<T>(splat<T>(CIOU_K), v128.mul<T>(t, t));
-          const beta = v128.div<T>(v, v128.add<T>(v128.add<T>(liou, v), ve));
+          const beta = v128.div<T>(v, v128.add<T>(v128.add<T>(liou, v), ve)); // a constant, as CIoU's α
           const bv = v128.mul<T>(beta, v);
           out = v128.add<T>(out, vpow<T>(bv, a));
-          const kv = v128.mul<T>(v128.mul<T>(va, vpow<T>(bv, a - 1)), v128.mul<T>(beta, v128.mul<T>(splat<T>(2 * CIOU_K), t)));
-          const r1 = v128.div<T>(kv, v128.add<T>(v128.mul<T>(w1, w1), v128.mul<T>(h1, h1)));
-          const r2 = v128.div<T>(kv, v128.add<T>(v128.mul<T>(w2, w2), v128.mul<T>(h2, h2)));
-          dw1 = v128.neg<T>(v128.mul<T>(r1, h1));
-          dh1 = v128.mul<T>(r1, w1);
-          dw2 = v128.mul<T>(r2, h2);
-          dh2 = v128.neg<T>(v128.mul<T>(r2, w2));
+          dv = v128.mul<T>(v128.mul<T>(va, vpow<T>(bv, a - 1)), beta);
         }
       }
     } else {
@@ -248,6 +237,17 @@ export function box_loss<T>(n: i32, kind: i32, b1: usize, b2: usize, loss: usize
       const k = v128.div<T>(v128.mul<T>(v128.mul<T>(rR, liou), two), c2);
       ddx = v128.mul<T>(k, dx);
       ddy = v128.mul<T>(k, dy);
+    }
+
+    if (aspect) {
+      // ∂v/∂w1 = -2Kt·h1/(w1² + h1²), ∂v/∂h1 = 2Kt·w1/(w1² + h1²), and the opposite signs for box 2
+      const k = v128.mul<T>(dv, v128.mul<T>(splat<T>(2 * CIOU_K), t));
+      const r1 = v128.div<T>(k, v128.add<T>(v128.mul<T>(w1, w1), v128.mul<T>(h1, h1)));
+      const r2 = v128.div<T>(k, v128.add<T>(v128.mul<T>(w2, w2), v128.mul<T>(h2, h2)));
+      dw1 = v128.sub<T>(dw1, v128.mul<T>(r1, h1));
+      dh1 = v128.add<T>(dh1, v128.mul<T>(r1, w1));
+      dw2 = v128.add<T>(dw2, v128.mul<T>(r2, h2));
+      dh2 = v128.sub<T>(dh2, v128.mul<T>(r2, w2));
     }
 
     if (loss) v128.store(loss + off, out);

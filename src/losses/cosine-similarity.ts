@@ -14,7 +14,7 @@ import {
 } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import { floatOrLabels } from './margin';
-import { forChunks } from '../wasm/chunks';
+import { runRowPairs } from '../wasm/chunks';
 
 export interface CosineSimilarityOptions {
   /** The dim to reduce; negative counts from the end. Default 1. */
@@ -87,29 +87,10 @@ export function cosineRows(dtype: Dtype, ra: FloatArray, rb: FloatArray, rows: n
     const r = cosineSimilarityReference(ra, rb, rows, D, eps, addEps, up);
     return { out: toDtype(r.out, dtype), ga: r.ga, gb: r.gb };
   }
-  const { k, arena } = w;
-  const bytes = dtype === 'float32' ? 4 : 8;
-  const run = dtype === 'float32' ? k.f32_cosine_similarity : k.f64_cosine_similarity;
-  const out = newFloat(dtype, rows);
-  const ga = up ? newFloat(dtype, rows * D) : null;
-  const gb = up ? newFloat(dtype, rows * D) : null;
-  forChunks(arena, rows, bytes * (D * (up ? 4 : 2) + 2), (r0, count) => {
-    const m = count * D;
-    const pa = arena.copyIn(dtype, ra.subarray(r0 * D, r0 * D + m));
-    const pb = arena.copyIn(dtype, rb.subarray(r0 * D, r0 * D + m));
-    const po = arena.floats(dtype, count);
-    const pga = up ? arena.floats(dtype, m) : 0;
-    const pgb = up ? arena.floats(dtype, m) : 0;
-    const pg = up ? arena.floats(dtype, count) : 0;
-    if (up) arena.view(dtype, pg, count).set(up.subarray(r0, r0 + count));
-    run(count, D, pa, pb, po, pga, pgb, pg, eps, addEps ? 1 : 0);
-    out.set(arena.view(dtype, po, count), r0);
-    if (ga && gb) {
-      ga.set(arena.view(dtype, pga, m), r0 * D);
-      gb.set(arena.view(dtype, pgb, m), r0 * D);
-    }
-  });
-  return { out, ga, gb };
+  const run = dtype === 'float32' ? w.k.f32_cosine_similarity : w.k.f64_cosine_similarity;
+  const r = runRowPairs(w.arena, dtype, ra, rb, rows, D, { grads: up ? 2 : 0, gradRow: up },
+    (count, pa, pb, po, [pga = 0, pgb = 0], pu) => run(count, D, pa, pb, po, pga, pgb, pu, eps, addEps ? 1 : 0));
+  return { out: r.out, ga: r.grads[0] ?? null, gb: r.grads[1] ?? null };
 }
 
 export interface CosineEmbeddingLossOptions {

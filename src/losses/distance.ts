@@ -10,9 +10,9 @@ import {
 } from '../options';
 import { pairwiseDistanceReference } from '../reference/distance';
 import { cosineRows } from './cosine-similarity';
-import { broadcastShapes, current, expandTo, floatArg, newFloat, sizeOf, type FloatTensor } from '../tensor';
+import { broadcastShapes, current, expandTo, floatArg, sizeOf, type FloatTensor } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
-import { forChunks } from '../wasm/chunks';
+import { runRowPairs } from '../wasm/chunks';
 
 export interface PairwiseDistanceOptions {
   /** The norm's order: any p >= 0, Infinity included. Default 2. */
@@ -69,21 +69,11 @@ function rowDistances(kind: Distance, a: FloatArray, b: FloatArray, rows: number
     const r = pairwiseDistanceReference(a, b, rows, D, kind.p, kind.eps, wantGrad);
     return { d: r.d, ga: r.dir, gb: r.dir && negated(r.dir) };
   }
-  const { k, arena } = w;
-  const bytes = dtype === 'float32' ? 4 : 8;
-  const d = newFloat(dtype, rows);
-  const ga = wantGrad ? newFloat(dtype, rows * D) : null;
-  forChunks(arena, rows, bytes * (D * (wantGrad ? 3 : 2) + 1), (r0, count) => {
-    const m = count * D;
-    const pa = arena.copyIn(dtype, a.subarray(r0 * D, r0 * D + m));
-    const pb = arena.copyIn(dtype, b.subarray(r0 * D, r0 * D + m));
-    const pd = arena.floats(dtype, count);
-    const pga = ga ? arena.floats(dtype, m) : 0;
-    (dtype === 'float32' ? k.f32_pairwise_distance : k.f64_pairwise_distance)(count, D, pa, pb, pd, pga, kind.p, kind.eps);
-    d.set(arena.view(dtype, pd, count), r0);
-    if (ga) ga.set(arena.view(dtype, pga, m), r0 * D);
-  });
-  return { d, ga, gb: ga && negated(ga) };
+  const run = dtype === 'float32' ? w.k.f32_pairwise_distance : w.k.f64_pairwise_distance;
+  const r = runRowPairs(w.arena, dtype, a, b, rows, D, { grads: wantGrad ? 1 : 0, gradRow: null },
+    (count, pa, pb, pd, [pga = 0]) => run(count, D, pa, pb, pd, pga, kind.p, kind.eps));
+  const ga = r.grads[0] ?? null;
+  return { d: r.out, ga, gb: ga && negated(ga) };
 }
 
 /** The arguments as rows (rows, D) of their broadcast shape, D the last dim (a 0-d shape is one row of 1). */

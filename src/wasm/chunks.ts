@@ -103,3 +103,37 @@ export function runElementwise(
 function newArray(dtype: Dtype, n: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }
+
+/** One value per row, and the gradients a row kernel writes for a and b (as many as asked). */
+export interface RowPairResult {
+  out: FloatArray;
+  grads: FloatArray[];
+}
+
+/**
+ * Rows (rows, D) of a and b through a row kernel, chunked under the memory limit. `call` gets the
+ * chunk's row count, the pointers of its a and b rows, the output pointer, `grads` gradient
+ * pointers (rows × D each) and the upstream pointer (0 without gradRow).
+ */
+export function runRowPairs(
+  arena: Arena, dtype: Dtype, a: FloatArray, b: FloatArray, rows: number, D: number,
+  want: { grads: number; gradRow: FloatArray | null },
+  call: (count: number, pa: number, pb: number, out: number, grads: number[], gradRow: number) => void,
+): RowPairResult {
+  const bytes = dtype === 'float32' ? 4 : 8;
+  const out = newArray(dtype, rows);
+  const grads = Array.from({ length: want.grads }, () => newArray(dtype, rows * D));
+  forChunks(arena, rows, bytes * (D * (2 + want.grads) + 1 + (want.gradRow ? 1 : 0)), (r0, count) => {
+    const m = count * D;
+    const pa = arena.copyIn(dtype, a.subarray(r0 * D, r0 * D + m));
+    const pb = arena.copyIn(dtype, b.subarray(r0 * D, r0 * D + m));
+    const po = arena.floats(dtype, count);
+    const pg = grads.map(() => arena.floats(dtype, m));
+    const pu = want.gradRow ? arena.copyIn(dtype, want.gradRow.subarray(r0, r0 + count)) : 0;
+    call(count, pa, pb, po, pg, pu);
+    out.set(arena.view(dtype, po, count), r0);
+    grads.forEach((g, i) => g.set(arena.view(dtype, pg[i], m), r0 * D));
+  });
+  return { out, grads };
+}
+
