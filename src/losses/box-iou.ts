@@ -96,8 +96,9 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opti
     const loss = newFloat(dtype, n);
     const g1 = wantGrad ? newFloat(dtype, 4 * n) : null;
     const g2 = wantGrad ? newFloat(dtype, 4 * n) : null;
-    // per pair: both boxes, the loss, the upstream, both gradients, and the kernel's SoA scratch
-    forChunks(arena, n, bytes * (8 + 2 + (wantGrad ? 8 : 0) + 16), (i0, count) => {
+    // per pair: both boxes, the loss, the upstream, both gradients, the kernel's SoA scratch, and
+    // one value more to cover the scratch's 4 padding pairs (64 values) in any chunk of 64+ pairs
+    forChunks(arena, n, bytes * (8 + 2 + (wantGrad ? 8 : 0) + 16 + 1), (i0, count) => {
       const pb1 = arena.copyIn(dtype, p.b1.subarray(4 * i0, 4 * (i0 + count)));
       const pb2 = arena.copyIn(dtype, p.b2.subarray(4 * i0, 4 * (i0 + count)));
       const pl = arena.floats(dtype, count);
