@@ -16,7 +16,10 @@ function encode(v) {
 export const FUNCTIONS = [
   'softmax', 'logSoftmax', 'sigmoid', 'crossEntropy', 'nllLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits',
   'multilabelSoftMarginLoss', 'cosineSimilarity', 'mseLoss', 'l1Loss', 'smoothL1Loss', 'huberLoss', 'klDiv',
-  'hingeEmbeddingLoss', 'softMarginLoss', 'marginRankingLoss', 'poissonNllLoss', 'gaussianNllLoss',
+  'hingeEmbeddingLoss', 'softMarginLoss', 'marginRankingLoss', 'poissonNllLoss', 'gaussianNllLoss', 'multiMarginLoss',
+  'multilabelMarginLoss', 'cosineEmbeddingLoss', 'pairwiseDistance', 'tripletMarginLoss', 'tripletMarginWithDistanceLoss', 'ctcLoss',
+  'sigmoidFocalLoss', 'generalizedBoxIouLoss', 'distanceBoxIouLoss', 'completeBoxIouLoss', 'iouLoss', 'eiouLoss', 'focalEiouLoss',
+  'alphaIouLoss', 'siouLoss', 'wiseIouLoss',
 ];
 
 export function runCalls(sl) {
@@ -31,6 +34,9 @@ export function runCalls(sl) {
     const target = Int32Array.from({ length: 6 }, () => Math.floor(r() * 10));
     const weight = floats(10, 0.5, 2);
     const labels = { data: Arr.from({ length: 60 }, () => (r() < 0.5 ? -1 : 1)), shape: [6, 10] };
+    const corners = () => { const c = floats(2, 0, 4); const s = floats(2, 0.5, 3); return [c[0], c[1], c[0] + s[0], c[1] + s[1]]; };
+    const boxes1 = { data: Arr.from(Array.from({ length: 6 }, corners).flat()), shape: [6, 4] };
+    const boxes2 = { data: Arr.from(Array.from({ length: 6 }, corners).flat()), shape: [6, 4] };
     const calls = {
       softmax: [[x, { dim: 1 }], [x, { dim: 0 }]],
       logSoftmax: [[x, {}]],
@@ -51,6 +57,23 @@ export function runCalls(sl) {
       marginRankingLoss: [[x, y, labels, { margin: 0.1 }]],
       poissonNllLoss: [[x, soft, { full: true }], [probs, soft, { logInput: false, reduction: 'none' }]],
       gaussianNllLoss: [[x, y, probs, {}], [x, y, 0.5, { full: true, reduction: 'sum' }]],
+      multiMarginLoss: [[x, target, { p: 2, weight }], [x, target, { reduction: 'none' }]],
+      multilabelMarginLoss: [[x, { data: Int32Array.from({ length: 60 }, (_, i) => (i % 10 < 3 ? (i * 7) % 10 : -1)), shape: [6, 10] }, {}]],
+      cosineEmbeddingLoss: [[x, y, Int32Array.from(target, (v) => (v % 2 ? 1 : -1)), { margin: 0.2 }]],
+      pairwiseDistance: [[x, y, {}], [x, y, { p: 1, keepdim: true }]],
+      tripletMarginLoss: [[x, y, soft, { swap: true }], [x, y, soft, { p: Infinity, reduction: 'none' }]],
+      tripletMarginWithDistanceLoss: [[x, y, soft, { distance: 'cosine', margin: 0.5 }]],
+      ctcLoss: [[sl.logSoftmax({ data: x.data, shape: [6, 2, 5] }, { dim: 2 }), { data: [1, 2, 3, 4, 4, 0], shape: [2, 3] }, [6, 5], [3, 2], {}]],
+      sigmoidFocalLoss: [[x, soft, {}], [x, soft, { gamma: 0.5, reduction: 'mean' }]],
+      generalizedBoxIouLoss: [[boxes1, boxes2, {}]],
+      distanceBoxIouLoss: [[boxes1, boxes2, { reduction: 'sum' }]],
+      completeBoxIouLoss: [[boxes1, boxes2, { reduction: 'mean' }]],
+      iouLoss: [[boxes1, boxes2, {}]],
+      eiouLoss: [[boxes1, boxes2, {}]],
+      focalEiouLoss: [[boxes1, boxes2, {}]],
+      alphaIouLoss: [[boxes1, boxes2, { form: 'ciou' }]],
+      siouLoss: [[boxes1, boxes2, {}]],
+      wiseIouLoss: [[boxes1, boxes2, {}], [boxes1, boxes2, { version: 'v3', iouMean: 0.7, momentum: 0.1, reduction: 'mean' }]],
     };
     for (const name of FUNCTIONS) {
       calls[name].forEach((args, i) => {

@@ -86,7 +86,7 @@ describe('the ESM bundle in Chromium', () => {
 });
 
 describe('the package', () => {
-  it('exports every function of the catalogue so far with its WithGrad twin', async () => {
+  it('exports every function of the catalogue with its WithGrad twin', async () => {
     const sl = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
     for (const name of FUNCTIONS) {
       expect(typeof sl[name], name).toBe('function');
