@@ -92,6 +92,9 @@ describe('the package', () => {
       expect(typeof sl[name], name).toBe('function');
       expect(typeof sl[`${name}WithGrad`], `${name}WithGrad`).toBe('function');
     }
+    // and the browser calls cover every function the package exports
+    const exported = Object.keys(sl).filter((k) => k.endsWith('WithGrad')).map((k) => k.slice(0, -'WithGrad'.length));
+    expect(exported.filter((name) => !FUNCTIONS.includes(name))).toEqual([]);
   });
 
   it('the CommonJS build loads with require() and computes the same values', async () => {
