@@ -2,8 +2,8 @@
 // arguments to one shape, run the chunked wasm kernel (or the float64 reference on the 'js'
 // backend), reduce, and sum each gradient back to its argument's shape.
 import { wasm } from './backend';
-import { gradForArgument, gradScaling, lossResult, toDtype, upstreamOption, type LossAndGrads } from './options';
-import { current, isFloatArray, sizeOf, type FloatTensor } from './tensor';
+import { directTarget, gradForArgument, gradScaling, gradTargets, lossResult, toDtype, upstreamOption, type LossAndGrads } from './options';
+import { current, isFloatArray, sameShape, sizeOf, type FloatTensor } from './tensor';
 import type { Reduction } from './types';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
 import type { Arena } from './wasm/arena';
@@ -58,7 +58,10 @@ export function elementwiseLoss(s: ElementwiseLoss): LossAndGrads {
   let parts: ElementwiseParts;
   const w = wasm();
   if (w) {
-    const r = runElementwise(w.arena, dtype, n, ops, { loss: s.reduction === 'none', grads: s.wantGrad ? s.gradShapes.length : 0, gradRow },
+    // gradients of the broadcast shape itself can go straight into their options.gradInto targets
+    const targets = s.wantGrad ? gradTargets(s.fn, s.options, dtype) : [];
+    const into = s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, s.args.map((a) => a.t.data)) : null));
+    const r = runElementwise(w.arena, dtype, n, ops, { loss: s.reduction === 'none', grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
       (m, ptrs, loss, gs, gr) => s.kernel(w.k, w.arena, m, ptrs, loss, gs, gr, gradScale));
     parts = { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grads: r.grads };
     if (s.constant) {

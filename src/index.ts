@@ -3,7 +3,7 @@
 export { allocTensor, backend, getMemoryLimit, init, memoryUsage, setBackend, setMemoryLimit } from './backend';
 export { WasmTensor } from './wasm/resident';
 export type {
-  Backend, Dtype, FloatArray, FloatInput, GradOptions, IndexInput, IntegerArray, Reduction, Tensor, WithGrad,
+  Backend, Dtype, FloatArray, FloatInput, GradOptions, GradTarget, IndexInput, IntegerArray, Reduction, Tensor, WithGrad,
 } from './types';
 
 export {

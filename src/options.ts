@@ -2,6 +2,7 @@
 import { describe, rangeError, shapeString, typeError } from './errors';
 import { floatArg, isFloatArray, newFloat, roundTo, sameShape, sizeOf, sumToShape, type FloatTensor } from './tensor';
 import type { Dtype, FloatArray, Reduction, Tensor, WithGrad } from './types';
+import { WasmTensor } from './wasm/resident';
 
 /** The options object (or {}), rejecting names the function does not take (e.g. snake_case). */
 export function checkOptions(fn: string, options: unknown, allowed: readonly string[]): Record<string, unknown> {
@@ -10,7 +11,8 @@ export function checkOptions(fn: string, options: unknown, allowed: readonly str
     throw typeError(fn, 'options', 'an object', options);
   }
   for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
+    // gradInto goes with gradOutput: every WithGrad call takes both
+    if (!allowed.includes(key) && !(key === 'gradInto' && allowed.includes('gradOutput'))) {
       throw new TypeError(`${fn}: unknown option '${key}'; the options are ${allowed.join(', ')}`);
     }
   }
@@ -124,7 +126,56 @@ export interface LossAndGrads<L = number | Tensor> {
   grads: Tensor[];
 }
 
-/** The public { loss, grad, grads } of a runner's result (grad: the first float argument's). */
-export function withGrad<L>(r: LossAndGrads<L>): WithGrad<L> {
-  return { loss: r.loss, grad: r.grads[0], grads: r.grads };
+/**
+ * options.gradInto: where a WithGrad call writes its gradients, one entry per gradient (null:
+ * a new array). Each is a Float32Array/Float64Array or a WasmTensor of the call's dtype.
+ */
+export function gradTargets(fn: string, options: unknown, dtype: Dtype): Array<FloatArray | WasmTensor | null> {
+  const value = (options as { gradInto?: unknown } | undefined)?.gradInto;
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((t, i) => {
+    const name = Array.isArray(value) ? `options.gradInto[${i}]` : 'options.gradInto';
+    if (t === null || t === undefined) return null;
+    if (!isFloatArray(t) && !(t instanceof WasmTensor)) throw typeError(fn, name, 'a Float32Array, Float64Array or WasmTensor', t);
+    const own = t instanceof WasmTensor ? t.dtype : t instanceof Float32Array ? 'float32' : 'float64';
+    if (own !== dtype) throw new TypeError(`${fn}: ${name} must have the call's dtype (${dtype}); got ${own}`);
+    return t;
+  });
+}
+
+/**
+ * The gradient target to write into directly while computing gradient i, or null (then
+ * withGrad copies at the end): a plain typed array of the right size that shares no memory with
+ * the call's float arguments (a chunked computation could otherwise overwrite input it still needs).
+ */
+export function directTarget(targets: Array<FloatArray | WasmTensor | null>, i: number, size: number, inputs: ReadonlyArray<ArrayLike<number> | null | undefined>): FloatArray | null {
+  const t = targets[i];
+  if (!t || t instanceof WasmTensor || t.length !== size) return null;
+  const shares = inputs.some((a) => ArrayBuffer.isView(a) && a.buffer === t.buffer
+    && a.byteOffset < t.byteOffset + t.byteLength && t.byteOffset < a.byteOffset + a.byteLength);
+  return shares ? null : t;
+}
+
+/**
+ * The public { loss, grad, grads } of a runner's result (grad: the first float argument's), with
+ * each gradient in its options.gradInto target when one is given (already there when the runner
+ * wrote it directly).
+ */
+export function withGrad<L>(r: LossAndGrads<L>, fn?: string, options?: unknown): WithGrad<L> {
+  const grads = r.grads.slice();
+  const targets = fn && grads.length ? gradTargets(fn, options, grads[0].data instanceof Float32Array ? 'float32' : 'float64') : [];
+  if (targets.length > grads.length) throw rangeError(fn!, `options.gradInto has ${targets.length} entries but ${fn} returns ${grads.length} gradient(s)`);
+  const listed = Array.isArray((options as { gradInto?: unknown } | undefined)?.gradInto);
+  targets.forEach((t, i) => {
+    if (!t) return;
+    const data = t instanceof WasmTensor ? t.data : t;
+    if (data === grads[i].data) return;
+    if (data.length !== grads[i].data.length) {
+      throw rangeError(fn!, `options.gradInto${listed ? `[${i}]` : ''} holds ${data.length} values; gradient ${i} has ${grads[i].data.length} (shape ${shapeString(grads[i].shape)})`);
+    }
+    data.set(grads[i].data);
+    grads[i] = { data, shape: grads[i].shape };
+  });
+  return { loss: r.loss, grad: grads[0], grads };
 }

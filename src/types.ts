@@ -37,7 +37,16 @@ export interface GradOptions {
    * a number when it is a scalar (default: 1).
    */
   gradOutput?: FloatInput | number;
+  /**
+   * Where to write the gradients instead of new arrays: a Float32Array/Float64Array or WasmTensor
+   * of the call's dtype and the gradient's size for the first gradient, or a list with one entry
+   * (or null) per gradient. The returned `grads[i].data` is that array (a WasmTensor's `.data`).
+   */
+  gradInto?: GradTarget | ReadonlyArray<GradTarget | null | undefined>;
 }
+
+/** A gradient target for options.gradInto. */
+export type GradTarget = FloatArray | { readonly data: FloatArray; readonly dtype: Dtype; free(): void };
 
 export type Backend = 'wasm-simd' | 'js';
 export type Dtype = 'float32' | 'float64';

@@ -5,8 +5,8 @@ import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
-  checkOptions, floatOfDtype, floatOption, gradScaling, gradTensor, lossResult, reductionOption, toDtype, upstreamOption,
-  withGrad, type LossAndGrads,
+  checkOptions, directTarget, floatOfDtype, floatOption, gradScaling, gradTargets, gradTensor, lossResult, reductionOption, toDtype,
+  upstreamOption, withGrad, type LossAndGrads,
 } from '../options';
 import { bceReference, bceWithLogitsReference } from '../reference/binary-cross-entropy';
 import type { LossParts } from '../reference/cross-entropy';
@@ -79,15 +79,15 @@ function prepare(fn: string, input: FloatInput, target: FloatInput, options: unk
   return { x, t, shape, dtype, reduction, weight, posWeight };
 }
 
-/** Per-element losses (and dℓ/dx) of BCE or BCE with logits, on the active backend. */
-function elementwise(p: Prepared, logits: boolean, wantLoss: boolean, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number): LossParts {
+/** Per-element losses (and dℓ/dx, into `into` when given) of BCE or BCE with logits, on the active backend. */
+function elementwise(p: Prepared, logits: boolean, wantLoss: boolean, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts {
   const w = wasm();
   if (w) {
     const { k, arena } = w;
     const f32 = p.dtype === 'float32';
     const operand = (t: FloatTensor): Operand => (t.resident ? { data: t.data, resident: t.resident } : { data: t.data });
     const r = runElementwise(arena, p.dtype, p.x.size, [operand(p.x), operand(p.t), p.weight, p.posWeight],
-      { loss: wantLoss, grads: wantGrad ? 1 : 0, gradRow },
+      { loss: wantLoss, grads: wantGrad ? 1 : 0, gradRow, into: [into] },
       (n, [x, t, wt, pw], loss, [grad = 0], gr) => logits
         ? (f32 ? k.f32_bce_logits : k.f64_bce_logits)(n, x, t, wt, pw, loss, grad, gr, gradScale)
         : (f32 ? k.f32_bce : k.f64_bce)(n, x, t, wt, loss, grad, gr, gradScale));
@@ -104,7 +104,8 @@ function runBce(fn: string, input: FloatInput, target: FloatInput, options: unkn
   const n = p.x.size;
   const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, p.reduction === 'none' ? p.shape : null, p.dtype);
   const { gradRow, gradScale } = gradScaling(p.reduction, up, n);
-  const parts = elementwise(p, logits, p.reduction === 'none', wantGrad, gradRow, gradScale);
+  const into = wantGrad ? directTarget(gradTargets(fn, options, p.dtype), 0, n, [p.x.data, p.t.data, p.weight?.data, p.posWeight?.data]) : null;
+  const parts = elementwise(p, logits, p.reduction === 'none', wantGrad, gradRow, gradScale, into);
   const loss = lossResult(p.reduction, () => toDtype(parts.elementLoss, p.dtype), parts.total, n, p.shape, p.dtype);
   const grads = wantGrad ? [gradTensor(parts.grad!, p.shape, p.dtype)] : [];
   return { loss, grads };
@@ -117,7 +118,7 @@ export function binaryCrossEntropy(input: FloatInput, target: FloatInput, option
 
 /** binaryCrossEntropy and its gradient with respect to `input`. */
 export function binaryCrossEntropyWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions & GradOptions): WithGrad {
-  return withGrad(runBce('binaryCrossEntropyWithGrad', input, target, options, false, true));
+  return withGrad(runBce('binaryCrossEntropyWithGrad', input, target, options, false, true), 'binaryCrossEntropyWithGrad', options);
 }
 
 /** F.binary_cross_entropy_with_logits: sigmoid and BCE in one stable step, for logits of any size. */
@@ -127,7 +128,7 @@ export function binaryCrossEntropyWithLogits(input: FloatInput, target: FloatInp
 
 /** binaryCrossEntropyWithLogits and its gradient with respect to `input`. */
 export function binaryCrossEntropyWithLogitsWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions): WithGrad {
-  return withGrad(runBce('binaryCrossEntropyWithLogitsWithGrad', input, target, options, true, true));
+  return withGrad(runBce('binaryCrossEntropyWithLogitsWithGrad', input, target, options, true, true), 'binaryCrossEntropyWithLogitsWithGrad', options);
 }
 
 function runMultilabel(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
@@ -146,7 +147,8 @@ function runMultilabel(fn: string, input: FloatInput, target: FloatInput, option
   } else {
     gradScale = (up.scalar! / C) * (p.reduction === 'mean' ? 1 / rows : 1);
   }
-  const parts = elementwise(p, true, p.reduction === 'none', wantGrad, gradRow, gradScale);
+  const into = wantGrad ? directTarget(gradTargets(fn, options, p.dtype), 0, p.x.size, [p.x.data, p.t.data, p.weight?.data]) : null;
+  const parts = elementwise(p, true, p.reduction === 'none', wantGrad, gradRow, gradScale, into);
   const rowLoss = () => {
     const out = newFloat(p.dtype, rows);
     const e = parts.elementLoss;
@@ -169,5 +171,5 @@ export function multilabelSoftMarginLoss(input: FloatInput, target: FloatInput, 
 
 /** multilabelSoftMarginLoss and its gradient with respect to `input`. */
 export function multilabelSoftMarginLossWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions & GradOptions): WithGrad {
-  return withGrad(runMultilabel('multilabelSoftMarginLossWithGrad', input, target, options, true));
+  return withGrad(runMultilabel('multilabelSoftMarginLossWithGrad', input, target, options, true), 'multilabelSoftMarginLossWithGrad', options);
 }

@@ -6,7 +6,7 @@
 import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
-import { checkOptions, floatOfDtype, gradForArgument, gradScaling, numberOption, reductionOption, toDtype, upstreamOption, type LossAndGrads } from '../options';
+import { checkOptions, floatOfDtype, gradForArgument, gradScaling, numberOption, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { ALPHA_IOU_FORMS, boxLossReference, type AlphaIouForm, type BoxLossKind, type BoxLossSpec } from '../reference/box-iou';
 import { broadcastShapes, current, expandTo, floatArg, newFloat, roundTo, sizeOf } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
@@ -191,7 +191,6 @@ const iou = simple('iou');
 const eiou = simple('eiou');
 
 type Options<O> = O & GradOptions;
-const result = (r: LossAndGrads): WithGrad => ({ loss: r.loss, grad: r.grads[0], grads: r.grads });
 
 /** torchvision.ops.generalized_box_iou_loss: 1 - IoU + (C - U)/C, C the enclosing box's area. */
 export function generalizedBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
@@ -199,7 +198,7 @@ export function generalizedBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, op
 }
 /** generalizedBoxIouLoss and its gradients with respect to boxes1 and boxes2. */
 export function generalizedBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
-  return result(giou('generalizedBoxIouLossWithGrad', boxes1, boxes2, options, true));
+  return withGrad(giou('generalizedBoxIouLossWithGrad', boxes1, boxes2, options, true), 'generalizedBoxIouLossWithGrad', options);
 }
 /** torchvision.ops.distance_box_iou_loss: 1 - IoU + ρ²(centers)/c², c the enclosing box's diagonal. */
 export function distanceBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
@@ -207,7 +206,7 @@ export function distanceBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, optio
 }
 /** distanceBoxIouLoss and its gradients with respect to boxes1 and boxes2. */
 export function distanceBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
-  return result(diou('distanceBoxIouLossWithGrad', boxes1, boxes2, options, true));
+  return withGrad(diou('distanceBoxIouLossWithGrad', boxes1, boxes2, options, true), 'distanceBoxIouLossWithGrad', options);
 }
 /** torchvision.ops.complete_box_iou_loss: DIoU + α·v, v the aspect-ratio term, α = v/(1 - IoU + v) constant. */
 export function completeBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
@@ -215,7 +214,7 @@ export function completeBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, optio
 }
 /** completeBoxIouLoss and its gradients with respect to boxes1 and boxes2. */
 export function completeBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
-  return result(ciou('completeBoxIouLossWithGrad', boxes1, boxes2, options, true));
+  return withGrad(ciou('completeBoxIouLossWithGrad', boxes1, boxes2, options, true), 'completeBoxIouLossWithGrad', options);
 }
 /** 1 - IoU (the linear IoU loss). */
 export function iouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
@@ -223,7 +222,7 @@ export function iouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLos
 }
 /** iouLoss and its gradients with respect to boxes1 and boxes2. */
 export function iouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
-  return result(iou('iouLossWithGrad', boxes1, boxes2, options, true));
+  return withGrad(iou('iouLossWithGrad', boxes1, boxes2, options, true), 'iouLossWithGrad', options);
 }
 /** EIoU (Zhang et al. 2022): 1 - IoU + ρ²/c² + (w - w_gt)²/C_w² + (h - h_gt)²/C_h². */
 export function eiouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
@@ -231,7 +230,7 @@ export function eiouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLo
 }
 /** eiouLoss and its gradients with respect to boxes1 and boxes2. */
 export function eiouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
-  return result(eiou('eiouLossWithGrad', boxes1, boxes2, options, true));
+  return withGrad(eiou('eiouLossWithGrad', boxes1, boxes2, options, true), 'eiouLossWithGrad', options);
 }
 /** Focal-EIoU (Zhang et al. 2022): IoU^γ·EIoU, the weight IoU^γ a constant (no gradient). */
 export function focalEiouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: FocalEiouLossOptions): number | Tensor {
@@ -239,7 +238,7 @@ export function focalEiouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: 
 }
 /** focalEiouLoss and its gradients with respect to boxes1 and boxes2. */
 export function focalEiouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<FocalEiouLossOptions>): WithGrad {
-  return result(focalEiou('focalEiouLossWithGrad', boxes1, boxes2, options, true));
+  return withGrad(focalEiou('focalEiouLossWithGrad', boxes1, boxes2, options, true), 'focalEiouLossWithGrad', options);
 }
 /** α-IoU (He et al. 2021): 1 - IoU^α + P^α, P the GIoU, DIoU or CIoU penalty of `form`. */
 export function alphaIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: AlphaIouLossOptions): number | Tensor {
@@ -247,7 +246,7 @@ export function alphaIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: A
 }
 /** alphaIouLoss and its gradients with respect to boxes1 and boxes2. */
 export function alphaIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<AlphaIouLossOptions>): WithGrad {
-  return result(alphaIou('alphaIouLossWithGrad', boxes1, boxes2, options, true));
+  return withGrad(alphaIou('alphaIouLossWithGrad', boxes1, boxes2, options, true), 'alphaIouLossWithGrad', options);
 }
 /** SIoU (Gevorgyan 2022): 1 - IoU + (Δ + Ω)/2, the angle-weighted distance cost and the shape cost. */
 export function siouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: SiouLossOptions): number | Tensor {
@@ -255,7 +254,7 @@ export function siouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: SiouL
 }
 /** siouLoss and its gradients with respect to boxes1 and boxes2. */
 export function siouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<SiouLossOptions>): WithGrad {
-  return result(siou('siouLossWithGrad', boxes1, boxes2, options, true));
+  return withGrad(siou('siouLossWithGrad', boxes1, boxes2, options, true), 'siouLossWithGrad', options);
 }
 
 /**
@@ -271,5 +270,6 @@ export function wiseIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: Wi
 /** wiseIouLoss and its gradients with respect to boxes1 and boxes2 (v3: and the updated mean). */
 export function wiseIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<WiseIouLossOptions>): WithGrad & { iouMean?: number } {
   const r = wiseIou('wiseIouLossWithGrad', boxes1, boxes2, options, true);
-  return r.iouMean === undefined ? result(r) : { ...result(r), iouMean: r.iouMean };
+  const g = withGrad(r, 'wiseIouLossWithGrad', options);
+  return r.iouMean === undefined ? g : { ...g, iouMean: r.iouMean };
 }

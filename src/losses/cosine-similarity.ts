@@ -155,7 +155,7 @@ export function cosineEmbeddingLoss(input1: FloatInput, input2: FloatInput, targ
 
 /** cosineEmbeddingLoss and its gradients with respect to input1 and input2. */
 export function cosineEmbeddingLossWithGrad(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: CosineEmbeddingLossOptions & GradOptions): WithGrad {
-  return withGrad(embedding('cosineEmbeddingLossWithGrad', input1, input2, target, options, true));
+  return withGrad(embedding('cosineEmbeddingLossWithGrad', input1, input2, target, options, true), 'cosineEmbeddingLossWithGrad', options);
 }
 
 /** F.cosine_similarity(x1, x2, dim, eps): Σ (x1/max(‖x1‖, eps))·(x2/max(‖x2‖, eps)) along dim. */
@@ -165,5 +165,5 @@ export function cosineSimilarity(x1: FloatInput, x2: FloatInput, options?: Cosin
 
 /** cosineSimilarity and the gradients of Σ gradOutput·result with respect to x1 and x2. */
 export function cosineSimilarityWithGrad(x1: FloatInput, x2: FloatInput, options?: CosineSimilarityOptions & GradOptions): WithGrad<Tensor> {
-  return withGrad(run('cosineSimilarityWithGrad', x1, x2, options, true));
+  return withGrad(run('cosineSimilarityWithGrad', x1, x2, options, true), 'cosineSimilarityWithGrad', options);
 }

@@ -3,8 +3,8 @@ import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
-  checkOptions, floatOfDtype, floatOption, gradScaling, gradTensor, integerOption, lossResult, numberOption,
-  reductionOption, toDtype, upstreamOption,
+  checkOptions, directTarget, floatOfDtype, floatOption, gradScaling, gradTargets, gradTensor, integerOption, lossResult,
+  numberOption, reductionOption, toDtype, upstreamOption, withGrad,
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
 import { current, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor } from '../tensor';
@@ -130,7 +130,7 @@ function scatterRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: 
 /** Rows shorter than this use the kernel's across-rows path, which needs scratch (assembly SMALL_C). */
 const SMALL_C = 32;
 
-function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number): LossParts | null {
+function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
   const wantRows = prep.reduction === 'none';
   const w = wasm();
   if (!w) return null;
@@ -148,7 +148,7 @@ function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray
   // A single chunk's outputs are sliced straight out of wasm memory (no zero-filled array first).
   const single = rows <= chunkCapacity(arena, perRow) && inner === 1;
   let elementLoss = newFloat(dtype, wantRows && !single ? rows : 0);
-  let grad = wantGrad && !single ? newFloat(dtype, rows * C) : null;
+  let grad = wantGrad && !single ? into ?? newFloat(dtype, rows * C) : null;
   let total = 0;
   forChunks(arena, rows, perRow, (r0, count) => {
     const size = count * C;
@@ -173,7 +173,10 @@ function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray
     total += run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale);
     if (single) {
       if (wantRows) elementLoss = arena.copyOut(dtype, rowLoss, count);
-      if (wantGrad) grad = arena.copyOut(dtype, g, size);
+      if (wantGrad) {
+        if (into) into.set(arena.view(dtype, g, size));
+        grad = into ?? arena.copyOut(dtype, g, size);
+      }
       return;
     }
     if (wantRows) elementLoss.set(arena.view(dtype, rowLoss, count), r0);
@@ -182,11 +185,11 @@ function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray
       else scatterRows(arena.view(dtype, g, size), grad, C, inner, r0, count);
     }
   });
-  if (rows === 0 && wantGrad) grad = newFloat(dtype, 0);
+  if (rows === 0 && wantGrad) grad = into ?? newFloat(dtype, 0);
   return { elementLoss, total, grad };
 }
 
-function nllWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number): LossParts | null {
+function nllWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
   const w = wasm();
   if (!w) return null;
   const { k, arena } = w;
@@ -199,7 +202,7 @@ function nllWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, 
   const inPlace = x.resident !== undefined;
   const perItem = bytes * (slice * ((inPlace ? 0 : 1) + (wantGrad ? 1 : 0)) + inner * (1 + (gradRow ? 1 : 0))) + 4 * inner;
   const elementLoss = newFloat(dtype, N * inner);
-  const grad = wantGrad ? newFloat(dtype, N * slice) : null;
+  const grad = wantGrad ? into ?? newFloat(dtype, N * slice) : null;
   let total = 0;
   forChunks(arena, N, perItem, (n0, count) => {
     const input = inPlace ? x.resident!.ptr + n0 * slice * bytes : arena.copyIn(dtype, p.input.subarray(n0 * slice, (n0 + count) * slice));
@@ -222,13 +225,14 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
   const opts = (options ?? {}) as GradOptions;
   const upstream = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, upstream, denominator);
+  // the gradient goes straight into its options.gradInto target when it can (see directTarget)
+  const into = wantGrad ? directTarget(gradTargets(fn, options, dtype), 0, prep.x.size, [prep.x.data, prep.probs?.data, prep.weight?.data]) : null;
   const parts = isCE
-    ? crossEntropyWasm(prep, wantGrad, gradRow, gradScale) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
-    : nllWasm(prep, wantGrad, gradRow, gradScale) ?? nllReference(problem, wantGrad, gradRow, gradScale);
+    ? crossEntropyWasm(prep, wantGrad, gradRow, gradScale, into) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
+    : nllWasm(prep, wantGrad, gradRow, gradScale, into) ?? nllReference(problem, wantGrad, gradRow, gradScale);
   const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), parts.total, denominator, outShape, dtype);
   if (!wantGrad) return { loss };
-  const grad = gradTensor(parts.grad!, prep.inputShape, dtype);
-  return { loss, grad, grads: [grad] };
+  return withGrad({ loss, grads: [gradTensor(parts.grad!, prep.inputShape, dtype)] }, fn, options);
 }
 
 /**

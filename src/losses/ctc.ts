@@ -134,5 +134,5 @@ export function ctcLoss(logProbs: FloatInput, targets: IndexInput, inputLengths:
 /** ctcLoss and PyTorch's gradient with respect to logProbs (which assumes they are log-softmax output). */
 export function ctcLossWithGrad(logProbs: FloatInput, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number,
   options?: CtcLossOptions & GradOptions): WithGrad {
-  return withGrad(ctc('ctcLossWithGrad', logProbs, targets, inputLengths, targetLengths, options, true));
+  return withGrad(ctc('ctcLossWithGrad', logProbs, targets, inputLengths, targetLengths, options, true), 'ctcLossWithGrad', options);
 }

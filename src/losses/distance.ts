@@ -183,7 +183,7 @@ export function pairwiseDistance(x1: FloatInput, x2: FloatInput, options?: Pairw
 }
 /** pairwiseDistance and the gradients of Σ gradOutput·result with respect to x1 and x2. */
 export function pairwiseDistanceWithGrad(x1: FloatInput, x2: FloatInput, options?: PairwiseDistanceOptions & GradOptions): WithGrad<Tensor> {
-  return withGrad(pairwise('pairwiseDistanceWithGrad', x1, x2, options, true));
+  return withGrad(pairwise('pairwiseDistanceWithGrad', x1, x2, options, true), 'pairwiseDistanceWithGrad', options);
 }
 /** F.triplet_margin_loss: max(0, margin + d(a, p) - d(a, n)) per row, d = pairwiseDistance. */
 export function tripletMarginLoss(anchor: FloatInput, positive: FloatInput, negative: FloatInput, options?: TripletMarginLossOptions): number | Tensor {
@@ -191,7 +191,7 @@ export function tripletMarginLoss(anchor: FloatInput, positive: FloatInput, nega
 }
 /** tripletMarginLoss and its gradients with respect to anchor, positive and negative. */
 export function tripletMarginLossWithGrad(anchor: FloatInput, positive: FloatInput, negative: FloatInput, options?: TripletMarginLossOptions & GradOptions): WithGrad {
-  return withGrad(tripletMargin('tripletMarginLossWithGrad', anchor, positive, negative, options, true));
+  return withGrad(tripletMargin('tripletMarginLossWithGrad', anchor, positive, negative, options, true), 'tripletMarginLossWithGrad', options);
 }
 /** F.triplet_margin_with_distance_loss with a named distance ('pairwise' or 'cosine'). */
 export function tripletMarginWithDistanceLoss(anchor: FloatInput, positive: FloatInput, negative: FloatInput, options?: TripletMarginWithDistanceLossOptions): number | Tensor {
@@ -200,5 +200,5 @@ export function tripletMarginWithDistanceLoss(anchor: FloatInput, positive: Floa
 /** tripletMarginWithDistanceLoss and its gradients with respect to anchor, positive and negative. */
 export function tripletMarginWithDistanceLossWithGrad(anchor: FloatInput, positive: FloatInput, negative: FloatInput,
   options?: TripletMarginWithDistanceLossOptions & GradOptions): WithGrad {
-  return withGrad(tripletWithDistance('tripletMarginWithDistanceLossWithGrad', anchor, positive, negative, options, true));
+  return withGrad(tripletWithDistance('tripletMarginWithDistanceLossWithGrad', anchor, positive, negative, options, true), 'tripletMarginWithDistanceLossWithGrad', options);
 }

@@ -39,5 +39,5 @@ export function sigmoidFocalLoss(inputs: FloatInput, targets: FloatInput, option
 }
 /** sigmoidFocalLoss and its gradient with respect to inputs. */
 export function sigmoidFocalLossWithGrad(inputs: FloatInput, targets: FloatInput, options?: SigmoidFocalLossOptions & GradOptions): WithGrad {
-  return withGrad(focal('sigmoidFocalLossWithGrad', inputs, targets, options, true));
+  return withGrad(focal('sigmoidFocalLossWithGrad', inputs, targets, options, true), 'sigmoidFocalLossWithGrad', options);
 }

@@ -52,5 +52,5 @@ export function klDiv(input: FloatInput, target: FloatInput, options?: KlDivOpti
 
 /** klDiv and its gradients with respect to input and target. */
 export function klDivWithGrad(input: FloatInput, target: FloatInput, options?: KlDivOptions & GradOptions): WithGrad {
-  return withGrad(run('klDivWithGrad', input, target, options, true));
+  return withGrad(run('klDivWithGrad', input, target, options, true), 'klDivWithGrad', options);
 }

@@ -108,7 +108,7 @@ export function poissonNllLoss(input: FloatInput, target: FloatInput, options?: 
 }
 /** poissonNllLoss and its gradients with respect to input and target. */
 export function poissonNllLossWithGrad(input: FloatInput, target: FloatInput, options?: PoissonNllLossOptions & GradOptions): WithGrad {
-  return withGrad(poisson('poissonNllLossWithGrad', input, target, options, true));
+  return withGrad(poisson('poissonNllLossWithGrad', input, target, options, true), 'poissonNllLossWithGrad', options);
 }
 /** F.gaussian_nll_loss: 0.5·(log max(var, eps) + (x - t)²/max(var, eps)). `variance` may be a number. */
 export function gaussianNllLoss(input: FloatInput, target: FloatInput, variance: FloatInput | number, options?: GaussianNllLossOptions): number | Tensor {
@@ -116,5 +116,5 @@ export function gaussianNllLoss(input: FloatInput, target: FloatInput, variance:
 }
 /** gaussianNllLoss and its gradients with respect to input, target and (a tensor) variance. */
 export function gaussianNllLossWithGrad(input: FloatInput, target: FloatInput, variance: FloatInput | number, options?: GaussianNllLossOptions & GradOptions): WithGrad {
-  return withGrad(gaussian('gaussianNllLossWithGrad', input, target, variance, options, true));
+  return withGrad(gaussian('gaussianNllLossWithGrad', input, target, variance, options, true), 'gaussianNllLossWithGrad', options);
 }

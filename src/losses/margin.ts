@@ -98,7 +98,7 @@ export function hingeEmbeddingLoss(input: FloatInput, target: FloatInput | Index
 }
 /** hingeEmbeddingLoss and its gradient with respect to input. */
 export function hingeEmbeddingLossWithGrad(input: FloatInput, target: FloatInput | IndexInput, options?: HingeEmbeddingLossOptions & GradOptions): WithGrad {
-  return withGrad(hinge('hingeEmbeddingLossWithGrad', input, target, options, true));
+  return withGrad(hinge('hingeEmbeddingLossWithGrad', input, target, options, true), 'hingeEmbeddingLossWithGrad', options);
 }
 /** F.soft_margin_loss: log(1 + exp(-t·x)). */
 export function softMarginLoss(input: FloatInput, target: FloatInput | IndexInput, options?: SoftMarginLossOptions): number | Tensor {
@@ -106,7 +106,7 @@ export function softMarginLoss(input: FloatInput, target: FloatInput | IndexInpu
 }
 /** softMarginLoss and its gradient with respect to input. */
 export function softMarginLossWithGrad(input: FloatInput, target: FloatInput | IndexInput, options?: SoftMarginLossOptions & GradOptions): WithGrad {
-  return withGrad(soft('softMarginLossWithGrad', input, target, options, true));
+  return withGrad(soft('softMarginLossWithGrad', input, target, options, true), 'softMarginLossWithGrad', options);
 }
 /** F.margin_ranking_loss: max(0, -y·(x1 - x2) + margin). */
 export function marginRankingLoss(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: MarginRankingLossOptions): number | Tensor {
@@ -114,5 +114,5 @@ export function marginRankingLoss(input1: FloatInput, input2: FloatInput, target
 }
 /** marginRankingLoss and its gradients with respect to input1, input2 and target. */
 export function marginRankingLossWithGrad(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: MarginRankingLossOptions & GradOptions): WithGrad {
-  return withGrad(ranking('marginRankingLossWithGrad', input1, input2, target, options, true));
+  return withGrad(ranking('marginRankingLossWithGrad', input1, input2, target, options, true), 'marginRankingLossWithGrad', options);
 }

@@ -142,7 +142,7 @@ export function multiMarginLoss(input: FloatInput, target: IndexInput, options?:
 }
 /** multiMarginLoss and its gradient with respect to input. */
 export function multiMarginLossWithGrad(input: FloatInput, target: IndexInput, options?: MultiMarginLossOptions & GradOptions): WithGrad {
-  return withGrad(multiMargin('multiMarginLossWithGrad', input, target, options, true));
+  return withGrad(multiMargin('multiMarginLossWithGrad', input, target, options, true), 'multiMarginLossWithGrad', options);
 }
 /** F.multilabel_margin_loss: Σ_{j∈targets} Σ_{i∉targets} max(0, 1 - x_j + x_i) / C per row; targets end at the first -1. */
 export function multilabelMarginLoss(input: FloatInput, target: IndexInput, options?: MultilabelMarginLossOptions): number | Tensor {
@@ -150,5 +150,5 @@ export function multilabelMarginLoss(input: FloatInput, target: IndexInput, opti
 }
 /** multilabelMarginLoss and its gradient with respect to input. */
 export function multilabelMarginLossWithGrad(input: FloatInput, target: IndexInput, options?: MultilabelMarginLossOptions & GradOptions): WithGrad {
-  return withGrad(multilabelMargin('multilabelMarginLossWithGrad', input, target, options, true));
+  return withGrad(multilabelMargin('multilabelMarginLossWithGrad', input, target, options, true), 'multilabelMarginLossWithGrad', options);
 }

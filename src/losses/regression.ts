@@ -64,7 +64,7 @@ export function mseLoss(input: FloatInput, target: FloatInput, options?: Regress
 }
 /** mseLoss and its gradients with respect to input and target. */
 export function mseLossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
-  return withGrad(run('mseLossWithGrad', 'mse', input, target, options, true));
+  return withGrad(run('mseLossWithGrad', 'mse', input, target, options, true), 'mseLossWithGrad', options);
 }
 /** F.l1_loss: |x - y|. */
 export function l1Loss(input: FloatInput, target: FloatInput, options?: RegressionOptions): number | Tensor {
@@ -72,7 +72,7 @@ export function l1Loss(input: FloatInput, target: FloatInput, options?: Regressi
 }
 /** l1Loss and its gradients with respect to input and target. */
 export function l1LossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
-  return withGrad(run('l1LossWithGrad', 'l1', input, target, options, true));
+  return withGrad(run('l1LossWithGrad', 'l1', input, target, options, true), 'l1LossWithGrad', options);
 }
 /** F.smooth_l1_loss: 0.5·d²/β below β, |d| - 0.5·β above. */
 export function smoothL1Loss(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions): number | Tensor {
@@ -80,7 +80,7 @@ export function smoothL1Loss(input: FloatInput, target: FloatInput, options?: Sm
 }
 /** smoothL1Loss and its gradients with respect to input and target. */
 export function smoothL1LossWithGrad(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions & GradOptions): WithGrad {
-  return withGrad(run('smoothL1LossWithGrad', 'smoothL1', input, target, options, true));
+  return withGrad(run('smoothL1LossWithGrad', 'smoothL1', input, target, options, true), 'smoothL1LossWithGrad', options);
 }
 /** F.huber_loss: 0.5·d² below δ, δ·(|d| - 0.5·δ) above. */
 export function huberLoss(input: FloatInput, target: FloatInput, options?: HuberLossOptions): number | Tensor {
@@ -88,5 +88,5 @@ export function huberLoss(input: FloatInput, target: FloatInput, options?: Huber
 }
 /** huberLoss and its gradients with respect to input and target. */
 export function huberLossWithGrad(input: FloatInput, target: FloatInput, options?: HuberLossOptions & GradOptions): WithGrad {
-  return withGrad(run('huberLossWithGrad', 'huber', input, target, options, true));
+  return withGrad(run('huberLossWithGrad', 'huber', input, target, options, true), 'huberLossWithGrad', options);
 }

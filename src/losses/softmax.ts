@@ -137,7 +137,7 @@ export function softmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
 
 /** softmax and the gradient of Σ gradOutput·softmax(input) with respect to input. */
 export function softmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
-  return withGrad(softmaxRun('softmaxWithGrad', input, options, false, true));
+  return withGrad(softmaxRun('softmaxWithGrad', input, options, false, true), 'softmaxWithGrad', options);
 }
 
 /** F.log_softmax(input, dim). */
@@ -147,7 +147,7 @@ export function logSoftmax(input: FloatInput, options?: SoftmaxOptions): Tensor 
 
 /** logSoftmax and its gradient. */
 export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
-  return withGrad(softmaxRun('logSoftmaxWithGrad', input, options, true, true));
+  return withGrad(softmaxRun('logSoftmaxWithGrad', input, options, true, true), 'logSoftmaxWithGrad', options);
 }
 
 /** torch.sigmoid(input), elementwise. */
@@ -157,5 +157,5 @@ export function sigmoid(input: FloatInput): Tensor {
 
 /** sigmoid and its gradient. */
 export function sigmoidWithGrad(input: FloatInput, options?: GradOptions): WithGrad<Tensor> {
-  return withGrad(sigmoidRun('sigmoidWithGrad', input, options, true));
+  return withGrad(sigmoidRun('sigmoidWithGrad', input, options, true), 'sigmoidWithGrad', options);
 }

@@ -59,14 +59,15 @@ export interface ElementwiseResult {
  * copied in (or read in place when resident), each allocation padded by one vector because the
  * kernels compute their last partial vector whole. `call` gets the chunk length, the operands'
  * pointers (0 for null), the loss pointer (0 unless want.loss), want.grads gradient pointers and
- * the upstream pointer (0 without want.gradRow), and returns the chunk's loss sum.
+ * the upstream pointer (0 without want.gradRow), and returns the chunk's loss sum. want.into:
+ * arrays of n values to write gradients into instead of new ones (see directTarget).
  */
 export function runElementwise(
   arena: Arena,
   dtype: Dtype,
   n: number,
   operands: ReadonlyArray<Operand | null>,
-  want: { loss: boolean; grads: number; gradRow: FloatArray | null },
+  want: { loss: boolean; grads: number; gradRow: FloatArray | null; into?: ReadonlyArray<FloatArray | null> },
   call: (count: number, ptrs: number[], loss: number, grads: number[], gradRow: number) => number,
 ): ElementwiseResult {
   const bytes = dtype === 'float32' ? 4 : 8;
@@ -75,7 +76,9 @@ export function runElementwise(
   // Outputs: copied out per chunk; a single chunk's are sliced straight out (no zero-filled array).
   const single = n <= chunkCapacity(arena, bytes * (copies + outs));
   let elementLoss = want.loss ? newArray(dtype, single ? 0 : n) : null;
-  let grads = Array.from({ length: want.grads }, () => newArray(dtype, single ? 0 : n));
+  // A gradient with a target (options.gradInto, n values) is written straight into it.
+  const into = (i: number) => want.into?.[i] ?? null;
+  let grads = Array.from({ length: want.grads }, (_, i) => into(i) ?? newArray(dtype, single ? 0 : n));
   let total = 0;
   forChunks(arena, n, bytes * (copies + outs), (start, count) => {
     const padded = count * bytes + 16;
@@ -91,7 +94,12 @@ export function runElementwise(
     total += call(count, ptrs, loss, gs, gr);
     if (single) {
       if (want.loss) elementLoss = arena.copyOut(dtype, loss, count);
-      grads = gs.map((g) => arena.copyOut(dtype, g, count));
+      grads = gs.map((g, i) => {
+        const t = into(i);
+        if (!t) return arena.copyOut(dtype, g, count);
+        t.set(arena.view(dtype, g, count));
+        return t;
+      });
       return;
     }
     if (elementLoss) elementLoss.set(arena.view(dtype, loss, count), start);
