@@ -64,11 +64,15 @@ function tfRun(build) {
 }
 
 // ---------- cases ----------
-function crossEntropyCase(N, C, withGrad, Arr = Float32Array) {
+// WithGrad cases: simdloss and the plain-JS loop both write the gradient into a buffer they reuse
+// (simdloss: options.gradInto), as a training loop does; `fresh` times simdloss's default instead,
+// a new gradient array per call.
+function crossEntropyCase(N, C, withGrad, Arr = Float32Array, fresh = false) {
   const x = floats(Arr, N * C, N + C, -4, 4);
   const t = labels(N, C, C);
   const input = { data: x, shape: [N, C] };
   const grad = new Float64Array(N * C);
+  const gradInto = new Arr(N * C);
   const oh = oneHot(t, N, C);
   const x32 = x instanceof Float32Array ? x : Float32Array.from(x); // tfjs has no float64
   const tfCall = () => tfRun(() => {
@@ -78,15 +82,16 @@ function crossEntropyCase(N, C, withGrad, Arr = Float32Array) {
     const { value, grad } = tf.valueAndGrad((z) => tf.losses.softmaxCrossEntropy(labelsT, z))(logits);
     return { loss: value, grad };
   });
-  const fn = withGrad ? sl.crossEntropyWithGrad : sl.crossEntropy;
-  const out = (r) => (withGrad ? { loss: r.loss, grad: r.grad.data } : { loss: r });
+  const ours = withGrad
+    ? () => { const r = sl.crossEntropyWithGrad(input, t, fresh ? {} : { gradInto }); return { loss: r.loss, grad: r.grad.data }; }
+    : () => ({ loss: sl.crossEntropy(input, t) });
   return {
-    name: `crossEntropy${withGrad ? 'WithGrad' : ''} ${N}×${C}${Arr === Float64Array ? ' (Float64Array)' : ''}`,
-    family: withGrad ? 'crossEntropyWithGrad' : 'crossEntropy',
+    name: `crossEntropy${withGrad ? 'WithGrad' : ''} ${N}×${C}${Arr === Float64Array ? ' (Float64Array)' : ''}${fresh ? ', a new gradient array per call' : ''}`,
+    family: withGrad ? (fresh ? 'crossEntropyWithGrad, new array' : 'crossEntropyWithGrad') : 'crossEntropy',
     elements: N * C,
     contenders: {
-      'simdloss wasm-simd': () => out(fn(input, t)),
-      'simdloss js': () => out(fn(input, t)),
+      'simdloss wasm-simd': ours,
+      'simdloss js': ours,
       'plain JS': () => ({ loss: plain.crossEntropy(x, t, N, C, withGrad ? grad : null), grad: withGrad ? grad : undefined }),
       'tfjs cpu': tfCall,
       'tfjs wasm': tfCall,
@@ -121,8 +126,9 @@ function bceCase(n) {
     const { value, grad } = tf.valueAndGrad((z) => tf.losses.sigmoidCrossEntropy(labelsT, z))(tf.tensor1d(x));
     return { loss: value, grad };
   });
+  const gradInto = new Float32Array(n);
   const ours = () => {
-    const r = sl.binaryCrossEntropyWithLogitsWithGrad(x, t);
+    const r = sl.binaryCrossEntropyWithLogitsWithGrad(x, t, { gradInto });
     return { loss: r.loss, grad: r.grad.data };
   };
   return {
@@ -186,6 +192,7 @@ const cases = quick
       regressionCase('l1Loss', 1 << 20, true),
       regressionCase('smoothL1Loss', 1 << 20, true),
       crossEntropyCase(256, 1000, true, Float64Array),
+      crossEntropyCase(256, 1000, true, Float32Array, true),
     ];
 
 // ---------- running ----------
@@ -222,6 +229,8 @@ async function runCase(c) {
   // the tests trust; here the float32 'js' result (computed in float64, rounded) serves.
   await select('simdloss js');
   const want = c.contenders['simdloss js']();
+  // a copy: the simdloss contenders write their gradients into one reused buffer
+  if (want.grad) want.grad = Float64Array.from(want.grad);
   const reps = {};
   const errors = {};
   for (const name of names) {
@@ -277,7 +286,7 @@ const pkg = (name) => JSON.parse(readFileSync(join(here, '..', 'node_modules', .
 const contenders = Object.keys(cases[0].contenders);
 const lines = [];
 lines.push('# Benchmark results', '');
-lines.push(`Written by \`npm run bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 10)}. Median time per call over ${ROUNDS} rounds after ${WARMUP} warm-up rounds, contenders alternated round by round, each output checked against simdloss's float64 reference first. Float32Array unless noted; end to end from JS arrays (copies into and out of wasm memory included). Ratios are contender time / simdloss wasm-simd time (higher = simdloss faster). One run on a shared, noisy machine: read ratios, not absolute times.`, '');
+lines.push(`Written by \`npm run bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 10)}. Median time per call over ${ROUNDS} rounds after ${WARMUP} warm-up rounds, contenders alternated round by round, each output checked against simdloss's float64 reference first. Float32Array unless noted; end to end from JS arrays (copies into and out of wasm memory included). WithGrad cases: simdloss and the plain-JS loop write the gradient into a buffer they reuse (simdloss: \`options.gradInto\`), as a training loop does; TF.js returns new tensors; the last row shows simdloss's default, a new gradient array per call. Ratios are contender time / simdloss wasm-simd time (higher = simdloss faster). One run on a shared, noisy machine: read ratios, not absolute times.`, '');
 lines.push(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; simdloss ${JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')).version}; @tensorflow/tfjs ${pkg('@tensorflow/tfjs')}, @tensorflow/tfjs-backend-wasm ${pkg('@tensorflow/tfjs-backend-wasm')} (SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'off'}, no threads).`, '');
 lines.push(`| case | elements | simdloss wasm-simd (ms) | ${contenders.slice(1).map((n) => `${n} (ms, ×)`).join(' | ')} | target (×JS / ×tfjs-wasm) |`);
 lines.push(`|---|---:|---:|${contenders.slice(1).map(() => '---:').join('|')}|---|`);
