@@ -50,6 +50,11 @@ function wasmArena(fn: string): Arena {
  * A tensor allocated in wasm memory: losses read it without copying. Fill it through `.data`.
  * Free it with `.free()` when done. Needs the wasm-simd backend to be available.
  */
+/** The module memory's buffer, once the module exists (views of it detach when it grows). */
+export function wasmMemoryBuffer(): ArrayBufferLike | null {
+  return arena ? arena.memory.buffer : null;
+}
+
 export function allocTensor(dtype: Dtype, shape: readonly number[]): WasmTensor {
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new RangeError(`allocTensor: dtype must be 'float32' or 'float64'; got ${JSON.stringify(dtype)}`);

@@ -2,6 +2,7 @@
 import { describe, rangeError, shapeString, typeError } from './errors';
 import { floatArg, isFloatArray, newFloat, roundTo, sameShape, sizeOf, sumToShape, type FloatTensor } from './tensor';
 import type { Dtype, FloatArray, Reduction, Tensor, WithGrad } from './types';
+import { wasmMemoryBuffer } from './backend';
 import { WasmTensor } from './wasm/resident';
 
 /** The options object (or {}), rejecting names the function does not take (e.g. snake_case). */
@@ -138,6 +139,10 @@ export function gradTargets(fn: string, options: unknown, dtype: Dtype): Array<F
     const name = Array.isArray(value) ? `options.gradInto[${i}]` : 'options.gradInto';
     if (t === null || t === undefined) return null;
     if (!isFloatArray(t) && !(t instanceof WasmTensor)) throw typeError(fn, name, 'a Float32Array, Float64Array or WasmTensor', t);
+    if (isFloatArray(t) && t.buffer === wasmMemoryBuffer()) {
+      // such a view detaches when a call grows wasm memory; the tensor re-makes its view
+      throw new TypeError(`${fn}: ${name} is a view of wasm memory; pass the WasmTensor itself (allocTensor) instead of its .data`);
+    }
     const own = t instanceof WasmTensor ? t.dtype : t instanceof Float32Array ? 'float32' : 'float64';
     if (own !== dtype) throw new TypeError(`${fn}: ${name} must have the call's dtype (${dtype}); got ${own}`);
     return t;

@@ -110,6 +110,14 @@ describe('options.gradInto', () => {
     ['another size', () => crossEntropyWithGrad(x, [0, 1], { gradInto: new Float32Array(5) }), RangeError, /options.gradInto holds 5 values; gradient 0 has 6/],
     ['more targets than gradients', () => mseLossWithGrad(x, x, { gradInto: [null, null, new Float32Array(6)] }), RangeError, /3 entries but mseLossWithGrad returns 2/],
     ['not an array', () => mseLossWithGrad(x, x, { gradInto: [1, 2] as unknown as Float32Array }), TypeError, /options.gradInto\[0\]/],
+    ['a raw view of wasm memory', () => {
+      const g = allocTensor('float32', [2, 3]);
+      try {
+        return crossEntropyWithGrad(x, [0, 1], { gradInto: g.data });
+      } finally {
+        g.free();
+      }
+    }, TypeError, /pass the WasmTensor itself/],
   ];
   for (const [name, call, type, message] of cases) {
     it(name, () => {
