@@ -206,6 +206,8 @@ function boxArgs(name: string, v: Values): Values {
 }
 
 const N = 401;
+/** Pinned curves: the palette without the live curves' blue and orange (and red, too near orange). */
+const PIN_COLORS = [COLORS[2], COLORS[3], COLORS[5], COLORS[7], COLORS[6], COLORS[8]];
 const SLIDE = 241;
 type Box = [number, number, number, number];
 
@@ -231,11 +233,12 @@ export function mountExplorer() {
   function makeLine(): void {
     line?.destroy();
     const axisCtl = spec.controls.find((c) => c.axis);
+    $('ex-hint').textContent = `${axisCtl ? `Drag on the plot to move the ${axisCtl.label} (the dashed line). ` : ''}Pin a curve to compare it with another function or option (dashed).`;
     line = plot($('ex-plot'), {
       height: 360,
       series: [
         { label: spec.x },
-        ...pins.map((p, i) => ({ label: p.label, stroke: COLORS[(i + 2) % COLORS.length], width: 1.5, dash: [6, 4] })),
+        ...pins.map((p, i) => ({ label: p.label, stroke: PIN_COLORS[i % PIN_COLORS.length], width: 1.5, dash: [6, 4] })),
         { label: spec.y ?? 'loss', stroke: COLORS[0], width: 2.5 },
         { label: 'gradient ∂/∂x', stroke: COLORS[1], width: 2, scale: 'g' },
       ],
@@ -314,7 +317,7 @@ export function mountExplorer() {
 
   $('ex-pin').addEventListener('click', () => {
     const v = values[spec.name];
-    const opts = spec.controls.map((c) => `${c.key}=${v[c.key]}`).join(' ');
+    const opts = spec.controls.map((c) => `${c.label.split(' ')[0]}=${v[c.key]}`).join(' ');
     pins.push({ label: `${spec.name} ${opts}`.trim(), xs: state.xs, y: state.loss });
     makeLine();
     render();

@@ -178,7 +178,7 @@ export function mountSpeed() {
     scales: { x: { time: false, range: (u) => [-0.5, Math.max(1, u.data[0].length) - 0.5] }, y: { distr: 3, log: 10, range: (u, _min, max) => [0.1, Math.max(30, max * 2)] } },
     axes: [
       { splits: (u) => Array.from(u.data[0], Number), values: (_u, splits) => splits.map((i) => labels[i] ?? ''), gap: 8, size: 60 },
-      { label: 'speed-up (×, log scale)', splits: (u) => [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200].filter((v) => v <= u.scales.y.max!), values: (_u, splits) => splits.map((v) => `${v}×`) },
+      { label: 'speed-up (×, log scale)', splits: (u) => [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200].filter((v) => v <= u.scales.y.max!), values: (_u, splits) => splits.map((v) => (v == null ? '' : `${v}×`)) },
     ],
     legend: { show: false },
     hooks: {

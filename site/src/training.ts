@@ -221,7 +221,8 @@ export function mountTraining() {
   };
   ui.data.addEventListener('input', () => restart(true));
   ui.model.addEventListener('input', () => restart(false));
-  ui.loss.addEventListener('input', () => { resetCurve(); setRunning(true); });
+  // multiMarginLoss has no label smoothing; sigmoidFocalLoss gets it through its targets.
+  ui.loss.addEventListener('input', () => { ui.smooth.disabled = ui.loss.value === 'multiMarginLoss'; resetCurve(); setRunning(true); });
   ui.smooth.addEventListener('input', () => { $('tr-smooth-v').textContent = ui.smooth.value; smoothTargets(); });
   const showLr = () => { $('tr-lr-v').textContent = (10 ** Number(ui.lr.value)).toPrecision(2); };
   ui.lr.addEventListener('input', showLr);

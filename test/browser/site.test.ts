@@ -131,10 +131,13 @@ describe('the web page (site/)', () => {
       const x = [logits[i], 1, -1], lse = Math.log(x.reduce((s, v) => s + Math.exp(v), 0));
       expect(ex.loss[i]).toBeCloseTo(0.8 * (lse + 1) + (0.2 / 3) * x.reduce((s, v) => s + lse - v, 0), 12);
     }
+    // How γ reshapes the focal loss: γ = 5, 2 and 0.5 pinned, γ = 0 (α-weighted BCE) live.
     await page.selectOption('#ex-fn', 'sigmoidFocalLoss');
-    await page.click('#ex-pin');
-    await setControl(page, 'ex-gamma', '0');
-    await page.screenshot({ path: join(shots, 'site-explorer.png'), fullPage: true });
+    for (const gamma of ['5', '2', '0.5', '0']) {
+      await setControl(page, 'ex-gamma', gamma);
+      if (gamma !== '0') await page.click('#ex-pin');
+    }
+    await page.locator('body').screenshot({ path: join(shots, 'site-explorer.png') });
 
     // The box view: GIoU of the two boxes equals Node's and the formula; dragging moves the prediction.
     await page.selectOption('#ex-fn', 'generalizedBoxIouLoss');
@@ -165,7 +168,7 @@ describe('the web page (site/)', () => {
     const moved = (await inPage<any>(page, '__explorer')).boxes;
     expect(moved.pred[0] - bx.pred[0]).toBeCloseTo(2, 1);
     checkBoxes(moved);
-    await page.screenshot({ path: join(shots, 'site-explorer-boxes.png'), fullPage: true });
+    await page.locator('body').screenshot({ path: join(shots, 'site-explorer-boxes.png') });
 
     // The select offers the whole catalogue, and every function renders finite numbers.
     const names = await page.$$eval('#ex-fn option', (os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -193,7 +196,7 @@ describe('the web page (site/)', () => {
     const box = (await page.locator('#tr-canvas').boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);
     await page.waitForFunction((n) => (window as any).__training.points === n + 1, tr.points);
-    await page.screenshot({ path: join(shots, 'site-training.png'), fullPage: true });
+    await page.locator('body').screenshot({ path: join(shots, 'site-training.png') });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -213,7 +216,7 @@ describe('the web page (site/)', () => {
       expect(r.simd.min).toBeLessThanOrEqual(r.simd.median);
     }
     expect(await page.locator('#sp-table tr').count()).toBe(6);
-    await page.screenshot({ path: join(shots, 'site-speed.png'), fullPage: true });
+    await page.locator('body').screenshot({ path: join(shots, 'site-speed.png') });
     expect(errors).toEqual([]);
     await page.close();
   });
