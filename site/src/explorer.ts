@@ -331,6 +331,7 @@ export function mountExplorer() {
   const UNIT = 40; // pixels per box unit
   const boxes: { pred: Box; target: Box } = { pred: [1.5, 2, 5.5, 5], target: [5, 3, 9.5, 6.5] };
   let slide: uPlot | undefined;
+  let slideFor = ''; // the loss drawn thick in the slide plot
   let drag: { which: 'pred' | 'target'; resize: boolean; x: number; y: number } | undefined;
 
   const boxCall = (name: string, pred: unknown, opts: Values) => withGrad(name)(pred, new Float64Array(boxes.target), { ...opts, reduction: 'none' });
@@ -364,7 +365,7 @@ export function mountExplorer() {
     offs.forEach((d, i) => moved.data.set([tcx + d - w / 2, pred[1], tcx + d + w / 2, pred[3]], i * 4));
     const curves = BOXES.map(([name]) => boxCall(name, moved, optionsOf(name)).loss.data as Float64Array);
     const now = (pred[0] + pred[2]) / 2 - tcx;
-    if (!slide || (slide as any)._sel !== spec.name) {
+    if (!slide || slideFor !== spec.name) {
       slide?.destroy();
       slide = plot($('ex-slide'), {
         height: 300,
@@ -372,7 +373,7 @@ export function mountExplorer() {
         axes: [{ label: 'horizontal offset of the prediction (center − target center)' }, { label: 'loss' }],
         hooks: { draw: [(u) => vline(u, state.boxes.offset)] },
       }, [[]]);
-      (slide as any)._sel = spec.name;
+      slideFor = spec.name;
     }
     Object.assign(state, { name: spec.name, values: { ...values[spec.name] }, boxes: { pred: [...pred], target: [...tgt], table, offsets: offs, slide: Object.fromEntries(BOXES.map(([n], i) => [n, curves[i]])), offset: now } });
     slide.setData([offs, ...curves]);
