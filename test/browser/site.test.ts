@@ -185,7 +185,7 @@ describe('the web page (site/)', () => {
     await page.close();
   });
 
-  it('training: the MLP reaches 90% accuracy on the blobs within 400 steps, clicks add points', async () => {
+  it('training: the MLP reaches 90% accuracy on the blobs within 400 steps; label smoothing, the other losses, clicks', async () => {
     const { page, errors } = await open('#training');
     await page.waitForFunction(() => (window as any).__training?.accuracy >= 0.9 && (window as any).__training.step >= 400, undefined, { timeout: 30_000 });
     const tr = await inPage<any>(page, '__training');
@@ -193,6 +193,23 @@ describe('the web page (site/)', () => {
     expect(first).toBeGreaterThanOrEqual(0);
     expect(first).toBeLessThan(400);
     expect(tr.history.loss.at(-1)).toBeLessThan(tr.history.loss[0] / 2);
+    // Label smoothing ε = 0.3 over 3 classes: the loss can no longer go below the smoothed
+    // targets' entropy, -(0.8 ln 0.8 + 2 · 0.1 ln 0.1) = 0.639, and training approaches it.
+    const floor = -(0.8 * Math.log(0.8) + 0.2 * Math.log(0.1));
+    await setControl(page, 'tr-smooth', '0.3');
+    const s0 = await page.evaluate(() => (window as any).__training.step);
+    await page.waitForFunction((s) => (window as any).__training.step >= s + 300, s0, { timeout: 20_000 });
+    const smoothed = (await inPage<any>(page, '__training')).history.loss.slice(s0 + 4);
+    expect(Math.min(...smoothed)).toBeGreaterThan(floor - 1e-5);
+    expect(smoothed.at(-1)).toBeLessThan(floor + 0.1);
+    // The other losses train too.
+    for (const loss of ['sigmoidFocalLoss', 'multiMarginLoss']) {
+      await page.selectOption('#tr-loss', loss);
+      await page.waitForFunction(() => (window as any).__training.step >= 100, undefined, { timeout: 20_000 });
+      const t = await inPage<any>(page, '__training');
+      expect(t.history.loss.every(Number.isFinite), loss).toBe(true);
+      expect(t.accuracy, loss).toBeGreaterThanOrEqual(0.9);
+    }
     const box = (await page.locator('#tr-canvas').boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);
     await page.waitForFunction((n) => (window as any).__training.points === n + 1, tr.points);
