@@ -9,7 +9,9 @@ import type { Arena } from './arena';
  * `.data` again after any simdloss call instead of keeping the array), and throws after free().
  */
 export class WasmTensor<D extends FloatArray = FloatArray> implements Tensor<D> {
+  /** 'float32' or 'float64': the dtype of `data`. */
   readonly dtype: Dtype;
+  /** The number of elements (the product of `shape`). */
   readonly size: number;
   /** Byte offset in wasm memory (for the kernels). */
   readonly ptr: number;
@@ -25,10 +27,12 @@ export class WasmTensor<D extends FloatArray = FloatArray> implements Tensor<D> 
     this.ptr = arena.allocResident(this.size * (dtype === 'float32' ? 4 : 8));
   }
 
+  /** The tensor's shape (see reshape()). */
   get shape(): readonly number[] {
     return this._shape;
   }
 
+  /** The elements: a view of wasm memory, made afresh when memory has grown since the last access. */
   get data(): D {
     if (this.freed) throw new Error('WasmTensor: this tensor was freed; allocate a new one with allocTensor()');
     const buffer = this.arena.memory.buffer;
