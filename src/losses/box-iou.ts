@@ -649,7 +649,7 @@ export function wiseIouLoss<D extends FloatArray = Float32Array, R extends Reduc
  * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
  * const options: WiseIouLossOptions = { version: 'v1' };
  * const r = wiseIouLoss(predicted, target, options);
- * const loss = 'iouMean' in r ? r.loss : r;
+ * const loss = typeof r === 'object' && 'iouMean' in r ? r.loss : r; // v3 : v1
  * ```
  */
 export function wiseIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: WiseIouLossOptions & { reduction?: R }): Loss<R, D> | WiseIouV3Result<Loss<R, D>>;
