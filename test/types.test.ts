@@ -92,8 +92,11 @@ function examples(): { name: string; code: string }[] {
   return out;
 }
 
-describe('types: the @example of every export', () => {
-  const list = examples();
+/** The README's TypeScript code blocks: compiled and run as the examples are. */
+const readmeBlocks = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => ({ name: 'README', code: m[1] }));
+
+describe('types: the @example of every export, and the README\'s TypeScript', () => {
+  const list = [...examples(), ...readmeBlocks];
   const dir = scratch();
   const files = list.map((e, i) => {
     const file = `example-${i}-${e.name}.ts`;
@@ -104,7 +107,8 @@ describe('types: the @example of every export', () => {
   it('there is one for each exported function', () => {
     const functions = new Set([...dts.matchAll(/declare function (\w+)/g)].map((m) => m[1]));
     expect(functions.size).toBeGreaterThan(75);
-    expect(new Set(list.map((e) => e.name))).toEqual(functions);
+    expect(new Set(list.filter((e) => e.name !== 'README').map((e) => e.name))).toEqual(functions);
+    expect(readmeBlocks.length).toBeGreaterThan(0);
   });
 
   it('they compile (strict, lib es2022, node16)', () => {
