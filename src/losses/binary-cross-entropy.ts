@@ -121,8 +121,8 @@ function runBce(fn: string, input: FloatInput, target: FloatInput, options: unkn
  * @param input - Probabilities in [0, 1], any shape.
  * @param target - Targets in [0, 1], the input's shape.
  * @param options - `weight` (rescales each element's loss; broadcasts to the input's shape), `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the input's shape. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, an input or target is outside [0, 1], the shapes differ, or `weight` does not broadcast to the input's shape.
@@ -143,8 +143,8 @@ export function binaryCrossEntropy(input: FloatInput, target: FloatInput, option
  * @param input - As for {@link binaryCrossEntropy}.
  * @param target - As for {@link binaryCrossEntropy}.
  * @param options - The options of {@link binaryCrossEntropy}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link binaryCrossEntropy} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link binaryCrossEntropy} throws.
  * @example
@@ -165,8 +165,8 @@ export function binaryCrossEntropyWithGrad(input: FloatInput, target: FloatInput
  * @param input - Logits, any shape.
  * @param target - Targets (usually in [0, 1]), the input's shape.
  * @param options - `weight` and `posWeight` (the positive term's weight, usually `(C)` along the last dimension), both broadcasting to the input's shape; `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the input's shape. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes differ, or `weight` or `posWeight` does not broadcast to the input's shape.
@@ -187,8 +187,8 @@ export function binaryCrossEntropyWithLogits(input: FloatInput, target: FloatInp
  * @param input - As for {@link binaryCrossEntropyWithLogits}.
  * @param target - As for {@link binaryCrossEntropyWithLogits}.
  * @param options - The options of {@link binaryCrossEntropyWithLogits}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link binaryCrossEntropyWithLogits} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link binaryCrossEntropyWithLogits} throws.
  * @example
@@ -244,8 +244,8 @@ function runMultilabel(fn: string, input: FloatInput, target: FloatInput, option
  * @param input - Logits, `(N, C)` or `(C)`: the last dimension holds the classes.
  * @param target - 0/1 labels, the input's shape.
  * @param options - `weight` (per class; broadcasts to the input's shape), `reduction` (default `'mean'`, over the rows).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per row (the input's shape without its last dimension). The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes differ, or `weight` does not broadcast to the input's shape.
@@ -269,8 +269,8 @@ export function multilabelSoftMarginLoss(input: FloatInput, target: FloatInput, 
  * @param input - As for {@link multilabelSoftMarginLoss}.
  * @param target - As for {@link multilabelSoftMarginLoss}.
  * @param options - The options of {@link multilabelSoftMarginLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link multilabelSoftMarginLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link multilabelSoftMarginLoss} throws.
  * @example

@@ -217,8 +217,8 @@ type Options<O> = O & GradOptions;
  * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
  * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
  * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
@@ -241,8 +241,8 @@ export function generalizedBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, op
  * @param boxes1 - As for {@link generalizedBoxIouLoss}.
  * @param boxes2 - As for {@link generalizedBoxIouLoss}.
  * @param options - The options of {@link generalizedBoxIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link generalizedBoxIouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link generalizedBoxIouLoss} throws.
  * @example
@@ -264,8 +264,8 @@ export function generalizedBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatI
  * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
  * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
  * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
@@ -288,8 +288,8 @@ export function distanceBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, optio
  * @param boxes1 - As for {@link distanceBoxIouLoss}.
  * @param boxes2 - As for {@link distanceBoxIouLoss}.
  * @param options - The options of {@link distanceBoxIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link distanceBoxIouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link distanceBoxIouLoss} throws.
  * @example
@@ -311,8 +311,8 @@ export function distanceBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInpu
  * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
  * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
  * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
@@ -335,8 +335,8 @@ export function completeBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, optio
  * @param boxes1 - As for {@link completeBoxIouLoss}.
  * @param boxes2 - As for {@link completeBoxIouLoss}.
  * @param options - The options of {@link completeBoxIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link completeBoxIouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link completeBoxIouLoss} throws.
  * @example
@@ -358,8 +358,8 @@ export function completeBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInpu
  * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
  * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
  * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
@@ -382,8 +382,8 @@ export function iouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLos
  * @param boxes1 - As for {@link iouLoss}.
  * @param boxes2 - As for {@link iouLoss}.
  * @param options - The options of {@link iouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link iouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link iouLoss} throws.
  * @example
@@ -405,8 +405,8 @@ export function iouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?
  * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
  * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
  * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
@@ -429,8 +429,8 @@ export function eiouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLo
  * @param boxes1 - As for {@link eiouLoss}.
  * @param boxes2 - As for {@link eiouLoss}.
  * @param options - The options of {@link eiouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link eiouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link eiouLoss} throws.
  * @example
@@ -452,8 +452,8 @@ export function eiouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options
  * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
  * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
  * @param options - `gamma` (default 0.5), `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast, or `gamma` is not a finite number.
@@ -476,8 +476,8 @@ export function focalEiouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: 
  * @param boxes1 - As for {@link focalEiouLoss}.
  * @param boxes2 - As for {@link focalEiouLoss}.
  * @param options - The options of {@link focalEiouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link focalEiouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link focalEiouLoss} throws.
  * @example
@@ -499,8 +499,8 @@ export function focalEiouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, op
  * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
  * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
  * @param options - `alpha` (default 3), `form` (`'iou'` (default), `'giou'`, `'diou'` or `'ciou'`), `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast, or `form` is not one of the four.
@@ -523,8 +523,8 @@ export function alphaIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: A
  * @param boxes1 - As for {@link alphaIouLoss}.
  * @param boxes2 - As for {@link alphaIouLoss}.
  * @param options - The options of {@link alphaIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link alphaIouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link alphaIouLoss} throws.
  * @example
@@ -546,8 +546,8 @@ export function alphaIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, opt
  * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
  * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
  * @param options - `theta` (the shape cost's exponent; default 4), `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
@@ -570,8 +570,8 @@ export function siouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: SiouL
  * @param boxes1 - As for {@link siouLoss}.
  * @param boxes2 - As for {@link siouLoss}.
  * @param options - The options of {@link siouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link siouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link siouLoss} throws.
  * @example
@@ -594,8 +594,8 @@ export function siouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options
  * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
  * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
  * @param options - `version: 'v3'`; `iouMean` (the running mean of 1 - IoU: 1 at first, then the returned one) and `momentum` (m in mean ← (1 - m)·mean + m·batch mean; 0 keeps it), both required; `alpha` (default 1.9), `delta` (default 3), `reduction` (default `'none'`), `eps` (default 1e-7).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, iouMean }`: the loss (a number for `'mean'` and `'sum'`, a tensor of one loss per pair for `'none'`) and the updated mean to pass to the next call.
  * @throws TypeError if a box argument is not a float tensor, the dtypes differ, an option is unknown or of the wrong type, or v3 lacks `iouMean` or `momentum`.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, the shapes do not broadcast, or `version` is not `'v1'` or `'v3'`.
@@ -617,8 +617,8 @@ export function wiseIouLoss<D extends FloatArray = Float32Array, R extends Reduc
  * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
  * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
  * @param options - `version` (default `'v1'`), `reduction` (default `'none'`, as torchvision's box losses), `eps` (default 1e-7).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair. The default reduction is `'none'`.
  * @throws TypeError if a box argument is not a float tensor, the dtypes differ, an option is unknown or of the wrong type, or v3 lacks `iouMean` or `momentum`.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, the shapes do not broadcast, or `version` is not `'v1'` or `'v3'`.
@@ -637,8 +637,8 @@ export function wiseIouLoss<D extends FloatArray = Float32Array, R extends Reduc
  * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
  * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
  * @param options - The options of either version (see the other signatures); `version` decides the result's form.
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns v1: the loss; v3: `{ loss, iouMean }`.
  * @throws TypeError if a box argument is not a float tensor, the dtypes differ, an option is unknown or of the wrong type, or v3 lacks `iouMean` or `momentum`.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, the shapes do not broadcast, or `version` is not `'v1'` or `'v3'`.
@@ -663,8 +663,8 @@ export function wiseIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: Wi
  * @param boxes1 - As for {@link wiseIouLoss}.
  * @param boxes2 - As for {@link wiseIouLoss}.
  * @param options - The options of {@link wiseIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto`.
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads, iouMean }`: `loss` and `iouMean` as {@link wiseIouLoss} v3 returns them; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link wiseIouLoss} throws.
  * @example
@@ -685,8 +685,8 @@ export function wiseIouLossWithGrad<D extends FloatArray = Float32Array, R exten
  * @param boxes1 - As for {@link wiseIouLoss}.
  * @param boxes2 - As for {@link wiseIouLoss}.
  * @param options - The options of {@link wiseIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto`.
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link wiseIouLoss} v1 returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link wiseIouLoss} throws.
  * @example
@@ -705,8 +705,8 @@ export function wiseIouLossWithGrad<D extends FloatArray = Float32Array, R exten
  * @param boxes1 - As for {@link wiseIouLoss}.
  * @param boxes2 - As for {@link wiseIouLoss}.
  * @param options - The options of {@link wiseIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto`.
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`, and `iouMean` for v3; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link wiseIouLoss} throws.
  * @example

@@ -159,8 +159,8 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
  * @param input2 - `input1`'s shape.
  * @param target - Labels ±1 (an integer or float array): `(N)`, or `()` for one pair.
  * @param options - `margin` (default 0), `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per pair, `(N)`. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, or the shapes do not fit (a 1-D target for 2-D inputs, a 0-d one for 1-D inputs).
@@ -184,8 +184,8 @@ export function cosineEmbeddingLoss(input1: FloatInput, input2: FloatInput, targ
  * @param input2 - As for {@link cosineEmbeddingLoss}.
  * @param target - As for {@link cosineEmbeddingLoss}.
  * @param options - The options of {@link cosineEmbeddingLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link cosineEmbeddingLoss} returns it; `grads` is `[dInput1, dInput2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link cosineEmbeddingLoss} throws.
  * @example
@@ -208,7 +208,7 @@ export function cosineEmbeddingLossWithGrad(input1: FloatInput, input2: FloatInp
  * @param x1 - Any shape with at least one dimension.
  * @param x2 - Broadcasts against `x1`.
  * @param options - `dim` (in the broadcast shape; default 1, negative counts from the end), `eps` (default 1e-8).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
  * @returns A tensor of the broadcast shape without `dim`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes do not broadcast, or `dim` is outside them.
@@ -231,7 +231,7 @@ export function cosineSimilarity(x1: FloatInput, x2: FloatInput, options?: Cosin
  * @param x1 - As for {@link cosineSimilarity}.
  * @param x2 - As for {@link cosineSimilarity}.
  * @param options - The options of {@link cosineSimilarity}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
  * @returns `{ loss, grad, grads }`: `loss` as {@link cosineSimilarity} returns it; `grads` is `[dX1, dX2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link cosineSimilarity} throws.
  * @example

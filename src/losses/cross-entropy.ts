@@ -268,8 +268,8 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
  * @param input - Logits, `(C)`, `(N, C)` or `(N, C, d1, …, dk)`.
  * @param target - Class indices (an integer array, `number[]`, or a tensor of one) of shape `()`, `(N)` or `(N, d1, …, dk)`; or class probabilities, a float tensor of the input's shape.
  * @param options - `weight` (per class, `(C)`), `ignoreIndex` (default -100), `labelSmoothing` (in [0, 1], default 0), `reduction` (default `'mean'`: weighted by the used targets' weights).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per sample (the target's shape). The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a class index is outside `[0, C)` and not `ignoreIndex`, the target's shape does not fit the input's, or an option's value is out of range.
@@ -292,8 +292,8 @@ export function crossEntropy(input: FloatInput, target: IndexInput | FloatInput,
  * @param input - As for {@link crossEntropy}.
  * @param target - As for {@link crossEntropy}.
  * @param options - The options of {@link crossEntropy}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link crossEntropy} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link crossEntropy} throws.
  * @example
@@ -315,8 +315,8 @@ export function crossEntropyWithGrad(input: FloatInput, target: IndexInput | Flo
  * @param input - Log-probabilities (e.g. from {@link logSoftmax}), `(C)`, `(N, C)` or `(N, C, d1, …, dk)`.
  * @param target - Class indices (an integer array, `number[]`, or a tensor of one) of shape `()`, `(N)` or `(N, d1, …, dk)`.
  * @param options - `weight` (per class, `(C)`), `ignoreIndex` (default -100), `reduction` (default `'mean'`: weighted by the used targets' weights).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per sample (the target's shape). The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a class index is outside `[0, C)` and not `ignoreIndex`, or the target's shape does not fit the input's.
@@ -338,8 +338,8 @@ export function nllLoss(input: FloatInput, target: IndexInput, options?: NllLoss
  * @param input - As for {@link nllLoss}.
  * @param target - As for {@link nllLoss}.
  * @param options - The options of {@link nllLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link nllLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link nllLoss} throws.
  * @example

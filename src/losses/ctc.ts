@@ -136,8 +136,8 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
  * @param inputLengths - Each sample's number of time steps (at most T): `(N)`, or a number.
  * @param targetLengths - Each sample's target length: `(N)`, or a number.
  * @param options - `blank` (default 0), `reduction` (default `'mean'`: each loss divided by its target length, then averaged), `zeroInfinity` (impossible alignments give 0 instead of `Infinity`; default false).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per sample, `(N)`. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a label is outside `[0, C)`, a length is negative or longer than the data, or the shapes do not fit.
@@ -162,8 +162,8 @@ export function ctcLoss(logProbs: FloatInput, targets: IndexInput, inputLengths:
  * @param inputLengths - As for {@link ctcLoss}.
  * @param targetLengths - As for {@link ctcLoss}.
  * @param options - The options of {@link ctcLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link ctcLoss} returns it; `grads` is `[dLogProbs]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link ctcLoss} throws.
  * @example

@@ -189,7 +189,7 @@ function tripletWithDistance(fn: string, anchor: FloatInput, positive: FloatInpu
  * @param x1 - Vectors along the last dimension, any shape.
  * @param x2 - Broadcasts against `x1`.
  * @param options - `p` (the norm's order, ≥ 0, `Infinity` allowed; default 2), `eps` (default 1e-6), `keepdim` (default false).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
  * @returns A tensor of the broadcast shape without its last dimension (kept, of size 1, with `keepdim`).
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes do not broadcast, or `p` is negative.
@@ -211,7 +211,7 @@ export function pairwiseDistance(x1: FloatInput, x2: FloatInput, options?: Pairw
  * @param x1 - As for {@link pairwiseDistance}.
  * @param x2 - As for {@link pairwiseDistance}.
  * @param options - The options of {@link pairwiseDistance}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
  * @returns `{ loss, grad, grads }`: `loss` as {@link pairwiseDistance} returns it; `grads` is `[dX1, dX2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link pairwiseDistance} throws.
  * @example
@@ -234,8 +234,8 @@ export function pairwiseDistanceWithGrad(x1: FloatInput, x2: FloatInput, options
  * @param positive - `anchor`'s number of dimensions; broadcasts against it.
  * @param negative - `anchor`'s number of dimensions; broadcasts against it.
  * @param options - `margin` (default 1), `p` (default 2), `eps` (default 1e-6), `swap` (use `min(d(a, n), d(p, n))`; default false), `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per row. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, the arguments' numbers of dimensions differ, they do not broadcast, or `p` is negative.
@@ -259,8 +259,8 @@ export function tripletMarginLoss(anchor: FloatInput, positive: FloatInput, nega
  * @param positive - As for {@link tripletMarginLoss}.
  * @param negative - As for {@link tripletMarginLoss}.
  * @param options - The options of {@link tripletMarginLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link tripletMarginLoss} returns it; `grads` is `[dAnchor, dPositive, dNegative]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link tripletMarginLoss} throws.
  * @example
@@ -284,8 +284,8 @@ export function tripletMarginLossWithGrad(anchor: FloatInput, positive: FloatInp
  * @param positive - `anchor`'s number of dimensions; broadcasts against it.
  * @param negative - `anchor`'s number of dimensions; broadcasts against it.
  * @param options - `distance` (default `'pairwise'`; a function is refused, since it could not give gradients), `margin` (default 1), `swap` (default false), `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per row. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, `distance` is another string, the arguments' numbers of dimensions differ, or they do not broadcast.
@@ -309,8 +309,8 @@ export function tripletMarginWithDistanceLoss(anchor: FloatInput, positive: Floa
  * @param positive - As for {@link tripletMarginWithDistanceLoss}.
  * @param negative - As for {@link tripletMarginWithDistanceLoss}.
  * @param options - The options of {@link tripletMarginWithDistanceLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link tripletMarginWithDistanceLoss} returns it; `grads` is `[dAnchor, dPositive, dNegative]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link tripletMarginWithDistanceLoss} throws.
  * @example

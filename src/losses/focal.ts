@@ -41,8 +41,8 @@ function focal(fn: string, inputs: FloatInput, targets: FloatInput, options: unk
  * @param inputs - Logits, any shape.
  * @param targets - 0/1 labels (or soft targets in [0, 1]), the inputs' shape.
  * @param options - `alpha` (the positive class's weight, `1 - alpha` the negative's; negative: no weighting; default 0.25), `gamma` (default 2), `reduction` (default `'none'`, as torchvision's).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the inputs' shape. The default reduction is `'none'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, or the shapes differ.
@@ -65,8 +65,8 @@ export function sigmoidFocalLoss(inputs: FloatInput, targets: FloatInput, option
  * @param inputs - As for {@link sigmoidFocalLoss}.
  * @param targets - As for {@link sigmoidFocalLoss}.
  * @param options - The options of {@link sigmoidFocalLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link sigmoidFocalLoss} returns it; `grads` is `[dInputs]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link sigmoidFocalLoss} throws.
  * @example

@@ -54,8 +54,8 @@ function run(fn: string, input: FloatInput, target: FloatInput, options: unknown
  * @param input - Log-probabilities, any shape.
  * @param target - Probabilities (log-probabilities with `logTarget`); broadcasts against `input`.
  * @param options - `reduction` (default `'mean'`, over every element as PyTorch's; `'batchmean'` divides the sum by the first dimension: the KL divergence per sample), `logTarget` (default false).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'`, `'batchmean'` and `'sum'`; for `'none'`, a tensor of the broadcast shape. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes do not broadcast, or `reduction` is not one of the four.
@@ -78,8 +78,8 @@ export function klDiv(input: FloatInput, target: FloatInput, options?: KlDivOpti
  * @param input - As for {@link klDiv}.
  * @param target - As for {@link klDiv}.
  * @param options - The options of {@link klDiv}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link klDiv} returns it; `grads` is `[dInput, dTarget]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link klDiv} throws.
  * @example

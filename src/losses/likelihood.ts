@@ -113,8 +113,8 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
  * @param input - The rate's log (the rate itself with `logInput: false`), any shape.
  * @param target - Counts; broadcasts against `input`.
  * @param options - `logInput` (default true), `full` (adds Stirling's term where t > 1; default false), `eps` (default 1e-8), `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the broadcast shape. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, or the shapes do not broadcast.
@@ -134,8 +134,8 @@ export function poissonNllLoss(input: FloatInput, target: FloatInput, options?: 
  * @param input - As for {@link poissonNllLoss}.
  * @param target - As for {@link poissonNllLoss}.
  * @param options - The options of {@link poissonNllLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link poissonNllLoss} returns it; `grads` is `[dInput, dTarget]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link poissonNllLoss} throws.
  * @example
@@ -156,8 +156,8 @@ export function poissonNllLossWithGrad(input: FloatInput, target: FloatInput, op
  * @param target - Broadcasts against `input`.
  * @param variance - The predicted variance, with no negative entry: the input's shape, that shape without its last dimension or with a last dimension of 1, or a number.
  * @param options - `full` (adds `0.5·log(2π)`; default false), `eps` (default 1e-6), `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the input's shape (broadcast with the target's). The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, the variance has a negative entry or a shape other than those three, or the shapes do not broadcast.
@@ -178,8 +178,8 @@ export function gaussianNllLoss(input: FloatInput, target: FloatInput, variance:
  * @param target - As for {@link gaussianNllLoss}.
  * @param variance - As for {@link gaussianNllLoss}.
  * @param options - The options of {@link gaussianNllLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link gaussianNllLoss} returns it; `grads` is `[dInput, dTarget, dVariance (no dVariance for a number)]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link gaussianNllLoss} throws.
  * @example

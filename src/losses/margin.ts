@@ -105,8 +105,8 @@ function ranking(fn: string, input1: FloatInput, input2: FloatInput, target: Flo
  * @param input - Distances (or other scores), any shape.
  * @param target - Labels ±1 (an integer or float array); broadcasts to the input's shape.
  * @param options - `margin` (default 1), `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the input's shape. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, or the target does not broadcast to the input's shape.
@@ -126,8 +126,8 @@ export function hingeEmbeddingLoss(input: FloatInput, target: FloatInput | Index
  * @param input - As for {@link hingeEmbeddingLoss}.
  * @param target - As for {@link hingeEmbeddingLoss}.
  * @param options - The options of {@link hingeEmbeddingLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link hingeEmbeddingLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link hingeEmbeddingLoss} throws.
  * @example
@@ -147,8 +147,8 @@ export function hingeEmbeddingLossWithGrad(input: FloatInput, target: FloatInput
  * @param input - Scores, any shape.
  * @param target - Labels ±1 (an integer or float array); broadcasts to the input's shape.
  * @param options - `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the input's shape. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, or the target does not broadcast to the input's shape.
@@ -168,8 +168,8 @@ export function softMarginLoss(input: FloatInput, target: FloatInput | IndexInpu
  * @param input - As for {@link softMarginLoss}.
  * @param target - As for {@link softMarginLoss}.
  * @param options - The options of {@link softMarginLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link softMarginLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link softMarginLoss} throws.
  * @example
@@ -190,8 +190,8 @@ export function softMarginLossWithGrad(input: FloatInput, target: FloatInput | I
  * @param input2 - Scores: `input1`'s number of dimensions, broadcasting against it.
  * @param target - Labels ±1 (an integer or float array): the same number of dimensions.
  * @param options - `margin` (default 0), `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the broadcast shape. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, the three do not have the same number of dimensions, or they do not broadcast.
@@ -212,8 +212,8 @@ export function marginRankingLoss(input1: FloatInput, input2: FloatInput, target
  * @param input2 - As for {@link marginRankingLoss}.
  * @param target - As for {@link marginRankingLoss}.
  * @param options - The options of {@link marginRankingLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link marginRankingLoss} returns it; `grads` is `[dInput1, dInput2, dTarget]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link marginRankingLoss} throws.
  * @example

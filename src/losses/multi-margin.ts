@@ -147,8 +147,8 @@ function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, opt
  * @param input - Scores, `(N, C)` or `(C)`.
  * @param target - Class indices, `(N)` (`()` or `(1)` for a `(C)` input).
  * @param options - `p` (1 or 2; default 1), `margin` (default 1), `weight` (per class, `(C)`), `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per row. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a class index is outside `[0, C)`, the target does not hold one index per row, `weight` is not `(C)`, or `p` is not 1 or 2.
@@ -169,8 +169,8 @@ export function multiMarginLoss(input: FloatInput, target: IndexInput, options?:
  * @param input - As for {@link multiMarginLoss}.
  * @param target - As for {@link multiMarginLoss}.
  * @param options - The options of {@link multiMarginLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link multiMarginLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link multiMarginLoss} throws.
  * @example
@@ -190,8 +190,8 @@ export function multiMarginLossWithGrad(input: FloatInput, target: IndexInput, o
  * @param input - Scores, `(N, C)` or `(C)`.
  * @param target - The input's shape: each row's target classes, then -1 (which ends the list).
  * @param options - `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per row. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, a target is outside `[-1, C)`, or the target's shape differs from the input's.
@@ -212,8 +212,8 @@ export function multilabelMarginLoss(input: FloatInput, target: IndexInput, opti
  * @param input - As for {@link multilabelMarginLoss}.
  * @param target - As for {@link multilabelMarginLoss}.
  * @param options - The options of {@link multilabelMarginLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link multilabelMarginLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link multilabelMarginLoss} throws.
  * @example

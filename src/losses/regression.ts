@@ -69,8 +69,8 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
  * @param input - The prediction, any shape.
  * @param target - The target; broadcasts against `input` (PyTorch warns when the shapes differ; simdloss does not).
  * @param options - `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the broadcast shape. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, or the shapes do not broadcast.
@@ -92,8 +92,8 @@ export function mseLoss(input: FloatInput, target: FloatInput, options?: Regress
  * @param input - As for {@link mseLoss}.
  * @param target - As for {@link mseLoss}.
  * @param options - The options of {@link mseLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link mseLoss} returns it; `grads` is `[dInput, dTarget]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link mseLoss} throws.
  * @example
@@ -113,8 +113,8 @@ export function mseLossWithGrad(input: FloatInput, target: FloatInput, options?:
  * @param input - The prediction, any shape.
  * @param target - The target; broadcasts against `input` (PyTorch warns when the shapes differ; simdloss does not).
  * @param options - `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the broadcast shape. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, or the shapes do not broadcast.
@@ -134,8 +134,8 @@ export function l1Loss(input: FloatInput, target: FloatInput, options?: Regressi
  * @param input - As for {@link l1Loss}.
  * @param target - As for {@link l1Loss}.
  * @param options - The options of {@link l1Loss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link l1Loss} returns it; `grads` is `[dInput, dTarget]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link l1Loss} throws.
  * @example
@@ -155,8 +155,8 @@ export function l1LossWithGrad(input: FloatInput, target: FloatInput, options?: 
  * @param input - The prediction, any shape.
  * @param target - The target; broadcasts against `input` (PyTorch warns when the shapes differ; simdloss does not).
  * @param options - `beta` (≥ 0, default 1), `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the broadcast shape. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes do not broadcast, or `beta` is negative or not finite.
@@ -176,8 +176,8 @@ export function smoothL1Loss(input: FloatInput, target: FloatInput, options?: Sm
  * @param input - As for {@link smoothL1Loss}.
  * @param target - As for {@link smoothL1Loss}.
  * @param options - The options of {@link smoothL1Loss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link smoothL1Loss} returns it; `grads` is `[dInput, dTarget]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link smoothL1Loss} throws.
  * @example
@@ -197,8 +197,8 @@ export function smoothL1LossWithGrad(input: FloatInput, target: FloatInput, opti
  * @param input - The prediction, any shape.
  * @param target - The target; broadcasts against `input` (PyTorch warns when the shapes differ; simdloss does not).
  * @param options - `delta` (> 0, default 1), `reduction` (default `'mean'`).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the broadcast shape. The default reduction is `'mean'`.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes do not broadcast, or `delta` is not a finite number > 0.
@@ -218,8 +218,8 @@ export function huberLoss(input: FloatInput, target: FloatInput, options?: Huber
  * @param input - As for {@link huberLoss}.
  * @param target - As for {@link huberLoss}.
  * @param options - The options of {@link huberLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default); it decides whether the result is a number or a tensor.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
  * @returns `{ loss, grad, grads }`: `loss` as {@link huberLoss} returns it; `grads` is `[dInput, dTarget]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link huberLoss} throws.
  * @example

@@ -137,7 +137,7 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
  *
  * @param input - Any shape (a 0-d tensor included).
  * @param options - `dim`, the dimension to normalize over (default -1, the last; negative counts from the end).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
  * @returns A tensor of the input's shape and dtype.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, or `dim` is outside the input's dimensions.
@@ -158,7 +158,7 @@ export function softmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
  *
  * @param input - As for {@link softmax}.
  * @param options - The options of {@link softmax}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
  * @returns `{ loss, grad, grads }`: `loss` as {@link softmax} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link softmax} throws.
  * @example
@@ -178,7 +178,7 @@ export function softmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & Gr
  *
  * @param input - Any shape (a 0-d tensor included).
  * @param options - `dim`, the dimension to normalize over (default -1, the last; negative counts from the end).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
  * @returns A tensor of the input's shape and dtype.
  * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
  * @throws RangeError if a tensor's `shape` does not match its data's length, or `dim` is outside the input's dimensions.
@@ -199,7 +199,7 @@ export function logSoftmax(input: FloatInput, options?: SoftmaxOptions): Tensor 
  *
  * @param input - As for {@link logSoftmax}.
  * @param options - The options of {@link logSoftmax}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
  * @returns `{ loss, grad, grads }`: `loss` as {@link logSoftmax} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link logSoftmax} throws.
  * @example
@@ -218,7 +218,7 @@ export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions &
  * torch.sigmoid: `1 / (1 + e^-x)`, elementwise.
  *
  * @param input - Any shape.
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
  * @returns A tensor of the input's shape and dtype.
  * @throws TypeError if `input` is not a Float32Array, Float64Array or `{ data, shape }` tensor of one.
  * @throws RangeError if `input.shape` does not match `input.data.length`.
@@ -238,7 +238,7 @@ export function sigmoid(input: FloatInput): Tensor {
  *
  * @param input - As for {@link sigmoid}.
  * @param options - {@link GradOptions}: `gradOutput` (the upstream gradient, a tensor of the result's shape; default ones) and `gradInto`.
- * @typeParam D - The float arguments' array type; results and gradients have its dtype (Float32Array in, Float32Array out).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
  * @returns `{ loss, grad, grads }`: `loss` as {@link sigmoid} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
  * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link sigmoid} throws.
  * @example
