@@ -2,6 +2,26 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { rollup } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 import { defineConfig } from 'tsup';
+import ts from 'typescript';
+
+/**
+ * Type-checks src/ (what tsup's own `dts` did: rollup-plugin-dts emits declarations without
+ * checking). A type error fails the build.
+ */
+function typeCheck(): void {
+  const config = ts.getParsedCommandLineOfConfigFile('tsconfig.json', {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
+  });
+  if (!config) throw new Error('tsconfig.json could not be read');
+  const diagnostics = ts.getPreEmitDiagnostics(ts.createProgram(['src/index.ts'], config.options));
+  if (diagnostics.length > 0) {
+    const host = { getCanonicalFileName: (f: string) => f, getCurrentDirectory: ts.sys.getCurrentDirectory, getNewLine: () => '\n' };
+    throw new Error(`type errors in src/:\n${ts.formatDiagnostics(diagnostics, host)}`);
+  }
+}
 
 /**
  * The public declarations, bundled into one file per module format with a declaration map
@@ -54,6 +74,7 @@ export default defineConfig({
   sourcemap: true,
   treeshake: true,
   onSuccess: async () => {
+    typeCheck();
     trimSourceMaps();
     await buildDeclarations();
   },
