@@ -82,6 +82,21 @@ describe('types: a TypeScript consumer of dist/', () => {
   });
 });
 
+describe('types: the API documentation', () => {
+  it('builds with TypeDoc with no warnings (every export documented, no broken links)', () => {
+    // typedoc.json turns validation on and warnings into errors; --emit none only validates.
+    const typedoc = join(root, 'node_modules', 'typedoc', 'bin', 'typedoc');
+    let output: string;
+    try {
+      output = execFileSync(process.execPath, [typedoc, '--emit', 'none'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string };
+      output = `${err.stdout ?? ''}${err.stderr ?? ''}` || 'typedoc failed';
+    }
+    expect(output).not.toMatch(/warning|error/i);
+  }, 180_000);
+});
+
 /** The @example code blocks of the d.ts's doc comments. */
 function examples(): { name: string; code: string }[] {
   const out: { name: string; code: string }[] = [];
