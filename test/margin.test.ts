@@ -83,6 +83,7 @@ describe('margin: semantics and bad input', () => {
     ['soft margin target that broadcasts past the input', () => softMarginLoss(new Float32Array(2), { data: new Float32Array(4), shape: [2, 2] }), RangeError, /must broadcast to the input's shape \[2\]/],
     ['fractional labels in a number[]', () => hingeEmbeddingLoss(new Float32Array(2), [1, 0.5]), RangeError, /target\[1\] must be an integer/],
     ['margin not finite', () => hingeEmbeddingLoss(new Float32Array(2), [1, -1], { margin: Infinity }), RangeError, /options.margin must be a finite number/],
+    // @ts-expect-error the types refuse mixed dtypes too; this checks the run-time error
     ['mixed float dtypes', () => marginRankingLoss(new Float32Array(2), new Float64Array(2), [1, 1]), TypeError, /share one dtype/],
     ['reduction', () => softMarginLoss(new Float32Array(2), [1, 1], { reduction: 'batchmean' as 'mean' }), RangeError, /options.reduction/],
   ];
