@@ -7,7 +7,8 @@ import { current, isFloatArray, sameShape, sizeOf, type FloatTensor } from './te
 import type { Reduction } from './types';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
 import type { Arena } from './wasm/arena';
-import type { Kernels } from './wasm/instance';
+import type { WasmModule } from './wasm/instance';
+import type { FamilySpec, Kernels } from './wasm/kernels';
 
 /** A checked float argument and the shape it has (a bare typed array is 1-D). */
 export interface ElementwiseArg {
@@ -27,8 +28,10 @@ export interface ElementwiseParts {
   grads: ArrayLike<number>[];
 }
 
-export interface ElementwiseLoss {
+export interface ElementwiseLoss<F extends FamilySpec> {
   fn: string;
+  /** The family's module (src/wasm/modules/), whose kernels `kernel` calls. */
+  module: WasmModule<F>;
   args: ElementwiseArg[];
   /** The broadcast shape of the per-element losses. */
   shape: number[];
@@ -41,14 +44,14 @@ export interface ElementwiseLoss {
   /** One shape per gradient the kernel writes, in order (each gradient is summed back to it). */
   gradShapes: number[][];
   /** Runs the kernel on one chunk: operand pointers, loss pointer, gradient pointers, upstream pointer. */
-  kernel: (k: Kernels, arena: Arena, m: number, ptrs: number[], loss: number, grads: number[], gradRow: number, gradScale: number) => number;
+  kernel: (k: Kernels<F>, arena: Arena, m: number, ptrs: number[], loss: number, grads: number[], gradRow: number, gradScale: number) => number;
   /** The float64 reference on the broadcast operands. */
   reference: (data: ArrayLike<number>[], gradRow: ArrayLike<number> | null, gradScale: number) => ElementwiseParts;
   /** A constant added to every element's loss after the kernel (gaussianNllLoss's `full`); the reference adds it itself. */
   constant?: number;
 }
 
-export function elementwiseLoss(s: ElementwiseLoss): LossAndGrads {
+export function elementwiseLoss<F extends FamilySpec>(s: ElementwiseLoss<F>): LossAndGrads {
   const dtype = s.args[0].t.dtype;
   const n = sizeOf(s.shape);
   const denominator = s.denominator ?? n;
@@ -56,7 +59,7 @@ export function elementwiseLoss(s: ElementwiseLoss): LossAndGrads {
   const { gradRow, gradScale } = gradScaling(s.reduction, up, denominator);
   const ops = s.args.map((a) => broadcastOperand(a.t, a.shape, s.shape, dtype));
   let parts: ElementwiseParts;
-  const w = wasm(s.fn);
+  const w = wasm(s.fn, s.module);
   if (w) {
     // gradients of the broadcast shape itself can go straight into their options.gradInto targets
     const targets = s.wantGrad ? gradTargets(s.fn, s.options, dtype, s.gradShapes.map(sizeOf)) : [];

@@ -8,8 +8,10 @@
 // term of two losses, not worth a vector approximation.
 import { hsum, lane, lanes, vexp, vexp_any, vlog } from '../simd/math';
 
-// kinds, in the order of src/losses/box-iou.ts KINDS
-const IOU = 0, GIOU = 1, DIOU = 2, CIOU = 3, EIOU = 4, FOCAL_EIOU = 5, ALPHA_IOU = 6, SIOU = 7, WIOU_V1 = 8, WIOU_V3 = 9;
+import {
+  FORM_CIOU, FORM_GIOU, FORM_DIOU, KIND_ALPHA_IOU as ALPHA_IOU, KIND_CIOU as CIOU, KIND_DIOU as DIOU, KIND_EIOU as EIOU,
+  KIND_FOCAL_EIOU as FOCAL_EIOU, KIND_GIOU as GIOU, KIND_IOU as IOU, KIND_SIOU as SIOU, KIND_WIOU_V3 as WIOU_V3,
+} from '../generated/constants';
 const CIOU_K: f64 = 0.40528473456935105; // 4/π²
 
 // @ts-ignore: decorator
@@ -107,7 +109,7 @@ export function box_loss<T>(n: i32, kind: i32, b1: usize, b2: usize, loss: usize
     const distC = v128.neg<T>(v128.div<T>(v128.mul<T>(two, dist), c2)); // ∂(d²/c²)/∂cw = distC·cw
     const liou = v128.sub<T>(one, iou);
     // CIoU's aspect term v = K·t², t = atan(w2/h2) - atan(w1/h1); a branch sets dv = ∂L/∂v
-    const aspect = kind == CIOU || (kind == ALPHA_IOU && p2 == 3);
+    const aspect = kind == CIOU || (kind == ALPHA_IOU && p2 == FORM_CIOU);
     const t = aspect ? v128.sub<T>(vatan<T>(v128.div<T>(w2, h2)), vatan<T>(v128.div<T>(w1, h1))) : zero;
     const v = v128.mul<T>(splat<T>(CIOU_K), v128.mul<T>(t, t));
     let dv = zero;
@@ -190,14 +192,14 @@ export function box_loss<T>(n: i32, kind: i32, b1: usize, b2: usize, loss: usize
       dcw = v128.mul<T>(wgt, v128.sub<T>(v128.mul<T>(distC, cw), v128.div<T>(v128.mul<T>(v128.mul<T>(two, sw), cw), fw)));
       dch = v128.mul<T>(wgt, v128.sub<T>(v128.mul<T>(distC, ch), v128.div<T>(v128.mul<T>(v128.mul<T>(two, sh), ch), fh)));
     } else if (kind == ALPHA_IOU) {
-      // 1 - IoU^α + P^α; form p2: 0 iou, 1 giou, 2 diou, 3 ciou (adds (βv)^α, β constant)
+      // 1 - IoU^α + P^α; p2 the form (FORM_*: CIoU adds (βv)^α, β constant)
       const a = p1;
       const va = splat<T>(a);
       const k = v128.mul<T>(va, vpow<T>(iou, a - 1));
       out = v128.sub<T>(one, vpow<T>(iou, a));
       dI = v128.neg<T>(v128.mul<T>(k, iouI));
       dU = v128.neg<T>(v128.mul<T>(k, iouU));
-      if (p2 == 1) {
+      if (p2 == FORM_GIOU) {
         const C = v128.mul<T>(cw, ch);
         const Ce = v128.add<T>(C, ve);
         // C - U is 0 for nested or equal boxes and can round a hair below it: clamp before the
@@ -210,14 +212,14 @@ export function box_loss<T>(n: i32, kind: i32, b1: usize, b2: usize, loss: usize
         const dC = v128.div<T>(v128.mul<T>(kp, v128.add<T>(U, ve)), v128.mul<T>(Ce, Ce));
         dcw = v128.mul<T>(dC, ch);
         dch = v128.mul<T>(dC, cw);
-      } else if (p2 >= 2) {
+      } else if (p2 == FORM_DIOU || p2 == FORM_CIOU) {
         const kp = v128.mul<T>(va, vpow<T>(dist, a - 1));
         out = v128.add<T>(out, vpow<T>(dist, a));
         ddx = v128.mul<T>(kp, distDx);
         ddy = v128.mul<T>(kp, distDy);
         dcw = v128.mul<T>(kp, v128.mul<T>(distC, cw));
         dch = v128.mul<T>(kp, v128.mul<T>(distC, ch));
-        if (p2 == 3) {
+        if (p2 == FORM_CIOU) {
           const beta = v128.div<T>(v, v128.add<T>(v128.add<T>(liou, v), ve)); // a constant, as CIoU's α
           const bv = v128.mul<T>(beta, v);
           out = v128.add<T>(out, vpow<T>(bv, a));

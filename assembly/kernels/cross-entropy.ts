@@ -8,6 +8,7 @@
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
 import { hsum, lanes, vexp, vlog } from '../simd/math';
 import { exp_store_sum, exp_sum, row_max, scale, sum } from '../simd/reduce';
+import { SMALL_C } from '../generated/constants'; // rows shorter than this take the across-rows path (one row per lane)
 
 /** Σ_c w_c·(lse - z_c) (w ≡ 1 when weight is 0): the label-smoothing term, no cancellation. */
 function smooth_sum<T>(C: i32, z: usize, weight: usize, lse: T): f64 {
@@ -82,8 +83,6 @@ function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: T, k: T, eps
   }
 }
 
-/** Rows shorter than this take the across-rows path (one row per lane). */
-export const SMALL_C: i32 = 32;
 
 /** Lane j of v for a lane index known only at run time (via a 16-byte spill slot). */
 // @ts-ignore: decorator

@@ -14,6 +14,8 @@ import { broadcastShapes, current, expandTo, floatArg, newFloat, sameShape, size
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runElementwise, type Operand } from '../wasm/chunks';
+import { kernel } from '../wasm/kernels';
+import { binaryCrossEntropyModule } from '../wasm/modules/binary-cross-entropy';
 
 /** Options of {@link binaryCrossEntropy} and {@link multilabelSoftMarginLoss}. */
 export interface BinaryCrossEntropyOptions {
@@ -85,16 +87,15 @@ function prepare(fn: string, input: FloatInput, target: FloatInput, options: unk
 
 /** Per-element losses (and dℓ/dx, into `into` when given) of BCE or BCE with logits, on the active backend. */
 function elementwise(fn: string, p: Prepared, logits: boolean, wantLoss: boolean, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts {
-  const w = wasm(fn);
+  const w = wasm(fn, binaryCrossEntropyModule);
   if (w) {
     const { k, arena } = w;
-    const f32 = p.dtype === 'float32';
     const operand = (t: FloatTensor): Operand => (t.resident ? { data: t.data, resident: t.resident } : { data: t.data });
     const r = runElementwise(arena, p.dtype, p.x.size, [operand(p.x), operand(p.t), p.weight, p.posWeight],
       { loss: wantLoss, grads: wantGrad ? 1 : 0, gradRow, into: [into] },
       (n, [x, t, wt, pw], loss, [grad = 0], gr) => logits
-        ? (f32 ? k.f32_bce_logits : k.f64_bce_logits)(n, x, t, wt, pw, loss, grad, gr, gradScale)
-        : (f32 ? k.f32_bce : k.f64_bce)(n, x, t, wt, loss, grad, gr, gradScale));
+        ? kernel(k, 'bce_logits', p.dtype)(n, x, t, wt, pw, loss, grad, gr, gradScale)
+        : kernel(k, 'bce', p.dtype)(n, x, t, wt, loss, grad, gr, gradScale));
     return { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grad: r.grads[0] ?? null };
   }
   const wData = p.weight ? p.weight.data : null;

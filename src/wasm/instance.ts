@@ -1,115 +1,187 @@
-// The kernel module: decoded from the inlined base64, instantiated synchronously on first use
-// (the module is small enough for every engine's sync-compile limit), or asynchronously by init().
-import { MODULE_BASE64 } from './module-bytes';
+// The kernel modules: one per family (src/wasm/kernels.ts), each inlined as base64 in its own
+// generated file (src/wasm/modules/<family>.ts) that only the family's losses import, so a bundle
+// keeps only the modules its losses use. Every module imports the one shared memory: resident
+// tensors (allocTensor) are read by every family. A family is compiled synchronously on its first
+// use, or asynchronously by init() (every family the bundle holds).
+//
+// The hot families are also built with relaxed SIMD; that build is used where the engine validates
+// it (WebAssembly.validate), else the plain SIMD one.
+//
+// Where the engine refuses to compile (a Content-Security-Policy without 'wasm-unsafe-eval', a
+// limit on synchronous compiles) calls run on the float64 reference, after one console.warn
+// naming the reason and the fix.
+import type { FamilySpec, Kernels } from './kernels';
+import { HEAP_BASE } from './modules/layout';
 
-type Ptr = number;
+const PAGE = 65536;
 
-/** The module's exports (assembly/index.ts). Pointers are byte offsets into `memory`. */
-export interface Kernels {
-  memory: WebAssembly.Memory;
-  heap_base(): number;
-  f32_softmax_fwd(rows: number, n: number, x: Ptr, out: Ptr, log: number): void;
-  f64_softmax_fwd(rows: number, n: number, x: Ptr, out: Ptr, log: number): void;
-  f32_softmax_bwd(rows: number, n: number, y: Ptr, g: Ptr, dx: Ptr, log: number): void;
-  f64_softmax_bwd(rows: number, n: number, y: Ptr, g: Ptr, dx: Ptr, log: number): void;
-  f32_sigmoid_fwd(n: number, x: Ptr, out: Ptr): void;
-  f64_sigmoid_fwd(n: number, x: Ptr, out: Ptr): void;
-  f32_sigmoid_bwd(n: number, y: Ptr, g: Ptr, dx: Ptr): void;
-  f64_sigmoid_bwd(n: number, y: Ptr, g: Ptr, dx: Ptr): void;
-  f32_cross_entropy(rows: number, C: number, logits: Ptr, targets: Ptr, probs: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, scratch: Ptr, smoothing: number, gradScale: number): number;
-  f64_cross_entropy(rows: number, C: number, logits: Ptr, targets: Ptr, probs: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, scratch: Ptr, smoothing: number, gradScale: number): number;
-  f32_nll(N: number, C: number, inner: number, input: Ptr, targets: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f64_nll(N: number, C: number, inner: number, input: Ptr, targets: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f32_bce(n: number, x: Ptr, t: Ptr, w: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f64_bce(n: number, x: Ptr, t: Ptr, w: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f32_bce_logits(n: number, x: Ptr, t: Ptr, w: Ptr, pw: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f64_bce_logits(n: number, x: Ptr, t: Ptr, w: Ptr, pw: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f32_mse(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, gradScale: number): number;
-  f64_mse(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, gradScale: number): number;
-  f32_l1(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, gradScale: number): number;
-  f64_l1(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, gradScale: number): number;
-  f32_smooth_l1(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, beta: number, gradScale: number): number;
-  f64_smooth_l1(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, beta: number, gradScale: number): number;
-  f32_huber(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, delta: number, gradScale: number): number;
-  f64_huber(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, delta: number, gradScale: number): number;
-  f32_cosine_similarity(rows: number, D: number, a: Ptr, b: Ptr, out: Ptr, ga: Ptr, gb: Ptr, gradRow: Ptr, eps: number, addEps: number): void;
-  f64_cosine_similarity(rows: number, D: number, a: Ptr, b: Ptr, out: Ptr, ga: Ptr, gb: Ptr, gradRow: Ptr, eps: number, addEps: number): void;
-  f32_kl_div(n: number, x: Ptr, t: Ptr, loss: Ptr, gradInput: Ptr, gradTarget: Ptr, gradRow: Ptr, logTarget: number, gradScale: number): number;
-  f64_kl_div(n: number, x: Ptr, t: Ptr, loss: Ptr, gradInput: Ptr, gradTarget: Ptr, gradRow: Ptr, logTarget: number, gradScale: number): number;
-  f32_hinge_embedding(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
-  f64_hinge_embedding(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
-  f32_soft_margin(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f64_soft_margin(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f32_margin_ranking(n: number, x1: Ptr, x2: Ptr, y: Ptr, loss: Ptr, g1: Ptr, g2: Ptr, g3: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
-  f64_margin_ranking(n: number, x1: Ptr, x2: Ptr, y: Ptr, loss: Ptr, g1: Ptr, g2: Ptr, g3: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
-  f32_multi_margin(n: number, C: number, x: Ptr, target: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, p: number, margin: number, gradScale: number): number;
-  f64_multi_margin(n: number, C: number, x: Ptr, target: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, p: number, margin: number, gradScale: number): number;
-  f32_multilabel_margin(n: number, C: number, x: Ptr, target: Ptr, isTarget: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f64_multilabel_margin(n: number, C: number, x: Ptr, target: Ptr, isTarget: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f32_sigmoid_focal(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, alpha: number, gamma: number, gradScale: number): number;
-  f64_sigmoid_focal(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, alpha: number, gamma: number, gradScale: number): number;
-  f32_pairwise_distance(rows: number, D: number, x1: Ptr, x2: Ptr, out: Ptr, dir: Ptr, p: number, eps: number): void;
-  f64_pairwise_distance(rows: number, D: number, x1: Ptr, x2: Ptr, out: Ptr, dir: Ptr, p: number, eps: number): void;
-  f64_ctc_loss(Tn: number, C: number, lp: Ptr, labels: Ptr, L: number, blank: number, grad: Ptr, g: number, scratch: Ptr): number;
-  ctc_scratch_bytes(Tn: number, L: number, C: number): number;
-  f32_box_loss(n: number, kind: number, b1: Ptr, b2: Ptr, loss: Ptr, g1: Ptr, g2: Ptr, gradRow: Ptr, gradScale: number, eps: number, p1: number, p2: number, p3: number, scratch: Ptr): number;
-  f64_box_loss(n: number, kind: number, b1: Ptr, b2: Ptr, loss: Ptr, g1: Ptr, g2: Ptr, gradRow: Ptr, gradScale: number, eps: number, p1: number, p2: number, p3: number, scratch: Ptr): number;
-  f32_poisson_nll(n: number, x: Ptr, t: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gradRow: Ptr, logInput: number, full: number, eps: number, gradScale: number): number;
-  f64_poisson_nll(n: number, x: Ptr, t: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gradRow: Ptr, logInput: number, full: number, eps: number, gradScale: number): number;
-  f32_gaussian_nll(n: number, x: Ptr, t: Ptr, variance: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gv: Ptr, gradRow: Ptr, eps: number, gradScale: number): number;
-  f64_gaussian_nll(n: number, x: Ptr, t: Ptr, variance: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gv: Ptr, gradRow: Ptr, eps: number, gradScale: number): number;
-  f32_exp(n: number, x: Ptr, out: Ptr): void;
-  f64_exp(n: number, x: Ptr, out: Ptr): void;
-  f32_log(n: number, x: Ptr, out: Ptr): void;
-  f64_log(n: number, x: Ptr, out: Ptr): void;
-  [name: string]: unknown;
+/** A family's module: its bytes (plain SIMD, and relaxed SIMD for the hot families), as base64. */
+export interface WasmModule<F extends FamilySpec = FamilySpec> {
+  readonly name: string;
+  readonly simd: string;
+  readonly relaxed: string | null;
+  /** Carries the family's kernel list for the types only (never set). */
+  readonly spec?: F;
 }
 
-let kernels: Kernels | null = null;
-let loadError: unknown = null;
+/** The modules this bundle holds (each registers when its generated file is evaluated). */
+const registry: WasmModule[] = [];
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const bin = atob(MODULE_BASE64);
+/**
+ * Declares a module (called by the generated src/wasm/modules/*.ts, marked pure so that a bundler
+ * drops a module no loss imports, registration included).
+ */
+export function defineModule<F extends FamilySpec>(name: string, simd: string, relaxed?: string): WasmModule<F> {
+  const m: WasmModule<F> = { name, simd, relaxed: relaxed ?? null };
+  registry.push(m);
+  return m;
+}
+
+/** 'relaxed' uses a module's relaxed-SIMD build where the engine validates it; 'simd' never. */
+export type Build = 'simd' | 'relaxed';
+let build: Build = 'relaxed';
+const instances = new Map<WasmModule, Kernels<FamilySpec>>();
+/** Why a module's compile failed: sync failures are retried by init(), async ones are final. */
+const syncErrors = new Map<WasmModule, unknown>();
+const asyncErrors = new Map<WasmModule, unknown>();
+let memory: WebAssembly.Memory | null = null;
+let warned = false;
+
+/** The memory every module imports; the arena allocates above HEAP_BASE (the modules' static data). */
+export function sharedMemory(): WebAssembly.Memory {
+  memory ??= new WebAssembly.Memory({ initial: Math.ceil(HEAP_BASE / PAGE) + 1 });
+  return memory;
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(base64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return bytes;
 }
 
-/** True where the engine validates WebAssembly SIMD (the module uses v128 throughout). */
-export function simdSupported(): boolean {
+/** Which build m runs as: its relaxed-SIMD one where allowed and valid here, else the plain SIMD one. */
+export function buildOf(m: WasmModule): Build {
+  if (build !== 'relaxed' || !m.relaxed) return 'simd';
   try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(moduleBytes());
+    return WebAssembly.validate(decode(m.relaxed)) ? 'relaxed' : 'simd';
   } catch {
-    return false;
+    return 'simd'; // an engine that refuses validate(): the plain build's compile reports why
   }
 }
 
-/** The instantiated kernels, or null where WebAssembly SIMD is unavailable. */
-export function loadKernels(): Kernels | null {
-  if (kernels || loadError) return kernels;
+function bytesOf(m: WasmModule): Uint8Array<ArrayBuffer> {
+  return decode(buildOf(m) === 'relaxed' ? m.relaxed! : m.simd);
+}
+
+/**
+ * Selects the build (tests: run the suites on both). Drops the compiled modules; the shared
+ * memory, and the resident tensors in it, stay.
+ */
+export function setBuild(b: Build): void {
+  build = b;
+  instances.clear();
+  syncErrors.clear();
+  asyncErrors.clear();
+}
+
+const imports = () => ({ env: { memory: sharedMemory(), abort: () => { throw new Error('simdloss: a kernel aborted'); } } });
+
+/** A valid function with one v128 instruction: compiling it tells whether SIMD (and compiling at all) works here. */
+const PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+let probe: 'ok' | unknown = null;
+let probeAsync: 'ok' | unknown = null;
+
+/**
+ * Why a compile failed: the engine has no WebAssembly, or no SIMD (the probe does not validate),
+ * or it refused to compile a valid module (a Content-Security-Policy without 'wasm-unsafe-eval',
+ * a limit on synchronous compiles, …).
+ */
+function failureKind(): 'no-wasm' | 'no-simd' | 'refused' {
+  if (typeof WebAssembly !== 'object') return 'no-wasm';
   try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), {});
-    kernels = instance.exports as unknown as Kernels;
-  } catch (e) {
-    loadError = e;
+    if (!WebAssembly.validate(PROBE)) return 'no-simd';
+  } catch {
+    // an engine that refuses validate() too: not a SIMD question
   }
-  return kernels;
+  return 'refused';
 }
 
-/** Compiles and instantiates asynchronously (for pages that avoid sync compilation). */
-export async function loadKernelsAsync(): Promise<Kernels | null> {
-  if (kernels || loadError) return kernels;
+const FIXES = "under a Content-Security-Policy, add 'wasm-unsafe-eval' to script-src; where synchronous compilation is refused (some WebViews, on the main thread), call `await init()` before the first loss";
+
+/** Records a failed compile; the first refusal of a valid module is reported once with console.warn. */
+function failed(e: unknown): void {
+  if (warned || failureKind() !== 'refused') return;
+  warned = true;
+  if (typeof console !== 'undefined') {
+    console.warn(`simdloss: the engine refused to compile WebAssembly (${String(e)}); calls run on the plain-JavaScript fallback (backend() is 'js', about 10x slower). To fix: ${FIXES}.`);
+  }
+}
+
+/** True where the kernels can run: the SIMD probe compiled (synchronously, or in init()). */
+export function kernelsAvailable(): boolean {
+  if (probe === null) {
+    try {
+      new WebAssembly.Module(PROBE);
+      probe = 'ok';
+    } catch (e) {
+      probe = e;
+      failed(e);
+    }
+  }
+  return probe === 'ok' || probeAsync === 'ok';
+}
+
+/** Family m's kernels, compiled synchronously on first use; null where they cannot be compiled. */
+export function loadModule<F extends FamilySpec>(m: WasmModule<F>): Kernels<F> | null {
+  const have = instances.get(m);
+  if (have || syncErrors.has(m) || asyncErrors.has(m) || !kernelsAvailable()) return (have as Kernels<F> | undefined) ?? null;
   try {
-    const module = await WebAssembly.compile(moduleBytes());
-    const instance = await WebAssembly.instantiate(module, {});
-    kernels ??= instance.exports as unknown as Kernels;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytesOf(m)), imports());
+    instances.set(m, instance.exports as unknown as Kernels<FamilySpec>);
   } catch (e) {
-    loadError = e;
+    syncErrors.set(m, e);
+    failed(e);
   }
-  return kernels;
+  return (instances.get(m) as Kernels<F> | undefined) ?? null;
 }
 
-/** Why the kernels could not be loaded, if they could not. */
-export function kernelLoadError(): unknown {
-  return loadError;
+/**
+ * Compiles every module this bundle holds asynchronously (init()): also after a failed
+ * synchronous compile, which some engines refuse where they allow an asynchronous one.
+ */
+export async function loadAllAsync(): Promise<void> {
+  if (probe !== 'ok' && probeAsync === null) {
+    try {
+      await WebAssembly.compile(PROBE);
+      probeAsync = 'ok';
+    } catch (e) {
+      probeAsync = e;
+      failed(e);
+    }
+  }
+  if (!kernelsAvailable()) return;
+  await Promise.all(registry.map(async (m) => {
+    if (instances.has(m) || asyncErrors.has(m)) return;
+    try {
+      const module = await WebAssembly.compile(bytesOf(m));
+      const instance = await WebAssembly.instantiate(module, imports());
+      if (!instances.has(m)) instances.set(m, instance.exports as unknown as Kernels<FamilySpec>);
+      syncErrors.delete(m);
+    } catch (e) {
+      asyncErrors.set(m, e);
+      failed(e);
+    }
+  }));
+}
+
+/** Why the kernels cannot run here, as a sentence for error messages; null when they can (or were not tried). */
+export function kernelUnavailableReason(): string | null {
+  if (kernelsAvailable()) return null;
+  const e = probeAsync ?? probe;
+  switch (failureKind()) {
+    case 'no-wasm': return 'this engine has no WebAssembly';
+    case 'no-simd': return `this engine does not support WebAssembly SIMD, which the kernels use throughout (${String(e)})`;
+    default: return `the engine refused to compile WebAssembly (${String(e)}); ${probeAsync !== null ? FIXES.split('; ')[0] : FIXES}`;
+  }
 }
