@@ -2,7 +2,9 @@
 //   assembly/generated/constants.ts   the list's constants, for assembly/kernels/*.ts
 //   assembly/generated/<family>.ts    the family's entry: f32_/f64_ exports of its generic kernels
 //   build/<family>.wasm (.wat)        asc, SIMD; the hot families also build/<family>.relaxed.wasm
-//   src/wasm/modules/<family>.ts      the module's bytes as base64, imported only by the family's losses
+//   src/wasm/modules/<family>.ts      the module's bytes as hex, imported only by the family's losses
+//                                     (hex, not base64: it keeps byte patterns aligned, so it gzips to
+//                                     about 1.1x the raw module's gzip, against 1.5-1.9x for base64)
 //   src/wasm/modules/layout.ts        where the modules' static data ends: the arena's heap base
 // All modules import one shared memory (env.memory); each places its static data in its own region
 // of REGION bytes (asc --memoryBase), checked below by reading the data segments.
@@ -147,14 +149,14 @@ const rows = [];
 for (const { spec } of list.FAMILIES) {
   const id = exportName.get(spec);
   const module = `${id.replace(/Kernels$/, '')}Module`;
-  const relaxed = spec.relaxedBytes ? `,\n  '${spec.relaxedBytes.toString('base64')}'` : '';
+  const relaxed = spec.relaxedBytes ? `,\n  '${spec.relaxedBytes.toString('hex')}'` : '';
   writeFileSync(join(GEN_TS, `${spec.source}.ts`), `${header}import type { ${id} } from '../kernels';
 import { defineModule } from '../instance';
 
-/** The ${spec.source} kernels: ${spec.bytes.length} bytes of WebAssembly (SIMD)${spec.relaxedBytes ? `, and ${spec.relaxedBytes.length} built with relaxed SIMD` : ''}, base64. */
+/** The ${spec.source} kernels: ${spec.bytes.length} bytes of WebAssembly (SIMD)${spec.relaxedBytes ? `, and ${spec.relaxedBytes.length} built with relaxed SIMD` : ''}, as hex. */
 export const ${module} = /* @__PURE__ */ defineModule<typeof ${id}>(
   '${spec.source}',
-  '${spec.bytes.toString('base64')}'${relaxed},
+  '${spec.bytes.toString('hex')}'${relaxed},
 );
 `);
   rows.push(`${spec.source} ${spec.bytes.length}${spec.relaxedBytes ? ` (relaxed ${spec.relaxedBytes.length})` : ''}`);

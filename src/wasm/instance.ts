@@ -1,5 +1,5 @@
 // The kernel modules: one per family (src/wasm/kernels.ts), each inlined as base64 in its own
-// generated file (src/wasm/modules/<family>.ts) that only the family's losses import, so a bundle
+// generated file (src/wasm/modules/<family>.ts, as hex) that only the family's losses import, so a bundle
 // keeps only the modules its losses use. Every module imports the one shared memory: resident
 // tensors (allocTensor) are read by every family. A family is compiled synchronously on its first
 // use, or asynchronously by init() (every family the bundle holds).
@@ -15,7 +15,7 @@ import { HEAP_BASE } from './modules/layout';
 
 const PAGE = 65536;
 
-/** A family's module: its bytes (plain SIMD, and relaxed SIMD for the hot families), as base64. */
+/** A family's module: its bytes (plain SIMD, and relaxed SIMD for the hot families), as hex. */
 export interface WasmModule<F extends FamilySpec = FamilySpec> {
   readonly name: string;
   readonly simd: string;
@@ -53,10 +53,14 @@ export function sharedMemory(): WebAssembly.Memory {
   return memory;
 }
 
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(base64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+/** The bytes of a module stored as hex ('0'-'9' are 0x30-0x39, 'a'-'f' 0x61-0x66). */
+function decode(hex: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < bytes.length; i++) {
+    const a = hex.charCodeAt(2 * i);
+    const b = hex.charCodeAt(2 * i + 1);
+    bytes[i] = (((a & 15) + (a >> 6) * 9) << 4) | ((b & 15) + (b >> 6) * 9);
+  }
   return bytes;
 }
 
