@@ -2,7 +2,7 @@
 import { wasm } from '../backend';
 import { checkOptions, gradTensor, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
-import { current, floatArg, moveDimBack, moveDimLast, normalizeDim, sizeOf } from '../tensor';
+import { callDtype, current, floatArg, moveDimBack, moveDimLast, normalizeDim, sizeOf } from '../tensor';
 import { forChunks } from '../wasm/chunks';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 
@@ -16,8 +16,8 @@ function newOf(dtype: Dtype, n: number): FloatArray {
 }
 
 function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolean, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, wantGrad ? ['dim', 'gradOutput'] : ['dim']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['dim'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input], opts));
   const dtype = x.dtype;
   const dim = normalizeDim(fn, opts.dim ?? -1, x.shape.length);
   const n = x.shape.length === 0 ? 1 : x.shape[dim];
@@ -87,12 +87,12 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
     }
   }
   const loss: Tensor = { data: y, shape: x.shape.slice() };
-  return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [] };
+  return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [], opts };
 }
 
 function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, wantGrad ? ['gradOutput'] : []);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, [], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input], opts));
   const dtype = x.dtype;
   const size = x.size;
   const g = wantGrad ? upstreamOption(fn, opts.gradOutput, x.shape, dtype).tensor! : null;
@@ -127,7 +127,7 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
     if (g) dx = toDtype(sigmoidBackwardReference(y, g), dtype);
   }
   const loss: Tensor = { data: y, shape: x.shape.slice() };
-  return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [] };
+  return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [], opts };
 }
 
 /** F.softmax(input, dim). */
