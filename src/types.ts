@@ -8,7 +8,14 @@ export interface Tensor<D = FloatArray> {
 }
 
 /** A float argument: a typed array (a 1-D tensor) or a `{ data, shape }` tensor. */
-export type FloatInput = FloatArray | Tensor<FloatArray>;
+export type FloatInput = FloatArray | Tensor<FloatArray> | NestedNumbers | Tensor<readonly number[]>;
+
+/**
+ * Plain numbers: `number[]` (1-D) or nested arrays (one level per dim; rows may be typed arrays),
+ * shape inferred, ragged arrays refused. They take the dtype of the call's typed float arguments,
+ * float32 when it has none.
+ */
+export type NestedNumbers = readonly number[] | ReadonlyArray<NestedNumbers | FloatArray>;
 
 /** Integer arrays accepted for class indices. */
 export type IntegerArray =
@@ -16,7 +23,7 @@ export type IntegerArray =
   | BigInt64Array | BigUint64Array | readonly number[];
 
 /** Class-index targets: an integer array (1-D) or a `{ data, shape }` tensor of one. */
-export type IndexInput = IntegerArray | Tensor<IntegerArray>;
+export type IndexInput = IntegerArray | Tensor<IntegerArray> | NestedNumbers;
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
