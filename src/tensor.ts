@@ -142,8 +142,8 @@ function stridedData<A extends Indexable>(fn: string, name: string, value: Tenso
   if (stride === undefined && offset === undefined) {
     const shape = checkShape(fn, name, value.shape, data.length);
     const row = contiguousStrides(shape);
-    if (strides !== undefined && !(Array.isArray(strides) && strides.length <= shape.length
-      && strides.every((s, i) => s === row[i + shape.length - strides.length] || shape[i + shape.length - strides.length] <= 1))) {
+    // (TF.js lists the strides of all dims but the last; a full list has the last too)
+    if (strides !== undefined && !(Array.isArray(strides) && strides.length <= shape.length && strides.every((s, i) => s === row[i] || shape[i] <= 1))) {
       throw new TypeError(`${fn}: ${name}.strides is not supported; pass a contiguous { data, shape } copy, or ndarray's stride (in elements) and offset`);
     }
     return { data, shape };

@@ -54,8 +54,9 @@ interface Prepared {
   opts: CheckedOptions;
 }
 
-function prepare(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean): Prepared {
-  const opts = checkOptions(fn, options, logits ? ['weight', 'posWeight', 'reduction'] : ['weight', 'reduction'], wantGrad);
+function prepare(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean, multilabel = false): Prepared {
+  // posWeight is binary_cross_entropy_with_logits' alone (multilabel_soft_margin_loss has none)
+  const opts = checkOptions(fn, options, logits && !multilabel ? ['weight', 'posWeight', 'reduction'] : ['weight', 'reduction'], wantGrad);
   const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const dtype = x.dtype;
   const t = floatOfDtype(fn, 'target', target, dtype);
@@ -134,7 +135,7 @@ export function binaryCrossEntropyWithLogitsWithGrad(input: FloatInput, target: 
 
 function runMultilabel(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
   // Per element BCE-with-logits (weighted), averaged over the last (class) dim, then reduced over rows.
-  const p = prepare(fn, input, target, options, true, wantGrad);
+  const p = prepare(fn, input, target, options, true, wantGrad, true);
   const C = p.shape.length === 0 ? 1 : p.shape[p.shape.length - 1];
   const rowShape = p.shape.slice(0, -1);
   const rows = sizeOf(rowShape);

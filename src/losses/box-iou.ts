@@ -169,7 +169,8 @@ function wiseIou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: un
   const c = common(fn, boxes1, boxes2, options, ['version', 'iouMean', 'momentum', 'alpha', 'delta'], wantGrad);
   const version = c.opts.version ?? 'v1';
   if (version !== 'v1' && version !== 'v3') throw rangeError(fn, `options.version must be 'v1' or 'v3'; got ${JSON.stringify(version)}`);
-  if (version === 'v1') return run(fn, c.pairs, { kind: 'wiou-v1', eps: c.eps, p1: 0, p2: 0, p3: 0 }, c.reduction, c.opts, wantGrad);
+  // iouMean is an own property either way (the public function tests it; nothing inherited may answer)
+  if (version === 'v1') return { ...run(fn, c.pairs, { kind: 'wiou-v1', eps: c.eps, p1: 0, p2: 0, p3: 0 }, c.reduction, c.opts, wantGrad), iouMean: undefined };
   for (const name of ['iouMean', 'momentum']) {
     if (c.opts[name] === undefined) throw typeError(fn, `options.${name}`, "a number (v3's running mean is state the caller keeps: start with iouMean 1)", undefined);
   }

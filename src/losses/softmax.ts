@@ -152,7 +152,8 @@ export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions &
 
 /** torch.sigmoid(input), elementwise. */
 export function sigmoid(input: FloatInput): Tensor {
-  return sigmoidRun('sigmoid', input, undefined, false).loss;
+  // sigmoid takes no options: one passed anyway is refused (checkOptions), not ignored
+  return sigmoidRun('sigmoid', input, arguments[1], false).loss;
 }
 
 /** sigmoid and its gradient. */
