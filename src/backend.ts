@@ -1,6 +1,6 @@
 // Which implementation runs: the wasm SIMD kernels, or the float64 reference ('js').
 import { Arena } from './wasm/arena';
-import { loadKernels, loadKernelsAsync, kernelLoadError, type Kernels } from './wasm/instance';
+import { kernelUnavailableReason, loadKernels, loadKernelsAsync, type Kernels } from './wasm/instance';
 import { WasmTensor } from './wasm/resident';
 import type { Backend, Dtype } from './types';
 
@@ -19,12 +19,15 @@ export function setBackend(name: Backend): void {
     throw new RangeError(`setBackend: the backend must be 'wasm-simd' or 'js'; got ${JSON.stringify(name)}`);
   }
   if (name === 'wasm-simd' && !loadKernels()) {
-    throw new Error(`setBackend: WebAssembly SIMD is not available here (${String(kernelLoadError())})`);
+    throw new Error(`setBackend: the wasm-simd backend cannot run here: ${kernelUnavailableReason()}`);
   }
   forced = name;
 }
 
-/** Compiles the kernels asynchronously. Optional: the first call otherwise compiles synchronously. */
+/**
+ * Compiles the kernels asynchronously. Optional: the first call otherwise compiles synchronously;
+ * where that was refused (some engines allow only asynchronous compiles), init() tries again.
+ */
 export async function init(): Promise<Backend> {
   await loadKernelsAsync();
   return backend();
@@ -41,7 +44,7 @@ export function wasm(): { k: Kernels; arena: Arena } | null {
 
 function wasmArena(fn: string): Arena {
   const k = loadKernels();
-  if (!k) throw new Error(`${fn}: WebAssembly SIMD is not available here (${String(kernelLoadError())})`);
+  if (!k) throw new Error(`${fn}: needs the wasm-simd backend, which cannot run here: ${kernelUnavailableReason()}`);
   arena ??= new Arena(k);
   return arena;
 }
