@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-interface BrowserSpec {
+export interface BrowserSpec {
   name: string;
   env: string;
   /** Absolute paths to try, in order. */
@@ -75,7 +75,8 @@ function aptInstall(spec: BrowserSpec): void {
   execFileSync('flock', [lock, 'sh', '-c', script], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 15 * 60_000 });
 }
 
-function find(spec: BrowserSpec): string {
+/** The browser's executable; `root` (may apt-get install) is for tests of this function. */
+export function find(spec: BrowserSpec, root = typeof process.getuid === 'function' && process.getuid() === 0): string {
   const fromEnv = process.env[spec.env];
   if (fromEnv) {
     if (!executable(fromEnv)) throw new Error(`${spec.env}=${fromEnv} is not an executable file: point it at ${spec.name}'s executable, or unset it to search the usual places`);
@@ -83,7 +84,6 @@ function find(spec: BrowserSpec): string {
   }
   const found = lookup(spec);
   if (found) return found;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (root && existsSync('/usr/bin/apt-get') && existsSync('/usr/bin/flock')) {
     try {
       aptInstall(spec);
