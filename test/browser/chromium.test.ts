@@ -8,7 +8,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, runCalls } from './calls.mjs';
 import { CHROMIUM_ARGS, findChromium, INSTALL_TIMEOUT } from './find-browser';
-import { CALLS_PAGE, root, serve } from './serve';
+import { CALLS_PAGE, root, serve, WORKER_PAGE } from './serve';
 
 let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
@@ -16,7 +16,7 @@ let url: string;
 
 beforeAll(async () => {
   const executablePath = findChromium();
-  server = await serve({ '/': { body: CALLS_PAGE } });
+  server = await serve({ '/': { body: CALLS_PAGE }, '/worker.html': { body: WORKER_PAGE } });
   url = `${server.url}/`;
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }, INSTALL_TIMEOUT);
@@ -46,6 +46,23 @@ describe('the ESM bundle in Chromium', () => {
     const pageResults = inPage.results as Record<string, unknown>;
     expect(Object.keys(pageResults).sort()).toEqual(Object.keys(inNode.results).sort());
     for (const [key, value] of Object.entries(inNode.results)) expect(pageResults[key], key).toEqual(value);
+    await page.close();
+  });
+});
+
+describe('the ESM bundle in a module worker', () => {
+  it('runs on wasm-simd off the main thread and matches Node bit for bit', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${url}worker.html`);
+    await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, undefined, { timeout: 30_000 });
+    const inWorker = await page.evaluate(() => (window as unknown as { __result: Record<string, unknown> }).__result);
+    expect(errors).toEqual([]);
+    expect(inWorker.error).toBeUndefined();
+    expect(inWorker.backend).toBe('wasm-simd');
+    const sl = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
+    expect(inWorker.results).toEqual(runCalls(sl).results);
     await page.close();
   });
 });

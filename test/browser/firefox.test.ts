@@ -1,5 +1,6 @@
 // The built ESM bundle in Firefox (Debian's firefox-esr), driven through WebDriver BiDi by
-// puppeteer-core: the same page and calls as the Chromium test, and the strict-CSP page.
+// puppeteer-core: the same page and calls as the Chromium test, in a module worker, and the
+// strict-CSP page.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser } from 'puppeteer-core';
@@ -7,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCalls } from './calls.mjs';
 import { expectCloseResults } from './compare';
 import { findFirefox, INSTALL_TIMEOUT } from './find-browser';
-import { CALLS_PAGE, root, serve } from './serve';
+import { CALLS_PAGE, root, serve, WORKER_PAGE } from './serve';
 
 let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
@@ -16,6 +17,7 @@ beforeAll(async () => {
   const executablePath = findFirefox();
   server = await serve({
     '/': { body: CALLS_PAGE },
+    '/worker.html': { body: WORKER_PAGE },
     '/strict.html': { body: CALLS_PAGE, headers: { 'content-security-policy': "default-src 'self'; script-src 'self'" } },
   });
   browser = await puppeteer.launch({ browser: 'firefox', executablePath, headless: true });
@@ -64,6 +66,14 @@ describe('the ESM bundle in Firefox', () => {
     const inPage = result.results as Record<string, unknown>;
     expect(Object.keys(inPage).sort()).toEqual(Object.keys(inNode).sort());
     for (const [key, value] of Object.entries(inNode)) expect(inPage[key], key).toEqual(value);
+  });
+
+  it('runs in a module worker on wasm-simd, bit for bit with Node', async () => {
+    const { result, errors } = await load('/worker.html');
+    expect(errors).toEqual([]);
+    expect(result.error).toBeUndefined();
+    expect(result.backend).toBe('wasm-simd');
+    expect(result.results).toEqual(await nodeResults('wasm-simd'));
   });
 
   it("under script-src 'self': one warning with the reason and the fix, the js fallback, the values", async () => {

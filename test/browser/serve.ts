@@ -42,3 +42,7 @@ export async function serve(pages: Record<string, Page>): Promise<{ url: string;
 /** The page every browser test loads: the bundle used unbundled, first without init() (a synchronous compile on the main thread). */
 export const CALLS_PAGE = `<!doctype html><meta charset="utf-8"><title>simdloss</title>
 <script type="module" src="/test/browser/page.mjs"></script>`;
+
+/** A page that runs the calls in a module worker (test/browser/worker.mjs). */
+export const WORKER_PAGE = `<!doctype html><meta charset="utf-8"><title>simdloss in a worker</title>
+<script type="module" src="/test/browser/worker-page.mjs"></script>`;
