@@ -242,3 +242,38 @@ describe('tensors of other libraries: the message says how to pass them', () => 
     expect(softmax({ data: ort.data, shape: ort.dims })).toEqual(softmax({ data: new Float32Array([1, 2, 3, 3, 2, 1]), shape: [2, 3] }));
   });
 });
+
+describe("the README's mapping from tf.losses (argument order, default reduction)", () => {
+  // TF.js computes in float32: agreement to about 6 digits
+  const close = (a: number, b: number) => expect(a).toBeCloseTo(b, 5);
+  const value = (t: tf.Tensor) => t.dataSync()[0];
+  const logits = [[2, 0.5, -1], [0.1, 1.2, 0.3], [-0.5, 0.2, 2.5]];
+  const onehot = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+  const probs = [[0.9, 0.2, 0.4], [0.3, 0.7, 0.05], [0.5, 0.5, 0.99]];
+  const labels = [[1, 0, 1], [0, 1, 0], [1, 1, 1]];
+  const T = (a: number[][]) => tf.tensor2d(a);
+
+  it('softmaxCrossEntropy(onehot, logits) is crossEntropy(logits, onehot), and with class indices; labelSmoothing the same', () => {
+    close(crossEntropy(logits, onehot) as number, value(tf.losses.softmaxCrossEntropy(T(onehot), T(logits))));
+    close(crossEntropy(logits, [0, 1, 2]) as number, value(tf.losses.softmaxCrossEntropy(T(onehot), T(logits))));
+    close(crossEntropy(logits, [0, 1, 2], { labelSmoothing: 0.2 }) as number, value(tf.losses.softmaxCrossEntropy(T(onehot), T(logits), undefined, 0.2)));
+  });
+  it('sigmoidCrossEntropy(labels, logits) is binaryCrossEntropyWithLogits(logits, labels); its labelSmoothing smooths the labels', () => {
+    close(binaryCrossEntropyWithLogits(logits, labels) as number, value(tf.losses.sigmoidCrossEntropy(T(labels), T(logits))));
+    const smoothed = labels.map((r) => r.map((l) => l * 0.8 + 0.1));
+    close(binaryCrossEntropyWithLogits(logits, smoothed) as number, value(tf.losses.sigmoidCrossEntropy(T(labels), T(logits), undefined, 0.2)));
+  });
+  it('logLoss, meanSquaredError, absoluteDifference, huberLoss', () => {
+    close(sl.binaryCrossEntropy(probs, labels) as number, value(tf.losses.logLoss(T(labels), T(probs))));
+    close(mseLoss(logits, probs) as number, value(tf.losses.meanSquaredError(T(probs), T(logits))));
+    close(sl.l1Loss(logits, probs) as number, value(tf.losses.absoluteDifference(T(probs), T(logits))));
+    close(sl.huberLoss(logits, probs, { delta: 0.5 }) as number, value(tf.losses.huberLoss(T(probs), T(logits), undefined, 0.5)));
+  });
+  it('cosineDistance (unit-length inputs) is the mean of 1 - cosineSimilarity', () => {
+    const unit = (a: number[][]) => a.map((r) => r.map((v) => v / Math.hypot(...r)));
+    const [a, b] = [unit(logits), unit(probs)];
+    const cos = sl.cosineSimilarity(a, b, { dim: 1 }).data;
+    const mean = Array.from(cos, (c) => 1 - c).reduce((s, v) => s + v, 0) / cos.length;
+    close(mean, value(tf.losses.cosineDistance(T(b), T(a), 1)));
+  });
+});
