@@ -12,6 +12,14 @@ import { WasmTensor } from './wasm/resident';
  */
 export type CheckedOptions = Record<string, unknown>;
 
+/**
+ * Snapshots are made by `new Snapshot()`: their prototype has no properties and no prototype, so
+ * a missing option reads undefined whatever Object.prototype holds (and V8 keeps such objects
+ * fast, unlike Object.create(null)'s dictionaries).
+ */
+const Snapshot = function Snapshot() {} as unknown as new () => CheckedOptions;
+Snapshot.prototype = Object.create(null);
+
 /** The options only `…WithGrad` calls take. */
 const GRAD_OPTIONS = ['gradOutput', 'gradInto'] as const;
 
@@ -29,7 +37,7 @@ function isPlainObject(x: unknown): x is object {
  * options the call takes.
  */
 export function checkOptions(fn: string, options: unknown, allowed: readonly string[], wantGrad = false): CheckedOptions {
-  const snapshot: CheckedOptions = Object.create(null);
+  const snapshot = new Snapshot();
   if (options === undefined) return snapshot;
   if (!isPlainObject(options)) {
     const hint = ArrayBuffer.isView(options) || Array.isArray(options)
@@ -38,15 +46,16 @@ export function checkOptions(fn: string, options: unknown, allowed: readonly str
         : typeof options === 'object' && options !== null ? ' (copy the fields into an object literal: class instances and inherited fields are not read)' : '';
     throw new TypeError(`${fn}: options must be a plain object such as { reduction: 'sum' }; got ${describe(options)}${hint}`);
   }
-  const accepted = wantGrad ? [...allowed, ...GRAD_OPTIONS] : allowed;
-  const list = accepted.length ? `the options of ${fn} are ${accepted.join(', ')}` : `${fn} takes no options`;
+  const accepted = (key: string) => allowed.includes(key) || (wantGrad && (GRAD_OPTIONS as readonly string[]).includes(key));
   for (const key of Object.keys(options)) {
-    if (!accepted.includes(key)) {
+    if (!accepted(key)) {
+      const all = wantGrad ? [...allowed, ...GRAD_OPTIONS] : allowed;
+      const list = all.length ? `the options of ${fn} are ${all.join(', ')}` : `${fn} takes no options`;
       if ((GRAD_OPTIONS as readonly string[]).includes(key)) {
         throw new TypeError(`${fn}: options.${key} is a gradient option, taken only by ${fn}WithGrad (${fn} computes no gradient); ${list}`);
       }
       const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-      const hint = camel !== key && accepted.includes(camel) ? ` (did you mean '${camel}'?)` : '';
+      const hint = camel !== key && accepted(camel) ? ` (did you mean '${camel}'?)` : '';
       throw new TypeError(`${fn}: unknown option '${key}'${hint}; ${list}`);
     }
     snapshot[key] = (options as Record<string, unknown>)[key];

@@ -55,24 +55,29 @@ function isTensorLike(x: unknown): x is TensorLike {
 /**
  * The dtype of a call's float arguments: that of the first typed one (a Float32Array or
  * Float64Array, a tensor of one, or a WasmTensor), else float32. Plain number arrays take it.
- * `values` are the call's float arguments; `options`, its options snapshot, whose tensor-valued
- * entries count too (weight, posWeight, gradOutput, gradInto).
+ * `values` are the call's float arguments; `options`, its options snapshot, whose tensors count
+ * too (weight, posWeight, gradOutput, gradInto).
  */
 export function callDtype(values: readonly unknown[], options?: Record<string, unknown>): Dtype {
-  const candidates: unknown[] = [...values];
-  if (options) {
-    for (const key of Object.keys(options)) {
-      const v = options[key];
-      if (key === 'gradInto' && Array.isArray(v)) candidates.push(...v);
-      else candidates.push(v);
-    }
+  for (const v of values) {
+    const d = typedDtype(v);
+    if (d) return d;
   }
-  for (const v of candidates) {
-    if (isFloatArray(v)) return dtypeOf(v);
-    if (v instanceof WasmTensor) return v.dtype;
-    if (isTensorLike(v) && isFloatArray(v.data)) return dtypeOf(v.data);
+  if (options) {
+    // the options that hold tensors
+    const d = typedDtype(options.weight) ?? typedDtype(options.posWeight) ?? typedDtype(options.gradOutput)
+      ?? (Array.isArray(options.gradInto) ? options.gradInto.map(typedDtype).find((x) => x) : typedDtype(options.gradInto));
+    if (d) return d;
   }
   return 'float32';
+}
+
+/** The dtype of a typed float value (an array, a tensor of one, a WasmTensor), else null. */
+function typedDtype(v: unknown): Dtype | null {
+  if (isFloatArray(v)) return dtypeOf(v);
+  if (v instanceof WasmTensor) return v.dtype;
+  if (isTensorLike(v) && isFloatArray(v.data)) return dtypeOf(v.data);
+  return null;
 }
 
 /** The TypeError for a tensor of another library, saying how to pass it (or null). */

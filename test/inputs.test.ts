@@ -277,3 +277,18 @@ describe("the README's mapping from tf.losses (argument order, default reduction
     close(mean, value(tf.losses.cosineDistance(T(b), T(a), 1)));
   });
 });
+
+describe('plain arrays as gradOutput', () => {
+  const x = { data: new Float32Array([1, 2, 3, 4]), shape: [2, 2] };
+  const y = { data: new Float32Array(4), shape: [2, 2] };
+  const typed = () => mseLossWithGrad(x, y, { reduction: 'none', gradOutput: { data: new Float32Array([1, 2, 3, 4]), shape: [2, 2] } });
+  it('nested, of the result\'s shape', () => {
+    expect(mseLossWithGrad(x, y, { reduction: 'none', gradOutput: [[1, 2], [3, 4]] })).toEqual(typed());
+  });
+  it('flat, like a bare typed array: only the count must match', () => {
+    expect(mseLossWithGrad(x, y, { reduction: 'none', gradOutput: [1, 2, 3, 4] })).toEqual(typed());
+  });
+  it('nested of another shape is refused', () => {
+    expect(() => mseLossWithGrad(x, y, { reduction: 'none', gradOutput: [[1, 2, 3, 4]] })).toThrow(/options.gradOutput must have the result's shape \[2, 2\]; got \[1, 4\]/);
+  });
+});
