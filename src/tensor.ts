@@ -34,7 +34,8 @@ const FLOAT_EXPECTED = 'a Float32Array or Float64Array, a number[] (nested for m
 const INDEX_EXPECTED = 'an integer typed array, BigInt64Array, number[] (nested for more dims), or a { data, shape } tensor of one';
 
 export function isFloatArray(x: unknown): x is FloatArray {
-  return x instanceof Float32Array || x instanceof Float64Array;
+  // ArrayBuffer.isView first: a Proxy of a typed array passes instanceof, then its methods throw.
+  return ArrayBuffer.isView(x) && (x instanceof Float32Array || x instanceof Float64Array);
 }
 
 /** A typed array holding numbers (not BigInts): a row of a nested plain array may be one. */
@@ -102,15 +103,29 @@ export function dtypeOf(data: FloatArray): Dtype {
   return data instanceof Float32Array ? 'float32' : 'float64';
 }
 
-/** Checks that `shape` is an array of non-negative integers; returns a copy. */
+/** The most elements a tensor (or any tensor derived from it) may have: the typed-array limit. */
+export const MAX_ELEMENTS = 2 ** 32 - 1;
+
+/**
+ * Checks `shape` (read once, copied): non-negative integers. Empty dims make a tensor empty but
+ * still size what derives from it (a [1e12, 0] input has 1e12 rows), so the product of the
+ * non-zero dims is bounded too.
+ */
 function checkDims(fn: string, name: string, shape: unknown): number[] {
   if (!Array.isArray(shape)) throw typeError(fn, `${name}.shape`, 'an array of non-negative integers', shape);
-  shape.forEach((d, i) => {
+  const copy = Array.from(shape as unknown[]);
+  let span = 1;
+  copy.forEach((d, i) => {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
       throw rangeError(fn, `${name}.shape[${i}] must be a non-negative integer; got ${describe(d)}`);
     }
+    if (d > 0) span *= d;
   });
-  return shape.slice();
+  const dims = copy as number[];
+  if (span > MAX_ELEMENTS) {
+    throw rangeError(fn, `${name}.shape ${shapeString(dims)} is too large: its non-empty dims multiply to ${span}, more than the ${MAX_ELEMENTS} elements a typed array can hold`);
+  }
+  return dims;
 }
 
 /** Checks `shape` and that it holds `length` elements. */
@@ -234,8 +249,27 @@ const isNumber = (v: unknown): boolean => typeof v === 'number';
  * from callDtype. A tensor-like with ndarray's `stride`/`offset` is read through them.
  */
 export function floatArg(fn: string, name: string, value: FloatInput | unknown, dtype: Dtype = 'float32'): FloatTensor {
+  return readArg(fn, name, () => floatArgOnce(fn, name, value, dtype));
+}
+
+/**
+ * Reads the parts of a caller's object once, turning what the engine would throw (a revoked
+ * Proxy, a getter that throws) into a TypeError that names the function and the argument.
+ */
+function readArg<T>(fn: string, name: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof RangeError || (e instanceof TypeError && e.message.startsWith(`${fn}:`))) throw e;
+    throw new TypeError(`${fn}: ${name} could not be read (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
+}
+
+function floatArgOnce(fn: string, name: string, value: unknown, dtype: Dtype): FloatTensor {
   if (value instanceof WasmTensor) {
-    return { data: value.data, shape: value.shape.slice(), dtype: value.dtype, size: value.size, resident: value };
+    if (value.freed) throw new TypeError(`${fn}: ${name} is a WasmTensor that was freed; allocate a new one with allocTensor()`);
+    // `data` is re-read on every access: wasm memory growth during the call detaches older views.
+    return { get data() { return value.data; }, shape: value.shape.slice(), dtype: value.dtype, size: value.size, resident: value };
   }
   if (isFloatArray(value)) return { data: value, shape: [value.length], dtype: dtypeOf(value), size: value.length };
   if (Array.isArray(value)) {
@@ -247,10 +281,12 @@ export function floatArg(fn: string, name: string, value: FloatInput | unknown, 
   if (isTensorLike(value)) {
     const raw = value.data;
     if (Array.isArray(raw)) {
-      raw.forEach((v, i) => {
+      // read once (a Proxy or getters cannot change it later), then checked
+      const numbers = Array.from(raw as unknown[]);
+      numbers.forEach((v, i) => {
         if (typeof v !== 'number') throw typeError(fn, `${name}.data[${i}]`, 'a number', v);
       });
-      const { data, shape } = stridedData(fn, name, value, raw as number[], (n) => new Array<number>(n));
+      const { data, shape } = stridedData(fn, name, value, numbers as number[], (n) => new Array<number>(n));
       const typed = newFloat(dtype, data.length);
       typed.set(data);
       return { data: typed, shape, dtype, size: typed.length };
@@ -260,12 +296,19 @@ export function floatArg(fn: string, name: string, value: FloatInput | unknown, 
     const { data, shape } = stridedData<FloatArray>(fn, name, value, raw, (n) => newFloat(own, n));
     return { data, shape, dtype: own, size: data.length };
   }
+  if (value instanceof Float32Array || value instanceof Float64Array) {
+    throw new TypeError(`${fn}: ${name} is a Proxy or other wrapper of a ${describe(value)}, which WebAssembly cannot read; pass the typed array itself`);
+  }
   if (typeof value === 'number') throw typeError(fn, name, `${FLOAT_EXPECTED} (one number: [x], or { data: [x], shape: [] })`, value);
   throw typeError(fn, name, FLOAT_EXPECTED, value);
 }
 
 /** A class-index argument. Values are checked by the loss (bounds, ignoreIndex). */
 export function indexArg(fn: string, name: string, value: IndexInput | unknown): IndexTensor {
+  return readArg(fn, name, () => indexArgOnce(fn, name, value));
+}
+
+function indexArgOnce(fn: string, name: string, value: unknown): IndexTensor {
   let data: unknown = value;
   let shape: number[];
   const foreign = foreignTensor(fn, name, value);
@@ -273,8 +316,10 @@ export function indexArg(fn: string, name: string, value: IndexInput | unknown):
   if (isTensorLike(value)) {
     const raw = value.data;
     if (!isIntegerArray(raw)) throw typeError(fn, `${name}.data`, 'an integer typed array, BigInt64Array or number[]', raw);
-    const make = (n: number) => (Array.isArray(raw) ? new Array<unknown>(n) : new (raw.constructor as new (n: number) => Indexable)(n)) as Indexable;
-    ({ data, shape } = stridedData(fn, name, value, raw as Indexable, make));
+    // a plain array (or a Proxy of one) is read once here, so a getter cannot act up later
+    const once = (ArrayBuffer.isView(raw) ? raw : Array.from(raw as ArrayLike<unknown>)) as Indexable;
+    const make = (n: number) => (Array.isArray(once) ? new Array<unknown>(n) : new (once.constructor as new (n: number) => Indexable)(n)) as Indexable;
+    ({ data, shape } = stridedData(fn, name, value, once, make));
   } else if (Array.isArray(value)) {
     // nested arrays give their shape (elements are checked by at())
     ({ data, shape } = flattenNested(fn, name, value, (n) => new Array<unknown>(n), () => true, 'an integer'));
