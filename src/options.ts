@@ -6,9 +6,9 @@ import { wasmMemoryBuffer } from './backend';
 import { WasmTensor } from './wasm/resident';
 
 /**
- * The call's options as read once: a null-prototype copy of the own enumerable properties, so
- * nothing inherited (`Object.prototype.reduction = 'none'`) and no later change reaches the call.
- * Every option is read from it, gradOutput and gradInto included.
+ * The call's options as read once: a copy of the own enumerable properties on a prototype chain
+ * that holds nothing (see Snapshot), so nothing inherited (`Object.prototype.reduction = 'none'`)
+ * and no later change reaches the call. Every option is read from it, gradOutput and gradInto included.
  */
 export type CheckedOptions = Record<string, unknown>;
 

@@ -73,11 +73,19 @@ export function callDtype(values: readonly unknown[], options?: Record<string, u
   return 'float32';
 }
 
-/** The dtype of a typed float value (an array, a tensor of one, a WasmTensor), else null. */
+/**
+ * The dtype of a typed float value (an array, a tensor of one, a WasmTensor), else null. A value
+ * that throws when looked at (a revoked Proxy, a throwing getter) is null here: floatArg reads it
+ * again and reports it by name.
+ */
 function typedDtype(v: unknown): Dtype | null {
-  if (isFloatArray(v)) return dtypeOf(v);
-  if (v instanceof WasmTensor) return v.dtype;
-  if (isTensorLike(v) && isFloatArray(v.data)) return dtypeOf(v.data);
+  try {
+    if (isFloatArray(v)) return dtypeOf(v);
+    if (v instanceof WasmTensor) return v.dtype;
+    if (isTensorLike(v) && isFloatArray(v.data)) return dtypeOf(v.data);
+  } catch {
+    // reported by floatArg
+  }
   return null;
 }
 
