@@ -96,7 +96,7 @@ describe('plain arrays: the dtype rule', () => {
   });
 
   it('typed arguments of two dtypes are still refused, naming the dtypes', () => {
-    expect(() => mseLoss(new Float32Array(2), new Float64Array(2))).toThrow(/share one dtype; the call's is Float32Array .* target is Float64Array/);
+    expect(() => mseLoss(new Float32Array(2), new Float64Array(2) as never)).toThrow(/share one dtype; the call's is Float32Array .* target is Float64Array/);
     const q = { data: new Float32Array([0.5, 0.5]), shape: [1, 2] };
     expect(() => crossEntropy([[1, 2]], q, { weight: new Float64Array(2) })).toThrow(/share one dtype; the call's is Float32Array .* options.weight is Float64Array/);
   });

@@ -84,6 +84,7 @@ describe('margin: semantics and bad input', () => {
     // a number[] target is float (the call's dtype), as PyTorch takes float targets: only non-numbers are refused
     ['a label that is not a number', () => hingeEmbeddingLoss(new Float32Array(2), [1, '1'] as unknown as number[]), TypeError, /target\[1\] must be a number; got '1'/],
     ['margin not finite', () => hingeEmbeddingLoss(new Float32Array(2), [1, -1], { margin: Infinity }), RangeError, /options.margin must be a finite number/],
+    // @ts-expect-error the types refuse mixed dtypes too; this checks the run-time error
     ['mixed float dtypes', () => marginRankingLoss(new Float32Array(2), new Float64Array(2), [1, 1]), TypeError, /share one dtype/],
     ['reduction', () => softMarginLoss(new Float32Array(2), [1, 1], { reduction: 'batchmean' as 'mean' }), RangeError, /options.reduction/],
   ];

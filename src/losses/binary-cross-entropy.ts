@@ -12,14 +12,18 @@ import { bceReference, bceWithLogitsReference } from '../reference/binary-cross-
 import type { LossParts } from '../reference/cross-entropy';
 import { broadcastShapes, callDtype, current, expandTo, floatArg, newFloat, sameShape, sizeOf, type FloatTensor } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { Loss, ResultArray } from '../types';
 import { runElementwise, type Operand } from '../wasm/chunks';
 
+/** Options of {@link binaryCrossEntropy} and {@link multilabelSoftMarginLoss}. */
 export interface BinaryCrossEntropyOptions {
   /** Rescales each element's loss; broadcasts to the input's shape. */
   weight?: FloatInput;
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
+/** Options of {@link binaryCrossEntropyWithLogits}. */
 export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyOptions {
   /** Weight of the positive term; broadcasts to the input's shape (usually (C), the last dim). */
   posWeight?: FloatInput;
@@ -113,22 +117,92 @@ function runBce(fn: string, input: FloatInput, target: FloatInput, options: unkn
   return { loss, grads, opts: p.opts };
 }
 
-/** F.binary_cross_entropy: `input` holds probabilities in [0, 1]; each log term is clamped at -100. */
+/**
+ * F.binary_cross_entropy: `-(t·log x + (1 - t)·log(1 - x))` per element, each log clamped at -100.
+ *
+ * @param input - Probabilities in [0, 1], any shape.
+ * @param target - Targets in [0, 1], the input's shape.
+ * @param options - `weight` (rescales each element's loss; broadcasts to the input's shape), `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the input's shape. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, an input or target is outside [0, 1], the shapes differ, or `weight` does not broadcast to the input's shape.
+ * @example
+ * ```ts
+ * import { binaryCrossEntropy } from 'simdloss';
+ * binaryCrossEntropy(new Float32Array([0.9, 0.2]), new Float32Array([1, 0])); // 0.1643
+ * ```
+ */
+export function binaryCrossEntropy<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & { reduction?: R }): Loss<R, D>;
 export function binaryCrossEntropy(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions): number | Tensor {
   return runBce('binaryCrossEntropy', input, target, options, false, false).loss;
 }
 
-/** binaryCrossEntropy and its gradient with respect to `input`. */
+/**
+ * {@link binaryCrossEntropy} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link binaryCrossEntropy}.
+ * @param target - As for {@link binaryCrossEntropy}.
+ * @param options - The options of {@link binaryCrossEntropy}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link binaryCrossEntropy} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link binaryCrossEntropy} throws.
+ * @example
+ * ```ts
+ * import { binaryCrossEntropyWithGrad } from 'simdloss';
+ * const { grad } = binaryCrossEntropyWithGrad(new Float32Array([0.9, 0.2]), new Float32Array([1, 0]));
+ * grad.data; // (x - t) / (x·(1 - x)) / 2: Float32Array [-0.556, 0.625]
+ * ```
+ */
+export function binaryCrossEntropyWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function binaryCrossEntropyWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions & GradOptions): WithGrad {
   return withGrad(runBce('binaryCrossEntropyWithGrad', input, target, options, false, true), 'binaryCrossEntropyWithGrad', options);
 }
 
-/** F.binary_cross_entropy_with_logits: sigmoid and BCE in one stable step, for logits of any size. */
+/**
+ * F.binary_cross_entropy_with_logits: the sigmoid and binary cross-entropy in one numerically stable step.
+ *
+ * @param input - Logits, any shape.
+ * @param target - Targets (usually in [0, 1]), the input's shape.
+ * @param options - `weight` and `posWeight` (the positive term's weight, usually `(C)` along the last dimension), both broadcasting to the input's shape; `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the input's shape. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes differ, or `weight` or `posWeight` does not broadcast to the input's shape.
+ * @example
+ * ```ts
+ * import { binaryCrossEntropyWithLogits } from 'simdloss';
+ * binaryCrossEntropyWithLogits(new Float32Array([2, -1]), new Float32Array([1, 0])); // 0.2201
+ * ```
+ */
+export function binaryCrossEntropyWithLogits<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyWithLogitsOptions & { reduction?: R }): Loss<R, D>;
 export function binaryCrossEntropyWithLogits(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyWithLogitsOptions): number | Tensor {
   return runBce('binaryCrossEntropyWithLogits', input, target, options, true, false).loss;
 }
 
-/** binaryCrossEntropyWithLogits and its gradient with respect to `input`. */
+/**
+ * {@link binaryCrossEntropyWithLogits} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link binaryCrossEntropyWithLogits}.
+ * @param target - As for {@link binaryCrossEntropyWithLogits}.
+ * @param options - The options of {@link binaryCrossEntropyWithLogits}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link binaryCrossEntropyWithLogits} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link binaryCrossEntropyWithLogits} throws.
+ * @example
+ * ```ts
+ * import { binaryCrossEntropyWithLogitsWithGrad } from 'simdloss';
+ * const logits = { data: new Float32Array([2, -1, 0, 3]), shape: [2, 2] };
+ * const targets = { data: new Float32Array([1, 0, 1, 1]), shape: [2, 2] };
+ * const { grad } = binaryCrossEntropyWithLogitsWithGrad(logits, targets, { posWeight: new Float32Array([1, 2]) });
+ * grad.shape; // [2, 2]
+ * ```
+ */
+export function binaryCrossEntropyWithLogitsWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function binaryCrossEntropyWithLogitsWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions): WithGrad {
   return withGrad(runBce('binaryCrossEntropyWithLogitsWithGrad', input, target, options, true, true), 'binaryCrossEntropyWithLogitsWithGrad', options);
 }
@@ -166,12 +240,50 @@ function runMultilabel(fn: string, input: FloatInput, target: FloatInput, option
   return { loss, grads, opts: p.opts };
 }
 
-/** F.multilabel_soft_margin_loss: the class dim is the last; 'none' gives one loss per row. */
+/**
+ * F.multilabel_soft_margin_loss: binary cross-entropy with logits, averaged over the classes (the last dimension): one loss per row.
+ *
+ * @param input - Logits, `(N, C)` or `(C)`: the last dimension holds the classes.
+ * @param target - 0/1 labels, the input's shape.
+ * @param options - `weight` (per class; broadcasts to the input's shape), `reduction` (default `'mean'`, over the rows).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per row (the input's shape without its last dimension). The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes differ, or `weight` does not broadcast to the input's shape.
+ * @example
+ * ```ts
+ * import { multilabelSoftMarginLoss } from 'simdloss';
+ * const logits = { data: new Float32Array([2, -1, 0.5, -3, 1, 1]), shape: [2, 3] };
+ * const labels = { data: new Float32Array([1, 0, 1, 0, 1, 0]), shape: [2, 3] };
+ * multilabelSoftMarginLoss(logits, labels); // a number
+ * multilabelSoftMarginLoss(logits, labels, { reduction: 'none' }).shape; // [2]
+ * ```
+ */
+export function multilabelSoftMarginLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & { reduction?: R }): Loss<R, D>;
 export function multilabelSoftMarginLoss(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions): number | Tensor {
   return runMultilabel('multilabelSoftMarginLoss', input, target, options, false).loss;
 }
 
-/** multilabelSoftMarginLoss and its gradient with respect to `input`. */
+/**
+ * {@link multilabelSoftMarginLoss} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link multilabelSoftMarginLoss}.
+ * @param target - As for {@link multilabelSoftMarginLoss}.
+ * @param options - The options of {@link multilabelSoftMarginLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link multilabelSoftMarginLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link multilabelSoftMarginLoss} throws.
+ * @example
+ * ```ts
+ * import { multilabelSoftMarginLossWithGrad } from 'simdloss';
+ * const logits = { data: new Float32Array([2, -1, 0.5, -3, 1, 1]), shape: [2, 3] };
+ * const labels = { data: new Float32Array([1, 0, 1, 0, 1, 0]), shape: [2, 3] };
+ * multilabelSoftMarginLossWithGrad(logits, labels).grad.shape; // [2, 3]
+ * ```
+ */
+export function multilabelSoftMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function multilabelSoftMarginLossWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions & GradOptions): WithGrad {
   return withGrad(runMultilabel('multilabelSoftMarginLossWithGrad', input, target, options, true), 'multilabelSoftMarginLossWithGrad', options);
 }

@@ -13,9 +13,11 @@ import {
   broadcastShapes, callDtype, current, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf,
 } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { Loss, ResultArray } from '../types';
 import { floatOrLabels } from './margin';
 import { runRowPairs } from '../wasm/chunks';
 
+/** Options of {@link cosineSimilarity}. */
 export interface CosineSimilarityOptions {
   /** The dim to reduce; negative counts from the end. Default 1. */
   dim?: number;
@@ -93,9 +95,11 @@ export function cosineRows(fn: string, dtype: Dtype, ra: FloatArray, rb: FloatAr
   return { out: r.out, ga: r.grads[0] ?? null, gb: r.grads[1] ?? null };
 }
 
+/** Options of {@link cosineEmbeddingLoss}. */
 export interface CosineEmbeddingLossOptions {
   /** Default 0. */
   margin?: number;
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
@@ -148,22 +152,98 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
   return { loss, grads: [gradForArgument(g.ga!, shape, aShape, dtype), gradForArgument(g.gb!, shape, bShape, dtype)], opts };
 }
 
-/** F.cosine_embedding_loss: 1 - cos(x1, x2) where target = 1, max(0, cos - margin) where target = -1. */
+/**
+ * F.cosine_embedding_loss: `1 - cos(x1, x2)` where the label is 1, `max(0, cos(x1, x2) - margin)` where it is -1.
+ *
+ * @param input1 - `(N, D)`, or `(D)` for one pair.
+ * @param input2 - `input1`'s shape.
+ * @param target - Labels ±1 (an integer or float array): `(N)`, or `()` for one pair.
+ * @param options - `margin` (default 0), `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per pair, `(N)`. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, or the shapes do not fit (a 1-D target for 2-D inputs, a 0-d one for 1-D inputs).
+ * @example
+ * ```ts
+ * import { cosineEmbeddingLoss } from 'simdloss';
+ * const a = { data: new Float32Array([1, 0, 1, 1]), shape: [2, 2] };
+ * const b = { data: new Float32Array([1, 0, 0, 1]), shape: [2, 2] };
+ * cosineEmbeddingLoss(a, b, [1, -1]); // (0 + 0.7071) / 2 = 0.3536
+ * ```
+ */
+export function cosineEmbeddingLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input1: FloatInput<D>, input2: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: CosineEmbeddingLossOptions & { reduction?: R }): Loss<R, D>;
 export function cosineEmbeddingLoss(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: CosineEmbeddingLossOptions): number | Tensor {
   return embedding('cosineEmbeddingLoss', input1, input2, target, options, false).loss;
 }
 
-/** cosineEmbeddingLoss and its gradients with respect to input1 and input2. */
+/**
+ * {@link cosineEmbeddingLoss} and its gradients (dInput1, dInput2), computed in one pass.
+ *
+ * @param input1 - As for {@link cosineEmbeddingLoss}.
+ * @param input2 - As for {@link cosineEmbeddingLoss}.
+ * @param target - As for {@link cosineEmbeddingLoss}.
+ * @param options - The options of {@link cosineEmbeddingLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link cosineEmbeddingLoss} returns it; `grads` is `[dInput1, dInput2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link cosineEmbeddingLoss} throws.
+ * @example
+ * ```ts
+ * import { cosineEmbeddingLossWithGrad } from 'simdloss';
+ * const a = { data: new Float32Array([1, 0, 1, 1]), shape: [2, 2] };
+ * const b = { data: new Float32Array([1, 0, 0, 1]), shape: [2, 2] };
+ * const { grads: [d1, d2] } = cosineEmbeddingLossWithGrad(a, b, new Int32Array([1, -1]));
+ * d2.shape; // [2, 2]
+ * ```
+ */
+export function cosineEmbeddingLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input1: FloatInput<D>, input2: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: CosineEmbeddingLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function cosineEmbeddingLossWithGrad(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: CosineEmbeddingLossOptions & GradOptions): WithGrad {
   return withGrad(embedding('cosineEmbeddingLossWithGrad', input1, input2, target, options, true), 'cosineEmbeddingLossWithGrad', options);
 }
 
-/** F.cosine_similarity(x1, x2, dim, eps): Σ (x1/max(‖x1‖, eps))·(x2/max(‖x2‖, eps)) along dim. */
+/**
+ * F.cosine_similarity: `Σ x1·x2 / (max(‖x1‖, eps)·max(‖x2‖, eps))` along `dim` (PyTorch ≥ 1.12: the arguments broadcast first).
+ *
+ * @param x1 - Any shape with at least one dimension.
+ * @param x2 - Broadcasts against `x1`.
+ * @param options - `dim` (in the broadcast shape; default 1, negative counts from the end), `eps` (default 1e-8).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns A tensor of the broadcast shape without `dim`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes do not broadcast, or `dim` is outside them.
+ * @example
+ * ```ts
+ * import { cosineSimilarity } from 'simdloss';
+ * const a = { data: new Float32Array([1, 0, 1, 1]), shape: [2, 2] };
+ * const b = { data: new Float32Array([1, 0, 0, 1]), shape: [2, 2] };
+ * cosineSimilarity(a, b).data; // Float32Array [1, 0.7071]
+ * ```
+ */
+export function cosineSimilarity<D extends FloatArray = Float32Array>(x1: FloatInput<D>, x2: FloatInput<D>, options?: CosineSimilarityOptions): Tensor<ResultArray<D>>;
 export function cosineSimilarity(x1: FloatInput, x2: FloatInput, options?: CosineSimilarityOptions): Tensor {
   return run('cosineSimilarity', x1, x2, options, false).loss;
 }
 
-/** cosineSimilarity and the gradients of Σ gradOutput·result with respect to x1 and x2. */
+/**
+ * {@link cosineSimilarity} and the gradients of Σ gradOutput·result with respect to `x1` and `x2`, computed in one pass.
+ *
+ * @param x1 - As for {@link cosineSimilarity}.
+ * @param x2 - As for {@link cosineSimilarity}.
+ * @param options - The options of {@link cosineSimilarity}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns `{ loss, grad, grads }`: `loss` as {@link cosineSimilarity} returns it; `grads` is `[dX1, dX2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link cosineSimilarity} throws.
+ * @example
+ * ```ts
+ * import { cosineSimilarityWithGrad } from 'simdloss';
+ * const a = { data: new Float32Array([1, 0, 1, 1]), shape: [2, 2] };
+ * const b = { data: new Float32Array([1, 0, 0, 1]), shape: [2, 2] };
+ * const { grads: [da, db] } = cosineSimilarityWithGrad(a, b);
+ * da.shape; // [2, 2]
+ * ```
+ */
+export function cosineSimilarityWithGrad<D extends FloatArray = Float32Array>(x1: FloatInput<D>, x2: FloatInput<D>, options?: CosineSimilarityOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function cosineSimilarityWithGrad(x1: FloatInput, x2: FloatInput, options?: CosineSimilarityOptions & GradOptions): WithGrad<Tensor> {
   return withGrad(run('cosineSimilarityWithGrad', x1, x2, options, true), 'cosineSimilarityWithGrad', options);
 }

@@ -10,15 +10,19 @@ import { crossEntropyReference, nllReference, type ClassProblem, type LossParts 
 import { callDtype, current, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
 import { chunkCapacity, forChunks } from '../wasm/chunks';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
+import type { Loss, ResultArray } from '../types';
 
+/** Options of {@link nllLoss}. */
 export interface NllLossOptions {
   /** Class weights, shape (C). */
   weight?: FloatInput;
   /** Targets equal to this are skipped (loss 0, no weight in the mean). Default -100. */
   ignoreIndex?: number;
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
+/** Options of {@link crossEntropy}. */
 export interface CrossEntropyOptions extends NllLossOptions {
   /** ε in [0, 1]: mixes the target with the uniform distribution. Default 0. */
   labelSmoothing?: number;
@@ -273,25 +277,93 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
 }
 
 /**
- * F.cross_entropy: log-softmax over the class dim, then NLL. `input` is (C), (N, C) or
- * (N, C, d1, …, dk) logits; `target` class indices of shape (), (N) or (N, d1, …, dk), or class
- * probabilities of the input's shape (a float target).
+ * F.cross_entropy: log-softmax over the class dimension, then the negative log-likelihood of the target class (or the cross-entropy with a target distribution), with PyTorch's `weight`, `ignoreIndex` and `labelSmoothing`.
+ *
+ * @param input - Logits, `(C)`, `(N, C)` or `(N, C, d1, …, dk)`.
+ * @param target - Class indices (an integer array, `number[]`, or a tensor of one) of shape `()`, `(N)` or `(N, d1, …, dk)`; or class probabilities, a float tensor of the input's shape.
+ * @param options - `weight` (per class, `(C)`), `ignoreIndex` (default -100), `labelSmoothing` (in [0, 1], default 0), `reduction` (default `'mean'`: weighted by the used targets' weights).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per sample (the target's shape). The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a class index is outside `[0, C)` and not `ignoreIndex`, the target's shape does not fit the input's, or an option's value is out of range.
+ * @example
+ * ```ts
+ * import { crossEntropy } from 'simdloss';
+ * const logits = { data: new Float32Array([2, 0.5, -1, 0.1, 1.2, 0.3]), shape: [2, 3] };
+ * const loss = crossEntropy(logits, [0, 1]); // 0.3974, a number
+ * const perSample = crossEntropy(logits, [0, 1], { reduction: 'none' }).data; // Float32Array(2)
+ * ```
  */
+export function crossEntropy<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput | FloatInput<D>, options?: CrossEntropyOptions & { reduction?: R }): Loss<R, D>;
 export function crossEntropy(input: FloatInput, target: IndexInput | FloatInput, options?: CrossEntropyOptions): number | Tensor {
   return run('crossEntropy', input, target, options, true, false).loss;
 }
 
-/** crossEntropy and its gradient with respect to `input`. */
+/**
+ * {@link crossEntropy} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link crossEntropy}.
+ * @param target - As for {@link crossEntropy}.
+ * @param options - The options of {@link crossEntropy}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link crossEntropy} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link crossEntropy} throws.
+ * @example
+ * ```ts
+ * import { crossEntropyWithGrad } from 'simdloss';
+ * const logits = { data: new Float32Array([2, 0.5, -1, 0.1, 1.2, 0.3]), shape: [2, 3] };
+ * const { loss, grad } = crossEntropyWithGrad(logits, new Int32Array([0, 1]));
+ * grad.data; // (softmax(logits) - onehot(target)) / 2, a Float32Array(6)
+ * ```
+ */
+export function crossEntropyWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput | FloatInput<D>, options?: CrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function crossEntropyWithGrad(input: FloatInput, target: IndexInput | FloatInput, options?: CrossEntropyOptions & GradOptions): WithGrad {
   return run('crossEntropyWithGrad', input, target, options, true, true);
 }
 
-/** F.nll_loss: `input` holds log-probabilities, (C), (N, C) or (N, C, d1, …, dk). */
+/**
+ * F.nll_loss: minus the log-probability of the target class, with PyTorch's `weight` and `ignoreIndex`.
+ *
+ * @param input - Log-probabilities (e.g. from {@link logSoftmax}), `(C)`, `(N, C)` or `(N, C, d1, …, dk)`.
+ * @param target - Class indices (an integer array, `number[]`, or a tensor of one) of shape `()`, `(N)` or `(N, d1, …, dk)`.
+ * @param options - `weight` (per class, `(C)`), `ignoreIndex` (default -100), `reduction` (default `'mean'`: weighted by the used targets' weights).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per sample (the target's shape). The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a class index is outside `[0, C)` and not `ignoreIndex`, or the target's shape does not fit the input's.
+ * @example
+ * ```ts
+ * import { logSoftmax, nllLoss } from 'simdloss';
+ * const logProbs = logSoftmax({ data: new Float64Array([2, 0.5, -1, 0.1, 1.2, 0.3]), shape: [2, 3] });
+ * nllLoss(logProbs, [0, 1]); // 0.3974, as crossEntropy on the logits
+ * ```
+ */
+export function nllLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: NllLossOptions & { reduction?: R }): Loss<R, D>;
 export function nllLoss(input: FloatInput, target: IndexInput, options?: NllLossOptions): number | Tensor {
   return run('nllLoss', input, target, options, false, false).loss;
 }
 
-/** nllLoss and its gradient with respect to `input`. */
+/**
+ * {@link nllLoss} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link nllLoss}.
+ * @param target - As for {@link nllLoss}.
+ * @param options - The options of {@link nllLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link nllLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link nllLoss} throws.
+ * @example
+ * ```ts
+ * import { nllLossWithGrad } from 'simdloss';
+ * const logProbs = { data: new Float64Array([-0.2, -1.7, -3.2, -1.6, -0.5, -1.4]), shape: [2, 3] };
+ * nllLossWithGrad(logProbs, [0, 1]).grad.data; // Float64Array [-0.5, 0, 0, 0, -0.5, 0]
+ * ```
+ */
+export function nllLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: NllLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function nllLossWithGrad(input: FloatInput, target: IndexInput, options?: NllLossOptions & GradOptions): WithGrad {
   return run('nllLossWithGrad', input, target, options, false, true);
 }

@@ -8,7 +8,9 @@ import { checkOptions, integerOption, reductionOption, upstreamOption, withGrad,
 import { ctcReference } from '../reference/ctc';
 import { callDtype, floatArg, indexArg, newFloat, roundTo } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { FloatArray, Loss, ResultArray } from '../types';
 
+/** Options of {@link ctcLoss}. */
 export interface CtcLossOptions {
   /** The blank class. Default 0. */
   blank?: number;
@@ -133,12 +135,54 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
   return { loss, grads: grad ? [{ data: grad, shape: shape.slice() }] : [], opts };
 }
 
-/** F.ctc_loss: the negative log-likelihood of each target under all CTC alignments of logProbs. */
+/**
+ * F.ctc_loss: the negative log-likelihood of each target sequence under all CTC alignments of `logProbs` (Graves et al. 2006).
+ *
+ * @param logProbs - Log-probabilities over the classes (e.g. {@link logSoftmax} along dim 2), `(T, N, C)`, or `(T, C)` unbatched.
+ * @param targets - Class indices in `[0, C)` other than the blank: padded, `(N, S)`, or concatenated, `(Σ targetLengths)`; `(S)` unbatched.
+ * @param inputLengths - Each sample's number of time steps (at most T): `(N)`, or a number.
+ * @param targetLengths - Each sample's target length: `(N)`, or a number.
+ * @param options - `blank` (default 0), `reduction` (default `'mean'`: each loss divided by its target length, then averaged), `zeroInfinity` (impossible alignments give 0 instead of `Infinity`; default false).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per sample, `(N)`. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a label is outside `[0, C)`, a length is negative or longer than the data, or the shapes do not fit.
+ * @example
+ * ```ts
+ * import { ctcLoss, logSoftmax } from 'simdloss';
+ * const T = 5, N = 1, C = 3;
+ * const logProbs = logSoftmax({ data: new Float32Array(T * N * C).map(Math.random), shape: [T, N, C] }, { dim: 2 });
+ * ctcLoss(logProbs, { data: [1, 2], shape: [1, 2] }, [5], [2]); // a number
+ * ```
+ */
+export function ctcLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(logProbs: FloatInput<D>, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number, options?: CtcLossOptions & { reduction?: R }): Loss<R, D>;
 export function ctcLoss(logProbs: FloatInput, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number,
   options?: CtcLossOptions): number | Tensor {
   return ctc('ctcLoss', logProbs, targets, inputLengths, targetLengths, options, false).loss;
 }
-/** ctcLoss and PyTorch's gradient with respect to logProbs (which assumes they are log-softmax output). */
+/**
+ * {@link ctcLoss} and its gradient (dLogProbs), computed in one pass.
+ *
+ * @param logProbs - As for {@link ctcLoss}.
+ * @param targets - As for {@link ctcLoss}.
+ * @param inputLengths - As for {@link ctcLoss}.
+ * @param targetLengths - As for {@link ctcLoss}.
+ * @param options - The options of {@link ctcLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link ctcLoss} returns it; `grads` is `[dLogProbs]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link ctcLoss} throws.
+ * @example
+ * ```ts
+ * import { ctcLossWithGrad, logSoftmax } from 'simdloss';
+ * const T = 5, N = 1, C = 3;
+ * const logProbs = logSoftmax({ data: new Float32Array(T * N * C).map(Math.random), shape: [T, N, C] }, { dim: 2 });
+ * const { grad } = ctcLossWithGrad(logProbs, { data: [1, 2], shape: [1, 2] }, [5], [2]);
+ * grad.shape; // [5, 1, 3] (PyTorch's gradient, which assumes log-softmax input)
+ * ```
+ */
+export function ctcLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(logProbs: FloatInput<D>, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number, options?: CtcLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function ctcLossWithGrad(logProbs: FloatInput, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number,
   options?: CtcLossOptions & GradOptions): WithGrad {
   return withGrad(ctc('ctcLossWithGrad', logProbs, targets, inputLengths, targetLengths, options, true), 'ctcLossWithGrad', options);

@@ -10,10 +10,12 @@ import {
 import { multiMarginReference, multilabelMarginReference, type RowParts } from '../reference/multi-margin';
 import { callDtype, current, floatArg, indexArg, isFloatArray, sameShape, type FloatTensor } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { FloatArray, Loss, ResultArray } from '../types';
 import type { Arena } from '../wasm/arena';
 import { forChunks } from '../wasm/chunks';
 import type { Kernels } from '../wasm/instance';
 
+/** Options of {@link multiMarginLoss}. */
 export interface MultiMarginLossOptions {
   /** 1 or 2. Default 1. */
   p?: number;
@@ -21,10 +23,13 @@ export interface MultiMarginLossOptions {
   margin?: number;
   /** Per-class weight (C), applied by the target class. */
   weight?: FloatInput;
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
+/** Options of {@link multilabelMarginLoss}. */
 export interface MultilabelMarginLossOptions {
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
@@ -136,19 +141,90 @@ function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, opt
   return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [], opts };
 }
 
-/** F.multi_margin_loss: w[y]·Σ_{i≠y} max(0, margin - x_y + x_i)^p / C per row (p = 1 or 2). */
+/**
+ * F.multi_margin_loss: the multi-class hinge loss `w[y]·Σ_{i≠y} max(0, margin - x[y] + x[i])^p / C` per row.
+ *
+ * @param input - Scores, `(N, C)` or `(C)`.
+ * @param target - Class indices, `(N)` (`()` or `(1)` for a `(C)` input).
+ * @param options - `p` (1 or 2; default 1), `margin` (default 1), `weight` (per class, `(C)`), `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per row. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a class index is outside `[0, C)`, the target does not hold one index per row, `weight` is not `(C)`, or `p` is not 1 or 2.
+ * @example
+ * ```ts
+ * import { multiMarginLoss } from 'simdloss';
+ * const scores = { data: new Float32Array([0.1, 0.2, 0.4, 0.8]), shape: [1, 4] };
+ * multiMarginLoss(scores, [3]); // (0.3 + 0.4 + 0.6) / 4 = 0.325
+ * ```
+ */
+export function multiMarginLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: MultiMarginLossOptions & { reduction?: R }): Loss<R, D>;
 export function multiMarginLoss(input: FloatInput, target: IndexInput, options?: MultiMarginLossOptions): number | Tensor {
   return multiMargin('multiMarginLoss', input, target, options, false).loss;
 }
-/** multiMarginLoss and its gradient with respect to input. */
+/**
+ * {@link multiMarginLoss} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link multiMarginLoss}.
+ * @param target - As for {@link multiMarginLoss}.
+ * @param options - The options of {@link multiMarginLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link multiMarginLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link multiMarginLoss} throws.
+ * @example
+ * ```ts
+ * import { multiMarginLossWithGrad } from 'simdloss';
+ * const scores = { data: new Float32Array([0.1, 0.2, 0.4, 0.8]), shape: [1, 4] };
+ * multiMarginLossWithGrad(scores, [3]).grad.data; // Float32Array [0.25, 0.25, 0.25, -0.75]
+ * ```
+ */
+export function multiMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: MultiMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function multiMarginLossWithGrad(input: FloatInput, target: IndexInput, options?: MultiMarginLossOptions & GradOptions): WithGrad {
   return withGrad(multiMargin('multiMarginLossWithGrad', input, target, options, true), 'multiMarginLossWithGrad', options);
 }
-/** F.multilabel_margin_loss: Σ_{j∈targets} Σ_{i∉targets} max(0, 1 - x_j + x_i) / C per row; targets end at the first -1. */
+/**
+ * F.multilabel_margin_loss: `Σ_{j∈targets} Σ_{i∉targets} max(0, 1 - x[j] + x[i]) / C` per row.
+ *
+ * @param input - Scores, `(N, C)` or `(C)`.
+ * @param target - The input's shape: each row's target classes, then -1 (which ends the list).
+ * @param options - `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per row. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a target is outside `[-1, C)`, or the target's shape differs from the input's.
+ * @example
+ * ```ts
+ * import { multilabelMarginLoss } from 'simdloss';
+ * const scores = { data: new Float32Array([0.1, 0.2, 0.4, 0.8]), shape: [1, 4] };
+ * multilabelMarginLoss(scores, { data: [3, 0, -1, 1], shape: [1, 4] }); // 0.85 (targets 3 and 0)
+ * ```
+ */
+export function multilabelMarginLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: MultilabelMarginLossOptions & { reduction?: R }): Loss<R, D>;
 export function multilabelMarginLoss(input: FloatInput, target: IndexInput, options?: MultilabelMarginLossOptions): number | Tensor {
   return multilabelMargin('multilabelMarginLoss', input, target, options, false).loss;
 }
-/** multilabelMarginLoss and its gradient with respect to input. */
+/**
+ * {@link multilabelMarginLoss} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link multilabelMarginLoss}.
+ * @param target - As for {@link multilabelMarginLoss}.
+ * @param options - The options of {@link multilabelMarginLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link multilabelMarginLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link multilabelMarginLoss} throws.
+ * @example
+ * ```ts
+ * import { multilabelMarginLossWithGrad } from 'simdloss';
+ * const scores = { data: new Float32Array([0.1, 0.2, 0.4, 0.8]), shape: [1, 4] };
+ * const { grad } = multilabelMarginLossWithGrad(scores, { data: [3, 0, -1, 1], shape: [1, 4] });
+ * grad.shape; // [1, 4]
+ * ```
+ */
+export function multilabelMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: MultilabelMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function multilabelMarginLossWithGrad(input: FloatInput, target: IndexInput, options?: MultilabelMarginLossOptions & GradOptions): WithGrad {
   return withGrad(multilabelMargin('multilabelMarginLossWithGrad', input, target, options, true), 'multilabelMarginLossWithGrad', options);
 }

@@ -5,7 +5,9 @@ import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, s
 import { callDtype, current, floatArg, moveDimBack, moveDimLast, normalizeDim, sizeOf } from '../tensor';
 import { forChunks } from '../wasm/chunks';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
+import type { ResultArray } from '../types';
 
+/** Options of {@link softmax} and {@link logSoftmax}. */
 export interface SoftmaxOptions {
   /** The dim to normalize over; negative counts from the end. Default -1. */
   dim?: number;
@@ -132,33 +134,124 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
   return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [], opts };
 }
 
-/** F.softmax(input, dim). */
+/**
+ * F.softmax: `exp(x)` normalized to sum to 1 along `dim`.
+ *
+ * @param input - Any shape (a 0-d tensor included).
+ * @param options - `dim`, the dimension to normalize over (default -1, the last; negative counts from the end).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns A tensor of the input's shape and dtype.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, or `dim` is outside the input's dimensions.
+ * @example
+ * ```ts
+ * import { softmax } from 'simdloss';
+ * const p = softmax({ data: new Float32Array([1, 2, 3, 1, 1, 1]), shape: [2, 3] });
+ * p.data; // Float32Array [0.090, 0.245, 0.665, 0.333, 0.333, 0.333]
+ * ```
+ */
+export function softmax<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions): Tensor<ResultArray<D>>;
 export function softmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
   return softmaxRun('softmax', input, options, false, false).loss;
 }
 
-/** softmax and the gradient of Σ gradOutput·softmax(input) with respect to input. */
+/**
+ * {@link softmax} and the gradient of Σ gradOutput·softmax(input) with respect to `input`, computed in one pass.
+ *
+ * @param input - As for {@link softmax}.
+ * @param options - The options of {@link softmax}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns `{ loss, grad, grads }`: `loss` as {@link softmax} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link softmax} throws.
+ * @example
+ * ```ts
+ * import { softmaxWithGrad } from 'simdloss';
+ * const { loss: p, grad } = softmaxWithGrad(new Float32Array([1, 2, 3]), { gradOutput: new Float32Array([1, 0, 0]) });
+ * grad.data; // ∂p[0]/∂x, a Float32Array(3)
+ * ```
+ */
+export function softmaxWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function softmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
   return withGrad(softmaxRun('softmaxWithGrad', input, options, false, true), 'softmaxWithGrad', options);
 }
 
-/** F.log_softmax(input, dim). */
+/**
+ * F.log_softmax: `x - logsumexp(x)` along `dim`, computed stably.
+ *
+ * @param input - Any shape (a 0-d tensor included).
+ * @param options - `dim`, the dimension to normalize over (default -1, the last; negative counts from the end).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns A tensor of the input's shape and dtype.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, or `dim` is outside the input's dimensions.
+ * @example
+ * ```ts
+ * import { logSoftmax } from 'simdloss';
+ * const logProbs = logSoftmax({ data: new Float64Array([1, 2, 3, 1, 1, 1]), shape: [2, 3] });
+ * logProbs.data; // Float64Array [-2.408, -1.408, -0.408, -1.099, -1.099, -1.099]
+ * ```
+ */
+export function logSoftmax<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions): Tensor<ResultArray<D>>;
 export function logSoftmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
   return softmaxRun('logSoftmax', input, options, true, false).loss;
 }
 
-/** logSoftmax and its gradient. */
+/**
+ * {@link logSoftmax} and the gradient of Σ gradOutput·logSoftmax(input) with respect to `input`, computed in one pass.
+ *
+ * @param input - As for {@link logSoftmax}.
+ * @param options - The options of {@link logSoftmax}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns `{ loss, grad, grads }`: `loss` as {@link logSoftmax} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link logSoftmax} throws.
+ * @example
+ * ```ts
+ * import { logSoftmaxWithGrad } from 'simdloss';
+ * const { grad } = logSoftmaxWithGrad(new Float32Array([1, 2, 3]), { gradOutput: new Float32Array([1, 0, 0]) });
+ * grad.data; // ∂logp[0]/∂x = onehot(0) - softmax(x)
+ * ```
+ */
+export function logSoftmaxWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
   return withGrad(softmaxRun('logSoftmaxWithGrad', input, options, true, true), 'logSoftmaxWithGrad', options);
 }
 
-/** torch.sigmoid(input), elementwise. */
+/**
+ * torch.sigmoid: `1 / (1 + e^-x)`, elementwise.
+ *
+ * @param input - Any shape.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns A tensor of the input's shape and dtype.
+ * @throws TypeError if `input` is not a Float32Array, Float64Array or `{ data, shape }` tensor of one.
+ * @throws RangeError if `input.shape` does not match `input.data.length`.
+ * @example
+ * ```ts
+ * import { sigmoid } from 'simdloss';
+ * sigmoid(new Float32Array([0, 2])).data; // Float32Array [0.5, 0.881]
+ * ```
+ */
+export function sigmoid<D extends FloatArray = Float32Array>(input: FloatInput<D>): Tensor<ResultArray<D>>;
 export function sigmoid(input: FloatInput): Tensor {
   // sigmoid takes no options: one passed anyway is refused (checkOptions), not ignored
   return sigmoidRun('sigmoid', input, arguments[1], false).loss;
 }
 
-/** sigmoid and its gradient. */
+/**
+ * {@link sigmoid} and the gradient of Σ gradOutput·sigmoid(input) with respect to `input`, computed in one pass.
+ *
+ * @param input - As for {@link sigmoid}.
+ * @param options - {@link GradOptions}: `gradOutput` (the upstream gradient, a tensor of the result's shape; default ones) and `gradInto`.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns `{ loss, grad, grads }`: `loss` as {@link sigmoid} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link sigmoid} throws.
+ * @example
+ * ```ts
+ * import { sigmoidWithGrad } from 'simdloss';
+ * const { loss: s, grad } = sigmoidWithGrad(new Float32Array([0, 2]));
+ * grad.data; // s·(1 - s): Float32Array [0.25, 0.105]
+ * ```
+ */
+export function sigmoidWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function sigmoidWithGrad(input: FloatInput, options?: GradOptions): WithGrad<Tensor> {
   return withGrad(sigmoidRun('sigmoidWithGrad', input, options, true), 'sigmoidWithGrad', options);
 }
