@@ -27,7 +27,8 @@ export type FloatInput<D extends FloatArray = FloatArray> = D | Tensor<D> | Nest
 
 /**
  * Plain numbers: a `number[]` (1-D) or nested arrays, one level per dim (rows may be typed
- * arrays). The shape is inferred; a ragged array is a RangeError.
+ * arrays). The shape is inferred; a ragged array is a RangeError. A call whose float arguments are
+ * all plain computes in float32; its result type is then `Float32Array | Float64Array`.
  */
 export type NestedNumbers = readonly number[] | ReadonlyArray<NestedNumbers | FloatArray>;
 
