@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCalls } from './calls.mjs';
 import { expectCloseResults } from './compare';
 import { CHROMIUM_ARGS, findChromium, INSTALL_TIMEOUT } from './find-browser';
-import { CALLS_PAGE, root, serve } from './serve';
+import { CALLS_PAGE, root, serve, WORKER_PAGE } from './serve';
 
 const STRICT = "default-src 'self'; script-src 'self'";
 const WITH_WASM = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
@@ -22,6 +22,11 @@ beforeAll(async () => {
   server = await serve({
     '/strict.html': { body: CALLS_PAGE, headers: { 'content-security-policy': STRICT } },
     '/wasm.html': { body: CALLS_PAGE, headers: { 'content-security-policy': WITH_WASM } },
+    // a worker is governed by the policy served with its own script, not by its page's
+    '/strict-worker.html': { body: WORKER_PAGE, headers: { 'content-security-policy': STRICT } },
+    '/wasm-worker.html': { body: WORKER_PAGE, headers: { 'content-security-policy': WITH_WASM } },
+    '/csp/strict-worker.mjs': { file: 'test/browser/worker.mjs', headers: { 'content-type': 'text/javascript', 'content-security-policy': STRICT } },
+    '/csp/plain-worker.mjs': { file: 'test/browser/worker.mjs', headers: { 'content-type': 'text/javascript' } },
   });
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }, INSTALL_TIMEOUT);
@@ -90,5 +95,21 @@ describe("a page that allows 'wasm-unsafe-eval'", () => {
     const inNode = await nodeResults('wasm-simd');
     const inPage = result.results as Record<string, unknown>;
     for (const [key, value] of Object.entries(inNode)) expect(inPage[key], key).toEqual(value);
+  });
+});
+
+describe('a worker follows the policy served with its own script', () => {
+  it("a worker script served under script-src 'self' falls back to js (its page allows wasm)", async () => {
+    const { result, errors } = await load('/wasm-worker.html?worker=/csp/strict-worker.mjs');
+    expect(errors).toEqual([]);
+    expect(result.error).toBeUndefined();
+    expect(result.backend).toBe('js');
+    expectCloseResults(result.results as Record<string, unknown>, await nodeResults('js'));
+  });
+  it('a worker script served without a policy gets wasm-simd (its page is strict)', async () => {
+    const { result, errors } = await load('/strict-worker.html?worker=/csp/plain-worker.mjs');
+    expect(errors).toEqual([]);
+    expect(result.error).toBeUndefined();
+    expect(result.backend).toBe('wasm-simd');
   });
 });

@@ -19,6 +19,10 @@ beforeAll(async () => {
     '/': { body: CALLS_PAGE },
     '/worker.html': { body: WORKER_PAGE },
     '/strict.html': { body: CALLS_PAGE, headers: { 'content-security-policy': "default-src 'self'; script-src 'self'" } },
+    '/strict-worker.html': { body: WORKER_PAGE, headers: { 'content-security-policy': "default-src 'self'; script-src 'self'" } },
+    '/wasm-worker.html': { body: WORKER_PAGE, headers: { 'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" } },
+    '/csp/strict-worker.mjs': { file: 'test/browser/worker.mjs', headers: { 'content-type': 'text/javascript', 'content-security-policy': "default-src 'self'; script-src 'self'" } },
+    '/csp/plain-worker.mjs': { file: 'test/browser/worker.mjs', headers: { 'content-type': 'text/javascript' } },
   });
   browser = await puppeteer.launch({ browser: 'firefox', executablePath, headless: true });
 }, INSTALL_TIMEOUT);
@@ -90,5 +94,14 @@ describe('the ESM bundle in Firefox', () => {
     expect(String(result.setBackendError)).toMatch(/^setBackend: the wasm-simd backend cannot run here: the engine refused to compile WebAssembly/);
     // the float64 reference: to a last bit or so (engines' Math functions differ; see compare.ts)
     expectCloseResults(result.results as Record<string, unknown>, await nodeResults('js'));
+  });
+
+  it('a worker follows the policy served with its own script, not its page\'s', async () => {
+    const strictWorker = await load('/wasm-worker.html?worker=/csp/strict-worker.mjs');
+    expect(strictWorker.result.error).toBeUndefined();
+    expect(strictWorker.result.backend).toBe('js');
+    const plainWorker = await load('/strict-worker.html?worker=/csp/plain-worker.mjs');
+    expect(plainWorker.result.error).toBeUndefined();
+    expect(plainWorker.result.backend).toBe('wasm-simd');
   });
 });

@@ -11,7 +11,9 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html' };
 
 export interface Page {
-  body: string;
+  body?: string;
+  /** A file of the repository to serve instead of `body` (with these headers). */
+  file?: string;
   headers?: Record<string, string>;
 }
 
@@ -22,7 +24,7 @@ export async function serve(pages: Record<string, Page>): Promise<{ url: string;
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     const page = pages[path];
     if (page) {
-      res.writeHead(200, { 'content-type': 'text/html', ...page.headers }).end(page.body);
+      res.writeHead(200, { 'content-type': 'text/html', ...page.headers }).end(page.file ? readFileSync(join(root, page.file)) : page.body);
       return;
     }
     const file = join(root, path);

@@ -1,5 +1,6 @@
 // The page side of the worker test: starts test/browser/worker.mjs and keeps what it posts.
-const worker = new Worker('/test/browser/worker.mjs', { type: 'module' });
+// ?worker=<url> starts the same script from another URL (served with other headers: the CSP test)
+const worker = new Worker(new URLSearchParams(location.search).get('worker') ?? '/test/browser/worker.mjs', { type: 'module' });
 worker.onmessage = (e) => {
   window.__result = e.data;
 };
