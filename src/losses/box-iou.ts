@@ -14,7 +14,7 @@ export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
 import { broadcastShapes, callDtype, current, expandTo, floatArg, newFloat, roundTo, sizeOf } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
-import { forChunks } from '../wasm/chunks';
+import { run as runKernel } from '../wasm/runtime';
 
 
 /** Options every box loss takes ({@link generalizedBoxIouLoss} and the others). */
@@ -110,28 +110,17 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
   const w = n > 0 ? wasm(fn) : null;
   if (w) {
     const { k, arena } = w;
-    const bytes = dtype === 'float32' ? 4 : 8;
     const kernel = dtype === 'float32' ? k.f32_box_loss : k.f64_box_loss;
-    const loss = newFloat(dtype, n);
-    const g1 = wantGrad ? newFloat(dtype, 4 * n) : null;
-    const g2 = wantGrad ? newFloat(dtype, 4 * n) : null;
-    // per pair: both boxes, the loss, the upstream, both gradients, the kernel's SoA scratch, and
-    // one value more to cover the scratch's 4 padding pairs (64 values) in any chunk of 64+ pairs
-    forChunks(arena, n, bytes * (8 + 2 + (wantGrad ? 8 : 0) + 16 + 1), (i0, count) => {
-      const pb1 = arena.copyIn(dtype, p.b1.subarray(4 * i0, 4 * (i0 + count)));
-      const pb2 = arena.copyIn(dtype, p.b2.subarray(4 * i0, 4 * (i0 + count)));
-      const pl = arena.floats(dtype, count);
-      const pu = gradRow ? arena.copyIn(dtype, gradRow.subarray(i0, i0 + count)) : 0;
-      const pg1 = g1 ? arena.floats(dtype, 4 * count) : 0;
-      const pg2 = g2 ? arena.floats(dtype, 4 * count) : 0;
-      const scratch = arena.floats(dtype, 16 * (count + 4));
-      total += kernel(count, KINDS.indexOf(spec.kind), pb1, pb2, pl, pg1, pg2, pu, gradScale, spec.eps, spec.p1, spec.p2, spec.p3, scratch);
-      loss.set(arena.view(dtype, pl, count), i0);
-      if (g1 && g2) {
-        g1.set(arena.view(dtype, pg1, 4 * count), 4 * i0);
-        g2.set(arena.view(dtype, pg2, 4 * count), 4 * i0);
-      }
-    });
+    // per pair: both boxes in, the loss and both gradients out, and the kernel's SoA scratch (16
+    // values a pair, and 4 pairs of padding)
+    const r = runKernel(arena, dtype, n, [
+      { role: 'in', per: 4, data: p.b1 }, { role: 'in', per: 4, data: p.b2 }, { role: 'out', per: 1 },
+      wantGrad ? { role: 'out', per: 4 } : null, wantGrad ? { role: 'out', per: 4 } : null,
+      gradRow ? { role: 'in', per: 1, data: gradRow } : null, { role: 'scratch', per: 16, extra: 64 },
+    ], (count, [pb1, pb2, pl, pg1, pg2, pu, scratch]) =>
+      kernel(count, KINDS.indexOf(spec.kind), pb1, pb2, pl, pg1, pg2, pu, gradScale, spec.eps, spec.p1, spec.p2, spec.p3, scratch));
+    total = r.total;
+    const [loss, g1 = null, g2 = null] = r.outputs;
     elementLoss = loss;
     if (g1 && g2) grads = [g1, g2];
   } else {

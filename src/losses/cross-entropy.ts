@@ -7,8 +7,8 @@ import {
   numberOption, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
-import { callDtype, current, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
-import { chunkCapacity, forChunks } from '../wasm/chunks';
+import { callDtype, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
+import { run as runKernel } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { Loss, ResultArray } from '../types';
 
@@ -173,62 +173,29 @@ function scatterRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: 
 const SMALL_C = 32;
 
 function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
-  const wantRows = prep.reduction === 'none';
   const w = wasm(fn);
   if (!w) return null;
   const { k, arena } = w;
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
   const rows = N * inner;
-  const bytes = dtype === 'float32' ? 4 : 8;
   const run = dtype === 'float32' ? k.f32_cross_entropy : k.f64_cross_entropy;
-  const weight = prep.weight ? arena.input(prep.weight) : 0;
-  const scratch = C < SMALL_C ? arena.alloc((C + 4) * 16) : 0;
-  // Logits already in wasm memory with contiguous rows are read in place.
-  const inPlace = x.resident !== undefined && inner === 1;
-  const perRow = bytes * (C * ((inPlace ? 0 : 1) + (p.probs ? 1 : 0) + (wantGrad ? 1 : 0)) + 1 + (gradRow ? 1 : 0)) + 4 + 32;
-  // A single chunk's outputs are sliced straight out of wasm memory (no zero-filled array first).
-  const single = rows <= chunkCapacity(arena, perRow) && inner === 1;
-  let elementLoss = newFloat(dtype, wantRows && !single ? rows : 0);
-  let grad = wantGrad && !single ? into ?? newFloat(dtype, rows * C) : null;
-  let total = 0;
-  forChunks(arena, rows, perRow, (r0, count) => {
-    const size = count * C;
-    // Short rows are read and written one vector past the last row: pad (assembly gather_block).
-    const pad = C < SMALL_C ? 16 : 0;
-    const logits = inPlace ? x.resident!.ptr + r0 * C * bytes : arena.alloc(size * bytes + pad);
-    const probs = p.probs ? arena.floats(dtype, size) : 0;
-    const targets = p.targets ? arena.copyInInt32(p.targets.subarray(r0, r0 + count)) : 0;
-    const rowLoss = wantRows ? arena.floats(dtype, count) : 0;
-    const g = wantGrad ? arena.alloc(size * bytes + pad) : 0;
-    const upstream = gradRow ? arena.copyIn(dtype, gradRow.subarray(r0, r0 + count)) : 0;
-    // Read the arguments only now: this chunk's allocations may have moved resident views.
-    const input = current(x);
-    const q = prep.probs ? current(prep.probs) : null;
-    if (inner === 1) {
-      if (!inPlace) arena.view(dtype, logits, size).set(input.subarray(r0 * C, r0 * C + size));
-      if (q) arena.view(dtype, probs, size).set(q.subarray(r0 * C, r0 * C + size));
-    } else {
-      gatherRows(input, arena.view(dtype, logits, size), C, inner, r0, count);
-      if (q) gatherRows(q, arena.view(dtype, probs, size), C, inner, r0, count);
-    }
-    total += run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale);
-    if (single) {
-      if (wantRows) elementLoss = arena.copyOut(dtype, rowLoss, count);
-      if (wantGrad) {
-        if (into) into.set(arena.view(dtype, g, size));
-        grad = into ?? arena.copyOut(dtype, g, size);
-      }
-      return;
-    }
-    if (wantRows) elementLoss.set(arena.view(dtype, rowLoss, count), r0);
-    if (grad) {
-      if (inner === 1) grad.set(arena.view(dtype, g, size), r0 * C);
-      else scatterRows(arena.view(dtype, g, size), grad, C, inner, r0, count);
-    }
-  });
-  if (rows === 0 && wantGrad) grad = into ?? newFloat(dtype, 0);
-  return { elementLoss, total, grad };
+  // K-dim inputs (inner > 1) are gathered into rows of C classes and scattered back.
+  const gather = (src: () => ArrayLike<number>) => (inner === 1 ? undefined : (dst: FloatArray, r0: number, count: number) => gatherRows(src(), dst, C, inner, r0, count));
+  const r = runKernel(arena, dtype, rows, [
+    { role: 'in', per: C, data: x.data, ptr: inner === 1 ? x.resident?.ptr : undefined, gather: gather(() => x.data) },
+    prep.probs ? { role: 'in', per: C, data: prep.probs.data, gather: gather(() => prep.probs!.data) } : null,
+    p.targets ? { role: 'in', per: 1, data: p.targets, int32: true } : null,
+    prep.weight ? { role: 'whole', data: prep.weight.data, ptr: prep.weight.resident?.ptr } : null,
+    prep.reduction === 'none' ? { role: 'out', per: 1 } : null,
+    wantGrad ? { role: 'out', per: C, into, scatter: inner === 1 ? undefined : (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count) } : null,
+    gradRow ? { role: 'in', per: 1, data: gradRow } : null,
+    // the across-rows path for short rows (assembly SMALL_C) needs a little scratch
+    C < SMALL_C ? { role: 'whole', bytes: (C + 4) * 16 } : null,
+  ], (count, [logits, probs, targets, weight, rowLoss, g, upstream, scratch]) =>
+    run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale));
+  const outs = r.outputs;
+  return { elementLoss: prep.reduction === 'none' ? outs[0] : newFloat(dtype, 0), total: r.total, grad: wantGrad ? outs[outs.length - 1] : null };
 }
 
 function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
@@ -237,26 +204,18 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
   const { k, arena } = w;
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
-  const bytes = dtype === 'float32' ? 4 : 8;
   const run = dtype === 'float32' ? k.f32_nll : k.f64_nll;
-  const weight = prep.weight ? arena.input(prep.weight) : 0;
   const slice = C * inner; // one batch element of the input
-  const inPlace = x.resident !== undefined;
-  const perItem = bytes * (slice * ((inPlace ? 0 : 1) + (wantGrad ? 1 : 0)) + inner * (1 + (gradRow ? 1 : 0))) + 4 * inner;
-  const elementLoss = newFloat(dtype, N * inner);
-  const grad = wantGrad ? into ?? newFloat(dtype, N * slice) : null;
-  let total = 0;
-  forChunks(arena, N, perItem, (n0, count) => {
-    const input = inPlace ? x.resident!.ptr + n0 * slice * bytes : arena.copyIn(dtype, p.input.subarray(n0 * slice, (n0 + count) * slice));
-    const targets = arena.copyInInt32(p.targets!.subarray(n0 * inner, (n0 + count) * inner));
-    const rowLoss = arena.floats(dtype, count * inner);
-    const g = grad ? arena.floats(dtype, count * slice) : 0;
-    const upstream = gradRow ? arena.copyIn(dtype, gradRow.subarray(n0 * inner, (n0 + count) * inner)) : 0;
-    total += run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale);
-    elementLoss.set(arena.view(dtype, rowLoss, count * inner), n0 * inner);
-    if (grad) grad.set(arena.view(dtype, g, count * slice), n0 * slice);
-  });
-  return { elementLoss, total, grad };
+  // Items are batch elements: the kernel reads (C, inner) slices as they are.
+  const r = runKernel(arena, dtype, N, [
+    { role: 'in', per: slice, data: x.data, ptr: x.resident?.ptr },
+    { role: 'in', per: inner, data: p.targets!, int32: true },
+    prep.weight ? { role: 'whole', data: prep.weight.data, ptr: prep.weight.resident?.ptr } : null,
+    { role: 'out', per: inner },
+    wantGrad ? { role: 'out', per: slice, into } : null,
+    gradRow ? { role: 'in', per: inner, data: gradRow } : null,
+  ], (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale));
+  return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
 
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: true): WithGrad;

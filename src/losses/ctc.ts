@@ -2,6 +2,7 @@
 // padded (N, S) or concatenated (Σ targetLengths), (S) unbatched. One sample at a time, in f64
 // (float32 input is widened: the α/β sums would otherwise lose float32's digits over long inputs).
 import { wasm } from '../backend';
+import { run as runKernel } from '../wasm/runtime';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
 import { checkOptions, integerOption, reductionOption, upstreamOption, withGrad, type LossAndGrads } from '../options';
@@ -95,20 +96,20 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
     const g = wantGrad ? scaleOf(n) : 0;
     let rows: Float64Array | null = null; // the gradient rows (Tn × C), when computed
     if (w) {
-      const { k, arena } = w;
-      const mark = arena.mark();
-      // The kernel sizes its scratch in float64; alloc refuses (RangeError) what the limit cannot hold.
-      const scratch = arena.alloc(k.ctc_scratch_bytes(Tn, labels.length, C));
-      const lp = arena.floats('float64', Tn * C);
-      const pl = arena.copyInInt32(labels);
-      const pg = wantGrad ? arena.floats('float64', Tn * C) : 0;
-      // Read only now: these allocations may have grown memory, detaching a resident input's old view.
-      const data = x.data;
-      const view = arena.view('float64', lp, Tn * C);
-      for (let s = 0; s < Tn; s++) view.set(data.subarray((s * N + n) * C, (s * N + n + 1) * C), s * C);
-      nll[n] = k.f64_ctc_loss(Tn, C, lp, pl, labels.length, blank, pg, g, scratch);
-      if (pg) rows = Float64Array.from(arena.view('float64', pg, Tn * C));
-      arena.rewind(mark);
+      const { k } = w;
+      // One block of the whole sequence (the recursions run over all of it), widened to f64: the
+      // sample's rows gathered from (T, N, C), its labels, the gradient rows and the scratch, whose
+      // size the kernel gives in f64 (the runtime refuses, with a RangeError, what the limit cannot hold).
+      const r = runKernel(w.arena, 'float64', Tn, [
+        { role: 'in', per: C, data: x.data, gather: (dst, s0, count) => {
+          const data = x.data;
+          for (let s = 0; s < count; s++) dst.set(data.subarray(((s0 + s) * N + n) * C, ((s0 + s) * N + n + 1) * C), s * C);
+        } },
+        { role: 'whole', data: labels, int32: true },
+        wantGrad ? { role: 'out', per: C } : null,
+        { role: 'whole', bytes: k.ctc_scratch_bytes(Tn, labels.length, C) },
+      ], (count, [lp, pl, pg, scratch]) => (nll[n] = k.f64_ctc_loss(count, C, lp, pl, labels.length, blank, pg, g, scratch)), { whole: true });
+      if (wantGrad) rows = r.outputs[0] as Float64Array;
     } else {
       const data = x.data;
       const r = ctcReference((s, c) => data[(s * N + n) * C + c], Tn, C, labels, blank, wantGrad, g);

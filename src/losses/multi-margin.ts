@@ -12,7 +12,7 @@ import { callDtype, current, floatArg, indexArg, isFloatArray, sameShape, type F
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import type { Arena } from '../wasm/arena';
-import { forChunks } from '../wasm/chunks';
+import { run as runKernel } from '../wasm/runtime';
 import type { Kernels } from '../wasm/instance';
 
 /** Options of {@link multiMarginLoss}. */
@@ -53,20 +53,11 @@ function runRows(fn: string, x: FloatTensor, N: number, C: number, targets: Int3
   const { arena } = w;
   const run = kernel(w.k, arena);
   const dtype = x.dtype;
-  const bytes = dtype === 'float32' ? 4 : 8;
-  const r: RowParts = { rowLoss: new Float64Array(N), total: 0, grad: wantGrad ? new Float64Array(N * C) : null };
-  forChunks(arena, N, bytes * (C * (wantGrad ? 2 : 1) + 2) + 4 * targetsPerRow, (r0, count) => {
-    const px = arena.floats(dtype, count * C);
-    const pt = arena.copyInInt32(targets.subarray(r0 * targetsPerRow, (r0 + count) * targetsPerRow));
-    const pl = arena.floats(dtype, count);
-    const pg = wantGrad ? arena.floats(dtype, count * C) : 0;
-    const pu = gradRow ? arena.copyIn(dtype, gradRow.subarray(r0, r0 + count)) : 0;
-    arena.view(dtype, px, count * C).set(current(x).subarray(r0 * C, (r0 + count) * C));
-    r.total += run(count, px, pt, pl, pg, pu);
-    r.rowLoss.set(arena.view(dtype, pl, count), r0);
-    if (r.grad) r.grad.set(arena.view(dtype, pg, count * C), r0 * C);
-  });
-  return r;
+  const r = runKernel(arena, dtype, N, [
+    { role: 'in', per: C, data: x.data, ptr: x.resident?.ptr }, { role: 'in', per: targetsPerRow, data: targets, int32: true },
+    { role: 'out', per: 1 }, wantGrad ? { role: 'out', per: C } : null, gradRow ? { role: 'in', per: 1, data: gradRow } : null,
+  ], (count, [px, pt, pl, pg, pu]) => run(count, px, pt, pl, pg, pu));
+  return { rowLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
 
 function multiMargin(fn: string, input: FloatInput, target: IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {

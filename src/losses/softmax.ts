@@ -2,8 +2,8 @@
 import { wasm } from '../backend';
 import { checkOptions, gradTensor, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
-import { callDtype, current, floatArg, moveDimBack, moveDimLast, normalizeDim, sizeOf } from '../tensor';
-import { forChunks } from '../wasm/chunks';
+import { callDtype, floatArg, moveDimBack, moveDimLast, normalizeDim, sizeOf } from '../tensor';
+import { run as runKernel } from '../wasm/runtime';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import type { ResultArray } from '../types';
 
@@ -50,31 +50,21 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
   const w = size > 0 ? wasm(fn) : null;
   if (w) {
     const { k, arena } = w;
-    const bytes = dtype === 'float32' ? 4 : 8;
     const fwd = dtype === 'float32' ? k.f32_softmax_fwd : k.f64_softmax_fwd;
     const bwd = dtype === 'float32' ? k.f32_softmax_bwd : k.f64_softmax_bwd;
-    const inPlace = x.resident !== undefined && inner === 1;
-    const out = newOf(dtype, size);
-    const grad = rowsG ? newOf(dtype, size) : null;
-    forChunks(arena, rows, bytes * n * ((inPlace ? 0 : 1) + 1 + (rowsG ? 2 : 0)), (r0, count) => {
-      const m = count * n;
-      const px = inPlace ? x.resident!.ptr + r0 * n * bytes : arena.floats(dtype, m);
-      const py = arena.floats(dtype, m);
-      const pg = rowsG ? arena.floats(dtype, m) : 0;
-      const pdx = rowsG ? arena.floats(dtype, m) : 0;
-      // Read the arguments only now: this chunk's allocations may have moved resident views.
-      const src = inner === 1 ? current(x) : rowsX;
-      if (!inPlace) arena.view(dtype, px, m).set(src.subarray(r0 * n, r0 * n + m));
-      if (rowsG) arena.view(dtype, pg, m).set(rowsG.subarray(r0 * n, r0 * n + m));
+    // Softmax then its backward on each block while it is in cache; rows contiguous along dim.
+    const r = runKernel(arena, dtype, rows, [
+      { role: 'in', per: n, data: rowsX, ptr: inner === 1 ? x.resident?.ptr : undefined },
+      { role: 'out', per: n },
+      rowsG ? { role: 'in', per: n, data: rowsG } : null,
+      rowsG ? { role: 'out', per: n } : null,
+    ], (count, [px, py, pg, pdx]) => {
       fwd(count, n, px, py, log ? 1 : 0);
-      out.set(arena.view(dtype, py, m), r0 * n);
-      if (grad) {
-        bwd(count, n, py, pg, pdx, log ? 1 : 0);
-        grad.set(arena.view(dtype, pdx, m), r0 * n);
-      }
+      if (rowsG) bwd(count, n, py, pg, pdx, log ? 1 : 0);
+      return 0;
     });
-    y = out;
-    dx = grad;
+    y = r.outputs[0];
+    dx = rowsG ? r.outputs[1] : null;
   } else {
     y = toDtype(softmaxReference(rowsX, rows, n, log), dtype);
     // The backward uses the dtype-rounded output, as PyTorch's does.
@@ -105,27 +95,18 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
   const w = size > 0 ? wasm(fn) : null;
   if (w) {
     const { k, arena } = w;
-    const bytes = dtype === 'float32' ? 4 : 8;
     const fwd = dtype === 'float32' ? k.f32_sigmoid_fwd : k.f64_sigmoid_fwd;
     const bwd = dtype === 'float32' ? k.f32_sigmoid_bwd : k.f64_sigmoid_bwd;
-    const out = newOf(dtype, size);
-    const grad = g ? newOf(dtype, size) : null;
-    forChunks(arena, size, bytes * ((x.resident ? 0 : 1) + 1 + (g ? 2 : 0)), (i0, m) => {
-      const px = x.resident ? x.resident.ptr + i0 * bytes : arena.floats(dtype, m);
-      const py = arena.floats(dtype, m);
-      const pg = g ? arena.floats(dtype, m) : 0;
-      const pdx = g ? arena.floats(dtype, m) : 0;
-      if (!x.resident) arena.view(dtype, px, m).set(x.data.subarray(i0, i0 + m));
-      if (g) arena.view(dtype, pg, m).set(g.subarray(i0, i0 + m));
+    const r = runKernel(arena, dtype, size, [
+      { role: 'in', per: 1, data: x.data, ptr: x.resident?.ptr }, { role: 'out', per: 1 },
+      g ? { role: 'in', per: 1, data: g } : null, g ? { role: 'out', per: 1 } : null,
+    ], (m, [px, py, pg, pdx]) => {
       fwd(m, px, py);
-      out.set(arena.view(dtype, py, m), i0);
-      if (grad) {
-        bwd(m, py, pg, pdx);
-        grad.set(arena.view(dtype, pdx, m), i0);
-      }
+      if (g) bwd(m, py, pg, pdx);
+      return 0;
     });
-    y = out;
-    dx = grad;
+    y = r.outputs[0];
+    dx = g ? r.outputs[1] : null;
   } else {
     y = toDtype(sigmoidReference(x.data), dtype);
     if (g) dx = toDtype(sigmoidBackwardReference(y, g), dtype);

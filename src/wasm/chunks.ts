@@ -1,37 +1,9 @@
-// Processing inputs larger than the scratch under the memory limit: in chunks of items (rows or
-// elements), each chunk's scratch allocated after a mark and released before the next.
+// The elementwise and row-pair paths, on the runtime (runtime.ts): operands broadcast to one shape,
+// kernels run block by block under the memory limit.
 import { expandTo, sameShape } from '../tensor';
 import type { Dtype, FloatArray } from '../types';
 import type { Arena } from './arena';
 import { run, type Operand as RuntimeOperand } from './runtime';
-
-/** Alignment slack per allocation, for up to this many allocations per chunk. */
-const SLACK = 16 * 16;
-
-/** How many items of `perItem` bytes fit in one chunk now. */
-export function chunkCapacity(arena: Arena, perItem: number): number {
-  return Math.floor((arena.available() - SLACK) / Math.max(perItem, 1));
-}
-
-/**
- * Calls body(start, count) over [0, total) in chunks whose scratch fits: `perItem` bytes per item,
- * after what is already allocated. Throws a RangeError naming the limit if not one item fits.
- */
-
-export function forChunks(arena: Arena, total: number, perItem: number, body: (start: number, count: number) => void): void {
-  if (total === 0) return;
-  const fit = chunkCapacity(arena, perItem);
-  if (fit < 1) {
-    throw new RangeError(`${arena.fn}: one item needs ${perItem} bytes of wasm scratch memory but the limit leaves ${arena.available()}; raise it with setMemoryLimit()`);
-  }
-  const size = Math.min(total, fit);
-  const mark = arena.mark();
-  for (let start = 0; start < total; start += size) {
-    arena.rewind(mark);
-    body(start, Math.min(size, total - start));
-  }
-  arena.rewind(mark);
-}
 
 /** An elementwise operand: n values (a plain array, or a resident tensor read in place). */
 export interface Operand {

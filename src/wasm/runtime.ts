@@ -48,7 +48,14 @@ export interface Whole {
   bytes?: number;
 }
 
-export type Operand = In | Out | Whole | null;
+/** Scratch for one block: `per` values per item and `extra` more (the kernel's own padding). */
+export interface Scratch {
+  role: 'scratch';
+  per: number;
+  extra?: number;
+}
+
+export type Operand = In | Out | Whole | Scratch | null;
 
 export interface RunResult {
   /** The sum of what the kernel returned over the blocks. */
@@ -63,7 +70,7 @@ const newArray = (dtype: Dtype, n: number): FloatArray => (dtype === 'float32' ?
  * Runs `kernel(count, ptrs, start)` over `items` items in blocks. `ptrs[i]` is operand i's pointer
  * for the block (0 for a null operand). Each staged operand is padded by one vector: kernels may
  * read and write their last vector whole. `maxBlock` caps the items per block (e.g. 1 when a kernel
- * keeps state across a whole sequence); `whole: true` runs one block as large as the cap allows.
+ * keeps state across items); `whole: true` runs all items as one block, or throws if they do not fit.
  */
 export function run(
   arena: Arena, dtype: Dtype, items: number, operands: readonly Operand[],
@@ -71,7 +78,7 @@ export function run(
   plan: { maxBlock?: number; whole?: boolean } = {},
 ): RunResult {
   const bytes = dtype === 'float32' ? 4 : 8;
-  const size = (o: In | Out) => ('int32' in o && o.int32 ? 4 : bytes);
+  const size = (o: In | Out | Scratch) => ('int32' in o && o.int32 ? 4 : bytes);
   const outputs = operands.filter((o): o is Out => o?.role === 'out').map((o) => o.into ?? newArray(dtype, items * o.per));
   // Whole operands first: they stay for every block.
   const base = operands.map((o) => {
@@ -88,11 +95,13 @@ export function run(
   });
   if (items === 0) return { total: kernel(0, base, 0), outputs };
 
-  const staged = operands.filter((o): o is In | Out => !!o && (o.role === 'out' || (o.role === 'in' && o.ptr === undefined)));
+  const staged = operands.filter((o): o is In | Out | Scratch => !!o && (o.role === 'out' || o.role === 'scratch' || (o.role === 'in' && o.ptr === undefined)));
   const perItem = staged.reduce((s, o) => s + o.per * size(o), 0);
-  const slack = 16 * (staged.length + 1);
+  const slack = staged.reduce((s, o) => s + 16 + (o.role === 'scratch' ? (o.extra ?? 0) * bytes : 0), 16);
   const fit = Math.floor((arena.available() - slack) / Math.max(perItem, 1));
-  if (fit < 1) {
+  if (fit < (plan.whole ? items : 1)) {
+    const need = (plan.whole ? items : 1) * perItem + slack;
+    if (plan.whole) throw new RangeError(`${arena.fn}: the call needs ${need} bytes of wasm scratch memory at once but the limit leaves ${arena.available()}; raise it with setMemoryLimit()`);
     throw new RangeError(`${arena.fn}: one item needs ${perItem} bytes of wasm scratch memory but the limit leaves ${arena.available()}; raise it with setMemoryLimit()`);
   }
   const cacheSized = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(perItem, 1)));
@@ -104,7 +113,7 @@ export function run(
   const ptrs = operands.map((o, i) => {
     if (!o || o.role === 'whole') return base[i];
     if (o.role === 'in' && o.ptr !== undefined) return o.ptr;
-    return arena.alloc(block * o.per * size(o) + 16);
+    return arena.alloc((block * o.per + (o.role === 'scratch' ? o.extra ?? 0 : 0)) * size(o) + 16);
   });
   const views = operands.map((o, i) => (o && (o.role === 'out' || (o.role === 'in' && o.ptr === undefined))
     ? view(arena, o.role === 'in' && o.int32 ? 'int32' : dtype, ptrs[i], block * o.per) : null));

@@ -20,8 +20,16 @@ function tools(random, dtype) {
   const Arr = dtype === 'float32' ? Float32Array : Float64Array;
   const int = (lo, hi) => lo + Math.floor(random() * (hi - lo + 1));
   const pick = (xs) => xs[Math.floor(random() * xs.length)];
-  // Sizes around the vector widths, with zero and one, and now and then a large one.
-  const dim = (max = 40) => (random() < 0.05 ? int(100, 1100) : Math.min(max, pick([0, 1, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 32, 33])));
+  // Sizes around the vector widths, with zero and one, and now and then one large one per case (two
+  // would make a case of 10^6 elements and more, and three of gigabytes).
+  let big = false;
+  const dim = (max = 40) => {
+    if (!big && random() < 0.05) {
+      big = true;
+      return int(100, 1100);
+    }
+    return Math.min(max, pick([0, 1, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 32, 33]));
+  };
   const posDim = (max) => Math.max(1, dim(max));
   const value = (scale = 3) => {
     const u = random();
@@ -236,13 +244,14 @@ function lossOf(r) {
  * Runs `cases` random cases from `seed` against `lib` (the package's exports). Returns the count and
  * the mismatches, each with what is needed to replay it (seed, index, name).
  */
-export function runFuzz(lib, { cases = 1000, seed = 1, from = 0, onProgress, onCase } = {}) {
+export function runFuzz(lib, { cases = 1000, seed = 1, from = 0, onProgress, onCase, onStart } = {}) {
   const names = FUZZED;
   const mismatches = [];
   const limit = lib.getMemoryLimit();
   let ran = 0;
   try {
     for (let i = from; i < from + cases; i++) {
+      if (onStart) onStart(i);
       const random = rng((seed * 1000003 + i) >>> 0);
       const name = names[i % names.length];
       const dtype = random() < 0.5 ? 'float32' : 'float64';
