@@ -41,7 +41,7 @@ export function checkOptions(fn: string, options: unknown, allowed: readonly str
   if (options === undefined) return snapshot;
   if (!isPlainObject(options)) {
     const hint = ArrayBuffer.isView(options) || Array.isArray(options)
-      ? ` (a ${Array.isArray(options) ? 'array' : 'tensor'} where the options go: they are the last argument)`
+      ? ` (${Array.isArray(options) ? 'an array' : 'a tensor'} where the options go: they are the last argument)`
       : options instanceof Map ? ' (use an object literal, not a Map)'
         : typeof options === 'object' && options !== null ? ' (copy the fields into an object literal: class instances and inherited fields are not read)' : '';
     throw new TypeError(`${fn}: options must be a plain object such as { reduction: 'sum' }; got ${describe(options)}${hint}`);

@@ -94,7 +94,7 @@ describe('options that are not a plain object get their own message', () => {
   }
   const cases: Array<[string, unknown, RegExp]> = [
     ['a typed array', new Float32Array(3), /crossEntropy: options must be a plain object such as \{ reduction: 'sum' \}; got Float32Array\(3\) \(a tensor where the options go: they are the last argument\)/],
-    ['an array', [1, 2], /options must be a plain object .*; got Array\(2\) \(a array where the options go/],
+    ['an array', [1, 2], /options must be a plain object .*; got Array\(2\) \(an array where the options go/],
     ['a Map', new Map([['reduction', 'sum']]), /options must be a plain object .*; got Map \(use an object literal, not a Map\)/],
     ['a class instance', new CeOptions(), /options must be a plain object .*; got CeOptions \(copy the fields into an object literal/],
     ['an object with inherited options', Object.create({ reduction: 'sum' }), /options must be a plain object .*; got object \(copy the fields into an object literal: class instances and inherited fields are not read\)/],
