@@ -46,18 +46,21 @@ export function setBackend(name: Backend): void {
     throw new RangeError(`setBackend: the backend must be 'wasm-simd' or 'js'; got ${JSON.stringify(name)}`);
   }
   if (name === 'wasm-simd' && !kernelsAvailable()) {
-    throw new Error(`setBackend: WebAssembly SIMD is not available here (${String(kernelUnavailableReason())})`);
+    throw new Error(`setBackend: the wasm-simd backend cannot run here: ${kernelUnavailableReason()}`);
   }
   forced = name;
 }
 
 /**
- * Compiles the kernels asynchronously: every family's module the bundle holds (one per family, 10–40 KB
+ * Compiles the kernels asynchronously: every family's module the bundle holds (one per family, 2–70 KB
  * of WebAssembly each). Optional: without it each family's first call compiles its module
  * synchronously; in a browser's main thread, `await init()` first.
+ * Where a synchronous compile was refused (some engines allow only asynchronous ones), init()
+ * tries again.
  *
  * @returns The backend calls will run on, as {@link backend} returns it.
- * @throws Nothing: a module that cannot be compiled resolves to `'js'`.
+ * @throws Nothing: a module that cannot be compiled resolves to `'js'` (after one console.warn
+ * with the reason, when the engine refused a valid module).
  * @example
  * ```ts
  * import { init } from 'simdloss';
@@ -83,7 +86,7 @@ export function wasm<F extends FamilySpec>(fn: string, module: WasmModule<F>): {
 }
 
 function wasmArena(fn: string): Arena {
-  if (!kernelsAvailable()) throw new Error(`${fn}: WebAssembly SIMD is not available here (${String(kernelUnavailableReason())})`);
+  if (!kernelsAvailable()) throw new Error(`${fn}: needs the wasm-simd backend, which cannot run here: ${kernelUnavailableReason()}`);
   arena ??= new Arena(sharedMemory());
   return arena;
 }

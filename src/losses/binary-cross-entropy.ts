@@ -6,11 +6,11 @@ import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
   checkOptions, directTarget, floatOfDtype, floatOption, gradScaling, gradTargets, gradTensor, lossResult, reductionOption, toDtype,
-  upstreamOption, withGrad, type LossAndGrads,
+  upstreamOption, withGrad, type LossAndGrads, type CheckedOptions,
 } from '../options';
 import { bceReference, bceWithLogitsReference } from '../reference/binary-cross-entropy';
 import type { LossParts } from '../reference/cross-entropy';
-import { broadcastShapes, current, expandTo, floatArg, newFloat, sameShape, sizeOf, type FloatTensor } from '../tensor';
+import { broadcastShapes, callDtype, current, expandTo, floatArg, newFloat, sameShape, sizeOf, type FloatTensor } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runElementwise, type Operand } from '../wasm/chunks';
@@ -57,11 +57,13 @@ interface Prepared {
   reduction: Reduction;
   weight: Operand | null;
   posWeight: Operand | null;
+  opts: CheckedOptions;
 }
 
-function prepare(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean): Prepared {
-  const opts = checkOptions(fn, options, logits ? ['weight', 'posWeight', 'reduction', 'gradOutput'] : ['weight', 'reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+function prepare(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean, multilabel = false): Prepared {
+  // posWeight is binary_cross_entropy_with_logits' alone (multilabel_soft_margin_loss has none)
+  const opts = checkOptions(fn, options, logits && !multilabel ? ['weight', 'posWeight', 'reduction'] : ['weight', 'reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const dtype = x.dtype;
   const t = floatOfDtype(fn, 'target', target, dtype);
   const shape = argShape(x, input);
@@ -82,7 +84,7 @@ function prepare(fn: string, input: FloatInput, target: FloatInput, options: unk
       if (!(ts[i] >= 0 && ts[i] <= 1)) throw rangeError(fn, `all elements of target should be between 0 and 1; target[${i}] = ${ts[i]}`);
     }
   }
-  return { x, t, shape, dtype, reduction, weight, posWeight };
+  return { x, t, shape, dtype, reduction, weight, posWeight, opts };
 }
 
 /** Per-element losses (and dℓ/dx, into `into` when given) of BCE or BCE with logits, on the active backend. */
@@ -105,15 +107,15 @@ function elementwise(fn: string, p: Prepared, logits: boolean, wantLoss: boolean
 }
 
 function runBce(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean): LossAndGrads {
-  const p = prepare(fn, input, target, options, logits);
+  const p = prepare(fn, input, target, options, logits, wantGrad);
   const n = p.x.size;
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, p.reduction === 'none' ? p.shape : null, p.dtype);
+  const up = upstreamOption(fn, wantGrad ? p.opts.gradOutput : undefined, p.reduction === 'none' ? p.shape : null, p.dtype);
   const { gradRow, gradScale } = gradScaling(p.reduction, up, n);
-  const into = wantGrad ? directTarget(gradTargets(fn, options, p.dtype, [n]), 0, n, [p.x.data, p.t.data, p.weight?.data, p.posWeight?.data, gradRow]) : null;
+  const into = wantGrad ? directTarget(gradTargets(fn, p.opts, p.dtype, [n]), 0, n, [p.x.data, p.t.data, p.weight?.data, p.posWeight?.data, gradRow]) : null;
   const parts = elementwise(fn, p, logits, p.reduction === 'none', wantGrad, gradRow, gradScale, into);
   const loss = lossResult(p.reduction, () => toDtype(parts.elementLoss, p.dtype), parts.total, n, p.shape, p.dtype);
   const grads = wantGrad ? [gradTensor(parts.grad!, p.shape, p.dtype)] : [];
-  return { loss, grads };
+  return { loss, grads, opts: p.opts };
 }
 
 /**
@@ -208,11 +210,11 @@ export function binaryCrossEntropyWithLogitsWithGrad(input: FloatInput, target: 
 
 function runMultilabel(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
   // Per element BCE-with-logits (weighted), averaged over the last (class) dim, then reduced over rows.
-  const p = prepare(fn, input, target, options, true);
+  const p = prepare(fn, input, target, options, true, wantGrad, true);
   const C = p.shape.length === 0 ? 1 : p.shape[p.shape.length - 1];
   const rowShape = p.shape.slice(0, -1);
   const rows = sizeOf(rowShape);
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, p.reduction === 'none' ? rowShape : null, p.dtype);
+  const up = upstreamOption(fn, wantGrad ? p.opts.gradOutput : undefined, p.reduction === 'none' ? rowShape : null, p.dtype);
   // The upstream of row r reaches each of its C elements divided by C.
   let gradRow: FloatArray | null = null;
   let gradScale = 1 / C;
@@ -222,7 +224,7 @@ function runMultilabel(fn: string, input: FloatInput, target: FloatInput, option
   } else {
     gradScale = (up.scalar! / C) * (p.reduction === 'mean' ? 1 / rows : 1);
   }
-  const into = wantGrad ? directTarget(gradTargets(fn, options, p.dtype, [p.x.size]), 0, p.x.size, [p.x.data, p.t.data, p.weight?.data]) : null;
+  const into = wantGrad ? directTarget(gradTargets(fn, p.opts, p.dtype, [p.x.size]), 0, p.x.size, [p.x.data, p.t.data, p.weight?.data]) : null;
   const parts = elementwise(fn, p, true, p.reduction === 'none', wantGrad, gradRow, gradScale, into);
   const rowLoss = () => {
     const out = newFloat(p.dtype, rows);
@@ -236,7 +238,7 @@ function runMultilabel(fn: string, input: FloatInput, target: FloatInput, option
   };
   const loss = lossResult(p.reduction, rowLoss, parts.total / C, rows, rowShape, p.dtype);
   const grads = wantGrad ? [gradTensor(parts.grad!, p.shape, p.dtype)] : [];
-  return { loss, grads };
+  return { loss, grads, opts: p.opts };
 }
 
 /**

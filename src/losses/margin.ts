@@ -5,7 +5,7 @@ import { rangeError, shapeString } from '../errors';
 import { argShape, elementwiseLoss, type ElementwiseArg } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { hingeEmbeddingReference, marginRankingReference, softMarginReference } from '../reference/margin';
-import { broadcastShapes, floatArg, indexArg, isFloatArray, newFloat, sameShape, type FloatTensor } from '../tensor';
+import { broadcastShapes, callDtype, floatArg, indexArg, isFloatArray, newFloat, sameShape, type FloatTensor } from '../tensor';
 import type { Dtype, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
@@ -35,7 +35,9 @@ export interface MarginRankingLossOptions {
 
 /** A float argument, or an integer array converted to the call's dtype (labels such as ±1). */
 export function floatOrLabels(fn: string, name: string, value: unknown, dtype: Dtype): { t: FloatTensor; shape: number[] } {
-  const isFloat = isFloatArray(value) || (typeof value === 'object' && value !== null && isFloatArray((value as { data?: unknown }).data));
+  // plain number arrays are floats (of the call's dtype): labels need no integer check
+  const inner = typeof value === 'object' && value !== null ? (value as { data?: unknown }).data : undefined;
+  const isFloat = isFloatArray(value) || Array.isArray(value) || isFloatArray(inner) || Array.isArray(inner);
   if (isFloat) {
     const t = floatOfDtype(fn, name, value, dtype);
     return { t, shape: argShape(t, value) };
@@ -48,23 +50,23 @@ export function floatOrLabels(fn: string, name: string, value: unknown, dtype: D
 }
 
 function hinge(fn: string, input: FloatInput, target: FloatInput | IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['margin', 'reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['margin', 'reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const xArg = { t: x, shape: argShape(x, input) };
   const tArg = floatOrLabels(fn, 'target', target, x.dtype);
   const shape = broadcastShapes(fn, 'input', xArg.shape, 'target', tArg.shape);
   const margin = numberOption(fn, 'margin', opts.margin, 1, Number.isFinite, 'a finite number');
   return elementwiseLoss({
     module: marginModule,
-    fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), options, wantGrad, gradShapes: [xArg.shape],
+    fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: [xArg.shape],
     kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => kernel(k, 'hinge_embedding', x.dtype)(m, px, pt, loss, g, gr, margin, scale),
     reference: ([xd, td], gr, scale) => hingeEmbeddingReference(xd, td, margin, wantGrad, gr, scale),
   });
 }
 
 function soft(fn: string, input: FloatInput, target: FloatInput | IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const xArg = { t: x, shape: argShape(x, input) };
   const tArg = floatOrLabels(fn, 'target', target, x.dtype);
   const shape = broadcastShapes(fn, 'input', xArg.shape, 'target', tArg.shape);
@@ -73,15 +75,15 @@ function soft(fn: string, input: FloatInput, target: FloatInput | IndexInput, op
   }
   return elementwiseLoss({
     module: marginModule,
-    fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), options, wantGrad, gradShapes: [xArg.shape],
+    fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: [xArg.shape],
     kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => kernel(k, 'soft_margin', x.dtype)(m, px, pt, loss, g, gr, scale),
     reference: ([xd, td], gr, scale) => softMarginReference(xd, td, wantGrad, gr, scale),
   });
 }
 
 function ranking(fn: string, input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['margin', 'reduction', 'gradOutput']);
-  const a = floatArg(fn, 'input1', input1);
+  const opts = checkOptions(fn, options, ['margin', 'reduction'], wantGrad);
+  const a = floatArg(fn, 'input1', input1, callDtype([input1, input2, target], opts));
   const b = floatOfDtype(fn, 'input2', input2, a.dtype);
   const args: ElementwiseArg[] = [
     { t: a, shape: argShape(a, input1) },
@@ -95,7 +97,7 @@ function ranking(fn: string, input1: FloatInput, input2: FloatInput, target: Flo
   const margin = numberOption(fn, 'margin', opts.margin, 0, Number.isFinite, 'a finite number');
   return elementwiseLoss({
     module: marginModule,
-    fn, args, shape, reduction: reductionOption(fn, opts.reduction), options, wantGrad, gradShapes: args.map((g) => g.shape),
+    fn, args, shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: args.map((g) => g.shape),
     kernel: (k, _arena, m, [p1, p2, py], loss, [g1 = 0, g2 = 0, g3 = 0], gr, scale) => kernel(k, 'margin_ranking', a.dtype)(m, p1, p2, py, loss, g1, g2, g3, gr, margin, scale),
     reference: ([d1, d2, dy], gr, scale) => marginRankingReference(d1, d2, dy, margin, wantGrad, gr, scale),
   });
