@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rollup } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 import { defineConfig } from 'tsup';
@@ -55,7 +55,8 @@ async function buildDeclarations(): Promise<void> {
  * generated modules (src/wasm/modules/): their bytes, replaced by a line that says where they come from.
  */
 function trimSourceMaps(): void {
-  for (const file of ['dist/index.js.map', 'dist/index.cjs.map']) {
+  const maps = ['dist/index.js.map', 'dist/index.cjs.map', ...readdirSync('dist/relaxed').filter((f) => f.endsWith('.map')).map((f) => `dist/relaxed/${f}`)];
+  for (const file of maps) {
     const map = JSON.parse(readFileSync(file, 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
     let trimmed = 0;
     map.sources.forEach((s, i) => {
@@ -77,6 +78,11 @@ export default defineConfig({
   platform: 'neutral',
   sourcemap: true,
   treeshake: true,
+  // ESM: the relaxed-SIMD builds are chunks that init() imports (src/wasm/modules/*.relaxed.ts)
+  splitting: true,
+  esbuildOptions(options) {
+    options.chunkNames = 'relaxed/[name]';
+  },
   onSuccess: async () => {
     typeCheck();
     trimSourceMaps();

@@ -15,7 +15,7 @@ import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, Wit
 import type { Loss, ResultArray } from '../types';
 import { runElementwise, type Operand } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
-import { binaryCrossEntropyModule } from '../wasm/modules/binary-cross-entropy';
+import { binaryCrossEntropyModule } from '../wasm/modules';
 
 /** Options of {@link binaryCrossEntropy} and {@link multilabelSoftMarginLoss}. */
 export interface BinaryCrossEntropyOptions {

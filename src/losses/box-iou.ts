@@ -16,7 +16,7 @@ import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../ty
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { run as runKernel } from '../wasm/runtime';
 import { boxIouKernels, kernel } from '../wasm/kernels';
-import { boxIouModule } from '../wasm/modules/box-iou';
+import { boxIouModule } from '../wasm/modules';
 
 
 /** Options every box loss takes ({@link generalizedBoxIouLoss} and the others). */

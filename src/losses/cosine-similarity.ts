@@ -17,7 +17,7 @@ import type { Loss, ResultArray } from '../types';
 import { floatOrLabels } from './margin';
 import { runRowPairs } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
-import { cosineSimilarityModule } from '../wasm/modules/cosine-similarity';
+import { cosineSimilarityModule } from '../wasm/modules';
 
 /** Options of {@link cosineSimilarity}. */
 export interface CosineSimilarityOptions {

@@ -12,7 +12,7 @@ import { run as runKernel } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { crossEntropyKernels, kernel } from '../wasm/kernels';
-import { crossEntropyModule } from '../wasm/modules/cross-entropy';
+import { crossEntropyModule } from '../wasm/modules';
 
 /** Options of {@link nllLoss}. */
 export interface NllLossOptions {

@@ -11,7 +11,7 @@ import { callDtype, floatArg, indexArg, newFloat, roundTo } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
-import { ctcModule } from '../wasm/modules/ctc';
+import { ctcModule } from '../wasm/modules';
 
 /** Options of {@link ctcLoss}. */
 export interface CtcLossOptions {

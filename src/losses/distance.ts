@@ -15,7 +15,7 @@ import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, Wit
 import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
-import { distanceModule } from '../wasm/modules/distance';
+import { distanceModule } from '../wasm/modules';
 
 /** Options of {@link pairwiseDistance}. */
 export interface PairwiseDistanceOptions {

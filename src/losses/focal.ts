@@ -8,7 +8,7 @@ import { callDtype, floatArg, sameShape } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
-import { focalModule } from '../wasm/modules/focal';
+import { focalModule } from '../wasm/modules';
 
 /** Options of {@link sigmoidFocalLoss}. */
 export interface SigmoidFocalLossOptions {

@@ -9,7 +9,7 @@ import { broadcastShapes, callDtype, floatArg } from '../tensor';
 import type { FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
-import { klDivModule } from '../wasm/modules/kl-div';
+import { klDivModule } from '../wasm/modules';
 
 /** klDiv's reductions: PyTorch's three and `'batchmean'`, the sum divided by the first dimension. */
 export type KlDivReduction = 'mean' | 'batchmean' | 'sum' | 'none';

@@ -8,7 +8,7 @@ import { broadcastShapes, callDtype, floatArg, newFloat, sameShape, sizeOf } fro
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
-import { likelihoodModule } from '../wasm/modules/likelihood';
+import { likelihoodModule } from '../wasm/modules';
 
 /** Options of {@link poissonNllLoss}. */
 export interface PoissonNllLossOptions {

@@ -9,7 +9,7 @@ import { broadcastShapes, callDtype, floatArg, indexArg, isFloatArray, newFloat,
 import type { Dtype, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
-import { marginModule } from '../wasm/modules/margin';
+import { marginModule } from '../wasm/modules';
 
 /** Options of {@link hingeEmbeddingLoss}. */
 export interface HingeEmbeddingLossOptions {

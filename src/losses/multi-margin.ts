@@ -14,7 +14,7 @@ import type { FloatArray, Loss, ResultArray } from '../types';
 import type { Arena } from '../wasm/arena';
 import { run as runKernel } from '../wasm/runtime';
 import { kernel as kernelOf, type Kernels, type multiMarginKernels } from '../wasm/kernels';
-import { multiMarginModule } from '../wasm/modules/multi-margin';
+import { multiMarginModule } from '../wasm/modules';
 
 /** Options of {@link multiMarginLoss}. */
 export interface MultiMarginLossOptions {

@@ -8,7 +8,7 @@ import { broadcastShapes, callDtype, floatArg } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
-import { regressionModule } from '../wasm/modules/regression';
+import { regressionModule } from '../wasm/modules';
 
 /** Options of {@link mseLoss} and {@link l1Loss} (and the base of the other regression losses' options). */
 export interface RegressionOptions {

@@ -7,7 +7,7 @@ import { run as runKernel } from '../wasm/runtime';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import type { ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
-import { softmaxModule } from '../wasm/modules/softmax';
+import { softmaxModule } from '../wasm/modules';
 
 /** Options of {@link softmax} and {@link logSoftmax}. */
 export interface SoftmaxOptions {

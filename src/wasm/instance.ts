@@ -4,8 +4,11 @@
 // tensors (allocTensor) are read by every family. A family is compiled synchronously on its first
 // use, or asynchronously by init() (every family the bundle holds).
 //
-// The hot families are also built with relaxed SIMD; that build is used where the engine validates
-// it (WebAssembly.validate), else the plain SIMD one.
+// The hot families are also built with relaxed SIMD, each in a chunk of its own that init() imports
+// (a bundle's initial code holds the plain builds only): after init(), a family runs its relaxed
+// build where the engine validates it (WebAssembly.validate), else the plain SIMD one. Swapping a
+// compiled plain build for the relaxed one is safe between calls: the kernels keep no state, and
+// the memory is shared.
 //
 // Where the engine refuses to compile (a Content-Security-Policy without 'wasm-unsafe-eval', a
 // limit on synchronous compiles) calls run on the float64 reference, after one console.warn
@@ -15,11 +18,11 @@ import { HEAP_BASE } from './modules/layout';
 
 const PAGE = 65536;
 
-/** A family's module: its bytes (plain SIMD, and relaxed SIMD for the hot families), as hex. */
+/** A family's module: its bytes as hex (plain SIMD), and for the hot families a loader of the relaxed-SIMD build. */
 export interface WasmModule<F extends FamilySpec = FamilySpec> {
   readonly name: string;
   readonly simd: string;
-  readonly relaxed: string | null;
+  readonly relaxed: (() => Promise<string>) | null;
   /** Carries the family's kernel list for the types only (never set). */
   readonly spec?: F;
 }
@@ -31,16 +34,18 @@ const registry: WasmModule[] = [];
  * Declares a module (called by the generated src/wasm/modules/*.ts, marked pure so that a bundler
  * drops a module no loss imports, registration included).
  */
-export function defineModule<F extends FamilySpec>(name: string, simd: string, relaxed?: string): WasmModule<F> {
+export function defineModule<F extends FamilySpec>(name: string, simd: string, relaxed?: () => Promise<string>): WasmModule<F> {
   const m: WasmModule<F> = { name, simd, relaxed: relaxed ?? null };
   registry.push(m);
   return m;
 }
 
-/** 'relaxed' uses a module's relaxed-SIMD build where the engine validates it; 'simd' never. */
+/** 'relaxed' uses a module's relaxed-SIMD build (once init() loaded it) where the engine validates it; 'simd' never. */
 export type Build = 'simd' | 'relaxed';
 let build: Build = 'relaxed';
 const instances = new Map<WasmModule, Kernels<FamilySpec>>();
+/** The relaxed builds init() loaded and the engine validates (bytes), or null where it does not. */
+const relaxedBytes = new Map<WasmModule, Uint8Array<ArrayBuffer> | null>();
 /** Why a module's compile failed: sync failures are retried by init(), async ones are final. */
 const syncErrors = new Map<WasmModule, unknown>();
 const asyncErrors = new Map<WasmModule, unknown>();
@@ -64,18 +69,26 @@ function decode(hex: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Which build m runs as: its relaxed-SIMD one where allowed and valid here, else the plain SIMD one. */
+/** Which build m runs as: its relaxed-SIMD one where allowed, loaded (init()) and valid here, else the plain SIMD one. */
 export function buildOf(m: WasmModule): Build {
-  if (build !== 'relaxed' || !m.relaxed) return 'simd';
-  try {
-    return WebAssembly.validate(decode(m.relaxed)) ? 'relaxed' : 'simd';
-  } catch {
-    return 'simd'; // an engine that refuses validate(): the plain build's compile reports why
-  }
+  return build === 'relaxed' && relaxedBytes.get(m) ? 'relaxed' : 'simd';
 }
 
 function bytesOf(m: WasmModule): Uint8Array<ArrayBuffer> {
-  return decode(buildOf(m) === 'relaxed' ? m.relaxed! : m.simd);
+  return (build === 'relaxed' && relaxedBytes.get(m)) || decode(m.simd);
+}
+
+/** Imports m's relaxed build (once) and keeps its bytes where the engine validates them. */
+async function loadRelaxed(m: WasmModule): Promise<void> {
+  if (!m.relaxed || relaxedBytes.has(m)) return;
+  let bytes: Uint8Array<ArrayBuffer> | null = null;
+  try {
+    bytes = decode(await m.relaxed());
+    if (!WebAssembly.validate(bytes)) bytes = null;
+  } catch {
+    bytes = null; // no relaxed SIMD here (or validate() refused): the plain build serves
+  }
+  relaxedBytes.set(m, bytes);
 }
 
 /**
@@ -166,11 +179,15 @@ export async function loadAllAsync(): Promise<void> {
   }
   if (!kernelsAvailable()) return;
   await Promise.all(registry.map(async (m) => {
-    if (instances.has(m) || asyncErrors.has(m)) return;
+    if (asyncErrors.has(m)) return;
+    const before = buildOf(m);
+    if (build === 'relaxed') await loadRelaxed(m);
+    // compiled already, as the build it should run: nothing to do
+    if (instances.has(m) && buildOf(m) === before) return;
     try {
       const module = await WebAssembly.compile(bytesOf(m));
       const instance = await WebAssembly.instantiate(module, imports());
-      if (!instances.has(m)) instances.set(m, instance.exports as unknown as Kernels<FamilySpec>);
+      instances.set(m, instance.exports as unknown as Kernels<FamilySpec>);
       syncErrors.delete(m);
     } catch (e) {
       asyncErrors.set(m, e);
