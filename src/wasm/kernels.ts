@@ -212,7 +212,7 @@ export const FAMILIES: readonly { spec: FamilySpec; relaxed?: boolean }[] = [
   { spec: ctcKernels },
   { spec: boxIouKernels },
   { spec: likelihoodKernels },
-  { spec: mathKernels },
+  { spec: mathKernels, relaxed: true },
 ];
 
 // ---- types and dispatch derived from the list ----
