@@ -3,6 +3,7 @@
 // engine validates it (Node 20 with --experimental-wasm-relaxed-simd, Node 22+).
 import { init } from '../../src/index';
 import { setBuild } from '../../src/wasm/instance';
+import '../../src/wasm/modules/math'; // registered before init(), which then loads its relaxed build too (test/simd-math.test.ts)
 
 if (process.env.SIMDLOSS_BUILD === 'simd') setBuild('simd');
 else await init();
