@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { crossEntropy, init, softmax } from '../src/index';
 import { buildOf, setBuild } from '../src/wasm/instance';
 import { binaryCrossEntropyModule, boxIouModule, crossEntropyModule, regressionModule, softmaxModule } from '../src/wasm/modules';
+import { mathModule } from '../src/wasm/modules/math';
 
-const HOT = [crossEntropyModule, softmaxModule, binaryCrossEntropyModule, regressionModule];
+const HOT = [crossEntropyModule, softmaxModule, binaryCrossEntropyModule];
 // f32x4.relaxed_madd in a function that returns it: valid only where the engine has relaxed SIMD
 const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0, 65, 0, 253, 15, 65, 0, 253, 15, 65, 0, 253, 15, 253, 133, 2, 11]);
 
@@ -15,8 +16,8 @@ describe('kernel builds', () => {
     const want = process.env.SIMDLOSS_BUILD === 'simd' ? 'simd' : 'relaxed';
     // vitest.config.ts gives Node 20 the flag; Node 22+ validates relaxed SIMD without one
     expect(WebAssembly.validate(RELAXED_PROBE)).toBe(true);
-    for (const m of HOT) expect(buildOf(m), m.name).toBe(want);
-    expect(buildOf(boxIouModule)).toBe('simd'); // a cold family has one build
+    for (const m of [...HOT, mathModule]) expect(buildOf(m), m.name).toBe(want); // math: test/simd-math.test.ts's exp and log
+    for (const m of [regressionModule, boxIouModule]) expect(buildOf(m), m.name).toBe('simd'); // one build only
   });
 
   it('both builds give the same losses to float32 rounding', async () => {

@@ -9,6 +9,7 @@
 import { hsum, lanes, vexp, vlog } from '../simd/math';
 import { exp_store_sum, exp_sum, row_max, scale, sum } from '../simd/reduce';
 import { SMALL_C } from '../generated/constants'; // rows shorter than this take the across-rows path (one row per lane)
+import { vmax as vmax_ } from '../simd/relaxed';
 
 /** Σ_c w_c·(lse - z_c) (w ≡ 1 when weight is 0): the label-smoothing term, no cancellation. */
 function smooth_sum<T>(C: i32, z: usize, weight: usize, lse: T): f64 {
@@ -119,10 +120,10 @@ function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: T, k: T, eps
     }
     // Columns past C hold the next row's values: neither stored nor counted in the max.
     v128.store(q, c0);
-    vmax = v128.pmax<T>(vmax, c0);
-    if (valid > 1) { v128.store(q, c1, 16); vmax = v128.pmax<T>(vmax, c1); }
-    if (valid > 2) { v128.store(q, c2, 32); vmax = v128.pmax<T>(vmax, c2); }
-    if (valid > 3) { v128.store(q, c3, 48); vmax = v128.pmax<T>(vmax, c3); }
+    vmax = vmax_<T>(vmax, c0);
+    if (valid > 1) { v128.store(q, c1, 16); vmax = vmax_<T>(vmax, c1); }
+    if (valid > 2) { v128.store(q, c2, 32); vmax = vmax_<T>(vmax, c2); }
+    if (valid > 3) { v128.store(q, c3, 48); vmax = vmax_<T>(vmax, c3); }
   }
   return vmax;
 }

@@ -13,6 +13,8 @@
 // log1p: log(1+u) corrected by (u - ((1+u) - 1)) / (1+u) (Goldberg's trick), for u >= -1.
 // Every routine passes NaN through.
 
+import { madd_f32x4, madd_f64x2, vmax } from './relaxed';
+
 // ---- f32 constants (decimal of the exact float; bit pattern beside it) ----
 const F32_MAGIC = f32x4(12583039.0, 12583039.0, 12583039.0, 12583039.0); // 0x4b40007f = 2^23+2^22+127
 const F32_LOG2E = f32x4(1.4426950216293335, 1.4426950216293335, 1.4426950216293335, 1.4426950216293335); // 0x3fb8aa3b
@@ -33,10 +35,10 @@ const F32_EXP_CUTOFF = f32x4(-87.33654022216797, -87.33654022216797, -87.3365402
   n = f32x4.sub(n, F32_MAGIC);
   let t = f32x4.add(f32x4.mul(n, F32_MLN2HI), x);
   t = f32x4.add(f32x4.mul(n, F32_MLN2LO), t);
-  let p = f32x4.add(f32x4.mul(F32_C5, t), F32_C4);
-  p = f32x4.add(f32x4.mul(p, t), F32_C3);
-  p = f32x4.add(f32x4.mul(p, t), F32_C2);
-  p = f32x4.add(f32x4.mul(p, t), F32_C1);
+  let p = madd_f32x4(F32_C5, t, F32_C4);
+  p = madd_f32x4(p, t, F32_C3);
+  p = madd_f32x4(p, t, F32_C2);
+  p = madd_f32x4(p, t, F32_C1);
   t = f32x4.mul(t, s);
   const e = f32x4.add(f32x4.mul(t, p), s);
   return v128.andnot(e, f32x4.lt(x, F32_EXP_CUTOFF));
@@ -60,18 +62,18 @@ const F64_HALF = f64x2(0.5, 0.5);
   let t = f64x2.add(f64x2.mul(n, F64_MLN2HI), x);
   t = f64x2.add(f64x2.mul(n, F64_MLN2LO), t);
   // p = (e^t - 1)/t = 1 + t/2! + ... + t^12/13!, Horner.
-  let p = f64x2.add(f64x2.mul(t, f64x2.splat(1.6059043836821613e-10)), f64x2.splat(2.08767569878681e-09));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(2.505210838544172e-08));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(2.755731922398589e-07));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(2.7557319223985893e-06));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(2.48015873015873e-05));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.0001984126984126984));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.001388888888888889));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.008333333333333333));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.041666666666666664));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.16666666666666666));
-  p = f64x2.add(f64x2.mul(p, t), F64_HALF);
-  p = f64x2.add(f64x2.mul(p, t), F64_ONE);
+  let p = madd_f64x2(t, f64x2.splat(1.6059043836821613e-10), f64x2.splat(2.08767569878681e-09));
+  p = madd_f64x2(p, t, f64x2.splat(2.505210838544172e-08));
+  p = madd_f64x2(p, t, f64x2.splat(2.755731922398589e-07));
+  p = madd_f64x2(p, t, f64x2.splat(2.7557319223985893e-06));
+  p = madd_f64x2(p, t, f64x2.splat(2.48015873015873e-05));
+  p = madd_f64x2(p, t, f64x2.splat(0.0001984126984126984));
+  p = madd_f64x2(p, t, f64x2.splat(0.001388888888888889));
+  p = madd_f64x2(p, t, f64x2.splat(0.008333333333333333));
+  p = madd_f64x2(p, t, f64x2.splat(0.041666666666666664));
+  p = madd_f64x2(p, t, f64x2.splat(0.16666666666666666));
+  p = madd_f64x2(p, t, F64_HALF);
+  p = madd_f64x2(p, t, F64_ONE);
   t = f64x2.mul(t, s);
   const e = f64x2.add(f64x2.mul(t, p), s);
   return v128.andnot(e, f64x2.lt(x, F64_EXP_CUTOFF));
@@ -105,8 +107,8 @@ const F32_NAN = f32x4(NaN, NaN, NaN, NaN);
   const s = f32x4.div(f, f32x4.add(F32_TWO, f));
   const z = f32x4.mul(s, s);
   const w = f32x4.mul(z, z);
-  const t1 = f32x4.mul(w, f32x4.add(F32_LG2, f32x4.mul(w, F32_LG4)));
-  const t2 = f32x4.mul(z, f32x4.add(F32_LG1, f32x4.mul(w, F32_LG3)));
+  const t1 = f32x4.mul(w, madd_f32x4(w, F32_LG4, F32_LG2));
+  const t2 = f32x4.mul(z, madd_f32x4(w, F32_LG3, F32_LG1));
   const hfsq = f32x4.mul(F32_HALF, f32x4.mul(f, f));
   const dk = f32x4.convert_i32x4_s(k);
   let r = f32x4.add(f32x4.mul(s, f32x4.add(hfsq, f32x4.add(t2, t1))), f32x4.mul(dk, F32_LN2LO));
@@ -142,10 +144,10 @@ const F64_NAN = f64x2(NaN, NaN);
   const z = f64x2.mul(s, s);
   const w = f64x2.mul(z, z);
   const t1 = f64x2.mul(w, f64x2.add(f64x2.splat(3.999999999940941908e-01),
-    f64x2.mul(w, f64x2.add(f64x2.splat(2.222219843214978396e-01), f64x2.mul(w, f64x2.splat(1.531383769920937332e-01))))));
+    f64x2.mul(w, madd_f64x2(w, f64x2.splat(1.531383769920937332e-01), f64x2.splat(2.222219843214978396e-01)))));
   const t2 = f64x2.mul(z, f64x2.add(f64x2.splat(6.666666666666735130e-01),
     f64x2.mul(w, f64x2.add(f64x2.splat(2.857142874366239149e-01),
-      f64x2.mul(w, f64x2.add(f64x2.splat(1.818357216161805012e-01), f64x2.mul(w, f64x2.splat(1.479819860511658591e-01))))))));
+      f64x2.mul(w, madd_f64x2(w, f64x2.splat(1.479819860511658591e-01), f64x2.splat(1.818357216161805012e-01)))))));
   let r = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, f64x2.add(t2, t1))), f64x2.mul(dk, F64_LN2LO));
   r = f64x2.add(f64x2.add(f64x2.sub(r, hfsq), f), f64x2.mul(dk, F64_LN2HI));
   r = v128.bitselect(F64_NEG_INF, r, f64x2.eq(x, F64_ZERO));
@@ -203,8 +205,8 @@ const F64_NAN = f64x2(NaN, NaN);
 // @ts-ignore: decorator
 @inline export function hmax<T>(v: v128): T {
   if (sizeof<T>() == 4) {
-    const a = v128.pmax<f32>(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-    const b = v128.pmax<f32>(a, v128.shuffle<f32>(a, a, 1, 0, 3, 2));
+    const a = vmax<f32>(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    const b = vmax<f32>(a, v128.shuffle<f32>(a, a, 1, 0, 3, 2));
     return <T>f32x4.extract_lane(b, 0);
   }
   return <T>max(f64x2.extract_lane(v, 0), f64x2.extract_lane(v, 1));

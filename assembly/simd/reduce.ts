@@ -5,6 +5,7 @@
 // and promoted to f64 at the end of each block, so a float32 sum over 10^8 terms keeps about
 // 1e-7 relative error instead of growing with n.
 import { hmax, hsum, lanes, sexp, vexp } from './math';
+import { vmax } from './relaxed';
 
 /** Elements summed in T before the partial sum is promoted to f64. */
 export const BLOCK: i32 = 1024;
@@ -19,13 +20,13 @@ export function row_max<T>(n: i32, x: usize): T {
   let i = 0;
   for (; i + W <= n; i += W) {
     const p = x + <usize>i * bytes;
-    m0 = v128.pmax<T>(m0, v128.load(p));
-    m1 = v128.pmax<T>(m1, v128.load(p, 16));
-    m2 = v128.pmax<T>(m2, v128.load(p, 32));
-    m3 = v128.pmax<T>(m3, v128.load(p, 48));
+    m0 = vmax<T>(m0, v128.load(p));
+    m1 = vmax<T>(m1, v128.load(p, 16));
+    m2 = vmax<T>(m2, v128.load(p, 32));
+    m3 = vmax<T>(m3, v128.load(p, 48));
   }
-  for (; i + L <= n; i += L) m0 = v128.pmax<T>(m0, v128.load(x + <usize>i * bytes));
-  m0 = v128.pmax<T>(v128.pmax<T>(m0, m1), v128.pmax<T>(m2, m3));
+  for (; i + L <= n; i += L) m0 = vmax<T>(m0, v128.load(x + <usize>i * bytes));
+  m0 = vmax<T>(vmax<T>(m0, m1), vmax<T>(m2, m3));
   let m = hmax<T>(m0);
   for (; i < n; i++) {
     const v = load<T>(x + <usize>i * bytes);
