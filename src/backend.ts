@@ -56,7 +56,10 @@ export function setBackend(name: Backend): void {
  * of WebAssembly each). Optional: without it each family's first call compiles its module
  * synchronously; in a browser's main thread, `await init()` first.
  * Where a synchronous compile was refused (some engines allow only asynchronous ones), init()
- * tries again.
+ * tries again. It also loads the relaxed-SIMD builds of cross-entropy, softmax and
+ * binary-cross-entropy (fused multiply-add in exp and log) and uses them where the engine
+ * validates them (Node 22+, current Chromium); results then differ from the plain build's in the
+ * last bits.
  *
  * @returns The backend calls will run on, as {@link backend} returns it.
  * @throws Nothing: a module that cannot be compiled resolves to `'js'` (after one console.warn
