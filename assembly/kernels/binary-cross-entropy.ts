@@ -82,8 +82,10 @@ import { vexp, vlog, vlog1p } from '../simd/math';
 
 /**
  * One vector of BCE with logits: ℓ = w·[(1-t)·x + lw·softplus(-x)], lw = 1 + (pw-1)·t, with
- * softplus(-x) = max(-x, 0) + log1p(exp(-|x|)) (finite for any x);
- * dℓ/dx = w·((pw·t + 1 - t)·σ(x) - pw·t).
+ * softplus(-x) = max(-x, 0) + log1p(exp(-|x|)) (finite for any x), summed as PyTorch's
+ * aten/src/ATen/native/Loss.cpp does: ((1-t)·x + lw·max(-x, 0)) + lw·log1p(e^-|x|), so that
+ * (1-t)·x and max(-x, 0) cancel exactly (t = 0, x < 0) before the small log1p term is added.
+ * dℓ/dx = w·((pw·t + 1 - t)·σ(x) - pw·t) = w·((1-t)·σ(x) - pw·t·σ(-x)): σ(x) - 1 never formed.
  */
 // @ts-ignore: decorator
 @inline function bce_logits_v<T>(x: usize, t: usize, w: usize, pw: usize, grad: usize, gradRow: usize, off: usize, vk: v128): v128 {
@@ -96,22 +98,24 @@ import { vexp, vlog, vlog1p } from '../simd/math';
   const a = v128.add<T>(one, e);
   const b = v128.add<T>(v128.splat<T>(<T>2), e);
   const inv = v128.div<T>(one, v128.mul<T>(a, b));
-  const softplusNeg = v128.add<T>(v128.pmax<T>(v128.neg<T>(xv), zero), log1p_unit<T>(v128.mul<T>(v128.mul<T>(e, a), inv)));
+  const log1pE = log1p_unit<T>(v128.mul<T>(v128.mul<T>(e, a), inv));
+  const maxNeg = v128.pmax<T>(v128.neg<T>(xv), zero);
   const pwv = opt<T>(pw, off);
   const lw = pw ? v128.add<T>(one, v128.mul<T>(v128.sub<T>(pwv, one), tv)) : one;
-  let loss = v128.add<T>(v128.mul<T>(v128.sub<T>(one, tv), xv), v128.mul<T>(lw, softplusNeg));
+  const omt = v128.sub<T>(one, tv);
+  let loss = pw
+    ? v128.add<T>(v128.add<T>(v128.mul<T>(omt, xv), v128.mul<T>(lw, maxNeg)), v128.mul<T>(lw, log1pE))
+    : v128.add<T>(v128.add<T>(v128.mul<T>(omt, xv), maxNeg), log1pE);
   const wv = opt<T>(w, off);
   if (w) loss = v128.mul<T>(loss, wv);
   if (grad) {
     const r = v128.mul<T>(b, inv);
-    const sig = v128.bitselect(r, v128.mul<T>(e, r), v128.ge<T>(xv, zero));
-    let g: v128;
-    if (pw) {
-      const pt = v128.mul<T>(pwv, tv);
-      g = v128.sub<T>(v128.mul<T>(v128.add<T>(pt, v128.sub<T>(one, tv)), sig), pt);
-    } else {
-      g = v128.sub<T>(sig, tv);
-    }
+    const er = v128.mul<T>(e, r);
+    const nonneg = v128.ge<T>(xv, zero);
+    const sig = v128.bitselect(r, er, nonneg); // σ(x)
+    const sigNeg = v128.bitselect(er, r, nonneg); // σ(-x) = 1 - σ(x), without the subtraction
+    const pt = pw ? v128.mul<T>(pwv, tv) : tv;
+    let g = v128.sub<T>(v128.mul<T>(omt, sig), v128.mul<T>(pt, sigNeg));
     if (w) g = v128.mul<T>(g, wv);
     g = v128.mul<T>(g, vk);
     if (gradRow) g = v128.mul<T>(g, v128.load(gradRow + off));

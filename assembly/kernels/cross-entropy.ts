@@ -9,22 +9,26 @@
 import { hsum, lanes, vexp, vlog } from '../simd/math';
 import { exp_store_sum, exp_sum, row_max, scale, sum } from '../simd/reduce';
 
-/** Σ_c w_c·(lse - z_c) (w ≡ 1 when weight is 0): the label-smoothing term, no cancellation. */
-function smooth_sum<T>(C: i32, z: usize, weight: usize, lse: T): f64 {
+/**
+ * Σ_c w_c·(log s - (z_c - m)) (w ≡ 1 when weight is 0): the label-smoothing term. Written as
+ * log_softmax is (never m + log s rounded first, which loses an ulp of the largest logit).
+ */
+function smooth_sum<T>(C: i32, z: usize, weight: usize, m: T, ls: T): f64 {
   const L = lanes<T>();
-  const vl = v128.splat<T>(lse);
+  const vl = v128.splat<T>(ls);
+  const vm = v128.splat<T>(m);
   let total: f64 = 0;
   let c = 0;
   for (; c + L <= C; c += L) {
     const off = <usize>c * sizeof<T>();
-    let d = v128.sub<T>(vl, v128.load(z + off));
+    let d = v128.sub<T>(vl, v128.sub<T>(v128.load(z + off), vm));
     if (weight) d = v128.mul<T>(d, v128.load(weight + off));
     total += hsum<T>(d);
   }
   for (; c < C; c++) {
     const off = <usize>c * sizeof<T>();
     const w: T = weight ? load<T>(weight + off) : <T>1;
-    total += <f64>(w * (lse - load<T>(z + off)));
+    total += <f64>(w * (ls - (load<T>(z + off) - m)));
   }
   return total;
 }
@@ -33,10 +37,10 @@ function smooth_sum<T>(C: i32, z: usize, weight: usize, lse: T): f64 {
 let probWeightSum: f64 = 0;
 
 /**
- * Probability targets: returns Σ_c w_c·q'_c·(lse - z_c) and sets probWeightSum = Σ_c w_c·q'_c,
+ * Probability targets: returns Σ_c w_c·q'_c·(log s - (z_c - m)) and sets probWeightSum = Σ_c w_c·q'_c,
  * where q' = (1-ε)·q + ε/C is the smoothed target.
  */
-function prob_sums<T>(C: i32, z: usize, q: usize, weight: usize, lse: T, eps: T): f64 {
+function prob_sums<T>(C: i32, z: usize, q: usize, weight: usize, m: T, ls: f64, eps: T): f64 {
   const keep = <T>1 - eps;
   const uni = eps / <T>C;
   let loss: f64 = 0;
@@ -45,7 +49,7 @@ function prob_sums<T>(C: i32, z: usize, q: usize, weight: usize, lse: T, eps: T)
     const off = <usize>c * sizeof<T>();
     let wq = load<T>(q + off) * keep + uni;
     if (weight) wq *= load<T>(weight + off);
-    loss += <f64>(wq * (lse - load<T>(z + off)));
+    loss += <f64>wq * (ls - <f64>(load<T>(z + off) - m));
     wsum += <f64>wq;
   }
   probWeightSum = wsum;
@@ -262,18 +266,20 @@ export function cross_entropy<T>(
     }
     const m = row_max<T>(C, z);
     const s = g ? exp_store_sum<T>(C, z, g, m) : exp_sum<T>(C, z, m);
-    const lse = <T>(<f64>m + Math.log(s));
+    // Losses are log s - (z - m), as log_softmax: z - m is the same float subtraction PyTorch
+    // makes, and log s is not first added to m and rounded.
+    const ls = Math.log(s);
     const k = <T>(gradRow ? gradScale * <f64>load<T>(gradRow + <usize>r * bytes) : gradScale);
     let loss: f64;
     if (probs) {
       const q = probs + <usize>r * rowBytes;
-      loss = prob_sums<T>(C, z, q, weight, lse, eps);
+      loss = prob_sums<T>(C, z, q, weight, m, ls, eps);
       if (g) grad_prob<T>(C, g, q, weight, <T>(<f64>k * probWeightSum / s), k, eps);
     } else {
       const wt: T = weight ? load<T>(weight + (<usize>t) * bytes) : <T>1;
       const zt = load<T>(z + (<usize>t) * bytes);
-      loss = <f64>wt * (<f64>lse - <f64>zt);
-      if (eps != 0) loss = <f64>(<T>1 - eps) * loss + <f64>uni * smooth_sum<T>(C, z, weight, lse);
+      loss = <f64>wt * (ls - <f64>(zt - m));
+      if (eps != 0) loss = <f64>(<T>1 - eps) * loss + <f64>uni * smooth_sum<T>(C, z, weight, m, <T>ls);
       if (g) {
         // g_c = k·[((1-ε)·w_t + (ε/C)·S_w)·p_c - (ε/C)·w_c] - k·(1-ε)·w_t·[c = t]
         const a = <T>(<f64>k * <f64>((<T>1 - eps) * wt + uni * weightSum) / s);
