@@ -4,7 +4,9 @@
 //   node bench/accuracy-cost.mjs speed   ns/element of the f32_exp and f32_log kernels (4096
 //                                        elements, in cache), crossEntropy 256x1000 (float32) and
 //                                        binaryCrossEntropyWithLogitsWithGrad 2^20 (gradient into
-//                                        a reused buffer): min / median / p75 over rounds of one run
+//                                        a reused buffer), sigmoid 2^20: min / median / p75 over
+//                                        rounds of one run; BASELINE=<built checkout> alternates
+//                                        with another build in the same process
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,34 +112,56 @@ if (process.argv[2] === 'ulp') {
     console.log(`${what}: max ${worst.worst.toFixed(3)} ulp (at x = ${worst.at})`);
   }
 } else {
+  // BASELINE=<another checkout, built>: its dist and build/simdloss.wasm run in the same process,
+  // alternated round by round with this one, so load on the machine hits both alike.
   const ROUNDS = Number(process.env.ROUNDS ?? 41);
-  function time(label, perCall, elements, f) {
-    for (let i = 0; i < 3; i++) f();
+  const sides = [{ name: 'this', sl, k }];
+  if (process.env.BASELINE) {
+    const base = process.env.BASELINE;
+    const bsl = await import(join(base, 'dist', 'index.js'));
+    const { instance: bi } = await WebAssembly.instantiate(readFileSync(join(base, 'build', 'simdloss.wasm')), {});
+    sides.push({ name: 'baseline', sl: bsl, k: bi.exports });
+  }
+  function time(label, elements, make) {
+    const fs = sides.map((side) => make(side));
+    for (const f of fs) for (let i = 0; i < 3; i++) f();
     let reps = 1;
-    for (let t0 = performance.now(); performance.now() - t0 < 5; reps *= 2) for (let i = 0; i < reps; i++) f();
-    const samples = [];
+    for (let t0 = performance.now(); performance.now() - t0 < 5; reps *= 2) for (let i = 0; i < reps; i++) fs[0]();
+    const samples = fs.map(() => []);
     for (let r = 0; r < ROUNDS; r++) {
-      const t0 = performance.now();
-      for (let i = 0; i < reps; i++) f();
-      samples.push(((performance.now() - t0) * 1e6) / (reps * elements));
+      fs.forEach((f, j) => {
+        const t0 = performance.now();
+        for (let i = 0; i < reps; i++) f();
+        samples[j].push(((performance.now() - t0) * 1e6) / (reps * elements));
+      });
     }
-    samples.sort((a, b) => a - b);
-    const q = (p) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))];
-    console.log(`${label}: ${q(0).toFixed(3)} / ${q(0.5).toFixed(3)} / ${q(0.75).toFixed(3)} ns/${perCall} (min / median / p75)`);
+    const stats = samples.map((s) => {
+      s.sort((a, b) => a - b);
+      const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+      return `${q(0).toFixed(3)} / ${q(0.5).toFixed(3)} / ${q(0.75).toFixed(3)}`;
+    });
+    console.log(`${label} (ns/element, min / median / p75): ${sides.map((s, j) => `${s.name} ${stats[j]}`).join('; ')}`);
   }
   const n = 4096;
-  need(8 * n + 64);
-  new Float32Array(mem.buffer, BASE, n).set(randomFloats(-10, 10, n, 3));
-  time('f32_exp 4096', 'element', n, () => k.f32_exp(n, BASE, BASE + 4 * n + 16));
-  new Float32Array(mem.buffer, BASE, n).set(randomFloats(1e-3, 1e3, n, 4));
-  time('f32_log 4096', 'element', n, () => k.f32_log(n, BASE, BASE + 4 * n + 16));
+  const setup = (side, lo, hi, seed) => {
+    const m = side.k.memory;
+    const need = BASE + 8 * n + 64 - m.buffer.byteLength;
+    if (need > 0) m.grow(Math.ceil(need / 65536));
+    new Float32Array(m.buffer, BASE, n).set(randomFloats(lo, hi, n, seed));
+  };
+  time('f32_exp 4096', n, (side) => { setup(side, -10, 10, 3); return () => side.k.f32_exp(n, BASE, BASE + 4 * n + 16); });
+  time('f32_log 4096', n, (side) => { setup(side, 1e-3, 1e3, 4); return () => side.k.f32_log(n, BASE, BASE + 4 * n + 16); });
   const N = 256, C = 1000;
   const logits = { data: randomFloats(-4, 4, N * C, 5), shape: [N, C] };
   const target = { data: Int32Array.from({ length: N }, (_, i) => (i * 7919) % C), shape: [N] };
-  time('crossEntropy 256x1000', 'element', N * C, () => sl.crossEntropy(logits, target));
+  time('crossEntropy 256x1000', N * C, (side) => () => side.sl.crossEntropy(logits, target));
   const M = 1 << 20;
   const x = { data: randomFloats(-6, 6, M, 6), shape: [M] };
   const t = { data: randomFloats(0, 1, M, 7), shape: [M] };
-  const into = new Float32Array(M);
-  time('binaryCrossEntropyWithLogitsWithGrad 2^20', 'element', M, () => sl.binaryCrossEntropyWithLogitsWithGrad(x, t, { gradInto: into }));
+  time('binaryCrossEntropyWithLogitsWithGrad 2^20', M, (side) => {
+    const into = new Float32Array(M);
+    return () => side.sl.binaryCrossEntropyWithLogitsWithGrad(x, t, { gradInto: into });
+  });
+  const xs = { data: randomFloats(-10, 10, M, 8), shape: [M] };
+  time('sigmoid 2^20', M, (side) => () => side.sl.sigmoid(xs));
 }

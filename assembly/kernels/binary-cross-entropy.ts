@@ -5,7 +5,7 @@
 // Returns Σ of the per-element losses in f64; the loop is the shared one in
 // assembly/simd/elementwise.ts.
 import { elementwise_sum } from '../simd/elementwise';
-import { vexp, vlog, vlog1p } from '../simd/math';
+import { exp_frac_f32x4, exp_scale_f32x4, exp_under_f32x4, sigmoid_of_exp_parts_f32x4, vexp, vlog, vlog1p } from '../simd/math';
 
 /** Optional per-element operand: its vector at byte offset off, or ones. */
 // @ts-ignore: decorator
@@ -93,12 +93,19 @@ import { vexp, vlog, vlog1p } from '../simd/math';
   const tv = v128.load(t + off);
   const one = v128.splat<T>(<T>1);
   const zero = v128.splat<T>(<T>0);
-  const e = vexp<T>(v128.neg<T>(v128.abs<T>(xv)));
-  // One division for both s = e/(2+e) (the log1p) and r = 1/(1+e) (the sigmoid).
-  const a = v128.add<T>(one, e);
-  const b = v128.add<T>(v128.splat<T>(<T>2), e);
-  const inv = v128.div<T>(one, v128.mul<T>(a, b));
-  const log1pE = log1p_unit<T>(v128.mul<T>(v128.mul<T>(e, a), inv));
+  // e = e^-|x| = s + h; f32 keeps the two parts for the sigmoid (rounded once, in f64).
+  const negAbs = v128.neg<T>(v128.abs<T>(xv));
+  let s = zero, h = zero, e: v128;
+  if (sizeof<T>() == 4) {
+    const under = exp_under_f32x4(negAbs);
+    s = exp_scale_f32x4(negAbs);
+    h = v128.andnot(f32x4.mul(exp_frac_f32x4(negAbs), s), under);
+    s = v128.andnot(s, under);
+    e = f32x4.add(h, s);
+  } else {
+    e = vexp<T>(negAbs);
+  }
+  const log1pE = log1p_unit<T>(v128.div<T>(e, v128.add<T>(v128.splat<T>(<T>2), e)));
   const maxNeg = v128.pmax<T>(v128.neg<T>(xv), zero);
   const pwv = opt<T>(pw, off);
   const lw = pw ? v128.add<T>(one, v128.mul<T>(v128.sub<T>(pwv, one), tv)) : one;
@@ -109,11 +116,12 @@ import { vexp, vlog, vlog1p } from '../simd/math';
   const wv = opt<T>(w, off);
   if (w) loss = v128.mul<T>(loss, wv);
   if (grad) {
-    const r = v128.mul<T>(b, inv);
-    const er = v128.mul<T>(e, r);
+    // σ(x) and σ(-x) = 1 - σ(x) to 1 ulp: the small one, σ(-|x|), and 1 minus it.
+    const lo = sizeof<T>() == 4 ? sigmoid_of_exp_parts_f32x4(s, h) : v128.div<T>(e, v128.add<T>(one, e));
+    const hi = v128.sub<T>(one, lo);
     const nonneg = v128.ge<T>(xv, zero);
-    const sig = v128.bitselect(r, er, nonneg); // σ(x)
-    const sigNeg = v128.bitselect(er, r, nonneg); // σ(-x) = 1 - σ(x), without the subtraction
+    const sig = v128.bitselect(hi, lo, nonneg); // σ(x)
+    const sigNeg = v128.bitselect(lo, hi, nonneg); // σ(-x)
     const pt = pw ? v128.mul<T>(pwv, tv) : tv;
     let g = v128.sub<T>(v128.mul<T>(omt, sig), v128.mul<T>(pt, sigNeg));
     if (w) g = v128.mul<T>(g, wv);

@@ -1,6 +1,6 @@
 // softmax, log_softmax and sigmoid, forward and backward, over contiguous rows
 // (the TypeScript side moves the softmax dim last). T = f32 | f64.
-import { lanes, vexp, sexp } from '../simd/math';
+import { lanes, vexp, sexp, vsigmoid } from '../simd/math';
 import { dot, exp_store_sum, row_max, scale, sum } from '../simd/reduce';
 
 /** out = softmax(x) (log = 0) or log_softmax(x) (log = 1) of each row of length n. */
@@ -72,10 +72,7 @@ export function softmax_bwd<T>(rows: i32, n: i32, y: usize, g: usize, dx: usize,
 
 // @ts-ignore: decorator
 @inline function sigmoid_v<T>(x: v128): v128 {
-  // e = exp(-|x|) never overflows; σ = 1/(1+e) for x >= 0, e/(1+e) for x < 0.
-  const e = vexp<T>(v128.neg<T>(v128.abs<T>(x)));
-  const r = v128.div<T>(v128.splat<T>(<T>1), v128.add<T>(v128.splat<T>(<T>1), e));
-  return v128.bitselect(r, v128.mul<T>(e, r), v128.ge<T>(x, v128.splat<T>(<T>0)));
+  return vsigmoid<T>(x); // within 1 ulp in f32 (assembly/simd/math.ts)
 }
 
 /** out = σ(x), elementwise. */
