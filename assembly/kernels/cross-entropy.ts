@@ -197,23 +197,23 @@ function cross_entropy_across_rows<T>(
     for (let j = 0; j < L; j++) {
       const row = r + j;
       const t = load<i32>(targets + (<usize>row << 2));
-      let loss: T = 0;
+      let loss: f64 = 0;
       let a: T = 0;
       if (t >= 0) {
         const wt: T = weight ? load<T>(weight + (<usize>t) * bytes) : <T>1;
         const ls = lane_at<T>(slotLogSum, j);
-        // loss = w_t·(log s - (z_t - m)), PyTorch's log_softmax order.
-        loss = wt * (ls - (load<T>(block + <usize>j * rowBytes + (<usize>t) * bytes) - lane_at<T>(slotMax, j)));
+        // loss = w_t·(log s - (z_t - m)), log_softmax's order; the last two operations in f64.
+        loss = <f64>wt * (<f64>ls - <f64>(load<T>(block + <usize>j * rowBytes + (<usize>t) * bytes) - lane_at<T>(slotMax, j)));
         if (grad) a = <T>(gradRow ? gradScale * <f64>load<T>(gradRow + <usize>row * bytes) : gradScale) * wt;
       }
       store<T>(slotScale + <usize>j * bytes, a);
-      if (rowLoss) store<T>(rowLoss + <usize>row * bytes, loss);
-      total += <f64>loss;
+      if (rowLoss) store<T>(rowLoss + <usize>row * bytes, <T>loss);
+      total += loss;
     }
     if (grad) {
-      // grad = k·w_t·(e_c / s - [c = t]); 1/s = exp(-log s) per lane.
+      // grad = k·w_t·(e_c / s - [c = t]); k/s rounded once (a division per L rows).
       const vk = v128.load(slotScale);
-      const va = v128.mul<T>(vk, vexp<T>(v128.neg<T>(v128.load(slotLogSum))));
+      const va = v128.div<T>(vk, vsum);
       const gblock = grad + <usize>r * rowBytes;
       scatter_block<T>(gblock, rowBytes, C, cols, va);
       for (let j = 0; j < L; j++) {
@@ -311,20 +311,21 @@ export function nll<T>(
   const rows = N * inner;
   for (let r = 0; r < rows; r++) {
     const t = load<i32>(targets + (<usize>r << 2));
-    let loss: T = 0;
+    let loss: f64 = 0;
     if (t >= 0) {
       const n = r / inner;
       const s = r - n * inner;
       const idx = (<usize>n * <usize>C + <usize>t) * <usize>inner + <usize>s;
       const wt: T = weight ? load<T>(weight + (<usize>t) * bytes) : <T>1;
-      loss = -wt * load<T>(input + idx * bytes);
+      // In f64 the product is exact, so the sum of products that cancel carries no rounding.
+      loss = -<f64>wt * <f64>load<T>(input + idx * bytes);
       if (grad) {
         const k = gradRow ? gradScale * <f64>load<T>(gradRow + <usize>r * bytes) : gradScale;
         store<T>(grad + idx * bytes, <T>(-<f64>wt * k));
       }
     }
-    if (rowLoss) store<T>(rowLoss + <usize>r * bytes, loss);
-    total += <f64>loss;
+    if (rowLoss) store<T>(rowLoss + <usize>r * bytes, <T>loss);
+    total += loss;
   }
   return total;
 }

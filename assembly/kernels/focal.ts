@@ -1,7 +1,7 @@
 // torchvision's sigmoid_focal_loss (Lin et al. 2017), elementwise through the shared loop.
 // T = f32 | f64. vp = alpha (< 0: no class weighting), vq = gamma.
 import { elementwise_sum, upstream } from '../simd/elementwise';
-import { vexp, vexp_any, vlog, vlog1p } from '../simd/math';
+import { vexp, vexp_any, vlog, vlog1p, vsigmoid_neg_abs } from '../simd/math';
 
 /**
  * ce = BCE-with-logits(x, t), m = 1 - p_t = p·(1 - t) + (1 - p)·t (no cancellation where p_t → 1),
@@ -22,10 +22,12 @@ function pow_of_log<T>(lm: v128, k: v128): v128 {
   const zero = v128.splat<T>(<T>0);
   const one = v128.splat<T>(<T>1);
   const e = vexp<T>(v128.neg<T>(v128.abs<T>(xv)));
-  const r = v128.div<T>(one, v128.add<T>(one, e));
+  // p = σ(x) and q = 1 - p = σ(-x), each to 1 ulp: the small one is σ(-|x|), the other 1 minus it.
+  const lo = vsigmoid_neg_abs<T>(xv);
+  const hi = v128.sub<T>(one, lo);
   const nonneg = v128.ge<T>(xv, zero);
-  const p = v128.bitselect(r, v128.mul<T>(e, r), nonneg);
-  const q = v128.bitselect(v128.mul<T>(e, r), r, nonneg);
+  const p = v128.bitselect(hi, lo, nonneg);
+  const q = v128.bitselect(lo, hi, nonneg);
   const ce = v128.add<T>(v128.sub<T>(v128.pmax<T>(xv, zero), v128.mul<T>(xv, tv)), vlog1p<T>(e));
   const m = v128.add<T>(v128.mul<T>(p, v128.sub<T>(one, tv)), v128.mul<T>(q, tv));
   let mg: v128, dmg: v128; // m^γ and γ·m^(γ-1)
