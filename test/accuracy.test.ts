@@ -50,13 +50,23 @@ interface Outcome {
   /** max |error| / ulp32(largest true |value|), ours and PyTorch's float32 */
   ours: number;
   torch: number;
+  /** Where ours is above 2 × PyTorch's: the tensor error, and the largest element error, in ulp
+   *  (of the largest value, of the element); 0 where within 2 × PyTorch's. */
+  overTensor: number;
+  overElement: number;
   failures: string[];
 }
 
+/** The bar: 2 × PyTorch's error, or `tensorUlp` ulp of the largest value, or per element
+ *  `elementUlp` ulp of the element. */
+export interface Bar { tensorUlp: number; elementUlp: number }
+export const BAR: Bar = { tensorUlp: 1, elementUlp: 4 };
+
 /** Compares one output tensor: ours and PyTorch's float32 against the float64 truth. */
-export function compareTensor(ours: ArrayLike<number>, torch: number[], truth: number[], elementwise: boolean): Omit<Outcome, 'fn' | 'case' | 'what'> {
+export function compareTensor(ours: ArrayLike<number>, torch: number[], truth: number[], elementwise: boolean, bar: Bar = BAR): Omit<Outcome, 'fn' | 'case' | 'what'> {
   const failures: string[] = [];
-  if (ours.length !== truth.length) return { ours: Infinity, torch: 0, failures: [`length ${ours.length}, want ${truth.length}`] };
+  if (ours.length !== truth.length) return { ours: Infinity, torch: 0, overTensor: Infinity, overElement: Infinity, failures: [`length ${ours.length}, want ${truth.length}`] };
+  let overElement = 0;
   let scale = 0;
   for (const t of truth) if (Number.isFinite(t)) scale = Math.max(scale, Math.abs(t));
   let errOurs = 0;
@@ -72,15 +82,16 @@ export function compareTensor(ours: ArrayLike<number>, torch: number[], truth: n
     const et = Math.abs(torch[i] - t);
     errOurs = Math.max(errOurs, Number.isNaN(eo) ? Infinity : eo);
     errTorch = Math.max(errTorch, Number.isNaN(et) ? Infinity : et);
-    if (elementwise && !(eo <= 2 * et || eo <= 4 * ulp32(t)) && failures.length < 5) {
+    if (elementwise && !(eo <= 2 * et)) overElement = Math.max(overElement, eo / ulp32(t));
+    if (elementwise && !(eo <= 2 * et || eo <= bar.elementUlp * ulp32(t)) && failures.length < 5) {
       failures.push(`[${i}]: got ${o}, PyTorch float32 ${torch[i]}, true ${t} (error ${(eo / ulp32(t)).toFixed(2)} ulp, PyTorch's ${(et / ulp32(t)).toFixed(2)})`);
     }
   }
   const u = ulp32(scale);
-  if (!(errOurs <= 2 * errTorch || errOurs <= u)) {
+  if (!(errOurs <= 2 * errTorch || errOurs <= bar.tensorUlp * u)) {
     failures.unshift(`tensor: error ${(errOurs / u).toFixed(2)} ulp of its largest value ${scale}, PyTorch's ${(errTorch / u).toFixed(2)}`);
   }
-  return { ours: errOurs / u, torch: errTorch / u, failures };
+  return { ours: errOurs / u, torch: errTorch / u, overTensor: errOurs <= 2 * errTorch ? 0 : errOurs / u, overElement, failures };
 }
 
 const outcomes: Outcome[] = [];

@@ -85,7 +85,8 @@ import { exp_frac_f32x4, exp_scale_f32x4, exp_under_f32x4, sigmoid_of_exp_parts_
  * softplus(-x) = max(-x, 0) + log1p(exp(-|x|)) (finite for any x), summed as PyTorch's
  * aten/src/ATen/native/Loss.cpp does: ((1-t)·x + lw·max(-x, 0)) + lw·log1p(e^-|x|), so that
  * (1-t)·x and max(-x, 0) cancel exactly (t = 0, x < 0) before the small log1p term is added.
- * dℓ/dx = w·((pw·t + 1 - t)·σ(x) - pw·t) = w·((1-t)·σ(x) - pw·t·σ(-x)): σ(x) - 1 never formed.
+ * dℓ/dx = w·((pw·t + 1 - t)·σ(x) - pw·t) = w·((1-t)·σ(x) - pw·t·σ(-x)), or without pw
+ * w·(σ(x) - t) = w·((1-t) - σ(-x)) for x >= 0: σ(x) - 1 is never formed.
  */
 // @ts-ignore: decorator
 @inline function bce_logits_v<T>(x: usize, t: usize, w: usize, pw: usize, grad: usize, gradRow: usize, off: usize, vk: v128): v128 {
@@ -118,12 +119,17 @@ import { exp_frac_f32x4, exp_scale_f32x4, exp_under_f32x4, sigmoid_of_exp_parts_
   if (grad) {
     // σ(x) and σ(-x) = 1 - σ(x) to 1 ulp: the small one, σ(-|x|), and 1 minus it.
     const lo = sizeof<T>() == 4 ? sigmoid_of_exp_parts_f32x4(s, h) : v128.div<T>(e, v128.add<T>(one, e));
-    const hi = v128.sub<T>(one, lo);
     const nonneg = v128.ge<T>(xv, zero);
-    const sig = v128.bitselect(hi, lo, nonneg); // σ(x)
-    const sigNeg = v128.bitselect(lo, hi, nonneg); // σ(-x)
-    const pt = pw ? v128.mul<T>(pwv, tv) : tv;
-    let g = v128.sub<T>(v128.mul<T>(omt, sig), v128.mul<T>(pt, sigNeg));
+    let g: v128;
+    if (pw) {
+      const hi = v128.sub<T>(one, lo);
+      const sig = v128.bitselect(hi, lo, nonneg); // σ(x)
+      const sigNeg = v128.bitselect(lo, hi, nonneg); // σ(-x)
+      g = v128.sub<T>(v128.mul<T>(omt, sig), v128.mul<T>(v128.mul<T>(pwv, tv), sigNeg));
+    } else {
+      // σ(x) - t as (1 - t) - σ(-x) for x >= 0 and σ(x) - t for x < 0: exact for t = 0 and 1.
+      g = v128.bitselect(v128.sub<T>(omt, lo), v128.sub<T>(lo, tv), nonneg);
+    }
     if (w) g = v128.mul<T>(g, wv);
     g = v128.mul<T>(g, vk);
     if (gradRow) g = v128.mul<T>(g, v128.load(gradRow + off));

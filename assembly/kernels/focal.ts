@@ -46,7 +46,9 @@ function pow_of_log<T>(lm: v128, k: v128): v128 {
   const loss = v128.mul<T>(at, v128.mul<T>(ce, mg));
   if (gx) {
     const dm = v128.mul<T>(v128.mul<T>(p, q), v128.sub<T>(one, v128.add<T>(tv, tv)));
-    const d = v128.add<T>(v128.mul<T>(v128.sub<T>(p, tv), mg), v128.mul<T>(v128.mul<T>(ce, dmg), dm));
+    // p - t as (1 - t) - q for x >= 0: exact where t = 1 (no σ(x) - 1 cancellation)
+    const pmt = v128.bitselect(v128.sub<T>(v128.sub<T>(one, tv), q), v128.sub<T>(p, tv), nonneg);
+    const d = v128.add<T>(v128.mul<T>(pmt, mg), v128.mul<T>(v128.mul<T>(ce, dmg), dm));
     v128.store(gx + off, v128.mul<T>(v128.mul<T>(at, d), upstream<T>(gradRow, off, vk)));
   }
   return loss;
