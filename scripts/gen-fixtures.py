@@ -764,7 +764,7 @@ def paper_box_loss(a, b, kind, eps=1e-7, gamma=0.5, alpha=3.0, form='iou', theta
         loss = 1 - iou ** alpha
         if form == 'giou':
             C = q['cw'] * q['ch']
-            loss = loss + ((C - q['U']) / (C + eps)) ** alpha
+            loss = loss + ((C - q['U']).clamp(min=0) / (C + eps)) ** alpha
         if form in ('diou', 'ciou'):
             loss = loss + (d2 / c2) ** alpha
         if form == 'ciou':

@@ -30,12 +30,12 @@ export async function init(): Promise<Backend> {
   return backend();
 }
 
-/** The kernels and a reset arena when the wasm backend is active, else null. */
-export function wasm(): { k: Kernels; arena: Arena } | null {
+/** The kernels and an arena reset for a call of `fn` when the wasm backend is active, else null. */
+export function wasm(fn: string): { k: Kernels; arena: Arena } | null {
   if (backend() !== 'wasm-simd') return null;
   const k = loadKernels()!;
   arena ??= new Arena(k);
-  arena.reset();
+  arena.reset(fn);
   return { k, arena };
 }
 
@@ -58,9 +58,6 @@ export function wasmMemoryBuffer(): ArrayBufferLike | null {
 export function allocTensor(dtype: Dtype, shape: readonly number[]): WasmTensor {
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new RangeError(`allocTensor: dtype must be 'float32' or 'float64'; got ${JSON.stringify(dtype)}`);
-  }
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new RangeError(`allocTensor: shape must be an array of non-negative integers; got ${JSON.stringify(shape)}`);
   }
   return new WasmTensor(wasmArena('allocTensor'), dtype, shape);
 }

@@ -56,11 +56,11 @@ export function elementwiseLoss(s: ElementwiseLoss): LossAndGrads {
   const { gradRow, gradScale } = gradScaling(s.reduction, up, denominator);
   const ops = s.args.map((a) => broadcastOperand(a.t, a.shape, s.shape, dtype));
   let parts: ElementwiseParts;
-  const w = wasm();
+  const w = wasm(s.fn);
   if (w) {
     // gradients of the broadcast shape itself can go straight into their options.gradInto targets
-    const targets = s.wantGrad ? gradTargets(s.fn, s.options, dtype) : [];
-    const into = s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, s.args.map((a) => a.t.data)) : null));
+    const targets = s.wantGrad ? gradTargets(s.fn, s.options, dtype, s.gradShapes.map(sizeOf)) : [];
+    const into = s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, [...s.args.map((a) => a.t.data), gradRow]) : null));
     const r = runElementwise(w.arena, dtype, n, ops, { loss: s.reduction === 'none', grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
       (m, ptrs, loss, gs, gr) => s.kernel(w.k, w.arena, m, ptrs, loss, gs, gr, gradScale));
     parts = { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grads: r.grads };

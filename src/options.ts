@@ -80,7 +80,8 @@ export function upstreamOption(fn: string, value: unknown, outShape: readonly nu
   if (!fits) {
     throw rangeError(fn, `options.gradOutput must have the result's shape ${shapeString(outShape)}; got ${shapeString(g.shape)}`);
   }
-  return { tensor: g.data };
+  // A resident gradOutput is copied: a view of wasm memory detaches when the call grows memory.
+  return { tensor: g.resident ? g.data.slice() : g.data };
 }
 
 /**
@@ -129,13 +130,18 @@ export interface LossAndGrads<L = number | Tensor> {
 
 /**
  * options.gradInto: where a WithGrad call writes its gradients, one entry per gradient (null:
- * a new array). Each is a Float32Array/Float64Array or a WasmTensor of the call's dtype.
+ * a new array). Each is a Float32Array/Float64Array or a WasmTensor of the call's dtype, holding
+ * sizes[i] values, and no two overlap. All of it is checked before anything is written, so a call
+ * that throws leaves every target untouched.
  */
-export function gradTargets(fn: string, options: unknown, dtype: Dtype): Array<FloatArray | WasmTensor | null> {
+export function gradTargets(fn: string, options: unknown, dtype: Dtype, sizes: readonly number[]): Array<FloatArray | WasmTensor | null> {
   const value = (options as { gradInto?: unknown } | undefined)?.gradInto;
   if (value === undefined) return [];
-  const list = Array.isArray(value) ? value : [value];
-  return list.map((t, i) => {
+  const listed = Array.isArray(value);
+  const list = listed ? Array.from(value as unknown[]) : [value];
+  const nameOf = (i: number) => (listed ? `options.gradInto[${i}]` : 'options.gradInto');
+  if (list.length > sizes.length) throw rangeError(fn, `options.gradInto has ${list.length} entries but ${fn} returns ${sizes.length} gradient(s)`);
+  const targets = list.map((t, i) => {
     const name = Array.isArray(value) ? `options.gradInto[${i}]` : 'options.gradInto';
     if (t === null || t === undefined) return null;
     if (!isFloatArray(t) && !(t instanceof WasmTensor)) throw typeError(fn, name, 'a Float32Array, Float64Array or WasmTensor', t);
@@ -145,8 +151,23 @@ export function gradTargets(fn: string, options: unknown, dtype: Dtype): Array<F
     }
     const own = t instanceof WasmTensor ? t.dtype : t instanceof Float32Array ? 'float32' : 'float64';
     if (own !== dtype) throw new TypeError(`${fn}: ${name} must have the call's dtype (${dtype}); got ${own}`);
+    if (t instanceof WasmTensor && t.freed) throw new TypeError(`${fn}: ${name} is a WasmTensor that was freed`);
+    const holds = t instanceof WasmTensor ? t.size : t.length;
+    if (holds !== sizes[i]) throw rangeError(fn, `${name} holds ${holds} values; gradient ${i} has ${sizes[i]}`);
     return t;
   });
+  // Two targets sharing memory would overwrite each other's gradient.
+  const span = (t: FloatArray | WasmTensor) => t instanceof WasmTensor
+    ? { buffer: 'wasm' as unknown, start: t.ptr, end: t.ptr + t.size * (t.dtype === 'float32' ? 4 : 8) }
+    : { buffer: t.buffer as unknown, start: t.byteOffset, end: t.byteOffset + t.byteLength };
+  targets.forEach((a, i) => targets.forEach((b, j) => {
+    if (!a || !b || j <= i) return;
+    const sa = span(a), sb = span(b);
+    if (sa.buffer === sb.buffer && sa.start < sb.end && sb.start < sa.end) {
+      throw rangeError(fn, `${nameOf(i)} and ${nameOf(j)} share memory; each gradient needs its own array`);
+    }
+  }));
+  return targets;
 }
 
 /**
@@ -169,16 +190,14 @@ export function directTarget(targets: Array<FloatArray | WasmTensor | null>, i: 
  */
 export function withGrad<L>(r: LossAndGrads<L>, fn?: string, options?: unknown): WithGrad<L> {
   const grads = r.grads.slice();
-  const targets = fn && grads.length ? gradTargets(fn, options, grads[0].data instanceof Float32Array ? 'float32' : 'float64') : [];
-  if (targets.length > grads.length) throw rangeError(fn!, `options.gradInto has ${targets.length} entries but ${fn} returns ${grads.length} gradient(s)`);
-  const listed = Array.isArray((options as { gradInto?: unknown } | undefined)?.gradInto);
+  // every target is checked (gradTargets) before any is written
+  const targets = fn && grads.length
+    ? gradTargets(fn, options, grads[0].data instanceof Float32Array ? 'float32' : 'float64', grads.map((g) => g.data.length))
+    : [];
   targets.forEach((t, i) => {
     if (!t) return;
     const data = t instanceof WasmTensor ? t.data : t;
     if (data === grads[i].data) return;
-    if (data.length !== grads[i].data.length) {
-      throw rangeError(fn!, `options.gradInto${listed ? `[${i}]` : ''} holds ${data.length} values; gradient ${i} has ${grads[i].data.length} (shape ${shapeString(grads[i].shape)})`);
-    }
     data.set(grads[i].data);
     grads[i] = { data, shape: grads[i].shape };
   });

@@ -34,7 +34,8 @@ const FLOAT_EXPECTED = 'a Float32Array or Float64Array, or a { data, shape } ten
 const INDEX_EXPECTED = 'an integer typed array, BigInt64Array, number[], or a { data, shape } tensor of one';
 
 export function isFloatArray(x: unknown): x is FloatArray {
-  return x instanceof Float32Array || x instanceof Float64Array;
+  // ArrayBuffer.isView first: a Proxy of a typed array passes instanceof, then its methods throw.
+  return ArrayBuffer.isView(x) && (x instanceof Float32Array || x instanceof Float64Array);
 }
 
 function isIntegerArray(x: unknown): x is IntegerArray {
@@ -55,25 +56,58 @@ export function dtypeOf(data: FloatArray): Dtype {
   return data instanceof Float32Array ? 'float32' : 'float64';
 }
 
-/** Checks `shape` and that it holds `length` elements. */
+/** The most elements a tensor (or any tensor derived from it) may have: the typed-array limit. */
+export const MAX_ELEMENTS = 2 ** 32 - 1;
+
+/**
+ * Checks `shape` (read once, copied) and that it holds `length` elements. Empty dims make a
+ * tensor empty but still size what derives from it (a [1e12, 0] input has 1e12 rows), so the
+ * product of the non-zero dims is bounded too.
+ */
 function checkShape(fn: string, name: string, shape: unknown, length: number): number[] {
   if (!Array.isArray(shape)) throw typeError(fn, `${name}.shape`, 'an array of non-negative integers', shape);
-  shape.forEach((d, i) => {
+  const copy = Array.from(shape as unknown[]);
+  let span = 1;
+  copy.forEach((d, i) => {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
       throw rangeError(fn, `${name}.shape[${i}] must be a non-negative integer; got ${describe(d)}`);
     }
+    if (d > 0) span *= d;
   });
-  const size = sizeOf(shape);
-  if (size !== length) {
-    throw rangeError(fn, `${name}.shape ${shapeString(shape)} holds ${size} elements but ${name}.data has ${length}`);
+  const dims = copy as number[];
+  if (span > MAX_ELEMENTS) {
+    throw rangeError(fn, `${name}.shape ${shapeString(dims)} is too large: its non-empty dims multiply to ${span}, more than the ${MAX_ELEMENTS} elements a typed array can hold`);
   }
-  return shape.slice();
+  const size = sizeOf(dims);
+  if (size !== length) {
+    throw rangeError(fn, `${name}.shape ${shapeString(dims)} holds ${size} elements but ${name}.data has ${length}`);
+  }
+  return dims;
+}
+
+/**
+ * Reads the parts of a caller's object once, turning what the engine would throw (a revoked
+ * Proxy, a getter that throws) into a TypeError that names the function and the argument.
+ */
+function readArg<T>(fn: string, name: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof RangeError || (e instanceof TypeError && e.message.startsWith(`${fn}:`))) throw e;
+    throw new TypeError(`${fn}: ${name} could not be read (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
 }
 
 /** A float argument as a FloatTensor (a bare typed array is 1-D). */
 export function floatArg(fn: string, name: string, value: FloatInput | unknown): FloatTensor {
+  return readArg(fn, name, () => floatArgOnce(fn, name, value));
+}
+
+function floatArgOnce(fn: string, name: string, value: unknown): FloatTensor {
   if (value instanceof WasmTensor) {
-    return { data: value.data, shape: value.shape.slice(), dtype: value.dtype, size: value.size, resident: value };
+    if (value.freed) throw new TypeError(`${fn}: ${name} is a WasmTensor that was freed; allocate a new one with allocTensor()`);
+    // `data` is re-read on every access: wasm memory growth during the call detaches older views.
+    return { get data() { return value.data; }, shape: value.shape.slice(), dtype: value.dtype, size: value.size, resident: value };
   }
   if (isFloatArray(value)) return { data: value, shape: [value.length], dtype: dtypeOf(value), size: value.length };
   if (isTensorLike(value)) {
@@ -82,11 +116,18 @@ export function floatArg(fn: string, name: string, value: FloatInput | unknown):
     const shape = checkShape(fn, name, value.shape, data.length);
     return { data, shape, dtype: dtypeOf(data), size: data.length };
   }
+  if (value instanceof Float32Array || value instanceof Float64Array) {
+    throw new TypeError(`${fn}: ${name} is a Proxy or other wrapper of a ${describe(value)}, which WebAssembly cannot read; pass the typed array itself`);
+  }
   throw typeError(fn, name, FLOAT_EXPECTED, value);
 }
 
 /** A class-index argument. Values are checked by the loss (bounds, ignoreIndex). */
 export function indexArg(fn: string, name: string, value: IndexInput | unknown): IndexTensor {
+  return readArg(fn, name, () => indexArgOnce(fn, name, value));
+}
+
+function indexArgOnce(fn: string, name: string, value: unknown): IndexTensor {
   let data: unknown = value;
   let shape: number[];
   if (isTensorLike(value)) {
@@ -98,7 +139,8 @@ export function indexArg(fn: string, name: string, value: IndexInput | unknown):
   } else {
     throw typeError(fn, name, INDEX_EXPECTED, value);
   }
-  const arr = data as IntegerArray;
+  // A plain array (or a Proxy of one) is read once here, so a getter cannot act up later.
+  const arr = (ArrayBuffer.isView(data) ? data : Array.from(data as ArrayLike<unknown>)) as IntegerArray;
   const at = (i: number): number => {
     const v = arr[i];
     if (typeof v === 'bigint') return Number(v);

@@ -104,7 +104,7 @@ describe('ctc: semantics and bad input', () => {
 
   const cases: Array<[string, () => unknown, ErrorConstructor, RegExp]> = [
     ['a label out of range (PyTorch reads out of bounds)', () => ctcLoss(lp, [1, 3], [4, 4], [1, 1]), RangeError, /targets\[1\] = 3 is not a class index in \[0, 3\)/],
-    ['a negative length', () => ctcLoss(lp, [1, 2], [4, -1], [1, 1]), RangeError, /Expected input_lengths to have value at least 0, but got value -1/],
+    ['a negative length', () => ctcLoss(lp, [1, 2], [4, -1], [1, 1]), RangeError, /Expected inputLengths to have value at least 0, but got value -1/],
     ['fractional lengths', () => ctcLoss(lp, [1, 2], [4, 1.5], [1, 1]), RangeError, /inputLengths\[1\] must be an integer/],
     ['logProbs of rank 1', () => ctcLoss(new Float32Array(3), [1], 1, 1), RangeError, /logProbs must be \(T, N, C\) or unbatched \(T, C\)/],
     ['zeroInfinity not a boolean', () => ctcLoss(lp, [1, 2], [4, 4], [1, 1], { zeroInfinity: 1 as unknown as boolean }), TypeError, /options.zeroInfinity/],

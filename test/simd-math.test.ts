@@ -26,7 +26,7 @@ function maxUlp(got: Float32Array | Float64Array, want: number[]): number {
 }
 
 function apply(name: 'exp' | 'log', dtype: 'float32' | 'float64', xs: number[]): Float32Array | Float64Array {
-  arena.reset();
+  arena.reset('test');
   const n = Math.ceil(xs.length / 4) * 4; // the test kernels process whole vectors
   const px = arena.floats(dtype, n);
   const py = arena.floats(dtype, n);

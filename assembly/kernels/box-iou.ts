@@ -200,7 +200,10 @@ export function box_loss<T>(n: i32, kind: i32, b1: usize, b2: usize, loss: usize
       if (p2 == 1) {
         const C = v128.mul<T>(cw, ch);
         const Ce = v128.add<T>(C, ve);
-        const P = v128.div<T>(v128.sub<T>(C, U), Ce);
+        // C - U is 0 for nested or equal boxes and can round a hair below it: clamp before the
+        // power (a log of a negative is NaN). The derivative is P's own, taken at the clamped
+        // value, so it does not jump with the sign of a rounding error.
+        const P = v128.div<T>(v128.max<T>(v128.sub<T>(C, U), splat<T>(0)), Ce);
         const kp = v128.mul<T>(va, vpow<T>(P, a - 1));
         out = v128.add<T>(out, vpow<T>(P, a));
         dU = v128.sub<T>(dU, v128.div<T>(kp, Ce));

@@ -130,8 +130,8 @@ export function ctc_loss(Tn: i32, C: i32, lp: usize, labels: usize, L: i32, blan
   return nll;
 }
 
-/** Scratch bytes ctc_loss needs for one sample. */
-export function ctc_scratch_bytes(Tn: i32, L: i32, C: i32): i32 {
-  const W = (2 * L + 1 + 5) & ~1;
-  return W * 4 + (W + 2) * 8 + W * 8 + (max(Tn, 1) + 2) * W * 8 + C * 16 + 64;
+/** Scratch bytes ctc_loss needs for one sample, in f64: the product overflows 32 bits for long inputs. */
+export function ctc_scratch_bytes(Tn: i32, L: i32, C: i32): f64 {
+  const W = 2 * <f64>L + 6; // as ctc_loss's W = (S + 5) & ~1 with S = 2L + 1
+  return W * 4 + (W + 2) * 8 + W * 8 + (<f64>max(Tn, 1) + 2) * W * 8 + <f64>C * 16 + 64;
 }

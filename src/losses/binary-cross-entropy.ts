@@ -80,8 +80,8 @@ function prepare(fn: string, input: FloatInput, target: FloatInput, options: unk
 }
 
 /** Per-element losses (and dℓ/dx, into `into` when given) of BCE or BCE with logits, on the active backend. */
-function elementwise(p: Prepared, logits: boolean, wantLoss: boolean, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts {
-  const w = wasm();
+function elementwise(fn: string, p: Prepared, logits: boolean, wantLoss: boolean, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts {
+  const w = wasm(fn);
   if (w) {
     const { k, arena } = w;
     const f32 = p.dtype === 'float32';
@@ -104,8 +104,8 @@ function runBce(fn: string, input: FloatInput, target: FloatInput, options: unkn
   const n = p.x.size;
   const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, p.reduction === 'none' ? p.shape : null, p.dtype);
   const { gradRow, gradScale } = gradScaling(p.reduction, up, n);
-  const into = wantGrad ? directTarget(gradTargets(fn, options, p.dtype), 0, n, [p.x.data, p.t.data, p.weight?.data, p.posWeight?.data]) : null;
-  const parts = elementwise(p, logits, p.reduction === 'none', wantGrad, gradRow, gradScale, into);
+  const into = wantGrad ? directTarget(gradTargets(fn, options, p.dtype, [n]), 0, n, [p.x.data, p.t.data, p.weight?.data, p.posWeight?.data, gradRow]) : null;
+  const parts = elementwise(fn, p, logits, p.reduction === 'none', wantGrad, gradRow, gradScale, into);
   const loss = lossResult(p.reduction, () => toDtype(parts.elementLoss, p.dtype), parts.total, n, p.shape, p.dtype);
   const grads = wantGrad ? [gradTensor(parts.grad!, p.shape, p.dtype)] : [];
   return { loss, grads };
@@ -147,8 +147,8 @@ function runMultilabel(fn: string, input: FloatInput, target: FloatInput, option
   } else {
     gradScale = (up.scalar! / C) * (p.reduction === 'mean' ? 1 / rows : 1);
   }
-  const into = wantGrad ? directTarget(gradTargets(fn, options, p.dtype), 0, p.x.size, [p.x.data, p.t.data, p.weight?.data]) : null;
-  const parts = elementwise(p, true, p.reduction === 'none', wantGrad, gradRow, gradScale, into);
+  const into = wantGrad ? directTarget(gradTargets(fn, options, p.dtype, [p.x.size]), 0, p.x.size, [p.x.data, p.t.data, p.weight?.data]) : null;
+  const parts = elementwise(fn, p, true, p.reduction === 'none', wantGrad, gradRow, gradScale, into);
   const rowLoss = () => {
     const out = newFloat(p.dtype, rows);
     const e = parts.elementLoss;

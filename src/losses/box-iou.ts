@@ -88,7 +88,7 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opti
   let elementLoss: ArrayLike<number>;
   let total = 0;
   let grads: ArrayLike<number>[] = [];
-  const w = n > 0 ? wasm() : null;
+  const w = n > 0 ? wasm(fn) : null;
   if (w) {
     const { k, arena } = w;
     const bytes = dtype === 'float32' ? 4 : 8;

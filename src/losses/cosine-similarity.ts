@@ -52,7 +52,7 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   const ra = rowsOf(a.resident ? a.resident.data : a.data, aShape);
   const rb = rowsOf(b.resident ? b.resident.data : b.data, bShape);
 
-  const { out, ga, gb } = cosineRows(dtype, ra, rb, rows, D, eps, false, up);
+  const { out, ga, gb } = cosineRows(fn, dtype, ra, rb, rows, D, eps, false, up);
   const loss: Tensor = { data: out, shape: outShape };
   if (!ga || !gb) return { loss, grads: [] };
   // Back to the broadcast layout, then summed over each argument's broadcast dims.
@@ -81,8 +81,8 @@ export interface CosineRows {
  * The row kernel (chunked under the memory cap) or the float64 reference. addEps: norms
  * sqrt(Σa² + eps) (cosine_embedding_loss) instead of max(‖a‖, eps) (cosine_similarity).
  */
-export function cosineRows(dtype: Dtype, ra: FloatArray, rb: FloatArray, rows: number, D: number, eps: number, addEps: boolean, up: FloatArray | null): CosineRows {
-  const w = rows > 0 ? wasm() : null;
+export function cosineRows(fn: string, dtype: Dtype, ra: FloatArray, rb: FloatArray, rows: number, D: number, eps: number, addEps: boolean, up: FloatArray | null): CosineRows {
+  const w = rows > 0 ? wasm(fn) : null;
   if (!w) {
     const r = cosineSimilarityReference(ra, rb, rows, D, eps, addEps, up);
     return { out: toDtype(r.out, dtype), ga: r.ga, gb: r.gb };
@@ -130,7 +130,7 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
   const labels = current(y.t);
 
   // ℓ = 1 - cos where t = 1, max(0, cos - margin) where t = -1, 0 for any other label.
-  const cos = cosineRows(dtype, ra, rb, rows, D, EMBEDDING_EPS, true, null).out;
+  const cos = cosineRows(fn, dtype, ra, rb, rows, D, EMBEDDING_EPS, true, null).out;
   const rowLoss = new Float64Array(rows);
   const coef = wantGrad ? newFloat(dtype, rows) : null;
   let total = 0;
@@ -144,7 +144,7 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
   const loss = lossResult(reduction, () => toDtype(rowLoss, dtype), total, rows, outShape, dtype);
   if (!coef) return { loss, grads: [] };
   // The gradient pass: the cosine gradients scaled per row by ∂ℓ/∂cos.
-  const g = cosineRows(dtype, ra, rb, rows, D, EMBEDDING_EPS, true, coef);
+  const g = cosineRows(fn, dtype, ra, rb, rows, D, EMBEDDING_EPS, true, coef);
   return { loss, grads: [gradForArgument(g.ga!, shape, aShape, dtype), gradForArgument(g.gb!, shape, bShape, dtype)] };
 }
 

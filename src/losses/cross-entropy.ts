@@ -153,9 +153,9 @@ function scatterRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: 
 /** Rows shorter than this use the kernel's across-rows path, which needs scratch (assembly SMALL_C). */
 const SMALL_C = 32;
 
-function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
+function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
   const wantRows = prep.reduction === 'none';
-  const w = wasm();
+  const w = wasm(fn);
   if (!w) return null;
   const { k, arena } = w;
   const { problem: p, x, dtype } = prep;
@@ -212,8 +212,8 @@ function crossEntropyWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray
   return { elementLoss, total, grad };
 }
 
-function nllWasm(prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
-  const w = wasm();
+function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
+  const w = wasm(fn);
   if (!w) return null;
   const { k, arena } = w;
   const { problem: p, x, dtype } = prep;
@@ -249,10 +249,10 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
   const upstream = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, upstream, denominator);
   // the gradient goes straight into its options.gradInto target when it can (see directTarget)
-  const into = wantGrad ? directTarget(gradTargets(fn, options, dtype), 0, prep.x.size, [prep.x.data, prep.probs?.data, prep.weight?.data]) : null;
+  const into = wantGrad ? directTarget(gradTargets(fn, options, dtype, [prep.x.size]), 0, prep.x.size, [prep.x.data, prep.probs?.data, prep.weight?.data, gradRow]) : null;
   const parts = isCE
-    ? crossEntropyWasm(prep, wantGrad, gradRow, gradScale, into) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
-    : nllWasm(prep, wantGrad, gradRow, gradScale, into) ?? nllReference(problem, wantGrad, gradRow, gradScale);
+    ? crossEntropyWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
+    : nllWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? nllReference(problem, wantGrad, gradRow, gradScale);
   const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), parts.total, denominator, outShape, dtype);
   if (!wantGrad) return { loss };
   return withGrad({ loss, grads: [gradTensor(parts.grad!, prep.inputShape, dtype)] }, fn, options);

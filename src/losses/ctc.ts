@@ -6,7 +6,7 @@ import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
 import { checkOptions, integerOption, reductionOption, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { ctcReference } from '../reference/ctc';
-import { current, floatArg, indexArg, newFloat, roundTo } from '../tensor';
+import { floatArg, indexArg, newFloat, roundTo } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 
 export interface CtcLossOptions {
@@ -18,17 +18,20 @@ export interface CtcLossOptions {
   zeroInfinity?: boolean;
 }
 
-/** Lengths: a number or an integer array (a 0-d tensor unbatched), one per sample. */
-function lengthsArg(fn: string, name: string, pytorchName: string, value: unknown, N: number, max: number): Int32Array {
+/**
+ * Lengths: a number or an integer array (a 0-d tensor unbatched), one per sample, each an integer
+ * in [0, max]. Checked as numbers before anything is narrowed to 32 bits (2^32 must not wrap to 0).
+ */
+function lengthsArg(fn: string, name: string, value: unknown, N: number, max: number): Int32Array {
   const values = typeof value === 'number' ? [value] : (() => {
     const t = indexArg(fn, name, value);
     return Array.from({ length: t.size }, (_, i) => t.at(i));
   })();
   if (typeof value === 'number' && !Number.isInteger(value)) throw rangeError(fn, `${name} must be integral; got ${value}`);
-  if (values.length !== N) throw rangeError(fn, `${pytorchName} must be of size batch_size: expected ${N} lengths, got ${values.length}`);
+  if (values.length !== N) throw rangeError(fn, `${name} must be of size batch_size: expected ${N} lengths, got ${values.length}`);
   for (const v of values) {
-    if (v < 0) throw rangeError(fn, `Expected ${pytorchName} to have value at least 0, but got value ${v}`);
-    if (v > max) throw rangeError(fn, `Expected ${pytorchName} to have value at most ${max}, but got value ${v}`);
+    if (v < 0) throw rangeError(fn, `Expected ${name} to have value at least 0, but got value ${v}`);
+    if (v > max) throw rangeError(fn, `Expected ${name} to have value at most ${max}, but got value ${v}`);
   }
   return Int32Array.from(values);
 }
@@ -47,8 +50,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
   const zeroInfinity = opts.zeroInfinity ?? false;
   if (typeof zeroInfinity !== 'boolean') throw typeError(fn, 'options.zeroInfinity', 'a boolean', zeroInfinity);
   const reduction = reductionOption(fn, opts.reduction);
-  const inLen = lengthsArg(fn, 'inputLengths', 'input_lengths', inputLengths, N, T);
-  const tgLen = lengthsArg(fn, 'targetLengths', 'target_lengths', targetLengths, N, Infinity);
+  const inLen = lengthsArg(fn, 'inputLengths', inputLengths, N, T);
 
   // Each sample's labels: a row of the padded (N, S) targets, or its span of the concatenation.
   const t = indexArg(fn, 'targets', targets);
@@ -56,6 +58,8 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
   // Unbatched targets are the sample's labels exactly (PyTorch treats them as a concatenation of one).
   const padded = batched && tShape.length === 2;
   if (tShape.length !== (padded ? 2 : 1)) throw rangeError(fn, `targets must be (N, S) padded or concatenated 1-D${batched ? '' : ' (unbatched: the labels, (S))'}; got shape ${shapeString(tShape)}`);
+  // No target can be longer than the targets hold (a length of 2^32 is refused, not wrapped).
+  const tgLen = lengthsArg(fn, 'targetLengths', targetLengths, N, padded ? tShape[tShape.length - 1] : t.size);
   const maxLen = tgLen.reduce((m, v) => Math.max(m, v), 0);
   const total = tgLen.reduce((s, v) => s + v, 0);
   const S = padded ? tShape[tShape.length - 1] : t.size;
@@ -82,8 +86,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
   const scaleOf = (n: number) => reduction === 'none' ? up.tensor![n] : reduction === 'sum' ? up.scalar! : up.scalar! / (N * Math.max(tgLen[n], 1));
   const nll = new Float64Array(N);
   const grad = wantGrad ? newFloat(dtype, T * N * C) : null;
-  const data = current(x);
-  const w = wasm();
+  const w = wasm(fn);
   for (let n = 0; n < N; n++) {
     const Tn = inLen[n];
     const labels = labelsOf[n];
@@ -92,16 +95,20 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
     if (w) {
       const { k, arena } = w;
       const mark = arena.mark();
+      // The kernel sizes its scratch in float64; alloc refuses (RangeError) what the limit cannot hold.
+      const scratch = arena.alloc(k.ctc_scratch_bytes(Tn, labels.length, C));
       const lp = arena.floats('float64', Tn * C);
       const pl = arena.copyInInt32(labels);
       const pg = wantGrad ? arena.floats('float64', Tn * C) : 0;
-      const scratch = arena.alloc(k.ctc_scratch_bytes(Tn, labels.length, C));
+      // Read only now: these allocations may have grown memory, detaching a resident input's old view.
+      const data = x.data;
       const view = arena.view('float64', lp, Tn * C);
       for (let s = 0; s < Tn; s++) view.set(data.subarray((s * N + n) * C, (s * N + n + 1) * C), s * C);
       nll[n] = k.f64_ctc_loss(Tn, C, lp, pl, labels.length, blank, pg, g, scratch);
       if (pg) rows = Float64Array.from(arena.view('float64', pg, Tn * C));
       arena.rewind(mark);
     } else {
+      const data = x.data;
       const r = ctcReference((s, c) => data[(s * N + n) * C + c], Tn, C, labels, blank, wantGrad, g);
       nll[n] = r.nll;
       rows = r.grad;

@@ -58,13 +58,13 @@ function negated(g: ArrayLike<number>): Float64Array {
   return Float64Array.from(g, (v) => -v);
 }
 
-function rowDistances(kind: Distance, a: FloatArray, b: FloatArray, rows: number, D: number, dtype: Dtype, wantGrad: boolean): RowDistances {
+function rowDistances(fn: string, kind: Distance, a: FloatArray, b: FloatArray, rows: number, D: number, dtype: Dtype, wantGrad: boolean): RowDistances {
   if (kind === 'cosine') {
     // d = 1 - cos: the cosine gradients with an upstream of -1
-    const r = cosineRows(dtype, a, b, rows, D, 1e-8, false, wantGrad ? new Float64Array(rows).fill(-1) : null);
+    const r = cosineRows(fn, dtype, a, b, rows, D, 1e-8, false, wantGrad ? new Float64Array(rows).fill(-1) : null);
     return { d: Float64Array.from(r.out, (c) => 1 - c), ga: r.ga, gb: r.gb };
   }
-  const w = rows > 0 ? wasm() : null;
+  const w = rows > 0 ? wasm(fn) : null;
   if (!w) {
     const r = pairwiseDistanceReference(a, b, rows, D, kind.p, kind.eps, wantGrad);
     return { d: r.d, ga: r.dir, gb: r.dir && negated(r.dir) };
@@ -105,7 +105,7 @@ function pairwise(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, 
   const lead = shape.slice(0, -1);
   const outShape = shape.length === 0 ? [] : keepdim ? [...lead, 1] : lead;
   const up = wantGrad ? upstreamOption(fn, (options as GradOptions | undefined)?.gradOutput, outShape, dtype).tensor! : null;
-  const r = rowDistances({ p, eps }, data[0], data[1], rows, D, dtype, wantGrad);
+  const r = rowDistances(fn, { p, eps }, data[0], data[1], rows, D, dtype, wantGrad);
   const loss: Tensor = { data: toDtype(r.d, dtype), shape: outShape };
   if (!up || !r.ga) return { loss, grads: [] };
   const g1 = new Float64Array(rows * D);
@@ -126,9 +126,9 @@ function triplet(fn: string, anchor: FloatInput, positive: FloatInput, negative:
   const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, rows);
   const [a, p, n] = data;
-  const ap = rowDistances(distance, a, p, rows, D, dtype, wantGrad);
-  const an = rowDistances(distance, a, n, rows, D, dtype, wantGrad);
-  const pn = swap ? rowDistances(distance, p, n, rows, D, dtype, wantGrad) : null;
+  const ap = rowDistances(fn, distance, a, p, rows, D, dtype, wantGrad);
+  const an = rowDistances(fn, distance, a, n, rows, D, dtype, wantGrad);
+  const pn = swap ? rowDistances(fn, distance, p, n, rows, D, dtype, wantGrad) : null;
   const rowLoss = new Float64Array(rows);
   let total = 0;
   const grads = wantGrad ? [new Float64Array(rows * D), new Float64Array(rows * D), new Float64Array(rows * D)] : null;

@@ -39,11 +39,11 @@ function rowsOf(fn: string, x: FloatTensor, input: unknown): { N: number; C: num
 }
 
 /** Row losses, their sum and the input gradient: the kernel chunked by rows, or the reference. */
-function runRows(x: FloatTensor, N: number, C: number, targets: Int32Array, targetsPerRow: number, gradRow: Float32Array | Float64Array | null, wantGrad: boolean,
+function runRows(fn: string, x: FloatTensor, N: number, C: number, targets: Int32Array, targetsPerRow: number, gradRow: Float32Array | Float64Array | null, wantGrad: boolean,
   // Given the module, allocates what every chunk shares and returns the per-chunk kernel call.
   kernel: (k: Kernels, arena: Arena) => (count: number, px: number, pt: number, rowLoss: number, grad: number, gradRow: number) => number,
   reference: (data: ArrayLike<number>) => RowParts): RowParts {
-  const w = N > 0 ? wasm() : null;
+  const w = N > 0 ? wasm(fn) : null;
   if (!w) return reference(current(x));
   const { arena } = w;
   const run = kernel(w.k, arena);
@@ -94,7 +94,7 @@ function multiMargin(fn: string, input: FloatInput, target: IndexInput, options:
   const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, N);
   const f32 = dtype === 'float32';
-  const r = runRows(x, N, C, targets, 1, gradRow, wantGrad,
+  const r = runRows(fn, x, N, C, targets, 1, gradRow, wantGrad,
     (k, arena) => {
       const pw = weight ? arena.input(weight) : 0;
       const run = f32 ? k.f32_multi_margin : k.f64_multi_margin;
@@ -125,7 +125,7 @@ function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, opt
   const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, N);
   const f32 = dtype === 'float32';
-  const r = runRows(x, N, C, targets, C, gradRow, wantGrad,
+  const r = runRows(fn, x, N, C, targets, C, gradRow, wantGrad,
     (k, arena) => {
       const isTarget = arena.floats(dtype, C);
       const run = f32 ? k.f32_multilabel_margin : k.f64_multilabel_margin;

@@ -26,6 +26,8 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
   const rows = outer * inner;
   const size = x.size;
   const g = wantGrad ? upstreamOption(fn, opts.gradOutput, x.shape, dtype).tensor! : null;
+  // Nothing to compute: no loop may run over the other dims (a [1e9, 0] input is instant).
+  if (size === 0) return { loss: { data: newOf(dtype, 0), shape: x.shape.slice() }, grads: g ? [gradTensor(newOf(dtype, 0), x.shape, dtype)] : [] };
 
   // Rows contiguous along dim (a copy only when dim is not last).
   let rowsX: FloatArray = x.data;
@@ -43,7 +45,7 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
 
   let y: FloatArray;
   let dx: FloatArray | null = null;
-  const w = size > 0 ? wasm() : null;
+  const w = size > 0 ? wasm(fn) : null;
   if (w) {
     const { k, arena } = w;
     const bytes = dtype === 'float32' ? 4 : 8;
@@ -98,7 +100,7 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
   const g = wantGrad ? upstreamOption(fn, opts.gradOutput, x.shape, dtype).tensor! : null;
   let y: FloatArray;
   let dx: FloatArray | null = null;
-  const w = size > 0 ? wasm() : null;
+  const w = size > 0 ? wasm(fn) : null;
   if (w) {
     const { k, arena } = w;
     const bytes = dtype === 'float32' ? 4 : 8;

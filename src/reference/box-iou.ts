@@ -134,7 +134,9 @@ export function boxLossOfGeometry(q: Geometry, s: BoxLossSpec): { L: number; d: 
       let L = 1 - pow(iou, a);
       if (form === 'giou') {
         const C = cw * ch;
-        const P = (C - U) / (C + e);
+        // clamped at 0: C - U rounds a hair below 0 for nested boxes, and P^α of a negative is NaN;
+        // the derivative is P's own at the clamped value (it must not jump with a rounding error)
+        const P = Math.max(C - U, 0) / (C + e);
         const k = a * pow(P, a - 1);
         d.U -= k / (C + e);
         const dC = (k * (U + e)) / ((C + e) * (C + e));

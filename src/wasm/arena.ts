@@ -23,8 +23,12 @@ export class Arena {
   private residentTop: number;
   private top: number;
   private limit = DEFAULT_MEMORY_LIMIT;
-  /** Resident blocks by pointer: size in bytes, and whether freed (reusable). */
-  private readonly blocks = new Map<number, { bytes: number; free: boolean }>();
+  /** Live resident blocks: pointer → bytes. */
+  private readonly used = new Map<number, number>();
+  /** Freed resident blocks below residentTop, in address order, never adjacent (merged). */
+  private readonly free: Array<{ ptr: number; bytes: number }> = [];
+  /** The function the current call serves, for error messages. */
+  fn = 'simdloss';
 
   constructor(private readonly k: Kernels) {
     this.base = alignUp(k.heap_base());
@@ -36,8 +40,9 @@ export class Arena {
     return this.k.memory;
   }
 
-  /** Frees the scratch (everything allocated since the last reset). */
-  reset(): void {
+  /** Frees the scratch (everything allocated since the last reset) for a call of `fn`. */
+  reset(fn: string): void {
+    this.fn = fn;
     this.top = this.residentTop;
   }
 
@@ -77,8 +82,9 @@ export class Arena {
   alloc(bytes: number): number {
     const ptr = this.top;
     const end = ptr + alignUp(bytes);
-    if (end > this.limit) {
-      throw new RangeError(`simdloss: a call needs ${end - this.residentTop} bytes of wasm scratch memory but the limit leaves ${this.limit - this.residentTop}; raise it with setMemoryLimit()`);
+    // Sizes are float64 here; anything that reaches the kernels fits in 32 bits because limit ≤ 4 GiB.
+    if (!(end <= this.limit)) {
+      throw new RangeError(`${this.fn}: the call needs ${end - this.residentTop} bytes of wasm scratch memory but the limit leaves ${this.limit - this.residentTop}; raise it with setMemoryLimit()`);
     }
     this.ensure(end);
     this.top = end;
@@ -86,41 +92,57 @@ export class Arena {
   }
 
   /**
-   * A resident block (lives until freeResident); first fit among freed blocks, else at the top.
-   * One vector of padding follows it: kernels may read a vector past the end of their input.
+   * A resident block (lives until freeResident): first fit among freed blocks (split when larger),
+   * else at the top. One vector of padding follows it: kernels may read a vector past the end of
+   * their input. Freed neighbours are merged, and a free block at the top returns to the scratch,
+   * so freeing in any order never strands memory.
    */
-  allocResident(bytes: number): number {
+  allocResident(bytes: number, fn = 'allocTensor'): number {
+    if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`${fn}: a tensor of ${bytes} bytes cannot be allocated`);
     const size = alignUp(bytes) + ALIGN;
-    for (const [ptr, b] of this.blocks) {
-      if (b.free && b.bytes >= size) {
-        b.free = false;
-        return ptr;
-      }
+    for (let i = 0; i < this.free.length; i++) {
+      const f = this.free[i];
+      if (f.bytes < size) continue;
+      if (f.bytes === size) this.free.splice(i, 1);
+      else this.free[i] = { ptr: f.ptr + size, bytes: f.bytes - size };
+      this.used.set(f.ptr, size);
+      return f.ptr;
     }
     const ptr = this.residentTop;
     if (ptr + size + 1024 * 1024 > this.limit) {
-      throw new RangeError(`simdloss: ${size} bytes of resident tensors do not fit under the memory limit of ${this.limit} bytes (${ptr - this.base} in use, 1 MiB kept for scratch); raise it with setMemoryLimit()`);
+      throw new RangeError(`${fn}: ${size} bytes of resident tensors do not fit under the memory limit of ${this.limit} bytes (${ptr - this.base - this.freeBytes()} in use, 1 MiB kept for scratch); free tensors or raise the limit with setMemoryLimit()`);
     }
     this.ensure(ptr + size);
-    this.blocks.set(ptr, { bytes: size, free: false });
+    this.used.set(ptr, size);
     this.residentTop = ptr + size;
     this.top = Math.max(this.top, this.residentTop);
     return ptr;
   }
 
   freeResident(ptr: number): void {
-    const b = this.blocks.get(ptr);
-    if (!b || b.free) return;
-    b.free = true;
-    // Give trailing free blocks back to the scratch.
-    for (;;) {
-      let last = -1;
-      for (const p of this.blocks.keys()) last = Math.max(last, p);
-      const lb = this.blocks.get(last);
-      if (!lb || !lb.free) break;
-      this.blocks.delete(last);
-      this.residentTop = last;
+    const bytes = this.used.get(ptr);
+    if (bytes === undefined) return;
+    this.used.delete(ptr);
+    // Insert in address order, merging with the free neighbours on either side.
+    let i = 0;
+    while (i < this.free.length && this.free[i].ptr < ptr) i++;
+    let block = { ptr, bytes };
+    const before = this.free[i - 1];
+    if (before && before.ptr + before.bytes === ptr) {
+      block = { ptr: before.ptr, bytes: before.bytes + bytes };
+      this.free.splice(--i, 1);
     }
+    const after = this.free[i];
+    if (after && block.ptr + block.bytes === after.ptr) {
+      block = { ptr: block.ptr, bytes: block.bytes + after.bytes };
+      this.free.splice(i, 1);
+    }
+    if (block.ptr + block.bytes === this.residentTop) this.residentTop = block.ptr; // back to the scratch
+    else this.free.splice(i, 0, block);
+  }
+
+  private freeBytes(): number {
+    return this.free.reduce((s, f) => s + f.bytes, 0);
   }
 
   /** A fresh view of n floats at ptr (make views only after the call's allocations). */

@@ -21,7 +21,7 @@ export function forChunks(arena: Arena, total: number, perItem: number, body: (s
   if (total === 0) return;
   const fit = chunkCapacity(arena, perItem);
   if (fit < 1) {
-    throw new RangeError(`simdloss: one item needs ${perItem} bytes of wasm scratch memory but the limit leaves ${arena.available()}; raise it with setMemoryLimit()`);
+    throw new RangeError(`${arena.fn}: one item needs ${perItem} bytes of wasm scratch memory but the limit leaves ${arena.available()}; raise it with setMemoryLimit()`);
   }
   const size = Math.min(total, fit);
   const mark = arena.mark();

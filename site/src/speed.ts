@@ -1,0 +1,238 @@
+// Panel 3, speed in your browser: simdloss against the plain-JS loops a careful developer would
+// write (each exp once, loss and gradient in one pass, gradients into a reused buffer) on a few
+// cases, timed in this page. Both sides' outputs are compared first. Each sample times enough
+// calls to last a few milliseconds (browsers coarsen performance.now()); the rounds alternate
+// the two sides; the ratio is plain JS's median over simdloss's.
+import * as sl from 'simdloss';
+import { relaxedSimd, simd } from 'wasm-feature-detect';
+import { COLORS, plot, uPlot } from './plot';
+
+// ---- the plain-JS baseline ----
+/** Mean cross-entropy of logits (N, C) against class indices, its gradient into grad. */
+function crossEntropyWithGrad(x: Float32Array, t: Int32Array, N: number, C: number, grad: Float32Array): number {
+  let total = 0;
+  for (let n = 0; n < N; n++) {
+    const o = n * C;
+    let m = -Infinity;
+    for (let c = 0; c < C; c++) if (x[o + c] > m) m = x[o + c];
+    let s = 0;
+    for (let c = 0; c < C; c++) {
+      const e = Math.exp(x[o + c] - m);
+      grad[o + c] = e;
+      s += e;
+    }
+    total += m + Math.log(s) - x[o + t[n]];
+    const k = 1 / (s * N);
+    for (let c = 0; c < C; c++) grad[o + c] *= k;
+    grad[o + t[n]] -= 1 / N;
+  }
+  return total / N;
+}
+function softmax(x: Float32Array, N: number, C: number, out: Float32Array): Float32Array {
+  for (let n = 0; n < N; n++) {
+    const o = n * C;
+    let m = -Infinity;
+    for (let c = 0; c < C; c++) if (x[o + c] > m) m = x[o + c];
+    let s = 0;
+    for (let c = 0; c < C; c++) {
+      const e = Math.exp(x[o + c] - m);
+      out[o + c] = e;
+      s += e;
+    }
+    const r = 1 / s;
+    for (let c = 0; c < C; c++) out[o + c] *= r;
+  }
+  return out;
+}
+/** Mean BCE with logits (the stable form) and its gradient; one exp per element. */
+function bceWithLogitsWithGrad(x: Float32Array, t: Float32Array, grad: Float32Array): number {
+  const n = x.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[i], e = Math.exp(-Math.abs(xi));
+    total += Math.max(xi, 0) - xi * t[i] + Math.log1p(e);
+    grad[i] = ((xi >= 0 ? 1 / (1 + e) : e / (1 + e)) - t[i]) / n;
+  }
+  return total / n;
+}
+function mse(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i] - b[i];
+    s += d * d;
+  }
+  return s / a.length;
+}
+
+// ---- the cases ----
+interface Case { label: string; simd: () => unknown; plain: () => unknown; outputs: () => [number, number, ArrayLike<number>?, ArrayLike<number>?] }
+let seed = 7;
+const uniform = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => {
+  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+  return lo + ((hi - lo) * seed) / 2 ** 32;
+});
+
+function cases(quick: boolean): Case[] {
+  const q = quick ? 16 : 1;
+  const ce = (N: number, C: number): Case => {
+    const x = uniform(N * C, -4, 4), t = Int32Array.from(uniform(N, 0, C), Math.floor), gs = new Float32Array(N * C), gp = new Float32Array(N * C);
+    let ls = 0, lp = 0;
+    return {
+      label: `crossEntropyWithGrad ${N}×${C}`,
+      simd: () => { ls = sl.crossEntropyWithGrad({ data: x, shape: [N, C] }, t, { gradInto: gs }).loss as number; },
+      plain: () => { lp = crossEntropyWithGrad(x, t, N, C, gp); },
+      outputs: () => [ls, lp, gs, gp],
+    };
+  };
+  const sm = (N: number, C: number): Case => {
+    const x = uniform(N * C, -4, 4), out = new Float32Array(N * C);
+    let ys: ArrayLike<number> = [];
+    return { label: `softmax ${N}×${C}`, simd: () => { ys = sl.softmax({ data: x, shape: [N, C] }).data; }, plain: () => softmax(x, N, C, out), outputs: () => [0, 0, ys, out] };
+  };
+  const bce = (n: number): Case => {
+    const x = uniform(n, -6, 6), t = uniform(n, 0, 1), gs = new Float32Array(n), gp = new Float32Array(n);
+    let ls = 0, lp = 0;
+    return {
+      label: `binaryCrossEntropyWithLogitsWithGrad 2^${Math.log2(n)}`,
+      simd: () => { ls = sl.binaryCrossEntropyWithLogitsWithGrad(x, t, { gradInto: gs }).loss as number; },
+      plain: () => { lp = bceWithLogitsWithGrad(x, t, gp); },
+      outputs: () => [ls, lp, gs, gp],
+    };
+  };
+  const ms = (n: number): Case => {
+    const a = uniform(n, -1, 1), b = uniform(n, -1, 1);
+    let ls = 0, lp = 0;
+    return { label: `mseLoss 2^${Math.log2(n)}`, simd: () => { ls = sl.mseLoss(a, b) as number; }, plain: () => { lp = mse(a, b); }, outputs: () => [ls, lp] };
+  };
+  return [ce(256 / q, 1000), ce(4096 / q, 10), sm(256 / q, 1000), bce(2 ** 18 / q), ms(2 ** 20 / q)];
+}
+
+/** Both sides computed the same thing (float32 against float64 arithmetic: relative 1e-4). */
+function check(c: Case): void {
+  c.simd();
+  c.plain();
+  const [ls, lp, gs, gp] = c.outputs();
+  let worst = Math.abs(ls - lp) / Math.max(1e-6, Math.abs(lp));
+  if (gs && gp) {
+    let scale = 0, diff = 0;
+    for (let i = 0; i < gp.length; i++) { scale = Math.max(scale, Math.abs(gp[i])); diff = Math.max(diff, Math.abs(gs[i] - gp[i])); }
+    worst = Math.max(worst, diff / scale);
+  }
+  if (!(worst < 1e-4)) throw new Error(`${c.label}: simdloss and plain JS disagree (relative difference ${worst})`);
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Seconds per call: `reps` calls per sample, so that one sample lasts about `ms` milliseconds. */
+function calibrate(fn: () => unknown, ms: number): number {
+  for (let reps = 1; ; reps *= 2) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    if (performance.now() - t0 >= ms) return reps;
+  }
+}
+function sample(fn: () => unknown, reps: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) fn();
+  return (performance.now() - t0) / reps;
+}
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0], median: s[(s.length - 1) >> 1], p75: s[Math.floor(0.75 * (s.length - 1))] };
+};
+type Stats = ReturnType<typeof stats>;
+export interface Result { label: string; simd: Stats; plain: Stats; ratio: number }
+
+async function measure(c: Case, rounds: number, ms: number): Promise<Result> {
+  check(c);
+  const reps = { simd: calibrate(c.simd, ms), plain: calibrate(c.plain, ms) };
+  const times = { simd: [] as number[], plain: [] as number[] };
+  for (let r = 0; r < rounds; r++) {
+    for (const side of (r % 2 ? ['plain', 'simd'] : ['simd', 'plain']) as Array<'simd' | 'plain'>) times[side].push(sample(c[side], reps[side]));
+    await tick();
+  }
+  const simdStats = stats(times.simd), plainStats = stats(times.plain);
+  return { label: c.label, simd: simdStats, plain: plainStats, ratio: plainStats.median / simdStats.median };
+}
+
+export function mountSpeed() {
+  const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+  const state = { running: false, quick: false, results: [] as Result[], error: '', env: {} as Record<string, string> };
+  (window as any).__speed = state;
+
+  const env = async () => {
+    state.env = {
+      backend: sl.backend(),
+      'WebAssembly SIMD': (await simd()) ? 'validates' : 'does not validate',
+      'relaxed SIMD': `${(await relaxedSimd()) ? 'validates' : 'does not validate'} (simdloss's kernels use plain SIMD only)`,
+      browser: navigator.userAgent,
+      'logical cores': String(navigator.hardwareConcurrency ?? '?'),
+    };
+    $('sp-env').replaceChildren(...Object.entries(state.env).flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
+  };
+
+  // Bars of the ratios on a log axis from 0.1×, so a ratio below 1 is still a bar; the line marks 1×.
+  const labels: string[] = [];
+  const bars: uPlot = plot($('sp-plot'), {
+    height: 320,
+    series: [{ label: 'case' }, { label: 'plain JS time / simdloss time', fill: `${COLORS[0]}cc`, stroke: COLORS[0], paths: uPlot.paths.bars!({ size: [0.6, 90] }), points: { show: false }, fillTo: 0.1 }],
+    scales: { x: { time: false, range: (u) => [-0.5, Math.max(1, u.data[0].length) - 0.5] }, y: { distr: 3, log: 10, range: (u, _min, max) => [0.1, Math.max(30, max * 2)] } },
+    axes: [
+      { splits: (u) => Array.from(u.data[0], Number), values: (_u, splits) => splits.map((i) => labels[i] ?? ''), gap: 8, size: 60 },
+      { label: 'speed-up (×, log scale)', splits: (u) => [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200].filter((v) => v <= u.scales.y.max!), values: (_u, splits) => splits.map((v) => (v == null ? '' : `${v}×`)) },
+    ],
+    legend: { show: false },
+    hooks: {
+      draw: [(u) => {
+        const { ctx, bbox } = u, y1 = u.valToPos(1, 'y', true);
+        ctx.save();
+        ctx.strokeStyle = '#dc2626';
+        ctx.lineWidth = devicePixelRatio;
+        ctx.beginPath(); ctx.moveTo(bbox.left, y1); ctx.lineTo(bbox.left + bbox.width, y1); ctx.stroke();
+        ctx.fillStyle = '#0f172a';
+        ctx.font = `600 ${13 * devicePixelRatio}px system-ui, sans-serif`;
+        ctx.textAlign = 'center';
+        state.results.forEach((r, i) => ctx.fillText(`${r.ratio.toFixed(r.ratio < 10 ? 2 : 1)}×`, u.valToPos(i, 'x', true), u.valToPos(r.ratio, 'y', true) - 6 * devicePixelRatio));
+        ctx.restore();
+      }],
+    },
+  }, [[], []]);
+
+  function show(): void {
+    labels.splice(0, labels.length, ...state.results.map((r) => r.label.replace('WithGrad', '+grad').replace('binaryCrossEntropyWithLogits', 'BCE logits')));
+    bars.setData([state.results.map((_, i) => i), state.results.map((r) => r.ratio)]);
+    const t = $<HTMLTableElement>('sp-table');
+    t.replaceChildren();
+    const head = t.insertRow();
+    for (const h of ['case', 'simdloss min / median / p75 (ms)', 'plain JS min / median / p75 (ms)', 'ratio (medians)']) head.append(Object.assign(document.createElement('th'), { textContent: h }));
+    const ms = (s: Stats) => [s.min, s.median, s.p75].map((v) => (v < 0.1 ? v.toFixed(4) : v.toFixed(3))).join(' / ');
+    for (const r of state.results) {
+      const tr = t.insertRow();
+      for (const v of [r.label, ms(r.simd), ms(r.plain), `${r.ratio.toFixed(2)}×`]) tr.insertCell().textContent = v;
+    }
+  }
+
+  const button = $<HTMLButtonElement>('sp-run');
+  button.addEventListener('click', async () => {
+    if (state.running) return;
+    const quick = $<HTMLInputElement>('sp-quick').checked;
+    Object.assign(state, { running: true, quick, results: [], error: '' });
+    button.disabled = true;
+    try {
+      for (const c of cases(quick)) {
+        button.textContent = `Running ${c.label}…`;
+        await tick();
+        state.results.push(await measure(c, quick ? 5 : 15, quick ? 3 : 15));
+        show();
+      }
+    } catch (e) {
+      state.error = String(e);
+      button.textContent = `Failed: ${state.error}`;
+    } finally {
+      state.running = false;
+      button.disabled = false;
+      if (!state.error) button.textContent = 'Run the benchmark again';
+    }
+  });
+  void env();
+  return { show: () => {}, hide: () => {} };
+}

@@ -1,0 +1,249 @@
+// The web page (site/) in Debian's Chromium: built by scripts/build-site.mjs, served as static
+// files from site/dist/ under its Content-Security-Policy, each panel driven like a user would.
+// The explorer's plotted arrays (window.__explorer) must equal what simdloss computes in Node
+// for the same inputs (same kernels, bit for bit) and the closed-form formulas; training must
+// reach 90% accuracy on the blobs within a bounded number of steps; a quick benchmark must run.
+// Screenshots of the panels go to test-results/site-*.png.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTIONS } from './calls.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const site = join(root, 'site', 'dist');
+const shots = join(root, 'test-results');
+const CHROMIUM = '/usr/bin/chromium';
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.css': 'text/css', '.svg': 'image/svg+xml' };
+
+let server: Server;
+let browser: Browser;
+let url: string;
+let sl: any;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
+  if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('dist/index.js is missing: run npm run build (npm test does)');
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-site.mjs')], { cwd: root, stdio: 'pipe' });
+  sl = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
+  mkdirSync(shots, { recursive: true });
+  // A plain static file server over site/dist (loopback, random port): what any host would do.
+  server = createServer((req, res) => {
+    let path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    if (path.endsWith('/')) path += 'index.html';
+    const file = join(site, path);
+    if (!file.startsWith(site) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+/** Opens the page; `errors` collects console errors (CSP violations among them) and uncaught exceptions. */
+async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url + path);
+  await page.waitForFunction(() => document.getElementById('backend')?.textContent?.startsWith('backend: '), undefined, { timeout: 20_000 });
+  return { page, errors };
+}
+const inPage = <T>(page: Page, name: string) => page.evaluate((n) => JSON.parse(JSON.stringify((window as any)[n], (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v))), name) as Promise<T>;
+/** Sets a control of the explorer (a range input or a select) as a user would. */
+async function setControl(page: Page, id: string, value: string): Promise<void> {
+  await page.evaluate(([i, v]) => {
+    const el = document.getElementById(i) as HTMLInputElement;
+    el.value = v;
+    el.dispatchEvent(new Event('input'));
+  }, [id, value]);
+}
+const full = (n: number, v: number) => new Float64Array(n).fill(v);
+
+describe('the web page (site/)', () => {
+  it('ships a strict Content-Security-Policy and no inline script or style', () => {
+    const html = readFileSync(join(site, 'index.html'), 'utf8');
+    expect(html).toContain(`content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'"`);
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style|\sstyle=/);
+  });
+
+  it('explorer: plots simdloss\'s values and gradients, the target follows a drag, boxes get their view', async () => {
+    const { page, errors } = await open('#explorer');
+    expect(await page.textContent('#backend')).toBe('backend: wasm-simd');
+    expect(await page.isHidden('#js-notice')).toBe(true);
+    await page.waitForFunction(() => (window as any).__explorer?.loss?.length === 401);
+
+    // mseLoss against a target set by the slider: Node's simdloss on the same inputs, and (x - t)².
+    await page.selectOption('#ex-fn', 'mseLoss');
+    await setControl(page, 'ex-t', '1.25');
+    let ex = await inPage<any>(page, '__explorer');
+    expect(ex.name).toBe('mseLoss');
+    expect(ex.values.t).toBe(1.25);
+    const xs = Float64Array.from(ex.xs);
+    let ref = sl.mseLossWithGrad(xs, full(xs.length, 1.25), { reduction: 'none' });
+    expect(ex.loss).toEqual(Array.from(ref.loss.data));
+    expect(ex.grad).toEqual(Array.from(ref.grad.data));
+    for (const i of [0, 57, 200, 333, 400]) {
+      expect(ex.loss[i]).toBeCloseTo((xs[i] - 1.25) ** 2, 12);
+      expect(ex.grad[i]).toBeCloseTo(2 * (xs[i] - 1.25), 12);
+    }
+
+    // Dragging on the plot moves the target to the x under the pointer.
+    const over = (await page.locator('#ex-plot .u-over').boundingBox())!;
+    await page.mouse.move(over.x + over.width * 0.5, over.y + over.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(over.x + over.width * 0.25, over.y + over.height / 2, { steps: 4 });
+    await page.mouse.up();
+    ex = await inPage<any>(page, '__explorer');
+    expect(ex.values.t).toBeCloseTo(-2, 0); // a quarter of [-4, 4]
+    ref = sl.mseLossWithGrad(xs, full(xs.length, ex.values.t), { reduction: 'none' });
+    expect(ex.loss).toEqual(Array.from(ref.loss.data));
+
+    // crossEntropy with label smoothing, class 2: row (x, 1, -1).
+    await page.selectOption('#ex-fn', 'crossEntropy');
+    await page.selectOption('#ex-k', '2');
+    await setControl(page, 'ex-labelSmoothing', '0.2');
+    ex = await inPage<any>(page, '__explorer');
+    const logits: number[] = ex.xs;
+    const rows = new Float64Array(logits.length * 3);
+    logits.forEach((x, i) => rows.set([x, 1, -1], i * 3));
+    const ce = sl.crossEntropyWithGrad({ data: rows, shape: [logits.length, 3] }, new Int32Array(logits.length).fill(2), { labelSmoothing: 0.2, reduction: 'none' });
+    expect(ex.loss).toEqual(Array.from(ce.loss.data));
+    expect(ex.grad).toEqual(Array.from(ce.grad.data).filter((_, j) => j % 3 === 0));
+    for (const i of [0, 200, 400]) { // (1 - ε)·(lse - x₂) + ε·mean over classes of (lse - x_c)
+      const x = [logits[i], 1, -1], lse = Math.log(x.reduce((s, v) => s + Math.exp(v), 0));
+      expect(ex.loss[i]).toBeCloseTo(0.8 * (lse + 1) + (0.2 / 3) * x.reduce((s, v) => s + lse - v, 0), 12);
+    }
+    // How γ reshapes the focal loss: γ = 5, 2 and 0.5 pinned, γ = 0 (α-weighted BCE) live.
+    await page.selectOption('#ex-fn', 'sigmoidFocalLoss');
+    for (const gamma of ['5', '2', '0.5', '0']) {
+      await setControl(page, 'ex-gamma', gamma);
+      if (gamma !== '0') await page.click('#ex-pin');
+    }
+    await page.locator('body').screenshot({ path: join(shots, 'site-explorer.png') });
+
+    // The box view: GIoU of the two boxes equals Node's and the formula; dragging moves the prediction.
+    await page.selectOption('#ex-fn', 'generalizedBoxIouLoss');
+    const giou = (a: number[], b: number[]) => {
+      const area = (r: number[]) => (r[2] - r[0]) * (r[3] - r[1]);
+      const I = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+      const U = area(a) + area(b) - I, C = (Math.max(a[2], b[2]) - Math.min(a[0], b[0])) * (Math.max(a[3], b[3]) - Math.min(a[1], b[1]));
+      return 1 - I / U + (C - U) / C;
+    };
+    const checkBoxes = (bx: any) => {
+      const r = sl.generalizedBoxIouLossWithGrad(new Float64Array(bx.pred), new Float64Array(bx.target), { reduction: 'none' });
+      expect(bx.table.generalizedBoxIouLoss.loss).toBe(r.loss.data[0]);
+      expect(bx.table.generalizedBoxIouLoss.grad).toEqual(Array.from(r.grad.data));
+      expect(bx.table.generalizedBoxIouLoss.loss).toBeCloseTo(giou(bx.pred, bx.target), 6);
+      expect(Object.keys(bx.table)).toHaveLength(9);
+      for (const v of Object.values(bx.table) as Array<{ loss: number }>) expect(Number.isFinite(v.loss)).toBe(true);
+      expect(bx.slide.completeBoxIouLoss).toHaveLength(241);
+    };
+    let bx = (await inPage<any>(page, '__explorer')).boxes;
+    checkBoxes(bx);
+    const canvas = (await page.locator('#ex-canvas').boundingBox())!;
+    const scale = canvas.width / 480 * 40; // CSS pixels per box unit
+    const [cx, cy] = [(bx.pred[0] + bx.pred[2]) / 2 * scale + canvas.x, (bx.pred[1] + bx.pred[3]) / 2 * scale + canvas.y];
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    await page.mouse.move(cx + 2 * scale, cy, { steps: 4 });
+    await page.mouse.up();
+    const moved = (await inPage<any>(page, '__explorer')).boxes;
+    expect(moved.pred[0] - bx.pred[0]).toBeCloseTo(2, 1);
+    checkBoxes(moved);
+    await page.locator('body').screenshot({ path: join(shots, 'site-explorer-boxes.png') });
+
+    // The select offers the whole catalogue, and every function renders finite numbers.
+    const names = await page.$$eval('#ex-fn option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect([...names].sort()).toEqual([...FUNCTIONS].sort());
+    for (const name of names) {
+      await page.selectOption('#ex-fn', name);
+      ex = await inPage<any>(page, '__explorer');
+      expect(ex.name).toBe(name);
+      const values = ex.boxes ? Object.values(ex.boxes.table).flatMap((r: any) => [r.loss, ...r.grad]) : [...ex.loss, ...ex.grad];
+      expect(values.length, name).toBeGreaterThan(0);
+      expect(values.every(Number.isFinite), name).toBe(true);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('training: the MLP reaches 90% accuracy on the blobs within 400 steps; label smoothing, the other losses, clicks', async () => {
+    const { page, errors } = await open('#training');
+    await page.waitForFunction(() => (window as any).__training?.accuracy >= 0.9 && (window as any).__training.step >= 400, undefined, { timeout: 30_000 });
+    const tr = await inPage<any>(page, '__training');
+    const first = tr.history.accuracy.findIndex((a: number) => a >= 0.9);
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeLessThan(400);
+    expect(tr.history.loss.at(-1)).toBeLessThan(tr.history.loss[0] / 2);
+    // Label smoothing ε = 0.3 over 3 classes: the loss can no longer go below the smoothed
+    // targets' entropy, -(0.8 ln 0.8 + 2 · 0.1 ln 0.1) = 0.639, and training approaches it.
+    const floor = -(0.8 * Math.log(0.8) + 0.2 * Math.log(0.1));
+    await setControl(page, 'tr-smooth', '0.3');
+    const s0 = await page.evaluate(() => (window as any).__training.step);
+    await page.waitForFunction((s) => (window as any).__training.step >= s + 300, s0, { timeout: 20_000 });
+    const smoothed = (await inPage<any>(page, '__training')).history.loss.slice(s0 + 4);
+    expect(Math.min(...smoothed)).toBeGreaterThan(floor - 1e-5);
+    expect(smoothed.at(-1)).toBeLessThan(floor + 0.1);
+    // The other losses train too.
+    for (const loss of ['sigmoidFocalLoss', 'multiMarginLoss']) {
+      await page.selectOption('#tr-loss', loss);
+      await page.waitForFunction(() => (window as any).__training.step >= 100, undefined, { timeout: 20_000 });
+      const t = await inPage<any>(page, '__training');
+      expect(t.history.loss.every(Number.isFinite), loss).toBe(true);
+      expect(t.accuracy, loss).toBeGreaterThanOrEqual(0.9);
+    }
+    const box = (await page.locator('#tr-canvas').boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.waitForFunction((n) => (window as any).__training.points === n + 1, tr.points);
+    await page.locator('body').screenshot({ path: join(shots, 'site-training.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('speed: a quick benchmark runs in the page and charts its ratios', async () => {
+    const { page, errors } = await open('#speed');
+    await page.check('#sp-quick');
+    await page.click('#sp-run');
+    await page.waitForFunction(() => (window as any).__speed.results.length === 5 && !(window as any).__speed.running, undefined, { timeout: 40_000 });
+    const sp = await inPage<any>(page, '__speed');
+    expect(sp.error).toBe('');
+    expect(sp.env.backend).toBe('wasm-simd');
+    expect(sp.env['WebAssembly SIMD']).toBe('validates');
+    expect(sp.env.browser).toContain('Chrome');
+    for (const r of sp.results) {
+      expect(r.ratio, r.label).toBeGreaterThan(0);
+      expect(r.simd.min).toBeLessThanOrEqual(r.simd.median);
+    }
+    expect(await page.locator('#sp-table tr').count()).toBe(6);
+    await page.locator('body').screenshot({ path: join(shots, 'site-speed.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says so visibly when it runs on the js backend', async () => {
+    const { page, errors } = await open('?backend=js#explorer');
+    expect(await page.textContent('#backend')).toBe('backend: js');
+    expect(await page.isVisible('#js-notice')).toBe(true);
+    await page.waitForFunction(() => (window as any).__explorer?.loss?.length === 401);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
