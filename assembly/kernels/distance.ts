@@ -2,19 +2,19 @@
 // optionally dir = ∂out/∂x1 (∂out/∂x2 is -dir). T = f32 | f64. Sums are promoted to f64 per block.
 // p = 2, 1 and ∞ are vector loops; p = 0 and other p are scalar (f64 Math.pow), the rare cases.
 // The gradient follows PyTorch's norm backward: 0 where the norm is 0, ties of p = ∞ share evenly.
-import { hmax, hsum, lanes } from '../simd/math';
+import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hmax, hsum, lanes } from '../simd/math';
 import { BLOCK } from '../simd/reduce';
 
 /** a - b + eps in f64, for f32 lanes 0-1 of the vectors at a and b (exact but for the eps). */
 // @ts-ignore: decorator
 @inline function diff_f64_lo(a: usize, b: usize, eps: v128): v128 {
-  return f64x2.add(f64x2.sub(f64x2.promote_low_f32x4(v128.load(a)), f64x2.promote_low_f32x4(v128.load(b))), eps);
+  return f64x2.add(f64x2.sub(f32x4_lo_f64(v128.load(a)), f32x4_lo_f64(v128.load(b))), eps);
 }
 
 /** The same for lanes 2-3. */
 // @ts-ignore: decorator
 @inline function diff_f64_hi(a: usize, b: usize, eps: v128): v128 {
-  return f64x2.add(f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(a + 8)), f64x2.promote_low_f32x4(v128.load64_zero(b + 8))), eps);
+  return f64x2.add(f64x2.sub(f32x4_hi_f64(v128.load(a)), f32x4_hi_f64(v128.load(b))), eps);
 }
 
 /** Σ f(v) over the row, v = a - b + eps, f = square (p = 2) or abs (p = 1). */
@@ -129,9 +129,7 @@ export function pairwise_distance<T>(rows: i32, D: i32, x1: usize, x2: usize, ou
           // v/‖v‖ rounded once: the f32 products with a rounded 1/‖v‖ are off by up to 1 ulp.
           const kd = f64x2.splat(1 / norm);
           const ed = f64x2.splat(<f64>e);
-          const lo = f32x4.demote_f64x2_zero(f64x2.mul(diff_f64_lo(a + off, b + off, ed), kd));
-          const hi = f32x4.demote_f64x2_zero(f64x2.mul(diff_f64_hi(a + off, b + off, ed), kd));
-          d = v128.shuffle<f32>(lo, hi, 0, 1, 4, 5);
+          d = f64_pair_f32x4(f64x2.mul(diff_f64_lo(a + off, b + off, ed), kd), f64x2.mul(diff_f64_hi(a + off, b + off, ed), kd));
         } else {
           d = p == 2
             ? v128.mul<T>(v, k)

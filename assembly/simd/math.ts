@@ -83,13 +83,10 @@ const F32_EXP_CUTOFF = f32x4(-87.33654022216797, -87.33654022216797, -87.3365402
 /** e/(1+e) from e = s + h (exp_scale_f32x4 and s·exp_frac_f32x4), e formed exactly in f64. */
 // @ts-ignore: decorator
 @inline export function sigmoid_of_exp_parts_f32x4(s: v128, h: v128): v128 {
-  const hi = v128.shuffle<f32>(s, h, 2, 3, 6, 7);
-  const e0 = f64x2.add(f64x2.promote_low_f32x4(s), f64x2.promote_low_f32x4(v128.shuffle<f32>(s, h, 4, 5, 0, 1)));
-  const e1 = f64x2.add(f64x2.promote_low_f32x4(hi), f64x2.promote_low_f32x4(v128.shuffle<f32>(hi, hi, 2, 3, 0, 1)));
+  const e0 = f64x2.add(f32x4_lo_f64(s), f32x4_lo_f64(h));
+  const e1 = f64x2.add(f32x4_hi_f64(s), f32x4_hi_f64(h));
   const one = f64x2.splat(1.0);
-  const y0 = f32x4.demote_f64x2_zero(f64x2.div(e0, f64x2.add(one, e0)));
-  const y1 = f32x4.demote_f64x2_zero(f64x2.div(e1, f64x2.add(one, e1)));
-  return v128.shuffle<f32>(y0, y1, 0, 1, 4, 5);
+  return f64_pair_f32x4(f64x2.div(e0, f64x2.add(one, e0)), f64x2.div(e1, f64x2.add(one, e1)));
 }
 
 // ---- f64 exp constants ----
@@ -201,6 +198,26 @@ const F64_NAN = f64x2(NaN, NaN);
   r = v128.bitselect(F64_NEG_INF, r, f64x2.eq(x, F64_ZERO));
   r = v128.bitselect(F64_INF, r, f64x2.eq(x, F64_INF));
   return v128.bitselect(r, F64_NAN, f64x2.ge(x, F64_ZERO));
+}
+
+// ---- f32 lanes through f64: a few steps in f64 so that a result is rounded once ----
+
+/** Lanes 0-1 of an f32x4 as f64x2 (exact). */
+// @ts-ignore: decorator
+@inline export function f32x4_lo_f64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+
+/** Lanes 2-3 of an f32x4 as f64x2 (exact). */
+// @ts-ignore: decorator
+@inline export function f32x4_hi_f64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+}
+
+/** Two f64x2 (lanes 0-1, 2-3) rounded to one f32x4. */
+// @ts-ignore: decorator
+@inline export function f64_pair_f32x4(lo: v128, hi: v128): v128 {
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
 }
 
 // ---- generic over the lane type: T is f32 (f32x4) or f64 (f64x2) ----
