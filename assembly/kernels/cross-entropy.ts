@@ -6,7 +6,7 @@
 // Pointers that are 0 mean "absent": weight (w ≡ 1), probs (class-index targets),
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
-import { hsum, lanes, vexp, vlog } from '../simd/math';
+import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, lanes, vexp, vlog } from '../simd/math';
 import { exp_store_sum, exp_sum, row_max, scale, sum } from '../simd/reduce';
 
 /**
@@ -56,12 +56,35 @@ function prob_sums<T>(C: i32, z: usize, q: usize, weight: usize, m: T, ls: f64, 
   return loss;
 }
 
-/** g_c = a·g_c - b·u_c, u = weight (or 1), in place: the smoothed index-target gradient. */
-function axpb_weight<T>(C: i32, g: usize, weight: usize, a: T, b: T): void {
+/**
+ * g_c = a·g_c - b·u_c, u = weight (or 1), in place: the smoothed index-target gradient. In f64
+ * for f32 (each element rounded once: the two terms can cancel).
+ */
+function axpb_weight<T>(C: i32, g: usize, weight: usize, a64: f64, b64: f64): void {
   const L = lanes<T>();
+  const a = <T>a64;
+  const b = <T>b64;
   const va = v128.splat<T>(a);
   const vb = v128.splat<T>(b);
   let c = 0;
+  if (sizeof<T>() == 4) {
+    const da = f64x2.splat(a64);
+    const db = f64x2.splat(b64);
+    for (; c + L <= C; c += L) {
+      const off = <usize>c * sizeof<T>();
+      const gv = v128.load(g + off);
+      const wv = weight ? v128.load(weight + off) : f32x4.splat(1);
+      const lo = f64x2.sub(f64x2.mul(da, f32x4_lo_f64(gv)), f64x2.mul(db, f32x4_lo_f64(wv)));
+      const hi = f64x2.sub(f64x2.mul(da, f32x4_hi_f64(gv)), f64x2.mul(db, f32x4_hi_f64(wv)));
+      v128.store(g + off, f64_pair_f32x4(lo, hi));
+    }
+    for (; c < C; c++) {
+      const off = <usize>c * sizeof<T>();
+      const u: f64 = weight ? <f64>load<T>(weight + off) : 1;
+      store<T>(g + off, <T>(a64 * <f64>load<T>(g + off) - b64 * u));
+    }
+    return;
+  }
   for (; c + L <= C; c += L) {
     const off = <usize>c * sizeof<T>();
     const u = weight ? v128.mul<T>(vb, v128.load(weight + off)) : vb;
@@ -74,15 +97,15 @@ function axpb_weight<T>(C: i32, g: usize, weight: usize, a: T, b: T): void {
   }
 }
 
-/** Probability-target gradient, in place over e = exp(z - m): g_c = a·e_c - k·w_c·q'_c. */
-function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: T, k: T, eps: T): void {
+/** Probability-target gradient, in place over e = exp(z - m): g_c = a·e_c - k·w_c·q'_c, in f64. */
+function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: f64, k: f64, eps: T): void {
   const keep = <T>1 - eps;
   const uni = eps / <T>C;
   for (let c = 0; c < C; c++) {
     const off = <usize>c * sizeof<T>();
-    let wq = load<T>(q + off) * keep + uni;
-    if (weight) wq *= load<T>(weight + off);
-    store<T>(g + off, a * load<T>(g + off) - k * wq);
+    let wq = <f64>(load<T>(q + off) * keep + uni);
+    if (weight) wq *= <f64>load<T>(weight + off);
+    store<T>(g + off, <T>(a * <f64>load<T>(g + off) - k * wq));
   }
 }
 
@@ -181,6 +204,7 @@ function cross_entropy_across_rows<T>(
   const slotMax = scratch + (<usize>C << 4);
   const slotLogSum = slotMax + 16;
   const slotScale = slotLogSum + 16;
+  const slotSum = slotScale + 16;
   let total: f64 = 0;
   for (let r = 0; r < rows; r += L) {
     const block = logits + <usize>r * rowBytes;
@@ -194,6 +218,7 @@ function cross_entropy_across_rows<T>(
     }
     v128.store(slotMax, vmax);
     v128.store(slotLogSum, vlog<T>(vsum));
+    v128.store(slotSum, vsum);
     for (let j = 0; j < L; j++) {
       const row = r + j;
       const t = load<i32>(targets + (<usize>row << 2));
@@ -219,8 +244,11 @@ function cross_entropy_across_rows<T>(
       for (let j = 0; j < L; j++) {
         const t = load<i32>(targets + (<usize>(r + j) << 2));
         if (t < 0) continue;
+        // k·(e_t/s - 1) = k·(e_t - s)/s in f64: the target's element cancels as p_t → 1.
         const p = gblock + <usize>j * rowBytes + (<usize>t) * bytes;
-        store<T>(p, load<T>(p) - lane_at<T>(slotScale, j));
+        const st = <f64>lane_at<T>(slotSum, j);
+        const et = <f64>lane_at<T>(cols + (<usize>t << 4), j);
+        store<T>(p, <T>(<f64>lane_at<T>(slotScale, j) * (et - st) / st));
       }
     }
   }
@@ -274,7 +302,7 @@ export function cross_entropy<T>(
     if (probs) {
       const q = probs + <usize>r * rowBytes;
       loss = prob_sums<T>(C, z, q, weight, m, ls, eps);
-      if (g) grad_prob<T>(C, g, q, weight, <T>(<f64>k * probWeightSum / s), k, eps);
+      if (g) grad_prob<T>(C, g, q, weight, <f64>k * probWeightSum / s, <f64>k, eps);
     } else {
       const wt: T = weight ? load<T>(weight + (<usize>t) * bytes) : <T>1;
       const zt = load<T>(z + (<usize>t) * bytes);
@@ -282,11 +310,14 @@ export function cross_entropy<T>(
       if (eps != 0) loss = <f64>(<T>1 - eps) * loss + <f64>uni * smooth_sum<T>(C, z, weight, m, <T>ls);
       if (g) {
         // g_c = k·[((1-ε)·w_t + (ε/C)·S_w)·p_c - (ε/C)·w_c] - k·(1-ε)·w_t·[c = t]
-        const a = <T>(<f64>k * <f64>((<T>1 - eps) * wt + uni * weightSum) / s);
-        if (eps == 0) scale<T>(C, g, g, a);
-        else axpb_weight<T>(C, g, weight, a, k * uni);
+        const a = <f64>k * <f64>((<T>1 - eps) * wt + uni * weightSum) / s;
         const gt = g + (<usize>t) * bytes;
-        store<T>(gt, load<T>(gt) - k * (<T>1 - eps) * wt);
+        const et = <f64>load<T>(gt); // e^(z_t - m), before scaling
+        if (eps == 0) scale<T>(C, g, g, <T>a);
+        else axpb_weight<T>(C, g, weight, a, <f64>(k * uni));
+        // The target's a·e_t - k·(1-ε)·w_t (- k·ε/C·w_t) cancels as p_t → 1: rounded once, in f64.
+        const kt = <f64>k * <f64>((<T>1 - eps) * wt);
+        store<T>(gt, <T>(a * et - kt - (eps != 0 ? <f64>(k * uni) * (weight ? <f64>wt : 1) : 0)));
       }
     }
     if (rowLoss) store<T>(rowLoss + <usize>r * bytes, <T>loss);
