@@ -3,8 +3,9 @@
 //                                        over dense sweeps, against Math.exp / Math.log (float64)
 //   node bench/accuracy-cost.mjs speed   ns/element of the f32_exp and f32_log kernels (4096
 //                                        elements, in cache), crossEntropy 256x1000 (float32) and
-//                                        binaryCrossEntropyWithLogitsWithGrad 2^20 (gradient into
-//                                        a reused buffer), sigmoid 2^20: min / median / p75 over
+//                                        crossEntropyWithGrad 256x1000 and 4096x10,
+//                                        binaryCrossEntropyWithLogitsWithGrad 2^20 (gradients into
+//                                        reused buffers), sigmoid 2^20: min / median / p75 over
 //                                        rounds of one run; BASELINE=<built checkout> alternates
 //                                        with another build in the same process
 import { readFileSync } from 'node:fs';
@@ -155,6 +156,17 @@ if (process.argv[2] === 'ulp') {
   const logits = { data: randomFloats(-4, 4, N * C, 5), shape: [N, C] };
   const target = { data: Int32Array.from({ length: N }, (_, i) => (i * 7919) % C), shape: [N] };
   time('crossEntropy 256x1000', N * C, (side) => () => side.sl.crossEntropy(logits, target));
+  time('crossEntropyWithGrad 256x1000', N * C, (side) => {
+    const into = new Float32Array(N * C);
+    return () => side.sl.crossEntropyWithGrad(logits, target, { gradInto: into });
+  });
+  const N2 = 4096, C2 = 10;
+  const logits2 = { data: randomFloats(-4, 4, N2 * C2, 9), shape: [N2, C2] };
+  const target2 = { data: Int32Array.from({ length: N2 }, (_, i) => (i * 7) % C2), shape: [N2] };
+  time('crossEntropyWithGrad 4096x10', N2 * C2, (side) => {
+    const into = new Float32Array(N2 * C2);
+    return () => side.sl.crossEntropyWithGrad(logits2, target2, { gradInto: into });
+  });
   const M = 1 << 20;
   const x = { data: randomFloats(-6, 6, M, 6), shape: [M] };
   const t = { data: randomFloats(0, 1, M, 7), shape: [M] };

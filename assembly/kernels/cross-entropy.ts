@@ -6,7 +6,7 @@
 // Pointers that are 0 mean "absent": weight (w ≡ 1), probs (class-index targets),
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
-import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, lanes, vexp, vlog } from '../simd/math';
+import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, lanes, vexp, vexp_sum_term, vlog } from '../simd/math';
 import { exp_store_sum, exp_sum, row_max, scale, sum } from '../simd/reduce';
 
 /**
@@ -204,7 +204,7 @@ function cross_entropy_across_rows<T>(
   const slotMax = scratch + (<usize>C << 4);
   const slotLogSum = slotMax + 16;
   const slotScale = slotLogSum + 16;
-  const slotSum = slotScale + 16;
+  const slotSum = slotScale + 16; // k/s, for the target's element
   let total: f64 = 0;
   for (let r = 0; r < rows; r += L) {
     const block = logits + <usize>r * rowBytes;
@@ -212,13 +212,15 @@ function cross_entropy_across_rows<T>(
     let vsum = v128.splat<T>(<T>0);
     for (let c = 0; c < C; c++) {
       const p = cols + (<usize>c << 4);
-      const e = vexp<T>(v128.sub<T>(v128.load(p), vmax));
+      // Without a gradient only the sum is kept: the cheaper exp of sum terms.
+      const d = v128.sub<T>(v128.load(p), vmax);
+      const e = grad ? vexp<T>(d) : vexp_sum_term<T>(d);
       v128.store(p, e);
       vsum = v128.add<T>(vsum, e);
     }
     v128.store(slotMax, vmax);
     v128.store(slotLogSum, vlog<T>(vsum));
-    v128.store(slotSum, vsum);
+
     for (let j = 0; j < L; j++) {
       const row = r + j;
       const t = load<i32>(targets + (<usize>row << 2));
@@ -239,16 +241,17 @@ function cross_entropy_across_rows<T>(
       // grad = k·w_t·(e_c / s - [c = t]); k/s rounded once (a division per L rows).
       const vk = v128.load(slotScale);
       const va = v128.div<T>(vk, vsum);
+      v128.store(slotLogSum, vsum); // the losses are taken: the slot now holds s
+      v128.store(slotSum, va); // and this one k/s
       const gblock = grad + <usize>r * rowBytes;
       scatter_block<T>(gblock, rowBytes, C, cols, va);
       for (let j = 0; j < L; j++) {
         const t = load<i32>(targets + (<usize>(r + j) << 2));
         if (t < 0) continue;
-        // k·(e_t/s - 1) = k·(e_t - s)/s in f64: the target's element cancels as p_t → 1.
+        // k·(e_t/s - 1) = (e_t - s)·(k/s), e_t - s in f64: the target's element cancels as p_t → 1.
         const p = gblock + <usize>j * rowBytes + (<usize>t) * bytes;
-        const st = <f64>lane_at<T>(slotSum, j);
         const et = <f64>lane_at<T>(cols + (<usize>t << 4), j);
-        store<T>(p, <T>(<f64>lane_at<T>(slotScale, j) * (et - st) / st));
+        store<T>(p, <T>((et - <f64>lane_at<T>(slotLogSum, j)) * <f64>lane_at<T>(slotSum, j)));
       }
     }
   }

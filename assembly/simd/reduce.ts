@@ -4,7 +4,7 @@
 // vector at a time, then a scalar tail. Sums are carried in T inside a block of BLOCK elements
 // and promoted to f64 at the end of each block, so a float32 sum over 10^8 terms keeps about
 // 1e-7 relative error instead of growing with n.
-import { hmax, hsum, lanes, sexp, vexp } from './math';
+import { hmax, hsum, lanes, sexp, vexp, vexp_sum_term } from './math';
 
 /** Elements summed in T before the partial sum is promoted to f64. */
 export const BLOCK: i32 = 1024;
@@ -34,7 +34,7 @@ export function row_max<T>(n: i32, x: usize): T {
   return m;
 }
 
-/** Σ exp(x[i] - m) over [0, n), in f64. */
+/** Σ exp(x[i] - m) over [0, n), in f64 (the terms by vexp_sum_term: only their sum is kept). */
 export function exp_sum<T>(n: i32, x: usize, m: T): f64 {
   const L = lanes<T>();
   const W = 4 * L;
@@ -49,15 +49,15 @@ export function exp_sum<T>(n: i32, x: usize, m: T): f64 {
     const stop = min(i + BLOCK, n4);
     for (; i < stop; i += W) {
       const p = x + <usize>i * bytes;
-      a0 = v128.add<T>(a0, vexp<T>(v128.sub<T>(v128.load(p), vm)));
-      a1 = v128.add<T>(a1, vexp<T>(v128.sub<T>(v128.load(p, 16), vm)));
-      a2 = v128.add<T>(a2, vexp<T>(v128.sub<T>(v128.load(p, 32), vm)));
-      a3 = v128.add<T>(a3, vexp<T>(v128.sub<T>(v128.load(p, 48), vm)));
+      a0 = v128.add<T>(a0, vexp_sum_term<T>(v128.sub<T>(v128.load(p), vm)));
+      a1 = v128.add<T>(a1, vexp_sum_term<T>(v128.sub<T>(v128.load(p, 16), vm)));
+      a2 = v128.add<T>(a2, vexp_sum_term<T>(v128.sub<T>(v128.load(p, 32), vm)));
+      a3 = v128.add<T>(a3, vexp_sum_term<T>(v128.sub<T>(v128.load(p, 48), vm)));
     }
     total += hsum<T>(v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3)));
   }
   let a = v128.splat<T>(<T>0);
-  for (; i + L <= n; i += L) a = v128.add<T>(a, vexp<T>(v128.sub<T>(v128.load(x + <usize>i * bytes), vm)));
+  for (; i + L <= n; i += L) a = v128.add<T>(a, vexp_sum_term<T>(v128.sub<T>(v128.load(x + <usize>i * bytes), vm)));
   total += hsum<T>(a);
   for (; i < n; i++) total += <f64>sexp<T>(load<T>(x + <usize>i * bytes) - m);
   return total;
