@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Node 20 validates relaxed SIMD behind a flag (Node 22+ without one, and rejects the flag).
 const relaxedFlag = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
 // The suites of the families with a relaxed-SIMD build (fixtures, reference, finite differences, the
-// exp/log accuracy): run on both builds.
-const FAMILY_SUITES = ['softmax', 'cross-entropy', 'binary-cross-entropy', 'simd-math', 'builds'].map((f) => `test/${f}.test.ts`);
+// exp/log accuracy, the float32 accuracy bars): run on both builds.
+const FAMILY_SUITES = ['softmax', 'cross-entropy', 'binary-cross-entropy', 'simd-math', 'accuracy', 'builds'].map((f) => `test/${f}.test.ts`);
 
 export default defineConfig({
   test: {
