@@ -45,10 +45,13 @@ function classes(N, C, seed) {
 /**
  * The cases: [{ id, name, family, mode, elements, target, contenders, dispose? }].
  * `sl` is simdloss's module, `plain` bench/plain-js.mjs, `tf` TF.js with its wasm backend active
- * (or null to leave it out).
+ * (or null to leave it out). `compare` maps a contender name to another simdloss build (its
+ * module), timed beside this one in every case (before/after a change, in one run).
  */
-export function makeCases({ sl, plain, tf, quick = false }) {
+export function makeCases({ sl, plain, tf, quick = false, compare = {} }) {
   const cases = [];
+  // simdloss's contender(s): `build(module)` makes the call for one build.
+  const ours = (build) => ({ simdloss: build(sl), ...Object.fromEntries(Object.entries(compare).map(([n, m]) => [n, build(m)])) });
   const tfDisposers = [];
   // A TF.js call as a careful user writes it: tensors made and freed inside tidy(), values read
   // with dataSync() outside it (tidy walks what its callback returns).
@@ -78,7 +81,7 @@ export function makeCases({ sl, plain, tf, quick = false }) {
       id: `ce-fwd-${name}`, name: `crossEntropy ${name}`, family: 'crossEntropy', mode: 'fresh', elements: N * C,
       target: target('crossEntropy', 'fresh', N, C),
       contenders: {
-        simdloss: () => ({ loss: sl.crossEntropy(input, t) }),
+        ...ours((m) => () => ({ loss: m.crossEntropy(input, t) })),
         'plain JS': () => ({ loss: plain.crossEntropy(x, t, N, C) }),
         ...(tf && { 'TF.js wasm': () => tfRun(() => ({ loss: tf.losses.softmaxCrossEntropy(labels, tf.tensor2d(x, [N, C])) })) }),
       },
@@ -91,9 +94,9 @@ export function makeCases({ sl, plain, tf, quick = false }) {
         id: `ce-grad-${name}-${mode}`, name: `crossEntropyWithGrad ${name}`, family: 'crossEntropyWithGrad', mode, elements: N * C,
         target: target('crossEntropyWithGrad', mode, N, C),
         contenders: {
-          simdloss: mode === 'fresh'
-            ? () => { const r = sl.crossEntropyWithGrad(input, t); return { loss: r.loss, out: r.grad.data }; }
-            : () => { const r = sl.crossEntropyWithGrad(input, t, { gradInto: slInto }); return { loss: r.loss, out: r.grad.data }; },
+          ...ours((m) => mode === 'fresh'
+            ? () => { const r = m.crossEntropyWithGrad(input, t); return { loss: r.loss, out: r.grad.data }; }
+            : () => { const r = m.crossEntropyWithGrad(input, t, { gradInto: slInto }); return { loss: r.loss, out: r.grad.data }; }),
           'plain JS': () => { const r = plain.crossEntropyWithGrad(x, t, N, C, mode === 'fresh' ? undefined : jsInto); return { loss: r.loss, out: r.grad }; },
           ...(tf && mode === 'fresh' && {
             'TF.js wasm': () => tfRun(() => { const { value, grad } = tf.valueAndGrad(tfGrad)(tf.tensor2d(x, [N, C])); return { loss: value, out: grad }; }),
@@ -112,7 +115,7 @@ export function makeCases({ sl, plain, tf, quick = false }) {
       id: 'softmax-256×1000-fresh', name: 'softmax 256×1000', family: 'softmax', mode: 'fresh', elements: N * C,
       target: target('softmax', 'fresh'),
       contenders: {
-        simdloss: () => ({ out: sl.softmax(input).data }),
+        ...ours((m) => () => ({ out: m.softmax(input).data })),
         'plain JS': () => ({ out: plain.softmax(x, N, C) }),
         ...(tf && { 'TF.js wasm': () => tfRun(() => ({ out: tf.softmax(tf.tensor2d(x, [N, C])) })) }),
       },
@@ -136,9 +139,9 @@ export function makeCases({ sl, plain, tf, quick = false }) {
         id: `bce-logits-grad-2^20-${mode}`, name: 'binaryCrossEntropyWithLogitsWithGrad 2^20', family: 'binaryCrossEntropyWithLogitsWithGrad', mode, elements: n,
         target: target('binaryCrossEntropyWithLogitsWithGrad', mode),
         contenders: {
-          simdloss: mode === 'fresh'
-            ? () => { const r = sl.binaryCrossEntropyWithLogitsWithGrad(x, t); return { loss: r.loss, out: r.grad.data }; }
-            : () => { const r = sl.binaryCrossEntropyWithLogitsWithGrad(x, t, { gradInto: slInto }); return { loss: r.loss, out: r.grad.data }; },
+          ...ours((m) => mode === 'fresh'
+            ? () => { const r = m.binaryCrossEntropyWithLogitsWithGrad(x, t); return { loss: r.loss, out: r.grad.data }; }
+            : () => { const r = m.binaryCrossEntropyWithLogitsWithGrad(x, t, { gradInto: slInto }); return { loss: r.loss, out: r.grad.data }; }),
           'plain JS': () => { const r = plain.bceWithLogitsWithGrad(x, t, mode === 'fresh' ? undefined : jsInto); return { loss: r.loss, out: r.grad }; },
           ...(tf && mode === 'fresh' && {
             'TF.js wasm': () => tfRun(() => { const { value, grad } = tf.valueAndGrad(tfLoss)(tf.tensor1d(x)); return { loss: value, out: grad }; }),
@@ -152,13 +155,13 @@ export function makeCases({ sl, plain, tf, quick = false }) {
     const n = 1 << 20;
     const a = floats(n, 7, -3, 3);
     const b = floats(n, 8, -3, 3);
-    for (const [family, ours, js] of [['mseLoss', sl.mseLoss, plain.mse], ['l1Loss', sl.l1Loss, plain.l1], ['smoothL1Loss', sl.smoothL1Loss, plain.smoothL1]]) {
+    for (const [family, js] of [['mseLoss', plain.mse], ['l1Loss', plain.l1], ['smoothL1Loss', plain.smoothL1]]) {
       if (quick && family !== 'mseLoss') continue;
       cases.push({
         id: `${family}-2^20`, name: `${family} 2^20`, family, mode: 'fresh', elements: n,
         target: target(family, 'fresh'),
         contenders: {
-          simdloss: () => ({ loss: ours(a, b) }),
+          ...ours((m) => () => ({ loss: m[family](a, b) })),
           'plain JS': () => ({ loss: js(a, b) }),
         },
       });

@@ -2,7 +2,7 @@
 // Started by bench/run.mjs once per Node version (`node bench/node.mjs <out.json> <floor.wasm>`);
 // prints progress, writes its results as JSON.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { arch, cpus, totalmem } from 'node:os';
+import { arch, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sl from '../dist/index.js';
@@ -36,8 +36,16 @@ if (process.env.BENCH_TFJS !== '0') {
 }
 
 sl.setBackend('wasm-simd');
-const { cases, dispose } = makeCases({ sl, plain, tf, quick });
+// BENCH_COMPARE=/abs/path/to/other/dist/index.js: another simdloss build timed beside this one.
+const compare = {};
+if (process.env.BENCH_COMPARE) {
+  const other = await import(process.env.BENCH_COMPARE);
+  other.setBackend('wasm-simd');
+  compare[`simdloss ${process.env.BENCH_COMPARE_LABEL ?? 'compared build'}`] = other;
+}
+const { cases, dispose } = makeCases({ sl, plain, tf, quick, compare });
 const results = [];
+const loadBefore = loadavg()[0];
 const t0 = performance.now();
 for (const c of cases) {
   const r = await runCase(c, { rounds });
@@ -63,6 +71,7 @@ writeFileSync(outPath, JSON.stringify({
   tf: tfNote,
   rounds,
   seconds: (performance.now() - t0) / 1000,
+  load: [loadBefore, loadavg()[0]],
   results,
   floor,
 }, null, 1));

@@ -51,14 +51,17 @@ function runTable(run, mode, lines) {
   const rows = run.results.filter((r) => r.mode === mode);
   if (!rows.length) return;
   const withTf = rows.some((r) => r.stats['TF.js wasm']);
-  lines.push(`| case | simdloss ms (min / med / p75) | plain JS ms | × plain JS, med (spread) |${withTf ? ' TF.js wasm ms | × TF.js wasm |' : ''} target |`);
-  lines.push(`|---|---:|---:|---:|${withTf ? '---:|---:|' : ''}---|`);
+  // other simdloss builds (BENCH_COMPARE): their time over this build's
+  const others = [...new Set(rows.flatMap((r) => Object.keys(r.stats).filter((n) => n.startsWith('simdloss '))))];
+  lines.push(`| case | simdloss ms (min / med / p75) | plain JS ms | × plain JS, med (spread) |${withTf ? ' TF.js wasm ms | × TF.js wasm |' : ''}${others.map((o) => ` ${o} ms | × ${o} |`).join('')} target |`);
+  lines.push(`|---|---:|---:|---:|${withTf ? '---:|---:|' : ''}${others.map(() => '---:|---:|').join('')}---|`);
   for (const r of rows) {
     const s = r.stats;
     const qj = ratio(r, 'plain JS');
     const qt = ratio(r, 'TF.js wasm');
     const tf = withTf ? ` ${s['TF.js wasm'] ? triple(s['TF.js wasm']) : '–'} | ${qt ? spread(qt) : '–'} |` : '';
-    lines.push(`| ${caseLabel(r)} | ${triple(s.simdloss)} | ${triple(s['plain JS'])} | ${spread(qj)} |${tf} ${targetCell(r)} |`);
+    const ot = others.map((o) => ` ${s[o] ? triple(s[o]) : '–'} | ${s[o] ? spread(ratio(r, o)) : '–'} |`).join('');
+    lines.push(`| ${caseLabel(r)} | ${triple(s.simdloss)} | ${triple(s['plain JS'])} | ${spread(qj)} |${tf}${ot} ${targetCell(r)} |`);
   }
 }
 
@@ -178,7 +181,7 @@ export function writeReport(data) {
   lines.push('- **Targets** (issue 8): they must hold on Node 24 and in Chromium; Node 20 is a compatibility column. Every case must also be at least 1× plain JS.');
   lines.push('- **One run on a shared, noisy 2-core machine**: read the ratios and their spread, not absolute times.', '');
   lines.push('## Machine and versions', '');
-  for (const run of runs) lines.push(`- **${run.label}**: ${run.engine}; TF.js: ${run.tf}; ${run.seconds.toFixed(0)} s.`);
+  for (const run of runs) lines.push(`- **${run.label}**: ${run.engine}; TF.js: ${run.tf}; ${run.seconds.toFixed(0)} s${run.load ? `, load average ${run.load[0].toFixed(1)} before and ${run.load[1].toFixed(1)} after (2 cores)` : ''}.`);
   lines.push(`- Machine: ${runs[0]?.machine ?? '?'}. ${data.versions}`, '');
   lines.push('## Summary: ratio of medians', '');
   summaryTable(runs, lines);

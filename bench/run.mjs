@@ -8,10 +8,12 @@
 // bench/RESULTS.md and bench/chart.svg (bench/report.mjs).
 //
 // Options: --quick (a few cases, 5 rounds: a smoke run), --only=node24,node,chromium,
-// BENCH_ROUNDS=n, BENCH_TFJS=0 (leave TF.js out).
+// BENCH_ROUNDS=n, BENCH_TFJS=0 (leave TF.js out), BENCH_COMPARE=/abs/path/other/dist/index.js
+// (another simdloss build timed beside this one in every Node case: before/after in one run;
+// BENCH_COMPARE_LABEL names it).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBrowser } from './browser.mjs';
@@ -65,8 +67,9 @@ if (want('node24') && major !== 24) {
 if (want('node')) runs.push(runNode(process.execPath, `Node ${major}`));
 if (want('chromium')) {
   try {
+    const before = loadavg()[0];
     const r = await runBrowser({ floorPath: floor.wasmPath, rounds, quick, tfjs: process.env.BENCH_TFJS !== '0' });
-    runs.push({ label: r.runtime.replace(/^Chromium (\d+).*/, 'Chromium $1'), machine: runs[0]?.machine, ...r });
+    runs.push({ label: r.runtime.replace(/^Chromium (\d+).*/, 'Chromium $1'), machine: runs[0]?.machine, load: [before, loadavg()[0]], ...r });
   } catch (e) {
     console.warn(`bench: the Chromium run failed or was skipped: ${e.message}`);
   }
