@@ -44,6 +44,7 @@ export async function measureFloor({ floorBytes, libBytes, sl, rounds = 11, roun
   const libInst = (await WebAssembly.instantiate(libBytes, {})).instance;
   // Floor module: exp's inputs, log's inputs, one output, then two 2^20 arrays. Library: the same
   // three small arrays.
+  floorInst.exports.init();
   const f = place(floorInst, 4 * (3 * FLOOR_N + 2 * BIG_N) + 256);
   const l = place(libInst, 4 * 3 * FLOOR_N + 256);
   const fx = f.base, flx = fx + 4 * FLOOR_N, fout = flx + 4 * FLOOR_N, fa = fout + 4 * FLOOR_N, fb = fa + 4 * BIG_N;
