@@ -9,9 +9,12 @@ const arg = (name, fallback) => {
 };
 const cases = arg('cases', 100000);
 const seed = arg('seed', 1);
+const from = arg('from', 0);
+const trace = process.argv.includes('--trace');
 const start = performance.now();
 const r = runFuzz(lib, {
-  cases, seed,
+  cases, seed, from,
+  onStart: trace ? (i) => process.stderr.write(`${i}\n`) : undefined,
   onProgress: (n, bad) => process.stdout.write(`\r${n} cases, ${bad} mismatches, ${((performance.now() - start) / 1000).toFixed(0)} s`),
 });
 process.stdout.write('\n');

@@ -1,30 +1,70 @@
 // Which implementation runs: the wasm SIMD kernels, or the float64 reference ('js').
 import { Arena } from './wasm/arena';
-import { loadKernels, loadKernelsAsync, kernelLoadError, type Kernels } from './wasm/instance';
+import { kernelUnavailableReason, loadKernels, loadKernelsAsync, type Kernels } from './wasm/instance';
 import { WasmTensor } from './wasm/resident';
 import type { Backend, Dtype } from './types';
 
 let forced: Backend | null = null;
 let arena: Arena | null = null;
 
-/** The backend calls run on: 'wasm-simd' where WebAssembly SIMD works, else 'js'. */
+/**
+ * The backend calls run on: `'wasm-simd'` where WebAssembly SIMD works, else `'js'` (the float64
+ * TypeScript reference), unless {@link setBackend} forced one. The first call compiles the kernels
+ * synchronously if {@link init} has not compiled them yet.
+ *
+ * @returns `'wasm-simd'` or `'js'`.
+ * @throws Nothing: a module that cannot be compiled means `'js'`.
+ * @example
+ * ```ts
+ * import { backend } from 'simdloss';
+ * backend(); // 'wasm-simd' in Node ≥ 16.4 and current browsers
+ * ```
+ */
 export function backend(): Backend {
   if (forced) return forced;
   return loadKernels() ? 'wasm-simd' : 'js';
 }
 
-/** Forces a backend (tests, debugging). 'wasm-simd' throws where it cannot run. */
+/**
+ * Forces a backend (tests, debugging, comparing results).
+ *
+ * @param name - `'wasm-simd'` (the kernels) or `'js'` (the float64 TypeScript reference).
+ * @returns Nothing.
+ * @throws RangeError if `name` is neither.
+ * @throws Error if `'wasm-simd'` is asked for where the kernels cannot run (the message says why).
+ * @example
+ * ```ts
+ * import { mseLoss, setBackend } from 'simdloss';
+ * setBackend('js');
+ * const reference = mseLoss(new Float64Array([1, 2]), new Float64Array([0, 0]));
+ * setBackend('wasm-simd');
+ * ```
+ */
 export function setBackend(name: Backend): void {
   if (name !== 'wasm-simd' && name !== 'js') {
     throw new RangeError(`setBackend: the backend must be 'wasm-simd' or 'js'; got ${JSON.stringify(name)}`);
   }
   if (name === 'wasm-simd' && !loadKernels()) {
-    throw new Error(`setBackend: WebAssembly SIMD is not available here (${String(kernelLoadError())})`);
+    throw new Error(`setBackend: the wasm-simd backend cannot run here: ${kernelUnavailableReason()}`);
   }
   forced = name;
 }
 
-/** Compiles the kernels asynchronously. Optional: the first call otherwise compiles synchronously. */
+/**
+ * Compiles the kernels asynchronously. Optional: without it the first call compiles them
+ * synchronously (about 310 KB of WebAssembly); in a browser's main thread, `await init()` first.
+ * Where a synchronous compile was refused (some engines allow only asynchronous ones), init()
+ * tries again.
+ *
+ * @returns The backend calls will run on, as {@link backend} returns it.
+ * @throws Nothing: a module that cannot be compiled resolves to `'js'` (after one console.warn
+ * with the reason, when the engine refused a valid module).
+ * @example
+ * ```ts
+ * import { init } from 'simdloss';
+ * const where = await init(); // 'wasm-simd' or 'js'
+ * ```
+ */
 export async function init(): Promise<Backend> {
   await loadKernelsAsync();
   return backend();
@@ -41,20 +81,35 @@ export function wasm(fn: string): { k: Kernels; arena: Arena } | null {
 
 function wasmArena(fn: string): Arena {
   const k = loadKernels();
-  if (!k) throw new Error(`${fn}: WebAssembly SIMD is not available here (${String(kernelLoadError())})`);
+  if (!k) throw new Error(`${fn}: needs the wasm-simd backend, which cannot run here: ${kernelUnavailableReason()}`);
   arena ??= new Arena(k);
   return arena;
 }
 
-/**
- * A tensor allocated in wasm memory: losses read it without copying. Fill it through `.data`.
- * Free it with `.free()` when done. Needs the wasm-simd backend to be available.
- */
 /** The module memory's buffer, once the module exists (views of it detach when it grows). */
 export function wasmMemoryBuffer(): ArrayBufferLike | null {
   return arena ? arena.memory.buffer : null;
 }
 
+/**
+ * Allocates a tensor in wasm memory: every loss reads it in place, without copying it in. Fill it
+ * through `.data` (read `.data` afresh after each simdloss call: growing memory detaches old
+ * views) and free it with `.free()` when done. A training loop's buffers are the use.
+ *
+ * @param dtype - `'float32'` or `'float64'`.
+ * @param shape - The tensor's shape, non-negative integers.
+ * @returns A {@link WasmTensor} of that dtype and shape (its contents are not zeroed).
+ * @throws RangeError if `dtype` or `shape` is invalid, or the memory limit leaves no room.
+ * @throws Error if the wasm-simd backend cannot run here.
+ * @example
+ * ```ts
+ * import { allocTensor, mseLoss } from 'simdloss';
+ * const x = allocTensor('float32', [1024]);
+ * x.data.set(new Float32Array(1024).fill(1));
+ * mseLoss(x, new Float32Array(1024)); // 1, read in place
+ * x.free();
+ * ```
+ */
 export function allocTensor(dtype: Dtype, shape: readonly number[]): WasmTensor {
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new RangeError(`allocTensor: dtype must be 'float32' or 'float64'; got ${JSON.stringify(dtype)}`);
@@ -62,17 +117,49 @@ export function allocTensor(dtype: Dtype, shape: readonly number[]): WasmTensor 
   return new WasmTensor(wasmArena('allocTensor'), dtype, shape);
 }
 
-/** Caps the kernel module's memory (default 64 MiB); larger inputs are processed in chunks. */
+/**
+ * Caps the kernel module's memory (default 64 MiB): larger inputs are processed in chunks.
+ *
+ * @param bytes - The cap, in bytes.
+ * @returns Nothing.
+ * @throws RangeError if `bytes` is not an integer between the resident tensors plus 1 MiB and 4 GiB.
+ * @throws Error if the wasm-simd backend cannot run here.
+ * @example
+ * ```ts
+ * import { setMemoryLimit } from 'simdloss';
+ * setMemoryLimit(16 * 1024 * 1024);
+ * ```
+ */
 export function setMemoryLimit(bytes: number): void {
   wasmArena('setMemoryLimit').setLimit(bytes);
 }
 
-/** The cap on wasm memory, in bytes. */
+/**
+ * The cap on wasm memory, as {@link setMemoryLimit} set it.
+ *
+ * @returns The cap, in bytes.
+ * @throws Error if the wasm-simd backend cannot run here.
+ * @example
+ * ```ts
+ * import { getMemoryLimit } from 'simdloss';
+ * getMemoryLimit(); // 67108864 unless set
+ * ```
+ */
 export function getMemoryLimit(): number {
   return wasmArena('getMemoryLimit').getLimit();
 }
 
-/** Bytes of wasm memory the module holds now (it never shrinks). */
+/**
+ * The wasm memory the kernel module holds now (WebAssembly memory never shrinks).
+ *
+ * @returns Bytes.
+ * @throws Error if the wasm-simd backend cannot run here.
+ * @example
+ * ```ts
+ * import { memoryUsage } from 'simdloss';
+ * memoryUsage(); // bytes
+ * ```
+ */
 export function memoryUsage(): number {
   return wasmArena('memoryUsage').memory.buffer.byteLength;
 }

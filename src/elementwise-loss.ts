@@ -2,7 +2,7 @@
 // arguments to one shape, run the chunked wasm kernel (or the float64 reference on the 'js'
 // backend), reduce, and sum each gradient back to its argument's shape.
 import { wasm } from './backend';
-import { directTarget, gradForArgument, gradScaling, gradTargets, lossResult, toDtype, upstreamOption, type LossAndGrads } from './options';
+import { directTarget, gradForArgument, gradScaling, gradTargets, lossResult, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
 import { current, isFloatArray, sameShape, sizeOf, type FloatTensor } from './tensor';
 import type { Reduction } from './types';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
@@ -35,8 +35,8 @@ export interface ElementwiseLoss {
   /** 'mean' divides by `denominator` (default: the number of elements). */
   reduction: Reduction;
   denominator?: number;
-  /** options.gradOutput is read from here. */
-  options: unknown;
+  /** The call's options snapshot (checkOptions): gradOutput and gradInto are read from it. */
+  opts: CheckedOptions;
   wantGrad: boolean;
   /** One shape per gradient the kernel writes, in order (each gradient is summed back to it). */
   gradShapes: number[][];
@@ -52,14 +52,14 @@ export function elementwiseLoss(s: ElementwiseLoss): LossAndGrads {
   const dtype = s.args[0].t.dtype;
   const n = sizeOf(s.shape);
   const denominator = s.denominator ?? n;
-  const up = upstreamOption(s.fn, s.wantGrad ? (s.options as { gradOutput?: unknown } | undefined)?.gradOutput : undefined, s.reduction === 'none' ? s.shape : null, dtype);
+  const up = upstreamOption(s.fn, s.wantGrad ? s.opts.gradOutput : undefined, s.reduction === 'none' ? s.shape : null, dtype);
   const { gradRow, gradScale } = gradScaling(s.reduction, up, denominator);
   const ops = s.args.map((a) => broadcastOperand(a.t, a.shape, s.shape, dtype));
   let parts: ElementwiseParts;
   const w = wasm(s.fn);
   if (w) {
     // gradients of the broadcast shape itself can go straight into their options.gradInto targets
-    const targets = s.wantGrad ? gradTargets(s.fn, s.options, dtype, s.gradShapes.map(sizeOf)) : [];
+    const targets = s.wantGrad ? gradTargets(s.fn, s.opts, dtype, s.gradShapes.map(sizeOf)) : [];
     const into = s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, [...s.args.map((a) => a.t.data), gradRow]) : null));
     const r = runElementwise(w.arena, dtype, n, ops, { loss: s.reduction === 'none', grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
       (m, ptrs, loss, gs, gr) => s.kernel(w.k, w.arena, m, ptrs, loss, gs, gr, gradScale));
@@ -73,6 +73,6 @@ export function elementwiseLoss(s: ElementwiseLoss): LossAndGrads {
     parts = s.reference(ops.map((o, i) => (o.resident ? current(s.args[i].t) : o.data)), gradRow, gradScale);
   }
   const loss = lossResult(s.reduction, () => toDtype(parts.elementLoss, dtype), parts.total, denominator, s.shape, dtype);
-  if (!s.wantGrad) return { loss, grads: [] };
-  return { loss, grads: s.gradShapes.map((own, i) => gradForArgument(parts.grads[i], s.shape, own, dtype)) };
+  if (!s.wantGrad) return { loss, grads: [], opts: s.opts };
+  return { loss, grads: s.gradShapes.map((own, i) => gradForArgument(parts.grads[i], s.shape, own, dtype)), opts: s.opts };
 }

@@ -1,9 +1,25 @@
-// simdloss: PyTorch's loss functions for JavaScript, on WebAssembly SIMD kernels.
+/**
+ * simdloss: PyTorch's loss functions for JavaScript and TypeScript, with the same names, options,
+ * defaults, shapes, values and gradients as `torch.nn.functional`, on WebAssembly SIMD kernels.
+ *
+ * Every loss `f` has a twin `fWithGrad` that returns `{ loss, grad, grads }`. Results narrow on
+ * `reduction` (a number for `'mean'`/`'sum'`, a tensor for `'none'`) and keep the inputs' dtype
+ * (Float32Array in, Float32Array out).
+ *
+ * @example
+ * ```ts
+ * import { crossEntropy, crossEntropyWithGrad } from 'simdloss';
+ * const logits = { data: new Float32Array([2, 0.5, -1, 0.1, 1.2, 0.3]), shape: [2, 3] };
+ * const loss: number = crossEntropy(logits, [0, 1]);
+ * const grad: Float32Array = crossEntropyWithGrad(logits, [0, 1]).grad.data;
+ * ```
+ * @module
+ */
 // Public exports only; importing has no side effects (the kernels compile on first use or init()).
 export { allocTensor, backend, getMemoryLimit, init, memoryUsage, setBackend, setMemoryLimit } from './backend';
 export { WasmTensor } from './wasm/resident';
 export type {
-  Backend, Dtype, FloatArray, FloatInput, GradOptions, GradTarget, IndexInput, IntegerArray, Reduction, Tensor, WithGrad,
+  Backend, Dtype, FloatArray, FloatInput, GradOptions, GradTarget, IndexInput, IntegerArray, Loss, NestedNumbers, Reduction, ResultArray, Tensor, WithGrad,
 } from './types';
 
 export {
@@ -39,7 +55,7 @@ export {
   alphaIouLoss, alphaIouLossWithGrad, completeBoxIouLoss, completeBoxIouLossWithGrad, distanceBoxIouLoss, distanceBoxIouLossWithGrad, eiouLoss, eiouLossWithGrad,
   focalEiouLoss, focalEiouLossWithGrad, generalizedBoxIouLoss, generalizedBoxIouLossWithGrad, iouLoss, iouLossWithGrad, siouLoss, siouLossWithGrad,
   wiseIouLoss, wiseIouLossWithGrad,
-  type AlphaIouForm, type AlphaIouLossOptions, type BoxLossOptions, type FocalEiouLossOptions, type SiouLossOptions, type WiseIouLossOptions, type WiseIouV3Result,
+  type AlphaIouForm, type AlphaIouLossOptions, type BoxLossOptions, type FocalEiouLossOptions, type SiouLossOptions, type WiseIouLossOptions, type WiseIouMean, type WiseIouV3Result,
 } from './losses/box-iou';
 export {
   pairwiseDistance, pairwiseDistanceWithGrad, tripletMarginLoss, tripletMarginLossWithGrad, tripletMarginWithDistanceLoss, tripletMarginWithDistanceLossWithGrad,

@@ -1,14 +1,52 @@
-/** The float arrays simdloss computes in. All float arguments of one call share one dtype. */
+import type { WasmTensor } from './wasm/resident';
+
+/**
+ * The float arrays simdloss computes in. All float arguments of one call share one dtype: a
+ * Float32Array call computes in float32, a Float64Array call in float64.
+ */
 export type FloatArray = Float32Array | Float64Array;
 
-/** A row-major, contiguous tensor: `data.length` equals the product of `shape` (1 for `[]`). */
+/**
+ * A row-major, contiguous tensor: `data.length` equals the product of `shape` (1 for `[]`).
+ * @typeParam D - The array type of `data`.
+ */
 export interface Tensor<D = FloatArray> {
+  /** The elements, row-major (the last dimension varies fastest). */
   data: D;
+  /** The size of each dimension; `[]` is a scalar (0-d) tensor of one element. */
   shape: readonly number[];
 }
 
-/** A float argument: a typed array (a 1-D tensor) or a `{ data, shape }` tensor. */
-export type FloatInput = FloatArray | Tensor<FloatArray>;
+/**
+ * A float argument: a typed array (a 1-D tensor), a `{ data, shape }` tensor (a
+ * {@link WasmTensor} included), or plain numbers ({@link NestedNumbers}, or a tensor of a
+ * `number[]`), which take the dtype of the call's typed float arguments (float32 when none is).
+ * @typeParam D - Its array type. The results of a call have the matching {@link ResultArray}.
+ */
+export type FloatInput<D extends FloatArray = FloatArray> = D | Tensor<D> | NestedNumbers | Tensor<readonly number[]>;
+
+/**
+ * Plain numbers: a `number[]` (1-D) or nested arrays, one level per dim (rows may be typed
+ * arrays). The shape is inferred; a ragged array is a RangeError. A call whose float arguments are
+ * all plain computes in float32; its result type is then `Float32Array | Float64Array`.
+ */
+export type NestedNumbers = readonly number[] | ReadonlyArray<NestedNumbers | FloatArray>;
+
+/**
+ * The array type of a call's results when its float arguments hold `D`: `Float32Array` for
+ * float32, `Float64Array` for float64, and either when `D` may be both.
+ * @typeParam D - The array type of the call's float arguments.
+ */
+export type ResultArray<D extends FloatArray> = D extends Float32Array ? Float32Array : D extends Float64Array ? Float64Array : FloatArray;
+
+/**
+ * What a loss returns for `reduction` `R`: a tensor of the inputs' dtype for `'none'`, a number
+ * for the reductions (`'mean'`, `'sum'`, `'batchmean'`). When `R` is a union (`options` typed as
+ * the options interface itself), the union of both: `number | Tensor`.
+ * @typeParam R - The reduction the call passes (or the function's default).
+ * @typeParam D - The array type of the call's float arguments.
+ */
+export type Loss<R, D extends FloatArray = FloatArray> = R extends 'none' ? Tensor<ResultArray<D>> : number;
 
 /** Integer arrays accepted for class indices. */
 export type IntegerArray =
@@ -16,18 +54,27 @@ export type IntegerArray =
   | BigInt64Array | BigUint64Array | readonly number[];
 
 /** Class-index targets: an integer array (1-D) or a `{ data, shape }` tensor of one. */
-export type IndexInput = IntegerArray | Tensor<IntegerArray>;
+export type IndexInput = IntegerArray | Tensor<IntegerArray> | NestedNumbers;
 
+/**
+ * How a loss reduces its per-element values: `'mean'` and `'sum'` give a number, `'none'` a
+ * tensor of PyTorch's output shape. Each function has PyTorch's default (`'mean'` for the
+ * `torch.nn` losses, `'none'` for torchvision's).
+ */
 export type Reduction = 'mean' | 'sum' | 'none';
 
-/** What a `…WithGrad` function returns. */
-export interface WithGrad<L = number | Tensor> {
+/**
+ * What a `…WithGrad` function returns.
+ * @typeParam L - The type of `loss`: what the plain function returns.
+ * @typeParam D - The array type of the gradients: the call's dtype.
+ */
+export interface WithGrad<L = number | Tensor, D = FloatArray> {
   /** The value the plain function returns. */
   loss: L;
   /** Gradient with respect to the first float argument (its shape and dtype). */
-  grad: Tensor;
+  grad: Tensor<D>;
   /** One gradient per float argument PyTorch differentiates, in argument order. */
-  grads: Tensor[];
+  grads: Tensor<D>[];
 }
 
 /** Options every `…WithGrad` function takes. */
@@ -45,8 +92,11 @@ export interface GradOptions {
   gradInto?: GradTarget | ReadonlyArray<GradTarget | null | undefined>;
 }
 
-/** A gradient target for options.gradInto. */
-export type GradTarget = FloatArray | { readonly data: FloatArray; readonly dtype: Dtype; free(): void };
+/** A gradient target for {@link GradOptions.gradInto}: a typed array, or a {@link WasmTensor}. */
+export type GradTarget = FloatArray | WasmTensor;
 
+/** Where calls run: the WebAssembly SIMD kernels, or the float64 TypeScript reference. */
 export type Backend = 'wasm-simd' | 'js';
+
+/** The two dtypes: float32 (`Float32Array`) and float64 (`Float64Array`). */
 export type Dtype = 'float32' | 'float64';

@@ -129,6 +129,7 @@ describe('box-iou: semantics and bad input', () => {
     ['alpha-IoU form', () => alphaIouLoss(one, one, { form: 'eiou' as 'iou' }), RangeError, /options.form must be one of/],
     ['Wise-IoU v3 without its state', () => wiseIouLoss(one, one, { version: 'v3' } as { version: 'v3' }), TypeError, /options.iouMean/],
     ['Wise-IoU version', () => wiseIouLoss(one, one, { version: 'v2' as 'v1' }), RangeError, /options.version must be 'v1' or 'v3'/],
+    // @ts-expect-error the types refuse mixed dtypes too; this checks the run-time error
     ['mixed dtypes', () => iouLoss(one, new Float64Array(4)), TypeError, /share one dtype/],
   ];
   for (const [name, call, type, message] of cases) {

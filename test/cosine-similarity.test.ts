@@ -62,6 +62,7 @@ describe('cosine-similarity: bad input', () => {
     ['default dim 1 on 1-D inputs', () => cosineSimilarity(new Float32Array(3), new Float32Array(3)), RangeError, /options.dim must be an integer in \[-1, 0\] for a 1-D input; got 1/],
     ['shapes that do not broadcast', () => cosineSimilarity({ data: new Float32Array(6), shape: [2, 3] }, { data: new Float32Array(4), shape: [2, 2] }), RangeError, /do not broadcast/],
     ['negative eps', () => cosineSimilarity(new Float32Array(3), new Float32Array(3), { dim: 0, eps: -1 }), RangeError, /options.eps must be a finite number >= 0/],
+    // @ts-expect-error the types refuse mixed dtypes too; this checks the run-time error
     ['mixed dtypes', () => cosineSimilarity(new Float32Array(3), new Float64Array(3), { dim: 0 }), TypeError, /share one dtype/],
     ['gradOutput shape', () => cosineSimilarityWithGrad({ data: new Float32Array(6), shape: [2, 3] }, { data: new Float32Array(6), shape: [2, 3] }, { gradOutput: { data: new Float32Array(3), shape: [3] } }), RangeError, /gradOutput must have the result's shape \[2\]/],
   ];

@@ -89,6 +89,7 @@ describe('distance: semantics and bad input', () => {
     ['triplet ndim', () => tripletMarginLoss({ data: new Float32Array(4), shape: [2, 2] }, { data: new Float32Array(4), shape: [2, 2] }, new Float32Array(2)), RangeError, /same number of dimensions, but got: anchor 2D, positive 2D, and negative 1D/],
     ['a distance function', () => tripletMarginWithDistanceLoss(new Float32Array(2), new Float32Array(2), new Float32Array(2), { distance: (() => 0) as unknown as 'cosine' }), TypeError, /cannot give gradients/],
     ['an unknown distance', () => tripletMarginWithDistanceLoss(new Float32Array(2), new Float32Array(2), new Float32Array(2), { distance: 'l1' as 'cosine' }), RangeError, /'pairwise' or 'cosine'/],
+    // @ts-expect-error the types refuse mixed dtypes too; this checks the run-time error
     ['mixed dtypes', () => tripletMarginLoss(new Float32Array(2), new Float32Array(2), new Float64Array(2)), TypeError, /share one dtype/],
   ];
   for (const [name, call, type, message] of cases) {

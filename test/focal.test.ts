@@ -68,6 +68,7 @@ describe('focal: semantics and bad input', () => {
     ['gamma not finite', () => sigmoidFocalLoss(new Float32Array(3), new Float32Array(3), { gamma: Infinity }), RangeError, /options.gamma must be a finite number/],
     ['alpha not a number', () => sigmoidFocalLoss(new Float32Array(3), new Float32Array(3), { alpha: '0.25' as unknown as number }), TypeError, /options.alpha/],
     ['reduction', () => sigmoidFocalLoss(new Float32Array(3), new Float32Array(3), { reduction: 'batchmean' as 'mean' }), RangeError, /options.reduction/],
+    // @ts-expect-error the types refuse mixed dtypes too; this checks the run-time error
     ['mixed dtypes', () => sigmoidFocalLoss(new Float32Array(3), new Float64Array(3)), TypeError, /share one dtype/],
   ];
   for (const [name, call, type, message] of cases) {

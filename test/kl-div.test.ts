@@ -67,6 +67,7 @@ describe('kl-div: semantics and bad input', () => {
     ['unknown reduction', () => klDiv(new Float32Array(2), new Float32Array(2), { reduction: 'avg' as 'mean' }), RangeError, /options.reduction must be one of 'mean', 'batchmean', 'sum', 'none'; got 'avg'/],
     ['logTarget not a boolean', () => klDiv(new Float32Array(2), new Float32Array(2), { logTarget: 1 as unknown as boolean }), TypeError, /options.logTarget must be a boolean/],
     ['shapes that do not broadcast', () => klDiv(new Float32Array(3), new Float32Array(2)), RangeError, /do not broadcast/],
+    // @ts-expect-error the types refuse mixed dtypes too; this checks the run-time error
     ['mixed dtypes', () => klDiv(new Float32Array(2), new Float64Array(2)), TypeError, /share one dtype/],
     ['snake_case option', () => klDiv(new Float32Array(2), new Float32Array(2), { log_target: true } as object), TypeError, /unknown option 'log_target'/],
   ];

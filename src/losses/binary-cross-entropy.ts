@@ -6,20 +6,24 @@ import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
   checkOptions, directTarget, floatOfDtype, floatOption, gradScaling, gradTargets, gradTensor, lossResult, reductionOption, toDtype,
-  upstreamOption, withGrad, type LossAndGrads,
+  upstreamOption, withGrad, type LossAndGrads, type CheckedOptions,
 } from '../options';
 import { bceReference, bceWithLogitsReference } from '../reference/binary-cross-entropy';
 import type { LossParts } from '../reference/cross-entropy';
-import { broadcastShapes, current, expandTo, floatArg, newFloat, sameShape, sizeOf, type FloatTensor } from '../tensor';
+import { broadcastShapes, callDtype, current, expandTo, floatArg, newFloat, sameShape, sizeOf, type FloatTensor } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { Loss, ResultArray } from '../types';
 import { runElementwise, type Operand } from '../wasm/chunks';
 
+/** Options of {@link binaryCrossEntropy} and {@link multilabelSoftMarginLoss}. */
 export interface BinaryCrossEntropyOptions {
   /** Rescales each element's loss; broadcasts to the input's shape. */
   weight?: FloatInput;
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
+/** Options of {@link binaryCrossEntropyWithLogits}. */
 export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyOptions {
   /** Weight of the positive term; broadcasts to the input's shape (usually (C), the last dim). */
   posWeight?: FloatInput;
@@ -51,11 +55,13 @@ interface Prepared {
   reduction: Reduction;
   weight: Operand | null;
   posWeight: Operand | null;
+  opts: CheckedOptions;
 }
 
-function prepare(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean): Prepared {
-  const opts = checkOptions(fn, options, logits ? ['weight', 'posWeight', 'reduction', 'gradOutput'] : ['weight', 'reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+function prepare(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean, multilabel = false): Prepared {
+  // posWeight is binary_cross_entropy_with_logits' alone (multilabel_soft_margin_loss has none)
+  const opts = checkOptions(fn, options, logits && !multilabel ? ['weight', 'posWeight', 'reduction'] : ['weight', 'reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const dtype = x.dtype;
   const t = floatOfDtype(fn, 'target', target, dtype);
   const shape = argShape(x, input);
@@ -76,7 +82,7 @@ function prepare(fn: string, input: FloatInput, target: FloatInput, options: unk
       if (!(ts[i] >= 0 && ts[i] <= 1)) throw rangeError(fn, `all elements of target should be between 0 and 1; target[${i}] = ${ts[i]}`);
     }
   }
-  return { x, t, shape, dtype, reduction, weight, posWeight };
+  return { x, t, shape, dtype, reduction, weight, posWeight, opts };
 }
 
 /** Per-element losses (and dℓ/dx, into `into` when given) of BCE or BCE with logits, on the active backend. */
@@ -100,44 +106,114 @@ function elementwise(fn: string, p: Prepared, logits: boolean, wantLoss: boolean
 }
 
 function runBce(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean): LossAndGrads {
-  const p = prepare(fn, input, target, options, logits);
+  const p = prepare(fn, input, target, options, logits, wantGrad);
   const n = p.x.size;
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, p.reduction === 'none' ? p.shape : null, p.dtype);
+  const up = upstreamOption(fn, wantGrad ? p.opts.gradOutput : undefined, p.reduction === 'none' ? p.shape : null, p.dtype);
   const { gradRow, gradScale } = gradScaling(p.reduction, up, n);
-  const into = wantGrad ? directTarget(gradTargets(fn, options, p.dtype, [n]), 0, n, [p.x.data, p.t.data, p.weight?.data, p.posWeight?.data, gradRow]) : null;
+  const into = wantGrad ? directTarget(gradTargets(fn, p.opts, p.dtype, [n]), 0, n, [p.x.data, p.t.data, p.weight?.data, p.posWeight?.data, gradRow]) : null;
   const parts = elementwise(fn, p, logits, p.reduction === 'none', wantGrad, gradRow, gradScale, into);
   const loss = lossResult(p.reduction, () => toDtype(parts.elementLoss, p.dtype), parts.total, n, p.shape, p.dtype);
   const grads = wantGrad ? [gradTensor(parts.grad!, p.shape, p.dtype)] : [];
-  return { loss, grads };
+  return { loss, grads, opts: p.opts };
 }
 
-/** F.binary_cross_entropy: `input` holds probabilities in [0, 1]; each log term is clamped at -100. */
+/**
+ * F.binary_cross_entropy: `-(t·log x + (1 - t)·log(1 - x))` per element, each log clamped at -100.
+ *
+ * @param input - Probabilities in [0, 1], any shape.
+ * @param target - Targets in [0, 1], the input's shape.
+ * @param options - `weight` (rescales each element's loss; broadcasts to the input's shape), `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the input's shape. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, an input or target is outside [0, 1], the shapes differ, or `weight` does not broadcast to the input's shape.
+ * @example
+ * ```ts
+ * import { binaryCrossEntropy } from 'simdloss';
+ * binaryCrossEntropy(new Float32Array([0.9, 0.2]), new Float32Array([1, 0])); // 0.1643
+ * ```
+ */
+export function binaryCrossEntropy<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & { reduction?: R }): Loss<R, D>;
 export function binaryCrossEntropy(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions): number | Tensor {
   return runBce('binaryCrossEntropy', input, target, options, false, false).loss;
 }
 
-/** binaryCrossEntropy and its gradient with respect to `input`. */
+/**
+ * {@link binaryCrossEntropy} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link binaryCrossEntropy}.
+ * @param target - As for {@link binaryCrossEntropy}.
+ * @param options - The options of {@link binaryCrossEntropy}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link binaryCrossEntropy} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link binaryCrossEntropy} throws.
+ * @example
+ * ```ts
+ * import { binaryCrossEntropyWithGrad } from 'simdloss';
+ * const { grad } = binaryCrossEntropyWithGrad(new Float32Array([0.9, 0.2]), new Float32Array([1, 0]));
+ * grad.data; // (x - t) / (x·(1 - x)) / 2: Float32Array [-0.556, 0.625]
+ * ```
+ */
+export function binaryCrossEntropyWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function binaryCrossEntropyWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions & GradOptions): WithGrad {
   return withGrad(runBce('binaryCrossEntropyWithGrad', input, target, options, false, true), 'binaryCrossEntropyWithGrad', options);
 }
 
-/** F.binary_cross_entropy_with_logits: sigmoid and BCE in one stable step, for logits of any size. */
+/**
+ * F.binary_cross_entropy_with_logits: the sigmoid and binary cross-entropy in one numerically stable step.
+ *
+ * @param input - Logits, any shape.
+ * @param target - Targets (usually in [0, 1]), the input's shape.
+ * @param options - `weight` and `posWeight` (the positive term's weight, usually `(C)` along the last dimension), both broadcasting to the input's shape; `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the input's shape. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes differ, or `weight` or `posWeight` does not broadcast to the input's shape.
+ * @example
+ * ```ts
+ * import { binaryCrossEntropyWithLogits } from 'simdloss';
+ * binaryCrossEntropyWithLogits(new Float32Array([2, -1]), new Float32Array([1, 0])); // 0.2201
+ * ```
+ */
+export function binaryCrossEntropyWithLogits<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyWithLogitsOptions & { reduction?: R }): Loss<R, D>;
 export function binaryCrossEntropyWithLogits(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyWithLogitsOptions): number | Tensor {
   return runBce('binaryCrossEntropyWithLogits', input, target, options, true, false).loss;
 }
 
-/** binaryCrossEntropyWithLogits and its gradient with respect to `input`. */
+/**
+ * {@link binaryCrossEntropyWithLogits} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link binaryCrossEntropyWithLogits}.
+ * @param target - As for {@link binaryCrossEntropyWithLogits}.
+ * @param options - The options of {@link binaryCrossEntropyWithLogits}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link binaryCrossEntropyWithLogits} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link binaryCrossEntropyWithLogits} throws.
+ * @example
+ * ```ts
+ * import { binaryCrossEntropyWithLogitsWithGrad } from 'simdloss';
+ * const logits = { data: new Float32Array([2, -1, 0, 3]), shape: [2, 2] };
+ * const targets = { data: new Float32Array([1, 0, 1, 1]), shape: [2, 2] };
+ * const { grad } = binaryCrossEntropyWithLogitsWithGrad(logits, targets, { posWeight: new Float32Array([1, 2]) });
+ * grad.shape; // [2, 2]
+ * ```
+ */
+export function binaryCrossEntropyWithLogitsWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function binaryCrossEntropyWithLogitsWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions): WithGrad {
   return withGrad(runBce('binaryCrossEntropyWithLogitsWithGrad', input, target, options, true, true), 'binaryCrossEntropyWithLogitsWithGrad', options);
 }
 
 function runMultilabel(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
   // Per element BCE-with-logits (weighted), averaged over the last (class) dim, then reduced over rows.
-  const p = prepare(fn, input, target, options, true);
+  const p = prepare(fn, input, target, options, true, wantGrad, true);
   const C = p.shape.length === 0 ? 1 : p.shape[p.shape.length - 1];
   const rowShape = p.shape.slice(0, -1);
   const rows = sizeOf(rowShape);
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, p.reduction === 'none' ? rowShape : null, p.dtype);
+  const up = upstreamOption(fn, wantGrad ? p.opts.gradOutput : undefined, p.reduction === 'none' ? rowShape : null, p.dtype);
   // The upstream of row r reaches each of its C elements divided by C.
   let gradRow: FloatArray | null = null;
   let gradScale = 1 / C;
@@ -147,7 +223,7 @@ function runMultilabel(fn: string, input: FloatInput, target: FloatInput, option
   } else {
     gradScale = (up.scalar! / C) * (p.reduction === 'mean' ? 1 / rows : 1);
   }
-  const into = wantGrad ? directTarget(gradTargets(fn, options, p.dtype, [p.x.size]), 0, p.x.size, [p.x.data, p.t.data, p.weight?.data]) : null;
+  const into = wantGrad ? directTarget(gradTargets(fn, p.opts, p.dtype, [p.x.size]), 0, p.x.size, [p.x.data, p.t.data, p.weight?.data]) : null;
   const parts = elementwise(fn, p, true, p.reduction === 'none', wantGrad, gradRow, gradScale, into);
   const rowLoss = () => {
     const out = newFloat(p.dtype, rows);
@@ -161,15 +237,53 @@ function runMultilabel(fn: string, input: FloatInput, target: FloatInput, option
   };
   const loss = lossResult(p.reduction, rowLoss, parts.total / C, rows, rowShape, p.dtype);
   const grads = wantGrad ? [gradTensor(parts.grad!, p.shape, p.dtype)] : [];
-  return { loss, grads };
+  return { loss, grads, opts: p.opts };
 }
 
-/** F.multilabel_soft_margin_loss: the class dim is the last; 'none' gives one loss per row. */
+/**
+ * F.multilabel_soft_margin_loss: binary cross-entropy with logits, averaged over the classes (the last dimension): one loss per row.
+ *
+ * @param input - Logits, `(N, C)` or `(C)`: the last dimension holds the classes.
+ * @param target - 0/1 labels, the input's shape.
+ * @param options - `weight` (per class; broadcasts to the input's shape), `reduction` (default `'mean'`, over the rows).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per row (the input's shape without its last dimension). The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes differ, or `weight` does not broadcast to the input's shape.
+ * @example
+ * ```ts
+ * import { multilabelSoftMarginLoss } from 'simdloss';
+ * const logits = { data: new Float32Array([2, -1, 0.5, -3, 1, 1]), shape: [2, 3] };
+ * const labels = { data: new Float32Array([1, 0, 1, 0, 1, 0]), shape: [2, 3] };
+ * multilabelSoftMarginLoss(logits, labels); // a number
+ * multilabelSoftMarginLoss(logits, labels, { reduction: 'none' }).shape; // [2]
+ * ```
+ */
+export function multilabelSoftMarginLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & { reduction?: R }): Loss<R, D>;
 export function multilabelSoftMarginLoss(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions): number | Tensor {
   return runMultilabel('multilabelSoftMarginLoss', input, target, options, false).loss;
 }
 
-/** multilabelSoftMarginLoss and its gradient with respect to `input`. */
+/**
+ * {@link multilabelSoftMarginLoss} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link multilabelSoftMarginLoss}.
+ * @param target - As for {@link multilabelSoftMarginLoss}.
+ * @param options - The options of {@link multilabelSoftMarginLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link multilabelSoftMarginLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link multilabelSoftMarginLoss} throws.
+ * @example
+ * ```ts
+ * import { multilabelSoftMarginLossWithGrad } from 'simdloss';
+ * const logits = { data: new Float32Array([2, -1, 0.5, -3, 1, 1]), shape: [2, 3] };
+ * const labels = { data: new Float32Array([1, 0, 1, 0, 1, 0]), shape: [2, 3] };
+ * multilabelSoftMarginLossWithGrad(logits, labels).grad.shape; // [2, 3]
+ * ```
+ */
+export function multilabelSoftMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function multilabelSoftMarginLossWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions & GradOptions): WithGrad {
   return withGrad(runMultilabel('multilabelSoftMarginLossWithGrad', input, target, options, true), 'multilabelSoftMarginLossWithGrad', options);
 }

@@ -6,34 +6,42 @@
 import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
-import { checkOptions, floatOfDtype, gradForArgument, gradScaling, numberOption, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
-import { ALPHA_IOU_FORMS, boxLossReference, type AlphaIouForm, type BoxLossKind, type BoxLossSpec } from '../reference/box-iou';
-import { broadcastShapes, current, expandTo, floatArg, newFloat, roundTo, sizeOf } from '../tensor';
+import { checkOptions, floatOfDtype, gradForArgument, gradScaling, numberOption, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads, type CheckedOptions } from '../options';
+import { ALPHA_IOU_FORMS, boxLossReference, type BoxLossKind, type BoxLossSpec } from '../reference/box-iou';
+
+/** The base loss of {@link alphaIouLoss}: `'iou'`, `'giou'`, `'diou'` or `'ciou'`. */
+export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
+import { broadcastShapes, callDtype, current, expandTo, floatArg, newFloat, roundTo, sizeOf } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
-import { forChunks } from '../wasm/chunks';
+import type { FloatArray, Loss, ResultArray } from '../types';
+import { run as runKernel } from '../wasm/runtime';
 
-export type { AlphaIouForm } from '../reference/box-iou';
 
+/** Options every box loss takes ({@link generalizedBoxIouLoss} and the others). */
 export interface BoxLossOptions {
   /** Default 'none' (torchvision). 'mean' of no boxes is 0, as torchvision's. */
   reduction?: Reduction;
   /** Keeps the divisions finite. Default 1e-7. */
   eps?: number;
 }
+/** Options of {@link focalEiouLoss}. */
 export interface FocalEiouLossOptions extends BoxLossOptions {
   /** The IoU^γ weight's exponent. Default 0.5 (the paper). */
   gamma?: number;
 }
+/** Options of {@link alphaIouLoss}. */
 export interface AlphaIouLossOptions extends BoxLossOptions {
   /** The power. Default 3 (the paper's recommendation); 1 gives the base loss. */
   alpha?: number;
   /** The base loss whose IoU and penalty are raised to α. Default 'iou'. */
   form?: AlphaIouForm;
 }
+/** Options of {@link siouLoss}. */
 export interface SiouLossOptions extends BoxLossOptions {
   /** The shape cost's exponent θ. Default 4. */
   theta?: number;
 }
+/** Options of {@link wiseIouLoss}: v1, or v3 with its running mean. */
 export interface WiseIouLossOptions extends BoxLossOptions {
   /** Default 'v1'. */
   version?: 'v1' | 'v3';
@@ -47,9 +55,20 @@ export interface WiseIouLossOptions extends BoxLossOptions {
   delta?: number;
 }
 
-/** wiseIouLoss v3's result: the loss and the updated running mean to pass to the next call. */
-export interface WiseIouV3Result {
-  loss: number | Tensor;
+/** What {@link wiseIouLossWithGrad} v3 returns besides the loss and gradients. */
+export interface WiseIouMean {
+  /** The running mean of 1 - IoU after this batch: pass it as `options.iouMean` next time. */
+  iouMean: number;
+}
+
+/**
+ * wiseIouLoss v3's result: the loss and the updated running mean to pass to the next call.
+ * @typeParam L - The loss's type: a number, or a tensor for `reduction: 'none'`.
+ */
+export interface WiseIouV3Result<L = number | Tensor> {
+  /** The loss, as v1 returns it. */
+  loss: L;
+  /** The running mean of 1 - IoU after this batch: pass it as `options.iouMean` next time. */
   iouMean: number;
 }
 
@@ -65,8 +84,8 @@ interface Pairs {
 }
 
 /** Both box arguments broadcast to (..., 4), as contiguous pairs. */
-function pairsOf(fn: string, boxes1: FloatInput, boxes2: FloatInput): Pairs {
-  const a = floatArg(fn, 'boxes1', boxes1);
+function pairsOf(fn: string, boxes1: FloatInput, boxes2: FloatInput, opts: CheckedOptions): Pairs {
+  const a = floatArg(fn, 'boxes1', boxes1, callDtype([boxes1, boxes2], opts));
   const b = floatOfDtype(fn, 'boxes2', boxes2, a.dtype);
   const shapes: [number[], number[]] = [argShape(a, boxes1), argShape(b, boxes2)];
   shapes.forEach((s, i) => {
@@ -80,10 +99,10 @@ function pairsOf(fn: string, boxes1: FloatInput, boxes2: FloatInput): Pairs {
 }
 
 /** Per-pair losses, reduced; gradients for both boxes. */
-function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, options: unknown, wantGrad: boolean): LossAndGrads {
+function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts: CheckedOptions, wantGrad: boolean): LossAndGrads {
   const { n, dtype } = p;
   const outShape = p.shape.slice(0, -1);
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, Math.max(n, 1));
   let elementLoss: ArrayLike<number>;
   let total = 0;
@@ -91,28 +110,17 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opti
   const w = n > 0 ? wasm(fn) : null;
   if (w) {
     const { k, arena } = w;
-    const bytes = dtype === 'float32' ? 4 : 8;
     const kernel = dtype === 'float32' ? k.f32_box_loss : k.f64_box_loss;
-    const loss = newFloat(dtype, n);
-    const g1 = wantGrad ? newFloat(dtype, 4 * n) : null;
-    const g2 = wantGrad ? newFloat(dtype, 4 * n) : null;
-    // per pair: both boxes, the loss, the upstream, both gradients, the kernel's SoA scratch, and
-    // one value more to cover the scratch's 4 padding pairs (64 values) in any chunk of 64+ pairs
-    forChunks(arena, n, bytes * (8 + 2 + (wantGrad ? 8 : 0) + 16 + 1), (i0, count) => {
-      const pb1 = arena.copyIn(dtype, p.b1.subarray(4 * i0, 4 * (i0 + count)));
-      const pb2 = arena.copyIn(dtype, p.b2.subarray(4 * i0, 4 * (i0 + count)));
-      const pl = arena.floats(dtype, count);
-      const pu = gradRow ? arena.copyIn(dtype, gradRow.subarray(i0, i0 + count)) : 0;
-      const pg1 = g1 ? arena.floats(dtype, 4 * count) : 0;
-      const pg2 = g2 ? arena.floats(dtype, 4 * count) : 0;
-      const scratch = arena.floats(dtype, 16 * (count + 4));
-      total += kernel(count, KINDS.indexOf(spec.kind), pb1, pb2, pl, pg1, pg2, pu, gradScale, spec.eps, spec.p1, spec.p2, spec.p3, scratch);
-      loss.set(arena.view(dtype, pl, count), i0);
-      if (g1 && g2) {
-        g1.set(arena.view(dtype, pg1, 4 * count), 4 * i0);
-        g2.set(arena.view(dtype, pg2, 4 * count), 4 * i0);
-      }
-    });
+    // per pair: both boxes in, the loss and both gradients out, and the kernel's SoA scratch (16
+    // values a pair, and 4 pairs of padding)
+    const r = runKernel(arena, dtype, n, [
+      { role: 'in', per: 4, data: p.b1 }, { role: 'in', per: 4, data: p.b2 }, { role: 'out', per: 1 },
+      wantGrad ? { role: 'out', per: 4 } : null, wantGrad ? { role: 'out', per: 4 } : null,
+      gradRow ? { role: 'in', per: 1, data: gradRow } : null, { role: 'scratch', per: 16, extra: 64 },
+    ], (count, [pb1, pb2, pl, pg1, pg2, pu, scratch]) =>
+      kernel(count, KINDS.indexOf(spec.kind), pb1, pb2, pl, pg1, pg2, pu, gradScale, spec.eps, spec.p1, spec.p2, spec.p3, scratch));
+    total = r.total;
+    const [loss, g1 = null, g2 = null] = r.outputs;
     elementLoss = loss;
     if (g1 && g2) grads = [g1, g2];
   } else {
@@ -123,15 +131,15 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opti
   }
   // torchvision's 'mean' of no boxes is 0.0·sum() = 0
   const value = reduction === 'none' ? { data: toDtype(elementLoss, dtype), shape: outShape } : roundTo(dtype, reduction === 'sum' || n === 0 ? total : total / n);
-  return { loss: value, grads: grads.map((g, i) => gradForArgument(g, p.shape, p.shapes[i], dtype)) };
+  return { loss: value, grads: grads.map((g, i) => gradForArgument(g, p.shape, p.shapes[i], dtype)), opts };
 }
 
 /** The options every box loss shares, and the pairs. */
-function common(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, extra: string[]) {
-  const opts = checkOptions(fn, options, ['reduction', 'eps', 'gradOutput', ...extra]);
+function common(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, extra: string[], wantGrad: boolean) {
+  const opts = checkOptions(fn, options, ['reduction', 'eps', ...extra], wantGrad);
   return {
     opts,
-    pairs: pairsOf(fn, boxes1, boxes2),
+    pairs: pairsOf(fn, boxes1, boxes2, opts),
     reduction: reductionOption(fn, opts.reduction, undefined, 'none'),
     eps: numberOption(fn, 'eps', opts.eps, 1e-7, (e) => e >= 0 && Number.isFinite(e), 'a finite number >= 0'),
   };
@@ -139,37 +147,38 @@ function common(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unk
 
 function simple(kind: BoxLossKind) {
   return (fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads => {
-    const c = common(fn, boxes1, boxes2, options, []);
-    return run(fn, c.pairs, { kind, eps: c.eps, p1: 0, p2: 0, p3: 0 }, c.reduction, options, wantGrad);
+    const c = common(fn, boxes1, boxes2, options, [], wantGrad);
+    return run(fn, c.pairs, { kind, eps: c.eps, p1: 0, p2: 0, p3: 0 }, c.reduction, c.opts, wantGrad);
   };
 }
 
 function focalEiou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const c = common(fn, boxes1, boxes2, options, ['gamma']);
+  const c = common(fn, boxes1, boxes2, options, ['gamma'], wantGrad);
   const gamma = numberOption(fn, 'gamma', c.opts.gamma, 0.5, (g) => g >= 0 && Number.isFinite(g), 'a finite number >= 0');
-  return run(fn, c.pairs, { kind: 'focal-eiou', eps: c.eps, p1: gamma, p2: 0, p3: 0 }, c.reduction, options, wantGrad);
+  return run(fn, c.pairs, { kind: 'focal-eiou', eps: c.eps, p1: gamma, p2: 0, p3: 0 }, c.reduction, c.opts, wantGrad);
 }
 
 function alphaIou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const c = common(fn, boxes1, boxes2, options, ['alpha', 'form']);
+  const c = common(fn, boxes1, boxes2, options, ['alpha', 'form'], wantGrad);
   const alpha = numberOption(fn, 'alpha', c.opts.alpha, 3, (a) => a > 0 && Number.isFinite(a), 'a finite number > 0');
   const form = c.opts.form ?? 'iou';
   const f = ALPHA_IOU_FORMS.indexOf(form as AlphaIouForm);
   if (f < 0) throw rangeError(fn, `options.form must be one of 'iou', 'giou', 'diou', 'ciou'; got ${JSON.stringify(form)}`);
-  return run(fn, c.pairs, { kind: 'alpha-iou', eps: c.eps, p1: alpha, p2: f, p3: 0 }, c.reduction, options, wantGrad);
+  return run(fn, c.pairs, { kind: 'alpha-iou', eps: c.eps, p1: alpha, p2: f, p3: 0 }, c.reduction, c.opts, wantGrad);
 }
 
 function siou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const c = common(fn, boxes1, boxes2, options, ['theta']);
+  const c = common(fn, boxes1, boxes2, options, ['theta'], wantGrad);
   const theta = numberOption(fn, 'theta', c.opts.theta, 4, (t) => t >= 1 && Number.isFinite(t), 'a finite number >= 1');
-  return run(fn, c.pairs, { kind: 'siou', eps: c.eps, p1: theta, p2: 0, p3: 0 }, c.reduction, options, wantGrad);
+  return run(fn, c.pairs, { kind: 'siou', eps: c.eps, p1: theta, p2: 0, p3: 0 }, c.reduction, c.opts, wantGrad);
 }
 
 function wiseIou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads & { iouMean?: number } {
-  const c = common(fn, boxes1, boxes2, options, ['version', 'iouMean', 'momentum', 'alpha', 'delta']);
+  const c = common(fn, boxes1, boxes2, options, ['version', 'iouMean', 'momentum', 'alpha', 'delta'], wantGrad);
   const version = c.opts.version ?? 'v1';
   if (version !== 'v1' && version !== 'v3') throw rangeError(fn, `options.version must be 'v1' or 'v3'; got ${JSON.stringify(version)}`);
-  if (version === 'v1') return run(fn, c.pairs, { kind: 'wiou-v1', eps: c.eps, p1: 0, p2: 0, p3: 0 }, c.reduction, options, wantGrad);
+  // iouMean is an own property either way (the public function tests it; nothing inherited may answer)
+  if (version === 'v1') return { ...run(fn, c.pairs, { kind: 'wiou-v1', eps: c.eps, p1: 0, p2: 0, p3: 0 }, c.reduction, c.opts, wantGrad), iouMean: undefined };
   for (const name of ['iouMean', 'momentum']) {
     if (c.opts[name] === undefined) throw typeError(fn, `options.${name}`, "a number (v3's running mean is state the caller keeps: start with iouMean 1)", undefined);
   }
@@ -179,9 +188,9 @@ function wiseIou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: un
   const delta = numberOption(fn, 'delta', c.opts.delta, 3, (d) => d > 0 && Number.isFinite(d), 'a finite number > 0');
   // The mean is updated with this batch's mean of 1 - IoU first, then used (the authors' order).
   const n = c.pairs.n;
-  const batch = n > 0 ? (run(fn, c.pairs, { kind: 'iou', eps: c.eps, p1: 0, p2: 0, p3: 0 }, 'sum', undefined, false).loss as number) / n : 0;
+  const batch = n > 0 ? (run(fn, c.pairs, { kind: 'iou', eps: c.eps, p1: 0, p2: 0, p3: 0 }, 'sum', c.opts, false).loss as number) / n : 0;
   const iouMean = n > 0 ? (1 - momentum) * mean + momentum * batch : mean;
-  return { ...run(fn, c.pairs, { kind: 'wiou-v3', eps: c.eps, p1: iouMean, p2: alpha, p3: delta }, c.reduction, options, wantGrad), iouMean };
+  return { ...run(fn, c.pairs, { kind: 'wiou-v3', eps: c.eps, p1: iouMean, p2: alpha, p3: delta }, c.reduction, c.opts, wantGrad), iouMean };
 }
 
 const giou = simple('giou');
@@ -192,82 +201,515 @@ const eiou = simple('eiou');
 
 type Options<O> = O & GradOptions;
 
-/** torchvision.ops.generalized_box_iou_loss: 1 - IoU + (C - U)/C, C the enclosing box's area. */
+/**
+ * torchvision.ops.generalized_box_iou_loss: `1 - IoU + (C - U)/C`, C the smallest enclosing box's area and U the union's (Rezatofighi et al. 2019).
+ *
+ * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
+ * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
+ * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
+ * @example
+ * ```ts
+ * import { generalizedBoxIouLoss } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * generalizedBoxIouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
+ * generalizedBoxIouLoss(predicted, target, { reduction: 'mean' }); // a number
+ * ```
+ */
+export function generalizedBoxIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & { reduction?: R }): Loss<R, D>;
 export function generalizedBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
   return giou('generalizedBoxIouLoss', boxes1, boxes2, options, false).loss;
 }
-/** generalizedBoxIouLoss and its gradients with respect to boxes1 and boxes2. */
+/**
+ * {@link generalizedBoxIouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
+ *
+ * @param boxes1 - As for {@link generalizedBoxIouLoss}.
+ * @param boxes2 - As for {@link generalizedBoxIouLoss}.
+ * @param options - The options of {@link generalizedBoxIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link generalizedBoxIouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link generalizedBoxIouLoss} throws.
+ * @example
+ * ```ts
+ * import { generalizedBoxIouLossWithGrad } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * const { loss, grads: [dPredicted, dTarget] } = generalizedBoxIouLossWithGrad(predicted, target, { reduction: 'sum' });
+ * dPredicted.shape; // [2, 4]
+ * ```
+ */
+export function generalizedBoxIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function generalizedBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
   return withGrad(giou('generalizedBoxIouLossWithGrad', boxes1, boxes2, options, true), 'generalizedBoxIouLossWithGrad', options);
 }
-/** torchvision.ops.distance_box_iou_loss: 1 - IoU + ρ²(centers)/c², c the enclosing box's diagonal. */
+/**
+ * torchvision.ops.distance_box_iou_loss: `1 - IoU + ρ²/c²`, ρ the distance between the centers and c the enclosing box's diagonal (Zheng et al. 2020).
+ *
+ * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
+ * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
+ * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
+ * @example
+ * ```ts
+ * import { distanceBoxIouLoss } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * distanceBoxIouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
+ * distanceBoxIouLoss(predicted, target, { reduction: 'mean' }); // a number
+ * ```
+ */
+export function distanceBoxIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & { reduction?: R }): Loss<R, D>;
 export function distanceBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
   return diou('distanceBoxIouLoss', boxes1, boxes2, options, false).loss;
 }
-/** distanceBoxIouLoss and its gradients with respect to boxes1 and boxes2. */
+/**
+ * {@link distanceBoxIouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
+ *
+ * @param boxes1 - As for {@link distanceBoxIouLoss}.
+ * @param boxes2 - As for {@link distanceBoxIouLoss}.
+ * @param options - The options of {@link distanceBoxIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link distanceBoxIouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link distanceBoxIouLoss} throws.
+ * @example
+ * ```ts
+ * import { distanceBoxIouLossWithGrad } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * const { loss, grads: [dPredicted, dTarget] } = distanceBoxIouLossWithGrad(predicted, target, { reduction: 'sum' });
+ * dPredicted.shape; // [2, 4]
+ * ```
+ */
+export function distanceBoxIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function distanceBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
   return withGrad(diou('distanceBoxIouLossWithGrad', boxes1, boxes2, options, true), 'distanceBoxIouLossWithGrad', options);
 }
-/** torchvision.ops.complete_box_iou_loss: DIoU + α·v, v the aspect-ratio term, α = v/(1 - IoU + v) constant. */
+/**
+ * torchvision.ops.complete_box_iou_loss: the DIoU loss plus `α·v`, v the aspect-ratio term and `α = v / (1 - IoU + v)` held constant (Zheng et al. 2020).
+ *
+ * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
+ * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
+ * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
+ * @example
+ * ```ts
+ * import { completeBoxIouLoss } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * completeBoxIouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
+ * completeBoxIouLoss(predicted, target, { reduction: 'mean' }); // a number
+ * ```
+ */
+export function completeBoxIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & { reduction?: R }): Loss<R, D>;
 export function completeBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
   return ciou('completeBoxIouLoss', boxes1, boxes2, options, false).loss;
 }
-/** completeBoxIouLoss and its gradients with respect to boxes1 and boxes2. */
+/**
+ * {@link completeBoxIouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
+ *
+ * @param boxes1 - As for {@link completeBoxIouLoss}.
+ * @param boxes2 - As for {@link completeBoxIouLoss}.
+ * @param options - The options of {@link completeBoxIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link completeBoxIouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link completeBoxIouLoss} throws.
+ * @example
+ * ```ts
+ * import { completeBoxIouLossWithGrad } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * const { loss, grads: [dPredicted, dTarget] } = completeBoxIouLossWithGrad(predicted, target, { reduction: 'sum' });
+ * dPredicted.shape; // [2, 4]
+ * ```
+ */
+export function completeBoxIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function completeBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
   return withGrad(ciou('completeBoxIouLossWithGrad', boxes1, boxes2, options, true), 'completeBoxIouLossWithGrad', options);
 }
-/** 1 - IoU (the linear IoU loss). */
+/**
+ * The linear IoU loss, `1 - IoU` (Yu et al. 2016).
+ *
+ * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
+ * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
+ * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
+ * @example
+ * ```ts
+ * import { iouLoss } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * iouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
+ * iouLoss(predicted, target, { reduction: 'mean' }); // a number
+ * ```
+ */
+export function iouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & { reduction?: R }): Loss<R, D>;
 export function iouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
   return iou('iouLoss', boxes1, boxes2, options, false).loss;
 }
-/** iouLoss and its gradients with respect to boxes1 and boxes2. */
+/**
+ * {@link iouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
+ *
+ * @param boxes1 - As for {@link iouLoss}.
+ * @param boxes2 - As for {@link iouLoss}.
+ * @param options - The options of {@link iouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link iouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link iouLoss} throws.
+ * @example
+ * ```ts
+ * import { iouLossWithGrad } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * const { loss, grads: [dPredicted, dTarget] } = iouLossWithGrad(predicted, target, { reduction: 'sum' });
+ * dPredicted.shape; // [2, 4]
+ * ```
+ */
+export function iouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function iouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
   return withGrad(iou('iouLossWithGrad', boxes1, boxes2, options, true), 'iouLossWithGrad', options);
 }
-/** EIoU (Zhang et al. 2022): 1 - IoU + ρ²/c² + (w - w_gt)²/C_w² + (h - h_gt)²/C_h². */
+/**
+ * EIoU (Zhang et al. 2022): `1 - IoU + ρ²/c² + (w - w_gt)²/C_w² + (h - h_gt)²/C_h²`, C_w and C_h the enclosing box's width and height.
+ *
+ * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
+ * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
+ * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
+ * @example
+ * ```ts
+ * import { eiouLoss } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * eiouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
+ * eiouLoss(predicted, target, { reduction: 'mean' }); // a number
+ * ```
+ */
+export function eiouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & { reduction?: R }): Loss<R, D>;
 export function eiouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
   return eiou('eiouLoss', boxes1, boxes2, options, false).loss;
 }
-/** eiouLoss and its gradients with respect to boxes1 and boxes2. */
+/**
+ * {@link eiouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
+ *
+ * @param boxes1 - As for {@link eiouLoss}.
+ * @param boxes2 - As for {@link eiouLoss}.
+ * @param options - The options of {@link eiouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link eiouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link eiouLoss} throws.
+ * @example
+ * ```ts
+ * import { eiouLossWithGrad } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * const { loss, grads: [dPredicted, dTarget] } = eiouLossWithGrad(predicted, target, { reduction: 'sum' });
+ * dPredicted.shape; // [2, 4]
+ * ```
+ */
+export function eiouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function eiouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
   return withGrad(eiou('eiouLossWithGrad', boxes1, boxes2, options, true), 'eiouLossWithGrad', options);
 }
-/** Focal-EIoU (Zhang et al. 2022): IoU^γ·EIoU, the weight IoU^γ a constant (no gradient). */
+/**
+ * Focal-EIoU (Zhang et al. 2022): `IoU^γ·EIoU`, the weight `IoU^γ` held constant (no gradient through it).
+ *
+ * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
+ * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
+ * @param options - `gamma` (default 0.5), `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast, or `gamma` is not a finite number.
+ * @example
+ * ```ts
+ * import { focalEiouLoss } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * focalEiouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
+ * focalEiouLoss(predicted, target, { reduction: 'mean' }); // a number
+ * ```
+ */
+export function focalEiouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: FocalEiouLossOptions & { reduction?: R }): Loss<R, D>;
 export function focalEiouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: FocalEiouLossOptions): number | Tensor {
   return focalEiou('focalEiouLoss', boxes1, boxes2, options, false).loss;
 }
-/** focalEiouLoss and its gradients with respect to boxes1 and boxes2. */
+/**
+ * {@link focalEiouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
+ *
+ * @param boxes1 - As for {@link focalEiouLoss}.
+ * @param boxes2 - As for {@link focalEiouLoss}.
+ * @param options - The options of {@link focalEiouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link focalEiouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link focalEiouLoss} throws.
+ * @example
+ * ```ts
+ * import { focalEiouLossWithGrad } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * const { loss, grads: [dPredicted, dTarget] } = focalEiouLossWithGrad(predicted, target, { reduction: 'sum' });
+ * dPredicted.shape; // [2, 4]
+ * ```
+ */
+export function focalEiouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: FocalEiouLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function focalEiouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<FocalEiouLossOptions>): WithGrad {
   return withGrad(focalEiou('focalEiouLossWithGrad', boxes1, boxes2, options, true), 'focalEiouLossWithGrad', options);
 }
-/** α-IoU (He et al. 2021): 1 - IoU^α + P^α, P the GIoU, DIoU or CIoU penalty of `form`. */
+/**
+ * α-IoU (He et al. 2021): `1 - IoU^α + P^α`, P the penalty of the base loss `form` (none for IoU).
+ *
+ * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
+ * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
+ * @param options - `alpha` (default 3), `form` (`'iou'` (default), `'giou'`, `'diou'` or `'ciou'`), `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast, or `form` is not one of the four.
+ * @example
+ * ```ts
+ * import { alphaIouLoss } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * alphaIouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
+ * alphaIouLoss(predicted, target, { reduction: 'mean' }); // a number
+ * ```
+ */
+export function alphaIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: AlphaIouLossOptions & { reduction?: R }): Loss<R, D>;
 export function alphaIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: AlphaIouLossOptions): number | Tensor {
   return alphaIou('alphaIouLoss', boxes1, boxes2, options, false).loss;
 }
-/** alphaIouLoss and its gradients with respect to boxes1 and boxes2. */
+/**
+ * {@link alphaIouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
+ *
+ * @param boxes1 - As for {@link alphaIouLoss}.
+ * @param boxes2 - As for {@link alphaIouLoss}.
+ * @param options - The options of {@link alphaIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link alphaIouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link alphaIouLoss} throws.
+ * @example
+ * ```ts
+ * import { alphaIouLossWithGrad } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * const { loss, grads: [dPredicted, dTarget] } = alphaIouLossWithGrad(predicted, target, { reduction: 'sum' });
+ * dPredicted.shape; // [2, 4]
+ * ```
+ */
+export function alphaIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: AlphaIouLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function alphaIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<AlphaIouLossOptions>): WithGrad {
   return withGrad(alphaIou('alphaIouLossWithGrad', boxes1, boxes2, options, true), 'alphaIouLossWithGrad', options);
 }
-/** SIoU (Gevorgyan 2022): 1 - IoU + (Δ + Ω)/2, the angle-weighted distance cost and the shape cost. */
+/**
+ * SIoU (Gevorgyan 2022): `1 - IoU + (Δ + Ω)/2`, Δ the angle-weighted distance cost and Ω the shape cost.
+ *
+ * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
+ * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
+ * @param options - `theta` (the shape cost's exponent; default 4), `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
+ * @example
+ * ```ts
+ * import { siouLoss } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * siouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
+ * siouLoss(predicted, target, { reduction: 'mean' }); // a number
+ * ```
+ */
+export function siouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: SiouLossOptions & { reduction?: R }): Loss<R, D>;
 export function siouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: SiouLossOptions): number | Tensor {
   return siou('siouLoss', boxes1, boxes2, options, false).loss;
 }
-/** siouLoss and its gradients with respect to boxes1 and boxes2. */
+/**
+ * {@link siouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
+ *
+ * @param boxes1 - As for {@link siouLoss}.
+ * @param boxes2 - As for {@link siouLoss}.
+ * @param options - The options of {@link siouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link siouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link siouLoss} throws.
+ * @example
+ * ```ts
+ * import { siouLossWithGrad } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * const { loss, grads: [dPredicted, dTarget] } = siouLossWithGrad(predicted, target, { reduction: 'sum' });
+ * dPredicted.shape; // [2, 4]
+ * ```
+ */
+export function siouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: SiouLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function siouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<SiouLossOptions>): WithGrad {
   return withGrad(siou('siouLossWithGrad', boxes1, boxes2, options, true), 'siouLossWithGrad', options);
 }
 
 /**
- * Wise-IoU (Tong et al. 2023). v1: exp(ρ²/(W_g² + H_g²))·(1 - IoU), the denominator a constant. v3: v1 times the focusing
- * factor r = β/(δ·α^(β-δ)), β = (1 - IoU) / mean, a constant; returns the loss and the updated mean.
+ * Wise-IoU v3 (Tong et al. 2023): the v1 loss times the focusing factor `r = β/(δ·α^(β-δ))`, `β = (1 - IoU) / mean` held constant; the running mean of `1 - IoU` is state the caller keeps, passed in and returned.
+ *
+ * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
+ * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
+ * @param options - `version: 'v3'`; `iouMean` (the running mean of 1 - IoU: 1 at first, then the returned one) and `momentum` (m in mean ← (1 - m)·mean + m·batch mean; 0 keeps it), both required; `alpha` (default 1.9), `delta` (default 3), `reduction` (default `'none'`), `eps` (default 1e-7).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, iouMean }`: the loss (a number for `'mean'` and `'sum'`, a tensor of one loss per pair for `'none'`) and the updated mean to pass to the next call.
+ * @throws TypeError if a box argument is not a float tensor, the dtypes differ, an option is unknown or of the wrong type, or v3 lacks `iouMean` or `momentum`.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, the shapes do not broadcast, or `version` is not `'v1'` or `'v3'`.
+ * @example
+ * ```ts
+ * import { wiseIouLoss } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * let iouMean = 1;
+ * const r = wiseIouLoss(predicted, target, { version: 'v3', iouMean, momentum: 0.01, reduction: 'mean' });
+ * iouMean = r.iouMean; // for the next batch
+ * r.loss; // a number
+ * ```
  */
-export function wiseIouLoss(boxes1: FloatInput, boxes2: FloatInput, options: WiseIouLossOptions & { version: 'v3' }): WiseIouV3Result;
-export function wiseIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: WiseIouLossOptions): number | Tensor;
+export function wiseIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options: WiseIouLossOptions & { version: 'v3'; reduction?: R }): WiseIouV3Result<Loss<R, D>>;
+/**
+ * Wise-IoU v1 (Tong et al. 2023): `exp(ρ²/(W_g² + H_g²))·(1 - IoU)`, ρ the distance between the centers and W_g, H_g the enclosing box's size, the denominator held constant.
+ *
+ * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
+ * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
+ * @param options - `version` (default `'v1'`), `reduction` (default `'none'`, as torchvision's box losses), `eps` (default 1e-7).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair. The default reduction is `'none'`.
+ * @throws TypeError if a box argument is not a float tensor, the dtypes differ, an option is unknown or of the wrong type, or v3 lacks `iouMean` or `momentum`.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, the shapes do not broadcast, or `version` is not `'v1'` or `'v3'`.
+ * @example
+ * ```ts
+ * import { wiseIouLoss } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * wiseIouLoss(predicted, target).data; // Float32Array(2): one loss per pair
+ * ```
+ */
+export function wiseIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: WiseIouLossOptions & { version?: 'v1'; reduction?: R }): Loss<R, D>;
+/**
+ * Wise-IoU, v1 or v3, when `version` is not known statically: the v1 loss, or v3's `{ loss, iouMean }`.
+ *
+ * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
+ * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
+ * @param options - The options of either version (see the other signatures); `version` decides the result's form.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns v1: the loss; v3: `{ loss, iouMean }`.
+ * @throws TypeError if a box argument is not a float tensor, the dtypes differ, an option is unknown or of the wrong type, or v3 lacks `iouMean` or `momentum`.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, the shapes do not broadcast, or `version` is not `'v1'` or `'v3'`.
+ * @example
+ * ```ts
+ * import { wiseIouLoss, type WiseIouLossOptions } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * const options: WiseIouLossOptions = { version: 'v1' };
+ * const r = wiseIouLoss(predicted, target, options);
+ * const loss = typeof r === 'object' && 'iouMean' in r ? r.loss : r; // v3 : v1
+ * ```
+ */
+export function wiseIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: WiseIouLossOptions & { reduction?: R }): Loss<R, D> | WiseIouV3Result<Loss<R, D>>;
 export function wiseIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: WiseIouLossOptions): number | Tensor | WiseIouV3Result {
   const r = wiseIou('wiseIouLoss', boxes1, boxes2, options, false);
   return r.iouMean === undefined ? r.loss : { loss: r.loss, iouMean: r.iouMean };
 }
-/** wiseIouLoss and its gradients with respect to boxes1 and boxes2 (v3: and the updated mean). */
+/**
+ * {@link wiseIouLoss} v3 and its gradients (dBoxes1, dBoxes2), computed in one pass, with the updated running mean.
+ *
+ * @param boxes1 - As for {@link wiseIouLoss}.
+ * @param boxes2 - As for {@link wiseIouLoss}.
+ * @param options - The options of {@link wiseIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto`.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads, iouMean }`: `loss` and `iouMean` as {@link wiseIouLoss} v3 returns them; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link wiseIouLoss} throws.
+ * @example
+ * ```ts
+ * import { wiseIouLossWithGrad } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * let state = { iouMean: 1 };
+ * const r = wiseIouLossWithGrad(predicted, target, { version: 'v3', momentum: 0.01, ...state, reduction: 'mean' });
+ * state = { iouMean: r.iouMean };
+ * r.grad.shape; // [2, 4]
+ * ```
+ */
+export function wiseIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options: WiseIouLossOptions & GradOptions & { version: 'v3'; reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>> & WiseIouMean;
+/**
+ * {@link wiseIouLoss} v1 and its gradients (dBoxes1, dBoxes2), computed in one pass.
+ *
+ * @param boxes1 - As for {@link wiseIouLoss}.
+ * @param boxes2 - As for {@link wiseIouLoss}.
+ * @param options - The options of {@link wiseIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto`.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link wiseIouLoss} v1 returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link wiseIouLoss} throws.
+ * @example
+ * ```ts
+ * import { wiseIouLossWithGrad } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * const { loss, grad } = wiseIouLossWithGrad(predicted, target, { reduction: 'sum' });
+ * grad.shape; // [2, 4]
+ * ```
+ */
+export function wiseIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: WiseIouLossOptions & GradOptions & { version?: 'v1'; reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
+/**
+ * {@link wiseIouLoss} and its gradients when `version` is not known statically: `iouMean` is there for v3.
+ *
+ * @param boxes1 - As for {@link wiseIouLoss}.
+ * @param boxes2 - As for {@link wiseIouLoss}.
+ * @param options - The options of {@link wiseIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto`.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`, and `iouMean` for v3; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link wiseIouLoss} throws.
+ * @example
+ * ```ts
+ * import { wiseIouLossWithGrad, type WiseIouLossOptions } from 'simdloss';
+ * const predicted = { data: new Float32Array([0, 0, 2, 2, 1, 1, 4, 3]), shape: [2, 4] };
+ * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
+ * const options: WiseIouLossOptions = { version: 'v3', iouMean: 1, momentum: 0.01 };
+ * const r = wiseIouLossWithGrad(predicted, target, options);
+ * r.iouMean; // number | undefined
+ * ```
+ */
+export function wiseIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: WiseIouLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>> & Partial<WiseIouMean>;
 export function wiseIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<WiseIouLossOptions>): WithGrad & { iouMean?: number } {
   const r = wiseIou('wiseIouLossWithGrad', boxes1, boxes2, options, true);
   const g = withGrad(r, 'wiseIouLossWithGrad', options);

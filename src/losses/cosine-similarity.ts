@@ -10,12 +10,14 @@ import {
 } from '../options';
 import { cosineSimilarityReference } from '../reference/cosine-similarity';
 import {
-  broadcastShapes, current, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf,
+  broadcastShapes, callDtype, current, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf,
 } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { Loss, ResultArray } from '../types';
 import { floatOrLabels } from './margin';
 import { runRowPairs } from '../wasm/chunks';
 
+/** Options of {@link cosineSimilarity}. */
 export interface CosineSimilarityOptions {
   /** The dim to reduce; negative counts from the end. Default 1. */
   dim?: number;
@@ -24,8 +26,8 @@ export interface CosineSimilarityOptions {
 }
 
 function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, wantGrad ? ['dim', 'eps', 'gradOutput'] : ['dim', 'eps']);
-  const a = floatArg(fn, 'x1', x1);
+  const opts = checkOptions(fn, options, ['dim', 'eps'], wantGrad);
+  const a = floatArg(fn, 'x1', x1, callDtype([x1, x2], opts));
   const dtype = a.dtype;
   const b = floatOfDtype(fn, 'x2', x2, dtype);
   const aShape = argShape(a, x1);
@@ -39,7 +41,7 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   const inner = sizeOf(shape.slice(dim + 1));
   const rows = outer * inner;
   const outShape = [...shape.slice(0, dim), ...shape.slice(dim + 1)];
-  const up = wantGrad ? upstreamOption(fn, (options as GradOptions | undefined)?.gradOutput, outShape, dtype).tensor! : null;
+  const up = wantGrad ? upstreamOption(fn, opts.gradOutput, outShape, dtype).tensor! : null;
 
   // Rows along dim, contiguous: broadcast, then move dim last (copies only when needed).
   const rowsOf = (data: FloatArray, own: number[]): FloatArray => {
@@ -54,7 +56,7 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
 
   const { out, ga, gb } = cosineRows(fn, dtype, ra, rb, rows, D, eps, false, up);
   const loss: Tensor = { data: out, shape: outShape };
-  if (!ga || !gb) return { loss, grads: [] };
+  if (!ga || !gb) return { loss, grads: [], opts };
   // Back to the broadcast layout, then summed over each argument's broadcast dims.
   const back = (g: ArrayLike<number>, own: number[]): Tensor => {
     let full: ArrayLike<number> = g;
@@ -67,7 +69,7 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   };
   const d1 = back(ga, aShape);
   const d2 = back(gb, bShape);
-  return { loss, grads: [d1, d2] };
+  return { loss, grads: [d1, d2], opts };
 }
 
 /** Cosines of rows (rows, D) of a and b, and with an upstream per row the gradients for a and b. */
@@ -93,9 +95,11 @@ export function cosineRows(fn: string, dtype: Dtype, ra: FloatArray, rb: FloatAr
   return { out: r.out, ga: r.grads[0] ?? null, gb: r.grads[1] ?? null };
 }
 
+/** Options of {@link cosineEmbeddingLoss}. */
 export interface CosineEmbeddingLossOptions {
   /** Default 0. */
   margin?: number;
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
@@ -103,8 +107,8 @@ export interface CosineEmbeddingLossOptions {
 const EMBEDDING_EPS = Math.fround(1e-12);
 
 function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['margin', 'reduction', 'gradOutput']);
-  const a = floatArg(fn, 'input1', input1);
+  const opts = checkOptions(fn, options, ['margin', 'reduction'], wantGrad);
+  const a = floatArg(fn, 'input1', input1, callDtype([input1, input2, target], opts));
   const dtype = a.dtype;
   const b = floatOfDtype(fn, 'input2', input2, dtype);
   const aShape = argShape(a, input1);
@@ -123,7 +127,7 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
   const margin = numberOption(fn, 'margin', opts.margin, 0, Number.isFinite, 'a finite number');
   const reduction = reductionOption(fn, opts.reduction);
   const outShape = tShape.slice();
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, rows);
   const ra = expandTo(current(a), aShape, shape, dtype);
   const rb = expandTo(current(b), bShape, shape, dtype);
@@ -142,28 +146,104 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
     if (coef) coef[r] = gradScale * (gradRow ? gradRow[r] : 1) * (t === 1 ? -1 : t === -1 && z >= 0 ? 1 : 0);
   }
   const loss = lossResult(reduction, () => toDtype(rowLoss, dtype), total, rows, outShape, dtype);
-  if (!coef) return { loss, grads: [] };
+  if (!coef) return { loss, grads: [], opts };
   // The gradient pass: the cosine gradients scaled per row by ∂ℓ/∂cos.
   const g = cosineRows(fn, dtype, ra, rb, rows, D, EMBEDDING_EPS, true, coef);
-  return { loss, grads: [gradForArgument(g.ga!, shape, aShape, dtype), gradForArgument(g.gb!, shape, bShape, dtype)] };
+  return { loss, grads: [gradForArgument(g.ga!, shape, aShape, dtype), gradForArgument(g.gb!, shape, bShape, dtype)], opts };
 }
 
-/** F.cosine_embedding_loss: 1 - cos(x1, x2) where target = 1, max(0, cos - margin) where target = -1. */
+/**
+ * F.cosine_embedding_loss: `1 - cos(x1, x2)` where the label is 1, `max(0, cos(x1, x2) - margin)` where it is -1.
+ *
+ * @param input1 - `(N, D)`, or `(D)` for one pair.
+ * @param input2 - `input1`'s shape.
+ * @param target - Labels ±1 (an integer or float array): `(N)`, or `()` for one pair.
+ * @param options - `margin` (default 0), `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per pair, `(N)`. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, or the shapes do not fit (a 1-D target for 2-D inputs, a 0-d one for 1-D inputs).
+ * @example
+ * ```ts
+ * import { cosineEmbeddingLoss } from 'simdloss';
+ * const a = { data: new Float32Array([1, 0, 1, 1]), shape: [2, 2] };
+ * const b = { data: new Float32Array([1, 0, 0, 1]), shape: [2, 2] };
+ * cosineEmbeddingLoss(a, b, [1, -1]); // (0 + 0.7071) / 2 = 0.3536
+ * ```
+ */
+export function cosineEmbeddingLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input1: FloatInput<D>, input2: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: CosineEmbeddingLossOptions & { reduction?: R }): Loss<R, D>;
 export function cosineEmbeddingLoss(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: CosineEmbeddingLossOptions): number | Tensor {
   return embedding('cosineEmbeddingLoss', input1, input2, target, options, false).loss;
 }
 
-/** cosineEmbeddingLoss and its gradients with respect to input1 and input2. */
+/**
+ * {@link cosineEmbeddingLoss} and its gradients (dInput1, dInput2), computed in one pass.
+ *
+ * @param input1 - As for {@link cosineEmbeddingLoss}.
+ * @param input2 - As for {@link cosineEmbeddingLoss}.
+ * @param target - As for {@link cosineEmbeddingLoss}.
+ * @param options - The options of {@link cosineEmbeddingLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link cosineEmbeddingLoss} returns it; `grads` is `[dInput1, dInput2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link cosineEmbeddingLoss} throws.
+ * @example
+ * ```ts
+ * import { cosineEmbeddingLossWithGrad } from 'simdloss';
+ * const a = { data: new Float32Array([1, 0, 1, 1]), shape: [2, 2] };
+ * const b = { data: new Float32Array([1, 0, 0, 1]), shape: [2, 2] };
+ * const { grads: [d1, d2] } = cosineEmbeddingLossWithGrad(a, b, new Int32Array([1, -1]));
+ * d2.shape; // [2, 2]
+ * ```
+ */
+export function cosineEmbeddingLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input1: FloatInput<D>, input2: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: CosineEmbeddingLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function cosineEmbeddingLossWithGrad(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: CosineEmbeddingLossOptions & GradOptions): WithGrad {
   return withGrad(embedding('cosineEmbeddingLossWithGrad', input1, input2, target, options, true), 'cosineEmbeddingLossWithGrad', options);
 }
 
-/** F.cosine_similarity(x1, x2, dim, eps): Σ (x1/max(‖x1‖, eps))·(x2/max(‖x2‖, eps)) along dim. */
+/**
+ * F.cosine_similarity: `Σ x1·x2 / (max(‖x1‖, eps)·max(‖x2‖, eps))` along `dim` (PyTorch ≥ 1.12: the arguments broadcast first).
+ *
+ * @param x1 - Any shape with at least one dimension.
+ * @param x2 - Broadcasts against `x1`.
+ * @param options - `dim` (in the broadcast shape; default 1, negative counts from the end), `eps` (default 1e-8).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns A tensor of the broadcast shape without `dim`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes do not broadcast, or `dim` is outside them.
+ * @example
+ * ```ts
+ * import { cosineSimilarity } from 'simdloss';
+ * const a = { data: new Float32Array([1, 0, 1, 1]), shape: [2, 2] };
+ * const b = { data: new Float32Array([1, 0, 0, 1]), shape: [2, 2] };
+ * cosineSimilarity(a, b).data; // Float32Array [1, 0.7071]
+ * ```
+ */
+export function cosineSimilarity<D extends FloatArray = Float32Array>(x1: FloatInput<D>, x2: FloatInput<D>, options?: CosineSimilarityOptions): Tensor<ResultArray<D>>;
 export function cosineSimilarity(x1: FloatInput, x2: FloatInput, options?: CosineSimilarityOptions): Tensor {
   return run('cosineSimilarity', x1, x2, options, false).loss;
 }
 
-/** cosineSimilarity and the gradients of Σ gradOutput·result with respect to x1 and x2. */
+/**
+ * {@link cosineSimilarity} and the gradients of Σ gradOutput·result with respect to `x1` and `x2`, computed in one pass.
+ *
+ * @param x1 - As for {@link cosineSimilarity}.
+ * @param x2 - As for {@link cosineSimilarity}.
+ * @param options - The options of {@link cosineSimilarity}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns `{ loss, grad, grads }`: `loss` as {@link cosineSimilarity} returns it; `grads` is `[dX1, dX2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link cosineSimilarity} throws.
+ * @example
+ * ```ts
+ * import { cosineSimilarityWithGrad } from 'simdloss';
+ * const a = { data: new Float32Array([1, 0, 1, 1]), shape: [2, 2] };
+ * const b = { data: new Float32Array([1, 0, 0, 1]), shape: [2, 2] };
+ * const { grads: [da, db] } = cosineSimilarityWithGrad(a, b);
+ * da.shape; // [2, 2]
+ * ```
+ */
+export function cosineSimilarityWithGrad<D extends FloatArray = Float32Array>(x1: FloatInput<D>, x2: FloatInput<D>, options?: CosineSimilarityOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function cosineSimilarityWithGrad(x1: FloatInput, x2: FloatInput, options?: CosineSimilarityOptions & GradOptions): WithGrad<Tensor> {
   return withGrad(run('cosineSimilarityWithGrad', x1, x2, options, true), 'cosineSimilarityWithGrad', options);
 }

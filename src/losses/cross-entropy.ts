@@ -4,27 +4,31 @@ import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
   checkOptions, directTarget, floatOfDtype, floatOption, gradScaling, gradTargets, gradTensor, integerOption, lossResult,
-  numberOption, reductionOption, toDtype, upstreamOption, withGrad,
+  numberOption, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
-import { current, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
-import { chunkCapacity, forChunks } from '../wasm/chunks';
+import { callDtype, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
+import { run as runKernel } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
+import type { Loss, ResultArray } from '../types';
 
+/** Options of {@link nllLoss}. */
 export interface NllLossOptions {
   /** Class weights, shape (C). */
   weight?: FloatInput;
   /** Targets equal to this are skipped (loss 0, no weight in the mean). Default -100. */
   ignoreIndex?: number;
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
+/** Options of {@link crossEntropy}. */
 export interface CrossEntropyOptions extends NllLossOptions {
   /** ε in [0, 1]: mixes the target with the uniform distribution. Default 0. */
   labelSmoothing?: number;
 }
 
-const NLL_OPTIONS = ['weight', 'ignoreIndex', 'reduction', 'gradOutput'] as const;
+const NLL_OPTIONS = ['weight', 'ignoreIndex', 'reduction'] as const;
 const CE_OPTIONS = [...NLL_OPTIONS, 'labelSmoothing'] as const;
 
 interface Prepared {
@@ -39,12 +43,13 @@ interface Prepared {
   inputShape: number[];
   /** Denominator of 'mean': Σ w[t] over used targets (index) or N·d1·…·dk (probabilities). */
   denominator: number;
+  opts: CheckedOptions;
 }
 
 /** Checks input, target and options; converts index targets to Int32 with -1 for ignored. */
-function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean): Prepared {
-  const opts = checkOptions(fn, options, isCE ? CE_OPTIONS : NLL_OPTIONS);
-  const x = floatArg(fn, 'input', input);
+function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: boolean): Prepared {
+  const opts = checkOptions(fn, options, isCE ? CE_OPTIONS : NLL_OPTIONS, wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   if (x.shape.length === 0) throw rangeError(fn, `input must have 1 or more dimensions, (C), (N, C) or (N, C, d1, ..., dk); got shape []`);
   const dtype = x.dtype;
   const batched = x.shape.length >= 2;
@@ -63,7 +68,7 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
   }
   const problem: ClassProblem = { N, C, inner, input: x.data, targets: null, probs: null, weight: weight?.data ?? null, smoothing };
 
-  if (isCE && isFloatArrayInput(target)) {
+  if (isCE && (isFloatArrayInput(target) || isPlainProbabilities(target, x.shape))) {
     // Class probabilities: a float target of exactly the input's shape.
     const q = floatOfDtype(fn, 'target', target, dtype);
     const qShape = argShape(q, target);
@@ -72,19 +77,19 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
     }
     if (ignoreIndex >= 0) throw rangeError(fn, `options.ignoreIndex is not supported for probability targets (got ${ignoreIndex}); leave it negative`);
     problem.probs = q.data;
-    return { problem, x, weight, probs: q, dtype, reduction, outShape: batched ? [N, ...spatial] : [], inputShape: x.shape, denominator: N * inner };
+    return { problem, x, weight, probs: q, dtype, reduction, outShape: batched ? [N, ...spatial] : [], inputShape: x.shape, denominator: N * inner, opts };
   }
 
   const t = indexArg(fn, 'target', target);
   const expected = batched ? [N, ...spatial] : [];
-  const tShape = isTensorInput(target) ? t.shape : [t.size];
+  const tShape = t.shape;
   if (!sameShape(tShape, expected)) {
     if (batched && tShape[0] !== N) throw rangeError(fn, `Expected input batch_size (${N}) to match target batch_size (${tShape[0]}); target shape ${shapeString(tShape)}`);
     throw rangeError(fn, `target must have shape ${shapeString(expected)} for input of shape ${shapeString(x.shape)}; got ${shapeString(tShape)}${batched ? '' : " (an unbatched input takes a 0-d target: { data: [k], shape: [] })"}`);
   }
   const { targets, denominator } = classTargets(fn, t, C, ignoreIndex, weight?.data ?? null);
   problem.targets = targets;
-  return { problem, x, weight, dtype, reduction, outShape: expected, inputShape: x.shape, denominator };
+  return { problem, x, weight, dtype, reduction, outShape: expected, inputShape: x.shape, denominator, opts };
 }
 
 /**
@@ -130,6 +135,20 @@ function isFloatArrayInput(v: unknown): boolean {
   return isFloatArray(v) || (isTensorInput(v) && isFloatArray((v as { data?: unknown }).data));
 }
 
+/**
+ * A plain-array target (number[], nested, or the data of a tensor-like) holds class probabilities
+ * when it has the input's shape: class indices never do (their shape lacks the class dim).
+ */
+function isPlainProbabilities(v: unknown, inputShape: readonly number[]): boolean {
+  const plain = Array.isArray(v) || (isTensorInput(v) && Array.isArray((v as { data?: unknown }).data));
+  if (!plain) return false;
+  try {
+    return sameShape(floatArg('', '', v).shape, inputShape);
+  } catch {
+    return false; // not a float array of some shape: indexArg says what is wrong
+  }
+}
+
 /** Rows [r0, r0 + count) of (N, C, inner) as (count, C), each row's classes contiguous. */
 function gatherRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: number, r0: number, count: number): void {
   for (let i = 0; i < count; i++) {
@@ -154,62 +173,29 @@ function scatterRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: 
 const SMALL_C = 32;
 
 function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
-  const wantRows = prep.reduction === 'none';
   const w = wasm(fn);
   if (!w) return null;
   const { k, arena } = w;
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
   const rows = N * inner;
-  const bytes = dtype === 'float32' ? 4 : 8;
   const run = dtype === 'float32' ? k.f32_cross_entropy : k.f64_cross_entropy;
-  const weight = prep.weight ? arena.input(prep.weight) : 0;
-  const scratch = C < SMALL_C ? arena.alloc((C + 4) * 16) : 0;
-  // Logits already in wasm memory with contiguous rows are read in place.
-  const inPlace = x.resident !== undefined && inner === 1;
-  const perRow = bytes * (C * ((inPlace ? 0 : 1) + (p.probs ? 1 : 0) + (wantGrad ? 1 : 0)) + 1 + (gradRow ? 1 : 0)) + 4 + 32;
-  // A single chunk's outputs are sliced straight out of wasm memory (no zero-filled array first).
-  const single = rows <= chunkCapacity(arena, perRow) && inner === 1;
-  let elementLoss = newFloat(dtype, wantRows && !single ? rows : 0);
-  let grad = wantGrad && !single ? into ?? newFloat(dtype, rows * C) : null;
-  let total = 0;
-  forChunks(arena, rows, perRow, (r0, count) => {
-    const size = count * C;
-    // Short rows are read and written one vector past the last row: pad (assembly gather_block).
-    const pad = C < SMALL_C ? 16 : 0;
-    const logits = inPlace ? x.resident!.ptr + r0 * C * bytes : arena.alloc(size * bytes + pad);
-    const probs = p.probs ? arena.floats(dtype, size) : 0;
-    const targets = p.targets ? arena.copyInInt32(p.targets.subarray(r0, r0 + count)) : 0;
-    const rowLoss = wantRows ? arena.floats(dtype, count) : 0;
-    const g = wantGrad ? arena.alloc(size * bytes + pad) : 0;
-    const upstream = gradRow ? arena.copyIn(dtype, gradRow.subarray(r0, r0 + count)) : 0;
-    // Read the arguments only now: this chunk's allocations may have moved resident views.
-    const input = current(x);
-    const q = prep.probs ? current(prep.probs) : null;
-    if (inner === 1) {
-      if (!inPlace) arena.view(dtype, logits, size).set(input.subarray(r0 * C, r0 * C + size));
-      if (q) arena.view(dtype, probs, size).set(q.subarray(r0 * C, r0 * C + size));
-    } else {
-      gatherRows(input, arena.view(dtype, logits, size), C, inner, r0, count);
-      if (q) gatherRows(q, arena.view(dtype, probs, size), C, inner, r0, count);
-    }
-    total += run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale);
-    if (single) {
-      if (wantRows) elementLoss = arena.copyOut(dtype, rowLoss, count);
-      if (wantGrad) {
-        if (into) into.set(arena.view(dtype, g, size));
-        grad = into ?? arena.copyOut(dtype, g, size);
-      }
-      return;
-    }
-    if (wantRows) elementLoss.set(arena.view(dtype, rowLoss, count), r0);
-    if (grad) {
-      if (inner === 1) grad.set(arena.view(dtype, g, size), r0 * C);
-      else scatterRows(arena.view(dtype, g, size), grad, C, inner, r0, count);
-    }
-  });
-  if (rows === 0 && wantGrad) grad = into ?? newFloat(dtype, 0);
-  return { elementLoss, total, grad };
+  // K-dim inputs (inner > 1) are gathered into rows of C classes and scattered back.
+  const gather = (src: () => ArrayLike<number>) => (inner === 1 ? undefined : (dst: FloatArray, r0: number, count: number) => gatherRows(src(), dst, C, inner, r0, count));
+  const r = runKernel(arena, dtype, rows, [
+    { role: 'in', per: C, data: x.data, ptr: inner === 1 ? x.resident?.ptr : undefined, gather: gather(() => x.data) },
+    prep.probs ? { role: 'in', per: C, data: prep.probs.data, gather: gather(() => prep.probs!.data) } : null,
+    p.targets ? { role: 'in', per: 1, data: p.targets, int32: true } : null,
+    prep.weight ? { role: 'whole', data: prep.weight.data, ptr: prep.weight.resident?.ptr } : null,
+    prep.reduction === 'none' ? { role: 'out', per: 1 } : null,
+    wantGrad ? { role: 'out', per: C, into, scatter: inner === 1 ? undefined : (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count) } : null,
+    gradRow ? { role: 'in', per: 1, data: gradRow } : null,
+    // the across-rows path for short rows (assembly SMALL_C) needs a little scratch
+    C < SMALL_C ? { role: 'whole', bytes: (C + 4) * 16 } : null,
+  ], (count, [logits, probs, targets, weight, rowLoss, g, upstream, scratch]) =>
+    run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale));
+  const outs = r.outputs;
+  return { elementLoss: prep.reduction === 'none' ? outs[0] : newFloat(dtype, 0), total: r.total, grad: wantGrad ? outs[outs.length - 1] : null };
 }
 
 function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
@@ -218,66 +204,125 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
   const { k, arena } = w;
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
-  const bytes = dtype === 'float32' ? 4 : 8;
   const run = dtype === 'float32' ? k.f32_nll : k.f64_nll;
-  const weight = prep.weight ? arena.input(prep.weight) : 0;
   const slice = C * inner; // one batch element of the input
-  const inPlace = x.resident !== undefined;
-  const perItem = bytes * (slice * ((inPlace ? 0 : 1) + (wantGrad ? 1 : 0)) + inner * (1 + (gradRow ? 1 : 0))) + 4 * inner;
-  const elementLoss = newFloat(dtype, N * inner);
-  const grad = wantGrad ? into ?? newFloat(dtype, N * slice) : null;
-  let total = 0;
-  forChunks(arena, N, perItem, (n0, count) => {
-    const input = inPlace ? x.resident!.ptr + n0 * slice * bytes : arena.copyIn(dtype, p.input.subarray(n0 * slice, (n0 + count) * slice));
-    const targets = arena.copyInInt32(p.targets!.subarray(n0 * inner, (n0 + count) * inner));
-    const rowLoss = arena.floats(dtype, count * inner);
-    const g = grad ? arena.floats(dtype, count * slice) : 0;
-    const upstream = gradRow ? arena.copyIn(dtype, gradRow.subarray(n0 * inner, (n0 + count) * inner)) : 0;
-    total += run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale);
-    elementLoss.set(arena.view(dtype, rowLoss, count * inner), n0 * inner);
-    if (grad) grad.set(arena.view(dtype, g, count * slice), n0 * slice);
-  });
-  return { elementLoss, total, grad };
+  // Items are batch elements: the kernel reads (C, inner) slices as they are.
+  const r = runKernel(arena, dtype, N, [
+    { role: 'in', per: slice, data: x.data, ptr: x.resident?.ptr },
+    { role: 'in', per: inner, data: p.targets!, int32: true },
+    prep.weight ? { role: 'whole', data: prep.weight.data, ptr: prep.weight.resident?.ptr } : null,
+    { role: 'out', per: inner },
+    wantGrad ? { role: 'out', per: slice, into } : null,
+    gradRow ? { role: 'in', per: inner, data: gradRow } : null,
+  ], (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale));
+  return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
 
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: true): WithGrad;
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: false): { loss: number | Tensor };
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: boolean): WithGrad | { loss: number | Tensor } {
-  const prep = prepare(fn, input, target, options, isCE);
-  const { problem, dtype, reduction, outShape, denominator } = prep;
-  const opts = (options ?? {}) as GradOptions;
+  const prep = prepare(fn, input, target, options, isCE, wantGrad);
+  const { problem, dtype, reduction, outShape, denominator, opts } = prep;
   const upstream = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, upstream, denominator);
   // the gradient goes straight into its options.gradInto target when it can (see directTarget)
-  const into = wantGrad ? directTarget(gradTargets(fn, options, dtype, [prep.x.size]), 0, prep.x.size, [prep.x.data, prep.probs?.data, prep.weight?.data, gradRow]) : null;
+  const into = wantGrad ? directTarget(gradTargets(fn, opts, dtype, [prep.x.size]), 0, prep.x.size, [prep.x.data, prep.probs?.data, prep.weight?.data, gradRow]) : null;
   const parts = isCE
     ? crossEntropyWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
     : nllWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? nllReference(problem, wantGrad, gradRow, gradScale);
   const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), parts.total, denominator, outShape, dtype);
   if (!wantGrad) return { loss };
-  return withGrad({ loss, grads: [gradTensor(parts.grad!, prep.inputShape, dtype)] }, fn, options);
+  return withGrad({ loss, grads: [gradTensor(parts.grad!, prep.inputShape, dtype)], opts }, fn);
 }
 
 /**
- * F.cross_entropy: log-softmax over the class dim, then NLL. `input` is (C), (N, C) or
- * (N, C, d1, …, dk) logits; `target` class indices of shape (), (N) or (N, d1, …, dk), or class
- * probabilities of the input's shape (a float target).
+ * F.cross_entropy: log-softmax over the class dimension, then the negative log-likelihood of the target class (or the cross-entropy with a target distribution), with PyTorch's `weight`, `ignoreIndex` and `labelSmoothing`.
+ *
+ * @param input - Logits, `(C)`, `(N, C)` or `(N, C, d1, …, dk)`.
+ * @param target - Class indices (an integer array, `number[]`, or a tensor of one) of shape `()`, `(N)` or `(N, d1, …, dk)`; or class probabilities, a float tensor of the input's shape.
+ * @param options - `weight` (per class, `(C)`), `ignoreIndex` (default -100), `labelSmoothing` (in [0, 1], default 0), `reduction` (default `'mean'`: weighted by the used targets' weights).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per sample (the target's shape). The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a class index is outside `[0, C)` and not `ignoreIndex`, the target's shape does not fit the input's, or an option's value is out of range.
+ * @example
+ * ```ts
+ * import { crossEntropy } from 'simdloss';
+ * const logits = { data: new Float32Array([2, 0.5, -1, 0.1, 1.2, 0.3]), shape: [2, 3] };
+ * const loss = crossEntropy(logits, [0, 1]); // 0.3974, a number
+ * const perSample = crossEntropy(logits, [0, 1], { reduction: 'none' }).data; // Float32Array(2)
+ * ```
  */
+export function crossEntropy<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput | FloatInput<D>, options?: CrossEntropyOptions & { reduction?: R }): Loss<R, D>;
 export function crossEntropy(input: FloatInput, target: IndexInput | FloatInput, options?: CrossEntropyOptions): number | Tensor {
   return run('crossEntropy', input, target, options, true, false).loss;
 }
 
-/** crossEntropy and its gradient with respect to `input`. */
+/**
+ * {@link crossEntropy} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link crossEntropy}.
+ * @param target - As for {@link crossEntropy}.
+ * @param options - The options of {@link crossEntropy}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link crossEntropy} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link crossEntropy} throws.
+ * @example
+ * ```ts
+ * import { crossEntropyWithGrad } from 'simdloss';
+ * const logits = { data: new Float32Array([2, 0.5, -1, 0.1, 1.2, 0.3]), shape: [2, 3] };
+ * const { loss, grad } = crossEntropyWithGrad(logits, new Int32Array([0, 1]));
+ * grad.data; // (softmax(logits) - onehot(target)) / 2, a Float32Array(6)
+ * ```
+ */
+export function crossEntropyWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput | FloatInput<D>, options?: CrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function crossEntropyWithGrad(input: FloatInput, target: IndexInput | FloatInput, options?: CrossEntropyOptions & GradOptions): WithGrad {
   return run('crossEntropyWithGrad', input, target, options, true, true);
 }
 
-/** F.nll_loss: `input` holds log-probabilities, (C), (N, C) or (N, C, d1, …, dk). */
+/**
+ * F.nll_loss: minus the log-probability of the target class, with PyTorch's `weight` and `ignoreIndex`.
+ *
+ * @param input - Log-probabilities (e.g. from {@link logSoftmax}), `(C)`, `(N, C)` or `(N, C, d1, …, dk)`.
+ * @param target - Class indices (an integer array, `number[]`, or a tensor of one) of shape `()`, `(N)` or `(N, d1, …, dk)`.
+ * @param options - `weight` (per class, `(C)`), `ignoreIndex` (default -100), `reduction` (default `'mean'`: weighted by the used targets' weights).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per sample (the target's shape). The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a class index is outside `[0, C)` and not `ignoreIndex`, or the target's shape does not fit the input's.
+ * @example
+ * ```ts
+ * import { logSoftmax, nllLoss } from 'simdloss';
+ * const logProbs = logSoftmax({ data: new Float64Array([2, 0.5, -1, 0.1, 1.2, 0.3]), shape: [2, 3] });
+ * nllLoss(logProbs, [0, 1]); // 0.3974, as crossEntropy on the logits
+ * ```
+ */
+export function nllLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: NllLossOptions & { reduction?: R }): Loss<R, D>;
 export function nllLoss(input: FloatInput, target: IndexInput, options?: NllLossOptions): number | Tensor {
   return run('nllLoss', input, target, options, false, false).loss;
 }
 
-/** nllLoss and its gradient with respect to `input`. */
+/**
+ * {@link nllLoss} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link nllLoss}.
+ * @param target - As for {@link nllLoss}.
+ * @param options - The options of {@link nllLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link nllLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link nllLoss} throws.
+ * @example
+ * ```ts
+ * import { nllLossWithGrad } from 'simdloss';
+ * const logProbs = { data: new Float64Array([-0.2, -1.7, -3.2, -1.6, -0.5, -1.4]), shape: [2, 3] };
+ * nllLossWithGrad(logProbs, [0, 1]).grad.data; // Float64Array [-0.5, 0, 0, 0, -0.5, 0]
+ * ```
+ */
+export function nllLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: NllLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function nllLossWithGrad(input: FloatInput, target: IndexInput, options?: NllLossOptions & GradOptions): WithGrad {
   return run('nllLossWithGrad', input, target, options, false, true);
 }

@@ -2,13 +2,16 @@
 // padded (N, S) or concatenated (Σ targetLengths), (S) unbatched. One sample at a time, in f64
 // (float32 input is widened: the α/β sums would otherwise lose float32's digits over long inputs).
 import { wasm } from '../backend';
+import { run as runKernel } from '../wasm/runtime';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
 import { checkOptions, integerOption, reductionOption, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { ctcReference } from '../reference/ctc';
-import { floatArg, indexArg, newFloat, roundTo } from '../tensor';
+import { callDtype, floatArg, indexArg, newFloat, roundTo } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { FloatArray, Loss, ResultArray } from '../types';
 
+/** Options of {@link ctcLoss}. */
 export interface CtcLossOptions {
   /** The blank class. Default 0. */
   blank?: number;
@@ -38,8 +41,8 @@ function lengthsArg(fn: string, name: string, value: unknown, N: number, max: nu
 
 function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number,
   options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['blank', 'reduction', 'zeroInfinity', 'gradOutput']);
-  const x = floatArg(fn, 'logProbs', logProbs);
+  const opts = checkOptions(fn, options, ['blank', 'reduction', 'zeroInfinity'], wantGrad);
+  const x = floatArg(fn, 'logProbs', logProbs, callDtype([logProbs], opts));
   const dtype = x.dtype;
   const shape = argShape(x, logProbs);
   if (shape.length !== 2 && shape.length !== 3) throw rangeError(fn, `logProbs must be (T, N, C) or unbatched (T, C); got shape ${shapeString(shape)}`);
@@ -54,7 +57,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
 
   // Each sample's labels: a row of the padded (N, S) targets, or its span of the concatenation.
   const t = indexArg(fn, 'targets', targets);
-  const tShape = Array.isArray(targets) || ArrayBuffer.isView(targets) ? [t.size] : t.shape;
+  const tShape = t.shape;
   // Unbatched targets are the sample's labels exactly (PyTorch treats them as a concatenation of one).
   const padded = batched && tShape.length === 2;
   if (tShape.length !== (padded ? 2 : 1)) throw rangeError(fn, `targets must be (N, S) padded or concatenated 1-D${batched ? '' : ' (unbatched: the labels, (S))'}; got shape ${shapeString(tShape)}`);
@@ -81,7 +84,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
   }
 
   const outShape = batched ? [N] : [];
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   // ∂(reduced loss)/∂nll_n
   const scaleOf = (n: number) => reduction === 'none' ? up.tensor![n] : reduction === 'sum' ? up.scalar! : up.scalar! / (N * Math.max(tgLen[n], 1));
   const nll = new Float64Array(N);
@@ -93,20 +96,20 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
     const g = wantGrad ? scaleOf(n) : 0;
     let rows: Float64Array | null = null; // the gradient rows (Tn × C), when computed
     if (w) {
-      const { k, arena } = w;
-      const mark = arena.mark();
-      // The kernel sizes its scratch in float64; alloc refuses (RangeError) what the limit cannot hold.
-      const scratch = arena.alloc(k.ctc_scratch_bytes(Tn, labels.length, C));
-      const lp = arena.floats('float64', Tn * C);
-      const pl = arena.copyInInt32(labels);
-      const pg = wantGrad ? arena.floats('float64', Tn * C) : 0;
-      // Read only now: these allocations may have grown memory, detaching a resident input's old view.
-      const data = x.data;
-      const view = arena.view('float64', lp, Tn * C);
-      for (let s = 0; s < Tn; s++) view.set(data.subarray((s * N + n) * C, (s * N + n + 1) * C), s * C);
-      nll[n] = k.f64_ctc_loss(Tn, C, lp, pl, labels.length, blank, pg, g, scratch);
-      if (pg) rows = Float64Array.from(arena.view('float64', pg, Tn * C));
-      arena.rewind(mark);
+      const { k } = w;
+      // One block of the whole sequence (the recursions run over all of it), widened to f64: the
+      // sample's rows gathered from (T, N, C), its labels, the gradient rows and the scratch, whose
+      // size the kernel gives in f64 (the runtime refuses, with a RangeError, what the limit cannot hold).
+      const r = runKernel(w.arena, 'float64', Tn, [
+        { role: 'in', per: C, data: x.data, gather: (dst, s0, count) => {
+          const data = x.data;
+          for (let s = 0; s < count; s++) dst.set(data.subarray(((s0 + s) * N + n) * C, ((s0 + s) * N + n + 1) * C), s * C);
+        } },
+        { role: 'whole', data: labels, int32: true },
+        wantGrad ? { role: 'out', per: C } : null,
+        { role: 'whole', bytes: k.ctc_scratch_bytes(Tn, labels.length, C) },
+      ], (count, [lp, pl, pg, scratch]) => (nll[n] = k.f64_ctc_loss(count, C, lp, pl, labels.length, blank, pg, g, scratch)), { whole: true });
+      if (wantGrad) rows = r.outputs[0] as Float64Array;
     } else {
       const data = x.data;
       const r = ctcReference((s, c) => data[(s * N + n) * C + c], Tn, C, labels, blank, wantGrad, g);
@@ -130,15 +133,57 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
     for (let n = 0; n < N; n++) sum += reduction === 'sum' ? nll[n] : nll[n] / Math.max(tgLen[n], 1);
     loss = roundTo(dtype, reduction === 'sum' ? sum : sum / N);
   }
-  return { loss, grads: grad ? [{ data: grad, shape: shape.slice() }] : [] };
+  return { loss, grads: grad ? [{ data: grad, shape: shape.slice() }] : [], opts };
 }
 
-/** F.ctc_loss: the negative log-likelihood of each target under all CTC alignments of logProbs. */
+/**
+ * F.ctc_loss: the negative log-likelihood of each target sequence under all CTC alignments of `logProbs` (Graves et al. 2006).
+ *
+ * @param logProbs - Log-probabilities over the classes (e.g. {@link logSoftmax} along dim 2), `(T, N, C)`, or `(T, C)` unbatched.
+ * @param targets - Class indices in `[0, C)` other than the blank: padded, `(N, S)`, or concatenated, `(Σ targetLengths)`; `(S)` unbatched.
+ * @param inputLengths - Each sample's number of time steps (at most T): `(N)`, or a number.
+ * @param targetLengths - Each sample's target length: `(N)`, or a number.
+ * @param options - `blank` (default 0), `reduction` (default `'mean'`: each loss divided by its target length, then averaged), `zeroInfinity` (impossible alignments give 0 instead of `Infinity`; default false).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per sample, `(N)`. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a label is outside `[0, C)`, a length is negative or longer than the data, or the shapes do not fit.
+ * @example
+ * ```ts
+ * import { ctcLoss, logSoftmax } from 'simdloss';
+ * const T = 5, N = 1, C = 3;
+ * const logProbs = logSoftmax({ data: new Float32Array(T * N * C).map(Math.random), shape: [T, N, C] }, { dim: 2 });
+ * ctcLoss(logProbs, { data: [1, 2], shape: [1, 2] }, [5], [2]); // a number
+ * ```
+ */
+export function ctcLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(logProbs: FloatInput<D>, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number, options?: CtcLossOptions & { reduction?: R }): Loss<R, D>;
 export function ctcLoss(logProbs: FloatInput, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number,
   options?: CtcLossOptions): number | Tensor {
   return ctc('ctcLoss', logProbs, targets, inputLengths, targetLengths, options, false).loss;
 }
-/** ctcLoss and PyTorch's gradient with respect to logProbs (which assumes they are log-softmax output). */
+/**
+ * {@link ctcLoss} and its gradient (dLogProbs), computed in one pass.
+ *
+ * @param logProbs - As for {@link ctcLoss}.
+ * @param targets - As for {@link ctcLoss}.
+ * @param inputLengths - As for {@link ctcLoss}.
+ * @param targetLengths - As for {@link ctcLoss}.
+ * @param options - The options of {@link ctcLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link ctcLoss} returns it; `grads` is `[dLogProbs]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link ctcLoss} throws.
+ * @example
+ * ```ts
+ * import { ctcLossWithGrad, logSoftmax } from 'simdloss';
+ * const T = 5, N = 1, C = 3;
+ * const logProbs = logSoftmax({ data: new Float32Array(T * N * C).map(Math.random), shape: [T, N, C] }, { dim: 2 });
+ * const { grad } = ctcLossWithGrad(logProbs, { data: [1, 2], shape: [1, 2] }, [5], [2]);
+ * grad.shape; // [5, 1, 3] (PyTorch's gradient, which assumes log-softmax input)
+ * ```
+ */
+export function ctcLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(logProbs: FloatInput<D>, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number, options?: CtcLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function ctcLossWithGrad(logProbs: FloatInput, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number,
   options?: CtcLossOptions & GradOptions): WithGrad {
   return withGrad(ctc('ctcLossWithGrad', logProbs, targets, inputLengths, targetLengths, options, true), 'ctcLossWithGrad', options);

@@ -5,15 +5,17 @@ import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, typeError } from '../errors';
 import {
-  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad,
+  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
   type LossAndGrads,
 } from '../options';
 import { pairwiseDistanceReference } from '../reference/distance';
 import { cosineRows } from './cosine-similarity';
-import { broadcastShapes, current, expandTo, floatArg, sizeOf, type FloatTensor } from '../tensor';
+import { broadcastShapes, callDtype, current, expandTo, floatArg, sizeOf, type FloatTensor } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
 
+/** Options of {@link pairwiseDistance}. */
 export interface PairwiseDistanceOptions {
   /** The norm's order: any p >= 0, Infinity included. Default 2. */
   p?: number;
@@ -23,6 +25,7 @@ export interface PairwiseDistanceOptions {
   keepdim?: boolean;
 }
 
+/** Options of {@link tripletMarginLoss}. */
 export interface TripletMarginLossOptions {
   /** Default 1. */
   margin?: number;
@@ -32,9 +35,11 @@ export interface TripletMarginLossOptions {
   eps?: number;
   /** Use min(d(a, n), d(p, n)) as the negative distance. Default false. */
   swap?: boolean;
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
+/** Options of {@link tripletMarginWithDistanceLoss}. */
 export interface TripletMarginWithDistanceLossOptions {
   /** 'pairwise': pairwiseDistance (p = 2, eps = 1e-6); 'cosine': 1 - cosineSimilarity along the last dim. Default 'pairwise'. */
   distance?: 'pairwise' | 'cosine';
@@ -42,6 +47,7 @@ export interface TripletMarginWithDistanceLossOptions {
   margin?: number;
   /** Default false. */
   swap?: boolean;
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
@@ -77,8 +83,8 @@ function rowDistances(fn: string, kind: Distance, a: FloatArray, b: FloatArray, 
 }
 
 /** The arguments as rows (rows, D) of their broadcast shape, D the last dim (a 0-d shape is one row of 1). */
-function asRows(fn: string, names: string[], values: unknown[]): { ts: FloatTensor[]; shapes: number[][]; shape: number[]; rows: number; D: number; data: FloatArray[] } {
-  const first = floatArg(fn, names[0], values[0]);
+function asRows(fn: string, names: string[], values: unknown[], opts: CheckedOptions): { ts: FloatTensor[]; shapes: number[][]; shape: number[]; rows: number; D: number; data: FloatArray[] } {
+  const first = floatArg(fn, names[0], values[0], callDtype(values, opts));
   const ts = values.map((v, i) => (i === 0 ? first : floatOfDtype(fn, names[i], v, first.dtype)));
   const shapes = ts.map((t, i) => argShape(t, values[i]));
   let shape = shapes[0];
@@ -96,34 +102,34 @@ function booleanOption(fn: string, name: string, value: unknown): boolean {
 }
 
 function pairwise(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, ['p', 'eps', 'keepdim', 'gradOutput']);
-  const { ts, shapes, shape, rows, D, data } = asRows(fn, ['x1', 'x2'], [x1, x2]);
+  const opts = checkOptions(fn, options, ['p', 'eps', 'keepdim'], wantGrad);
+  const { ts, shapes, shape, rows, D, data } = asRows(fn, ['x1', 'x2'], [x1, x2], opts);
   const dtype = ts[0].dtype;
   const p = numberOption(fn, 'p', opts.p, 2, (v) => v >= 0, 'a number >= 0 (Infinity allowed)');
   const eps = numberOption(fn, 'eps', opts.eps, 1e-6, Number.isFinite, 'a finite number');
   const keepdim = booleanOption(fn, 'keepdim', opts.keepdim);
   const lead = shape.slice(0, -1);
   const outShape = shape.length === 0 ? [] : keepdim ? [...lead, 1] : lead;
-  const up = wantGrad ? upstreamOption(fn, (options as GradOptions | undefined)?.gradOutput, outShape, dtype).tensor! : null;
+  const up = wantGrad ? upstreamOption(fn, opts.gradOutput, outShape, dtype).tensor! : null;
   const r = rowDistances(fn, { p, eps }, data[0], data[1], rows, D, dtype, wantGrad);
   const loss: Tensor = { data: toDtype(r.d, dtype), shape: outShape };
-  if (!up || !r.ga) return { loss, grads: [] };
+  if (!up || !r.ga) return { loss, grads: [], opts };
   const g1 = new Float64Array(rows * D);
   for (let i = 0; i < g1.length; i++) g1[i] = up[Math.floor(i / D)] * r.ga[i];
-  return { loss, grads: [gradForArgument(g1, shape, shapes[0], dtype), gradForArgument(negated(g1), shape, shapes[1], dtype)] };
+  return { loss, grads: [gradForArgument(g1, shape, shapes[0], dtype), gradForArgument(negated(g1), shape, shapes[1], dtype)], opts };
 }
 
 function triplet(fn: string, anchor: FloatInput, positive: FloatInput, negative: FloatInput, distance: Distance, margin: number, swap: boolean,
-  reduction: Reduction, options: unknown, wantGrad: boolean): LossAndGrads {
+  reduction: Reduction, opts: CheckedOptions, wantGrad: boolean): LossAndGrads {
   const names = ['anchor', 'positive', 'negative'];
-  const { ts, shapes, shape, rows, D, data } = asRows(fn, names, [anchor, positive, negative]);
+  const { ts, shapes, shape, rows, D, data } = asRows(fn, names, [anchor, positive, negative], opts);
   const dtype = ts[0].dtype;
   if (!shapes.every((s) => s.length === shapes[0].length)) {
     throw rangeError(fn, `The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor ${shapes[0].length}D, positive ${shapes[1].length}D, and negative ${shapes[2].length}D inputs`);
   }
   if (shape.length === 0) throw rangeError(fn, 'anchor, positive and negative must have at least one dimension (the vectors)');
   const outShape = shape.slice(0, -1);
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, rows);
   const [a, p, n] = data;
   const ap = rowDistances(fn, distance, a, p, rows, D, dtype, wantGrad);
@@ -153,19 +159,19 @@ function triplet(fn: string, anchor: FloatInput, positive: FloatInput, negative:
     }
   }
   const loss = lossResult(reduction, () => toDtype(rowLoss, dtype), total, rows, outShape, dtype);
-  return { loss, grads: grads ? grads.map((g, i) => gradForArgument(g, shape, shapes[i], dtype)) : [] };
+  return { loss, grads: grads ? grads.map((g, i) => gradForArgument(g, shape, shapes[i], dtype)) : [], opts };
 }
 
 function tripletMargin(fn: string, anchor: FloatInput, positive: FloatInput, negative: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['margin', 'p', 'eps', 'swap', 'reduction', 'gradOutput']);
+  const opts = checkOptions(fn, options, ['margin', 'p', 'eps', 'swap', 'reduction'], wantGrad);
   const margin = numberOption(fn, 'margin', opts.margin, 1, Number.isFinite, 'a finite number');
   const p = numberOption(fn, 'p', opts.p, 2, (v) => v >= 0, 'a number >= 0 (Infinity allowed)');
   const eps = numberOption(fn, 'eps', opts.eps, 1e-6, Number.isFinite, 'a finite number');
-  return triplet(fn, anchor, positive, negative, { p, eps }, margin, booleanOption(fn, 'swap', opts.swap), reductionOption(fn, opts.reduction), options, wantGrad);
+  return triplet(fn, anchor, positive, negative, { p, eps }, margin, booleanOption(fn, 'swap', opts.swap), reductionOption(fn, opts.reduction), opts, wantGrad);
 }
 
 function tripletWithDistance(fn: string, anchor: FloatInput, positive: FloatInput, negative: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['distance', 'margin', 'swap', 'reduction', 'gradOutput']);
+  const opts = checkOptions(fn, options, ['distance', 'margin', 'swap', 'reduction'], wantGrad);
   const name = opts.distance ?? 'pairwise';
   if (name !== 'pairwise' && name !== 'cosine') {
     throw typeof name === 'string'
@@ -174,30 +180,150 @@ function tripletWithDistance(fn: string, anchor: FloatInput, positive: FloatInpu
   }
   const margin = numberOption(fn, 'margin', opts.margin, 1, Number.isFinite, 'a finite number');
   const distance: Distance = name === 'cosine' ? 'cosine' : { p: 2, eps: 1e-6 };
-  return triplet(fn, anchor, positive, negative, distance, margin, booleanOption(fn, 'swap', opts.swap), reductionOption(fn, opts.reduction), options, wantGrad);
+  return triplet(fn, anchor, positive, negative, distance, margin, booleanOption(fn, 'swap', opts.swap), reductionOption(fn, opts.reduction), opts, wantGrad);
 }
 
-/** F.pairwise_distance: ‖x1 - x2 + eps‖_p along the last dim of the broadcast shape. */
+/**
+ * F.pairwise_distance: `‖x1 - x2 + eps‖_p` along the last dimension.
+ *
+ * @param x1 - Vectors along the last dimension, any shape.
+ * @param x2 - Broadcasts against `x1`.
+ * @param options - `p` (the norm's order, ≥ 0, `Infinity` allowed; default 2), `eps` (default 1e-6), `keepdim` (default false).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns A tensor of the broadcast shape without its last dimension (kept, of size 1, with `keepdim`).
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes do not broadcast, or `p` is negative.
+ * @example
+ * ```ts
+ * import { pairwiseDistance } from 'simdloss';
+ * const a = { data: new Float64Array([0, 0, 1, 1]), shape: [2, 2] };
+ * const b = { data: new Float64Array([3, 4, 1, 1]), shape: [2, 2] };
+ * pairwiseDistance(a, b).data; // Float64Array [≈5, ≈1.4e-6] (eps is added to each difference)
+ * ```
+ */
+export function pairwiseDistance<D extends FloatArray = Float32Array>(x1: FloatInput<D>, x2: FloatInput<D>, options?: PairwiseDistanceOptions): Tensor<ResultArray<D>>;
 export function pairwiseDistance(x1: FloatInput, x2: FloatInput, options?: PairwiseDistanceOptions): Tensor {
   return pairwise('pairwiseDistance', x1, x2, options, false).loss;
 }
-/** pairwiseDistance and the gradients of Σ gradOutput·result with respect to x1 and x2. */
+/**
+ * {@link pairwiseDistance} and the gradients of Σ gradOutput·result with respect to `x1` and `x2`, computed in one pass.
+ *
+ * @param x1 - As for {@link pairwiseDistance}.
+ * @param x2 - As for {@link pairwiseDistance}.
+ * @param options - The options of {@link pairwiseDistance}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns `{ loss, grad, grads }`: `loss` as {@link pairwiseDistance} returns it; `grads` is `[dX1, dX2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link pairwiseDistance} throws.
+ * @example
+ * ```ts
+ * import { pairwiseDistanceWithGrad } from 'simdloss';
+ * const a = { data: new Float64Array([0, 0, 1, 1]), shape: [2, 2] };
+ * const b = { data: new Float64Array([3, 4, 1, 1]), shape: [2, 2] };
+ * const { grads: [da, db] } = pairwiseDistanceWithGrad(a, b);
+ * da.data; // the unit vectors (a - b)/‖a - b‖ per row
+ * ```
+ */
+export function pairwiseDistanceWithGrad<D extends FloatArray = Float32Array>(x1: FloatInput<D>, x2: FloatInput<D>, options?: PairwiseDistanceOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function pairwiseDistanceWithGrad(x1: FloatInput, x2: FloatInput, options?: PairwiseDistanceOptions & GradOptions): WithGrad<Tensor> {
   return withGrad(pairwise('pairwiseDistanceWithGrad', x1, x2, options, true), 'pairwiseDistanceWithGrad', options);
 }
-/** F.triplet_margin_loss: max(0, margin + d(a, p) - d(a, n)) per row, d = pairwiseDistance. */
+/**
+ * F.triplet_margin_loss: `max(0, margin + d(a, p) - d(a, n))` per row, `d` the {@link pairwiseDistance}.
+ *
+ * @param anchor - Vectors along the last dimension: `(N, D)` or `(D)`.
+ * @param positive - `anchor`'s number of dimensions; broadcasts against it.
+ * @param negative - `anchor`'s number of dimensions; broadcasts against it.
+ * @param options - `margin` (default 1), `p` (default 2), `eps` (default 1e-6), `swap` (use `min(d(a, n), d(p, n))`; default false), `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per row. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, the arguments' numbers of dimensions differ, they do not broadcast, or `p` is negative.
+ * @example
+ * ```ts
+ * import { tripletMarginLoss } from 'simdloss';
+ * const anchor = { data: new Float32Array([0, 0, 1, 1]), shape: [2, 2] };
+ * const positive = { data: new Float32Array([0, 1, 1, 1]), shape: [2, 2] };
+ * const negative = { data: new Float32Array([3, 0, 1, 2]), shape: [2, 2] };
+ * tripletMarginLoss(anchor, positive, negative); // a number
+ * ```
+ */
+export function tripletMarginLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(anchor: FloatInput<D>, positive: FloatInput<D>, negative: FloatInput<D>, options?: TripletMarginLossOptions & { reduction?: R }): Loss<R, D>;
 export function tripletMarginLoss(anchor: FloatInput, positive: FloatInput, negative: FloatInput, options?: TripletMarginLossOptions): number | Tensor {
   return tripletMargin('tripletMarginLoss', anchor, positive, negative, options, false).loss;
 }
-/** tripletMarginLoss and its gradients with respect to anchor, positive and negative. */
+/**
+ * {@link tripletMarginLoss} and its gradients (dAnchor, dPositive, dNegative), computed in one pass.
+ *
+ * @param anchor - As for {@link tripletMarginLoss}.
+ * @param positive - As for {@link tripletMarginLoss}.
+ * @param negative - As for {@link tripletMarginLoss}.
+ * @param options - The options of {@link tripletMarginLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link tripletMarginLoss} returns it; `grads` is `[dAnchor, dPositive, dNegative]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link tripletMarginLoss} throws.
+ * @example
+ * ```ts
+ * import { tripletMarginLossWithGrad } from 'simdloss';
+ * const anchor = { data: new Float32Array([0, 0, 1, 1]), shape: [2, 2] };
+ * const positive = { data: new Float32Array([0, 1, 1, 1]), shape: [2, 2] };
+ * const negative = { data: new Float32Array([3, 0, 1, 2]), shape: [2, 2] };
+ * const { grads } = tripletMarginLossWithGrad(anchor, positive, negative);
+ * grads.length; // 3: dAnchor, dPositive, dNegative
+ * ```
+ */
+export function tripletMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(anchor: FloatInput<D>, positive: FloatInput<D>, negative: FloatInput<D>, options?: TripletMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function tripletMarginLossWithGrad(anchor: FloatInput, positive: FloatInput, negative: FloatInput, options?: TripletMarginLossOptions & GradOptions): WithGrad {
   return withGrad(tripletMargin('tripletMarginLossWithGrad', anchor, positive, negative, options, true), 'tripletMarginLossWithGrad', options);
 }
-/** F.triplet_margin_with_distance_loss with a named distance ('pairwise' or 'cosine'). */
+/**
+ * F.triplet_margin_with_distance_loss with a named distance: `'pairwise'` ({@link pairwiseDistance}) or `'cosine'` (`1 -` {@link cosineSimilarity} along the last dimension).
+ *
+ * @param anchor - Vectors along the last dimension: `(N, D)` or `(D)`.
+ * @param positive - `anchor`'s number of dimensions; broadcasts against it.
+ * @param negative - `anchor`'s number of dimensions; broadcasts against it.
+ * @param options - `distance` (default `'pairwise'`; a function is refused, since it could not give gradients), `margin` (default 1), `swap` (default false), `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per row. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, `distance` is another string, the arguments' numbers of dimensions differ, or they do not broadcast.
+ * @example
+ * ```ts
+ * import { tripletMarginWithDistanceLoss } from 'simdloss';
+ * const anchor = { data: new Float32Array([0, 0, 1, 1]), shape: [2, 2] };
+ * const positive = { data: new Float32Array([0, 1, 1, 1]), shape: [2, 2] };
+ * const negative = { data: new Float32Array([3, 0, 1, 2]), shape: [2, 2] };
+ * tripletMarginWithDistanceLoss(anchor, positive, negative, { distance: 'cosine', margin: 0.5 }); // a number
+ * ```
+ */
+export function tripletMarginWithDistanceLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(anchor: FloatInput<D>, positive: FloatInput<D>, negative: FloatInput<D>, options?: TripletMarginWithDistanceLossOptions & { reduction?: R }): Loss<R, D>;
 export function tripletMarginWithDistanceLoss(anchor: FloatInput, positive: FloatInput, negative: FloatInput, options?: TripletMarginWithDistanceLossOptions): number | Tensor {
   return tripletWithDistance('tripletMarginWithDistanceLoss', anchor, positive, negative, options, false).loss;
 }
-/** tripletMarginWithDistanceLoss and its gradients with respect to anchor, positive and negative. */
+/**
+ * {@link tripletMarginWithDistanceLoss} and its gradients (dAnchor, dPositive, dNegative), computed in one pass.
+ *
+ * @param anchor - As for {@link tripletMarginWithDistanceLoss}.
+ * @param positive - As for {@link tripletMarginWithDistanceLoss}.
+ * @param negative - As for {@link tripletMarginWithDistanceLoss}.
+ * @param options - The options of {@link tripletMarginWithDistanceLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link tripletMarginWithDistanceLoss} returns it; `grads` is `[dAnchor, dPositive, dNegative]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link tripletMarginWithDistanceLoss} throws.
+ * @example
+ * ```ts
+ * import { tripletMarginWithDistanceLossWithGrad } from 'simdloss';
+ * const anchor = { data: new Float32Array([0, 0, 1, 1]), shape: [2, 2] };
+ * const positive = { data: new Float32Array([0, 1, 1, 1]), shape: [2, 2] };
+ * const negative = { data: new Float32Array([3, 0, 1, 2]), shape: [2, 2] };
+ * const { grad } = tripletMarginWithDistanceLossWithGrad(anchor, positive, negative, { distance: 'cosine' });
+ * grad.shape; // [2, 2]
+ * ```
+ */
+export function tripletMarginWithDistanceLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(anchor: FloatInput<D>, positive: FloatInput<D>, negative: FloatInput<D>, options?: TripletMarginWithDistanceLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function tripletMarginWithDistanceLossWithGrad(anchor: FloatInput, positive: FloatInput, negative: FloatInput,
   options?: TripletMarginWithDistanceLossOptions & GradOptions): WithGrad {
   return withGrad(tripletWithDistance('tripletMarginWithDistanceLossWithGrad', anchor, positive, negative, options, true), 'tripletMarginWithDistanceLossWithGrad', options);

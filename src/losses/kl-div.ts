@@ -5,11 +5,14 @@
 import { argShape, elementwiseLoss } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { klDivReference } from '../reference/kl-div';
-import { broadcastShapes, floatArg } from '../tensor';
+import { broadcastShapes, callDtype, floatArg } from '../tensor';
 import type { FloatInput, GradOptions, Tensor, WithGrad } from '../types';
+import type { FloatArray, Loss, ResultArray } from '../types';
 
+/** klDiv's reductions: PyTorch's three and `'batchmean'`, the sum divided by the first dimension. */
 export type KlDivReduction = 'mean' | 'batchmean' | 'sum' | 'none';
 
+/** Options of {@link klDiv}. */
 export interface KlDivOptions {
   /** Default 'mean' (PyTorch's default; 'batchmean' is the KL divergence per sample). */
   reduction?: KlDivReduction;
@@ -18,8 +21,8 @@ export interface KlDivOptions {
 }
 
 function run(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['reduction', 'logTarget', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['reduction', 'logTarget'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const dtype = x.dtype;
   const t = floatOfDtype(fn, 'target', target, dtype);
   const xShape = argShape(x, input);
@@ -33,7 +36,7 @@ function run(fn: string, input: FloatInput, target: FloatInput, options: unknown
   // 'batchmean' divides by size(0) (no division for a 0-d result), 'mean' by numel.
   const batchmean = reduction === 'batchmean';
   return elementwiseLoss({
-    fn, args: [{ t: x, shape: xShape }, { t, shape: tShape }], shape, options, wantGrad,
+    fn, args: [{ t: x, shape: xShape }, { t, shape: tShape }], shape, opts, wantGrad,
     reduction: batchmean ? 'mean' : reduction,
     denominator: batchmean ? (shape.length ? shape[0] : 1) : undefined,
     gradShapes: [xShape, tShape],
@@ -45,12 +48,49 @@ function run(fn: string, input: FloatInput, target: FloatInput, options: unknown
   });
 }
 
-/** F.kl_div(input, target): Σ target·(log target - input), PyTorch's reductions including 'batchmean'. */
+/**
+ * F.kl_div: `target·(log target - input)` per element (the KL divergence of the input's distribution from the target's), with PyTorch's reductions, `'batchmean'` included.
+ *
+ * @param input - Log-probabilities, any shape.
+ * @param target - Probabilities (log-probabilities with `logTarget`); broadcasts against `input`.
+ * @param options - `reduction` (default `'mean'`, over every element as PyTorch's; `'batchmean'` divides the sum by the first dimension: the KL divergence per sample), `logTarget` (default false).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'`, `'batchmean'` and `'sum'`; for `'none'`, a tensor of the broadcast shape. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes do not broadcast, or `reduction` is not one of the four.
+ * @example
+ * ```ts
+ * import { klDiv, logSoftmax, softmax } from 'simdloss';
+ * const q = logSoftmax({ data: new Float32Array([1, 2, 3, 3, 2, 1]), shape: [2, 3] });
+ * const p = softmax({ data: new Float32Array([1, 2, 3, 1, 2, 3]), shape: [2, 3] });
+ * klDiv(q, p, { reduction: 'batchmean' }); // KL(p ‖ q) per sample, averaged: a number
+ * ```
+ */
+export function klDiv<D extends FloatArray = Float32Array, R extends KlDivReduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: KlDivOptions & { reduction?: R }): Loss<R, D>;
 export function klDiv(input: FloatInput, target: FloatInput, options?: KlDivOptions): number | Tensor {
   return run('klDiv', input, target, options, false).loss;
 }
 
-/** klDiv and its gradients with respect to input and target. */
+/**
+ * {@link klDiv} and its gradients (dInput, dTarget), computed in one pass.
+ *
+ * @param input - As for {@link klDiv}.
+ * @param target - As for {@link klDiv}.
+ * @param options - The options of {@link klDiv}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link klDiv} returns it; `grads` is `[dInput, dTarget]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link klDiv} throws.
+ * @example
+ * ```ts
+ * import { klDivWithGrad } from 'simdloss';
+ * const q = { data: new Float32Array([-1, -0.5]), shape: [2] };
+ * const { grads: [dInput, dTarget] } = klDivWithGrad(q, new Float32Array([0.3, 0.7]), { reduction: 'sum' });
+ * dInput.data; // -target: Float32Array [-0.3, -0.7]
+ * ```
+ */
+export function klDivWithGrad<D extends FloatArray = Float32Array, R extends KlDivReduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: KlDivOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function klDivWithGrad(input: FloatInput, target: FloatInput, options?: KlDivOptions & GradOptions): WithGrad {
   return withGrad(run('klDivWithGrad', input, target, options, true), 'klDivWithGrad', options);
 }

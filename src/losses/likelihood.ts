@@ -4,9 +4,11 @@ import { rangeError, shapeString, typeError } from '../errors';
 import { argShape, elementwiseLoss, type ElementwiseArg } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { gaussianNllReference, poissonNllReference } from '../reference/likelihood';
-import { broadcastShapes, floatArg, newFloat, sameShape, sizeOf } from '../tensor';
+import { broadcastShapes, callDtype, floatArg, newFloat, sameShape, sizeOf } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { FloatArray, Loss, ResultArray } from '../types';
 
+/** Options of {@link poissonNllLoss}. */
 export interface PoissonNllLossOptions {
   /** The input holds log-rates (ℓ = e^x - t·x). Default true. */
   logInput?: boolean;
@@ -14,14 +16,17 @@ export interface PoissonNllLossOptions {
   full?: boolean;
   /** Added to the input before its log when logInput is false. Default 1e-8. */
   eps?: number;
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
+/** Options of {@link gaussianNllLoss}. */
 export interface GaussianNllLossOptions {
   /** Adds the constant 0.5·log(2π) per element. Default false. */
   full?: boolean;
   /** Lower clamp of the variance. Default 1e-6. */
   eps?: number;
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
@@ -32,8 +37,8 @@ function booleanOption(fn: string, name: string, value: unknown, fallback: boole
 }
 
 function poisson(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['logInput', 'full', 'eps', 'reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['logInput', 'full', 'eps', 'reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const t = floatOfDtype(fn, 'target', target, x.dtype);
   const args = [{ t: x, shape: argShape(x, input) }, { t, shape: argShape(t, target) }];
   const shape = broadcastShapes(fn, 'input', args[0].shape, 'target', args[1].shape);
@@ -43,15 +48,15 @@ function poisson(fn: string, input: FloatInput, target: FloatInput, options: unk
   const reduction = reductionOption(fn, opts.reduction);
   const f32 = x.dtype === 'float32';
   return elementwiseLoss({
-    fn, args, shape, reduction, options, wantGrad, gradShapes: args.map((a) => a.shape),
+    fn, args, shape, reduction, opts, wantGrad, gradShapes: args.map((a) => a.shape),
     kernel: (k, _arena, m, [px, pt], loss, [gx = 0, gt = 0], gr, scale) => (f32 ? k.f32_poisson_nll : k.f64_poisson_nll)(m, px, pt, loss, gx, gt, gr, logInput ? 1 : 0, full ? 1 : 0, eps, scale),
     reference: ([xd, td], gr, scale) => poissonNllReference(xd, td, logInput, full, eps, wantGrad, gr, scale),
   });
 }
 
 function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: FloatInput | number, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['full', 'eps', 'reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['full', 'eps', 'reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target, variance], opts));
   const dtype = x.dtype;
   const t = floatOfDtype(fn, 'target', target, dtype);
   const xShape = argShape(x, input);
@@ -88,7 +93,7 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
   const reduction = reductionOption(fn, opts.reduction);
   const f32 = dtype === 'float32';
   const r = elementwiseLoss({
-    fn, args, shape, reduction, options, wantGrad, gradShapes,
+    fn, args, shape, reduction, opts, wantGrad, gradShapes,
     kernel: (k, _arena, m, [px, pt, pv], loss, [gx = 0, gt = 0, gv = 0], gr, scale) => (f32 ? k.f32_gaussian_nll : k.f64_gaussian_nll)(m, px, pt, pv, loss, gx, gt, gv, gr, eps, scale),
     reference: ([xd, td, vd], gr, scale) => gaussianNllReference(xd, td, vd, full, eps, wantGrad, gr, scale),
     constant: full ? 0.5 * Math.log(2 * Math.PI) : 0,
@@ -102,19 +107,90 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
   return r;
 }
 
-/** F.poisson_nll_loss: e^x - t·x (logInput) or x - t·log(x + eps), optionally with Stirling's term. */
+/**
+ * F.poisson_nll_loss: `e^x - t·x` (with `logInput`, the default) or `x - t·log(x + eps)`, plus Stirling's approximation of `log(t!)` with `full`.
+ *
+ * @param input - The rate's log (the rate itself with `logInput: false`), any shape.
+ * @param target - Counts; broadcasts against `input`.
+ * @param options - `logInput` (default true), `full` (adds Stirling's term where t > 1; default false), `eps` (default 1e-8), `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the broadcast shape. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, or the shapes do not broadcast.
+ * @example
+ * ```ts
+ * import { poissonNllLoss } from 'simdloss';
+ * poissonNllLoss(new Float32Array([0, 1]), new Float32Array([1, 2])); // (1 + (e - 2)) / 2 = 0.8591
+ * ```
+ */
+export function poissonNllLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: PoissonNllLossOptions & { reduction?: R }): Loss<R, D>;
 export function poissonNllLoss(input: FloatInput, target: FloatInput, options?: PoissonNllLossOptions): number | Tensor {
   return poisson('poissonNllLoss', input, target, options, false).loss;
 }
-/** poissonNllLoss and its gradients with respect to input and target. */
+/**
+ * {@link poissonNllLoss} and its gradients (dInput, dTarget), computed in one pass.
+ *
+ * @param input - As for {@link poissonNllLoss}.
+ * @param target - As for {@link poissonNllLoss}.
+ * @param options - The options of {@link poissonNllLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link poissonNllLoss} returns it; `grads` is `[dInput, dTarget]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link poissonNllLoss} throws.
+ * @example
+ * ```ts
+ * import { poissonNllLossWithGrad } from 'simdloss';
+ * const { grad } = poissonNllLossWithGrad(new Float32Array([0, 1]), new Float32Array([1, 2]), { reduction: 'sum' });
+ * grad.data; // e^x - t: Float32Array [0, 0.718]
+ * ```
+ */
+export function poissonNllLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: PoissonNllLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function poissonNllLossWithGrad(input: FloatInput, target: FloatInput, options?: PoissonNllLossOptions & GradOptions): WithGrad {
   return withGrad(poisson('poissonNllLossWithGrad', input, target, options, true), 'poissonNllLossWithGrad', options);
 }
-/** F.gaussian_nll_loss: 0.5·(log max(var, eps) + (x - t)²/max(var, eps)). `variance` may be a number. */
+/**
+ * F.gaussian_nll_loss: `0.5·(log max(var, eps) + (x - t)² / max(var, eps))` per element.
+ *
+ * @param input - The predicted mean, any shape.
+ * @param target - Broadcasts against `input`.
+ * @param variance - The predicted variance, with no negative entry: the input's shape, that shape without its last dimension or with a last dimension of 1, or a number.
+ * @param options - `full` (adds `0.5·log(2π)`; default false), `eps` (default 1e-6), `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the input's shape (broadcast with the target's). The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, the variance has a negative entry or a shape other than those three, or the shapes do not broadcast.
+ * @example
+ * ```ts
+ * import { gaussianNllLoss } from 'simdloss';
+ * gaussianNllLoss(new Float32Array([0, 1]), new Float32Array([0, 3]), 1); // (0 + 2) / 2 = 1
+ * ```
+ */
+export function gaussianNllLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, variance: FloatInput<D> | number, options?: GaussianNllLossOptions & { reduction?: R }): Loss<R, D>;
 export function gaussianNllLoss(input: FloatInput, target: FloatInput, variance: FloatInput | number, options?: GaussianNllLossOptions): number | Tensor {
   return gaussian('gaussianNllLoss', input, target, variance, options, false).loss;
 }
-/** gaussianNllLoss and its gradients with respect to input, target and (a tensor) variance. */
+/**
+ * {@link gaussianNllLoss} and its gradients (dInput, dTarget, dVariance (no dVariance for a number)), computed in one pass.
+ *
+ * @param input - As for {@link gaussianNllLoss}.
+ * @param target - As for {@link gaussianNllLoss}.
+ * @param variance - As for {@link gaussianNllLoss}.
+ * @param options - The options of {@link gaussianNllLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link gaussianNllLoss} returns it; `grads` is `[dInput, dTarget, dVariance (no dVariance for a number)]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link gaussianNllLoss} throws.
+ * @example
+ * ```ts
+ * import { gaussianNllLossWithGrad } from 'simdloss';
+ * const variance = new Float32Array([1, 2]);
+ * const { grads } = gaussianNllLossWithGrad(new Float32Array([0, 1]), new Float32Array([0, 3]), variance);
+ * grads.length; // 3: dInput, dTarget, dVariance (2 for a number variance)
+ * ```
+ */
+export function gaussianNllLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, variance: FloatInput<D> | number, options?: GaussianNllLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function gaussianNllLossWithGrad(input: FloatInput, target: FloatInput, variance: FloatInput | number, options?: GaussianNllLossOptions & GradOptions): WithGrad {
   return withGrad(gaussian('gaussianNllLossWithGrad', input, target, variance, options, true), 'gaussianNllLossWithGrad', options);
 }

@@ -5,28 +5,37 @@ import { rangeError, shapeString } from '../errors';
 import { argShape, elementwiseLoss, type ElementwiseArg } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { hingeEmbeddingReference, marginRankingReference, softMarginReference } from '../reference/margin';
-import { broadcastShapes, floatArg, indexArg, isFloatArray, newFloat, sameShape, type FloatTensor } from '../tensor';
+import { broadcastShapes, callDtype, floatArg, indexArg, isFloatArray, newFloat, sameShape, type FloatTensor } from '../tensor';
 import type { Dtype, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { FloatArray, Loss, ResultArray } from '../types';
 
+/** Options of {@link hingeEmbeddingLoss}. */
 export interface HingeEmbeddingLossOptions {
   /** Default 1. */
   margin?: number;
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
+/** Options of {@link softMarginLoss}. */
 export interface SoftMarginLossOptions {
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
+/** Options of {@link marginRankingLoss}. */
 export interface MarginRankingLossOptions {
   /** Default 0. */
   margin?: number;
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
 /** A float argument, or an integer array converted to the call's dtype (labels such as ±1). */
 export function floatOrLabels(fn: string, name: string, value: unknown, dtype: Dtype): { t: FloatTensor; shape: number[] } {
-  const isFloat = isFloatArray(value) || (typeof value === 'object' && value !== null && isFloatArray((value as { data?: unknown }).data));
+  // plain number arrays are floats (of the call's dtype): labels need no integer check
+  const inner = typeof value === 'object' && value !== null ? (value as { data?: unknown }).data : undefined;
+  const isFloat = isFloatArray(value) || Array.isArray(value) || isFloatArray(inner) || Array.isArray(inner);
   if (isFloat) {
     const t = floatOfDtype(fn, name, value, dtype);
     return { t, shape: argShape(t, value) };
@@ -39,23 +48,23 @@ export function floatOrLabels(fn: string, name: string, value: unknown, dtype: D
 }
 
 function hinge(fn: string, input: FloatInput, target: FloatInput | IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['margin', 'reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['margin', 'reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const xArg = { t: x, shape: argShape(x, input) };
   const tArg = floatOrLabels(fn, 'target', target, x.dtype);
   const shape = broadcastShapes(fn, 'input', xArg.shape, 'target', tArg.shape);
   const margin = numberOption(fn, 'margin', opts.margin, 1, Number.isFinite, 'a finite number');
   const f32 = x.dtype === 'float32';
   return elementwiseLoss({
-    fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), options, wantGrad, gradShapes: [xArg.shape],
+    fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: [xArg.shape],
     kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => (f32 ? k.f32_hinge_embedding : k.f64_hinge_embedding)(m, px, pt, loss, g, gr, margin, scale),
     reference: ([xd, td], gr, scale) => hingeEmbeddingReference(xd, td, margin, wantGrad, gr, scale),
   });
 }
 
 function soft(fn: string, input: FloatInput, target: FloatInput | IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const xArg = { t: x, shape: argShape(x, input) };
   const tArg = floatOrLabels(fn, 'target', target, x.dtype);
   const shape = broadcastShapes(fn, 'input', xArg.shape, 'target', tArg.shape);
@@ -64,15 +73,15 @@ function soft(fn: string, input: FloatInput, target: FloatInput | IndexInput, op
   }
   const f32 = x.dtype === 'float32';
   return elementwiseLoss({
-    fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), options, wantGrad, gradShapes: [xArg.shape],
+    fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: [xArg.shape],
     kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => (f32 ? k.f32_soft_margin : k.f64_soft_margin)(m, px, pt, loss, g, gr, scale),
     reference: ([xd, td], gr, scale) => softMarginReference(xd, td, wantGrad, gr, scale),
   });
 }
 
 function ranking(fn: string, input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['margin', 'reduction', 'gradOutput']);
-  const a = floatArg(fn, 'input1', input1);
+  const opts = checkOptions(fn, options, ['margin', 'reduction'], wantGrad);
+  const a = floatArg(fn, 'input1', input1, callDtype([input1, input2, target], opts));
   const b = floatOfDtype(fn, 'input2', input2, a.dtype);
   const args: ElementwiseArg[] = [
     { t: a, shape: argShape(a, input1) },
@@ -86,33 +95,137 @@ function ranking(fn: string, input1: FloatInput, input2: FloatInput, target: Flo
   const margin = numberOption(fn, 'margin', opts.margin, 0, Number.isFinite, 'a finite number');
   const f32 = a.dtype === 'float32';
   return elementwiseLoss({
-    fn, args, shape, reduction: reductionOption(fn, opts.reduction), options, wantGrad, gradShapes: args.map((g) => g.shape),
+    fn, args, shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: args.map((g) => g.shape),
     kernel: (k, _arena, m, [p1, p2, py], loss, [g1 = 0, g2 = 0, g3 = 0], gr, scale) => (f32 ? k.f32_margin_ranking : k.f64_margin_ranking)(m, p1, p2, py, loss, g1, g2, g3, gr, margin, scale),
     reference: ([d1, d2, dy], gr, scale) => marginRankingReference(d1, d2, dy, margin, wantGrad, gr, scale),
   });
 }
 
-/** F.hinge_embedding_loss: x where t = 1, max(0, margin - x) where t = -1 (both for other t). */
+/**
+ * F.hinge_embedding_loss: `x` where the label is 1, `max(0, margin - x)` where it is -1.
+ *
+ * @param input - Distances (or other scores), any shape.
+ * @param target - Labels ±1 (an integer or float array); broadcasts to the input's shape.
+ * @param options - `margin` (default 1), `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the input's shape. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, or the target does not broadcast to the input's shape.
+ * @example
+ * ```ts
+ * import { hingeEmbeddingLoss } from 'simdloss';
+ * hingeEmbeddingLoss(new Float32Array([0.3, 2]), new Int8Array([1, -1])); // (0.3 + 0) / 2 = 0.15
+ * ```
+ */
+export function hingeEmbeddingLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: HingeEmbeddingLossOptions & { reduction?: R }): Loss<R, D>;
 export function hingeEmbeddingLoss(input: FloatInput, target: FloatInput | IndexInput, options?: HingeEmbeddingLossOptions): number | Tensor {
   return hinge('hingeEmbeddingLoss', input, target, options, false).loss;
 }
-/** hingeEmbeddingLoss and its gradient with respect to input. */
+/**
+ * {@link hingeEmbeddingLoss} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link hingeEmbeddingLoss}.
+ * @param target - As for {@link hingeEmbeddingLoss}.
+ * @param options - The options of {@link hingeEmbeddingLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link hingeEmbeddingLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link hingeEmbeddingLoss} throws.
+ * @example
+ * ```ts
+ * import { hingeEmbeddingLossWithGrad } from 'simdloss';
+ * const { grad } = hingeEmbeddingLossWithGrad(new Float32Array([0.3, 0.5]), new Int8Array([1, -1]), { reduction: 'sum' });
+ * grad.data; // Float32Array [1, -1]
+ * ```
+ */
+export function hingeEmbeddingLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: HingeEmbeddingLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function hingeEmbeddingLossWithGrad(input: FloatInput, target: FloatInput | IndexInput, options?: HingeEmbeddingLossOptions & GradOptions): WithGrad {
   return withGrad(hinge('hingeEmbeddingLossWithGrad', input, target, options, true), 'hingeEmbeddingLossWithGrad', options);
 }
-/** F.soft_margin_loss: log(1 + exp(-t·x)). */
+/**
+ * F.soft_margin_loss: `log(1 + e^(-t·x))` per element, computed without overflow.
+ *
+ * @param input - Scores, any shape.
+ * @param target - Labels ±1 (an integer or float array); broadcasts to the input's shape.
+ * @param options - `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the input's shape. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, or the target does not broadcast to the input's shape.
+ * @example
+ * ```ts
+ * import { softMarginLoss } from 'simdloss';
+ * softMarginLoss(new Float32Array([2, -1]), new Int8Array([1, -1])); // 0.2201
+ * ```
+ */
+export function softMarginLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: SoftMarginLossOptions & { reduction?: R }): Loss<R, D>;
 export function softMarginLoss(input: FloatInput, target: FloatInput | IndexInput, options?: SoftMarginLossOptions): number | Tensor {
   return soft('softMarginLoss', input, target, options, false).loss;
 }
-/** softMarginLoss and its gradient with respect to input. */
+/**
+ * {@link softMarginLoss} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link softMarginLoss}.
+ * @param target - As for {@link softMarginLoss}.
+ * @param options - The options of {@link softMarginLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link softMarginLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link softMarginLoss} throws.
+ * @example
+ * ```ts
+ * import { softMarginLossWithGrad } from 'simdloss';
+ * const { grad } = softMarginLossWithGrad(new Float32Array([2, -1]), new Int8Array([1, -1]));
+ * grad.data; // -t·sigmoid(-t·x) / 2: Float32Array [-0.0596, 0.1345]
+ * ```
+ */
+export function softMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: SoftMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function softMarginLossWithGrad(input: FloatInput, target: FloatInput | IndexInput, options?: SoftMarginLossOptions & GradOptions): WithGrad {
   return withGrad(soft('softMarginLossWithGrad', input, target, options, true), 'softMarginLossWithGrad', options);
 }
-/** F.margin_ranking_loss: max(0, -y·(x1 - x2) + margin). */
+/**
+ * F.margin_ranking_loss: `max(0, -y·(x1 - x2) + margin)`: `input1` should rank above `input2` where the label is 1, below where it is -1.
+ *
+ * @param input1 - Scores, any shape.
+ * @param input2 - Scores: `input1`'s number of dimensions, broadcasting against it.
+ * @param target - Labels ±1 (an integer or float array): the same number of dimensions.
+ * @param options - `margin` (default 0), `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the broadcast shape. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, the three do not have the same number of dimensions, or they do not broadcast.
+ * @example
+ * ```ts
+ * import { marginRankingLoss } from 'simdloss';
+ * marginRankingLoss(new Float32Array([1, 0]), new Float32Array([0, 1]), new Int8Array([1, 1])); // (0 + 1) / 2 = 0.5
+ * ```
+ */
+export function marginRankingLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input1: FloatInput<D>, input2: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: MarginRankingLossOptions & { reduction?: R }): Loss<R, D>;
 export function marginRankingLoss(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: MarginRankingLossOptions): number | Tensor {
   return ranking('marginRankingLoss', input1, input2, target, options, false).loss;
 }
-/** marginRankingLoss and its gradients with respect to input1, input2 and target. */
+/**
+ * {@link marginRankingLoss} and its gradients (dInput1, dInput2, dTarget), computed in one pass.
+ *
+ * @param input1 - As for {@link marginRankingLoss}.
+ * @param input2 - As for {@link marginRankingLoss}.
+ * @param target - As for {@link marginRankingLoss}.
+ * @param options - The options of {@link marginRankingLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link marginRankingLoss} returns it; `grads` is `[dInput1, dInput2, dTarget]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link marginRankingLoss} throws.
+ * @example
+ * ```ts
+ * import { marginRankingLossWithGrad } from 'simdloss';
+ * const { grads } = marginRankingLossWithGrad(new Float32Array([1, 0]), new Float32Array([0, 1]), new Float32Array([1, 1]));
+ * grads[0].data; // Float32Array [0, -0.5]
+ * ```
+ */
+export function marginRankingLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input1: FloatInput<D>, input2: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: MarginRankingLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function marginRankingLossWithGrad(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: MarginRankingLossOptions & GradOptions): WithGrad {
   return withGrad(ranking('marginRankingLossWithGrad', input1, input2, target, options, true), 'marginRankingLossWithGrad', options);
 }

@@ -8,12 +8,14 @@ import {
   type LossAndGrads,
 } from '../options';
 import { multiMarginReference, multilabelMarginReference, type RowParts } from '../reference/multi-margin';
-import { current, floatArg, indexArg, isFloatArray, sameShape, type FloatTensor } from '../tensor';
+import { callDtype, current, floatArg, indexArg, isFloatArray, sameShape, type FloatTensor } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { FloatArray, Loss, ResultArray } from '../types';
 import type { Arena } from '../wasm/arena';
-import { forChunks } from '../wasm/chunks';
+import { run as runKernel } from '../wasm/runtime';
 import type { Kernels } from '../wasm/instance';
 
+/** Options of {@link multiMarginLoss}. */
 export interface MultiMarginLossOptions {
   /** 1 or 2. Default 1. */
   p?: number;
@@ -21,10 +23,13 @@ export interface MultiMarginLossOptions {
   margin?: number;
   /** Per-class weight (C), applied by the target class. */
   weight?: FloatInput;
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
+/** Options of {@link multilabelMarginLoss}. */
 export interface MultilabelMarginLossOptions {
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
@@ -48,25 +53,16 @@ function runRows(fn: string, x: FloatTensor, N: number, C: number, targets: Int3
   const { arena } = w;
   const run = kernel(w.k, arena);
   const dtype = x.dtype;
-  const bytes = dtype === 'float32' ? 4 : 8;
-  const r: RowParts = { rowLoss: new Float64Array(N), total: 0, grad: wantGrad ? new Float64Array(N * C) : null };
-  forChunks(arena, N, bytes * (C * (wantGrad ? 2 : 1) + 2) + 4 * targetsPerRow, (r0, count) => {
-    const px = arena.floats(dtype, count * C);
-    const pt = arena.copyInInt32(targets.subarray(r0 * targetsPerRow, (r0 + count) * targetsPerRow));
-    const pl = arena.floats(dtype, count);
-    const pg = wantGrad ? arena.floats(dtype, count * C) : 0;
-    const pu = gradRow ? arena.copyIn(dtype, gradRow.subarray(r0, r0 + count)) : 0;
-    arena.view(dtype, px, count * C).set(current(x).subarray(r0 * C, (r0 + count) * C));
-    r.total += run(count, px, pt, pl, pg, pu);
-    r.rowLoss.set(arena.view(dtype, pl, count), r0);
-    if (r.grad) r.grad.set(arena.view(dtype, pg, count * C), r0 * C);
-  });
-  return r;
+  const r = runKernel(arena, dtype, N, [
+    { role: 'in', per: C, data: x.data, ptr: x.resident?.ptr }, { role: 'in', per: targetsPerRow, data: targets, int32: true },
+    { role: 'out', per: 1 }, wantGrad ? { role: 'out', per: C } : null, gradRow ? { role: 'in', per: 1, data: gradRow } : null,
+  ], (count, [px, pt, pl, pg, pu]) => run(count, px, pt, pl, pg, pu));
+  return { rowLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
 
 function multiMargin(fn: string, input: FloatInput, target: IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['p', 'margin', 'weight', 'reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['p', 'margin', 'weight', 'reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input], opts));
   const dtype = x.dtype;
   const { N, C, shape } = rowsOf(fn, x, input);
   const p = numberOption(fn, 'p', opts.p, 1, (v) => v === 1 || v === 2, '1 or 2 (only p == 1 and p == 2 supported)') as 1 | 2;
@@ -78,7 +74,7 @@ function multiMargin(fn: string, input: FloatInput, target: IndexInput, options:
     if (weight.size !== C) throw rangeError(fn, `inconsistent weight size, expected ${C} but got ${shapeString(own)}`);
   }
   const t = indexArg(fn, 'target', target);
-  const tShape = Array.isArray(target) || ArrayBuffer.isView(target) ? [t.size] : t.shape;
+  const tShape = t.shape;
   if (t.size !== N || (shape.length === 2 ? tShape.length !== 1 : tShape.length > 1)) {
     throw rangeError(fn, `inconsistent target size, expected ${N} but got ${shapeString(tShape)}`);
   }
@@ -91,7 +87,7 @@ function multiMargin(fn: string, input: FloatInput, target: IndexInput, options:
   // 'none': (N) for a matrix; for a vector, the target's own shape (() or (1)).
   const outShape = shape.length === 2 ? [N] : tShape;
   const reduction = reductionOption(fn, opts.reduction);
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, N);
   const f32 = dtype === 'float32';
   const r = runRows(fn, x, N, C, targets, 1, gradRow, wantGrad,
@@ -102,16 +98,16 @@ function multiMargin(fn: string, input: FloatInput, target: IndexInput, options:
     },
     (data) => multiMarginReference(data, N, C, targets, weight ? current(weight) : null, p, margin, wantGrad, gradRow, gradScale));
   const loss = lossResult(reduction, () => toDtype(r.rowLoss, dtype), r.total, N, outShape, dtype);
-  return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [] };
+  return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [], opts };
 }
 
 function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input], opts));
   const dtype = x.dtype;
   const { N, C, shape } = rowsOf(fn, x, input);
   const t = indexArg(fn, 'target', target);
-  const tShape = Array.isArray(target) || ArrayBuffer.isView(target) ? [t.size] : t.shape;
+  const tShape = t.shape;
   if (!sameShape(tShape, shape)) throw rangeError(fn, `inconsistent size ${shapeString(tShape)} for argument #2 'target' (expected the input's shape ${shapeString(shape)})`);
   const targets = new Int32Array(N * C);
   for (let i = 0; i < targets.length; i++) {
@@ -122,7 +118,7 @@ function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, opt
   // 'none': (N) for a matrix, 0-d for a vector (PyTorch).
   const outShape = shape.length === 2 ? [N] : [];
   const reduction = reductionOption(fn, opts.reduction);
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, N);
   const f32 = dtype === 'float32';
   const r = runRows(fn, x, N, C, targets, C, gradRow, wantGrad,
@@ -133,22 +129,93 @@ function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, opt
     },
     (data) => multilabelMarginReference(data, N, C, targets, wantGrad, gradRow, gradScale));
   const loss = lossResult(reduction, () => toDtype(r.rowLoss, dtype), r.total, N, outShape, dtype);
-  return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [] };
+  return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [], opts };
 }
 
-/** F.multi_margin_loss: w[y]·Σ_{i≠y} max(0, margin - x_y + x_i)^p / C per row (p = 1 or 2). */
+/**
+ * F.multi_margin_loss: the multi-class hinge loss `w[y]·Σ_{i≠y} max(0, margin - x[y] + x[i])^p / C` per row.
+ *
+ * @param input - Scores, `(N, C)` or `(C)`.
+ * @param target - Class indices, `(N)` (`()` or `(1)` for a `(C)` input).
+ * @param options - `p` (1 or 2; default 1), `margin` (default 1), `weight` (per class, `(C)`), `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per row. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a class index is outside `[0, C)`, the target does not hold one index per row, `weight` is not `(C)`, or `p` is not 1 or 2.
+ * @example
+ * ```ts
+ * import { multiMarginLoss } from 'simdloss';
+ * const scores = { data: new Float32Array([0.1, 0.2, 0.4, 0.8]), shape: [1, 4] };
+ * multiMarginLoss(scores, [3]); // (0.3 + 0.4 + 0.6) / 4 = 0.325
+ * ```
+ */
+export function multiMarginLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: MultiMarginLossOptions & { reduction?: R }): Loss<R, D>;
 export function multiMarginLoss(input: FloatInput, target: IndexInput, options?: MultiMarginLossOptions): number | Tensor {
   return multiMargin('multiMarginLoss', input, target, options, false).loss;
 }
-/** multiMarginLoss and its gradient with respect to input. */
+/**
+ * {@link multiMarginLoss} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link multiMarginLoss}.
+ * @param target - As for {@link multiMarginLoss}.
+ * @param options - The options of {@link multiMarginLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link multiMarginLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link multiMarginLoss} throws.
+ * @example
+ * ```ts
+ * import { multiMarginLossWithGrad } from 'simdloss';
+ * const scores = { data: new Float32Array([0.1, 0.2, 0.4, 0.8]), shape: [1, 4] };
+ * multiMarginLossWithGrad(scores, [3]).grad.data; // Float32Array [0.25, 0.25, 0.25, -0.75]
+ * ```
+ */
+export function multiMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: MultiMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function multiMarginLossWithGrad(input: FloatInput, target: IndexInput, options?: MultiMarginLossOptions & GradOptions): WithGrad {
   return withGrad(multiMargin('multiMarginLossWithGrad', input, target, options, true), 'multiMarginLossWithGrad', options);
 }
-/** F.multilabel_margin_loss: Σ_{j∈targets} Σ_{i∉targets} max(0, 1 - x_j + x_i) / C per row; targets end at the first -1. */
+/**
+ * F.multilabel_margin_loss: `Σ_{j∈targets} Σ_{i∉targets} max(0, 1 - x[j] + x[i]) / C` per row.
+ *
+ * @param input - Scores, `(N, C)` or `(C)`.
+ * @param target - The input's shape: each row's target classes, then -1 (which ends the list).
+ * @param options - `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per row. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, a target is outside `[-1, C)`, or the target's shape differs from the input's.
+ * @example
+ * ```ts
+ * import { multilabelMarginLoss } from 'simdloss';
+ * const scores = { data: new Float32Array([0.1, 0.2, 0.4, 0.8]), shape: [1, 4] };
+ * multilabelMarginLoss(scores, { data: [3, 0, -1, 1], shape: [1, 4] }); // 0.85 (targets 3 and 0)
+ * ```
+ */
+export function multilabelMarginLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: MultilabelMarginLossOptions & { reduction?: R }): Loss<R, D>;
 export function multilabelMarginLoss(input: FloatInput, target: IndexInput, options?: MultilabelMarginLossOptions): number | Tensor {
   return multilabelMargin('multilabelMarginLoss', input, target, options, false).loss;
 }
-/** multilabelMarginLoss and its gradient with respect to input. */
+/**
+ * {@link multilabelMarginLoss} and its gradient (dInput), computed in one pass.
+ *
+ * @param input - As for {@link multilabelMarginLoss}.
+ * @param target - As for {@link multilabelMarginLoss}.
+ * @param options - The options of {@link multilabelMarginLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link multilabelMarginLoss} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link multilabelMarginLoss} throws.
+ * @example
+ * ```ts
+ * import { multilabelMarginLossWithGrad } from 'simdloss';
+ * const scores = { data: new Float32Array([0.1, 0.2, 0.4, 0.8]), shape: [1, 4] };
+ * const { grad } = multilabelMarginLossWithGrad(scores, { data: [3, 0, -1, 1], shape: [1, 4] });
+ * grad.shape; // [1, 4]
+ * ```
+ */
+export function multilabelMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: MultilabelMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function multilabelMarginLossWithGrad(input: FloatInput, target: IndexInput, options?: MultilabelMarginLossOptions & GradOptions): WithGrad {
   return withGrad(multilabelMargin('multilabelMarginLossWithGrad', input, target, options, true), 'multilabelMarginLossWithGrad', options);
 }

@@ -4,18 +4,23 @@
 import { argShape, elementwiseLoss } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { regressionReference, type RegressionKind } from '../reference/regression';
-import { broadcastShapes, floatArg } from '../tensor';
+import { broadcastShapes, callDtype, floatArg } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { FloatArray, Loss, ResultArray } from '../types';
 
+/** Options of {@link mseLoss} and {@link l1Loss} (and the base of the other regression losses' options). */
 export interface RegressionOptions {
+  /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
 }
 
+/** Options of {@link smoothL1Loss}. */
 export interface SmoothL1LossOptions extends RegressionOptions {
   /** Where the loss turns from quadratic to linear; >= 0, default 1. β = 0 is l1Loss (PyTorch 2.x). */
   beta?: number;
 }
 
+/** Options of {@link huberLoss}. */
 export interface HuberLossOptions extends RegressionOptions {
   /** Where the loss turns from quadratic to linear; > 0, default 1. */
   delta?: number;
@@ -23,8 +28,8 @@ export interface HuberLossOptions extends RegressionOptions {
 
 function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
   const extra = kind === 'smoothL1' ? ['beta'] : kind === 'huber' ? ['delta'] : [];
-  const opts = checkOptions(fn, options, ['reduction', 'gradOutput', ...extra]);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['reduction', ...extra], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const dtype = x.dtype;
   const y = floatOfDtype(fn, 'target', target, dtype);
   const xShape = argShape(x, input);
@@ -40,7 +45,7 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
   }
   const f32 = dtype === 'float32';
   return elementwiseLoss({
-    fn, args: [{ t: x, shape: xShape }, { t: y, shape: yShape }], shape, reduction, options, wantGrad,
+    fn, args: [{ t: x, shape: xShape }, { t: y, shape: yShape }], shape, reduction, opts, wantGrad,
     gradShapes: [xShape, yShape],
     kernel: (k, _arena, m, [px, py], loss, [g = 0, gt = 0], gr, scale) => {
       switch (kind) {
@@ -58,35 +63,173 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
   });
 }
 
-/** F.mse_loss: (x - y)². */
+/**
+ * F.mse_loss: the squared error `(x - y)²` per element.
+ *
+ * @param input - The prediction, any shape.
+ * @param target - The target; broadcasts against `input` (PyTorch warns when the shapes differ; simdloss does not).
+ * @param options - `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the broadcast shape. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, or the shapes do not broadcast.
+ * @example
+ * ```ts
+ * import { mseLoss } from 'simdloss';
+ * const x = new Float32Array([1, 2, 3]), y = new Float32Array([1, 2, 5]);
+ * const loss: number = mseLoss(x, y); // 1.3333
+ * const perElement: Float32Array = mseLoss(x, y, { reduction: 'none' }).data; // [0, 0, 4]
+ * ```
+ */
+export function mseLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & { reduction?: R }): Loss<R, D>;
 export function mseLoss(input: FloatInput, target: FloatInput, options?: RegressionOptions): number | Tensor {
   return run('mseLoss', 'mse', input, target, options, false).loss;
 }
-/** mseLoss and its gradients with respect to input and target. */
+/**
+ * {@link mseLoss} and its gradients (dInput, dTarget), computed in one pass.
+ *
+ * @param input - As for {@link mseLoss}.
+ * @param target - As for {@link mseLoss}.
+ * @param options - The options of {@link mseLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link mseLoss} returns it; `grads` is `[dInput, dTarget]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link mseLoss} throws.
+ * @example
+ * ```ts
+ * import { mseLossWithGrad } from 'simdloss';
+ * const { loss, grads: [dInput, dTarget] } = mseLossWithGrad(new Float32Array([1, 2, 3]), new Float32Array([1, 2, 5]));
+ * dInput.data; // 2·(x - y) / 3: Float32Array [0, 0, -1.333]
+ * ```
+ */
+export function mseLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function mseLossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
   return withGrad(run('mseLossWithGrad', 'mse', input, target, options, true), 'mseLossWithGrad', options);
 }
-/** F.l1_loss: |x - y|. */
+/**
+ * F.l1_loss: the absolute error `|x - y|` per element.
+ *
+ * @param input - The prediction, any shape.
+ * @param target - The target; broadcasts against `input` (PyTorch warns when the shapes differ; simdloss does not).
+ * @param options - `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the broadcast shape. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, or the shapes do not broadcast.
+ * @example
+ * ```ts
+ * import { l1Loss } from 'simdloss';
+ * l1Loss(new Float32Array([1, 2, 3]), new Float32Array([1, 2, 5])); // 0.6667
+ * ```
+ */
+export function l1Loss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & { reduction?: R }): Loss<R, D>;
 export function l1Loss(input: FloatInput, target: FloatInput, options?: RegressionOptions): number | Tensor {
   return run('l1Loss', 'l1', input, target, options, false).loss;
 }
-/** l1Loss and its gradients with respect to input and target. */
+/**
+ * {@link l1Loss} and its gradients (dInput, dTarget), computed in one pass.
+ *
+ * @param input - As for {@link l1Loss}.
+ * @param target - As for {@link l1Loss}.
+ * @param options - The options of {@link l1Loss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link l1Loss} returns it; `grads` is `[dInput, dTarget]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link l1Loss} throws.
+ * @example
+ * ```ts
+ * import { l1LossWithGrad } from 'simdloss';
+ * const { grad } = l1LossWithGrad(new Float32Array([1, 2, 3]), new Float32Array([1, 2, 5]));
+ * grad.data; // sign(x - y) / 3: Float32Array [0, 0, -0.333]
+ * ```
+ */
+export function l1LossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function l1LossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
   return withGrad(run('l1LossWithGrad', 'l1', input, target, options, true), 'l1LossWithGrad', options);
 }
-/** F.smooth_l1_loss: 0.5·d²/β below β, |d| - 0.5·β above. */
+/**
+ * F.smooth_l1_loss: `0.5·d²/β` where `|d| < β`, `|d| - 0.5·β` elsewhere (`d = x - y`); `β = 0` is {@link l1Loss}.
+ *
+ * @param input - The prediction, any shape.
+ * @param target - The target; broadcasts against `input` (PyTorch warns when the shapes differ; simdloss does not).
+ * @param options - `beta` (≥ 0, default 1), `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the broadcast shape. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes do not broadcast, or `beta` is negative or not finite.
+ * @example
+ * ```ts
+ * import { smoothL1Loss } from 'simdloss';
+ * smoothL1Loss(new Float32Array([0, 2]), new Float32Array([0.5, 0])); // (0.125 + 1.5) / 2 = 0.8125
+ * ```
+ */
+export function smoothL1Loss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: SmoothL1LossOptions & { reduction?: R }): Loss<R, D>;
 export function smoothL1Loss(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions): number | Tensor {
   return run('smoothL1Loss', 'smoothL1', input, target, options, false).loss;
 }
-/** smoothL1Loss and its gradients with respect to input and target. */
+/**
+ * {@link smoothL1Loss} and its gradients (dInput, dTarget), computed in one pass.
+ *
+ * @param input - As for {@link smoothL1Loss}.
+ * @param target - As for {@link smoothL1Loss}.
+ * @param options - The options of {@link smoothL1Loss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link smoothL1Loss} returns it; `grads` is `[dInput, dTarget]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link smoothL1Loss} throws.
+ * @example
+ * ```ts
+ * import { smoothL1LossWithGrad } from 'simdloss';
+ * const { grad } = smoothL1LossWithGrad(new Float32Array([0, 2]), new Float32Array([0.5, 0]), { reduction: 'sum' });
+ * grad.data; // Float32Array [-0.5, 1]
+ * ```
+ */
+export function smoothL1LossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: SmoothL1LossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function smoothL1LossWithGrad(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions & GradOptions): WithGrad {
   return withGrad(run('smoothL1LossWithGrad', 'smoothL1', input, target, options, true), 'smoothL1LossWithGrad', options);
 }
-/** F.huber_loss: 0.5·d² below δ, δ·(|d| - 0.5·δ) above. */
+/**
+ * F.huber_loss: `0.5·d²` where `|d| < δ`, `δ·(|d| - 0.5·δ)` elsewhere (`d = x - y`).
+ *
+ * @param input - The prediction, any shape.
+ * @param target - The target; broadcasts against `input` (PyTorch warns when the shapes differ; simdloss does not).
+ * @param options - `delta` (> 0, default 1), `reduction` (default `'mean'`).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of the broadcast shape. The default reduction is `'mean'`.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, the shapes do not broadcast, or `delta` is not a finite number > 0.
+ * @example
+ * ```ts
+ * import { huberLoss } from 'simdloss';
+ * huberLoss(new Float32Array([0, 2]), new Float32Array([0.5, 0]), { delta: 2 }); // (0.125 + 2) / 2 = 1.0625
+ * ```
+ */
+export function huberLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: HuberLossOptions & { reduction?: R }): Loss<R, D>;
 export function huberLoss(input: FloatInput, target: FloatInput, options?: HuberLossOptions): number | Tensor {
   return run('huberLoss', 'huber', input, target, options, false).loss;
 }
-/** huberLoss and its gradients with respect to input and target. */
+/**
+ * {@link huberLoss} and its gradients (dInput, dTarget), computed in one pass.
+ *
+ * @param input - As for {@link huberLoss}.
+ * @param target - As for {@link huberLoss}.
+ * @param options - The options of {@link huberLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+ * @returns `{ loss, grad, grads }`: `loss` as {@link huberLoss} returns it; `grads` is `[dInput, dTarget]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link huberLoss} throws.
+ * @example
+ * ```ts
+ * import { huberLossWithGrad } from 'simdloss';
+ * const { grad } = huberLossWithGrad(new Float32Array([0, 2]), new Float32Array([0.5, 0]), { reduction: 'sum' });
+ * grad.data; // Float32Array [-0.5, 1]
+ * ```
+ */
+export function huberLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: HuberLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function huberLossWithGrad(input: FloatInput, target: FloatInput, options?: HuberLossOptions & GradOptions): WithGrad {
   return withGrad(run('huberLossWithGrad', 'huber', input, target, options, true), 'huberLossWithGrad', options);
 }

@@ -2,10 +2,12 @@
 import { wasm } from '../backend';
 import { checkOptions, gradTensor, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
-import { current, floatArg, moveDimBack, moveDimLast, normalizeDim, sizeOf } from '../tensor';
-import { forChunks } from '../wasm/chunks';
+import { callDtype, floatArg, moveDimBack, moveDimLast, normalizeDim, sizeOf } from '../tensor';
+import { run as runKernel } from '../wasm/runtime';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
+import type { ResultArray } from '../types';
 
+/** Options of {@link softmax} and {@link logSoftmax}. */
 export interface SoftmaxOptions {
   /** The dim to normalize over; negative counts from the end. Default -1. */
   dim?: number;
@@ -16,8 +18,8 @@ function newOf(dtype: Dtype, n: number): FloatArray {
 }
 
 function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolean, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, wantGrad ? ['dim', 'gradOutput'] : ['dim']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['dim'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input], opts));
   const dtype = x.dtype;
   const dim = normalizeDim(fn, opts.dim ?? -1, x.shape.length);
   const n = x.shape.length === 0 ? 1 : x.shape[dim];
@@ -27,7 +29,7 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
   const size = x.size;
   const g = wantGrad ? upstreamOption(fn, opts.gradOutput, x.shape, dtype).tensor! : null;
   // Nothing to compute: no loop may run over the other dims (a [1e9, 0] input is instant).
-  if (size === 0) return { loss: { data: newOf(dtype, 0), shape: x.shape.slice() }, grads: g ? [gradTensor(newOf(dtype, 0), x.shape, dtype)] : [] };
+  if (size === 0) return { loss: { data: newOf(dtype, 0), shape: x.shape.slice() }, grads: g ? [gradTensor(newOf(dtype, 0), x.shape, dtype)] : [], opts };
 
   // Rows contiguous along dim (a copy only when dim is not last).
   let rowsX: FloatArray = x.data;
@@ -48,31 +50,21 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
   const w = size > 0 ? wasm(fn) : null;
   if (w) {
     const { k, arena } = w;
-    const bytes = dtype === 'float32' ? 4 : 8;
     const fwd = dtype === 'float32' ? k.f32_softmax_fwd : k.f64_softmax_fwd;
     const bwd = dtype === 'float32' ? k.f32_softmax_bwd : k.f64_softmax_bwd;
-    const inPlace = x.resident !== undefined && inner === 1;
-    const out = newOf(dtype, size);
-    const grad = rowsG ? newOf(dtype, size) : null;
-    forChunks(arena, rows, bytes * n * ((inPlace ? 0 : 1) + 1 + (rowsG ? 2 : 0)), (r0, count) => {
-      const m = count * n;
-      const px = inPlace ? x.resident!.ptr + r0 * n * bytes : arena.floats(dtype, m);
-      const py = arena.floats(dtype, m);
-      const pg = rowsG ? arena.floats(dtype, m) : 0;
-      const pdx = rowsG ? arena.floats(dtype, m) : 0;
-      // Read the arguments only now: this chunk's allocations may have moved resident views.
-      const src = inner === 1 ? current(x) : rowsX;
-      if (!inPlace) arena.view(dtype, px, m).set(src.subarray(r0 * n, r0 * n + m));
-      if (rowsG) arena.view(dtype, pg, m).set(rowsG.subarray(r0 * n, r0 * n + m));
+    // Softmax then its backward on each block while it is in cache; rows contiguous along dim.
+    const r = runKernel(arena, dtype, rows, [
+      { role: 'in', per: n, data: rowsX, ptr: inner === 1 ? x.resident?.ptr : undefined },
+      { role: 'out', per: n },
+      rowsG ? { role: 'in', per: n, data: rowsG } : null,
+      rowsG ? { role: 'out', per: n } : null,
+    ], (count, [px, py, pg, pdx]) => {
       fwd(count, n, px, py, log ? 1 : 0);
-      out.set(arena.view(dtype, py, m), r0 * n);
-      if (grad) {
-        bwd(count, n, py, pg, pdx, log ? 1 : 0);
-        grad.set(arena.view(dtype, pdx, m), r0 * n);
-      }
+      if (rowsG) bwd(count, n, py, pg, pdx, log ? 1 : 0);
+      return 0;
     });
-    y = out;
-    dx = grad;
+    y = r.outputs[0];
+    dx = rowsG ? r.outputs[1] : null;
   } else {
     y = toDtype(softmaxReference(rowsX, rows, n, log), dtype);
     // The backward uses the dtype-rounded output, as PyTorch's does.
@@ -89,12 +81,12 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
     }
   }
   const loss: Tensor = { data: y, shape: x.shape.slice() };
-  return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [] };
+  return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [], opts };
 }
 
 function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, wantGrad ? ['gradOutput'] : []);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, [], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input], opts));
   const dtype = x.dtype;
   const size = x.size;
   const g = wantGrad ? upstreamOption(fn, opts.gradOutput, x.shape, dtype).tensor! : null;
@@ -103,61 +95,144 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
   const w = size > 0 ? wasm(fn) : null;
   if (w) {
     const { k, arena } = w;
-    const bytes = dtype === 'float32' ? 4 : 8;
     const fwd = dtype === 'float32' ? k.f32_sigmoid_fwd : k.f64_sigmoid_fwd;
     const bwd = dtype === 'float32' ? k.f32_sigmoid_bwd : k.f64_sigmoid_bwd;
-    const out = newOf(dtype, size);
-    const grad = g ? newOf(dtype, size) : null;
-    forChunks(arena, size, bytes * ((x.resident ? 0 : 1) + 1 + (g ? 2 : 0)), (i0, m) => {
-      const px = x.resident ? x.resident.ptr + i0 * bytes : arena.floats(dtype, m);
-      const py = arena.floats(dtype, m);
-      const pg = g ? arena.floats(dtype, m) : 0;
-      const pdx = g ? arena.floats(dtype, m) : 0;
-      if (!x.resident) arena.view(dtype, px, m).set(x.data.subarray(i0, i0 + m));
-      if (g) arena.view(dtype, pg, m).set(g.subarray(i0, i0 + m));
+    const r = runKernel(arena, dtype, size, [
+      { role: 'in', per: 1, data: x.data, ptr: x.resident?.ptr }, { role: 'out', per: 1 },
+      g ? { role: 'in', per: 1, data: g } : null, g ? { role: 'out', per: 1 } : null,
+    ], (m, [px, py, pg, pdx]) => {
       fwd(m, px, py);
-      out.set(arena.view(dtype, py, m), i0);
-      if (grad) {
-        bwd(m, py, pg, pdx);
-        grad.set(arena.view(dtype, pdx, m), i0);
-      }
+      if (g) bwd(m, py, pg, pdx);
+      return 0;
     });
-    y = out;
-    dx = grad;
+    y = r.outputs[0];
+    dx = g ? r.outputs[1] : null;
   } else {
     y = toDtype(sigmoidReference(x.data), dtype);
     if (g) dx = toDtype(sigmoidBackwardReference(y, g), dtype);
   }
   const loss: Tensor = { data: y, shape: x.shape.slice() };
-  return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [] };
+  return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [], opts };
 }
 
-/** F.softmax(input, dim). */
+/**
+ * F.softmax: `exp(x)` normalized to sum to 1 along `dim`.
+ *
+ * @param input - Any shape (a 0-d tensor included).
+ * @param options - `dim`, the dimension to normalize over (default -1, the last; negative counts from the end).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns A tensor of the input's shape and dtype.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, or `dim` is outside the input's dimensions.
+ * @example
+ * ```ts
+ * import { softmax } from 'simdloss';
+ * const p = softmax({ data: new Float32Array([1, 2, 3, 1, 1, 1]), shape: [2, 3] });
+ * p.data; // Float32Array [0.090, 0.245, 0.665, 0.333, 0.333, 0.333]
+ * ```
+ */
+export function softmax<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions): Tensor<ResultArray<D>>;
 export function softmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
   return softmaxRun('softmax', input, options, false, false).loss;
 }
 
-/** softmax and the gradient of Σ gradOutput·softmax(input) with respect to input. */
+/**
+ * {@link softmax} and the gradient of Σ gradOutput·softmax(input) with respect to `input`, computed in one pass.
+ *
+ * @param input - As for {@link softmax}.
+ * @param options - The options of {@link softmax}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns `{ loss, grad, grads }`: `loss` as {@link softmax} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link softmax} throws.
+ * @example
+ * ```ts
+ * import { softmaxWithGrad } from 'simdloss';
+ * const { loss: p, grad } = softmaxWithGrad(new Float32Array([1, 2, 3]), { gradOutput: new Float32Array([1, 0, 0]) });
+ * grad.data; // ∂p[0]/∂x, a Float32Array(3)
+ * ```
+ */
+export function softmaxWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function softmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
   return withGrad(softmaxRun('softmaxWithGrad', input, options, false, true), 'softmaxWithGrad', options);
 }
 
-/** F.log_softmax(input, dim). */
+/**
+ * F.log_softmax: `x - logsumexp(x)` along `dim`, computed stably.
+ *
+ * @param input - Any shape (a 0-d tensor included).
+ * @param options - `dim`, the dimension to normalize over (default -1, the last; negative counts from the end).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns A tensor of the input's shape and dtype.
+ * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+ * @throws RangeError if a tensor's `shape` does not match its data's length, or `dim` is outside the input's dimensions.
+ * @example
+ * ```ts
+ * import { logSoftmax } from 'simdloss';
+ * const logProbs = logSoftmax({ data: new Float64Array([1, 2, 3, 1, 1, 1]), shape: [2, 3] });
+ * logProbs.data; // Float64Array [-2.408, -1.408, -0.408, -1.099, -1.099, -1.099]
+ * ```
+ */
+export function logSoftmax<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions): Tensor<ResultArray<D>>;
 export function logSoftmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
   return softmaxRun('logSoftmax', input, options, true, false).loss;
 }
 
-/** logSoftmax and its gradient. */
+/**
+ * {@link logSoftmax} and the gradient of Σ gradOutput·logSoftmax(input) with respect to `input`, computed in one pass.
+ *
+ * @param input - As for {@link logSoftmax}.
+ * @param options - The options of {@link logSoftmax}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns `{ loss, grad, grads }`: `loss` as {@link logSoftmax} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link logSoftmax} throws.
+ * @example
+ * ```ts
+ * import { logSoftmaxWithGrad } from 'simdloss';
+ * const { grad } = logSoftmaxWithGrad(new Float32Array([1, 2, 3]), { gradOutput: new Float32Array([1, 0, 0]) });
+ * grad.data; // ∂logp[0]/∂x = onehot(0) - softmax(x)
+ * ```
+ */
+export function logSoftmaxWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
   return withGrad(softmaxRun('logSoftmaxWithGrad', input, options, true, true), 'logSoftmaxWithGrad', options);
 }
 
-/** torch.sigmoid(input), elementwise. */
+/**
+ * torch.sigmoid: `1 / (1 + e^-x)`, elementwise.
+ *
+ * @param input - Any shape.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns A tensor of the input's shape and dtype.
+ * @throws TypeError if `input` is not a Float32Array, Float64Array or `{ data, shape }` tensor of one.
+ * @throws RangeError if `input.shape` does not match `input.data.length`.
+ * @example
+ * ```ts
+ * import { sigmoid } from 'simdloss';
+ * sigmoid(new Float32Array([0, 2])).data; // Float32Array [0.5, 0.881]
+ * ```
+ */
+export function sigmoid<D extends FloatArray = Float32Array>(input: FloatInput<D>): Tensor<ResultArray<D>>;
 export function sigmoid(input: FloatInput): Tensor {
-  return sigmoidRun('sigmoid', input, undefined, false).loss;
+  // sigmoid takes no options: one passed anyway is refused (checkOptions), not ignored
+  return sigmoidRun('sigmoid', input, arguments[1], false).loss;
 }
 
-/** sigmoid and its gradient. */
+/**
+ * {@link sigmoid} and the gradient of Σ gradOutput·sigmoid(input) with respect to `input`, computed in one pass.
+ *
+ * @param input - As for {@link sigmoid}.
+ * @param options - {@link GradOptions}: `gradOutput` (the upstream gradient, a tensor of the result's shape; default ones) and `gradInto`.
+ * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+ * @returns `{ loss, grad, grads }`: `loss` as {@link sigmoid} returns it; `grads` is `[dInput]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+ * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link sigmoid} throws.
+ * @example
+ * ```ts
+ * import { sigmoidWithGrad } from 'simdloss';
+ * const { loss: s, grad } = sigmoidWithGrad(new Float32Array([0, 2]));
+ * grad.data; // s·(1 - s): Float32Array [0.25, 0.105]
+ * ```
+ */
+export function sigmoidWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function sigmoidWithGrad(input: FloatInput, options?: GradOptions): WithGrad<Tensor> {
   return withGrad(sigmoidRun('sigmoidWithGrad', input, options, true), 'sigmoidWithGrad', options);
 }

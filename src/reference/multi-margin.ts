@@ -2,9 +2,9 @@
 // §4.13) over rows (N, C). grad is the gradient of Σ_r gradScale·gradRow[r]·ℓ_r.
 
 export interface RowParts {
-  rowLoss: Float64Array;
+  rowLoss: Float32Array | Float64Array;
   total: number;
-  grad: Float64Array | null;
+  grad: Float32Array | Float64Array | null;
 }
 
 /** ℓ_r = w[y]·Σ_{i≠y} h(margin - x_y + x_i) / C, h(z) = z or z² (p = 2) where z > 0. */

@@ -24,7 +24,9 @@ export function checkedShape(fn: string, name: string, shape: unknown): readonly
  * `.data` again after any simdloss call instead of keeping the array), and throws after free().
  */
 export class WasmTensor<D extends FloatArray = FloatArray> implements Tensor<D> {
+  /** 'float32' or 'float64': the dtype of `data`. */
   readonly dtype: Dtype;
+  /** The number of elements (the product of `shape`). */
   readonly size: number;
   /** Byte offset in wasm memory (for the kernels). */
   readonly ptr: number;
@@ -44,7 +46,7 @@ export class WasmTensor<D extends FloatArray = FloatArray> implements Tensor<D> 
     this.ptr = arena.allocResident(bytes);
   }
 
-  /** The shape (frozen: use reshape() to change it). */
+  /** The tensor's shape, frozen (use reshape() to change it). */
   get shape(): readonly number[] {
     return this._shape;
   }
@@ -54,6 +56,7 @@ export class WasmTensor<D extends FloatArray = FloatArray> implements Tensor<D> 
     return this._freed;
   }
 
+  /** The elements: a view of wasm memory, made afresh when memory has grown since the last access. */
   get data(): D {
     if (this._freed) throw new TypeError('WasmTensor.data: this tensor was freed; allocate a new one with allocTensor()');
     const buffer = this.arena.memory.buffer;

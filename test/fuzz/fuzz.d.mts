@@ -1,0 +1,4 @@
+// Types of fuzz.mjs for the TypeScript tests.
+export interface Mismatch { seed: number; index: number; name: string; dtype: string; chunked: boolean; resident: boolean; gradInto: boolean; problem: string }
+export const FUZZED: string[];
+export function runFuzz(lib: object, options?: { cases?: number; seed?: number; from?: number; onProgress?: (n: number, bad: number) => void; onCase?: (c: unknown) => void }): { cases: number; mismatches: Mismatch[] };

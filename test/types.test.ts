@@ -1,0 +1,144 @@
+// The published types, checked as a user's compiler sees them: tsc on consumer files against the
+// built dist/*.d.ts (npm test builds first), under strict mode, lib es2022 alone and
+// skipLibCheck false, with node16 and with bundler resolution. And every @example in the d.ts
+// compiles under the same settings and runs against dist/.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..');
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const dts = readFileSync(join(root, 'dist', 'index.d.ts'), 'utf8');
+
+/** Runs tsc; returns its output (empty when the compile is clean) and whether it failed. */
+function compile(project: string): { failed: boolean; output: string } {
+  try {
+    return { failed: false, output: execFileSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8' }) };
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string };
+    return { failed: true, output: `${err.stdout ?? ''}${err.stderr ?? ''}` };
+  }
+}
+
+/** A scratch package whose node_modules/simdloss is this repository (dist/ through "exports"). */
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'simdloss-types-'));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(root, join(dir, 'node_modules', 'simdloss'), 'dir');
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+  return dir;
+}
+
+function tsconfig(moduleResolution: 'node16' | 'bundler', files: string[]): string {
+  return JSON.stringify({
+    compilerOptions: {
+      module: moduleResolution === 'node16' ? 'node16' : 'esnext', moduleResolution,
+      target: 'es2022', lib: ['es2022'], types: [], strict: true, skipLibCheck: false, noEmit: true,
+    },
+    files,
+  }, null, 2);
+}
+
+describe('types: a TypeScript consumer of dist/', () => {
+  for (const mode of ['node16', 'bundler'] as const) {
+    it(`compiles under ${mode} resolution, strict, lib es2022, skipLibCheck false (every @ts-expect-error used)`, () => {
+      const r = compile(join(root, 'test', 'types', `tsconfig.${mode}.json`));
+      expect(r.output).toBe('');
+      expect(r.failed).toBe(false);
+    });
+  }
+
+  it('fails when a narrowing is wrong (the check can fail)', () => {
+    // The consumer with one expectation turned around: 'none' is claimed to be a number. tsc must
+    // reject it (as it rejects a type that widened: see the @ts-expect-error lines).
+    const dir = scratch();
+    const consumer = readFileSync(join(root, 'test', 'types', 'consumer.ts'), 'utf8');
+    const claim = "const perSample: Float32Array = crossEntropy(f32x, t, { reduction: 'none' }).data;";
+    expect(consumer).toContain(claim);
+    writeFileSync(join(dir, 'consumer.ts'), consumer.replace(claim, "const perSample: number = crossEntropy(f32x, t, { reduction: 'none' });"));
+    writeFileSync(join(dir, 'tsconfig.json'), tsconfig('node16', ['consumer.ts']));
+    const r = compile(join(dir, 'tsconfig.json'));
+    expect(r.failed).toBe(true);
+    expect(r.output).toMatch(/consumer\.ts\(\d+,\d+\): error TS2322: Type 'Tensor<Float32Array(<ArrayBufferLike>)?>' is not assignable to type 'number'/);
+  });
+
+  it('leaks no internal types and needs no DOM or WebAssembly lib', () => {
+    for (const name of ['Kernels', 'Arena', 'WebAssembly.', 'LossAndGrads', 'FloatTensor', 'Operand']) expect(dts).not.toContain(name);
+    expect(dts).not.toMatch(/constructor\(/);
+  });
+
+  it('ships declaration maps that point into src/', () => {
+    for (const file of ['index.d.ts', 'index.d.cts']) {
+      const text = readFileSync(join(root, 'dist', file), 'utf8');
+      expect(text.trimEnd().endsWith(`//# sourceMappingURL=${file}.map`)).toBe(true);
+      const map = JSON.parse(readFileSync(join(root, 'dist', `${file}.map`), 'utf8')) as { sources: string[] };
+      expect(map.sources).toContain('../src/losses/cross-entropy.ts');
+      for (const s of map.sources) expect(() => readFileSync(join(root, 'dist', s))).not.toThrow();
+    }
+  });
+});
+
+describe('types: the API documentation', () => {
+  it('builds with TypeDoc with no warnings (every export documented, no broken links)', () => {
+    // typedoc.json turns validation on and warnings into errors; --emit none only validates.
+    const typedoc = join(root, 'node_modules', 'typedoc', 'bin', 'typedoc');
+    let output: string;
+    try {
+      output = execFileSync(process.execPath, [typedoc, '--emit', 'none'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string };
+      output = `${err.stdout ?? ''}${err.stderr ?? ''}` || 'typedoc failed';
+    }
+    expect(output).not.toMatch(/warning|error/i);
+  }, 180_000);
+});
+
+/** The @example code blocks of the d.ts's doc comments. */
+function examples(): { name: string; code: string }[] {
+  const out: { name: string; code: string }[] = [];
+  for (const m of dts.matchAll(/\/\*\*([\s\S]*?)\*\/\s*(?:export )?declare (?:function|class) (\w+)/g)) {
+    const body = m[1].split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n');
+    for (const e of body.matchAll(/@example\n```ts\n([\s\S]*?)```/g)) out.push({ name: m[2], code: e[1] });
+  }
+  return out;
+}
+
+/** The README's TypeScript code blocks: compiled and run as the examples are. */
+const readmeBlocks = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => ({ name: 'README', code: m[1] }));
+
+describe('types: the @example of every export, and the README\'s TypeScript', () => {
+  const list = [...examples(), ...readmeBlocks];
+  const dir = scratch();
+  const files = list.map((e, i) => {
+    const file = `example-${i}-${e.name}.ts`;
+    writeFileSync(join(dir, file), e.code);
+    return file;
+  });
+
+  it('there is one for each exported function', () => {
+    const functions = new Set([...dts.matchAll(/declare function (\w+)/g)].map((m) => m[1]));
+    expect(functions.size).toBeGreaterThan(75);
+    expect(new Set(list.filter((e) => e.name !== 'README').map((e) => e.name))).toEqual(functions);
+    expect(readmeBlocks.length).toBeGreaterThan(0);
+  });
+
+  it('they compile (strict, lib es2022, node16)', () => {
+    writeFileSync(join(dir, 'tsconfig.json'), tsconfig('node16', files));
+    const r = compile(join(dir, 'tsconfig.json'));
+    expect(r.output).toBe('');
+  });
+
+  it('they run against dist/', async () => {
+    const ts = (await import('typescript')).default;
+    for (const [i, e] of list.entries()) {
+      const js = ts.transpileModule(e.code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+      const file = join(dir, files[i].replace(/\.ts$/, '.mjs'));
+      writeFileSync(file, js);
+      await expect(import(pathToFileURL(file).href), `${e.name}'s example`).resolves.toBeDefined();
+    }
+  });
+});
