@@ -4,7 +4,7 @@
 // vector at a time, then a scalar tail. Sums are carried in T inside a block of BLOCK elements
 // and promoted to f64 at the end of each block, so a float32 sum over 10^8 terms keeps about
 // 1e-7 relative error instead of growing with n.
-import { hmax, hsum, lanes, sexp, vexp, vexp_sum_term } from './math';
+import { hmax, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, K_Q6, kexp, lanes, sexp, vexp_k, vexp_sum_term_k } from './math';
 
 /** Elements summed in T before the partial sum is promoted to f64. */
 export const BLOCK: i32 = 1024;
@@ -40,6 +40,9 @@ export function exp_sum<T>(n: i32, x: usize, m: T): f64 {
   const W = 4 * L;
   const bytes = <usize>sizeof<T>();
   const vm = v128.splat<T>(m);
+  // The exp's constants, loaded once into registers (math.ts, "a table in linear memory").
+  const k0 = kexp<T>(K_MAGIC), k1 = kexp<T>(K_LOG2E), k2 = kexp<T>(K_MLN2HI), k3 = kexp<T>(K_MLN2LO), k4 = kexp<T>(K_CUTOFF);
+  const c5 = kexp<T>(K_C5), c4 = kexp<T>(K_C5 + 1), c3 = kexp<T>(K_C5 + 2), c2 = kexp<T>(K_C5 + 3), c1 = kexp<T>(K_C5 + 4);
   const n4 = n - n % W;
   let total: f64 = 0;
   let i = 0;
@@ -49,15 +52,17 @@ export function exp_sum<T>(n: i32, x: usize, m: T): f64 {
     const stop = min(i + BLOCK, n4);
     for (; i < stop; i += W) {
       const p = x + <usize>i * bytes;
-      a0 = v128.add<T>(a0, vexp_sum_term<T>(v128.sub<T>(v128.load(p), vm)));
-      a1 = v128.add<T>(a1, vexp_sum_term<T>(v128.sub<T>(v128.load(p, 16), vm)));
-      a2 = v128.add<T>(a2, vexp_sum_term<T>(v128.sub<T>(v128.load(p, 32), vm)));
-      a3 = v128.add<T>(a3, vexp_sum_term<T>(v128.sub<T>(v128.load(p, 48), vm)));
+      a0 = v128.add<T>(a0, vexp_sum_term_k<T>(v128.sub<T>(v128.load(p), vm), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1));
+      a1 = v128.add<T>(a1, vexp_sum_term_k<T>(v128.sub<T>(v128.load(p, 16), vm), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1));
+      a2 = v128.add<T>(a2, vexp_sum_term_k<T>(v128.sub<T>(v128.load(p, 32), vm), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1));
+      a3 = v128.add<T>(a3, vexp_sum_term_k<T>(v128.sub<T>(v128.load(p, 48), vm), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1));
     }
     total += hsum<T>(v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3)));
   }
   let a = v128.splat<T>(<T>0);
-  for (; i + L <= n; i += L) a = v128.add<T>(a, vexp_sum_term<T>(v128.sub<T>(v128.load(x + <usize>i * bytes), vm)));
+  for (; i + L <= n; i += L) {
+    a = v128.add<T>(a, vexp_sum_term_k<T>(v128.sub<T>(v128.load(x + <usize>i * bytes), vm), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1));
+  }
   total += hsum<T>(a);
   for (; i < n; i++) total += <f64>sexp<T>(load<T>(x + <usize>i * bytes) - m);
   return total;
@@ -69,6 +74,8 @@ export function exp_store_sum<T>(n: i32, x: usize, out: usize, m: T): f64 {
   const W = 4 * L;
   const bytes = <usize>sizeof<T>();
   const vm = v128.splat<T>(m);
+  const k0 = kexp<T>(K_MAGIC), k1 = kexp<T>(K_LOG2E), k2 = kexp<T>(K_MLN2HI), k3 = kexp<T>(K_MLN2LO), k4 = kexp<T>(K_CUTOFF);
+  const q6 = kexp<T>(K_Q6), q5 = kexp<T>(K_Q6 + 1), q4 = kexp<T>(K_Q6 + 2), q3 = kexp<T>(K_Q6 + 3), q2 = kexp<T>(K_Q6 + 4);
   const n4 = n - n % W;
   let total: f64 = 0;
   let i = 0;
@@ -80,10 +87,10 @@ export function exp_store_sum<T>(n: i32, x: usize, out: usize, m: T): f64 {
       const off = <usize>i * bytes;
       const p = x + off;
       const q = out + off;
-      const e0 = vexp<T>(v128.sub<T>(v128.load(p), vm));
-      const e1 = vexp<T>(v128.sub<T>(v128.load(p, 16), vm));
-      const e2 = vexp<T>(v128.sub<T>(v128.load(p, 32), vm));
-      const e3 = vexp<T>(v128.sub<T>(v128.load(p, 48), vm));
+      const e0 = vexp_k<T>(v128.sub<T>(v128.load(p), vm), k0, k1, k2, k3, k4, q6, q5, q4, q3, q2);
+      const e1 = vexp_k<T>(v128.sub<T>(v128.load(p, 16), vm), k0, k1, k2, k3, k4, q6, q5, q4, q3, q2);
+      const e2 = vexp_k<T>(v128.sub<T>(v128.load(p, 32), vm), k0, k1, k2, k3, k4, q6, q5, q4, q3, q2);
+      const e3 = vexp_k<T>(v128.sub<T>(v128.load(p, 48), vm), k0, k1, k2, k3, k4, q6, q5, q4, q3, q2);
       v128.store(q, e0);
       v128.store(q, e1, 16);
       v128.store(q, e2, 32);
@@ -98,7 +105,7 @@ export function exp_store_sum<T>(n: i32, x: usize, out: usize, m: T): f64 {
   let a = v128.splat<T>(<T>0);
   for (; i + L <= n; i += L) {
     const off = <usize>i * bytes;
-    const e = vexp<T>(v128.sub<T>(v128.load(x + off), vm));
+    const e = vexp_k<T>(v128.sub<T>(v128.load(x + off), vm), k0, k1, k2, k3, k4, q6, q5, q4, q3, q2);
     v128.store(out + off, e);
     a = v128.add<T>(a, e);
   }
