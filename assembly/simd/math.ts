@@ -74,9 +74,10 @@ const KT: usize = memory.data<u32>([
   0x3e924925, 0x3e924925, 0x3e924925, 0x3e924925, // 39 2/7
   0x3ecccccd, 0x3ecccccd, 0x3ecccccd, 0x3ecccccd, // 40 2/5
   0x3f2aaaab, 0x3f2aaaab, 0x3f2aaaab, 0x3f2aaaab, // 41 2/3
+  0x00000000, 0x3ff00000, 0x00000000, 0x3ff00000, // 42 f64x2 1.0
 ], 16);
 export const K_MAGIC = 0, K_LOG2E = 1, K_MLN2HI = 2, K_MLN2LO = 3, K_CUTOFF = 4, K_Q6 = 5, K_C5 = 10;
-export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_ATANH = 35;
+export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_ATANH = 35, K_F64_ONE = 42;
 
 /** Row i of the constant table: one load, which neither Binaryen nor V8 turns back into a splat. */
 // @ts-ignore: decorator
@@ -174,7 +175,7 @@ export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_ATANH = 35;
 @inline export function sigmoid_of_exp_parts_f32x4(s: v128, h: v128): v128 {
   const e0 = f64x2.add(f32x4_lo_f64(s), f32x4_lo_f64(h));
   const e1 = f64x2.add(f32x4_hi_f64(s), f32x4_hi_f64(h));
-  const one = f64x2.splat(1.0);
+  const one = kv(K_F64_ONE);
   return f64_pair_f32x4(f64x2.div(e0, f64x2.add(one, e0)), f64x2.div(e1, f64x2.add(one, e1)));
 }
 
