@@ -75,14 +75,26 @@ const KT: usize = memory.data<u32>([
   0x3ecccccd, 0x3ecccccd, 0x3ecccccd, 0x3ecccccd, // 40 2/5
   0x3f2aaaab, 0x3f2aaaab, 0x3f2aaaab, 0x3f2aaaab, // 41 2/3
   0x00000000, 0x3ff00000, 0x00000000, 0x3ff00000, // 42 f64x2 1.0
+  0x00000000, 0x3fe00000, 0x00000000, 0x3fe00000, // 43 f64x2 0.5
 ], 16);
 export const K_MAGIC = 0, K_LOG2E = 1, K_MLN2HI = 2, K_MLN2LO = 3, K_CUTOFF = 4, K_Q6 = 5, K_C5 = 10;
-export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_ATANH = 35, K_F64_ONE = 42;
+export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_ATANH = 35, K_F64_ONE = 42, K_F64_HALF = 43;
 
 /** Row i of the constant table: one load, which neither Binaryen nor V8 turns back into a splat. */
 // @ts-ignore: decorator
 @inline export function kv(i: i32): v128 {
   return v128.load(KT + (<usize>i << 4));
+}
+
+/** splat(1) and splat(0.5) for T, from the table. */
+// @ts-ignore: decorator
+@inline export function vone<T>(): v128 {
+  return kv(sizeof<T>() == 4 ? K_ONE : K_F64_ONE);
+}
+
+// @ts-ignore: decorator
+@inline export function vhalf<T>(): v128 {
+  return kv(sizeof<T>() == 4 ? K_HALF : K_F64_HALF);
 }
 
 /**
