@@ -76,6 +76,23 @@ const KT: usize = memory.data<u32>([
   0x3f2aaaab, 0x3f2aaaab, 0x3f2aaaab, 0x3f2aaaab, // 41 2/3
   0x00000000, 0x3ff00000, 0x00000000, 0x3ff00000, // 42 f64x2 1.0
   0x00000000, 0x3fe00000, 0x00000000, 0x3fe00000, // 43 f64x2 0.5
+  // exp_f64x2 (f64 pairs, low word first)
+  0x000003ff, 0x43380000, 0x000003ff, 0x43380000, // 44 magic 2^52+2^51+1023
+  0x652b82fe, 0x3ff71547, 0x652b82fe, 0x3ff71547, // 45 log2e
+  0xfee00000, 0xbfe62e42, 0xfee00000, 0xbfe62e42, // 46 -ln2 hi
+  0x35793c76, 0xbdea39ef, 0x35793c76, 0xbdea39ef, // 47 -ln2 lo
+  0xdd7abcd2, 0xc086232b, 0xdd7abcd2, 0xc086232b, // 48 cutoff ln(2^-1022)
+  0x13a86d09, 0x3de61246, 0x13a86d09, 0x3de61246, // 49 1/13!
+  0xeff8d898, 0x3e21eed8, 0xeff8d898, 0x3e21eed8, // 50 1/12!
+  0x67f544e4, 0x3e5ae645, 0x67f544e4, 0x3e5ae645, // 51 1/11!
+  0xb7789f5c, 0x3e927e4f, 0xb7789f5c, 0x3e927e4f, // 52 1/10!
+  0xa556c734, 0x3ec71de3, 0xa556c734, 0x3ec71de3, // 53 1/9!
+  0x1a01a01a, 0x3efa01a0, 0x1a01a01a, 0x3efa01a0, // 54 1/8!
+  0x1a01a01a, 0x3f2a01a0, 0x1a01a01a, 0x3f2a01a0, // 55 1/7!
+  0x16c16c17, 0x3f56c16c, 0x16c16c17, 0x3f56c16c, // 56 1/6!
+  0x11111111, 0x3f811111, 0x11111111, 0x3f811111, // 57 1/5!
+  0x55555555, 0x3fa55555, 0x55555555, 0x3fa55555, // 58 1/4!
+  0x55555555, 0x3fc55555, 0x55555555, 0x3fc55555, // 59 1/3!
 ], 16);
 export const K_MAGIC = 0, K_LOG2E = 1, K_MLN2HI = 2, K_MLN2LO = 3, K_CUTOFF = 4, K_Q6 = 5, K_C5 = 10;
 export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_ATANH = 35, K_F64_ONE = 42, K_F64_HALF = 43;
@@ -220,39 +237,34 @@ export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_ATANH = 35, K_F
     kv(K_C5), kv(K_C5 + 1), kv(K_C5 + 2), kv(K_C5 + 3), kv(K_C5 + 4));
 }
 
-// ---- f64 exp constants ----
-const F64_MAGIC = f64x2(6755399441056767.0, 6755399441056767.0); // 2^52+2^51+1023
-const F64_LOG2E = f64x2(1.4426950408889634, 1.4426950408889634);
-const F64_MLN2HI = f64x2(-6.93147180369123816490e-01, -6.93147180369123816490e-01); // 0xbfe62e42fee00000
-const F64_MLN2LO = f64x2(-1.90821492927058770002e-10, -1.90821492927058770002e-10); // 0xbdea39ef35793c76
-const F64_EXP_CUTOFF = f64x2(-708.3964185322641, -708.3964185322641); // ln(2^-1022)
+// ---- f64 exp: the same scheme, its constants in the table (rows 44-59) ----
 const F64_ONE = f64x2(1.0, 1.0);
 const F64_HALF = f64x2(0.5, 0.5);
 
-/** e^x, 2 lanes. */
+/** e^x, 2 lanes (constants from the table, rows 42-59, loaded at the point of use). */
 // @ts-ignore: decorator
 @inline export function exp_f64x2(x: v128): v128 {
-  let n = f64x2.add(f64x2.mul(x, F64_LOG2E), F64_MAGIC);
+  let n = f64x2.add(f64x2.mul(x, kv(45)), kv(44));
   const s = i64x2.shl(n, 52);
-  n = f64x2.sub(n, F64_MAGIC);
-  let t = f64x2.add(f64x2.mul(n, F64_MLN2HI), x);
-  t = f64x2.add(f64x2.mul(n, F64_MLN2LO), t);
+  n = f64x2.sub(n, kv(44));
+  let t = f64x2.add(f64x2.mul(n, kv(46)), x);
+  t = f64x2.add(f64x2.mul(n, kv(47)), t);
   // p = (e^t - 1)/t = 1 + t/2! + ... + t^12/13!, Horner.
-  let p = f64x2.add(f64x2.mul(t, f64x2.splat(1.6059043836821613e-10)), f64x2.splat(2.08767569878681e-09));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(2.505210838544172e-08));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(2.755731922398589e-07));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(2.7557319223985893e-06));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(2.48015873015873e-05));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.0001984126984126984));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.001388888888888889));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.008333333333333333));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.041666666666666664));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.16666666666666666));
-  p = f64x2.add(f64x2.mul(p, t), F64_HALF);
-  p = f64x2.add(f64x2.mul(p, t), F64_ONE);
+  let p = f64x2.add(f64x2.mul(t, kv(49)), kv(50));
+  p = f64x2.add(f64x2.mul(p, t), kv(51));
+  p = f64x2.add(f64x2.mul(p, t), kv(52));
+  p = f64x2.add(f64x2.mul(p, t), kv(53));
+  p = f64x2.add(f64x2.mul(p, t), kv(54));
+  p = f64x2.add(f64x2.mul(p, t), kv(55));
+  p = f64x2.add(f64x2.mul(p, t), kv(56));
+  p = f64x2.add(f64x2.mul(p, t), kv(57));
+  p = f64x2.add(f64x2.mul(p, t), kv(58));
+  p = f64x2.add(f64x2.mul(p, t), kv(59));
+  p = f64x2.add(f64x2.mul(p, t), kv(K_F64_HALF));
+  p = f64x2.add(f64x2.mul(p, t), kv(K_F64_ONE));
   t = f64x2.mul(t, s);
   const e = f64x2.add(f64x2.mul(t, p), s);
-  return v128.andnot(e, f64x2.lt(x, F64_EXP_CUTOFF));
+  return v128.andnot(e, f64x2.lt(x, kv(48)));
 }
 
 /** Natural log, 4 lanes (constants from the table, loaded at the point of use). */
