@@ -17,15 +17,15 @@
 // log1p: log(1+u) corrected by (u - ((1+u) - 1)) / (1+u) (Goldberg's trick), for u >= -1.
 // Every routine passes NaN through.
 
-// ---- f32 constants: a table in linear memory ----
-// V8's optimizing tier does not keep a splatted v128.const in a register across a loop: Node 20
-// (TurboFan) rebuilds each one once per iteration, Node 24 (Turboshaft) once per use, with three
-// instructions each (movq r10, imm64; vmovq; vpunpcklqdq), about 30 for an exp's ten constants
-// against about 20 that do the math. And Binaryen folds a local that holds a constant back into
-// every use. A v128.load from this table it cannot fold: kv(i) is one load at the point of use,
-// and a loop that loads its constants into locals before it (exp_k_f32x4 with the kexp<T>
-// values) keeps them in registers. README "Where the time goes".
-// Rows of 4 equal lanes, by index (K_*); f32 bit patterns.
+// ---- constants: a table in linear memory ----
+// V8 does not keep a splatted v128.const in a register: Node 20 (TurboFan) builds it once per
+// loop iteration or before the loop, Node 24 (Turboshaft) again at each use inside the loop, with
+// three instructions (movq r10, imm64; vmovq; vpunpcklqdq): about 30 for an exp's ten constants
+// against about 20 that do the math. Binaryen folds a local that holds a constant back into every
+// use, but not a v128.load from this table: kv(i) is one load at the point of use, and a loop
+// that loads its constants into locals before it (exp_k_f32x4 with kexp<T>) keeps them in
+// registers (or spill slots). docs/kernels.md has the machine code and the timings.
+// Rows of 4 equal f32 lanes (or 2 f64), by index (K_*), as bit patterns.
 const KT: usize = memory.data<u32>([
   0x4b40007f, 0x4b40007f, 0x4b40007f, 0x4b40007f, // 0 magic 2^23+2^22+127
   0x3fb8aa3b, 0x3fb8aa3b, 0x3fb8aa3b, 0x3fb8aa3b, // 1 log2e
