@@ -7,7 +7,7 @@
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
 import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, vexp_sum_term_k, vlog } from '../simd/math';
-import { exp_store_sum, exp_sum, row_max, scale, sum } from '../simd/reduce';
+import { exp_store_sum_terms, exp_sum, row_max, scale, sum } from '../simd/reduce';
 
 /**
  * Σ_c w_c·(log s - (z_c - m)) (w ≡ 1 when weight is 0): the label-smoothing term. Written as
@@ -338,7 +338,7 @@ export function cross_entropy<T>(
       continue;
     }
     const m = row_max<T>(C, z);
-    const s = g ? exp_store_sum<T>(C, z, g, m) : exp_sum<T>(C, z, m);
+    const s = g ? exp_store_sum_terms<T>(C, z, g, m) : exp_sum<T>(C, z, m);
     // Losses are log s - (z - m), as log_softmax: z - m is the same float subtraction PyTorch
     // makes, and log s is not first added to m and rounded.
     const ls = Math.log(s);
