@@ -4,8 +4,8 @@
 // vector at a time, then a scalar tail. Sums are carried in T inside a block of BLOCK elements
 // and promoted to f64 at the end of each block, so a float32 sum over 10^8 terms keeps about
 // 1e-7 relative error instead of growing with n.
-import { hmax, hsum, lanes, sexp, vexp, vexp_sum_term } from './math';
 import { vmax } from './relaxed';
+import { hmax, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, K_Q6, kexp, lanes, sexp, vexp_k, vexp_sum_term_k } from './math';
 
 /** Elements summed in T before the partial sum is promoted to f64. */
 export const BLOCK: i32 = 1024;
@@ -41,6 +41,9 @@ export function exp_sum<T>(n: i32, x: usize, m: T): f64 {
   const W = 4 * L;
   const bytes = <usize>sizeof<T>();
   const vm = v128.splat<T>(m);
+  // The exp's constants, loaded once into registers (math.ts, "a table in linear memory").
+  const k0 = kexp<T>(K_MAGIC), k1 = kexp<T>(K_LOG2E), k2 = kexp<T>(K_MLN2HI), k3 = kexp<T>(K_MLN2LO), k4 = kexp<T>(K_CUTOFF);
+  const c5 = kexp<T>(K_C5), c4 = kexp<T>(K_C5 + 1), c3 = kexp<T>(K_C5 + 2), c2 = kexp<T>(K_C5 + 3), c1 = kexp<T>(K_C5 + 4);
   const n4 = n - n % W;
   let total: f64 = 0;
   let i = 0;
@@ -50,24 +53,32 @@ export function exp_sum<T>(n: i32, x: usize, m: T): f64 {
     const stop = min(i + BLOCK, n4);
     for (; i < stop; i += W) {
       const p = x + <usize>i * bytes;
-      a0 = v128.add<T>(a0, vexp_sum_term<T>(v128.sub<T>(v128.load(p), vm)));
-      a1 = v128.add<T>(a1, vexp_sum_term<T>(v128.sub<T>(v128.load(p, 16), vm)));
-      a2 = v128.add<T>(a2, vexp_sum_term<T>(v128.sub<T>(v128.load(p, 32), vm)));
-      a3 = v128.add<T>(a3, vexp_sum_term<T>(v128.sub<T>(v128.load(p, 48), vm)));
+      a0 = v128.add<T>(a0, vexp_sum_term_k<T>(v128.sub<T>(v128.load(p), vm), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1));
+      a1 = v128.add<T>(a1, vexp_sum_term_k<T>(v128.sub<T>(v128.load(p, 16), vm), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1));
+      a2 = v128.add<T>(a2, vexp_sum_term_k<T>(v128.sub<T>(v128.load(p, 32), vm), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1));
+      a3 = v128.add<T>(a3, vexp_sum_term_k<T>(v128.sub<T>(v128.load(p, 48), vm), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1));
     }
     total += hsum<T>(v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3)));
   }
   let a = v128.splat<T>(<T>0);
-  for (; i + L <= n; i += L) a = v128.add<T>(a, vexp_sum_term<T>(v128.sub<T>(v128.load(x + <usize>i * bytes), vm)));
+  for (; i + L <= n; i += L) {
+    a = v128.add<T>(a, vexp_sum_term_k<T>(v128.sub<T>(v128.load(x + <usize>i * bytes), vm), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1));
+  }
   total += hsum<T>(a);
   for (; i < n; i++) total += <f64>sexp<T>(load<T>(x + <usize>i * bytes) - m);
   return total;
 }
 
-/** vexp, or vexp_sum_term when sumTerm (a constant after inlining). */
+/**
+ * vexp, or vexp_sum_term when sumTerm (a constant after inlining), with the exp's constants
+ * passed in (the polynomial p0..p4 from K_C5 for sumTerm, else from K_Q6).
+ */
 // @ts-ignore: decorator
-@inline function exp_of<T>(sumTerm: bool, x: v128): v128 {
-  return sumTerm ? vexp_sum_term<T>(x) : vexp<T>(x);
+@inline function exp_of<T>(sumTerm: bool, x: v128, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128,
+  p0: v128, p1: v128, p2: v128, p3: v128, p4: v128): v128 {
+  return sumTerm
+    ? vexp_sum_term_k<T>(x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
+    : vexp_k<T>(x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4);
 }
 
 /** The body of exp_store_sum and exp_store_sum_terms. */
@@ -77,6 +88,9 @@ export function exp_sum<T>(n: i32, x: usize, m: T): f64 {
   const W = 4 * L;
   const bytes = <usize>sizeof<T>();
   const vm = v128.splat<T>(m);
+  const k0 = kexp<T>(K_MAGIC), k1 = kexp<T>(K_LOG2E), k2 = kexp<T>(K_MLN2HI), k3 = kexp<T>(K_MLN2LO), k4 = kexp<T>(K_CUTOFF);
+  const P = sumTerm ? K_C5 : K_Q6;
+  const p0 = kexp<T>(P), p1 = kexp<T>(P + 1), p2 = kexp<T>(P + 2), p3 = kexp<T>(P + 3), p4 = kexp<T>(P + 4);
   const n4 = n - n % W;
   let total: f64 = 0;
   let i = 0;
@@ -88,10 +102,10 @@ export function exp_sum<T>(n: i32, x: usize, m: T): f64 {
       const off = <usize>i * bytes;
       const p = x + off;
       const q = out + off;
-      const e0 = exp_of<T>(sumTerm, v128.sub<T>(v128.load(p), vm));
-      const e1 = exp_of<T>(sumTerm, v128.sub<T>(v128.load(p, 16), vm));
-      const e2 = exp_of<T>(sumTerm, v128.sub<T>(v128.load(p, 32), vm));
-      const e3 = exp_of<T>(sumTerm, v128.sub<T>(v128.load(p, 48), vm));
+      const e0 = exp_of<T>(sumTerm, v128.sub<T>(v128.load(p), vm), k0, k1, k2, k3, k4, p0, p1, p2, p3, p4);
+      const e1 = exp_of<T>(sumTerm, v128.sub<T>(v128.load(p, 16), vm), k0, k1, k2, k3, k4, p0, p1, p2, p3, p4);
+      const e2 = exp_of<T>(sumTerm, v128.sub<T>(v128.load(p, 32), vm), k0, k1, k2, k3, k4, p0, p1, p2, p3, p4);
+      const e3 = exp_of<T>(sumTerm, v128.sub<T>(v128.load(p, 48), vm), k0, k1, k2, k3, k4, p0, p1, p2, p3, p4);
       v128.store(q, e0);
       v128.store(q, e1, 16);
       v128.store(q, e2, 32);
@@ -106,7 +120,7 @@ export function exp_sum<T>(n: i32, x: usize, m: T): f64 {
   let a = v128.splat<T>(<T>0);
   for (; i + L <= n; i += L) {
     const off = <usize>i * bytes;
-    const e = exp_of<T>(sumTerm, v128.sub<T>(v128.load(x + off), vm));
+    const e = exp_of<T>(sumTerm, v128.sub<T>(v128.load(x + off), vm), k0, k1, k2, k3, k4, p0, p1, p2, p3, p4);
     v128.store(out + off, e);
     a = v128.add<T>(a, e);
   }
