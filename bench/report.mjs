@@ -81,6 +81,32 @@ function summaryTable(runs, lines) {
   }
 }
 
+/** The targets, case by case, on the runtimes where they must hold (Node 24 and Chromium). */
+function targetsTable(runs, lines) {
+  const where = runs.filter((r) => /^(Node 24|Chromium)/.test(r.label));
+  if (!where.length) return;
+  lines.push(`| case | target | ${where.map((r) => r.label).join(' | ')} |`, `|---|---|${where.map(() => '---').join('|')}|`);
+  const keys = [];
+  for (const run of where) for (const r of run.results) if (!keys.some((k) => k.id === r.id)) keys.push(r);
+  for (const k of keys) {
+    const mode = ['crossEntropy', 'mseLoss', 'l1Loss', 'smoothL1Loss'].includes(k.family) ? '' : `, ${k.mode}`;
+    const goals = Object.entries(k.target ?? {});
+    if (!k.target?.['plain JS']) goals.unshift(['plain JS', 1]);
+    for (const [peer, want] of goals) {
+      const cells = where.map((run) => {
+        const r = run.results.find((x) => x.id === k.id);
+        const q = r && ratio(r, peer);
+        if (!q) return '–';
+        // the issue sets softmax's TF.js target in Node only
+        if (k.family === 'softmax' && peer === 'TF.js wasm' && !run.label.startsWith('Node')) return `${x1(q.med)} (target for Node only)`;
+        return `${x1(q.med)}: ${verdict(q, want)}`;
+      });
+      if (cells.every((c) => c === '–')) continue;
+      lines.push(`| ${k.name}${mode} | ≥${want}× ${peer} | ${cells.join(' | ')} |`);
+    }
+  }
+}
+
 function floorSection(run, lines) {
   const f = run.floor;
   if (!f) return;
@@ -180,7 +206,7 @@ export function writeReport(data) {
   lines.push('# Benchmark results', '');
   lines.push(`Written by \`${command}\` (bench/run.mjs) on ${date}, in one run. Do not edit: re-run the benchmark.`, '');
   lines.push('## How it is measured', '');
-  lines.push('- **Contenders**: simdloss (wasm-simd backend); the plain-JS baseline (`bench/plain-js.mjs`: each exp computed once and stored, loss and gradient fused in one pass, no allocation beyond the returned array, float64 sums); TF.js with its wasm backend (XNNPACK kernels, SIMD, one thread) for cross-entropy, BCE and softmax. Float32Array inputs, end to end: copies into and out of wasm memory included.');
+  lines.push('- **Contenders**: simdloss (wasm-simd backend); the plain-JS baseline (`bench/plain-js.mjs`: each exp computed once and stored, loss and gradient fused in one pass, no allocation beyond the returned array, float64 sums, a branch-free smooth L1); TF.js with its wasm backend (XNNPACK kernels, SIMD, one thread) for cross-entropy, BCE and softmax. Float32Array inputs, end to end: copies into and out of wasm memory included.');
   lines.push('- **Modes**, symmetric on both sides: *fresh*, every contender returns a new result array per call (simdloss\'s default API; TF.js always does); *reused*, simdloss writes into a caller-owned array (`options.gradInto`) and the plain-JS loop into a buffer it keeps. Forward-only cases return a number and are listed with the fresh ones; simdloss\'s softmax has no output option, so it is fresh only.');
   lines.push('- **Checked first**: every simdloss result was compared with the plain-JS baseline before timing (loss relative error, and the output array\'s largest error relative to its largest element, each ≤ 1e-5; the run fails otherwise).');
   lines.push(`- **Timed**: contenders interleaved round by round (rotating order), each round timing enough calls for about 10 ms; 2 warm-up rounds dropped, then ${runs[0]?.rounds ?? '?'} rounds per contender. Times are per call: min / median / p75 over the rounds. Ratios are the peer's time over simdloss's (higher = simdloss faster): ratio of medians, with the spread as (min/min–p75/p75). Where the spread of a ratio reaches across a target, the difference is not measured.`);
@@ -192,6 +218,9 @@ export function writeReport(data) {
   lines.push('## Summary: ratio of medians', '');
   summaryTable(runs, lines);
   lines.push('', '![simdloss speed-up per case and runtime](chart.svg)', '');
+  lines.push('## Targets', '', 'Issue 8\'s targets where they must hold, judged on the ratio of medians ("spread crosses it": min/min or p75/p75 falls on the other side). A case without its own plain-JS target must still be ≥1× plain JS.', '');
+  targetsTable(runs, lines);
+  lines.push('');
   for (const run of runs) {
     for (const [mode, title] of [['fresh', 'fresh (new result arrays; forward-only cases)'], ['reused', 'reused (gradients into kept buffers)']]) {
       lines.push(`## ${run.label}: ${title}`, '');
