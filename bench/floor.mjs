@@ -39,7 +39,7 @@ function sameBits(a, b) {
  * Measures the floor loops and the kernels. Returns { floor: {name: {min, med, p75} in ns per
  * element}, kernels: [...], identical: {...} }.
  */
-export async function measureFloor({ floorBytes, libBytes, sl, rounds = 11, roundMs = 4 }) {
+export async function measureFloor({ floorBytes, libBytes, sl, rounds = 21, roundMs = 5 }) {
   const floorInst = (await WebAssembly.instantiate(floorBytes, {})).instance;
   const libInst = (await WebAssembly.instantiate(libBytes, {})).instance;
   // Floor module: exp's inputs, log's inputs, one output, then two 2^20 arrays. Library: the same

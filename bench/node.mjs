@@ -14,7 +14,7 @@ import * as plain from './plain-js.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const [outPath, floorPath] = process.argv.slice(2);
 const quick = process.env.BENCH_QUICK === '1';
-const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 5 : 15));
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 5 : 21));
 
 // TF.js: only its wasm backend (XNNPACK kernels, SIMD, one thread in Node).
 let tf = null;

@@ -24,7 +24,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 5 : 15));
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 5 : 21));
 const want = (k) => !only || only.includes(k);
 
 if (!existsSync(join(root, 'dist', 'index.js')) || !existsSync(join(root, 'build', 'simdloss.wasm'))) {
