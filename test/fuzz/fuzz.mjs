@@ -145,24 +145,29 @@ const GENERATORS = {
   hingeEmbeddingLoss: (t) => { const shape = [t.dim(), t.dim()]; return [[t.tensor(shape), t.tensor(shape, t.sign)], { margin: t.pick([0, 1, 2]), reduction: t.reduction() }]; },
   softMarginLoss: (t) => { const shape = [t.dim(), t.dim()]; return [[t.tensor(shape, () => t.value(10)), t.tensor(shape, t.sign)], { reduction: t.reduction() }]; },
   marginRankingLoss: (t) => { const n = t.dim(200); return [[t.tensor([n]), t.tensor([n]), t.tensor([n], t.sign)], { margin: t.pick([0, 0.5]), reduction: t.reduction() }]; },
+  // The margin losses' inputs are scaled by 1.37, so that no two of the generator's special values
+  // (0, ±0.5, ±1) differ by a margin (0.5, 1, 2): such a hinge sits exactly on its kink, where float32
+  // and float64 round to different valid subgradients.
   multiMarginLoss: (t) => {
     const N = t.dim(), C = t.posDim(40);
     const opts = { p: t.pick([1, 2]), margin: t.pick([0.5, 1, 2]), reduction: t.reduction() };
     if (t.random() < 0.3) opts.weight = t.floats(C, () => t.random());
-    return [[t.tensor([N, C]), Int32Array.from({ length: N }, () => t.int(0, C - 1))], opts];
+    return [[t.tensor([N, C], () => 1.37 * t.value()), Int32Array.from({ length: N }, () => t.int(0, C - 1))], opts];
   },
   multilabelMarginLoss: (t) => {
     const N = t.dim(), C = t.posDim(20);
     const target = new Int32Array(N * C).fill(-1);
     for (let r = 0; r < N; r++) { const k = t.int(0, C); for (let j = 0; j < k; j++) target[r * C + j] = t.int(0, C - 1); }
-    return [[t.tensor([N, C]), { data: target, shape: [N, C] }], { reduction: t.reduction() }];
+    return [[t.tensor([N, C], () => 1.37 * t.value()), { data: target, shape: [N, C] }], { reduction: t.reduction() }];
   },
   cosineSimilarity: (t) => {
     const shape = [t.dim(), t.dim()];
     const zero = (x) => { if (t.random() < 0.2 && x.data.length) x.data.fill(0, 0, Math.min(x.data.length, shape[1] || 1)); return x; };
     return [[zero(t.tensor(shape)), zero(t.tensor(shape))], { dim: 1, eps: t.pick([1e-8, 0.1]) }];
   },
-  cosineEmbeddingLoss: (t) => { const N = t.dim(), D = t.posDim(40); return [[t.tensor([N, D]), t.tensor([N, D]), t.tensor([N], t.sign)], { margin: t.pick([0, 0.3]), reduction: t.reduction() }]; },
+  // D ≥ 2: a D = 1 vector near 0 (|x| = 1e-4) makes the gradient a difference of 1/|x|-sized terms,
+  // which float32 cannot cancel to better than 1e-3 (PyTorch's float32 neither).
+  cosineEmbeddingLoss: (t) => { const N = t.dim(), D = Math.max(2, t.posDim(40)); return [[t.tensor([N, D]), t.tensor([N, D]), t.tensor([N], t.sign)], { margin: t.pick([0, 0.3]), reduction: t.reduction() }]; },
   pairwiseDistance: (t) => { const shape = [t.dim(), t.dim()]; return [[t.tensor(shape), t.tensor(shape)], { p: t.pick([0, 0.5, 1, 2, 3, Infinity]), eps: t.pick([1e-6, 0]), keepdim: t.random() < 0.3 }]; },
   // Margins that no difference of the generator's special values (0, ±0.5, ±1) can equal: with
   // margin 1, p = 0.5 and n = -0.5 put the hinge exactly on its kink, where float32 and float64
