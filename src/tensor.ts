@@ -167,6 +167,7 @@ export function sameDtype(fn: string, args: ReadonlyArray<readonly [string, Floa
   return dtype;
 }
 
+/** A new zeroed array of n values of the dtype: the one place a Float32Array or Float64Array is chosen. */
 export function newFloat(dtype: Dtype, n: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }
