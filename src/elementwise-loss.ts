@@ -3,8 +3,8 @@
 // arguments to one shape, run the chunked wasm kernel (or the float64 reference on the 'js'
 // backend), reduce, and sum each gradient back to its argument's shape.
 import { wasm } from './backend';
-import { directTarget, gradForArgument, gradScaling, gradTargets, lossResult, toDtype, upstreamOption, type LossAndGrads } from './options';
-import { current, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor } from './tensor';
+import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, toDtype, upstreamOption, type LossAndGrads } from './options';
+import { current, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor } from './tensor';
 import type { Dtype, FloatArray, Reduction } from './types';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
 import type { Arena } from './wasm/arena';
@@ -19,6 +19,20 @@ export interface ElementwiseArg {
 /** The argument's shape: [length] for a bare typed array, else its tensor shape. */
 export function argShape(t: FloatTensor, value: unknown): number[] {
   return isFloatArray(value) ? [t.size] : t.shape;
+}
+
+/** A float argument, or an integer array converted to the call's dtype (labels such as ±1). */
+export function floatOrLabels(fn: string, name: string, value: unknown, dtype: Dtype): ElementwiseArg {
+  const isFloat = isFloatArray(value) || (typeof value === 'object' && value !== null && isFloatArray((value as { data?: unknown }).data));
+  if (isFloat) {
+    const t = floatOfDtype(fn, name, value, dtype);
+    return { t, shape: argShape(t, value) };
+  }
+  const idx = indexArg(fn, name, value);
+  const data = newFloat(dtype, idx.size);
+  for (let i = 0; i < idx.size; i++) data[i] = idx.typed ? idx.typed[i] : idx.at(i);
+  const shape = Array.isArray(value) || ArrayBuffer.isView(value) ? [idx.size] : idx.shape;
+  return { t: { data, shape, dtype, size: idx.size }, shape };
 }
 
 /** Per-element losses, their sum and the gradients (one array per gradient output). */

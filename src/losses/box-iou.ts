@@ -11,7 +11,7 @@ import { ALPHA_IOU_FORMS, boxLossReference, type BoxLossKind, type BoxLossSpec }
 
 /** The base loss of {@link alphaIouLoss}: `'iou'`, `'giou'`, `'diou'` or `'ciou'`. */
 export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
-import { broadcastShapes, current, expandTo, floatArg, newFloat, roundTo, sizeOf } from '../tensor';
+import { broadcastShapes, current, expandTo, floatArg, roundTo, sizeOf } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { run as runKernel } from '../wasm/runtime';
