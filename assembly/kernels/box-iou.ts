@@ -1,10 +1,10 @@
 // Box-regression losses over n pairs of boxes (x1, y1, x2, y2), forward and both gradients fused.
-// T = f32 | f64. The boxes are transposed into scratch (structure of arrays) so that one vector
-// holds one coordinate of L pairs; each loss is a function of the pair's geometry
+// T = f32 | f64. The boxes are transposed into scratch (structure of arrays, docs/simd.md §5) so
+// that one vector holds one coordinate of L pairs; each loss is a function of the pair's geometry
 //   Q = (I, U, cw, ch, dx, dy, w1, h1, w2, h2)
 // giving its value and ∂L/∂Q, and one chain rule through the geometry gives the coordinate
 // gradients (min/max ties split 0.5/0.5, no gradient through an empty intersection), exactly as
-// src/reference/box-iou.ts. atan (CIoU's aspect term) is evaluated per lane with Math.atan: one
+// src/reference/box-iou.ts (docs/semantics.md §13). atan (CIoU's aspect term) is evaluated per lane with Math.atan: one
 // term of two losses, not worth a vector approximation.
 import { hsum, lane, lanes, vexp, vexp_any, vlog } from '../simd/math';
 

@@ -1,6 +1,6 @@
 // binaryCrossEntropy, binaryCrossEntropyWithLogits, multilabelSoftMarginLoss:
 // F.binary_cross_entropy, F.binary_cross_entropy_with_logits, F.multilabel_soft_margin_loss
-// (pytorch-loss-spec.md §4.11, §4.12, §4.16).
+// (docs/semantics.md §4).
 import { argShape, elementwiseLoss, type ElementwiseArg } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import { checkOptions, floatOfDtype, floatOption, reductionOption, withGrad, type LossAndGrads } from '../options';

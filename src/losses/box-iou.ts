@@ -1,6 +1,7 @@
 // Box-regression losses over pairs of boxes (x1, y1, x2, y2): torchvision's
-// generalized_box_iou_loss, distance_box_iou_loss, complete_box_iou_loss (pytorch-loss-spec.md
-// §5.1–5.3) and the IoU family from the papers (§6): IoU, EIoU, Focal-EIoU, α-IoU, SIoU, Wise-IoU.
+// generalized_box_iou_loss, distance_box_iou_loss, complete_box_iou_loss (docs/semantics.md
+// §13.2–13.4) and the IoU family from the papers (§13.5–13.8): IoU, EIoU, Focal-EIoU, α-IoU, SIoU,
+// Wise-IoU.
 // boxes1 is the prediction, boxes2 the target; both (..., 4), broadcast; every loss differentiates
 // both. The default reduction is 'none', as torchvision's.
 import { wasm } from '../backend';

@@ -1,5 +1,5 @@
 // hingeEmbeddingLoss, softMarginLoss, marginRankingLoss: F.hinge_embedding_loss,
-// F.soft_margin_loss, F.margin_ranking_loss (pytorch-loss-spec.md §4.14, §4.15, §4.18).
+// F.soft_margin_loss, F.margin_ranking_loss (docs/semantics.md §8).
 // Targets may be float (the call's dtype) or integer arrays (±1 labels), as PyTorch accepts both.
 import { rangeError, shapeString } from '../errors';
 import { argShape, elementwiseLoss, floatOrLabels, type ElementwiseArg } from '../elementwise-loss';

@@ -1,4 +1,4 @@
-// softmax, logSoftmax, sigmoid: F.softmax, F.log_softmax, torch.sigmoid (pytorch-loss-spec.md §2).
+// softmax, logSoftmax, sigmoid: F.softmax, F.log_softmax, torch.sigmoid (docs/semantics.md §2).
 import { wasm } from '../backend';
 import { checkOptions, gradTensor, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
