@@ -4,8 +4,8 @@
 //   Q = (I, U, cw, ch, dx, dy, w1, h1, w2, h2)
 // giving its value and ∂L/∂Q, and one chain rule through the geometry gives the coordinate
 // gradients (min/max ties split 0.5/0.5, no gradient through an empty intersection), exactly as
-// src/reference/box-iou.ts (docs/semantics.md §13). atan (CIoU's aspect term) is evaluated per lane with Math.atan: one
-// term of two losses, not worth a vector approximation.
+// src/reference/box-iou.ts (docs/semantics.md §13). atan (CIoU's aspect term) is evaluated per lane
+// with Math.atan: one term of two losses, not worth a vector approximation.
 import { hsum, lane, lanes, vexp, vexp_any, vlog } from '../simd/math';
 
 // kinds, in the order of src/losses/box-iou.ts KINDS
