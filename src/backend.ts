@@ -1,6 +1,6 @@
 // Which implementation runs: the wasm SIMD kernels, or the float64 reference ('js').
 import { Arena } from './wasm/arena';
-import { loadKernels, loadKernelsAsync, kernelLoadError, type Kernels } from './wasm/instance';
+import { kernelUnavailableReason, loadKernels, loadKernelsAsync, type Kernels } from './wasm/instance';
 import { WasmTensor } from './wasm/resident';
 import type { Backend, Dtype } from './types';
 
@@ -45,7 +45,7 @@ export function setBackend(name: Backend): void {
     throw new RangeError(`setBackend: the backend must be 'wasm-simd' or 'js'; got ${JSON.stringify(name)}`);
   }
   if (name === 'wasm-simd' && !loadKernels()) {
-    throw new Error(`setBackend: WebAssembly SIMD is not available here (${String(kernelLoadError())})`);
+    throw new Error(`setBackend: the wasm-simd backend cannot run here: ${kernelUnavailableReason()}`);
   }
   forced = name;
 }
@@ -53,9 +53,12 @@ export function setBackend(name: Backend): void {
 /**
  * Compiles the kernels asynchronously. Optional: without it the first call compiles them
  * synchronously (about 310 KB of WebAssembly); in a browser's main thread, `await init()` first.
+ * Where a synchronous compile was refused (some engines allow only asynchronous ones), init()
+ * tries again.
  *
  * @returns The backend calls will run on, as {@link backend} returns it.
- * @throws Nothing: a module that cannot be compiled resolves to `'js'`.
+ * @throws Nothing: a module that cannot be compiled resolves to `'js'` (after one console.warn
+ * with the reason, when the engine refused a valid module).
  * @example
  * ```ts
  * import { init } from 'simdloss';
@@ -78,7 +81,7 @@ export function wasm(fn: string): { k: Kernels; arena: Arena } | null {
 
 function wasmArena(fn: string): Arena {
   const k = loadKernels();
-  if (!k) throw new Error(`${fn}: WebAssembly SIMD is not available here (${String(kernelLoadError())})`);
+  if (!k) throw new Error(`${fn}: needs the wasm-simd backend, which cannot run here: ${kernelUnavailableReason()}`);
   arena ??= new Arena(k);
   return arena;
 }

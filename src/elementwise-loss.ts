@@ -3,7 +3,7 @@
 // arguments to one shape, run the chunked wasm kernel (or the float64 reference on the 'js'
 // backend), reduce, and sum each gradient back to its argument's shape.
 import { wasm } from './backend';
-import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, toDtype, upstreamOption, type LossAndGrads } from './options';
+import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
 import { current, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor } from './tensor';
 import type { Dtype, FloatArray, Reduction } from './types';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
@@ -23,7 +23,9 @@ export function argShape(t: FloatTensor, value: unknown): number[] {
 
 /** A float argument, or an integer array converted to the call's dtype (labels such as ±1). */
 export function floatOrLabels(fn: string, name: string, value: unknown, dtype: Dtype): ElementwiseArg {
-  const isFloat = isFloatArray(value) || (typeof value === 'object' && value !== null && isFloatArray((value as { data?: unknown }).data));
+  // plain number arrays are floats (of the call's dtype): labels need no integer check
+  const inner = typeof value === 'object' && value !== null ? (value as { data?: unknown }).data : undefined;
+  const isFloat = isFloatArray(value) || Array.isArray(value) || isFloatArray(inner) || Array.isArray(inner);
   if (isFloat) {
     const t = floatOfDtype(fn, name, value, dtype);
     return { t, shape: argShape(t, value) };
@@ -50,8 +52,8 @@ export interface ElementwiseLoss {
   /** 'mean' divides by `denominator` (default: the number of elements). */
   reduction: Reduction;
   denominator?: number;
-  /** options.gradOutput is read from here. */
-  options: unknown;
+  /** The call's options snapshot (checkOptions): gradOutput and gradInto are read from it. */
+  opts: CheckedOptions;
   wantGrad: boolean;
   /** One shape per gradient the kernel writes, in order (each gradient is summed back to it). */
   gradShapes: number[][];
@@ -81,7 +83,7 @@ export function elementwiseLoss(s: ElementwiseLoss): LossAndGrads {
   const outShape = s.groupMean === undefined ? s.shape : s.shape.slice(0, -1);
   const rows = sizeOf(outShape);
   const denominator = s.denominator ?? rows;
-  const up = upstreamOption(s.fn, s.wantGrad ? (s.options as { gradOutput?: unknown } | undefined)?.gradOutput : undefined, s.reduction === 'none' ? outShape : null, dtype);
+  const up = upstreamOption(s.fn, s.wantGrad ? s.opts.gradOutput : undefined, s.reduction === 'none' ? outShape : null, dtype);
   let { gradRow, gradScale } = gradScaling(s.reduction, up, denominator);
   if (s.groupMean !== undefined) {
     // the upstream of group r reaches each of its C elements divided by C
@@ -100,7 +102,7 @@ export function elementwiseLoss(s: ElementwiseLoss): LossAndGrads {
   const w = wasm(s.fn);
   if (w) {
     // gradients of the broadcast shape itself can go straight into their options.gradInto targets
-    const targets = s.wantGrad ? gradTargets(s.fn, s.options, dtype, s.gradShapes.map(sizeOf)) : [];
+    const targets = s.wantGrad ? gradTargets(s.fn, s.opts, dtype, s.gradShapes.map(sizeOf)) : [];
     const into = s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, [...args.map((a) => a?.t.data), gradRow]) : null));
     const r = runElementwise(w.arena, dtype, n, ops, { loss: s.reduction === 'none', grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
       (m, ptrs, loss, gs, gr) => s.kernel(w.k, w.arena, m, ptrs, loss, gs, gr, gradScale));
@@ -116,8 +118,8 @@ export function elementwiseLoss(s: ElementwiseLoss): LossAndGrads {
     parts = s.reference(data.slice(0, m) as ArrayLike<number>[], gradRow, gradScale, data.slice(m));
   }
   const loss = lossResult(s.reduction, () => groupMeans(parts.elementLoss, C, rows, dtype), parts.total / C, denominator, outShape, dtype);
-  if (!s.wantGrad) return { loss, grads: [] };
-  return { loss, grads: s.gradShapes.map((own, i) => gradForArgument(parts.grads[i], s.shape, own, dtype)) };
+  if (!s.wantGrad) return { loss, grads: [], opts: s.opts };
+  return { loss, grads: s.gradShapes.map((own, i) => gradForArgument(parts.grads[i], s.shape, own, dtype)), opts: s.opts };
 }
 
 /** The per-element losses as a tensor's data, each group of C averaged (C = 1: as they are). */

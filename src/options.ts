@@ -5,19 +5,62 @@ import type { Dtype, FloatArray, Reduction, Tensor, WithGrad } from './types';
 import { wasmMemoryBuffer } from './backend';
 import { WasmTensor } from './wasm/resident';
 
-/** The options object (or {}), rejecting names the function does not take (e.g. snake_case). */
-export function checkOptions(fn: string, options: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw typeError(fn, 'options', 'an object', options);
+/**
+ * The call's options as read once: a copy of the own enumerable properties on a prototype chain
+ * that holds nothing (see Snapshot), so nothing inherited (`Object.prototype.reduction = 'none'`)
+ * and no later change reaches the call. Every option is read from it, gradOutput and gradInto included.
+ */
+export type CheckedOptions = Record<string, unknown>;
+
+/**
+ * Snapshots are made by `new Snapshot()`: their prototype has no properties and no prototype, so
+ * a missing option reads undefined whatever Object.prototype holds (and V8 keeps such objects
+ * fast, unlike Object.create(null)'s dictionaries).
+ */
+const Snapshot = function Snapshot() {} as unknown as new () => CheckedOptions;
+Snapshot.prototype = Object.create(null);
+
+/** The options only `…WithGrad` calls take. */
+const GRAD_OPTIONS = ['gradOutput', 'gradInto'] as const;
+
+/** A plain object: an object literal, Object.create(null), or one from another realm (not an array, a typed array, a Map or a class instance). */
+function isPlainObject(x: unknown): x is object {
+  if (typeof x !== 'object' || x === null) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/**
+ * Checks the options object and snapshots it (see CheckedOptions). `allowed` are the function's own
+ * options; a `WithGrad` call (`wantGrad`) takes gradOutput and gradInto too. Unknown names (a
+ * snake_case spelling, a gradient option on a forward call) are a TypeError listing exactly the
+ * options the call takes.
+ */
+export function checkOptions(fn: string, options: unknown, allowed: readonly string[], wantGrad = false): CheckedOptions {
+  const snapshot = new Snapshot();
+  if (options === undefined) return snapshot;
+  if (!isPlainObject(options)) {
+    const hint = ArrayBuffer.isView(options) || Array.isArray(options)
+      ? ` (${Array.isArray(options) ? 'an array' : 'a tensor'} where the options go: they are the last argument)`
+      : options instanceof Map ? ' (use an object literal, not a Map)'
+        : typeof options === 'object' && options !== null ? ' (copy the fields into an object literal: class instances and inherited fields are not read)' : '';
+    throw new TypeError(`${fn}: options must be a plain object such as { reduction: 'sum' }; got ${describe(options)}${hint}`);
   }
+  const accepted = (key: string) => allowed.includes(key) || (wantGrad && (GRAD_OPTIONS as readonly string[]).includes(key));
   for (const key of Object.keys(options)) {
-    // gradInto goes with gradOutput: every WithGrad call takes both
-    if (!allowed.includes(key) && !(key === 'gradInto' && allowed.includes('gradOutput'))) {
-      throw new TypeError(`${fn}: unknown option '${key}'; the options are ${allowed.join(', ')}`);
+    if (!accepted(key)) {
+      const all = wantGrad ? [...allowed, ...GRAD_OPTIONS] : allowed;
+      const list = all.length ? `the options of ${fn} are ${all.join(', ')}` : `${fn} takes no options`;
+      if ((GRAD_OPTIONS as readonly string[]).includes(key)) {
+        throw new TypeError(`${fn}: options.${key} is a gradient option, taken only by ${fn}WithGrad (${fn} computes no gradient); ${list}`);
+      }
+      const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+      const hint = camel !== key && accepted(camel) ? ` (did you mean '${camel}'?)` : '';
+      throw new TypeError(`${fn}: unknown option '${key}'${hint}; ${list}`);
     }
+    snapshot[key] = (options as Record<string, unknown>)[key];
   }
-  return options as Record<string, unknown>;
+  return snapshot;
 }
 
 const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
@@ -45,12 +88,14 @@ export function integerOption(fn: string, name: string, value: unknown, fallback
   return numberOption(fn, name, value, fallback, Number.isInteger, 'an integer');
 }
 
-/** An optional float tensor option (e.g. weight), checked for dtype against the call's. */
-/** A float argument that must have the call's dtype; `name` as the user sees it ('options.weight'). */
+/**
+ * A float argument that must have the call's dtype (a plain number array is made one);
+ * `name` as the user sees it ('options.weight').
+ */
 export function floatOfDtype(fn: string, name: string, value: unknown, dtype: Dtype): FloatTensor {
-  const t = floatArg(fn, name, value);
+  const t = floatArg(fn, name, value, dtype);
   if (t.dtype !== dtype) {
-    throw new TypeError(`${fn}: all float arguments must share one dtype; the input is ${dtype === 'float32' ? 'Float32Array' : 'Float64Array'} but ${name} is ${t.data.constructor.name}`);
+    throw new TypeError(`${fn}: all float arguments must share one dtype; the call's is ${dtype === 'float32' ? 'Float32Array' : 'Float64Array'} (its first typed argument's) but ${name} is ${t.data.constructor.name}`);
   }
   return t;
 }
@@ -75,8 +120,9 @@ export function upstreamOption(fn: string, value: unknown, outShape: readonly nu
     return { tensor: ones };
   }
   const g = floatOption(fn, 'gradOutput', value, dtype)!;
-  // A bare typed array only has to hold the right number of elements; a tensor must match the shape.
-  const fits = isFloatArray(value) ? g.size === sizeOf(outShape) : sameShape(g.shape, outShape);
+  // A bare (typed or flat plain) array only has to hold the right number of elements; a tensor must match the shape.
+  const bare = isFloatArray(value) || (Array.isArray(value) && !value.some(Array.isArray));
+  const fits = bare ? g.size === sizeOf(outShape) : sameShape(g.shape, outShape);
   if (!fits) {
     throw rangeError(fn, `options.gradOutput must have the result's shape ${shapeString(outShape)}; got ${shapeString(g.shape)}`);
   }
@@ -126,6 +172,8 @@ export function toDtype(values: ArrayLike<number>, dtype: Dtype): FloatArray {
 export interface LossAndGrads<L = number | Tensor> {
   loss: L;
   grads: Tensor[];
+  /** The call's options snapshot (checkOptions): withGrad reads gradInto from it. */
+  opts: CheckedOptions;
 }
 
 /**
@@ -134,8 +182,8 @@ export interface LossAndGrads<L = number | Tensor> {
  * sizes[i] values, and no two overlap. All of it is checked before anything is written, so a call
  * that throws leaves every target untouched.
  */
-export function gradTargets(fn: string, options: unknown, dtype: Dtype, sizes: readonly number[]): Array<FloatArray | WasmTensor | null> {
-  const value = (options as { gradInto?: unknown } | undefined)?.gradInto;
+export function gradTargets(fn: string, opts: CheckedOptions, dtype: Dtype, sizes: readonly number[]): Array<FloatArray | WasmTensor | null> {
+  const value = opts.gradInto;
   if (value === undefined) return [];
   const listed = Array.isArray(value);
   const list = listed ? Array.from(value as unknown[]) : [value];
@@ -186,14 +234,13 @@ export function directTarget(targets: Array<FloatArray | WasmTensor | null>, i: 
 /**
  * The public { loss, grad, grads } of a runner's result (grad: the first float argument's), with
  * each gradient in its options.gradInto target when one is given (already there when the runner
- * wrote it directly).
+ * wrote it directly). gradInto is read from `r.opts`, the snapshot the runner took; the raw
+ * options the public function passes as the third argument are not read again.
  */
-export function withGrad<L>(r: LossAndGrads<L>, fn?: string, options?: unknown): WithGrad<L> {
+export function withGrad<L>(r: LossAndGrads<L>, fn: string, _rawOptions?: unknown): WithGrad<L> {
   const grads = r.grads.slice();
   // every target is checked (gradTargets) before any is written
-  const targets = fn && grads.length
-    ? gradTargets(fn, options, grads[0].data instanceof Float32Array ? 'float32' : 'float64', grads.map((g) => g.data.length))
-    : [];
+  const targets = grads.length ? gradTargets(fn, r.opts, grads[0].data instanceof Float32Array ? 'float32' : 'float64', grads.map((g) => g.data.length)) : [];
   targets.forEach((t, i) => {
     if (!t) return;
     const data = t instanceof WasmTensor ? t.data : t;

@@ -30,20 +30,75 @@ export interface IndexTensor {
   typed: ArrayLike<number> | null;
 }
 
-const FLOAT_EXPECTED = 'a Float32Array or Float64Array, or a { data, shape } tensor of one';
-const INDEX_EXPECTED = 'an integer typed array, BigInt64Array, number[], or a { data, shape } tensor of one';
+const FLOAT_EXPECTED = 'a Float32Array or Float64Array, a number[] (nested for more dims), or a { data, shape } tensor of one';
+const INDEX_EXPECTED = 'an integer typed array, BigInt64Array, number[] (nested for more dims), or a { data, shape } tensor of one';
 
 export function isFloatArray(x: unknown): x is FloatArray {
   // ArrayBuffer.isView first: a Proxy of a typed array passes instanceof, then its methods throw.
   return ArrayBuffer.isView(x) && (x instanceof Float32Array || x instanceof Float64Array);
 }
 
+/** A typed array holding numbers (not BigInts): a row of a nested plain array may be one. */
+function isNumberView(x: unknown): x is ArrayLike<number> {
+  return ArrayBuffer.isView(x) && !(x instanceof DataView) && !(x instanceof BigInt64Array) && !(x instanceof BigUint64Array);
+}
+
 function isIntegerArray(x: unknown): x is IntegerArray {
   return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView) && !isFloatArray(x));
 }
 
-function isTensorLike(x: unknown): x is Tensor<unknown> {
+type TensorLike = Tensor<unknown> & { stride?: unknown; strides?: unknown; offset?: unknown };
+
+function isTensorLike(x: unknown): x is TensorLike {
   return typeof x === 'object' && x !== null && !ArrayBuffer.isView(x) && !Array.isArray(x) && 'data' in x && 'shape' in x;
+}
+
+/**
+ * The dtype of a call's float arguments: that of the first typed one (a Float32Array or
+ * Float64Array, a tensor of one, or a WasmTensor), else float32. Plain number arrays take it.
+ * `values` are the call's float arguments; `options`, its options snapshot, whose tensors count
+ * too (weight, posWeight, gradOutput, gradInto).
+ */
+export function callDtype(values: readonly unknown[], options?: Record<string, unknown>): Dtype {
+  for (const v of values) {
+    const d = typedDtype(v);
+    if (d) return d;
+  }
+  if (options) {
+    // the options that hold tensors
+    const d = typedDtype(options.weight) ?? typedDtype(options.posWeight) ?? typedDtype(options.gradOutput)
+      ?? (Array.isArray(options.gradInto) ? options.gradInto.map(typedDtype).find((x) => x) : typedDtype(options.gradInto));
+    if (d) return d;
+  }
+  return 'float32';
+}
+
+/**
+ * The dtype of a typed float value (an array, a tensor of one, a WasmTensor), else null. A value
+ * that throws when looked at (a revoked Proxy, a throwing getter) is null here: floatArg reads it
+ * again and reports it by name.
+ */
+function typedDtype(v: unknown): Dtype | null {
+  try {
+    if (isFloatArray(v)) return dtypeOf(v);
+    if (v instanceof WasmTensor) return v.dtype;
+    if (isTensorLike(v) && isFloatArray(v.data)) return dtypeOf(v.data);
+  } catch {
+    // reported by floatArg
+  }
+  return null;
+}
+
+/** The TypeError for a tensor of another library, saying how to pass it (or null). */
+function foreignTensor(fn: string, name: string, x: unknown): TypeError | null {
+  if (typeof x !== 'object' || x === null) return null;
+  if (typeof (x as { dataSync?: unknown }).dataSync === 'function' && 'shape' in x) {
+    return new TypeError(`${fn}: ${name} is a TensorFlow.js tensor; pass { data: t.dataSync(), shape: t.shape } (or await t.data() for the data)`);
+  }
+  if ('dims' in x && 'data' in x && !('shape' in x)) {
+    return new TypeError(`${fn}: ${name} looks like an onnxruntime tensor; pass { data: t.data, shape: t.dims }`);
+  }
+  return null;
 }
 
 export function sizeOf(shape: readonly number[]): number {
@@ -60,11 +115,11 @@ export function dtypeOf(data: FloatArray): Dtype {
 export const MAX_ELEMENTS = 2 ** 32 - 1;
 
 /**
- * Checks `shape` (read once, copied) and that it holds `length` elements. Empty dims make a
- * tensor empty but still size what derives from it (a [1e12, 0] input has 1e12 rows), so the
- * product of the non-zero dims is bounded too.
+ * Checks `shape` (read once, copied): non-negative integers. Empty dims make a tensor empty but
+ * still size what derives from it (a [1e12, 0] input has 1e12 rows), so the product of the
+ * non-zero dims is bounded too.
  */
-function checkShape(fn: string, name: string, shape: unknown, length: number): number[] {
+function checkDims(fn: string, name: string, shape: unknown): number[] {
   if (!Array.isArray(shape)) throw typeError(fn, `${name}.shape`, 'an array of non-negative integers', shape);
   const copy = Array.from(shape as unknown[]);
   let span = 1;
@@ -78,11 +133,131 @@ function checkShape(fn: string, name: string, shape: unknown, length: number): n
   if (span > MAX_ELEMENTS) {
     throw rangeError(fn, `${name}.shape ${shapeString(dims)} is too large: its non-empty dims multiply to ${span}, more than the ${MAX_ELEMENTS} elements a typed array can hold`);
   }
+  return dims;
+}
+
+/** Checks `shape` and that it holds `length` elements. */
+function checkShape(fn: string, name: string, shape: unknown, length: number): number[] {
+  const dims = checkDims(fn, name, shape);
   const size = sizeOf(dims);
   if (size !== length) {
     throw rangeError(fn, `${name}.shape ${shapeString(dims)} holds ${size} elements but ${name}.data has ${length}`);
   }
   return dims;
+}
+
+/** Row-major strides of a contiguous tensor of `shape`. */
+function contiguousStrides(shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    out[i] = s;
+    s *= shape[i];
+  }
+  return out;
+}
+
+type Indexable = { readonly length: number; [i: number]: unknown };
+
+/**
+ * The elements of a tensor-like `{ data, shape, stride?, offset? }` in row-major order: `data`
+ * itself when it is exactly that, a subarray for a contiguous view at an offset, else a gathered
+ * copy made by `copy(n)` (a transpose, a reversed or stepped slice: ndarray's `stride` and
+ * `offset`, in elements). A `strides` field (TF.js's; NumPy's, in bytes) is refused unless trivial.
+ */
+function stridedData<A extends Indexable>(fn: string, name: string, value: TensorLike, data: A, copy: (n: number) => A): { data: A; shape: number[] } {
+  const { stride, strides, offset } = value;
+  if (stride === undefined && offset === undefined) {
+    const shape = checkShape(fn, name, value.shape, data.length);
+    const row = contiguousStrides(shape);
+    // (TF.js lists the strides of all dims but the last; a full list has the last too)
+    if (strides !== undefined && !(Array.isArray(strides) && strides.length <= shape.length && strides.every((s, i) => s === row[i] || shape[i] <= 1))) {
+      throw new TypeError(`${fn}: ${name}.strides is not supported; pass a contiguous { data, shape } copy, or ndarray's stride (in elements) and offset`);
+    }
+    return { data, shape };
+  }
+  const shape = checkDims(fn, name, value.shape);
+  const st = stride === undefined ? contiguousStrides(shape) : stride;
+  if (!Array.isArray(st) || st.length !== shape.length || !st.every((s) => typeof s === 'number' && Number.isInteger(s))) {
+    throw typeError(fn, `${name}.stride`, `an array of ${shape.length} integers (one per dim of ${name}.shape)`, st);
+  }
+  const off = offset ?? 0;
+  if (typeof off !== 'number' || !Number.isInteger(off) || off < 0) throw typeError(fn, `${name}.offset`, 'a non-negative integer', off);
+  const size = sizeOf(shape);
+  if (size > 0) {
+    // the lowest and the highest element the view reaches must lie in data
+    let lo = off;
+    let hi = off;
+    shape.forEach((d, i) => (st[i] < 0 ? (lo += (d - 1) * st[i]) : (hi += (d - 1) * st[i])));
+    if (lo < 0 || hi >= data.length) {
+      throw rangeError(fn, `${name}.stride ${shapeString(st)} and offset ${off} reach element ${lo < 0 ? lo : hi} of ${name}.data, which has ${data.length}`);
+    }
+  }
+  const row = contiguousStrides(shape);
+  if (shape.every((d, i) => d <= 1 || st[i] === row[i])) {
+    if (off === 0 && data.length === size) return { data, shape };
+    const view = data as unknown as { subarray?: (a: number, b: number) => A; slice: (a: number, b: number) => A };
+    return { data: view.subarray ? view.subarray(off, off + size) : view.slice(off, off + size), shape };
+  }
+  const out = copy(size);
+  const idx = new Array<number>(shape.length).fill(0);
+  let at = off;
+  for (let k = 0; k < size; k++) {
+    out[k] = data[at];
+    for (let i = shape.length - 1; i >= 0; i--) {
+      idx[i]++;
+      at += st[i];
+      if (idx[i] < shape[i]) break;
+      at -= st[i] * idx[i];
+      idx[i] = 0;
+    }
+  }
+  return { data: out, shape };
+}
+
+/**
+ * The shape of a (nested) plain array, and its elements flattened into `make(size)`: a
+ * RangeError for a ragged array, a TypeError for an element `leaf` refuses (described by `what`).
+ * Rows may be typed arrays of numbers.
+ */
+function flattenNested<A extends Indexable>(fn: string, name: string, value: readonly unknown[], make: (n: number) => A, leaf: (v: unknown) => boolean, what: string): { data: A; shape: number[] } {
+  // the shape comes from the first element at each depth; every other element must agree
+  const shape: number[] = [];
+  let a: unknown = value;
+  while (Array.isArray(a) || (shape.length > 0 && isNumberView(a))) {
+    const len = (a as ArrayLike<unknown>).length;
+    shape.push(len);
+    if (len === 0 || !Array.isArray(a)) break;
+    a = a[0];
+  }
+  const out = make(sizeOf(shape));
+  let k = 0;
+  const walk = (v: unknown, depth: number, path: string): void => {
+    const isRow = Array.isArray(v) || (depth > 0 && isNumberView(v));
+    if (depth === shape.length) {
+      if (isRow) throw rangeError(fn, `${name} is ragged: ${path} is an array where ${name}'s first elements at that depth are numbers (shape ${shapeString(shape)})`);
+      if (!leaf(v)) throw typeError(fn, path, what, v);
+      out[k++] = v;
+      return;
+    }
+    if (!isRow) throw rangeError(fn, `${name} is ragged: ${path} is ${describe(v)}, not an array of ${shape[depth]} (shape ${shapeString(shape)} from the first elements)`);
+    const row = v as ArrayLike<unknown>;
+    if (row.length !== shape[depth]) throw rangeError(fn, `${name} is ragged: ${path} has ${row.length} elements, not ${shape[depth]} (shape ${shapeString(shape)} from the first elements)`);
+    for (let i = 0; i < row.length; i++) walk(row[i], depth + 1, `${path}[${i}]`);
+  };
+  walk(value, 0, name);
+  return { data: out, shape };
+}
+
+const isNumber = (v: unknown): boolean => typeof v === 'number';
+
+/**
+ * A float argument as a FloatTensor (a bare typed array is 1-D). A plain number array (nested
+ * for more dims), or a tensor-like whose data is one, becomes a new array of `dtype`: the call's,
+ * from callDtype. A tensor-like with ndarray's `stride`/`offset` is read through them.
+ */
+export function floatArg(fn: string, name: string, value: FloatInput | unknown, dtype: Dtype = 'float32'): FloatTensor {
+  return readArg(fn, name, () => floatArgOnce(fn, name, value, dtype));
 }
 
 /**
@@ -98,27 +273,41 @@ function readArg<T>(fn: string, name: string, read: () => T): T {
   }
 }
 
-/** A float argument as a FloatTensor (a bare typed array is 1-D). */
-export function floatArg(fn: string, name: string, value: FloatInput | unknown): FloatTensor {
-  return readArg(fn, name, () => floatArgOnce(fn, name, value));
-}
-
-function floatArgOnce(fn: string, name: string, value: unknown): FloatTensor {
+function floatArgOnce(fn: string, name: string, value: unknown, dtype: Dtype): FloatTensor {
   if (value instanceof WasmTensor) {
     if (value.freed) throw new TypeError(`${fn}: ${name} is a WasmTensor that was freed; allocate a new one with allocTensor()`);
     // `data` is re-read on every access: wasm memory growth during the call detaches older views.
     return { get data() { return value.data; }, shape: value.shape.slice(), dtype: value.dtype, size: value.size, resident: value };
   }
   if (isFloatArray(value)) return { data: value, shape: [value.length], dtype: dtypeOf(value), size: value.length };
+  if (Array.isArray(value)) {
+    const { data, shape } = flattenNested(fn, name, value, (n) => newFloat(dtype, n), isNumber, 'a number');
+    return { data, shape, dtype, size: data.length };
+  }
+  const foreign = foreignTensor(fn, name, value);
+  if (foreign) throw foreign;
   if (isTensorLike(value)) {
-    const data = value.data;
-    if (!isFloatArray(data)) throw typeError(fn, `${name}.data`, 'a Float32Array or Float64Array', data);
-    const shape = checkShape(fn, name, value.shape, data.length);
-    return { data, shape, dtype: dtypeOf(data), size: data.length };
+    const raw = value.data;
+    if (Array.isArray(raw)) {
+      // read once (a Proxy or getters cannot change it later), then checked
+      const numbers = Array.from(raw as unknown[]);
+      numbers.forEach((v, i) => {
+        if (typeof v !== 'number') throw typeError(fn, `${name}.data[${i}]`, 'a number', v);
+      });
+      const { data, shape } = stridedData(fn, name, value, numbers as number[], (n) => new Array<number>(n));
+      const typed = newFloat(dtype, data.length);
+      typed.set(data);
+      return { data: typed, shape, dtype, size: typed.length };
+    }
+    if (!isFloatArray(raw)) throw typeError(fn, `${name}.data`, 'a Float32Array, Float64Array or number[]', raw);
+    const own = dtypeOf(raw);
+    const { data, shape } = stridedData<FloatArray>(fn, name, value, raw, (n) => newFloat(own, n));
+    return { data, shape, dtype: own, size: data.length };
   }
   if (value instanceof Float32Array || value instanceof Float64Array) {
     throw new TypeError(`${fn}: ${name} is a Proxy or other wrapper of a ${describe(value)}, which WebAssembly cannot read; pass the typed array itself`);
   }
+  if (typeof value === 'number') throw typeError(fn, name, `${FLOAT_EXPECTED} (one number: [x], or { data: [x], shape: [] })`, value);
   throw typeError(fn, name, FLOAT_EXPECTED, value);
 }
 
@@ -130,17 +319,24 @@ export function indexArg(fn: string, name: string, value: IndexInput | unknown):
 function indexArgOnce(fn: string, name: string, value: unknown): IndexTensor {
   let data: unknown = value;
   let shape: number[];
+  const foreign = foreignTensor(fn, name, value);
+  if (foreign) throw foreign;
   if (isTensorLike(value)) {
-    data = value.data;
-    if (!isIntegerArray(data)) throw typeError(fn, `${name}.data`, 'an integer typed array, BigInt64Array or number[]', data);
-    shape = checkShape(fn, name, value.shape, (data as IntegerArray).length);
+    const raw = value.data;
+    if (!isIntegerArray(raw)) throw typeError(fn, `${name}.data`, 'an integer typed array, BigInt64Array or number[]', raw);
+    // a plain array (or a Proxy of one) is read once here, so a getter cannot act up later
+    const once = (ArrayBuffer.isView(raw) ? raw : Array.from(raw as ArrayLike<unknown>)) as Indexable;
+    const make = (n: number) => (Array.isArray(once) ? new Array<unknown>(n) : new (once.constructor as new (n: number) => Indexable)(n)) as Indexable;
+    ({ data, shape } = stridedData(fn, name, value, once, make));
+  } else if (Array.isArray(value)) {
+    // nested arrays give their shape (elements are checked by at())
+    ({ data, shape } = flattenNested(fn, name, value, (n) => new Array<unknown>(n), () => true, 'an integer'));
   } else if (isIntegerArray(value)) {
     shape = [value.length];
   } else {
     throw typeError(fn, name, INDEX_EXPECTED, value);
   }
-  // A plain array (or a Proxy of one) is read once here, so a getter cannot act up later.
-  const arr = (ArrayBuffer.isView(data) ? data : Array.from(data as ArrayLike<unknown>)) as IntegerArray;
+  const arr = data as IntegerArray;
   const at = (i: number): number => {
     const v = arr[i];
     if (typeof v === 'bigint') return Number(v);
@@ -151,20 +347,6 @@ function indexArgOnce(fn: string, name: string, value: unknown): IndexTensor {
   };
   const typed = ArrayBuffer.isView(arr) && !(arr instanceof BigInt64Array) && !(arr instanceof BigUint64Array) ? (arr as ArrayLike<number>) : null;
   return { shape, size: arr.length, at, typed };
-}
-
-/** Checks that every given float argument has the dtype of the first; returns it. */
-export function sameDtype(fn: string, args: ReadonlyArray<readonly [string, FloatTensor | undefined]>): Dtype {
-  const [firstName, first] = args[0];
-  const dtype = first!.dtype;
-  for (const [name, t] of args) {
-    if (t && t.dtype !== dtype) {
-      throw new TypeError(
-        `${fn}: all float arguments must share one dtype; ${firstName} is ${first!.data.constructor.name} but ${name} is ${t.data.constructor.name}`,
-      );
-    }
-  }
-  return dtype;
 }
 
 /** A new zeroed array of n values of the dtype: the one place a Float32Array or Float64Array is chosen. */

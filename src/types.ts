@@ -18,11 +18,19 @@ export interface Tensor<D = FloatArray> {
 }
 
 /**
- * A float argument: a typed array (a 1-D tensor) or a `{ data, shape }` tensor (a
- * {@link WasmTensor} included).
+ * A float argument: a typed array (a 1-D tensor), a `{ data, shape }` tensor (a
+ * {@link WasmTensor} included), or plain numbers ({@link NestedNumbers}, or a tensor of a
+ * `number[]`), which take the dtype of the call's typed float arguments (float32 when none is).
  * @typeParam D - Its array type. The results of a call have the matching {@link ResultArray}.
  */
-export type FloatInput<D extends FloatArray = FloatArray> = D | Tensor<D>;
+export type FloatInput<D extends FloatArray = FloatArray> = D | Tensor<D> | NestedNumbers | Tensor<readonly number[]>;
+
+/**
+ * Plain numbers: a `number[]` (1-D) or nested arrays, one level per dim (rows may be typed
+ * arrays). The shape is inferred; a ragged array is a RangeError. A call whose float arguments are
+ * all plain computes in float32; its result type is then `Float32Array | Float64Array`.
+ */
+export type NestedNumbers = readonly number[] | ReadonlyArray<NestedNumbers | FloatArray>;
 
 /**
  * The array type of a call's results when its float arguments hold `D`: `Float32Array` for
@@ -46,7 +54,7 @@ export type IntegerArray =
   | BigInt64Array | BigUint64Array | readonly number[];
 
 /** Class-index targets: an integer array (1-D) or a `{ data, shape }` tensor of one. */
-export type IndexInput = IntegerArray | Tensor<IntegerArray>;
+export type IndexInput = IntegerArray | Tensor<IntegerArray> | NestedNumbers;
 
 /**
  * How a loss reduces its per-element values: `'mean'` and `'sum'` give a number, `'none'` a

@@ -169,6 +169,44 @@ describe('resident operands after memory growth', () => {
   });
 });
 
+describe('resident CTC log-probabilities', () => {
+  it('are read after the call grows memory', () => {
+    setMemoryLimit(512 * 1024 * 1024);
+    const T = 3000, C = 600; // 14 MB of float64 rows for the sample: more than earlier calls grew to
+    const lp = allocTensor('float32', [T, 1, C]);
+    lp.data.fill(Math.log(1 / C));
+    const copy = { data: Float32Array.from(lp.data), shape: [T, 1, C] };
+    const labels = Int32Array.from({ length: 20 }, (_, i) => 1 + (i % (C - 1)));
+    const a = ctcLoss(lp, { data: labels, shape: [1, 20] }, [T], [20]);
+    const b = ctcLoss(copy, { data: labels, shape: [1, 20] }, [T], [20]);
+    expect(a).toBe(b);
+    expect(Number.isFinite(a as number)).toBe(true);
+    lp.free();
+  });
+});
+
+describe('memory-limit boundaries', () => {
+  it('the limit cannot go below the resident tensors plus 1 MiB, nor above 4 GiB', () => {
+    const t = allocTensor('float32', [1024 * 1024]);
+    expect(() => setMemoryLimit(1024 * 1024)).toThrow(/^setMemoryLimit: /);
+    expect(() => setMemoryLimit(2 ** 32 + 65536)).toThrow(RangeError);
+    expect(() => setMemoryLimit(Number.NaN)).toThrow(RangeError);
+    t.free();
+    knownCallWorks();
+  });
+
+  it('a call right at the limit runs in more blocks and gives the same value', () => {
+    const x = new Float32Array(1 << 20).map((_, i) => Math.cos(i));
+    const y = new Float32Array(1 << 20);
+    const expected = mseLoss(x, y);
+    setMemoryLimit(getMemoryLimit()); // unchanged
+    for (const mib of [2, 3, 8]) {
+      setMemoryLimit(mib * 1024 * 1024);
+      expect(mseLoss(x, y)).toBe(expected);
+    }
+  });
+});
+
 describe('gradInto', () => {
   it('overlapping gradOutput gives the right gradient in a chunked call', () => {
     const n = 600000;

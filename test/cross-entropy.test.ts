@@ -165,7 +165,7 @@ describe('cross-entropy: options and semantics', () => {
 describe('cross-entropy: bad input', () => {
   const x = { data: new Float32Array(6), shape: [2, 3] };
   const cases: Array<[string, () => unknown, ErrorConstructor, RegExp]> = [
-    ['input not an array', () => crossEntropy([1, 2, 3] as unknown as Float32Array, [0]), TypeError, /input must be a Float32Array/],
+    ['input not an array', () => crossEntropy('1, 2, 3' as unknown as Float32Array, [0]), TypeError, /input must be a Float32Array/],
     ['integer input', () => crossEntropy(new Int32Array(3) as unknown as Float32Array, [0]), TypeError, /input must be/],
     ['data/shape mismatch', () => crossEntropy({ data: new Float32Array(5), shape: [2, 3] }, [0, 1]), RangeError, /input.shape \[2, 3\] holds 6 elements but input.data has 5/],
     ['negative dim', () => crossEntropy({ data: new Float32Array(6), shape: [2, -3] }, [0, 1]), RangeError, /input.shape\[1\] must be a non-negative integer; got -3/],

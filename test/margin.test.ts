@@ -81,7 +81,8 @@ describe('margin: semantics and bad input', () => {
   const cases: Array<[string, () => unknown, ErrorConstructor, RegExp]> = [
     ['ranking ndim mismatch', () => marginRankingLoss(new Float32Array(2), { data: new Float32Array(2), shape: [1, 2] }, new Float32Array(2)), RangeError, /same number of dimensions/],
     ['soft margin target that broadcasts past the input', () => softMarginLoss(new Float32Array(2), { data: new Float32Array(4), shape: [2, 2] }), RangeError, /must broadcast to the input's shape \[2\]/],
-    ['fractional labels in a number[]', () => hingeEmbeddingLoss(new Float32Array(2), [1, 0.5]), RangeError, /target\[1\] must be an integer/],
+    // a number[] target is float (the call's dtype), as PyTorch takes float targets: only non-numbers are refused
+    ['a label that is not a number', () => hingeEmbeddingLoss(new Float32Array(2), [1, '1'] as unknown as number[]), TypeError, /target\[1\] must be a number; got '1'/],
     ['margin not finite', () => hingeEmbeddingLoss(new Float32Array(2), [1, -1], { margin: Infinity }), RangeError, /options.margin must be a finite number/],
     // @ts-expect-error the types refuse mixed dtypes too; this checks the run-time error
     ['mixed float dtypes', () => marginRankingLoss(new Float32Array(2), new Float64Array(2), [1, 1]), TypeError, /share one dtype/],

@@ -3,9 +3,9 @@
 // (docs/semantics.md §4).
 import { argShape, elementwiseLoss, type ElementwiseArg } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
-import { checkOptions, floatOfDtype, floatOption, reductionOption, withGrad, type LossAndGrads } from '../options';
+import { checkOptions, floatOfDtype, floatOption, reductionOption, withGrad, type LossAndGrads, type CheckedOptions } from '../options';
 import { bceReference, bceWithLogitsReference } from '../reference/binary-cross-entropy';
-import { broadcastShapes, floatArg, sameShape, type FloatTensor } from '../tensor';
+import { broadcastShapes, callDtype, floatArg, sameShape, type FloatTensor } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
 
@@ -52,11 +52,13 @@ interface Prepared {
   reduction: Reduction;
   weight: ElementwiseArg | null;
   posWeight: ElementwiseArg | null;
+  opts: CheckedOptions;
 }
 
-function prepare(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean): Prepared {
-  const opts = checkOptions(fn, options, logits ? ['weight', 'posWeight', 'reduction', 'gradOutput'] : ['weight', 'reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+function prepare(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean, multilabel = false): Prepared {
+  // posWeight is binary_cross_entropy_with_logits' alone (multilabel_soft_margin_loss has none)
+  const opts = checkOptions(fn, options, logits && !multilabel ? ['weight', 'posWeight', 'reduction'] : ['weight', 'reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const dtype = x.dtype;
   const t = floatOfDtype(fn, 'target', target, dtype);
   const shape = argShape(x, input);
@@ -77,21 +79,20 @@ function prepare(fn: string, input: FloatInput, target: FloatInput, options: unk
       if (!(ts[i] >= 0 && ts[i] <= 1)) throw rangeError(fn, `all elements of target should be between 0 and 1; target[${i}] = ${ts[i]}`);
     }
   }
-  return { x, t, shape, dtype, reduction, weight, posWeight };
+  return { x, t, shape, dtype, reduction, weight, posWeight, opts };
 }
 
-/** Per-element losses (and dℓ/dx, into `into` when given) of BCE or BCE with logits, on the active backend. */
 /**
- * BCE (with logits or not) on the elementwise path; perRow: multilabelSoftMarginLoss's mean over
- * the last (class) dim before the reduction.
+ * BCE (with logits or not) on the elementwise path; multilabel: multilabelSoftMarginLoss, the mean
+ * over the last (class) dim before the reduction (and no posWeight).
  */
-function runBce(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean, perRow = false): LossAndGrads {
-  const p = prepare(fn, input, target, options, logits);
-  const groupMean = perRow ? (p.shape.length === 0 ? 1 : p.shape[p.shape.length - 1]) : undefined;
+function runBce(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean, multilabel = false): LossAndGrads {
+  const p = prepare(fn, input, target, options, logits, wantGrad, multilabel);
+  const groupMean = multilabel ? (p.shape.length === 0 ? 1 : p.shape[p.shape.length - 1]) : undefined;
   const f32 = p.dtype === 'float32';
   return elementwiseLoss({
     fn, args: [{ t: p.x, shape: p.shape }, { t: p.t, shape: p.shape }], optional: [p.weight, p.posWeight], shape: p.shape,
-    reduction: p.reduction, groupMean, options, wantGrad, gradShapes: [p.shape],
+    reduction: p.reduction, groupMean, opts: p.opts, wantGrad, gradShapes: [p.shape],
     kernel: (k, _arena, m, [x, t, wt, pw], loss, [g = 0], gr, scale) => logits
       ? (f32 ? k.f32_bce_logits : k.f64_bce_logits)(m, x, t, wt, pw, loss, g, gr, scale)
       : (f32 ? k.f32_bce : k.f64_bce)(m, x, t, wt, loss, g, gr, scale),

@@ -7,12 +7,12 @@
 import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
-import { checkOptions, floatOfDtype, gradForArgument, gradScaling, numberOption, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
+import { checkOptions, floatOfDtype, gradForArgument, gradScaling, numberOption, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads, type CheckedOptions } from '../options';
 import { ALPHA_IOU_FORMS, boxLossReference, type BoxLossKind, type BoxLossSpec } from '../reference/box-iou';
 
 /** The base loss of {@link alphaIouLoss}: `'iou'`, `'giou'`, `'diou'` or `'ciou'`. */
 export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
-import { broadcastShapes, current, expandTo, floatArg, roundTo, sizeOf } from '../tensor';
+import { broadcastShapes, callDtype, current, expandTo, floatArg, roundTo, sizeOf } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { run as runKernel } from '../wasm/runtime';
@@ -85,8 +85,8 @@ interface Pairs {
 }
 
 /** Both box arguments broadcast to (..., 4), as contiguous pairs. */
-function pairsOf(fn: string, boxes1: FloatInput, boxes2: FloatInput): Pairs {
-  const a = floatArg(fn, 'boxes1', boxes1);
+function pairsOf(fn: string, boxes1: FloatInput, boxes2: FloatInput, opts: CheckedOptions): Pairs {
+  const a = floatArg(fn, 'boxes1', boxes1, callDtype([boxes1, boxes2], opts));
   const b = floatOfDtype(fn, 'boxes2', boxes2, a.dtype);
   const shapes: [number[], number[]] = [argShape(a, boxes1), argShape(b, boxes2)];
   shapes.forEach((s, i) => {
@@ -100,10 +100,10 @@ function pairsOf(fn: string, boxes1: FloatInput, boxes2: FloatInput): Pairs {
 }
 
 /** Per-pair losses, reduced; gradients for both boxes. */
-function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, options: unknown, wantGrad: boolean): LossAndGrads {
+function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts: CheckedOptions, wantGrad: boolean): LossAndGrads {
   const { n, dtype } = p;
   const outShape = p.shape.slice(0, -1);
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, Math.max(n, 1));
   let elementLoss: ArrayLike<number>;
   let total = 0;
@@ -132,15 +132,15 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opti
   }
   // torchvision's 'mean' of no boxes is 0.0·sum() = 0
   const value = reduction === 'none' ? { data: toDtype(elementLoss, dtype), shape: outShape } : roundTo(dtype, reduction === 'sum' || n === 0 ? total : total / n);
-  return { loss: value, grads: grads.map((g, i) => gradForArgument(g, p.shape, p.shapes[i], dtype)) };
+  return { loss: value, grads: grads.map((g, i) => gradForArgument(g, p.shape, p.shapes[i], dtype)), opts };
 }
 
 /** The options every box loss shares, and the pairs. */
-function common(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, extra: readonly string[]) {
-  const opts = checkOptions(fn, options, ['reduction', 'eps', 'gradOutput', ...extra]);
+function common(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, extra: readonly string[], wantGrad: boolean) {
+  const opts = checkOptions(fn, options, ['reduction', 'eps', ...extra], wantGrad);
   return {
     opts,
-    pairs: pairsOf(fn, boxes1, boxes2),
+    pairs: pairsOf(fn, boxes1, boxes2, opts),
     reduction: reductionOption(fn, opts.reduction, undefined, 'none'),
     eps: numberOption(fn, 'eps', opts.eps, 1e-7, (e) => e >= 0 && Number.isFinite(e), 'a finite number >= 0'),
   };
@@ -150,7 +150,7 @@ function common(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unk
 interface BoxLossDef {
   kind: BoxLossKind;
   options?: readonly string[];
-  params?: (fn: string, opts: Record<string, unknown>) => [number, number, number];
+  params?: (fn: string, opts: CheckedOptions) => [number, number, number];
 }
 
 /** The box losses, by public name (its WithGrad twin is `${name}WithGrad`). */
@@ -181,9 +181,9 @@ const BOX_LOSSES = {
 } satisfies Record<string, BoxLossDef>;
 
 function boxLoss(def: BoxLossDef, fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const c = common(fn, boxes1, boxes2, options, def.options ?? []);
+  const c = common(fn, boxes1, boxes2, options, def.options ?? [], wantGrad);
   const [p1, p2, p3] = def.params ? def.params(fn, c.opts) : [0, 0, 0];
-  return run(fn, c.pairs, { kind: def.kind, eps: c.eps, p1, p2, p3 }, c.reduction, options, wantGrad);
+  return run(fn, c.pairs, { kind: def.kind, eps: c.eps, p1, p2, p3 }, c.reduction, c.opts, wantGrad);
 }
 
 /** A box loss's public signature, O its options. */
@@ -207,10 +207,11 @@ function withGradOf<O>(name: keyof typeof BOX_LOSSES): BoxLossWithGrad<O> {
 }
 
 function wiseIou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads & { iouMean?: number } {
-  const c = common(fn, boxes1, boxes2, options, ['version', 'iouMean', 'momentum', 'alpha', 'delta']);
+  const c = common(fn, boxes1, boxes2, options, ['version', 'iouMean', 'momentum', 'alpha', 'delta'], wantGrad);
   const version = c.opts.version ?? 'v1';
   if (version !== 'v1' && version !== 'v3') throw rangeError(fn, `options.version must be 'v1' or 'v3'; got ${JSON.stringify(version)}`);
-  if (version === 'v1') return run(fn, c.pairs, { kind: 'wiou-v1', eps: c.eps, p1: 0, p2: 0, p3: 0 }, c.reduction, options, wantGrad);
+  // iouMean is an own property either way (the public function tests it; nothing inherited may answer)
+  if (version === 'v1') return { ...run(fn, c.pairs, { kind: 'wiou-v1', eps: c.eps, p1: 0, p2: 0, p3: 0 }, c.reduction, c.opts, wantGrad), iouMean: undefined };
   for (const name of ['iouMean', 'momentum']) {
     if (c.opts[name] === undefined) throw typeError(fn, `options.${name}`, "a number (v3's running mean is state the caller keeps: start with iouMean 1)", undefined);
   }
@@ -220,9 +221,9 @@ function wiseIou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: un
   const delta = numberOption(fn, 'delta', c.opts.delta, 3, (d) => d > 0 && Number.isFinite(d), 'a finite number > 0');
   // The mean is updated with this batch's mean of 1 - IoU first, then used (the authors' order).
   const n = c.pairs.n;
-  const batch = n > 0 ? (run(fn, c.pairs, { kind: 'iou', eps: c.eps, p1: 0, p2: 0, p3: 0 }, 'sum', undefined, false).loss as number) / n : 0;
+  const batch = n > 0 ? (run(fn, c.pairs, { kind: 'iou', eps: c.eps, p1: 0, p2: 0, p3: 0 }, 'sum', c.opts, false).loss as number) / n : 0;
   const iouMean = n > 0 ? (1 - momentum) * mean + momentum * batch : mean;
-  return { ...run(fn, c.pairs, { kind: 'wiou-v3', eps: c.eps, p1: iouMean, p2: alpha, p3: delta }, c.reduction, options, wantGrad), iouMean };
+  return { ...run(fn, c.pairs, { kind: 'wiou-v3', eps: c.eps, p1: iouMean, p2: alpha, p3: delta }, c.reduction, c.opts, wantGrad), iouMean };
 }
 
 type Options<O> = O & GradOptions;

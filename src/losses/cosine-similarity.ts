@@ -10,7 +10,7 @@ import {
 } from '../options';
 import { cosineSimilarityReference } from '../reference/cosine-similarity';
 import {
-  broadcastShapes, current, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf,
+  broadcastShapes, callDtype, current, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf,
 } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
@@ -25,8 +25,8 @@ export interface CosineSimilarityOptions {
 }
 
 function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, wantGrad ? ['dim', 'eps', 'gradOutput'] : ['dim', 'eps']);
-  const a = floatArg(fn, 'x1', x1);
+  const opts = checkOptions(fn, options, ['dim', 'eps'], wantGrad);
+  const a = floatArg(fn, 'x1', x1, callDtype([x1, x2], opts));
   const dtype = a.dtype;
   const b = floatOfDtype(fn, 'x2', x2, dtype);
   const aShape = argShape(a, x1);
@@ -40,7 +40,7 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   const inner = sizeOf(shape.slice(dim + 1));
   const rows = outer * inner;
   const outShape = [...shape.slice(0, dim), ...shape.slice(dim + 1)];
-  const up = wantGrad ? upstreamOption(fn, (options as GradOptions | undefined)?.gradOutput, outShape, dtype).tensor! : null;
+  const up = wantGrad ? upstreamOption(fn, opts.gradOutput, outShape, dtype).tensor! : null;
 
   // Rows along dim, contiguous: broadcast, then move dim last (copies only when needed).
   const rowsOf = (data: FloatArray, own: number[]): FloatArray => {
@@ -55,7 +55,7 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
 
   const { out, ga, gb } = cosineRows(fn, dtype, ra, rb, rows, D, eps, false, up);
   const loss: Tensor = { data: out, shape: outShape };
-  if (!ga || !gb) return { loss, grads: [] };
+  if (!ga || !gb) return { loss, grads: [], opts };
   // Back to the broadcast layout, then summed over each argument's broadcast dims.
   const back = (g: ArrayLike<number>, own: number[]): Tensor => {
     let full: ArrayLike<number> = g;
@@ -68,7 +68,7 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   };
   const d1 = back(ga, aShape);
   const d2 = back(gb, bShape);
-  return { loss, grads: [d1, d2] };
+  return { loss, grads: [d1, d2], opts };
 }
 
 /** Cosines of rows (rows, D) of a and b, and with an upstream per row the gradients for a and b. */
@@ -106,8 +106,8 @@ export interface CosineEmbeddingLossOptions {
 const EMBEDDING_EPS = Math.fround(1e-12);
 
 function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['margin', 'reduction', 'gradOutput']);
-  const a = floatArg(fn, 'input1', input1);
+  const opts = checkOptions(fn, options, ['margin', 'reduction'], wantGrad);
+  const a = floatArg(fn, 'input1', input1, callDtype([input1, input2, target], opts));
   const dtype = a.dtype;
   const b = floatOfDtype(fn, 'input2', input2, dtype);
   const aShape = argShape(a, input1);
@@ -126,7 +126,7 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
   const margin = numberOption(fn, 'margin', opts.margin, 0, Number.isFinite, 'a finite number');
   const reduction = reductionOption(fn, opts.reduction);
   const outShape = tShape.slice();
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, rows);
   const ra = expandTo(current(a), aShape, shape, dtype);
   const rb = expandTo(current(b), bShape, shape, dtype);
@@ -145,10 +145,10 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
     if (coef) coef[r] = gradScale * (gradRow ? gradRow[r] : 1) * (t === 1 ? -1 : t === -1 && z >= 0 ? 1 : 0);
   }
   const loss = lossResult(reduction, () => toDtype(rowLoss, dtype), total, rows, outShape, dtype);
-  if (!coef) return { loss, grads: [] };
+  if (!coef) return { loss, grads: [], opts };
   // The gradient pass: the cosine gradients scaled per row by ∂ℓ/∂cos.
   const g = cosineRows(fn, dtype, ra, rb, rows, D, EMBEDDING_EPS, true, coef);
-  return { loss, grads: [gradForArgument(g.ga!, shape, aShape, dtype), gradForArgument(g.gb!, shape, bShape, dtype)] };
+  return { loss, grads: [gradForArgument(g.ga!, shape, aShape, dtype), gradForArgument(g.gb!, shape, bShape, dtype)], opts };
 }
 
 /**

@@ -4,10 +4,10 @@ import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
   checkOptions, directTarget, floatOfDtype, floatOption, gradScaling, gradTargets, gradTensor, integerOption, lossResult,
-  numberOption, reductionOption, toDtype, upstreamOption, withGrad,
+  numberOption, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
-import { current, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
+import { callDtype, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
 import { run as runKernel } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { Loss, ResultArray } from '../types';
@@ -28,7 +28,7 @@ export interface CrossEntropyOptions extends NllLossOptions {
   labelSmoothing?: number;
 }
 
-const NLL_OPTIONS = ['weight', 'ignoreIndex', 'reduction', 'gradOutput'] as const;
+const NLL_OPTIONS = ['weight', 'ignoreIndex', 'reduction'] as const;
 const CE_OPTIONS = [...NLL_OPTIONS, 'labelSmoothing'] as const;
 
 interface Prepared {
@@ -43,12 +43,13 @@ interface Prepared {
   inputShape: number[];
   /** Denominator of 'mean': Σ w[t] over used targets (index) or N·d1·…·dk (probabilities). */
   denominator: number;
+  opts: CheckedOptions;
 }
 
 /** Checks input, target and options; converts index targets to Int32 with -1 for ignored. */
-function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean): Prepared {
-  const opts = checkOptions(fn, options, isCE ? CE_OPTIONS : NLL_OPTIONS);
-  const x = floatArg(fn, 'input', input);
+function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: boolean): Prepared {
+  const opts = checkOptions(fn, options, isCE ? CE_OPTIONS : NLL_OPTIONS, wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   if (x.shape.length === 0) throw rangeError(fn, `input must have 1 or more dimensions, (C), (N, C) or (N, C, d1, ..., dk); got shape []`);
   const dtype = x.dtype;
   const batched = x.shape.length >= 2;
@@ -67,7 +68,7 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
   }
   const problem: ClassProblem = { N, C, inner, input: x.data, targets: null, probs: null, weight: weight?.data ?? null, smoothing };
 
-  if (isCE && isFloatArrayInput(target)) {
+  if (isCE && (isFloatArrayInput(target) || isPlainProbabilities(target, x.shape))) {
     // Class probabilities: a float target of exactly the input's shape.
     const q = floatOfDtype(fn, 'target', target, dtype);
     const qShape = argShape(q, target);
@@ -76,19 +77,19 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
     }
     if (ignoreIndex >= 0) throw rangeError(fn, `options.ignoreIndex is not supported for probability targets (got ${ignoreIndex}); leave it negative`);
     problem.probs = q.data;
-    return { problem, x, weight, probs: q, dtype, reduction, outShape: batched ? [N, ...spatial] : [], inputShape: x.shape, denominator: N * inner };
+    return { problem, x, weight, probs: q, dtype, reduction, outShape: batched ? [N, ...spatial] : [], inputShape: x.shape, denominator: N * inner, opts };
   }
 
   const t = indexArg(fn, 'target', target);
   const expected = batched ? [N, ...spatial] : [];
-  const tShape = isTensorInput(target) ? t.shape : [t.size];
+  const tShape = t.shape;
   if (!sameShape(tShape, expected)) {
     if (batched && tShape[0] !== N) throw rangeError(fn, `Expected input batch_size (${N}) to match target batch_size (${tShape[0]}); target shape ${shapeString(tShape)}`);
     throw rangeError(fn, `target must have shape ${shapeString(expected)} for input of shape ${shapeString(x.shape)}; got ${shapeString(tShape)}${batched ? '' : " (an unbatched input takes a 0-d target: { data: [k], shape: [] })"}`);
   }
   const { targets, denominator } = classTargets(fn, t, C, ignoreIndex, weight?.data ?? null);
   problem.targets = targets;
-  return { problem, x, weight, dtype, reduction, outShape: expected, inputShape: x.shape, denominator };
+  return { problem, x, weight, dtype, reduction, outShape: expected, inputShape: x.shape, denominator, opts };
 }
 
 /**
@@ -132,6 +133,20 @@ function isTensorInput(v: unknown): boolean {
 
 function isFloatArrayInput(v: unknown): boolean {
   return isFloatArray(v) || (isTensorInput(v) && isFloatArray((v as { data?: unknown }).data));
+}
+
+/**
+ * A plain-array target (number[], nested, or the data of a tensor-like) holds class probabilities
+ * when it has the input's shape: class indices never do (their shape lacks the class dim).
+ */
+function isPlainProbabilities(v: unknown, inputShape: readonly number[]): boolean {
+  const plain = Array.isArray(v) || (isTensorInput(v) && Array.isArray((v as { data?: unknown }).data));
+  if (!plain) return false;
+  try {
+    return sameShape(floatArg('', '', v).shape, inputShape);
+  } catch {
+    return false; // not a float array of some shape: indexArg says what is wrong
+  }
 }
 
 /** Rows [r0, r0 + count) of (N, C, inner) as (count, C), each row's classes contiguous. */
@@ -206,19 +221,18 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: true): WithGrad;
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: false): { loss: number | Tensor };
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: boolean): WithGrad | { loss: number | Tensor } {
-  const prep = prepare(fn, input, target, options, isCE);
-  const { problem, dtype, reduction, outShape, denominator } = prep;
-  const opts = (options ?? {}) as GradOptions;
+  const prep = prepare(fn, input, target, options, isCE, wantGrad);
+  const { problem, dtype, reduction, outShape, denominator, opts } = prep;
   const upstream = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, upstream, denominator);
   // the gradient goes straight into its options.gradInto target when it can (see directTarget)
-  const into = wantGrad ? directTarget(gradTargets(fn, options, dtype, [prep.x.size]), 0, prep.x.size, [prep.x.data, prep.probs?.data, prep.weight?.data, gradRow]) : null;
+  const into = wantGrad ? directTarget(gradTargets(fn, opts, dtype, [prep.x.size]), 0, prep.x.size, [prep.x.data, prep.probs?.data, prep.weight?.data, gradRow]) : null;
   const parts = isCE
     ? crossEntropyWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
     : nllWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? nllReference(problem, wantGrad, gradRow, gradScale);
   const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), parts.total, denominator, outShape, dtype);
   if (!wantGrad) return { loss };
-  return withGrad({ loss, grads: [gradTensor(parts.grad!, prep.inputShape, dtype)] }, fn, options);
+  return withGrad({ loss, grads: [gradTensor(parts.grad!, prep.inputShape, dtype)], opts }, fn);
 }
 
 /**

@@ -7,7 +7,7 @@ import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
 import { checkOptions, integerOption, reductionOption, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { ctcReference } from '../reference/ctc';
-import { floatArg, indexArg, newFloat, roundTo } from '../tensor';
+import { callDtype, floatArg, indexArg, newFloat, roundTo } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 
@@ -41,8 +41,8 @@ function lengthsArg(fn: string, name: string, value: unknown, N: number, max: nu
 
 function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number,
   options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['blank', 'reduction', 'zeroInfinity', 'gradOutput']);
-  const x = floatArg(fn, 'logProbs', logProbs);
+  const opts = checkOptions(fn, options, ['blank', 'reduction', 'zeroInfinity'], wantGrad);
+  const x = floatArg(fn, 'logProbs', logProbs, callDtype([logProbs], opts));
   const dtype = x.dtype;
   const shape = argShape(x, logProbs);
   if (shape.length !== 2 && shape.length !== 3) throw rangeError(fn, `logProbs must be (T, N, C) or unbatched (T, C); got shape ${shapeString(shape)}`);
@@ -57,7 +57,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
 
   // Each sample's labels: a row of the padded (N, S) targets, or its span of the concatenation.
   const t = indexArg(fn, 'targets', targets);
-  const tShape = Array.isArray(targets) || ArrayBuffer.isView(targets) ? [t.size] : t.shape;
+  const tShape = t.shape;
   // Unbatched targets are the sample's labels exactly (PyTorch treats them as a concatenation of one).
   const padded = batched && tShape.length === 2;
   if (tShape.length !== (padded ? 2 : 1)) throw rangeError(fn, `targets must be (N, S) padded or concatenated 1-D${batched ? '' : ' (unbatched: the labels, (S))'}; got shape ${shapeString(tShape)}`);
@@ -84,7 +84,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
   }
 
   const outShape = batched ? [N] : [];
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   // ∂(reduced loss)/∂nll_n
   const scaleOf = (n: number) => reduction === 'none' ? up.tensor![n] : reduction === 'sum' ? up.scalar! : up.scalar! / (N * Math.max(tgLen[n], 1));
   const nll = new Float64Array(N);
@@ -133,7 +133,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
     for (let n = 0; n < N; n++) sum += reduction === 'sum' ? nll[n] : nll[n] / Math.max(tgLen[n], 1);
     loss = roundTo(dtype, reduction === 'sum' ? sum : sum / N);
   }
-  return { loss, grads: grad ? [{ data: grad, shape: shape.slice() }] : [] };
+  return { loss, grads: grad ? [{ data: grad, shape: shape.slice() }] : [], opts };
 }
 
 /**

@@ -5,12 +5,12 @@ import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, typeError } from '../errors';
 import {
-  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad,
+  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
   type LossAndGrads,
 } from '../options';
 import { pairwiseDistanceReference } from '../reference/distance';
 import { cosineRows } from './cosine-similarity';
-import { broadcastShapes, current, expandTo, floatArg, sizeOf, type FloatTensor } from '../tensor';
+import { broadcastShapes, callDtype, current, expandTo, floatArg, sizeOf, type FloatTensor } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
@@ -83,8 +83,8 @@ function rowDistances(fn: string, kind: Distance, a: FloatArray, b: FloatArray, 
 }
 
 /** The arguments as rows (rows, D) of their broadcast shape, D the last dim (a 0-d shape is one row of 1). */
-function asRows(fn: string, names: string[], values: unknown[]): { ts: FloatTensor[]; shapes: number[][]; shape: number[]; rows: number; D: number; data: FloatArray[] } {
-  const first = floatArg(fn, names[0], values[0]);
+function asRows(fn: string, names: string[], values: unknown[], opts: CheckedOptions): { ts: FloatTensor[]; shapes: number[][]; shape: number[]; rows: number; D: number; data: FloatArray[] } {
+  const first = floatArg(fn, names[0], values[0], callDtype(values, opts));
   const ts = values.map((v, i) => (i === 0 ? first : floatOfDtype(fn, names[i], v, first.dtype)));
   const shapes = ts.map((t, i) => argShape(t, values[i]));
   let shape = shapes[0];
@@ -102,34 +102,34 @@ function booleanOption(fn: string, name: string, value: unknown): boolean {
 }
 
 function pairwise(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, ['p', 'eps', 'keepdim', 'gradOutput']);
-  const { ts, shapes, shape, rows, D, data } = asRows(fn, ['x1', 'x2'], [x1, x2]);
+  const opts = checkOptions(fn, options, ['p', 'eps', 'keepdim'], wantGrad);
+  const { ts, shapes, shape, rows, D, data } = asRows(fn, ['x1', 'x2'], [x1, x2], opts);
   const dtype = ts[0].dtype;
   const p = numberOption(fn, 'p', opts.p, 2, (v) => v >= 0, 'a number >= 0 (Infinity allowed)');
   const eps = numberOption(fn, 'eps', opts.eps, 1e-6, Number.isFinite, 'a finite number');
   const keepdim = booleanOption(fn, 'keepdim', opts.keepdim);
   const lead = shape.slice(0, -1);
   const outShape = shape.length === 0 ? [] : keepdim ? [...lead, 1] : lead;
-  const up = wantGrad ? upstreamOption(fn, (options as GradOptions | undefined)?.gradOutput, outShape, dtype).tensor! : null;
+  const up = wantGrad ? upstreamOption(fn, opts.gradOutput, outShape, dtype).tensor! : null;
   const r = rowDistances(fn, { p, eps }, data[0], data[1], rows, D, dtype, wantGrad);
   const loss: Tensor = { data: toDtype(r.d, dtype), shape: outShape };
-  if (!up || !r.ga) return { loss, grads: [] };
+  if (!up || !r.ga) return { loss, grads: [], opts };
   const g1 = new Float64Array(rows * D);
   for (let i = 0; i < g1.length; i++) g1[i] = up[Math.floor(i / D)] * r.ga[i];
-  return { loss, grads: [gradForArgument(g1, shape, shapes[0], dtype), gradForArgument(negated(g1), shape, shapes[1], dtype)] };
+  return { loss, grads: [gradForArgument(g1, shape, shapes[0], dtype), gradForArgument(negated(g1), shape, shapes[1], dtype)], opts };
 }
 
 function triplet(fn: string, anchor: FloatInput, positive: FloatInput, negative: FloatInput, distance: Distance, margin: number, swap: boolean,
-  reduction: Reduction, options: unknown, wantGrad: boolean): LossAndGrads {
+  reduction: Reduction, opts: CheckedOptions, wantGrad: boolean): LossAndGrads {
   const names = ['anchor', 'positive', 'negative'];
-  const { ts, shapes, shape, rows, D, data } = asRows(fn, names, [anchor, positive, negative]);
+  const { ts, shapes, shape, rows, D, data } = asRows(fn, names, [anchor, positive, negative], opts);
   const dtype = ts[0].dtype;
   if (!shapes.every((s) => s.length === shapes[0].length)) {
     throw rangeError(fn, `The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor ${shapes[0].length}D, positive ${shapes[1].length}D, and negative ${shapes[2].length}D inputs`);
   }
   if (shape.length === 0) throw rangeError(fn, 'anchor, positive and negative must have at least one dimension (the vectors)');
   const outShape = shape.slice(0, -1);
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, rows);
   const [a, p, n] = data;
   const ap = rowDistances(fn, distance, a, p, rows, D, dtype, wantGrad);
@@ -159,19 +159,19 @@ function triplet(fn: string, anchor: FloatInput, positive: FloatInput, negative:
     }
   }
   const loss = lossResult(reduction, () => toDtype(rowLoss, dtype), total, rows, outShape, dtype);
-  return { loss, grads: grads ? grads.map((g, i) => gradForArgument(g, shape, shapes[i], dtype)) : [] };
+  return { loss, grads: grads ? grads.map((g, i) => gradForArgument(g, shape, shapes[i], dtype)) : [], opts };
 }
 
 function tripletMargin(fn: string, anchor: FloatInput, positive: FloatInput, negative: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['margin', 'p', 'eps', 'swap', 'reduction', 'gradOutput']);
+  const opts = checkOptions(fn, options, ['margin', 'p', 'eps', 'swap', 'reduction'], wantGrad);
   const margin = numberOption(fn, 'margin', opts.margin, 1, Number.isFinite, 'a finite number');
   const p = numberOption(fn, 'p', opts.p, 2, (v) => v >= 0, 'a number >= 0 (Infinity allowed)');
   const eps = numberOption(fn, 'eps', opts.eps, 1e-6, Number.isFinite, 'a finite number');
-  return triplet(fn, anchor, positive, negative, { p, eps }, margin, booleanOption(fn, 'swap', opts.swap), reductionOption(fn, opts.reduction), options, wantGrad);
+  return triplet(fn, anchor, positive, negative, { p, eps }, margin, booleanOption(fn, 'swap', opts.swap), reductionOption(fn, opts.reduction), opts, wantGrad);
 }
 
 function tripletWithDistance(fn: string, anchor: FloatInput, positive: FloatInput, negative: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['distance', 'margin', 'swap', 'reduction', 'gradOutput']);
+  const opts = checkOptions(fn, options, ['distance', 'margin', 'swap', 'reduction'], wantGrad);
   const name = opts.distance ?? 'pairwise';
   if (name !== 'pairwise' && name !== 'cosine') {
     throw typeof name === 'string'
@@ -180,7 +180,7 @@ function tripletWithDistance(fn: string, anchor: FloatInput, positive: FloatInpu
   }
   const margin = numberOption(fn, 'margin', opts.margin, 1, Number.isFinite, 'a finite number');
   const distance: Distance = name === 'cosine' ? 'cosine' : { p: 2, eps: 1e-6 };
-  return triplet(fn, anchor, positive, negative, distance, margin, booleanOption(fn, 'swap', opts.swap), reductionOption(fn, opts.reduction), options, wantGrad);
+  return triplet(fn, anchor, positive, negative, distance, margin, booleanOption(fn, 'swap', opts.swap), reductionOption(fn, opts.reduction), opts, wantGrad);
 }
 
 /**

@@ -4,7 +4,7 @@ import { argShape, elementwiseLoss } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { sigmoidFocalReference } from '../reference/focal';
-import { floatArg, sameShape } from '../tensor';
+import { callDtype, floatArg, sameShape } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 
@@ -19,8 +19,8 @@ export interface SigmoidFocalLossOptions {
 }
 
 function focal(fn: string, inputs: FloatInput, targets: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['alpha', 'gamma', 'reduction', 'gradOutput']);
-  const x = floatArg(fn, 'inputs', inputs);
+  const opts = checkOptions(fn, options, ['alpha', 'gamma', 'reduction'], wantGrad);
+  const x = floatArg(fn, 'inputs', inputs, callDtype([inputs, targets], opts));
   const t = floatOfDtype(fn, 'targets', targets, x.dtype);
   const shape = argShape(x, inputs);
   const tShape = argShape(t, targets);
@@ -29,7 +29,7 @@ function focal(fn: string, inputs: FloatInput, targets: FloatInput, options: unk
   const gamma = numberOption(fn, 'gamma', opts.gamma, 2, Number.isFinite, 'a finite number');
   const f32 = x.dtype === 'float32';
   return elementwiseLoss({
-    fn, args: [{ t: x, shape }, { t, shape }], shape, reduction: reductionOption(fn, opts.reduction, undefined, 'none'), options, wantGrad, gradShapes: [shape],
+    fn, args: [{ t: x, shape }, { t, shape }], shape, reduction: reductionOption(fn, opts.reduction, undefined, 'none'), opts, wantGrad, gradShapes: [shape],
     kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => (f32 ? k.f32_sigmoid_focal : k.f64_sigmoid_focal)(m, px, pt, loss, g, gr, alpha, gamma, scale),
     reference: ([xd, td], gr, scale) => sigmoidFocalReference(xd, td, alpha, gamma, wantGrad, gr, scale),
   });

@@ -5,7 +5,7 @@
 import { argShape, elementwiseLoss } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { klDivReference } from '../reference/kl-div';
-import { broadcastShapes, floatArg } from '../tensor';
+import { broadcastShapes, callDtype, floatArg } from '../tensor';
 import type { FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 
@@ -21,8 +21,8 @@ export interface KlDivOptions {
 }
 
 function run(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['reduction', 'logTarget', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['reduction', 'logTarget'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const dtype = x.dtype;
   const t = floatOfDtype(fn, 'target', target, dtype);
   const xShape = argShape(x, input);
@@ -36,7 +36,7 @@ function run(fn: string, input: FloatInput, target: FloatInput, options: unknown
   // 'batchmean' divides by size(0) (no division for a 0-d result), 'mean' by numel.
   const batchmean = reduction === 'batchmean';
   return elementwiseLoss({
-    fn, args: [{ t: x, shape: xShape }, { t, shape: tShape }], shape, options, wantGrad,
+    fn, args: [{ t: x, shape: xShape }, { t, shape: tShape }], shape, opts, wantGrad,
     reduction: batchmean ? 'mean' : reduction,
     denominator: batchmean ? (shape.length ? shape[0] : 1) : undefined,
     gradShapes: [xShape, tShape],

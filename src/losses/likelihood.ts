@@ -4,7 +4,7 @@ import { rangeError, shapeString, typeError } from '../errors';
 import { argShape, elementwiseLoss, type ElementwiseArg } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { gaussianNllReference, poissonNllReference } from '../reference/likelihood';
-import { broadcastShapes, floatArg, newFloat, sameShape, sizeOf } from '../tensor';
+import { broadcastShapes, callDtype, floatArg, newFloat, sameShape, sizeOf } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 
@@ -37,8 +37,8 @@ function booleanOption(fn: string, name: string, value: unknown, fallback: boole
 }
 
 function poisson(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['logInput', 'full', 'eps', 'reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['logInput', 'full', 'eps', 'reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const t = floatOfDtype(fn, 'target', target, x.dtype);
   const args = [{ t: x, shape: argShape(x, input) }, { t, shape: argShape(t, target) }];
   const shape = broadcastShapes(fn, 'input', args[0].shape, 'target', args[1].shape);
@@ -48,15 +48,15 @@ function poisson(fn: string, input: FloatInput, target: FloatInput, options: unk
   const reduction = reductionOption(fn, opts.reduction);
   const f32 = x.dtype === 'float32';
   return elementwiseLoss({
-    fn, args, shape, reduction, options, wantGrad, gradShapes: args.map((a) => a.shape),
+    fn, args, shape, reduction, opts, wantGrad, gradShapes: args.map((a) => a.shape),
     kernel: (k, _arena, m, [px, pt], loss, [gx = 0, gt = 0], gr, scale) => (f32 ? k.f32_poisson_nll : k.f64_poisson_nll)(m, px, pt, loss, gx, gt, gr, logInput ? 1 : 0, full ? 1 : 0, eps, scale),
     reference: ([xd, td], gr, scale) => poissonNllReference(xd, td, logInput, full, eps, wantGrad, gr, scale),
   });
 }
 
 function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: FloatInput | number, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['full', 'eps', 'reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['full', 'eps', 'reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target, variance], opts));
   const dtype = x.dtype;
   const t = floatOfDtype(fn, 'target', target, dtype);
   const xShape = argShape(x, input);
@@ -93,7 +93,7 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
   const reduction = reductionOption(fn, opts.reduction);
   const f32 = dtype === 'float32';
   const r = elementwiseLoss({
-    fn, args, shape, reduction, options, wantGrad, gradShapes,
+    fn, args, shape, reduction, opts, wantGrad, gradShapes,
     kernel: (k, _arena, m, [px, pt, pv], loss, [gx = 0, gt = 0, gv = 0], gr, scale) => (f32 ? k.f32_gaussian_nll : k.f64_gaussian_nll)(m, px, pt, pv, loss, gx, gt, gv, gr, eps, scale),
     reference: ([xd, td, vd], gr, scale) => gaussianNllReference(xd, td, vd, full, eps, wantGrad, gr, scale),
     constant: full ? 0.5 * Math.log(2 * Math.PI) : 0,

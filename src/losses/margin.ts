@@ -5,7 +5,7 @@ import { rangeError, shapeString } from '../errors';
 import { argShape, elementwiseLoss, floatOrLabels, type ElementwiseArg } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { hingeEmbeddingReference, marginRankingReference, softMarginReference } from '../reference/margin';
-import { broadcastShapes, floatArg, sameShape } from '../tensor';
+import { broadcastShapes, callDtype, floatArg, sameShape } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 
@@ -32,23 +32,23 @@ export interface MarginRankingLossOptions {
 }
 
 function hinge(fn: string, input: FloatInput, target: FloatInput | IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['margin', 'reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['margin', 'reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const xArg = { t: x, shape: argShape(x, input) };
   const tArg = floatOrLabels(fn, 'target', target, x.dtype);
   const shape = broadcastShapes(fn, 'input', xArg.shape, 'target', tArg.shape);
   const margin = numberOption(fn, 'margin', opts.margin, 1, Number.isFinite, 'a finite number');
   const f32 = x.dtype === 'float32';
   return elementwiseLoss({
-    fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), options, wantGrad, gradShapes: [xArg.shape],
+    fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: [xArg.shape],
     kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => (f32 ? k.f32_hinge_embedding : k.f64_hinge_embedding)(m, px, pt, loss, g, gr, margin, scale),
     reference: ([xd, td], gr, scale) => hingeEmbeddingReference(xd, td, margin, wantGrad, gr, scale),
   });
 }
 
 function soft(fn: string, input: FloatInput, target: FloatInput | IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const xArg = { t: x, shape: argShape(x, input) };
   const tArg = floatOrLabels(fn, 'target', target, x.dtype);
   const shape = broadcastShapes(fn, 'input', xArg.shape, 'target', tArg.shape);
@@ -57,15 +57,15 @@ function soft(fn: string, input: FloatInput, target: FloatInput | IndexInput, op
   }
   const f32 = x.dtype === 'float32';
   return elementwiseLoss({
-    fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), options, wantGrad, gradShapes: [xArg.shape],
+    fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: [xArg.shape],
     kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => (f32 ? k.f32_soft_margin : k.f64_soft_margin)(m, px, pt, loss, g, gr, scale),
     reference: ([xd, td], gr, scale) => softMarginReference(xd, td, wantGrad, gr, scale),
   });
 }
 
 function ranking(fn: string, input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['margin', 'reduction', 'gradOutput']);
-  const a = floatArg(fn, 'input1', input1);
+  const opts = checkOptions(fn, options, ['margin', 'reduction'], wantGrad);
+  const a = floatArg(fn, 'input1', input1, callDtype([input1, input2, target], opts));
   const b = floatOfDtype(fn, 'input2', input2, a.dtype);
   const args: ElementwiseArg[] = [
     { t: a, shape: argShape(a, input1) },
@@ -79,7 +79,7 @@ function ranking(fn: string, input1: FloatInput, input2: FloatInput, target: Flo
   const margin = numberOption(fn, 'margin', opts.margin, 0, Number.isFinite, 'a finite number');
   const f32 = a.dtype === 'float32';
   return elementwiseLoss({
-    fn, args, shape, reduction: reductionOption(fn, opts.reduction), options, wantGrad, gradShapes: args.map((g) => g.shape),
+    fn, args, shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: args.map((g) => g.shape),
     kernel: (k, _arena, m, [p1, p2, py], loss, [g1 = 0, g2 = 0, g3 = 0], gr, scale) => (f32 ? k.f32_margin_ranking : k.f64_margin_ranking)(m, p1, p2, py, loss, g1, g2, g3, gr, margin, scale),
     reference: ([d1, d2, dy], gr, scale) => marginRankingReference(d1, d2, dy, margin, wantGrad, gr, scale),
   });

@@ -8,7 +8,7 @@ import {
   type LossAndGrads,
 } from '../options';
 import { multiMarginReference, multilabelMarginReference, type RowParts } from '../reference/multi-margin';
-import { current, floatArg, indexArg, isFloatArray, sameShape, type FloatTensor } from '../tensor';
+import { callDtype, current, floatArg, indexArg, isFloatArray, sameShape, type FloatTensor } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import type { Arena } from '../wasm/arena';
@@ -61,8 +61,8 @@ function runRows(fn: string, x: FloatTensor, N: number, C: number, targets: Int3
 }
 
 function multiMargin(fn: string, input: FloatInput, target: IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['p', 'margin', 'weight', 'reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['p', 'margin', 'weight', 'reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input], opts));
   const dtype = x.dtype;
   const { N, C, shape } = rowsOf(fn, x, input);
   const p = numberOption(fn, 'p', opts.p, 1, (v) => v === 1 || v === 2, '1 or 2 (only p == 1 and p == 2 supported)') as 1 | 2;
@@ -74,7 +74,7 @@ function multiMargin(fn: string, input: FloatInput, target: IndexInput, options:
     if (weight.size !== C) throw rangeError(fn, `inconsistent weight size, expected ${C} but got ${shapeString(own)}`);
   }
   const t = indexArg(fn, 'target', target);
-  const tShape = Array.isArray(target) || ArrayBuffer.isView(target) ? [t.size] : t.shape;
+  const tShape = t.shape;
   if (t.size !== N || (shape.length === 2 ? tShape.length !== 1 : tShape.length > 1)) {
     throw rangeError(fn, `inconsistent target size, expected ${N} but got ${shapeString(tShape)}`);
   }
@@ -87,7 +87,7 @@ function multiMargin(fn: string, input: FloatInput, target: IndexInput, options:
   // 'none': (N) for a matrix; for a vector, the target's own shape (() or (1)).
   const outShape = shape.length === 2 ? [N] : tShape;
   const reduction = reductionOption(fn, opts.reduction);
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, N);
   const f32 = dtype === 'float32';
   const r = runRows(fn, x, N, C, targets, 1, gradRow, wantGrad,
@@ -98,16 +98,16 @@ function multiMargin(fn: string, input: FloatInput, target: IndexInput, options:
     },
     (data) => multiMarginReference(data, N, C, targets, weight ? current(weight) : null, p, margin, wantGrad, gradRow, gradScale));
   const loss = lossResult(reduction, () => toDtype(r.rowLoss, dtype), r.total, N, outShape, dtype);
-  return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [] };
+  return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [], opts };
 }
 
 function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const opts = checkOptions(fn, options, ['reduction', 'gradOutput']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['reduction'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input], opts));
   const dtype = x.dtype;
   const { N, C, shape } = rowsOf(fn, x, input);
   const t = indexArg(fn, 'target', target);
-  const tShape = Array.isArray(target) || ArrayBuffer.isView(target) ? [t.size] : t.shape;
+  const tShape = t.shape;
   if (!sameShape(tShape, shape)) throw rangeError(fn, `inconsistent size ${shapeString(tShape)} for argument #2 'target' (expected the input's shape ${shapeString(shape)})`);
   const targets = new Int32Array(N * C);
   for (let i = 0; i < targets.length; i++) {
@@ -118,7 +118,7 @@ function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, opt
   // 'none': (N) for a matrix, 0-d for a vector (PyTorch).
   const outShape = shape.length === 2 ? [N] : [];
   const reduction = reductionOption(fn, opts.reduction);
-  const up = upstreamOption(fn, wantGrad ? (options as GradOptions | undefined)?.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, N);
   const f32 = dtype === 'float32';
   const r = runRows(fn, x, N, C, targets, C, gradRow, wantGrad,
@@ -129,7 +129,7 @@ function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, opt
     },
     (data) => multilabelMarginReference(data, N, C, targets, wantGrad, gradRow, gradScale));
   const loss = lossResult(reduction, () => toDtype(r.rowLoss, dtype), r.total, N, outShape, dtype);
-  return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [] };
+  return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [], opts };
 }
 
 /**

@@ -4,7 +4,7 @@
 import { argShape, elementwiseLoss } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { regressionReference, type RegressionKind } from '../reference/regression';
-import { broadcastShapes, floatArg } from '../tensor';
+import { broadcastShapes, callDtype, floatArg } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 
@@ -28,8 +28,8 @@ export interface HuberLossOptions extends RegressionOptions {
 
 function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
   const extra = kind === 'smoothL1' ? ['beta'] : kind === 'huber' ? ['delta'] : [];
-  const opts = checkOptions(fn, options, ['reduction', 'gradOutput', ...extra]);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['reduction', ...extra], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const dtype = x.dtype;
   const y = floatOfDtype(fn, 'target', target, dtype);
   const xShape = argShape(x, input);
@@ -45,7 +45,7 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
   }
   const f32 = dtype === 'float32';
   return elementwiseLoss({
-    fn, args: [{ t: x, shape: xShape }, { t: y, shape: yShape }], shape, reduction, options, wantGrad,
+    fn, args: [{ t: x, shape: xShape }, { t: y, shape: yShape }], shape, reduction, opts, wantGrad,
     gradShapes: [xShape, yShape],
     kernel: (k, _arena, m, [px, py], loss, [g = 0, gt = 0], gr, scale) => {
       switch (kind) {

@@ -2,7 +2,7 @@
 import { wasm } from '../backend';
 import { checkOptions, gradTensor, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
-import { floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../tensor';
+import { callDtype, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../tensor';
 import { run as runKernel } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import type { ResultArray } from '../types';
@@ -14,8 +14,8 @@ export interface SoftmaxOptions {
 }
 
 function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolean, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, wantGrad ? ['dim', 'gradOutput'] : ['dim']);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, ['dim'], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input], opts));
   const dtype = x.dtype;
   const dim = normalizeDim(fn, opts.dim ?? -1, x.shape.length);
   const n = x.shape.length === 0 ? 1 : x.shape[dim];
@@ -25,7 +25,7 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
   const size = x.size;
   const g = wantGrad ? upstreamOption(fn, opts.gradOutput, x.shape, dtype).tensor! : null;
   // Nothing to compute: no loop may run over the other dims (a [1e9, 0] input is instant).
-  if (size === 0) return { loss: { data: newFloat(dtype, 0), shape: x.shape.slice() }, grads: g ? [gradTensor(newFloat(dtype, 0), x.shape, dtype)] : [] };
+  if (size === 0) return { loss: { data: newFloat(dtype, 0), shape: x.shape.slice() }, grads: g ? [gradTensor(newFloat(dtype, 0), x.shape, dtype)] : [], opts };
 
   // Rows contiguous along dim (a copy only when dim is not last).
   let rowsX: FloatArray = x.data;
@@ -77,12 +77,12 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
     }
   }
   const loss: Tensor = { data: y, shape: x.shape.slice() };
-  return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [] };
+  return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [], opts };
 }
 
 function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, wantGrad ? ['gradOutput'] : []);
-  const x = floatArg(fn, 'input', input);
+  const opts = checkOptions(fn, options, [], wantGrad);
+  const x = floatArg(fn, 'input', input, callDtype([input], opts));
   const dtype = x.dtype;
   const size = x.size;
   const g = wantGrad ? upstreamOption(fn, opts.gradOutput, x.shape, dtype).tensor! : null;
@@ -108,7 +108,7 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
     if (g) dx = toDtype(sigmoidBackwardReference(y, g), dtype);
   }
   const loss: Tensor = { data: y, shape: x.shape.slice() };
-  return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [] };
+  return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [], opts };
 }
 
 /**
@@ -209,7 +209,8 @@ export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions &
  */
 export function sigmoid<D extends FloatArray = Float32Array>(input: FloatInput<D>): Tensor<ResultArray<D>>;
 export function sigmoid(input: FloatInput): Tensor {
-  return sigmoidRun('sigmoid', input, undefined, false).loss;
+  // sigmoid takes no options: one passed anyway is refused (checkOptions), not ignored
+  return sigmoidRun('sigmoid', input, arguments[1], false).loss;
 }
 
 /**

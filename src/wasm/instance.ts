@@ -1,5 +1,7 @@
-// The kernel module: decoded from the inlined base64, instantiated synchronously on first use
-// (the module is small enough for every engine's sync-compile limit), or asynchronously by init().
+// The kernel module: decoded from the inlined base64, instantiated synchronously on first use,
+// or asynchronously by init(). Where the engine refuses to compile it (a Content-Security-Policy
+// without 'wasm-unsafe-eval', a limit on synchronous compiles) calls run on the float64 reference,
+// after one console.warn naming the reason and the fix.
 import { MODULE_BASE64 } from './module-bytes';
 
 type Ptr = number;
@@ -66,7 +68,11 @@ export interface Kernels {
 }
 
 let kernels: Kernels | null = null;
-let loadError: unknown = null;
+/** Why the synchronous compile failed: then calls run on 'js' until init() succeeds. */
+let syncError: unknown = null;
+/** Why the asynchronous compile (init()) failed: final. */
+let asyncError: unknown = null;
+let warned = false;
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const bin = atob(MODULE_BASE64);
@@ -75,41 +81,69 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** True where the engine validates WebAssembly SIMD (the module uses v128 throughout). */
-export function simdSupported(): boolean {
+/**
+ * Why a compile failed: the engine has no WebAssembly, or no SIMD (the module does not
+ * validate), or it refused to compile a valid module (a Content-Security-Policy without
+ * 'wasm-unsafe-eval', a limit on synchronous compiles, …).
+ */
+function failureKind(): 'no-wasm' | 'no-simd' | 'refused' {
+  if (typeof WebAssembly !== 'object') return 'no-wasm';
   try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(moduleBytes());
+    if (!WebAssembly.validate(moduleBytes())) return 'no-simd';
   } catch {
-    return false;
+    // an engine that refuses validate() too: not a SIMD question
+  }
+  return 'refused';
+}
+
+const FIXES = "under a Content-Security-Policy, add 'wasm-unsafe-eval' to script-src; where synchronous compilation is refused (some WebViews, on the main thread), call `await init()` before the first loss";
+
+/** Records a failed compile; the first refusal of a valid module is reported once with console.warn. */
+function failed(e: unknown, sync: boolean): void {
+  if (sync) syncError = e;
+  else asyncError = e;
+  if (warned || failureKind() !== 'refused') return;
+  warned = true;
+  if (typeof console !== 'undefined') {
+    console.warn(`simdloss: the engine refused to compile WebAssembly (${String(e)}); calls run on the plain-JavaScript fallback (backend() is 'js', about 10x slower). To fix: ${FIXES}.`);
   }
 }
 
-/** The instantiated kernels, or null where WebAssembly SIMD is unavailable. */
+/** The instantiated kernels, or null where they cannot be compiled (synchronously). */
 export function loadKernels(): Kernels | null {
-  if (kernels || loadError) return kernels;
+  if (kernels || syncError || asyncError) return kernels;
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), {});
     kernels = instance.exports as unknown as Kernels;
   } catch (e) {
-    loadError = e;
+    failed(e, true);
   }
   return kernels;
 }
 
-/** Compiles and instantiates asynchronously (for pages that avoid sync compilation). */
+/**
+ * Compiles and instantiates asynchronously (init()): also after a failed synchronous compile,
+ * which some engines refuse where they allow an asynchronous one.
+ */
 export async function loadKernelsAsync(): Promise<Kernels | null> {
-  if (kernels || loadError) return kernels;
+  if (kernels || asyncError) return kernels;
   try {
     const module = await WebAssembly.compile(moduleBytes());
     const instance = await WebAssembly.instantiate(module, {});
     kernels ??= instance.exports as unknown as Kernels;
   } catch (e) {
-    loadError = e;
+    failed(e, false);
   }
   return kernels;
 }
 
-/** Why the kernels could not be loaded, if they could not. */
-export function kernelLoadError(): unknown {
-  return loadError;
+/** Why the kernels cannot run here, as a sentence for error messages; null when they can (or were not tried). */
+export function kernelUnavailableReason(): string | null {
+  const e = asyncError ?? syncError;
+  if (kernels || e === null) return null;
+  switch (failureKind()) {
+    case 'no-wasm': return 'this engine has no WebAssembly';
+    case 'no-simd': return `this engine does not support WebAssembly SIMD, which the kernels use throughout (${String(e)})`;
+    default: return `the engine refused to compile WebAssembly (${String(e)}); ${asyncError ? FIXES.split('; ')[0] : FIXES}`;
+  }
 }

@@ -7,7 +7,7 @@ function lcg(seed) {
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
 }
 
-function encode(v) {
+export function encode(v) {
   if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
   if (v && v.data) return { shape: Array.from(v.shape), data: Array.from(v.data, encode) };
   return v;
@@ -22,59 +22,66 @@ export const FUNCTIONS = [
   'alphaIouLoss', 'siouLoss', 'wiseIouLoss',
 ];
 
+/** The argument lists each function is called with, for one dtype: { name: [args, ...] }. */
+export function makeCalls(sl, dtype) {
+  const Arr = dtype === 'float32' ? Float32Array : Float64Array;
+  const r = lcg(dtype === 'float32' ? 1 : 2);
+  const floats = (n, lo, hi) => Arr.from({ length: n }, () => lo + (hi - lo) * r());
+  const x = { data: floats(60, -4, 4), shape: [6, 10] };
+  const probs = { data: floats(60, 0.01, 0.99), shape: [6, 10] };
+  const soft = { data: floats(60, 0, 1), shape: [6, 10] };
+  const y = { data: floats(60, -4, 4), shape: [6, 10] };
+  const target = Int32Array.from({ length: 6 }, () => Math.floor(r() * 10));
+  const weight = floats(10, 0.5, 2);
+  const labels = { data: Arr.from({ length: 60 }, () => (r() < 0.5 ? -1 : 1)), shape: [6, 10] };
+  const corners = () => { const c = floats(2, 0, 4); const s = floats(2, 0.5, 3); return [c[0], c[1], c[0] + s[0], c[1] + s[1]]; };
+  const boxes1 = { data: Arr.from(Array.from({ length: 6 }, corners).flat()), shape: [6, 4] };
+  const boxes2 = { data: Arr.from(Array.from({ length: 6 }, corners).flat()), shape: [6, 4] };
+  const calls = {
+    softmax: [[x, { dim: 1 }], [x, { dim: 0 }]],
+    logSoftmax: [[x, {}]],
+    sigmoid: [[x]],
+    crossEntropy: [[x, target, {}], [x, target, { weight, labelSmoothing: 0.1, reduction: 'sum' }], [x, soft, { reduction: 'none' }]],
+    nllLoss: [[x, target, { weight }], [x, target, { reduction: 'none' }]],
+    binaryCrossEntropy: [[probs, soft, {}], [probs, soft, { weight, reduction: 'none' }]],
+    binaryCrossEntropyWithLogits: [[x, soft, { posWeight: weight }], [x, soft, { reduction: 'sum' }]],
+    multilabelSoftMarginLoss: [[x, soft, { weight }], [x, soft, { reduction: 'none' }]],
+    cosineSimilarity: [[x, y, {}], [x, y, { dim: 0 }]],
+    mseLoss: [[x, y, {}], [x, y, { reduction: 'none' }]],
+    l1Loss: [[x, y, { reduction: 'sum' }]],
+    smoothL1Loss: [[x, y, { beta: 0.5 }], [x, y, { reduction: 'none' }]],
+    huberLoss: [[x, y, { delta: 2 }]],
+    klDiv: [[x, soft, { reduction: 'batchmean' }], [x, x, { logTarget: true, reduction: 'none' }]],
+    hingeEmbeddingLoss: [[x, labels, { margin: 0.5 }]],
+    softMarginLoss: [[x, labels, { reduction: 'none' }]],
+    marginRankingLoss: [[x, y, labels, { margin: 0.1 }]],
+    poissonNllLoss: [[x, soft, { full: true }], [probs, soft, { logInput: false, reduction: 'none' }]],
+    gaussianNllLoss: [[x, y, probs, {}], [x, y, 0.5, { full: true, reduction: 'sum' }]],
+    multiMarginLoss: [[x, target, { p: 2, weight }], [x, target, { reduction: 'none' }]],
+    multilabelMarginLoss: [[x, { data: Int32Array.from({ length: 60 }, (_, i) => (i % 10 < 3 ? (i * 7) % 10 : -1)), shape: [6, 10] }, {}]],
+    cosineEmbeddingLoss: [[x, y, Int32Array.from(target, (v) => (v % 2 ? 1 : -1)), { margin: 0.2 }]],
+    pairwiseDistance: [[x, y, {}], [x, y, { p: 1, keepdim: true }]],
+    tripletMarginLoss: [[x, y, soft, { swap: true }], [x, y, soft, { p: Infinity, reduction: 'none' }]],
+    tripletMarginWithDistanceLoss: [[x, y, soft, { distance: 'cosine', margin: 0.5 }]],
+    ctcLoss: [[sl.logSoftmax({ data: x.data, shape: [6, 2, 5] }, { dim: 2 }), { data: [1, 2, 3, 4, 4, 0], shape: [2, 3] }, [6, 5], [3, 2], {}]],
+    sigmoidFocalLoss: [[x, soft, {}], [x, soft, { gamma: 0.5, reduction: 'mean' }]],
+    generalizedBoxIouLoss: [[boxes1, boxes2, {}]],
+    distanceBoxIouLoss: [[boxes1, boxes2, { reduction: 'sum' }]],
+    completeBoxIouLoss: [[boxes1, boxes2, { reduction: 'mean' }]],
+    iouLoss: [[boxes1, boxes2, {}]],
+    eiouLoss: [[boxes1, boxes2, {}]],
+    focalEiouLoss: [[boxes1, boxes2, {}]],
+    alphaIouLoss: [[boxes1, boxes2, { form: 'ciou' }]],
+    siouLoss: [[boxes1, boxes2, {}]],
+    wiseIouLoss: [[boxes1, boxes2, {}], [boxes1, boxes2, { version: 'v3', iouMean: 0.7, momentum: 0.1, reduction: 'mean' }]],
+  };
+  return calls;
+}
+
 export function runCalls(sl) {
   const out = { backend: sl.backend(), results: {} };
-  for (const [dtype, Arr] of [['float32', Float32Array], ['float64', Float64Array]]) {
-    const r = lcg(dtype === 'float32' ? 1 : 2);
-    const floats = (n, lo, hi) => Arr.from({ length: n }, () => lo + (hi - lo) * r());
-    const x = { data: floats(60, -4, 4), shape: [6, 10] };
-    const probs = { data: floats(60, 0.01, 0.99), shape: [6, 10] };
-    const soft = { data: floats(60, 0, 1), shape: [6, 10] };
-    const y = { data: floats(60, -4, 4), shape: [6, 10] };
-    const target = Int32Array.from({ length: 6 }, () => Math.floor(r() * 10));
-    const weight = floats(10, 0.5, 2);
-    const labels = { data: Arr.from({ length: 60 }, () => (r() < 0.5 ? -1 : 1)), shape: [6, 10] };
-    const corners = () => { const c = floats(2, 0, 4); const s = floats(2, 0.5, 3); return [c[0], c[1], c[0] + s[0], c[1] + s[1]]; };
-    const boxes1 = { data: Arr.from(Array.from({ length: 6 }, corners).flat()), shape: [6, 4] };
-    const boxes2 = { data: Arr.from(Array.from({ length: 6 }, corners).flat()), shape: [6, 4] };
-    const calls = {
-      softmax: [[x, { dim: 1 }], [x, { dim: 0 }]],
-      logSoftmax: [[x, {}]],
-      sigmoid: [[x]],
-      crossEntropy: [[x, target, {}], [x, target, { weight, labelSmoothing: 0.1, reduction: 'sum' }], [x, soft, { reduction: 'none' }]],
-      nllLoss: [[x, target, { weight }], [x, target, { reduction: 'none' }]],
-      binaryCrossEntropy: [[probs, soft, {}], [probs, soft, { weight, reduction: 'none' }]],
-      binaryCrossEntropyWithLogits: [[x, soft, { posWeight: weight }], [x, soft, { reduction: 'sum' }]],
-      multilabelSoftMarginLoss: [[x, soft, { weight }], [x, soft, { reduction: 'none' }]],
-      cosineSimilarity: [[x, y, {}], [x, y, { dim: 0 }]],
-      mseLoss: [[x, y, {}], [x, y, { reduction: 'none' }]],
-      l1Loss: [[x, y, { reduction: 'sum' }]],
-      smoothL1Loss: [[x, y, { beta: 0.5 }], [x, y, { reduction: 'none' }]],
-      huberLoss: [[x, y, { delta: 2 }]],
-      klDiv: [[x, soft, { reduction: 'batchmean' }], [x, x, { logTarget: true, reduction: 'none' }]],
-      hingeEmbeddingLoss: [[x, labels, { margin: 0.5 }]],
-      softMarginLoss: [[x, labels, { reduction: 'none' }]],
-      marginRankingLoss: [[x, y, labels, { margin: 0.1 }]],
-      poissonNllLoss: [[x, soft, { full: true }], [probs, soft, { logInput: false, reduction: 'none' }]],
-      gaussianNllLoss: [[x, y, probs, {}], [x, y, 0.5, { full: true, reduction: 'sum' }]],
-      multiMarginLoss: [[x, target, { p: 2, weight }], [x, target, { reduction: 'none' }]],
-      multilabelMarginLoss: [[x, { data: Int32Array.from({ length: 60 }, (_, i) => (i % 10 < 3 ? (i * 7) % 10 : -1)), shape: [6, 10] }, {}]],
-      cosineEmbeddingLoss: [[x, y, Int32Array.from(target, (v) => (v % 2 ? 1 : -1)), { margin: 0.2 }]],
-      pairwiseDistance: [[x, y, {}], [x, y, { p: 1, keepdim: true }]],
-      tripletMarginLoss: [[x, y, soft, { swap: true }], [x, y, soft, { p: Infinity, reduction: 'none' }]],
-      tripletMarginWithDistanceLoss: [[x, y, soft, { distance: 'cosine', margin: 0.5 }]],
-      ctcLoss: [[sl.logSoftmax({ data: x.data, shape: [6, 2, 5] }, { dim: 2 }), { data: [1, 2, 3, 4, 4, 0], shape: [2, 3] }, [6, 5], [3, 2], {}]],
-      sigmoidFocalLoss: [[x, soft, {}], [x, soft, { gamma: 0.5, reduction: 'mean' }]],
-      generalizedBoxIouLoss: [[boxes1, boxes2, {}]],
-      distanceBoxIouLoss: [[boxes1, boxes2, { reduction: 'sum' }]],
-      completeBoxIouLoss: [[boxes1, boxes2, { reduction: 'mean' }]],
-      iouLoss: [[boxes1, boxes2, {}]],
-      eiouLoss: [[boxes1, boxes2, {}]],
-      focalEiouLoss: [[boxes1, boxes2, {}]],
-      alphaIouLoss: [[boxes1, boxes2, { form: 'ciou' }]],
-      siouLoss: [[boxes1, boxes2, {}]],
-      wiseIouLoss: [[boxes1, boxes2, {}], [boxes1, boxes2, { version: 'v3', iouMean: 0.7, momentum: 0.1, reduction: 'mean' }]],
-    };
+  for (const dtype of ['float32', 'float64']) {
+    const calls = makeCalls(sl, dtype);
     for (const name of FUNCTIONS) {
       calls[name].forEach((args, i) => {
         out.results[`${dtype} ${name} #${i}`] = encode(sl[name](...args));

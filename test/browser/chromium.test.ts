@@ -2,64 +2,28 @@
 // <script type="module"> with no bundler: it must run on the SIMD backend and give exactly the
 // numbers Node gives (same kernels, same IEEE arithmetic: bit-for-bit). The page uses the library
 // before init(), so the synchronous first-call compile runs on the main thread.
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, normalize } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, runCalls } from './calls.mjs';
+import { CHROMIUM_ARGS, findChromium, INSTALL_TIMEOUT } from './find-browser';
+import { CALLS_PAGE, root, serve, WORKER_PAGE } from './serve';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html' };
-
-const PAGE = `<!doctype html><meta charset="utf-8"><title>simdloss</title>
-<script type="module">
-  import * as sl from '/dist/index.js';
-  import { runCalls } from '/test/browser/calls.mjs';
-  try {
-    // First use without init(): the module compiles synchronously on the main thread.
-    const result = runCalls(sl);
-    const backendAfterInit = await sl.init();
-    window.__result = { ...result, backendAfterInit };
-  } catch (e) {
-    window.__result = { error: String(e && e.stack || e) };
-  }
-</script>`;
-
-let server: Server;
+let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
 let url: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does`);
-  if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('dist/index.js is missing: run npm run build (npm test does)');
-  server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    if (path === '/' || path === '/index.html') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-      return;
-    }
-    const file = join(root, path);
-    if (!file.startsWith(root) || !(path.startsWith('/dist/') || path.startsWith('/test/browser/')) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-});
+  const executablePath = findChromium();
+  server = await serve({ '/': { body: CALLS_PAGE }, '/worker.html': { body: WORKER_PAGE } });
+  url = `${server.url}/`;
+  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}, INSTALL_TIMEOUT);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
 });
 
 describe('the ESM bundle in Chromium', () => {
@@ -74,6 +38,7 @@ describe('the ESM bundle in Chromium', () => {
     expect(inPage.error).toBeUndefined();
     expect(inPage.backend).toBe('wasm-simd');
     expect(inPage.backendAfterInit).toBe('wasm-simd');
+    expect(inPage.setBackendError).toBeNull();
 
     const sl = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
     expect(sl.backend()).toBe('wasm-simd');
@@ -81,6 +46,23 @@ describe('the ESM bundle in Chromium', () => {
     const pageResults = inPage.results as Record<string, unknown>;
     expect(Object.keys(pageResults).sort()).toEqual(Object.keys(inNode.results).sort());
     for (const [key, value] of Object.entries(inNode.results)) expect(pageResults[key], key).toEqual(value);
+    await page.close();
+  });
+});
+
+describe('the ESM bundle in a module worker', () => {
+  it('runs on wasm-simd off the main thread and matches Node bit for bit', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${url}worker.html`);
+    await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, undefined, { timeout: 30_000 });
+    const inWorker = await page.evaluate(() => (window as unknown as { __result: Record<string, unknown> }).__result);
+    expect(errors).toEqual([]);
+    expect(inWorker.error).toBeUndefined();
+    expect(inWorker.backend).toBe('wasm-simd');
+    const sl = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
+    expect(inWorker.results).toEqual(runCalls(sl).results);
     await page.close();
   });
 });

@@ -96,6 +96,13 @@ async function resident(): Promise<void> {
 }
 use(u, resident);
 
+// Plain number arrays (nested for more dims) take the typed arguments' dtype. With none typed the
+// call computes in float32, which the types leave as Float32Array | Float64Array.
+const plainLoss: number = mseLoss([[1, 2], [3, 4]], [[0, 0], [0, 0]]);
+const plainNone: Float32Array | Float64Array = crossEntropy([[2, 0.5, -1]], [0], { reduction: 'none' }).data;
+const plainF64: Float64Array = mseLossWithGrad([0.5, 1], new Float64Array([0, 0])).grad.data;
+use(plainLoss, plainNone, plainF64);
+
 // The helper types.
 const la: Loss<'none', Float32Array> = { data: new Float32Array(1), shape: [1] };
 const lb: Loss<'sum'> = 1;
@@ -129,4 +136,6 @@ mseLoss(a, b, { reduction: 'batchmean' });
 klDiv(a, b, { reduction: 'batchmean' }).data;
 // @ts-expect-error v1's result has no iouMean
 wiseIouLoss(boxes, boxes).iouMean;
-use(e1, e2, e3, e4, e5, e6);
+// @ts-expect-error plain arrays beside a Float64Array compute in float64, not float32
+const e7: Float32Array = mseLoss([1], new Float64Array(1), { reduction: 'none' }).data;
+use(e1, e2, e3, e4, e5, e6, e7);
