@@ -9,10 +9,14 @@ Every input is drawn from a seeded generator and rounded to float32, then PyTorc
 case in float64 (autograd for gradients), so the expected values are float64 results of exactly
 the float32 inputs the tests feed simdloss in both dtypes. Where PyTorch 2.x differs from the
 Debian build (1.13), the case follows 2.x and says so in "note".
+
+Each case also records "expected32": PyTorch's own float32 CPU result (value and autograd
+gradients) from the same inputs, the bar of test/accuracy.test.ts (docs/accuracy.md).
 """
 import json
 import math
 import os
+import types
 
 import numpy as np
 import torch
@@ -58,6 +62,57 @@ def enc_out(t):
     return {'shape': list(t.shape), 'data': [num(v) for v in t.detach().reshape(-1).tolist()]}
 
 
+def num32(v):
+    """A float32 value as the shortest decimal that rounds to it (loaders apply Math.fround)."""
+    v = float(v)
+    x = np.float32(v)
+    return num(v) if not np.isfinite(x) else float(np.format_float_positional(x, unique=True, trim='-'))
+
+
+def enc_out32(t):
+    return {'shape': list(t.shape), 'data': [num32(v) for v in t.detach().reshape(-1).tolist()]}
+
+
+def as32(v, seen=None):
+    """v with every float64 tensor it holds (in containers, a script function's defaults and
+    closure cells) made float32: the same case, evaluated in PyTorch's float32."""
+    if isinstance(v, torch.Tensor):
+        return v.detach().float() if v.dtype == torch.float64 else v
+    if isinstance(v, (list, tuple)):
+        return type(v)(as32(x, seen) for x in v)
+    if isinstance(v, dict):
+        return {k: as32(x, seen) for k, x in v.items()}
+    if isinstance(v, types.FunctionType) and v.__module__ == __name__:
+        seen = seen if seen is not None else {}
+        if id(v) in seen:
+            return seen[id(v)]
+        cells = None
+        if v.__closure__:
+            cells = tuple(types.CellType(as32(c.cell_contents, seen)) if c.cell_contents is not v else c for c in v.__closure__)
+        g = types.FunctionType(v.__code__, v.__globals__, v.__name__, as32(v.__defaults__, seen), cells)
+        g.__kwdefaults__ = as32(v.__kwdefaults__, seen)
+        seen[id(v)] = g
+        return g
+    return v
+
+
+def torch32(compute, args, diff, go, is_tensor):
+    """PyTorch's float32 result of a case: {'loss', 'grads'} like 'expected'."""
+    torch.set_default_dtype(torch.float32)
+    try:
+        leaves = [as32(a).clone().requires_grad_(i in diff) if kind == 'float' else a for i, (a, kind) in enumerate(args)]
+        out = as32(compute)(*leaves)
+        assert out.dtype == torch.float32, out.dtype
+        grads = []
+        if diff:
+            targets = [leaves[i] for i in diff]
+            gs = torch.autograd.grad(out, targets, grad_outputs=as32(go) if go is not None else torch.ones_like(out), allow_unused=True)
+            grads = [enc_out32(g if g is not None else torch.zeros_like(t)) for g, t in zip(gs, targets)]
+        return {'loss': enc_out32(out) if is_tensor else num32(out), 'grads': grads}
+    finally:
+        torch.set_default_dtype(torch.float64)
+
+
 class Family:
     def __init__(self, name):
         self.name = name
@@ -87,6 +142,7 @@ class Family:
             grads = [enc_out(g if g is not None else torch.zeros_like(t)) for g, t in zip(gs, targets)]
         is_tensor = tensor_result or out.dim() > 0 or options.get('reduction') == 'none'
         case['expected'] = {'loss': enc_out(out) if is_tensor else num(out), 'grads': grads}
+        case['expected32'] = torch32(compute, args, diff, go, is_tensor)
         if note:
             case['note'] = note
         self.cases.append(case)

@@ -110,6 +110,9 @@ export function wasmMemoryBuffer(): ArrayBufferLike | null {
  * x.free();
  * ```
  */
+export function allocTensor(dtype: 'float32', shape: readonly number[]): WasmTensor<Float32Array>;
+export function allocTensor(dtype: 'float64', shape: readonly number[]): WasmTensor<Float64Array>;
+export function allocTensor(dtype: Dtype, shape: readonly number[]): WasmTensor;
 export function allocTensor(dtype: Dtype, shape: readonly number[]): WasmTensor {
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new RangeError(`allocTensor: dtype must be 'float32' or 'float64'; got ${JSON.stringify(dtype)}`);

@@ -5,7 +5,7 @@
 // Returns Σ of the per-element losses in f64; the loop is the shared one in
 // assembly/simd/elementwise.ts.
 import { elementwise_sum } from '../simd/elementwise';
-import { vexp, vlog, vlog1p } from '../simd/math';
+import { exp_frac_f32x4, exp_scale_f32x4, exp_under_f32x4, sigmoid_of_exp_parts_f32x4, vexp, vlog, vlog1p } from '../simd/math';
 
 /** Optional per-element operand: its vector at byte offset off, or ones. */
 // @ts-ignore: decorator
@@ -82,8 +82,11 @@ import { vexp, vlog, vlog1p } from '../simd/math';
 
 /**
  * One vector of BCE with logits: ℓ = w·[(1-t)·x + lw·softplus(-x)], lw = 1 + (pw-1)·t, with
- * softplus(-x) = max(-x, 0) + log1p(exp(-|x|)) (finite for any x);
- * dℓ/dx = w·((pw·t + 1 - t)·σ(x) - pw·t).
+ * softplus(-x) = max(-x, 0) + log1p(exp(-|x|)) (finite for any x), summed as PyTorch's
+ * aten/src/ATen/native/Loss.cpp does: ((1-t)·x + lw·max(-x, 0)) + lw·log1p(e^-|x|), so that
+ * (1-t)·x and max(-x, 0) cancel exactly (t = 0, x < 0) before the small log1p term is added.
+ * dℓ/dx = w·((pw·t + 1 - t)·σ(x) - pw·t) = w·((1-t)·σ(x) - pw·t·σ(-x)), or without pw
+ * w·(σ(x) - t) = w·((1-t) - σ(-x)) for x >= 0: σ(x) - 1 is never formed.
  */
 // @ts-ignore: decorator
 @inline function bce_logits_v<T>(x: usize, t: usize, w: usize, pw: usize, grad: usize, gradRow: usize, off: usize, vk: v128): v128 {
@@ -91,26 +94,41 @@ import { vexp, vlog, vlog1p } from '../simd/math';
   const tv = v128.load(t + off);
   const one = v128.splat<T>(<T>1);
   const zero = v128.splat<T>(<T>0);
-  const e = vexp<T>(v128.neg<T>(v128.abs<T>(xv)));
-  // One division for both s = e/(2+e) (the log1p) and r = 1/(1+e) (the sigmoid).
-  const a = v128.add<T>(one, e);
-  const b = v128.add<T>(v128.splat<T>(<T>2), e);
-  const inv = v128.div<T>(one, v128.mul<T>(a, b));
-  const softplusNeg = v128.add<T>(v128.pmax<T>(v128.neg<T>(xv), zero), log1p_unit<T>(v128.mul<T>(v128.mul<T>(e, a), inv)));
+  // e = e^-|x| = s + h; f32 keeps the two parts for the sigmoid (rounded once, in f64).
+  const negAbs = v128.neg<T>(v128.abs<T>(xv));
+  let s = zero, h = zero, e: v128;
+  if (sizeof<T>() == 4) {
+    const under = exp_under_f32x4(negAbs);
+    s = exp_scale_f32x4(negAbs);
+    h = v128.andnot(f32x4.mul(exp_frac_f32x4(negAbs), s), under);
+    s = v128.andnot(s, under);
+    e = f32x4.add(h, s);
+  } else {
+    e = vexp<T>(negAbs);
+  }
+  const log1pE = log1p_unit<T>(v128.div<T>(e, v128.add<T>(v128.splat<T>(<T>2), e)));
+  const maxNeg = v128.pmax<T>(v128.neg<T>(xv), zero);
   const pwv = opt<T>(pw, off);
   const lw = pw ? v128.add<T>(one, v128.mul<T>(v128.sub<T>(pwv, one), tv)) : one;
-  let loss = v128.add<T>(v128.mul<T>(v128.sub<T>(one, tv), xv), v128.mul<T>(lw, softplusNeg));
+  const omt = v128.sub<T>(one, tv);
+  let loss = pw
+    ? v128.add<T>(v128.add<T>(v128.mul<T>(omt, xv), v128.mul<T>(lw, maxNeg)), v128.mul<T>(lw, log1pE))
+    : v128.add<T>(v128.add<T>(v128.mul<T>(omt, xv), maxNeg), log1pE);
   const wv = opt<T>(w, off);
   if (w) loss = v128.mul<T>(loss, wv);
   if (grad) {
-    const r = v128.mul<T>(b, inv);
-    const sig = v128.bitselect(r, v128.mul<T>(e, r), v128.ge<T>(xv, zero));
+    // σ(x) and σ(-x) = 1 - σ(x) to 1 ulp: the small one, σ(-|x|), and 1 minus it.
+    const lo = sizeof<T>() == 4 ? sigmoid_of_exp_parts_f32x4(s, h) : v128.div<T>(e, v128.add<T>(one, e));
+    const nonneg = v128.ge<T>(xv, zero);
     let g: v128;
     if (pw) {
-      const pt = v128.mul<T>(pwv, tv);
-      g = v128.sub<T>(v128.mul<T>(v128.add<T>(pt, v128.sub<T>(one, tv)), sig), pt);
+      const hi = v128.sub<T>(one, lo);
+      const sig = v128.bitselect(hi, lo, nonneg); // σ(x)
+      const sigNeg = v128.bitselect(lo, hi, nonneg); // σ(-x)
+      g = v128.sub<T>(v128.mul<T>(omt, sig), v128.mul<T>(v128.mul<T>(pwv, tv), sigNeg));
     } else {
-      g = v128.sub<T>(sig, tv);
+      // σ(x) - t as (1 - t) - σ(-x) for x >= 0 and σ(x) - t for x < 0: exact for t = 0 and 1.
+      g = v128.bitselect(v128.sub<T>(omt, lo), v128.sub<T>(lo, tv), nonneg);
     }
     if (w) g = v128.mul<T>(g, wv);
     g = v128.mul<T>(g, vk);

@@ -33,6 +33,14 @@ const CIOU_K: f64 = 0.40528473456935105; // 4/π²
 @inline function vpow<T>(x: v128, k: f64): v128 {
   if (k == 0) return splat<T>(1);
   if (k == 1) return x;
+  // PyTorch's pow(tensor, scalar) special cases (aten/src/ATen/native/cpu/PowKernel.cpp), also
+  // the accurate ones: exp(k·log x) carries the log's and the exp's errors.
+  if (k == 2) return v128.mul<T>(x, x);
+  if (k == 3) return v128.mul<T>(v128.mul<T>(x, x), x);
+  if (k == 0.5) return v128.sqrt<T>(x);
+  if (k == -0.5) return v128.div<T>(splat<T>(1), v128.sqrt<T>(x));
+  if (k == -1) return v128.div<T>(splat<T>(1), x);
+  if (k == -2) return v128.div<T>(splat<T>(1), v128.mul<T>(x, x));
   return vexp_any<T>(v128.mul<T>(splat<T>(k), vlog<T>(x)));
 }
 

@@ -1,7 +1,7 @@
 // multi_margin_loss and multilabel_margin_loss over contiguous rows (n, C), forward and backward
 // fused. T = f32 | f64. Both hinges are strict (z > 0), as PyTorch's kernels are. Pointers
 // weight, rowLoss, grad and gradRow may be 0. Each returns Σ over rows of the row losses (f64).
-import { hsum, lanes } from '../simd/math';
+import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, lanes } from '../simd/math';
 import { BLOCK } from '../simd/reduce';
 
 /**
@@ -16,6 +16,7 @@ export function multi_margin<T>(n: i32, C: i32, x: usize, target: usize, weight:
   const squared = p == 2;
   const zero = v128.splat<T>(<T>0);
   let total: f64 = 0;
+  if (sizeof<T>() == 4) return multi_margin_f32(n, C, x, target, weight, rowLoss, grad, gradRow, p, margin, gradScale);
   for (let r = 0; r < n; r++) {
     const xr = x + <usize>r * rowBytes;
     const y = load<i32>(target + (<usize>r << 2));
@@ -70,6 +71,70 @@ export function multi_margin<T>(n: i32, C: i32, x: usize, target: usize, weight:
     }
     gtotal -= <f64>load<T>(gr + yOff);
     store<T>(gr + yOff, <T>-gtotal);
+  }
+  return total;
+}
+
+/**
+ * multi_margin for f32 with z = margin - x_y + x_i, its square and the gradient c·h'(z) in f64:
+ * z is then exact (PyTorch rounds it twice in float32), and each output is rounded once.
+ */
+function multi_margin_f32(n: i32, C: i32, x: usize, target: usize, weight: usize, rowLoss: usize, grad: usize, gradRow: usize, p: i32, margin: f64, gradScale: f64): f64 {
+  const cL = C - C % 4;
+  const squared = p == 2;
+  const zero = f64x2.splat(0);
+  let total: f64 = 0;
+  for (let r = 0; r < n; r++) {
+    const xr = x + (<usize>r * <usize>C << 2);
+    const y = load<i32>(target + (<usize>r << 2));
+    const yOff = <usize>y << 2;
+    const base = margin - <f64>load<f32>(xr + yOff);
+    const vbase = f64x2.splat(base);
+    const w: f64 = weight ? <f64>load<f32>(weight + yOff) : 1.0;
+    const g = gradRow ? gradScale * <f64>load<f32>(gradRow + (<usize>r << 2)) : gradScale;
+    const c = w * g / <f64>C;
+    const vc = f64x2.splat(squared ? c + c : c);
+    const gr = grad + (<usize>r * <usize>C << 2);
+    // Σ h(z) and Σ dx over every i (i = y dropped after), in f64
+    let a0 = zero, a1 = zero, d0 = zero, d1 = zero;
+    let i = 0;
+    for (; i < cL; i += 4) {
+      const off = <usize>i << 2;
+      const xv = v128.load(xr + off);
+      const z0 = f64x2.add(vbase, f32x4_lo_f64(xv));
+      const z1 = f64x2.add(vbase, f32x4_hi_f64(xv));
+      const m0 = f64x2.gt(z0, zero), m1 = f64x2.gt(z1, zero);
+      a0 = f64x2.add(a0, v128.and(squared ? f64x2.mul(z0, z0) : z0, m0));
+      a1 = f64x2.add(a1, v128.and(squared ? f64x2.mul(z1, z1) : z1, m1));
+      if (grad) {
+        const g0 = v128.and(squared ? f64x2.mul(vc, z0) : vc, m0);
+        const g1 = v128.and(squared ? f64x2.mul(vc, z1) : vc, m1);
+        v128.store(gr + off, f64_pair_f32x4(g0, g1));
+        d0 = f64x2.add(d0, g0);
+        d1 = f64x2.add(d1, g1);
+      }
+    }
+    const as = f64x2.add(a0, a1), ds = f64x2.add(d0, d1);
+    let sum = f64x2.extract_lane(as, 0) + f64x2.extract_lane(as, 1);
+    let gtotal = f64x2.extract_lane(ds, 0) + f64x2.extract_lane(ds, 1);
+    for (; i < C; i++) {
+      const z = base + <f64>load<f32>(xr + (<usize>i << 2));
+      if (z > 0) sum += squared ? z * z : z;
+      if (grad) {
+        const d: f64 = z > 0 ? (squared ? (c + c) * z : c) : 0;
+        store<f32>(gr + (<usize>i << 2), <f32>d);
+        gtotal += d;
+      }
+    }
+    const zy = base + <f64>load<f32>(xr + yOff);
+    if (zy > 0) {
+      sum -= squared ? zy * zy : zy;
+      gtotal -= squared ? (c + c) * zy : c;
+    }
+    const loss = w * sum / <f64>C;
+    if (rowLoss) store<f32>(rowLoss + (<usize>r << 2), <f32>loss);
+    total += loss;
+    if (grad) store<f32>(gr + yOff, <f32>-gtotal);
   }
   return total;
 }

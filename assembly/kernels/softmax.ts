@@ -1,6 +1,6 @@
 // softmax, log_softmax and sigmoid, forward and backward, over contiguous rows
 // (the TypeScript side moves the softmax dim last). T = f32 | f64.
-import { lanes, vexp, sexp } from '../simd/math';
+import { exp_f32x4, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, lanes, sexp, vexp, vsigmoid } from '../simd/math';
 import { dot, exp_store_sum, row_max, scale, sum } from '../simd/reduce';
 
 /** out = softmax(x) (log = 0) or log_softmax(x) (log = 1) of each row of length n. */
@@ -40,6 +40,10 @@ export function softmax_bwd<T>(rows: i32, n: i32, y: usize, g: usize, dx: usize,
   for (let r = 0; r < rows; r++) {
     const off0 = <usize>r * rowBytes;
     const yr = y + off0, gr = g + off0, dr = dx + off0;
+    if (sizeof<T>() == 4) {
+      softmax_bwd_row_f32(n, yr, gr, dr, log);
+      continue;
+    }
     if (!log) {
       // dx = (g - Σ g·y) · y
       const vs = v128.splat<T>(<T>dot<T>(n, gr, yr));
@@ -70,12 +74,58 @@ export function softmax_bwd<T>(rows: i32, n: i32, y: usize, g: usize, dx: usize,
   }
 }
 
+/**
+ * One f32 row of softmax_bwd in f64: Σ g·y (softmax) or Σ g (log_softmax) from exact products,
+ * and (g - Σ)·y or g - e^y·Σ rounded once, so that the cancellation in g - Σ (an element far
+ * below the row's largest) does not magnify a rounded Σ.
+ */
+function softmax_bwd_row_f32(n: i32, y: usize, g: usize, dx: usize, log: i32): void {
+  let a0 = f64x2.splat(0), a1 = a0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const gv = v128.load(g + off);
+    const yv = v128.load(y + off);
+    if (log) {
+      a0 = f64x2.add(a0, f32x4_lo_f64(gv));
+      a1 = f64x2.add(a1, f32x4_hi_f64(gv));
+    } else {
+      a0 = f64x2.add(a0, f64x2.mul(f32x4_lo_f64(gv), f32x4_lo_f64(yv)));
+      a1 = f64x2.add(a1, f64x2.mul(f32x4_hi_f64(gv), f32x4_hi_f64(yv)));
+    }
+  }
+  const a = f64x2.add(a0, a1);
+  let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    s += log ? <f64>load<f32>(g + off) : <f64>load<f32>(g + off) * <f64>load<f32>(y + off);
+  }
+  const vs = f64x2.splat(s);
+  i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const gv = v128.load(g + off);
+    // log: g - e^y·Σ (e^y = softmax); else (g - Σ)·y
+    const yv = log ? exp_f32x4(v128.load(y + off)) : v128.load(y + off);
+    const lo = log
+      ? f64x2.sub(f32x4_lo_f64(gv), f64x2.mul(f32x4_lo_f64(yv), vs))
+      : f64x2.mul(f64x2.sub(f32x4_lo_f64(gv), vs), f32x4_lo_f64(yv));
+    const hi = log
+      ? f64x2.sub(f32x4_hi_f64(gv), f64x2.mul(f32x4_hi_f64(yv), vs))
+      : f64x2.mul(f64x2.sub(f32x4_hi_f64(gv), vs), f32x4_hi_f64(yv));
+    v128.store(dx + off, f64_pair_f32x4(lo, hi));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const gi = <f64>load<f32>(g + off);
+    const yi = load<f32>(y + off);
+    store<f32>(dx + off, <f32>(log ? gi - <f64>sexp<f32>(yi) * s : (gi - s) * <f64>yi));
+  }
+}
+
 // @ts-ignore: decorator
 @inline function sigmoid_v<T>(x: v128): v128 {
-  // e = exp(-|x|) never overflows; σ = 1/(1+e) for x >= 0, e/(1+e) for x < 0.
-  const e = vexp<T>(v128.neg<T>(v128.abs<T>(x)));
-  const r = v128.div<T>(v128.splat<T>(<T>1), v128.add<T>(v128.splat<T>(<T>1), e));
-  return v128.bitselect(r, v128.mul<T>(e, r), v128.ge<T>(x, v128.splat<T>(<T>0)));
+  return vsigmoid<T>(x); // within 1 ulp in f32 (assembly/simd/math.ts)
 }
 
 /** out = σ(x), elementwise. */

@@ -91,8 +91,13 @@ async function resident(): Promise<void> {
   const where: Backend = await init();
   const x = allocTensor('float32', [3]);
   const inPlace: number = mseLoss(x, a);
+  // allocTensor's dtype gives the view's array type
+  const view: Float32Array = x.data;
+  const wide: Float64Array = allocTensor('float64', [3]).data;
+  // @ts-expect-error a float64 tensor's data is not a Float32Array
+  const wrong: Float32Array = allocTensor('float64', [3]).data;
   if (x instanceof WasmTensor) x.free();
-  use(where, inPlace);
+  use(where, inPlace, view, wide, wrong);
 }
 use(u, resident);
 
