@@ -111,13 +111,18 @@ class ExpTerm {
   }
 }
 
+/** v, stored at p too. */
+// @ts-ignore: decorator
+@inline function stored(p: usize, v: v128): v128 {
+  v128.store(p, v);
+  return v;
+}
+
 /** exp(x[i] - m), stored to y[i] too. */
 class ExpStoreTerm {
   // @ts-ignore: decorator
   @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, _g1: usize, _g2: usize, _g3: usize, _gr: usize, off: usize, _vk: v128, vm: v128, _vq: v128): v128 {
-    const e = vexp<T>(v128.sub<T>(v128.load(x + off), vm));
-    v128.store(y + off, e);
-    return e;
+    return stored(y + off, vexp<T>(v128.sub<T>(v128.load(x + off), vm)));
   }
   // @ts-ignore: decorator
   @inline s<T>(x: usize, y: usize, off: usize, m: T): T {
@@ -131,9 +136,7 @@ class ExpStoreTerm {
 class ExpStoreSumTerm {
   // @ts-ignore: decorator
   @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, _g1: usize, _g2: usize, _g3: usize, _gr: usize, off: usize, _vk: v128, vm: v128, _vq: v128): v128 {
-    const e = vexp_sum_term<T>(v128.sub<T>(v128.load(x + off), vm));
-    v128.store(y + off, e);
-    return e;
+    return stored(y + off, vexp_sum_term<T>(v128.sub<T>(v128.load(x + off), vm)));
   }
   // @ts-ignore: decorator
   @inline s<T>(x: usize, y: usize, off: usize, m: T): T {
