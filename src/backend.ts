@@ -1,6 +1,7 @@
 // Which implementation runs: the wasm SIMD kernels, or the float64 reference ('js').
 import { Arena } from './wasm/arena';
-import { kernelUnavailableReason, loadKernels, loadKernelsAsync, type Kernels } from './wasm/instance';
+import type { FamilySpec, Kernels } from './wasm/kernels';
+import { kernelsAvailable, kernelUnavailableReason, loadAllAsync, loadModule, sharedMemory, type WasmModule } from './wasm/instance';
 import { WasmTensor } from './wasm/resident';
 import type { Backend, Dtype } from './types';
 
@@ -9,8 +10,8 @@ let arena: Arena | null = null;
 
 /**
  * The backend calls run on: `'wasm-simd'` where WebAssembly SIMD works, else `'js'` (the float64
- * TypeScript reference), unless {@link setBackend} forced one. The first call compiles the kernels
- * synchronously if {@link init} has not compiled them yet.
+ * TypeScript reference), unless {@link setBackend} forced one. Each family's kernels are compiled
+ * synchronously on its first call if {@link init} has not compiled them yet.
  *
  * @returns `'wasm-simd'` or `'js'`.
  * @throws Nothing: a module that cannot be compiled means `'js'`.
@@ -22,7 +23,7 @@ let arena: Arena | null = null;
  */
 export function backend(): Backend {
   if (forced) return forced;
-  return loadKernels() ? 'wasm-simd' : 'js';
+  return kernelsAvailable() ? 'wasm-simd' : 'js';
 }
 
 /**
@@ -44,17 +45,21 @@ export function setBackend(name: Backend): void {
   if (name !== 'wasm-simd' && name !== 'js') {
     throw new RangeError(`setBackend: the backend must be 'wasm-simd' or 'js'; got ${JSON.stringify(name)}`);
   }
-  if (name === 'wasm-simd' && !loadKernels()) {
+  if (name === 'wasm-simd' && !kernelsAvailable()) {
     throw new Error(`setBackend: the wasm-simd backend cannot run here: ${kernelUnavailableReason()}`);
   }
   forced = name;
 }
 
 /**
- * Compiles the kernels asynchronously. Optional: without it the first call compiles them
- * synchronously (about 310 KB of WebAssembly); in a browser's main thread, `await init()` first.
+ * Compiles the kernels asynchronously: every family's module the bundle holds (one per family, 2–70 KB
+ * of WebAssembly each). Optional: without it each family's first call compiles its module
+ * synchronously; in a browser's main thread, `await init()` first.
  * Where a synchronous compile was refused (some engines allow only asynchronous ones), init()
- * tries again.
+ * tries again. It also loads the relaxed-SIMD builds of cross-entropy, softmax and
+ * binary-cross-entropy (fused multiply-add in exp and log) and uses them where the engine
+ * validates them (Node 22+, current Chromium); results then differ from the plain build's in the
+ * last bits.
  *
  * @returns The backend calls will run on, as {@link backend} returns it.
  * @throws Nothing: a module that cannot be compiled resolves to `'js'` (after one console.warn
@@ -66,23 +71,26 @@ export function setBackend(name: Backend): void {
  * ```
  */
 export async function init(): Promise<Backend> {
-  await loadKernelsAsync();
+  await loadAllAsync();
   return backend();
 }
 
-/** The kernels and an arena reset for a call of `fn` when the wasm backend is active, else null. */
-export function wasm(fn: string): { k: Kernels; arena: Arena } | null {
+/**
+ * The kernels of family `module` and the arena, reset for a call of `fn`, when the wasm backend is
+ * active and the family's module compiles; else null (the call runs on the reference).
+ */
+export function wasm<F extends FamilySpec>(fn: string, module: WasmModule<F>): { k: Kernels<F>; arena: Arena } | null {
   if (backend() !== 'wasm-simd') return null;
-  const k = loadKernels()!;
-  arena ??= new Arena(k);
+  const k = loadModule(module);
+  if (!k) return null;
+  arena ??= new Arena(sharedMemory());
   arena.reset(fn);
   return { k, arena };
 }
 
 function wasmArena(fn: string): Arena {
-  const k = loadKernels();
-  if (!k) throw new Error(`${fn}: needs the wasm-simd backend, which cannot run here: ${kernelUnavailableReason()}`);
-  arena ??= new Arena(k);
+  if (!kernelsAvailable()) throw new Error(`${fn}: needs the wasm-simd backend, which cannot run here: ${kernelUnavailableReason()}`);
+  arena ??= new Arena(sharedMemory());
   return arena;
 }
 

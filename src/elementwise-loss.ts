@@ -8,7 +8,8 @@ import { current, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type Floa
 import type { Dtype, FloatArray, Reduction } from './types';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
 import type { Arena } from './wasm/arena';
-import type { Kernels } from './wasm/instance';
+import type { WasmModule } from './wasm/instance';
+import type { FamilySpec, Kernels } from './wasm/kernels';
 
 /** A checked float argument and the shape it has (a bare typed array is 1-D). */
 export interface ElementwiseArg {
@@ -44,8 +45,10 @@ export interface ElementwiseParts {
   grads: ArrayLike<number>[];
 }
 
-export interface ElementwiseLoss {
+export interface ElementwiseLoss<F extends FamilySpec> {
   fn: string;
+  /** The family's module (src/wasm/modules/), whose kernels `kernel` calls. */
+  module: WasmModule<F>;
   args: ElementwiseArg[];
   /** The broadcast shape of the per-element losses. */
   shape: number[];
@@ -58,7 +61,7 @@ export interface ElementwiseLoss {
   /** One shape per gradient the kernel writes, in order (each gradient is summed back to it). */
   gradShapes: number[][];
   /** Runs the kernel on one chunk: operand pointers, loss pointer, gradient pointers, upstream pointer. */
-  kernel: (k: Kernels, arena: Arena, m: number, ptrs: number[], loss: number, grads: number[], gradRow: number, gradScale: number) => number;
+  kernel: (k: Kernels<F>, arena: Arena, m: number, ptrs: number[], loss: number, grads: number[], gradRow: number, gradScale: number) => number;
   /** The float64 reference on the broadcast operands (`optional` ones last, null when absent). */
   reference: (data: ArrayLike<number>[], gradRow: ArrayLike<number> | null, gradScale: number, optional: (ArrayLike<number> | null)[]) => ElementwiseParts;
   /**
@@ -76,7 +79,7 @@ export interface ElementwiseLoss {
   constant?: number;
 }
 
-export function elementwiseLoss(s: ElementwiseLoss): LossAndGrads {
+export function elementwiseLoss<F extends FamilySpec>(s: ElementwiseLoss<F>): LossAndGrads {
   const dtype = s.args[0].t.dtype;
   const n = sizeOf(s.shape);
   const C = s.groupMean ?? 1;
@@ -99,7 +102,7 @@ export function elementwiseLoss(s: ElementwiseLoss): LossAndGrads {
   const args = [...s.args, ...(s.optional ?? [])];
   const ops = args.map((a) => (a ? broadcastOperand(a.t, a.shape, s.shape, dtype) : null));
   let parts: ElementwiseParts;
-  const w = wasm(s.fn);
+  const w = wasm(s.fn, s.module);
   if (w) {
     // gradients of the broadcast shape itself can go straight into their options.gradInto targets
     const targets = s.wantGrad ? gradTargets(s.fn, s.opts, dtype, s.gradShapes.map(sizeOf)) : [];

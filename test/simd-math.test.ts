@@ -3,10 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { sigmoid } from '../src/index';
 import { Arena } from '../src/wasm/arena';
-import { loadKernels } from '../src/wasm/instance';
+import { loadModule, sharedMemory } from '../src/wasm/instance';
+import { kernel } from '../src/wasm/kernels';
+import { mathModule } from '../src/wasm/modules/math';
 
-const k = loadKernels()!;
-const arena = new Arena(k);
+const k = loadModule(mathModule)!;
+const arena = new Arena(sharedMemory());
 
 /** Max ulp distance between got and the correctly rounded want, in the dtype. */
 function maxUlp(got: Float32Array | Float64Array, want: number[]): number {
@@ -32,8 +34,7 @@ function apply(name: 'exp' | 'log', dtype: 'float32' | 'float64', xs: number[]):
   const px = arena.floats(dtype, n);
   const py = arena.floats(dtype, n);
   arena.view(dtype, px, n).set(xs);
-  const fn = k[`${dtype === 'float32' ? 'f32' : 'f64'}_${name}`] as (n: number, x: number, y: number) => void;
-  fn(n, px, py);
+  kernel(k, name, dtype)(n, px, py);
   return arena.copyOut(dtype, py, xs.length);
 }
 

@@ -5,7 +5,7 @@
 // Returns Σ of the per-element losses in f64; the loop is the shared one in
 // assembly/simd/elementwise.ts.
 import { elementwise_sum } from '../simd/elementwise';
-import { exp_frac_f32x4, exp_scale_f32x4, exp_under_f32x4, sigmoid_of_exp_parts_f32x4, vexp, vlog, vlog1p } from '../simd/math';
+import { exp_frac_f32x4, exp_scale_f32x4, exp_under_f32x4, K_ATANH, K_F64_ONE, K_ONE, K_TWO, kv, sigmoid_of_exp_parts_f32x4, vexp, vlog, vlog1p } from '../simd/math';
 
 /** Optional per-element operand: its vector at byte offset off, or ones. */
 // @ts-ignore: decorator
@@ -50,14 +50,15 @@ import { exp_frac_f32x4, exp_scale_f32x4, exp_under_f32x4, sigmoid_of_exp_parts_
 @inline function log1p_unit<T>(s: v128): v128 {
   const z = v128.mul<T>(s, s);
   if (sizeof<T>() == 4) {
-    let p = v128.splat<T>(<T>0.13333333333333333);
-    p = v128.add<T>(v128.mul<T>(p, z), v128.splat<T>(<T>0.15384615384615385));
-    p = v128.add<T>(v128.mul<T>(p, z), v128.splat<T>(<T>0.18181818181818182));
-    p = v128.add<T>(v128.mul<T>(p, z), v128.splat<T>(<T>0.2222222222222222));
-    p = v128.add<T>(v128.mul<T>(p, z), v128.splat<T>(<T>0.2857142857142857));
-    p = v128.add<T>(v128.mul<T>(p, z), v128.splat<T>(<T>0.4));
-    p = v128.add<T>(v128.mul<T>(p, z), v128.splat<T>(<T>0.6666666666666666));
-    p = v128.add<T>(v128.mul<T>(p, z), v128.splat<T>(<T>2.0));
+    // The same float32 coefficients from math.ts's table (a load each, not a rebuilt splat).
+    let p = kv(K_ATANH);
+    p = v128.add<T>(v128.mul<T>(p, z), kv(K_ATANH + 1));
+    p = v128.add<T>(v128.mul<T>(p, z), kv(K_ATANH + 2));
+    p = v128.add<T>(v128.mul<T>(p, z), kv(K_ATANH + 3));
+    p = v128.add<T>(v128.mul<T>(p, z), kv(K_ATANH + 4));
+    p = v128.add<T>(v128.mul<T>(p, z), kv(K_ATANH + 5));
+    p = v128.add<T>(v128.mul<T>(p, z), kv(K_ATANH + 6));
+    p = v128.add<T>(v128.mul<T>(p, z), kv(K_TWO));
     return v128.mul<T>(s, p);
   }
   let p = v128.splat<T>(<T>0.06060606060606061);
@@ -92,7 +93,7 @@ import { exp_frac_f32x4, exp_scale_f32x4, exp_under_f32x4, sigmoid_of_exp_parts_
 @inline function bce_logits_v<T>(x: usize, t: usize, w: usize, pw: usize, grad: usize, gradRow: usize, off: usize, vk: v128): v128 {
   const xv = v128.load(x + off);
   const tv = v128.load(t + off);
-  const one = v128.splat<T>(<T>1);
+  const one = sizeof<T>() == 4 ? kv(K_ONE) : kv(K_F64_ONE);
   const zero = v128.splat<T>(<T>0);
   // e = e^-|x| = s + h; f32 keeps the two parts for the sigmoid (rounded once, in f64).
   const negAbs = v128.neg<T>(v128.abs<T>(xv));
@@ -106,7 +107,7 @@ import { exp_frac_f32x4, exp_scale_f32x4, exp_under_f32x4, sigmoid_of_exp_parts_
   } else {
     e = vexp<T>(negAbs);
   }
-  const log1pE = log1p_unit<T>(v128.div<T>(e, v128.add<T>(v128.splat<T>(<T>2), e)));
+  const log1pE = log1p_unit<T>(v128.div<T>(e, v128.add<T>(sizeof<T>() == 4 ? kv(K_TWO) : v128.splat<T>(<T>2), e)));
   const maxNeg = v128.pmax<T>(v128.neg<T>(xv), zero);
   const pwv = opt<T>(pw, off);
   const lw = pw ? v128.add<T>(one, v128.mul<T>(v128.sub<T>(pwv, one), tv)) : one;

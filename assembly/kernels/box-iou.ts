@@ -8,8 +8,10 @@
 // with Math.atan: one term of two losses, not worth a vector approximation.
 import { hsum, lane, lanes, vexp, vexp_any, vlog } from '../simd/math';
 
-// kinds, in the order of src/losses/box-iou.ts KINDS
-const IOU = 0, GIOU = 1, DIOU = 2, CIOU = 3, EIOU = 4, FOCAL_EIOU = 5, ALPHA_IOU = 6, SIOU = 7, WIOU_V1 = 8, WIOU_V3 = 9;
+import {
+  FORM_CIOU, FORM_GIOU, FORM_DIOU, KIND_ALPHA_IOU as ALPHA_IOU, KIND_CIOU as CIOU, KIND_DIOU as DIOU, KIND_EIOU as EIOU,
+  KIND_FOCAL_EIOU as FOCAL_EIOU, KIND_GIOU as GIOU, KIND_IOU as IOU, KIND_SIOU as SIOU, KIND_WIOU_V3 as WIOU_V3,
+} from '../generated/constants';
 const CIOU_K: f64 = 0.40528473456935105; // 4/π²
 
 // @ts-ignore: decorator
@@ -129,8 +131,8 @@ let dv: v128;
 }
 
 /**
- * α-IoU: 1 - IoU^α + P^α, P the penalty of the base form (0 iou, 1 giou, 2 diou, 3 ciou, which
- * adds (βv)^α with β constant, as CIoU's α).
+ * α-IoU: 1 - IoU^α + P^α, P the penalty of the base form (FORM_*: CIoU's adds (βv)^α with β
+ * constant, as CIoU's α).
  */
 // @ts-ignore: decorator
 @inline function alpha_iou_loss<T>(a: f64, form: f64, iou: v128, iouI: v128, iouU: v128, liou: v128, U: v128, cw: v128, ch: v128,
@@ -140,7 +142,7 @@ let dv: v128;
   let out = v128.sub<T>(splat<T>(1), vpow<T>(iou, a));
   dI = v128.neg<T>(v128.mul<T>(k, iouI));
   dU = v128.neg<T>(v128.mul<T>(k, iouU));
-  if (form == 1) {
+  if (form == FORM_GIOU) {
     const C = v128.mul<T>(cw, ch);
     const Ce = v128.add<T>(C, ve);
     // C - U is 0 for nested or equal boxes and can round a hair below it: clamp before the
@@ -153,14 +155,14 @@ let dv: v128;
     const dC = v128.div<T>(v128.mul<T>(kp, v128.add<T>(U, ve)), v128.mul<T>(Ce, Ce));
     dcw = v128.mul<T>(dC, ch);
     dch = v128.mul<T>(dC, cw);
-  } else if (form >= 2) {
+  } else if (form == FORM_DIOU || form == FORM_CIOU) {
     const kp = v128.mul<T>(va, vpow<T>(dist, a - 1));
     out = v128.add<T>(out, vpow<T>(dist, a));
     ddx = v128.mul<T>(kp, distDx);
     ddy = v128.mul<T>(kp, distDy);
     dcw = v128.mul<T>(kp, v128.mul<T>(distC, cw));
     dch = v128.mul<T>(kp, v128.mul<T>(distC, ch));
-    if (form == 3) {
+    if (form == FORM_CIOU) {
       const beta = v128.div<T>(v, v128.add<T>(v128.add<T>(liou, v), ve));
       const bv = v128.mul<T>(beta, v);
       out = v128.add<T>(out, vpow<T>(bv, a));
@@ -277,7 +279,7 @@ export function box_loss<T>(n: i32, kind: i32, b1: usize, b2: usize, loss: usize
   const half = splat<T>(0.5);
   const two = splat<T>(2);
   const ve = splat<T>(eps);
-  const aspectTerm = kind == CIOU || (kind == ALPHA_IOU && p2 == 3);
+  const aspectTerm = kind == CIOU || (kind == ALPHA_IOU && p2 == FORM_CIOU);
   let total: f64 = 0;
   for (let i = 0; i < nL; i += L) {
     const off = <usize>i * bytes;

@@ -6,8 +6,10 @@
 // Pointers that are 0 mean "absent": weight (w ≡ 1), probs (class-index targets),
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
-import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, lanes, vexp, vexp_sum_term, vlog } from '../simd/math';
+import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, vexp_sum_term_k, vlog } from '../simd/math';
 import { exp_store_sum_terms, exp_sum, row_max, scale, sum } from '../simd/reduce';
+import { SMALL_C } from '../generated/constants'; // rows shorter than this take the across-rows path (one row per lane)
+import { vmax as vmax_ } from '../simd/relaxed';
 
 /**
  * Σ_c w_c·(log s - (z_c - m)) (w ≡ 1 when weight is 0): the label-smoothing term. Written as
@@ -109,8 +111,6 @@ function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: f64, k: f64,
   }
 }
 
-/** Rows shorter than this take the across-rows path (one row per lane). */
-export const SMALL_C: i32 = 32;
 
 /** Lane j of v for a lane index known only at run time (via a 16-byte spill slot). */
 // @ts-ignore: decorator
@@ -147,10 +147,10 @@ export const SMALL_C: i32 = 32;
     }
     // Columns past C hold the next row's values: neither stored nor counted in the max.
     v128.store(q, c0);
-    vmax = v128.pmax<T>(vmax, c0);
-    if (valid > 1) { v128.store(q, c1, 16); vmax = v128.pmax<T>(vmax, c1); }
-    if (valid > 2) { v128.store(q, c2, 32); vmax = v128.pmax<T>(vmax, c2); }
-    if (valid > 3) { v128.store(q, c3, 48); vmax = v128.pmax<T>(vmax, c3); }
+    vmax = vmax_<T>(vmax, c0);
+    if (valid > 1) { v128.store(q, c1, 16); vmax = vmax_<T>(vmax, c1); }
+    if (valid > 2) { v128.store(q, c2, 32); vmax = vmax_<T>(vmax, c2); }
+    if (valid > 3) { v128.store(q, c3, 48); vmax = vmax_<T>(vmax, c3); }
   }
   return vmax;
 }
@@ -205,6 +205,9 @@ function cross_entropy_across_rows<T>(
   const slotLogSum = slotMax + 16;
   const slotScale = slotLogSum + 16;
   const slotSum = slotScale + 16; // k/s, for the target's element
+  // The exp's constants, loaded once (assembly/simd/math.ts, "a table in linear memory").
+  const k0 = kexp<T>(K_MAGIC), k1 = kexp<T>(K_LOG2E), k2 = kexp<T>(K_MLN2HI), k3 = kexp<T>(K_MLN2LO), k4 = kexp<T>(K_CUTOFF);
+  const c5 = kexp<T>(K_C5), c4 = kexp<T>(K_C5 + 1), c3 = kexp<T>(K_C5 + 2), c2 = kexp<T>(K_C5 + 3), c1 = kexp<T>(K_C5 + 4);
   let total: f64 = 0;
   for (let r = 0; r < rows; r += L) {
     const block = logits + <usize>r * rowBytes;
@@ -214,32 +217,71 @@ function cross_entropy_across_rows<T>(
       const p = cols + (<usize>c << 4);
       // The rr2-p5 exp (2.3 ulp): measured, the gradients meet the accuracy bar as often as with
       // exp_f32x4 (350 against 351 of 369 tensors, docs/accuracy.md), and it is 10% faster here.
-      const e = vexp_sum_term<T>(v128.sub<T>(v128.load(p), vmax));
+      const e = vexp_sum_term_k<T>(v128.sub<T>(v128.load(p), vmax), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1);
       v128.store(p, e);
       vsum = v128.add<T>(vsum, e);
     }
-    v128.store(slotMax, vmax);
-    v128.store(slotLogSum, vlog<T>(vsum));
-
-    for (let j = 0; j < L; j++) {
-      const row = r + j;
-      const t = load<i32>(targets + (<usize>row << 2));
-      let loss: f64 = 0;
-      let a: T = 0;
-      if (t >= 0) {
-        const wt: T = weight ? load<T>(weight + (<usize>t) * bytes) : <T>1;
-        const ls = lane_at<T>(slotLogSum, j);
-        // loss = w_t·(log s - (z_t - m)), log_softmax's order; the last two operations in f64.
-        loss = <f64>wt * (<f64>ls - <f64>(load<T>(block + <usize>j * rowBytes + (<usize>t) * bytes) - lane_at<T>(slotMax, j)));
-        if (grad) a = <T>(gradRow ? gradScale * <f64>load<T>(gradRow + <usize>row * bytes) : gradScale) * wt;
+    let vk = v128.splat<T>(<T>0); // k·w_t per row (0 for ignored rows), for the gradient
+    if (sizeof<T>() == 4) {
+      // The L rows' losses as one vector (scalar per-row code was a third of this loop's time,
+      // and waited on the log's latency): each lane rounds exactly as the scalar form below.
+      const tv = v128.load(targets + (<usize>r << 2));
+      const valid = i32x4.ge_s(tv, i32x4.splat(0));
+      const tc = v128.and(tv, valid); // ignored rows read class 0, then masked
+      const t0 = <usize>i32x4.extract_lane(tc, 0), t1 = <usize>i32x4.extract_lane(tc, 1);
+      const t2 = <usize>i32x4.extract_lane(tc, 2), t3 = <usize>i32x4.extract_lane(tc, 3);
+      let zt = f32x4.splat(load<f32>(block + (t0 << 2)));
+      zt = f32x4.replace_lane(zt, 1, load<f32>(block + rowBytes + (t1 << 2)));
+      zt = f32x4.replace_lane(zt, 2, load<f32>(block + 2 * rowBytes + (t2 << 2)));
+      zt = f32x4.replace_lane(zt, 3, load<f32>(block + 3 * rowBytes + (t3 << 2)));
+      let wt = f32x4.splat(1);
+      if (weight) {
+        wt = f32x4.splat(load<f32>(weight + (t0 << 2)));
+        wt = f32x4.replace_lane(wt, 1, load<f32>(weight + (t1 << 2)));
+        wt = f32x4.replace_lane(wt, 2, load<f32>(weight + (t2 << 2)));
+        wt = f32x4.replace_lane(wt, 3, load<f32>(weight + (t3 << 2)));
       }
-      store<T>(slotScale + <usize>j * bytes, a);
-      if (rowLoss) store<T>(rowLoss + <usize>row * bytes, <T>loss);
-      total += loss;
+      // loss = w_t·(log s - (z_t - m)), log_softmax's order; the last two operations in f64.
+      const ls = vlog<T>(vsum);
+      const d = f32x4.sub(zt, vmax);
+      const lo = v128.and(f64x2.mul(f32x4_lo_f64(wt), f64x2.sub(f32x4_lo_f64(ls), f32x4_lo_f64(d))), i64x2.extend_low_i32x4_s(valid));
+      const hi = v128.and(f64x2.mul(f32x4_hi_f64(wt), f64x2.sub(f32x4_hi_f64(ls), f32x4_hi_f64(d))), i64x2.extend_high_i32x4_s(valid));
+      if (rowLoss) v128.store(rowLoss + (<usize>r << 2), f64_pair_f32x4(lo, hi));
+      // In row order, as the scalar sum.
+      total = (((total + f64x2.extract_lane(lo, 0)) + f64x2.extract_lane(lo, 1)) + f64x2.extract_lane(hi, 0)) + f64x2.extract_lane(hi, 1);
+      if (grad) {
+        // <f32>(gradScale·gradRow) · w_t
+        let k = f32x4.splat(<f32>gradScale);
+        if (gradRow) {
+          const gr = v128.load(gradRow + (<usize>r << 2));
+          const vs = f64x2.splat(gradScale);
+          k = f64_pair_f32x4(f64x2.mul(vs, f32x4_lo_f64(gr)), f64x2.mul(vs, f32x4_hi_f64(gr)));
+        }
+        vk = v128.and(f32x4.mul(k, wt), valid);
+      }
+    } else {
+      v128.store(slotMax, vmax);
+      v128.store(slotLogSum, vlog<T>(vsum));
+      for (let j = 0; j < L; j++) {
+        const row = r + j;
+        const t = load<i32>(targets + (<usize>row << 2));
+        let loss: f64 = 0;
+        let a: T = 0;
+        if (t >= 0) {
+          const wt: T = weight ? load<T>(weight + (<usize>t) * bytes) : <T>1;
+          const ls = lane_at<T>(slotLogSum, j);
+          // loss = w_t·(log s - (z_t - m)), log_softmax's order; the last two operations in f64.
+          loss = <f64>wt * (<f64>ls - <f64>(load<T>(block + <usize>j * rowBytes + (<usize>t) * bytes) - lane_at<T>(slotMax, j)));
+          if (grad) a = <T>(gradRow ? gradScale * <f64>load<T>(gradRow + <usize>row * bytes) : gradScale) * wt;
+        }
+        store<T>(slotScale + <usize>j * bytes, a);
+        if (rowLoss) store<T>(rowLoss + <usize>row * bytes, <T>loss);
+        total += loss;
+      }
+      vk = v128.load(slotScale);
     }
     if (grad) {
       // grad = k·w_t·(e_c / s - [c = t]); k/s rounded once (a division per L rows).
-      const vk = v128.load(slotScale);
       const va = v128.div<T>(vk, vsum);
       v128.store(slotLogSum, vsum); // the losses are taken: the slot now holds s
       v128.store(slotSum, va); // and this one k/s

@@ -5,6 +5,7 @@
 // Returns Σ of the per-element losses in f64; the loop is the shared one in
 // assembly/simd/elementwise.ts (beta/delta > 0: beta = 0 is sent to l1 by the TypeScript side).
 import { elementwise_sum, upstream } from '../simd/elementwise';
+import { vhalf, vone } from '../simd/math';
 
 /** (x - y)², slope 2(x - y) */
 class Mse {
@@ -23,7 +24,7 @@ class L1 {
     const d = v128.sub<T>(v128.load(x + off), v128.load(y + off));
     if (gx) {
       const zero = v128.splat<T>(<T>0);
-      const one = v128.splat<T>(<T>1);
+      const one = vone<T>(); // a table load: V8 rebuilds a splatted constant at each use
       const sgn = v128.sub<T>(v128.and(v128.gt<T>(d, zero), one), v128.and(v128.lt<T>(d, zero), one));
       store_grads<T>(v128.bitselect(d, sgn, v128.ne<T>(d, d)), gx, gy, gradRow, off, vk);
     }
@@ -37,10 +38,10 @@ class SmoothL1 {
   @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, gx: usize, gy: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, beta: v128, _q: v128): v128 {
     const d = v128.sub<T>(v128.load(x + off), v128.load(y + off));
     const z = v128.abs<T>(d);
-    const half = v128.splat<T>(<T>0.5);
+    const half = vhalf<T>();
     const quad = v128.div<T>(v128.mul<T>(v128.mul<T>(half, z), z), beta);
     if (gx) {
-      const one = v128.splat<T>(<T>1);
+      const one = vone<T>(); // a table load: V8 rebuilds a splatted constant at each use
       // pmax/pmin keep a NaN d
       store_grads<T>(v128.pmin<T>(v128.pmax<T>(v128.div<T>(d, beta), v128.neg<T>(one)), one), gx, gy, gradRow, off, vk);
     }
@@ -54,7 +55,7 @@ class Huber {
   @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, gx: usize, gy: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, delta: v128, _q: v128): v128 {
     const d = v128.sub<T>(v128.load(x + off), v128.load(y + off));
     const z = v128.abs<T>(d);
-    const half = v128.splat<T>(<T>0.5);
+    const half = vhalf<T>();
     const quad = v128.mul<T>(v128.mul<T>(half, z), z);
     if (gx) store_grads<T>(v128.pmin<T>(v128.pmax<T>(d, v128.neg<T>(delta)), delta), gx, gy, gradRow, off, vk);
     return v128.bitselect(quad, v128.mul<T>(delta, v128.sub<T>(z, v128.mul<T>(half, delta))), v128.lt<T>(z, delta));

@@ -27,52 +27,177 @@
 // log1p: log(1+u) corrected by (u - ((1+u) - 1)) / (1+u) (Goldberg's trick), for u >= -1.
 // Every routine passes NaN through.
 
-// ---- f32 constants (decimal of the exact float; bit pattern beside it) ----
-const F32_MAGIC = f32x4(12583039.0, 12583039.0, 12583039.0, 12583039.0); // 0x4b40007f = 2^23+2^22+127
-const F32_LOG2E = f32x4(1.4426950216293335, 1.4426950216293335, 1.4426950216293335, 1.4426950216293335); // 0x3fb8aa3b
-const F32_MLN2HI = f32x4(-0.693145751953125, -0.693145751953125, -0.693145751953125, -0.693145751953125); // 0xbf317200
-const F32_MLN2LO = f32x4(-1.428606765330187e-6, -1.428606765330187e-6, -1.428606765330187e-6, -1.428606765330187e-6); // 0xb5bfbe8e
-// q(t) = (e^t - 1 - t)/t², minimax of degree 4 for e^t's relative error on |t| <= 0.354
-// (Lawson iterations in float64; 5.7e-9 with these float32 coefficients, well under 1/16 ulp).
-const F32_Q2 = f32x4(0.4999999403953552, 0.4999999403953552, 0.4999999403953552, 0.4999999403953552); // 0x3efffffe
-const F32_Q3 = f32x4(0.16666509211063385, 0.16666509211063385, 0.16666509211063385, 0.16666509211063385); // 0x3e2aaa41
-const F32_Q4 = f32x4(0.04166853055357933, 0.04166853055357933, 0.04166853055357933, 0.04166853055357933); // 0x3d2aac9f
-const F32_Q5 = f32x4(0.008370140567421913, 0.008370140567421913, 0.008370140567421913, 0.008370140567421913); // 0x3c0922ea
-const F32_Q6 = f32x4(0.0013811651151627302, 0.0013811651151627302, 0.0013811651151627302, 0.0013811651151627302); // 0x3ab50836
-const F32_EXP_CUTOFF = f32x4(-87.33654022216797, -87.33654022216797, -87.33654022216797, -87.33654022216797); // 0xc2aeac4f
+// The polynomial steps are madd (assembly/simd/relaxed.ts): one fused relaxed_madd in the
+// relaxed-SIMD build, a multiply and an add otherwise; the range reductions and the last additions
+// stay as written in both builds.
+
+import { madd_f32x4, madd_f64x2, vmax } from './relaxed';
+
+// ---- constants: a table in linear memory ----
+// V8 does not keep a splatted v128.const in a register: Node 20 (TurboFan) builds it once per
+// loop iteration or before the loop, Node 24 (Turboshaft) again at each use inside the loop, with
+// three instructions (movq r10, imm64; vmovq; vpunpcklqdq): about 30 for an exp's ten constants
+// against about 20 that do the math. Binaryen folds a local that holds a constant back into every
+// use, but not a v128.load from this table: kv(i) is one load at the point of use, and a loop
+// that loads its constants into locals before it (exp_k_f32x4 with kexp<T>) keeps them in
+// registers (or spill slots). docs/kernels.md has the machine code and the timings.
+// Rows of 4 equal f32 lanes (or 2 f64), by index (K_*), as bit patterns.
+const KT: usize = memory.data<u32>([
+  0x4b40007f, 0x4b40007f, 0x4b40007f, 0x4b40007f, // 0 magic 2^23+2^22+127
+  0x3fb8aa3b, 0x3fb8aa3b, 0x3fb8aa3b, 0x3fb8aa3b, // 1 log2e
+  0xbf317200, 0xbf317200, 0xbf317200, 0xbf317200, // 2 -ln2 hi
+  0xb5bfbe8e, 0xb5bfbe8e, 0xb5bfbe8e, 0xb5bfbe8e, // 3 -ln2 lo
+  0xc2aeac4f, 0xc2aeac4f, 0xc2aeac4f, 0xc2aeac4f, // 4 exp's cutoff -87.33654
+  // q(t) = (e^t - 1 - t)/t², minimax of degree 4 for e^t's relative error on |t| <= 0.354
+  // (Lawson iterations in float64; 5.7e-9 with these float32 coefficients, well under 1/16 ulp).
+  0x3ab50836, 0x3ab50836, 0x3ab50836, 0x3ab50836, // 5 q6 0.0013811651
+  0x3c0922ea, 0x3c0922ea, 0x3c0922ea, 0x3c0922ea, // 6 q5 0.0083701406
+  0x3d2aac9f, 0x3d2aac9f, 0x3d2aac9f, 0x3d2aac9f, // 7 q4 0.041668531
+  0x3e2aaa41, 0x3e2aaa41, 0x3e2aaa41, 0x3e2aaa41, // 8 q3 0.16666509
+  0x3efffffe, 0x3efffffe, 0x3efffffe, 0x3efffffe, // 9 q2 0.49999994
+  // XNNPACK's rr2-p5 polynomial (the exp before this one): 2.26 ulp, two operations fewer.
+  0x3c07cfce, 0x3c07cfce, 0x3c07cfce, 0x3c07cfce, // 10 c5
+  0x3d2b9d0d, 0x3d2b9d0d, 0x3d2b9d0d, 0x3d2b9d0d, // 11 c4
+  0x3e2aad40, 0x3e2aad40, 0x3e2aad40, 0x3e2aad40, // 12 c3
+  0x3efffee3, 0x3efffee3, 0x3efffee3, 0x3efffee3, // 13 c2
+  0x3f7ffffb, 0x3f7ffffb, 0x3f7ffffb, 0x3f7ffffb, // 14 c1
+  // musl's logf
+  0x00800000, 0x00800000, 0x00800000, 0x00800000, // 15 smallest normal
+  0x4c000000, 0x4c000000, 0x4c000000, 0x4c000000, // 16 2^25
+  0x004afb0d, 0x004afb0d, 0x004afb0d, 0x004afb0d, // 17 0x3f800000 - 0x3f3504f3
+  0x00000098, 0x00000098, 0x00000098, 0x00000098, // 18 127 + 25
+  0x0000007f, 0x0000007f, 0x0000007f, 0x0000007f, // 19 127
+  0x007fffff, 0x007fffff, 0x007fffff, 0x007fffff, // 20 mantissa mask
+  0x3f3504f3, 0x3f3504f3, 0x3f3504f3, 0x3f3504f3, // 21 sqrt(1/2)
+  0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000, // 22 1
+  0x40000000, 0x40000000, 0x40000000, 0x40000000, // 23 2
+  0x3eccce13, 0x3eccce13, 0x3eccce13, 0x3eccce13, // 24 Lg2
+  0x3e789e26, 0x3e789e26, 0x3e789e26, 0x3e789e26, // 25 Lg4
+  0x3f2aaaaa, 0x3f2aaaaa, 0x3f2aaaaa, 0x3f2aaaaa, // 26 Lg1
+  0x3e91e9ee, 0x3e91e9ee, 0x3e91e9ee, 0x3e91e9ee, // 27 Lg3
+  0x3f000000, 0x3f000000, 0x3f000000, 0x3f000000, // 28 1/2
+  0x3717f7d1, 0x3717f7d1, 0x3717f7d1, 0x3717f7d1, // 29 ln2 lo
+  0x3f317180, 0x3f317180, 0x3f317180, 0x3f317180, // 30 ln2 hi
+  0xff800000, 0xff800000, 0xff800000, 0xff800000, // 31 -inf
+  0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000, // 32 inf
+  0x7fc00000, 0x7fc00000, 0x7fc00000, 0x7fc00000, // 33 NaN
+  0x80000000, 0x80000000, 0x80000000, 0x80000000, // 34 -0 (sign bit)
+  // 2·atanh(s)/s's odd series (binary-cross-entropy.ts log1p_unit), from the highest term
+  0x3e088889, 0x3e088889, 0x3e088889, 0x3e088889, // 35 2/15
+  0x3e1d89d9, 0x3e1d89d9, 0x3e1d89d9, 0x3e1d89d9, // 36 2/13
+  0x3e3a2e8c, 0x3e3a2e8c, 0x3e3a2e8c, 0x3e3a2e8c, // 37 2/11
+  0x3e638e39, 0x3e638e39, 0x3e638e39, 0x3e638e39, // 38 2/9
+  0x3e924925, 0x3e924925, 0x3e924925, 0x3e924925, // 39 2/7
+  0x3ecccccd, 0x3ecccccd, 0x3ecccccd, 0x3ecccccd, // 40 2/5
+  0x3f2aaaab, 0x3f2aaaab, 0x3f2aaaab, 0x3f2aaaab, // 41 2/3
+  0x00000000, 0x3ff00000, 0x00000000, 0x3ff00000, // 42 f64x2 1.0
+  0x00000000, 0x3fe00000, 0x00000000, 0x3fe00000, // 43 f64x2 0.5
+  // exp_f64x2 (f64 pairs, low word first)
+  0x000003ff, 0x43380000, 0x000003ff, 0x43380000, // 44 magic 2^52+2^51+1023
+  0x652b82fe, 0x3ff71547, 0x652b82fe, 0x3ff71547, // 45 log2e
+  0xfee00000, 0xbfe62e42, 0xfee00000, 0xbfe62e42, // 46 -ln2 hi
+  0x35793c76, 0xbdea39ef, 0x35793c76, 0xbdea39ef, // 47 -ln2 lo
+  0xdd7abcd2, 0xc086232b, 0xdd7abcd2, 0xc086232b, // 48 cutoff ln(2^-1022)
+  0x13a86d09, 0x3de61246, 0x13a86d09, 0x3de61246, // 49 1/13!
+  0xeff8d898, 0x3e21eed8, 0xeff8d898, 0x3e21eed8, // 50 1/12!
+  0x67f544e4, 0x3e5ae645, 0x67f544e4, 0x3e5ae645, // 51 1/11!
+  0xb7789f5c, 0x3e927e4f, 0xb7789f5c, 0x3e927e4f, // 52 1/10!
+  0xa556c734, 0x3ec71de3, 0xa556c734, 0x3ec71de3, // 53 1/9!
+  0x1a01a01a, 0x3efa01a0, 0x1a01a01a, 0x3efa01a0, // 54 1/8!
+  0x1a01a01a, 0x3f2a01a0, 0x1a01a01a, 0x3f2a01a0, // 55 1/7!
+  0x16c16c17, 0x3f56c16c, 0x16c16c17, 0x3f56c16c, // 56 1/6!
+  0x11111111, 0x3f811111, 0x11111111, 0x3f811111, // 57 1/5!
+  0x55555555, 0x3fa55555, 0x55555555, 0x3fa55555, // 58 1/4!
+  0x55555555, 0x3fc55555, 0x55555555, 0x3fc55555, // 59 1/3!
+], 16);
+export const K_MAGIC = 0, K_LOG2E = 1, K_MLN2HI = 2, K_MLN2LO = 3, K_CUTOFF = 4, K_Q6 = 5, K_C5 = 10;
+export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_ATANH = 35, K_F64_ONE = 42, K_F64_HALF = 43;
+
+/** Row i of the constant table: one load, which neither Binaryen nor V8 turns back into a splat. */
+// @ts-ignore: decorator
+@inline export function kv(i: i32): v128 {
+  return v128.load(KT + (<usize>i << 4));
+}
+
+/** splat(1) and splat(0.5) for T, from the table. */
+// @ts-ignore: decorator
+@inline export function vone<T>(): v128 {
+  return kv(sizeof<T>() == 4 ? K_ONE : K_F64_ONE);
+}
+
+// @ts-ignore: decorator
+@inline export function vhalf<T>(): v128 {
+  return kv(sizeof<T>() == 4 ? K_HALF : K_F64_HALF);
+}
+
+/**
+ * Row i of T's exp constants for exp_k / exp_sum_term_k: loaded in f32; in f64 (whose exp keeps
+ * its inline constants) a zero that nothing reads.
+ */
+// @ts-ignore: decorator
+@inline export function kexp<T>(i: i32): v128 {
+  if (sizeof<T>() == 4) return kv(i);
+  return v128.splat<i32>(0);
+}
+
+/** 2^n, n = round(x·log2e): e^x's scale, 4 lanes (garbage where x < -87.34: see exp_under). */
+// @ts-ignore: decorator
+@inline export function exp_scale_k_f32x4(x: v128, magic: v128, log2e: v128): v128 {
+  return i32x4.shl(f32x4.add(f32x4.mul(x, log2e), magic), 23);
+}
+
+/** e^t - 1 = t + t²·q(t), t = x - n·ln2: e^x = 2^n + 2^n·(this), 4 lanes. */
+// @ts-ignore: decorator
+@inline export function exp_frac_k_f32x4(x: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128,
+  q6: v128, q5: v128, q4: v128, q3: v128, q2: v128): v128 {
+  const n = f32x4.sub(f32x4.add(f32x4.mul(x, log2e), magic), magic);
+  let t = f32x4.add(f32x4.mul(n, mln2hi), x);
+  t = f32x4.add(f32x4.mul(n, mln2lo), t);
+  let q = madd_f32x4(q6, t, q5);
+  q = madd_f32x4(q, t, q4);
+  q = madd_f32x4(q, t, q3);
+  q = madd_f32x4(q, t, q2);
+  return f32x4.add(f32x4.mul(f32x4.mul(t, t), q), t);
+}
+
+/**
+ * e^x, 4 lanes, with its constants as arguments: K_MAGIC, K_LOG2E, K_MLN2HI, K_MLN2LO, K_CUTOFF,
+ * then K_Q6.. (five rows), as loaded by kv / kexp.
+ */
+// @ts-ignore: decorator
+@inline export function exp_k_f32x4(x: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,
+  p0: v128, p1: v128, p2: v128, p3: v128, p4: v128): v128 {
+  // r = e^t - 1 is small against the 1 it is added to, and 2^n·r is exact: the only rounding
+  // of size is the last addition.
+  const s = exp_scale_k_f32x4(x, magic, log2e);
+  const r = exp_frac_k_f32x4(x, magic, log2e, mln2hi, mln2lo, p0, p1, p2, p3, p4);
+  return v128.andnot(f32x4.add(f32x4.mul(r, s), s), f32x4.lt(x, cutoff));
+}
 
 /** 2^n, n = round(x·log2e): e^x's scale, 4 lanes (garbage where x < -87.34: see exp_under). */
 // @ts-ignore: decorator
 @inline export function exp_scale_f32x4(x: v128): v128 {
-  return i32x4.shl(f32x4.add(f32x4.mul(x, F32_LOG2E), F32_MAGIC), 23);
+  return exp_scale_k_f32x4(x, kv(K_MAGIC), kv(K_LOG2E));
 }
 
 /** The lanes where e^x is +0 (x < -87.34, -inf): exp_f32x4 clears them. */
 // @ts-ignore: decorator
 @inline export function exp_under_f32x4(x: v128): v128 {
-  return f32x4.lt(x, F32_EXP_CUTOFF);
+  return f32x4.lt(x, kv(K_CUTOFF));
 }
 
 /** e^t - 1 = t + t²·q(t), t = x - n·ln2: e^x = 2^n + 2^n·(this), 4 lanes. */
 // @ts-ignore: decorator
 @inline export function exp_frac_f32x4(x: v128): v128 {
-  const n = f32x4.sub(f32x4.add(f32x4.mul(x, F32_LOG2E), F32_MAGIC), F32_MAGIC);
-  let t = f32x4.add(f32x4.mul(n, F32_MLN2HI), x);
-  t = f32x4.add(f32x4.mul(n, F32_MLN2LO), t);
-  let q = f32x4.add(f32x4.mul(F32_Q6, t), F32_Q5);
-  q = f32x4.add(f32x4.mul(q, t), F32_Q4);
-  q = f32x4.add(f32x4.mul(q, t), F32_Q3);
-  q = f32x4.add(f32x4.mul(q, t), F32_Q2);
-  return f32x4.add(f32x4.mul(f32x4.mul(t, t), q), t);
+  return exp_frac_k_f32x4(x, kv(K_MAGIC), kv(K_LOG2E), kv(K_MLN2HI), kv(K_MLN2LO),
+    kv(K_Q6), kv(K_Q6 + 1), kv(K_Q6 + 2), kv(K_Q6 + 3), kv(K_Q6 + 4));
 }
 
-/** e^x, 4 lanes. */
+/** e^x, 4 lanes (constants loaded at the point of use). */
 // @ts-ignore: decorator
 @inline export function exp_f32x4(x: v128): v128 {
-  // r = e^t - 1 is small against the 1 it is added to, and 2^n·r is exact: the only rounding
-  // of size is the last addition.
-  const s = exp_scale_f32x4(x);
-  return v128.andnot(f32x4.add(f32x4.mul(exp_frac_f32x4(x), s), s), exp_under_f32x4(x));
+  return exp_k_f32x4(x, kv(K_MAGIC), kv(K_LOG2E), kv(K_MLN2HI), kv(K_MLN2LO), kv(K_CUTOFF),
+    kv(K_Q6), kv(K_Q6 + 1), kv(K_Q6 + 2), kv(K_Q6 + 3), kv(K_Q6 + 4));
 }
 
 /**
@@ -84,7 +209,7 @@ const F32_EXP_CUTOFF = f32x4(-87.33654022216797, -87.33654022216797, -87.3365402
  */
 // @ts-ignore: decorator
 @inline export function sigmoid_neg_abs_f32x4(x: v128): v128 {
-  const a = v128.or(x, f32x4.splat(-0.0)); // -|x|
+  const a = v128.or(x, kv(K_SIGN)); // -|x|
   const under = exp_under_f32x4(a);
   const s = exp_scale_f32x4(a);
   return sigmoid_of_exp_parts_f32x4(v128.andnot(s, under), v128.andnot(f32x4.mul(exp_frac_f32x4(a), s), under));
@@ -95,109 +220,91 @@ const F32_EXP_CUTOFF = f32x4(-87.33654022216797, -87.33654022216797, -87.3365402
 @inline export function sigmoid_of_exp_parts_f32x4(s: v128, h: v128): v128 {
   const e0 = f64x2.add(f32x4_lo_f64(s), f32x4_lo_f64(h));
   const e1 = f64x2.add(f32x4_hi_f64(s), f32x4_hi_f64(h));
-  const one = f64x2.splat(1.0);
+  const one = kv(K_F64_ONE);
   return f64_pair_f32x4(f64x2.div(e0, f64x2.add(one, e0)), f64x2.div(e1, f64x2.add(one, e1)));
 }
 
-// XNNPACK's rr2-p5 polynomial (the exp_f32x4 before this one): 2.26 ulp, two operations fewer.
-const F32_C5 = f32x4(0.008289290592074394, 0.008289290592074394, 0.008289290592074394, 0.008289290592074394); // 0x3c07cfce
-const F32_C4 = f32x4(0.04189782217144966, 0.04189782217144966, 0.04189782217144966, 0.04189782217144966); // 0x3d2b9d0d
-const F32_C3 = f32x4(0.16667652130126953, 0.16667652130126953, 0.16667652130126953, 0.16667652130126953); // 0x3e2aad40
-const F32_C2 = f32x4(0.4999915063381195, 0.4999915063381195, 0.4999915063381195, 0.4999915063381195); // 0x3efffee3
-const F32_C1 = f32x4(0.9999997019767761, 0.9999997019767761, 0.9999997019767761, 0.9999997019767761); // 0x3f7ffffb
-
 /**
- * e^x, 4 lanes, to 2.26 ulp (XNNPACK's rr2-p5): for sums of many terms only (the row sums of
- * softmax and cross-entropy), whose relative error is an average of the terms', far below 1 ulp.
- * About 8% faster there than exp_f32x4. Same domain and special values as exp_f32x4.
+ * e^x, 4 lanes, to 2.26 ulp (XNNPACK's rr2-p5), constants as exp_k_f32x4's with K_C5.. for the
+ * polynomial: for sums of many terms only (the row sums of softmax and cross-entropy), whose
+ * relative error is an average of the terms', far below 1 ulp. About 8% faster there than
+ * exp_f32x4. Same domain and special values as exp_f32x4.
  */
 // @ts-ignore: decorator
-@inline export function exp_sum_term_f32x4(x: v128): v128 {
-  let n = f32x4.add(f32x4.mul(x, F32_LOG2E), F32_MAGIC);
+@inline export function exp_sum_term_k_f32x4(x: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,
+  c5: v128, c4: v128, c3: v128, c2: v128, c1: v128): v128 {
+  let n = f32x4.add(f32x4.mul(x, log2e), magic);
   const s = i32x4.shl(n, 23);
-  n = f32x4.sub(n, F32_MAGIC);
-  let t = f32x4.add(f32x4.mul(n, F32_MLN2HI), x);
-  t = f32x4.add(f32x4.mul(n, F32_MLN2LO), t);
-  let p = f32x4.add(f32x4.mul(F32_C5, t), F32_C4);
-  p = f32x4.add(f32x4.mul(p, t), F32_C3);
-  p = f32x4.add(f32x4.mul(p, t), F32_C2);
-  p = f32x4.add(f32x4.mul(p, t), F32_C1);
+  n = f32x4.sub(n, magic);
+  let t = f32x4.add(f32x4.mul(n, mln2hi), x);
+  t = f32x4.add(f32x4.mul(n, mln2lo), t);
+  let p = madd_f32x4(c5, t, c4);
+  p = madd_f32x4(p, t, c3);
+  p = madd_f32x4(p, t, c2);
+  p = madd_f32x4(p, t, c1);
   t = f32x4.mul(t, s);
-  return v128.andnot(f32x4.add(f32x4.mul(t, p), s), f32x4.lt(x, F32_EXP_CUTOFF));
+  return v128.andnot(f32x4.add(f32x4.mul(t, p), s), f32x4.lt(x, cutoff));
 }
 
-// ---- f64 exp constants ----
-const F64_MAGIC = f64x2(6755399441056767.0, 6755399441056767.0); // 2^52+2^51+1023
-const F64_LOG2E = f64x2(1.4426950408889634, 1.4426950408889634);
-const F64_MLN2HI = f64x2(-6.93147180369123816490e-01, -6.93147180369123816490e-01); // 0xbfe62e42fee00000
-const F64_MLN2LO = f64x2(-1.90821492927058770002e-10, -1.90821492927058770002e-10); // 0xbdea39ef35793c76
-const F64_EXP_CUTOFF = f64x2(-708.3964185322641, -708.3964185322641); // ln(2^-1022)
+/** exp_sum_term_k_f32x4 with its constants loaded at the point of use. */
+// @ts-ignore: decorator
+@inline export function exp_sum_term_f32x4(x: v128): v128 {
+  return exp_sum_term_k_f32x4(x, kv(K_MAGIC), kv(K_LOG2E), kv(K_MLN2HI), kv(K_MLN2LO), kv(K_CUTOFF),
+    kv(K_C5), kv(K_C5 + 1), kv(K_C5 + 2), kv(K_C5 + 3), kv(K_C5 + 4));
+}
+
+// ---- f64 exp: the same scheme, its constants in the table (rows 44-59) ----
 const F64_ONE = f64x2(1.0, 1.0);
 const F64_HALF = f64x2(0.5, 0.5);
 
-/** e^x, 2 lanes. */
+/** e^x, 2 lanes (constants from the table, rows 42-59, loaded at the point of use). */
 // @ts-ignore: decorator
 @inline export function exp_f64x2(x: v128): v128 {
-  let n = f64x2.add(f64x2.mul(x, F64_LOG2E), F64_MAGIC);
+  let n = f64x2.add(f64x2.mul(x, kv(45)), kv(44));
   const s = i64x2.shl(n, 52);
-  n = f64x2.sub(n, F64_MAGIC);
-  let t = f64x2.add(f64x2.mul(n, F64_MLN2HI), x);
-  t = f64x2.add(f64x2.mul(n, F64_MLN2LO), t);
+  n = f64x2.sub(n, kv(44));
+  let t = f64x2.add(f64x2.mul(n, kv(46)), x);
+  t = f64x2.add(f64x2.mul(n, kv(47)), t);
   // p = (e^t - 1)/t = 1 + t/2! + ... + t^12/13!, Horner.
-  let p = f64x2.add(f64x2.mul(t, f64x2.splat(1.6059043836821613e-10)), f64x2.splat(2.08767569878681e-09));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(2.505210838544172e-08));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(2.755731922398589e-07));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(2.7557319223985893e-06));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(2.48015873015873e-05));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.0001984126984126984));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.001388888888888889));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.008333333333333333));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.041666666666666664));
-  p = f64x2.add(f64x2.mul(p, t), f64x2.splat(0.16666666666666666));
-  p = f64x2.add(f64x2.mul(p, t), F64_HALF);
-  p = f64x2.add(f64x2.mul(p, t), F64_ONE);
+  let p = f64x2.add(f64x2.mul(t, kv(49)), kv(50));
+  p = madd_f64x2(p, t, kv(51));
+  p = madd_f64x2(p, t, kv(52));
+  p = madd_f64x2(p, t, kv(53));
+  p = madd_f64x2(p, t, kv(54));
+  p = madd_f64x2(p, t, kv(55));
+  p = madd_f64x2(p, t, kv(56));
+  p = madd_f64x2(p, t, kv(57));
+  p = madd_f64x2(p, t, kv(58));
+  p = madd_f64x2(p, t, kv(59));
+  p = madd_f64x2(p, t, kv(K_F64_HALF));
+  p = madd_f64x2(p, t, kv(K_F64_ONE));
   t = f64x2.mul(t, s);
   const e = f64x2.add(f64x2.mul(t, p), s);
-  return v128.andnot(e, f64x2.lt(x, F64_EXP_CUTOFF));
+  return v128.andnot(e, f64x2.lt(x, kv(48)));
 }
 
-// ---- f32 log constants (musl logf) ----
-const F32_LN2HI = f32x4(0.6931381225585938, 0.6931381225585938, 0.6931381225585938, 0.6931381225585938); // 0x3f317180
-const F32_LN2LO = f32x4(9.05800061445916e-6, 9.05800061445916e-6, 9.05800061445916e-6, 9.05800061445916e-6); // 0x3717f7d1
-const F32_LG1 = f32x4(0.6666666269302368, 0.6666666269302368, 0.6666666269302368, 0.6666666269302368); // 0x3f2aaaaa
-const F32_LG2 = f32x4(0.40000972151756287, 0.40000972151756287, 0.40000972151756287, 0.40000972151756287); // 0x3eccce13
-const F32_LG3 = f32x4(0.2849878668785095, 0.2849878668785095, 0.2849878668785095, 0.2849878668785095); // 0x3e91e9ee
-const F32_LG4 = f32x4(0.24279078841209412, 0.24279078841209412, 0.24279078841209412, 0.24279078841209412); // 0x3e789e26
-const F32_MIN_NORMAL = f32x4(1.1754943508222875e-38, 1.1754943508222875e-38, 1.1754943508222875e-38, 1.1754943508222875e-38);
-const F32_ONE = f32x4(1.0, 1.0, 1.0, 1.0);
-const F32_TWO = f32x4(2.0, 2.0, 2.0, 2.0);
-const F32_HALF = f32x4(0.5, 0.5, 0.5, 0.5);
-const F32_ZERO = f32x4(0.0, 0.0, 0.0, 0.0);
-const F32_INF = f32x4(Infinity, Infinity, Infinity, Infinity);
-const F32_NEG_INF = f32x4(-Infinity, -Infinity, -Infinity, -Infinity);
-const F32_NAN = f32x4(NaN, NaN, NaN, NaN);
-
-/** Natural log, 4 lanes. */
+/** Natural log, 4 lanes (constants from the table, loaded at the point of use). */
 // @ts-ignore: decorator
 @inline export function log_f32x4(x: v128): v128 {
-  const sub = f32x4.lt(x, F32_MIN_NORMAL); // subnormal (or <= 0, fixed up at the end)
-  const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(33554432.0)), x, sub); // · 2^25
-  let ix = i32x4.add(xs, i32x4.splat(0x3f800000 - 0x3f3504f3));
-  const k = i32x4.sub(i32x4.shr_u(ix, 23), v128.bitselect(i32x4.splat(127 + 25), i32x4.splat(127), sub));
-  ix = i32x4.add(v128.and(ix, i32x4.splat(0x007fffff)), i32x4.splat(0x3f3504f3));
-  const f = f32x4.sub(ix, F32_ONE);
-  const s = f32x4.div(f, f32x4.add(F32_TWO, f));
+  const sub = f32x4.lt(x, kv(15)); // subnormal (or <= 0, fixed up at the end)
+  const xs = v128.bitselect(f32x4.mul(x, kv(16)), x, sub); // · 2^25
+  let ix = i32x4.add(xs, kv(17));
+  const k = i32x4.sub(i32x4.shr_u(ix, 23), v128.bitselect(kv(18), kv(19), sub));
+  ix = i32x4.add(v128.and(ix, kv(20)), kv(21));
+  const f = f32x4.sub(ix, kv(K_ONE));
+  const s = f32x4.div(f, f32x4.add(kv(K_TWO), f));
   const z = f32x4.mul(s, s);
   const w = f32x4.mul(z, z);
-  const t1 = f32x4.mul(w, f32x4.add(F32_LG2, f32x4.mul(w, F32_LG4)));
-  const t2 = f32x4.mul(z, f32x4.add(F32_LG1, f32x4.mul(w, F32_LG3)));
-  const hfsq = f32x4.mul(F32_HALF, f32x4.mul(f, f));
+  const t1 = f32x4.mul(w, madd_f32x4(w, kv(25), kv(24)));
+  const t2 = f32x4.mul(z, madd_f32x4(w, kv(27), kv(26)));
+  const hfsq = f32x4.mul(kv(K_HALF), f32x4.mul(f, f));
   const dk = f32x4.convert_i32x4_s(k);
-  let r = f32x4.add(f32x4.mul(s, f32x4.add(hfsq, f32x4.add(t2, t1))), f32x4.mul(dk, F32_LN2LO));
-  r = f32x4.add(f32x4.add(f32x4.sub(r, hfsq), f), f32x4.mul(dk, F32_LN2HI));
-  r = v128.bitselect(F32_NEG_INF, r, f32x4.eq(x, F32_ZERO));
-  r = v128.bitselect(F32_INF, r, f32x4.eq(x, F32_INF));
-  return v128.bitselect(r, F32_NAN, f32x4.ge(x, F32_ZERO)); // x < 0 or NaN -> NaN
+  let r = f32x4.add(f32x4.mul(s, f32x4.add(hfsq, f32x4.add(t2, t1))), f32x4.mul(dk, kv(29)));
+  r = f32x4.add(f32x4.add(f32x4.sub(r, hfsq), f), f32x4.mul(dk, kv(30)));
+  const zero = f32x4.splat(0);
+  r = v128.bitselect(kv(31), r, f32x4.eq(x, zero));
+  r = v128.bitselect(kv(32), r, f32x4.eq(x, kv(32)));
+  return v128.bitselect(r, kv(33), f32x4.ge(x, zero)); // x < 0 or NaN -> NaN
 }
 
 // ---- f64 log constants (musl log) ----
@@ -226,10 +333,10 @@ const F64_NAN = f64x2(NaN, NaN);
   const z = f64x2.mul(s, s);
   const w = f64x2.mul(z, z);
   const t1 = f64x2.mul(w, f64x2.add(f64x2.splat(3.999999999940941908e-01),
-    f64x2.mul(w, f64x2.add(f64x2.splat(2.222219843214978396e-01), f64x2.mul(w, f64x2.splat(1.531383769920937332e-01))))));
+    f64x2.mul(w, madd_f64x2(w, f64x2.splat(1.531383769920937332e-01), f64x2.splat(2.222219843214978396e-01)))));
   const t2 = f64x2.mul(z, f64x2.add(f64x2.splat(6.666666666666735130e-01),
     f64x2.mul(w, f64x2.add(f64x2.splat(2.857142874366239149e-01),
-      f64x2.mul(w, f64x2.add(f64x2.splat(1.818357216161805012e-01), f64x2.mul(w, f64x2.splat(1.479819860511658591e-01))))))));
+      f64x2.mul(w, madd_f64x2(w, f64x2.splat(1.479819860511658591e-01), f64x2.splat(1.818357216161805012e-01)))))));
   let r = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, f64x2.add(t2, t1))), f64x2.mul(dk, F64_LN2LO));
   r = f64x2.add(f64x2.add(f64x2.sub(r, hfsq), f), f64x2.mul(dk, F64_LN2HI));
   r = v128.bitselect(F64_NEG_INF, r, f64x2.eq(x, F64_ZERO));
@@ -275,6 +382,22 @@ const F64_NAN = f64x2(NaN, NaN);
 // @ts-ignore: decorator
 @inline export function vexp_sum_term<T>(x: v128): v128 {
   if (sizeof<T>() == 4) return exp_sum_term_f32x4(x);
+  return exp_f64x2(x);
+}
+
+/** vexp with the f32 constants passed in (kexp<T>(K_MAGIC), ... as exp_k_f32x4 takes them). */
+// @ts-ignore: decorator
+@inline export function vexp_k<T>(x: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,
+  p0: v128, p1: v128, p2: v128, p3: v128, p4: v128): v128 {
+  if (sizeof<T>() == 4) return exp_k_f32x4(x, magic, log2e, mln2hi, mln2lo, cutoff, p0, p1, p2, p3, p4);
+  return exp_f64x2(x);
+}
+
+/** vexp_sum_term with the f32 constants passed in (the polynomial from K_C5). */
+// @ts-ignore: decorator
+@inline export function vexp_sum_term_k<T>(x: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,
+  c5: v128, c4: v128, c3: v128, c2: v128, c1: v128): v128 {
+  if (sizeof<T>() == 4) return exp_sum_term_k_f32x4(x, magic, log2e, mln2hi, mln2lo, cutoff, c5, c4, c3, c2, c1);
   return exp_f64x2(x);
 }
 
@@ -332,8 +455,8 @@ const F64_NAN = f64x2(NaN, NaN);
 // @ts-ignore: decorator
 @inline export function hmax<T>(v: v128): T {
   if (sizeof<T>() == 4) {
-    const a = v128.pmax<f32>(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-    const b = v128.pmax<f32>(a, v128.shuffle<f32>(a, a, 1, 0, 3, 2));
+    const a = vmax<f32>(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    const b = vmax<f32>(a, v128.shuffle<f32>(a, a, 1, 0, 3, 2));
     return <T>f32x4.extract_lane(b, 0);
   }
   return <T>max(f64x2.extract_lane(v, 0), f64x2.extract_lane(v, 1));

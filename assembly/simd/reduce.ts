@@ -6,7 +6,8 @@
 // 1e-7 relative error instead of growing with n (docs/simd.md §4). The loop is written once,
 // `accumulate`, for these sums and the elementwise losses alike; each supplies its term as a
 // class with @inline methods, called on a null receiver (assembly/simd/elementwise.ts).
-import { hmax, hsum, lanes, sexp, vexp, vexp_sum_term } from './math';
+import { vmax } from './relaxed';
+import { hmax, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, K_Q6, kexp, lanes, sexp, vexp_k, vexp_sum_term_k } from './math';
 
 /** Elements summed in T before the partial sum is promoted to f64. */
 export const BLOCK: i32 = 1024;
@@ -21,13 +22,13 @@ export function row_max<T>(n: i32, x: usize): T {
   let i = 0;
   for (; i + W <= n; i += W) {
     const p = x + <usize>i * bytes;
-    m0 = v128.pmax<T>(m0, v128.load(p));
-    m1 = v128.pmax<T>(m1, v128.load(p, 16));
-    m2 = v128.pmax<T>(m2, v128.load(p, 32));
-    m3 = v128.pmax<T>(m3, v128.load(p, 48));
+    m0 = vmax<T>(m0, v128.load(p));
+    m1 = vmax<T>(m1, v128.load(p, 16));
+    m2 = vmax<T>(m2, v128.load(p, 32));
+    m3 = vmax<T>(m3, v128.load(p, 48));
   }
-  for (; i + L <= n; i += L) m0 = v128.pmax<T>(m0, v128.load(x + <usize>i * bytes));
-  m0 = v128.pmax<T>(v128.pmax<T>(m0, m1), v128.pmax<T>(m2, m3));
+  for (; i + L <= n; i += L) m0 = vmax<T>(m0, v128.load(x + <usize>i * bytes));
+  m0 = vmax<T>(vmax<T>(m0, m1), vmax<T>(m2, m3));
   let m = hmax<T>(m0);
   for (; i < n; i++) {
     const v = load<T>(x + <usize>i * bytes);
@@ -41,12 +42,14 @@ export function row_max<T>(n: i32, x: usize): T {
  * vectors per iteration into 4 independent accumulators, each block of BLOCK elements promoted to
  * f64. op.v has the elementwise op's signature (assembly/simd/elementwise.ts): it computes one
  * vector of terms at byte offset off (and may store gradients); a nonzero `loss` receives each
- * vector too. Callers add their own tail (elementwise_sum, reduce below).
+ * vector too. Callers add their own tail (elementwise_sum, reduce below). For ExpTerm, k0..p4
+ * are the exp's constants, loaded once by the caller, and sumTerm picks the exp (see `step`).
  */
 // @ts-ignore: decorator
 @inline export function accumulate<T, Op>(n4: i32, a: usize, b: usize, c: usize, d: usize, loss: usize, g1: usize, g2: usize, g3: usize,
-  gradRow: usize, vk: v128, vp: v128, vq: v128): f64 {
-  const op = changetype<Op>(0);
+  gradRow: usize, vk: v128, vp: v128, vq: v128, k0: v128 = i64x2(0, 0), k1: v128 = i64x2(0, 0), k2: v128 = i64x2(0, 0),
+  k3: v128 = i64x2(0, 0), k4: v128 = i64x2(0, 0), p0: v128 = i64x2(0, 0), p1: v128 = i64x2(0, 0), p2: v128 = i64x2(0, 0),
+  p3: v128 = i64x2(0, 0), p4: v128 = i64x2(0, 0), sumTerm: bool = false): f64 {
   const W = 4 * lanes<T>();
   const bytes = <usize>sizeof<T>();
   let total: f64 = 0;
@@ -57,10 +60,10 @@ export function row_max<T>(n: i32, x: usize): T {
     const stop = min(i + BLOCK, n4);
     for (; i < stop; i += W) {
       const off = <usize>i * bytes;
-      const l0 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off, vk, vp, vq);
-      const l1 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off + 16, vk, vp, vq);
-      const l2 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off + 32, vk, vp, vq);
-      const l3 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off + 48, vk, vp, vq);
+      const l0 = step<T, Op>(a, b, c, d, g1, g2, g3, gradRow, off, 0, vk, vp, vq, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4, sumTerm);
+      const l1 = step<T, Op>(a, b, c, d, g1, g2, g3, gradRow, off, 1, vk, vp, vq, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4, sumTerm);
+      const l2 = step<T, Op>(a, b, c, d, g1, g2, g3, gradRow, off, 2, vk, vp, vq, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4, sumTerm);
+      const l3 = step<T, Op>(a, b, c, d, g1, g2, g3, gradRow, off, 3, vk, vp, vq, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4, sumTerm);
       if (loss) {
         v128.store(loss + off, l0);
         v128.store(loss + off, l1, 16);
@@ -78,69 +81,94 @@ export function row_max<T>(n: i32, x: usize): T {
 }
 
 /**
- * Σ term(i) over [0, n), in f64: `accumulate`, then one vector at a time, then the scalar tail. A
- * term is an op (x, y its two arrays, y possibly an output it stores to; vp the splat of m) with
- * also  @inline s<T>(x: usize, y: usize, off: usize, m: T): T  for one element of the tail.
+ * One vector of op's terms at byte offset off + 16·q (q a constant 0..3): op.v; or for ExpTerm and ExpStoreTerm, exp(a[i] - m)
+ * (vp the splat of m) by vexp_sum_term when sumTerm, else vexp, with the exp's constants passed
+ * in (ExpStoreTerm: stored to b[i] too).
  */
 // @ts-ignore: decorator
-@inline function reduce<T, Term>(n: i32, x: usize, y: usize, m: T): f64 {
+@inline function step<T, Op>(a: usize, b: usize, c: usize, d: usize, g1: usize, g2: usize, g3: usize, gradRow: usize, off: usize, q: i32,
+  vk: v128, vp: v128, vq: v128, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, p0: v128, p1: v128, p2: v128, p3: v128, p4: v128,
+  sumTerm: bool): v128 {
+  const op = changetype<Op>(0);
+  // decided at compile time (the classes are unrelated): only one of the two is compiled
+  if (op instanceof ExpTerm || op instanceof ExpStoreTerm) {
+    const x = v128.sub<T>(load_at(a + off, q), vp);
+    const e = sumTerm
+      ? vexp_sum_term_k<T>(x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
+      : vexp_k<T>(x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4);
+    if (op instanceof ExpStoreTerm) store_at(b + off, q, e);
+    return e;
+  }
+  // @ts-ignore: the op's method (see elementwise.ts)
+  return op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off + <usize>q * 16, vk, vp, vq);
+}
+
+/** The vector q (a constant) vectors past p, as the load's immediate offset (binaryen does not fold p + (off + 16) into one). */
+// @ts-ignore: decorator
+@inline function load_at(p: usize, q: i32): v128 {
+  if (q == 1) return v128.load(p, 16);
+  if (q == 2) return v128.load(p, 32);
+  if (q == 3) return v128.load(p, 48);
+  return v128.load(p);
+}
+
+/** Stores v q (a constant) vectors past p. */
+// @ts-ignore: decorator
+@inline function store_at(p: usize, q: i32, v: v128): void {
+  if (q == 1) v128.store(p, v, 16);
+  else if (q == 2) v128.store(p, v, 32);
+  else if (q == 3) v128.store(p, v, 48);
+  else v128.store(p, v);
+}
+
+/**
+ * Σ term(i) over [0, n), in f64: `accumulate`, then one vector at a time, then the scalar tail. A
+ * term is an op (x, y its two arrays, y possibly an output it stores to; vp the splat of m) with
+ * also  @inline s<T>(x: usize, y: usize, off: usize, m: T): T  for one element of the tail. For
+ * the exp terms the exp's constants (the polynomial from K_C5 when sumTerm, else from K_Q6) are loaded
+ * here once, into registers, for the whole row (math.ts, "a table in linear memory").
+ */
+// @ts-ignore: decorator
+@inline function reduce<T, Term>(n: i32, x: usize, y: usize, m: T, sumTerm: bool = false): f64 {
   const term = changetype<Term>(0);
   const L = lanes<T>();
   const bytes = <usize>sizeof<T>();
   const zero = v128.splat<T>(<T>0);
   const vm = v128.splat<T>(m);
+  let k0 = zero, k1 = zero, k2 = zero, k3 = zero, k4 = zero, p0 = zero, p1 = zero, p2 = zero, p3 = zero, p4 = zero;
+  if (term instanceof ExpTerm || term instanceof ExpStoreTerm) {
+    k0 = kexp<T>(K_MAGIC); k1 = kexp<T>(K_LOG2E); k2 = kexp<T>(K_MLN2HI); k3 = kexp<T>(K_MLN2LO); k4 = kexp<T>(K_CUTOFF);
+    const P = sumTerm ? K_C5 : K_Q6;
+    p0 = kexp<T>(P); p1 = kexp<T>(P + 1); p2 = kexp<T>(P + 2); p3 = kexp<T>(P + 3); p4 = kexp<T>(P + 4);
+  }
   const n4 = n - n % (4 * L);
-  let total = accumulate<T, Term>(n4, x, y, 0, 0, 0, 0, 0, 0, 0, zero, vm, zero);
+  let total = accumulate<T, Term>(n4, x, y, 0, 0, 0, 0, 0, 0, 0, zero, vm, zero, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4, sumTerm);
   let a = zero;
   let i = n4;
-  for (; i + L <= n; i += L) a = v128.add<T>(a, term.v<T>(x, y, 0, 0, 0, 0, 0, 0, <usize>i * bytes, zero, vm, zero));
+  for (; i + L <= n; i += L) {
+    a = v128.add<T>(a, step<T, Term>(x, y, 0, 0, 0, 0, 0, 0, <usize>i * bytes, 0, zero, vm, zero, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4, sumTerm));
+  }
   total += hsum<T>(a);
+  // @ts-ignore: the term's method
   for (; i < n; i++) total += <f64>term.s<T>(x, y, <usize>i * bytes, m);
   return total;
 }
 
-/** exp(x[i] - m) by vexp_sum_term, kept only in the sum. */
+/** exp(x[i] - m), kept only in the sum (its vectors: `step`); to y[i] too when y is not 0. */
 class ExpTerm {
-  // @ts-ignore: decorator
-  @inline v<T>(x: usize, _y: usize, _c: usize, _d: usize, _g1: usize, _g2: usize, _g3: usize, _gr: usize, off: usize, _vk: v128, vm: v128, _vq: v128): v128 {
-    return vexp_sum_term<T>(v128.sub<T>(v128.load(x + off), vm));
-  }
-  // @ts-ignore: decorator
-  @inline s<T>(x: usize, _y: usize, off: usize, m: T): T {
-    return sexp<T>(load<T>(x + off) - m);
-  }
-}
-
-/** v, stored at p too. */
-// @ts-ignore: decorator
-@inline function stored(p: usize, v: v128): v128 {
-  v128.store(p, v);
-  return v;
-}
-
-/** exp(x[i] - m), stored to y[i] too. */
-class ExpStoreTerm {
-  // @ts-ignore: decorator
-  @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, _g1: usize, _g2: usize, _g3: usize, _gr: usize, off: usize, _vk: v128, vm: v128, _vq: v128): v128 {
-    return stored(y + off, vexp<T>(v128.sub<T>(v128.load(x + off), vm)));
-  }
   // @ts-ignore: decorator
   @inline s<T>(x: usize, y: usize, off: usize, m: T): T {
     const e = sexp<T>(load<T>(x + off) - m);
-    store<T>(y + off, e);
+    if (y) store<T>(y + off, e);
     return e;
   }
 }
 
-/** exp(x[i] - m) by vexp_sum_term, stored to y[i] too. */
-class ExpStoreSumTerm {
-  // @ts-ignore: decorator
-  @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, _g1: usize, _g2: usize, _g3: usize, _gr: usize, off: usize, _vk: v128, vm: v128, _vq: v128): v128 {
-    return stored(y + off, vexp_sum_term<T>(v128.sub<T>(v128.load(x + off), vm)));
-  }
+/** exp(x[i] - m), stored to y[i] too (its vectors: `step`). */
+class ExpStoreTerm {
   // @ts-ignore: decorator
   @inline s<T>(x: usize, y: usize, off: usize, m: T): T {
-    return changetype<ExpStoreTerm>(0).s<T>(x, y, off, m);
+    return changetype<ExpTerm>(0).s<T>(x, y, off, m);
   }
 }
 
@@ -168,14 +196,14 @@ class ProductTerm {
   }
 }
 
-/** Σ exp(x[i] - m) over [0, n), in f64 (the terms by vexp: only their sum is kept). */
+/** Σ exp(x[i] - m) over [0, n), in f64 (the terms by vexp_sum_term: only their sum is kept). */
 export function exp_sum<T>(n: i32, x: usize, m: T): f64 {
-  return reduce<T, ExpTerm>(n, x, 0, m);
+  return reduce<T, ExpTerm>(n, x, 0, m, true);
 }
 
 /** out[i] = exp(x[i] - m) and returns Σ out[i] in f64 (XNNPACK's raddstoreexpminusmax). */
 export function exp_store_sum<T>(n: i32, x: usize, out: usize, m: T): f64 {
-  return reduce<T, ExpStoreTerm>(n, x, out, m);
+  return reduce<T, ExpStoreTerm>(n, x, out, m, false);
 }
 
 /**
@@ -183,7 +211,7 @@ export function exp_store_sum<T>(n: i32, x: usize, out: usize, m: T): f64 {
  * meet the accuracy bar as often with it (docs/accuracy.md), and which it keeps 10% faster.
  */
 export function exp_store_sum_terms<T>(n: i32, x: usize, out: usize, m: T): f64 {
-  return reduce<T, ExpStoreSumTerm>(n, x, out, m);
+  return reduce<T, ExpStoreTerm>(n, x, out, m, true);
 }
 
 /** out[i] = x[i] · c (in place allowed). */

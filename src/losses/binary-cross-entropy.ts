@@ -8,6 +8,8 @@ import { bceReference, bceWithLogitsReference } from '../reference/binary-cross-
 import { broadcastShapes, callDtype, floatArg, sameShape, type FloatTensor } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
+import { kernel } from '../wasm/kernels';
+import { binaryCrossEntropyModule } from '../wasm/modules';
 
 /** Options of {@link binaryCrossEntropy} and {@link multilabelSoftMarginLoss}. */
 export interface BinaryCrossEntropyOptions {
@@ -89,13 +91,12 @@ function prepare(fn: string, input: FloatInput, target: FloatInput, options: unk
 function runBce(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean, multilabel = false): LossAndGrads {
   const p = prepare(fn, input, target, options, logits, wantGrad, multilabel);
   const groupMean = multilabel ? (p.shape.length === 0 ? 1 : p.shape[p.shape.length - 1]) : undefined;
-  const f32 = p.dtype === 'float32';
   return elementwiseLoss({
-    fn, args: [{ t: p.x, shape: p.shape }, { t: p.t, shape: p.shape }], optional: [p.weight, p.posWeight], shape: p.shape,
+    fn, module: binaryCrossEntropyModule, args: [{ t: p.x, shape: p.shape }, { t: p.t, shape: p.shape }], optional: [p.weight, p.posWeight], shape: p.shape,
     reduction: p.reduction, groupMean, opts: p.opts, wantGrad, gradShapes: [p.shape],
     kernel: (k, _arena, m, [x, t, wt, pw], loss, [g = 0], gr, scale) => logits
-      ? (f32 ? k.f32_bce_logits : k.f64_bce_logits)(m, x, t, wt, pw, loss, g, gr, scale)
-      : (f32 ? k.f32_bce : k.f64_bce)(m, x, t, wt, loss, g, gr, scale),
+      ? kernel(k, 'bce_logits', p.dtype)(m, x, t, wt, pw, loss, g, gr, scale)
+      : kernel(k, 'bce', p.dtype)(m, x, t, wt, loss, g, gr, scale),
     reference: ([x, t], gr, scale, [wt, pw]) => {
       const r = logits ? bceWithLogitsReference(x, t, wt, pw, wantGrad, gr, scale) : bceReference(x, t, wt, wantGrad, gr, scale);
       return { elementLoss: r.elementLoss, total: r.total, grads: r.grad ? [r.grad] : [] };

@@ -16,7 +16,8 @@ import { broadcastShapes, callDtype, current, expandTo, floatArg, roundTo, sizeO
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { run as runKernel } from '../wasm/runtime';
-
+import { boxIouKernels, kernel } from '../wasm/kernels';
+import { boxIouModule } from '../wasm/modules';
 
 /** Options every box loss takes ({@link generalizedBoxIouLoss} and the others). */
 export interface BoxLossOptions {
@@ -73,8 +74,6 @@ export interface WiseIouV3Result<L = number | Tensor> {
   iouMean: number;
 }
 
-const KINDS: BoxLossKind[] = ['iou', 'giou', 'diou', 'ciou', 'eiou', 'focal-eiou', 'alpha-iou', 'siou', 'wiou-v1', 'wiou-v3'];
-
 interface Pairs {
   b1: Float32Array | Float64Array;
   b2: Float32Array | Float64Array;
@@ -108,10 +107,10 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
   let elementLoss: ArrayLike<number>;
   let total = 0;
   let grads: ArrayLike<number>[] = [];
-  const w = n > 0 ? wasm(fn) : null;
+  const w = n > 0 ? wasm(fn, boxIouModule) : null;
   if (w) {
     const { k, arena } = w;
-    const kernel = dtype === 'float32' ? k.f32_box_loss : k.f64_box_loss;
+    const boxLoss = kernel(k, 'box_loss', dtype);
     // per pair: both boxes in, the loss and both gradients out, and the kernel's SoA scratch (16
     // values a pair, and 4 pairs of padding)
     const r = runKernel(arena, dtype, n, [
@@ -119,7 +118,7 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
       wantGrad ? { role: 'out', per: 4 } : null, wantGrad ? { role: 'out', per: 4 } : null,
       gradRow ? { role: 'in', per: 1, data: gradRow } : null, { role: 'scratch', per: 16, extra: 64 },
     ], (count, [pb1, pb2, pl, pg1, pg2, pu, scratch]) =>
-      kernel(count, KINDS.indexOf(spec.kind), pb1, pb2, pl, pg1, pg2, pu, gradScale, spec.eps, spec.p1, spec.p2, spec.p3, scratch));
+      boxLoss(count, boxIouKernels.constants.KIND.indexOf(spec.kind), pb1, pb2, pl, pg1, pg2, pu, gradScale, spec.eps, spec.p1, spec.p2, spec.p3, scratch));
     total = r.total;
     const [loss, g1 = null, g2 = null] = r.outputs;
     elementLoss = loss;

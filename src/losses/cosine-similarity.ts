@@ -15,6 +15,8 @@ import {
 import type { Dtype, FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
+import { kernel } from '../wasm/kernels';
+import { cosineSimilarityModule } from '../wasm/modules';
 
 /** Options of {@link cosineSimilarity}. */
 export interface CosineSimilarityOptions {
@@ -83,12 +85,12 @@ export interface CosineRows {
  * sqrt(Σa² + eps) (cosine_embedding_loss) instead of max(‖a‖, eps) (cosine_similarity).
  */
 export function cosineRows(fn: string, dtype: Dtype, ra: FloatArray, rb: FloatArray, rows: number, D: number, eps: number, addEps: boolean, up: FloatArray | null): CosineRows {
-  const w = rows > 0 ? wasm(fn) : null;
+  const w = rows > 0 ? wasm(fn, cosineSimilarityModule) : null;
   if (!w) {
     const r = cosineSimilarityReference(ra, rb, rows, D, eps, addEps, up);
     return { out: toDtype(r.out, dtype), ga: r.ga, gb: r.gb };
   }
-  const run = dtype === 'float32' ? w.k.f32_cosine_similarity : w.k.f64_cosine_similarity;
+  const run = kernel(w.k, 'cosine_similarity', dtype);
   const r = runRowPairs(w.arena, dtype, ra, rb, rows, D, { grads: up ? 2 : 0, gradRow: up },
     (count, pa, pb, po, [pga = 0, pgb = 0], pu) => run(count, D, pa, pb, po, pga, pgb, pu, eps, addEps ? 1 : 0));
   return { out: r.out, ga: r.grads[0] ?? null, gb: r.grads[1] ?? null };

@@ -11,6 +11,8 @@ import { callDtype, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeO
 import { run as runKernel } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { Loss, ResultArray } from '../types';
+import { crossEntropyKernels, kernel } from '../wasm/kernels';
+import { crossEntropyModule } from '../wasm/modules';
 
 /** Options of {@link nllLoss}. */
 export interface NllLossOptions {
@@ -169,17 +171,14 @@ function scatterRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: 
   }
 }
 
-/** Rows shorter than this use the kernel's across-rows path, which needs scratch (assembly SMALL_C). */
-const SMALL_C = 32;
-
 function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
-  const w = wasm(fn);
+  const w = wasm(fn, crossEntropyModule);
   if (!w) return null;
   const { k, arena } = w;
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
   const rows = N * inner;
-  const run = dtype === 'float32' ? k.f32_cross_entropy : k.f64_cross_entropy;
+  const run = kernel(k, 'cross_entropy', dtype);
   // K-dim inputs (inner > 1) are gathered into rows of C classes and scattered back.
   const gather = (src: () => ArrayLike<number>) => (inner === 1 ? undefined : (dst: FloatArray, r0: number, count: number) => gatherRows(src(), dst, C, inner, r0, count));
   const r = runKernel(arena, dtype, rows, [
@@ -190,8 +189,8 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
     prep.reduction === 'none' ? { role: 'out', per: 1 } : null,
     wantGrad ? { role: 'out', per: C, into, scatter: inner === 1 ? undefined : (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count) } : null,
     gradRow ? { role: 'in', per: 1, data: gradRow } : null,
-    // the across-rows path for short rows (assembly SMALL_C) needs a little scratch
-    C < SMALL_C ? { role: 'whole', bytes: (C + 4) * 16 } : null,
+    // the across-rows path for short rows (SMALL_C, src/wasm/kernels.ts) needs a little scratch
+    C < crossEntropyKernels.constants.SMALL_C ? { role: 'whole', bytes: (C + 4) * 16 } : null,
   ], (count, [logits, probs, targets, weight, rowLoss, g, upstream, scratch]) =>
     run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale));
   const outs = r.outputs;
@@ -199,12 +198,12 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
 }
 
 function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
-  const w = wasm(fn);
+  const w = wasm(fn, crossEntropyModule);
   if (!w) return null;
   const { k, arena } = w;
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
-  const run = dtype === 'float32' ? k.f32_nll : k.f64_nll;
+  const run = kernel(k, 'nll', dtype);
   const slice = C * inner; // one batch element of the input
   // Items are batch elements: the kernel reads (C, inner) slices as they are.
   const r = runKernel(arena, dtype, N, [

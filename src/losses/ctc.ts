@@ -10,6 +10,8 @@ import { ctcReference } from '../reference/ctc';
 import { callDtype, floatArg, indexArg, newFloat, roundTo } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
+import { kernel } from '../wasm/kernels';
+import { ctcModule } from '../wasm/modules';
 
 /** Options of {@link ctcLoss}. */
 export interface CtcLossOptions {
@@ -89,7 +91,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
   const scaleOf = (n: number) => reduction === 'none' ? up.tensor![n] : reduction === 'sum' ? up.scalar! : up.scalar! / (N * Math.max(tgLen[n], 1));
   const nll = new Float64Array(N);
   const grad = wantGrad ? newFloat(dtype, T * N * C) : null;
-  const w = wasm(fn);
+  const w = wasm(fn, ctcModule);
   for (let n = 0; n < N; n++) {
     const Tn = inLen[n];
     const labels = labelsOf[n];
@@ -108,7 +110,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
         { role: 'whole', data: labels, int32: true },
         wantGrad ? { role: 'out', per: C } : null,
         { role: 'whole', bytes: k.ctc_scratch_bytes(Tn, labels.length, C) },
-      ], (count, [lp, pl, pg, scratch]) => (nll[n] = k.f64_ctc_loss(count, C, lp, pl, labels.length, blank, pg, g, scratch)), { whole: true });
+      ], (count, [lp, pl, pg, scratch]) => (nll[n] = kernel(k, 'ctc_loss', 'float64')(count, C, lp, pl, labels.length, blank, pg, g, scratch)), { whole: true });
       if (wantGrad) rows = r.outputs[0] as Float64Array;
     } else {
       const data = x.data;

@@ -14,6 +14,8 @@ import { broadcastShapes, callDtype, current, expandTo, floatArg, sizeOf, type F
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
+import { kernel } from '../wasm/kernels';
+import { distanceModule } from '../wasm/modules';
 
 /** Options of {@link pairwiseDistance}. */
 export interface PairwiseDistanceOptions {
@@ -70,12 +72,12 @@ function rowDistances(fn: string, kind: Distance, a: FloatArray, b: FloatArray, 
     const r = cosineRows(fn, dtype, a, b, rows, D, 1e-8, false, wantGrad ? new Float64Array(rows).fill(-1) : null);
     return { d: Float64Array.from(r.out, (c) => 1 - c), ga: r.ga, gb: r.gb };
   }
-  const w = rows > 0 ? wasm(fn) : null;
+  const w = rows > 0 ? wasm(fn, distanceModule) : null;
   if (!w) {
     const r = pairwiseDistanceReference(a, b, rows, D, kind.p, kind.eps, wantGrad);
     return { d: r.d, ga: r.dir, gb: r.dir && negated(r.dir) };
   }
-  const run = dtype === 'float32' ? w.k.f32_pairwise_distance : w.k.f64_pairwise_distance;
+  const run = kernel(w.k, 'pairwise_distance', dtype);
   const r = runRowPairs(w.arena, dtype, a, b, rows, D, { grads: wantGrad ? 1 : 0, gradRow: null },
     (count, pa, pb, pd, [pga = 0]) => run(count, D, pa, pb, pd, pga, kind.p, kind.eps));
   const ga = r.grads[0] ?? null;

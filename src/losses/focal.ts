@@ -7,6 +7,8 @@ import { sigmoidFocalReference } from '../reference/focal';
 import { callDtype, floatArg, sameShape } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
+import { kernel } from '../wasm/kernels';
+import { focalModule } from '../wasm/modules';
 
 /** Options of {@link sigmoidFocalLoss}. */
 export interface SigmoidFocalLossOptions {
@@ -27,10 +29,10 @@ function focal(fn: string, inputs: FloatInput, targets: FloatInput, options: unk
   if (!sameShape(tShape, shape)) throw rangeError(fn, `targets must have the inputs' shape ${shapeString(shape)}; got ${shapeString(tShape)}`);
   const alpha = numberOption(fn, 'alpha', opts.alpha, 0.25, Number.isFinite, 'a finite number (negative: no weighting)');
   const gamma = numberOption(fn, 'gamma', opts.gamma, 2, Number.isFinite, 'a finite number');
-  const f32 = x.dtype === 'float32';
   return elementwiseLoss({
+    module: focalModule,
     fn, args: [{ t: x, shape }, { t, shape }], shape, reduction: reductionOption(fn, opts.reduction, undefined, 'none'), opts, wantGrad, gradShapes: [shape],
-    kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => (f32 ? k.f32_sigmoid_focal : k.f64_sigmoid_focal)(m, px, pt, loss, g, gr, alpha, gamma, scale),
+    kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => kernel(k, 'sigmoid_focal', x.dtype)(m, px, pt, loss, g, gr, alpha, gamma, scale),
     reference: ([xd, td], gr, scale) => sigmoidFocalReference(xd, td, alpha, gamma, wantGrad, gr, scale),
   });
 }

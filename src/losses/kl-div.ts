@@ -8,6 +8,8 @@ import { klDivReference } from '../reference/kl-div';
 import { broadcastShapes, callDtype, floatArg } from '../tensor';
 import type { FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
+import { kernel } from '../wasm/kernels';
+import { klDivModule } from '../wasm/modules';
 
 /** klDiv's reductions: PyTorch's three and `'batchmean'`, the sum divided by the first dimension. */
 export type KlDivReduction = 'mean' | 'batchmean' | 'sum' | 'none';
@@ -36,11 +38,12 @@ function run(fn: string, input: FloatInput, target: FloatInput, options: unknown
   // 'batchmean' divides by size(0) (no division for a 0-d result), 'mean' by numel.
   const batchmean = reduction === 'batchmean';
   return elementwiseLoss({
+    module: klDivModule,
     fn, args: [{ t: x, shape: xShape }, { t, shape: tShape }], shape, opts, wantGrad,
     reduction: batchmean ? 'mean' : reduction,
     denominator: batchmean ? (shape.length ? shape[0] : 1) : undefined,
     gradShapes: [xShape, tShape],
-    kernel: (k, _arena, m, [px, pt], loss, [g = 0, gt = 0], gr, scale) => (dtype === 'float32' ? k.f32_kl_div : k.f64_kl_div)(m, px, pt, loss, g, gt, gr, logTarget ? 1 : 0, scale),
+    kernel: (k, _arena, m, [px, pt], loss, [g = 0, gt = 0], gr, scale) => kernel(k, 'kl_div', dtype)(m, px, pt, loss, g, gt, gr, logTarget ? 1 : 0, scale),
     reference: ([xd, td], gr, scale) => {
       const r = klDivReference(xd, td, logTarget, wantGrad, gr, scale);
       return { elementLoss: r.elementLoss, total: r.total, grads: r.grad && r.gradTarget ? [r.grad, r.gradTarget] : [] };

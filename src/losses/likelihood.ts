@@ -7,6 +7,8 @@ import { gaussianNllReference, poissonNllReference } from '../reference/likeliho
 import { broadcastShapes, callDtype, floatArg, newFloat, sameShape, sizeOf } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
+import { kernel } from '../wasm/kernels';
+import { likelihoodModule } from '../wasm/modules';
 
 /** Options of {@link poissonNllLoss}. */
 export interface PoissonNllLossOptions {
@@ -46,10 +48,10 @@ function poisson(fn: string, input: FloatInput, target: FloatInput, options: unk
   const full = booleanOption(fn, 'full', opts.full, false);
   const eps = numberOption(fn, 'eps', opts.eps, 1e-8, (e) => e >= 0 && Number.isFinite(e), 'a finite number >= 0');
   const reduction = reductionOption(fn, opts.reduction);
-  const f32 = x.dtype === 'float32';
   return elementwiseLoss({
+    module: likelihoodModule,
     fn, args, shape, reduction, opts, wantGrad, gradShapes: args.map((a) => a.shape),
-    kernel: (k, _arena, m, [px, pt], loss, [gx = 0, gt = 0], gr, scale) => (f32 ? k.f32_poisson_nll : k.f64_poisson_nll)(m, px, pt, loss, gx, gt, gr, logInput ? 1 : 0, full ? 1 : 0, eps, scale),
+    kernel: (k, _arena, m, [px, pt], loss, [gx = 0, gt = 0], gr, scale) => kernel(k, 'poisson_nll', x.dtype)(m, px, pt, loss, gx, gt, gr, logInput ? 1 : 0, full ? 1 : 0, eps, scale),
     reference: ([xd, td], gr, scale) => poissonNllReference(xd, td, logInput, full, eps, wantGrad, gr, scale),
   });
 }
@@ -91,10 +93,10 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
   const full = booleanOption(fn, 'full', opts.full, false);
   const eps = numberOption(fn, 'eps', opts.eps, 1e-6, (e) => e >= 0 && Number.isFinite(e), 'a finite number >= 0');
   const reduction = reductionOption(fn, opts.reduction);
-  const f32 = dtype === 'float32';
   const r = elementwiseLoss({
+    module: likelihoodModule,
     fn, args, shape, reduction, opts, wantGrad, gradShapes,
-    kernel: (k, _arena, m, [px, pt, pv], loss, [gx = 0, gt = 0, gv = 0], gr, scale) => (f32 ? k.f32_gaussian_nll : k.f64_gaussian_nll)(m, px, pt, pv, loss, gx, gt, gv, gr, eps, scale),
+    kernel: (k, _arena, m, [px, pt, pv], loss, [gx = 0, gt = 0, gv = 0], gr, scale) => kernel(k, 'gaussian_nll', dtype)(m, px, pt, pv, loss, gx, gt, gv, gr, eps, scale),
     reference: ([xd, td, vd], gr, scale) => gaussianNllReference(xd, td, vd, full, eps, wantGrad, gr, scale),
     constant: full ? 0.5 * Math.log(2 * Math.PI) : 0,
   });

@@ -8,6 +8,8 @@ import { hingeEmbeddingReference, marginRankingReference, softMarginReference } 
 import { broadcastShapes, callDtype, floatArg, sameShape } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
+import { kernel } from '../wasm/kernels';
+import { marginModule } from '../wasm/modules';
 
 /** Options of {@link hingeEmbeddingLoss}. */
 export interface HingeEmbeddingLossOptions {
@@ -38,10 +40,10 @@ function hinge(fn: string, input: FloatInput, target: FloatInput | IndexInput, o
   const tArg = floatOrLabels(fn, 'target', target, x.dtype);
   const shape = broadcastShapes(fn, 'input', xArg.shape, 'target', tArg.shape);
   const margin = numberOption(fn, 'margin', opts.margin, 1, Number.isFinite, 'a finite number');
-  const f32 = x.dtype === 'float32';
   return elementwiseLoss({
+    module: marginModule,
     fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: [xArg.shape],
-    kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => (f32 ? k.f32_hinge_embedding : k.f64_hinge_embedding)(m, px, pt, loss, g, gr, margin, scale),
+    kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => kernel(k, 'hinge_embedding', x.dtype)(m, px, pt, loss, g, gr, margin, scale),
     reference: ([xd, td], gr, scale) => hingeEmbeddingReference(xd, td, margin, wantGrad, gr, scale),
   });
 }
@@ -55,10 +57,10 @@ function soft(fn: string, input: FloatInput, target: FloatInput | IndexInput, op
   if (!sameShape(shape, xArg.shape)) {
     throw rangeError(fn, `target of shape ${shapeString(tArg.shape)} must broadcast to the input's shape ${shapeString(xArg.shape)}`);
   }
-  const f32 = x.dtype === 'float32';
   return elementwiseLoss({
+    module: marginModule,
     fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: [xArg.shape],
-    kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => (f32 ? k.f32_soft_margin : k.f64_soft_margin)(m, px, pt, loss, g, gr, scale),
+    kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => kernel(k, 'soft_margin', x.dtype)(m, px, pt, loss, g, gr, scale),
     reference: ([xd, td], gr, scale) => softMarginReference(xd, td, wantGrad, gr, scale),
   });
 }
@@ -77,10 +79,10 @@ function ranking(fn: string, input1: FloatInput, input2: FloatInput, target: Flo
   }
   const shape = broadcastShapes(fn, 'target', args[2].shape, 'inputs', broadcastShapes(fn, 'input1', args[0].shape, 'input2', args[1].shape));
   const margin = numberOption(fn, 'margin', opts.margin, 0, Number.isFinite, 'a finite number');
-  const f32 = a.dtype === 'float32';
   return elementwiseLoss({
+    module: marginModule,
     fn, args, shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: args.map((g) => g.shape),
-    kernel: (k, _arena, m, [p1, p2, py], loss, [g1 = 0, g2 = 0, g3 = 0], gr, scale) => (f32 ? k.f32_margin_ranking : k.f64_margin_ranking)(m, p1, p2, py, loss, g1, g2, g3, gr, margin, scale),
+    kernel: (k, _arena, m, [p1, p2, py], loss, [g1 = 0, g2 = 0, g3 = 0], gr, scale) => kernel(k, 'margin_ranking', a.dtype)(m, p1, p2, py, loss, g1, g2, g3, gr, margin, scale),
     reference: ([d1, d2, dy], gr, scale) => marginRankingReference(d1, d2, dy, margin, wantGrad, gr, scale),
   });
 }

@@ -13,7 +13,8 @@ import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad }
 import type { FloatArray, Loss, ResultArray } from '../types';
 import type { Arena } from '../wasm/arena';
 import { run as runKernel } from '../wasm/runtime';
-import type { Kernels } from '../wasm/instance';
+import { kernel as kernelOf, type Kernels, type multiMarginKernels } from '../wasm/kernels';
+import { multiMarginModule } from '../wasm/modules';
 
 /** Options of {@link multiMarginLoss}. */
 export interface MultiMarginLossOptions {
@@ -46,9 +47,9 @@ function rowsOf(fn: string, x: FloatTensor, input: unknown): { N: number; C: num
 /** Row losses, their sum and the input gradient: the kernel chunked by rows, or the reference. */
 function runRows(fn: string, x: FloatTensor, N: number, C: number, targets: Int32Array, targetsPerRow: number, gradRow: Float32Array | Float64Array | null, wantGrad: boolean,
   // Given the module, allocates what every chunk shares and returns the per-chunk kernel call.
-  kernel: (k: Kernels, arena: Arena) => (count: number, px: number, pt: number, rowLoss: number, grad: number, gradRow: number) => number,
+  kernel: (k: Kernels<typeof multiMarginKernels>, arena: Arena) => (count: number, px: number, pt: number, rowLoss: number, grad: number, gradRow: number) => number,
   reference: (data: ArrayLike<number>) => RowParts): RowParts {
-  const w = N > 0 ? wasm(fn) : null;
+  const w = N > 0 ? wasm(fn, multiMarginModule) : null;
   if (!w) return reference(current(x));
   const { arena } = w;
   const run = kernel(w.k, arena);
@@ -89,11 +90,10 @@ function multiMargin(fn: string, input: FloatInput, target: IndexInput, options:
   const reduction = reductionOption(fn, opts.reduction);
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, N);
-  const f32 = dtype === 'float32';
   const r = runRows(fn, x, N, C, targets, 1, gradRow, wantGrad,
     (k, arena) => {
       const pw = weight ? arena.input(weight) : 0;
-      const run = f32 ? k.f32_multi_margin : k.f64_multi_margin;
+      const run = kernelOf(k, 'multi_margin', dtype);
       return (count, px, pt, pl, pg, pu) => run(count, C, px, pt, pw, pl, pg, pu, p, margin, gradScale);
     },
     (data) => multiMarginReference(data, N, C, targets, weight ? current(weight) : null, p, margin, wantGrad, gradRow, gradScale));
@@ -120,11 +120,10 @@ function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, opt
   const reduction = reductionOption(fn, opts.reduction);
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, N);
-  const f32 = dtype === 'float32';
   const r = runRows(fn, x, N, C, targets, C, gradRow, wantGrad,
     (k, arena) => {
       const isTarget = arena.floats(dtype, C);
-      const run = f32 ? k.f32_multilabel_margin : k.f64_multilabel_margin;
+      const run = kernelOf(k, 'multilabel_margin', dtype);
       return (count, px, pt, pl, pg, pu) => run(count, C, px, pt, isTarget, pl, pg, pu, gradScale);
     },
     (data) => multilabelMarginReference(data, N, C, targets, wantGrad, gradRow, gradScale));

@@ -7,6 +7,8 @@ import { regressionReference, type RegressionKind } from '../reference/regressio
 import { broadcastShapes, callDtype, floatArg } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
+import { kernel } from '../wasm/kernels';
+import { regressionModule } from '../wasm/modules';
 
 /** Options of {@link mseLoss} and {@link l1Loss} (and the base of the other regression losses' options). */
 export interface RegressionOptions {
@@ -43,16 +45,16 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
   } else if (kind === 'huber') {
     param = numberOption(fn, 'delta', opts.delta, 1, (d) => d > 0 && Number.isFinite(d), 'a finite number > 0 (huber_loss does not support non-positive values for delta)');
   }
-  const f32 = dtype === 'float32';
   return elementwiseLoss({
+    module: regressionModule,
     fn, args: [{ t: x, shape: xShape }, { t: y, shape: yShape }], shape, reduction, opts, wantGrad,
     gradShapes: [xShape, yShape],
     kernel: (k, _arena, m, [px, py], loss, [g = 0, gt = 0], gr, scale) => {
       switch (kind) {
-        case 'mse': return (f32 ? k.f32_mse : k.f64_mse)(m, px, py, loss, g, gt, gr, scale);
-        case 'l1': return (f32 ? k.f32_l1 : k.f64_l1)(m, px, py, loss, g, gt, gr, scale);
-        case 'smoothL1': return (f32 ? k.f32_smooth_l1 : k.f64_smooth_l1)(m, px, py, loss, g, gt, gr, param, scale);
-        case 'huber': return (f32 ? k.f32_huber : k.f64_huber)(m, px, py, loss, g, gt, gr, param, scale);
+        case 'mse': return kernel(k, 'mse', dtype)(m, px, py, loss, g, gt, gr, scale);
+        case 'l1': return kernel(k, 'l1', dtype)(m, px, py, loss, g, gt, gr, scale);
+        case 'smoothL1': return kernel(k, 'smooth_l1', dtype)(m, px, py, loss, g, gt, gr, param, scale);
+        case 'huber': return kernel(k, 'huber', dtype)(m, px, py, loss, g, gt, gr, param, scale);
       }
     },
     reference: ([xd, yd], gr, scale) => {

@@ -6,6 +6,8 @@ import { callDtype, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, 
 import { run as runKernel } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import type { ResultArray } from '../types';
+import { kernel } from '../wasm/kernels';
+import { softmaxModule } from '../wasm/modules';
 
 /** Options of {@link softmax} and {@link logSoftmax}. */
 export interface SoftmaxOptions {
@@ -43,11 +45,11 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
 
   let y: FloatArray;
   let dx: FloatArray | null = null;
-  const w = size > 0 ? wasm(fn) : null;
+  const w = size > 0 ? wasm(fn, softmaxModule) : null;
   if (w) {
     const { k, arena } = w;
-    const fwd = dtype === 'float32' ? k.f32_softmax_fwd : k.f64_softmax_fwd;
-    const bwd = dtype === 'float32' ? k.f32_softmax_bwd : k.f64_softmax_bwd;
+    const fwd = kernel(k, 'softmax_fwd', dtype);
+    const bwd = kernel(k, 'softmax_bwd', dtype);
     // Softmax then its backward on each block while it is in cache; rows contiguous along dim.
     const r = runKernel(arena, dtype, rows, [
       { role: 'in', per: n, data: rowsX, ptr: inner === 1 ? x.resident?.ptr : undefined },
@@ -88,11 +90,11 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
   const g = wantGrad ? upstreamOption(fn, opts.gradOutput, x.shape, dtype).tensor! : null;
   let y: FloatArray;
   let dx: FloatArray | null = null;
-  const w = size > 0 ? wasm(fn) : null;
+  const w = size > 0 ? wasm(fn, softmaxModule) : null;
   if (w) {
     const { k, arena } = w;
-    const fwd = dtype === 'float32' ? k.f32_sigmoid_fwd : k.f64_sigmoid_fwd;
-    const bwd = dtype === 'float32' ? k.f32_sigmoid_bwd : k.f64_sigmoid_bwd;
+    const fwd = kernel(k, 'sigmoid_fwd', dtype);
+    const bwd = kernel(k, 'sigmoid_bwd', dtype);
     const r = runKernel(arena, dtype, size, [
       { role: 'in', per: 1, data: x.data, ptr: x.resident?.ptr }, { role: 'out', per: 1 },
       g ? { role: 'in', per: 1, data: g } : null, g ? { role: 'out', per: 1 } : null,

@@ -5,6 +5,7 @@
 // and ∂L/∂Q, and one chain rule through the geometry (boxGradients) gives the coordinate gradients,
 // with torchvision's autograd conventions (min/max ties split 0.5/0.5, no gradient through an
 // empty intersection). Factors the papers' code detaches are constants here too.
+import { boxIouKernels } from '../wasm/kernels';
 
 export type BoxLossKind = 'iou' | 'giou' | 'diou' | 'ciou' | 'eiou' | 'focal-eiou' | 'alpha-iou' | 'siou' | 'wiou-v1' | 'wiou-v3';
 export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
@@ -23,7 +24,8 @@ export interface BoxLossSpec {
 
 /** 4/π², CIoU's aspect-ratio constant (torchvision computes it in double). */
 export const CIOU_K = 4 / (Math.PI * Math.PI);
-export const ALPHA_IOU_FORMS: AlphaIouForm[] = ['iou', 'giou', 'diou', 'ciou'];
+/** alpha-IoU's base losses, in the order of the `p2` code the kernel reads (src/wasm/kernels.ts). */
+export const ALPHA_IOU_FORMS: readonly AlphaIouForm[] = boxIouKernels.constants.FORM;
 
 interface Geometry {
   I: number; U: number; cw: number; ch: number; dx: number; dy: number; w1: number; h1: number; w2: number; h2: number;

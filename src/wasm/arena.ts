@@ -1,14 +1,14 @@
 // The kernel module's linear memory, laid out as
 //
 //   [ module data | resident blocks (live across calls) | scratch (one call, then reset) ]
-//   0             heap_base                              residentTop                  ≤ limit
+//   0             HEAP_BASE                              residentTop                  ≤ limit
 //
 // Each call resets the scratch, allocates what it needs, copies in, runs kernels and copies out.
 // The whole memory stays under `limit` (setMemoryLimit): callers ask `available()` and process
 // large inputs in chunks. Growing memory detaches earlier views, so views are made after all of
 // a call's allocations (view()), and resident tensors re-create theirs on access.
 import type { Dtype, FloatArray } from '../types';
-import type { Kernels } from './instance';
+import { HEAP_BASE } from './modules/layout';
 
 const ALIGN = 16;
 const PAGE = 65536;
@@ -30,14 +30,11 @@ export class Arena {
   /** The function the current call serves, for error messages. */
   fn = 'simdloss';
 
-  constructor(private readonly k: Kernels) {
-    this.base = alignUp(k.heap_base());
+  /** `memory`: the one memory every family's module imports (instance.ts). */
+  constructor(readonly memory: WebAssembly.Memory) {
+    this.base = alignUp(HEAP_BASE);
     this.residentTop = this.base;
     this.top = this.base;
-  }
-
-  get memory(): WebAssembly.Memory {
-    return this.k.memory;
   }
 
   /** Frees the scratch (everything allocated since the last reset) for a call of `fn`. */
@@ -74,8 +71,8 @@ export class Arena {
 
   /** Grows memory so that [0, end) exists. */
   private ensure(end: number): void {
-    const have = this.k.memory.buffer.byteLength;
-    if (end > have) this.k.memory.grow(Math.ceil((end - have) / PAGE));
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
   }
 
   /** `bytes` bytes of scratch, 16-aligned. Throws past the limit: callers chunk before that. */
@@ -147,7 +144,7 @@ export class Arena {
 
   /** A fresh view of n floats at ptr (make views only after the call's allocations). */
   view(dtype: Dtype, ptr: number, n: number): FloatArray {
-    return dtype === 'float32' ? new Float32Array(this.k.memory.buffer, ptr, n) : new Float64Array(this.k.memory.buffer, ptr, n);
+    return dtype === 'float32' ? new Float32Array(this.memory.buffer, ptr, n) : new Float64Array(this.memory.buffer, ptr, n);
   }
 
   /** Allocates n floats of dtype. */
@@ -170,7 +167,7 @@ export class Arena {
   /** Allocates and fills an Int32Array copy. */
   copyInInt32(src: Int32Array): number {
     const ptr = this.alloc(src.length * 4);
-    new Int32Array(this.k.memory.buffer, ptr, src.length).set(src);
+    new Int32Array(this.memory.buffer, ptr, src.length).set(src);
     return ptr;
   }
 

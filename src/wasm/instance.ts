@@ -1,95 +1,124 @@
-// The kernel module: decoded from the inlined base64, instantiated synchronously on first use,
-// or asynchronously by init(). Where the engine refuses to compile it (a Content-Security-Policy
-// without 'wasm-unsafe-eval', a limit on synchronous compiles) calls run on the float64 reference,
-// after one console.warn naming the reason and the fix.
-import { MODULE_BASE64 } from './module-bytes';
+// The kernel modules: one per family (src/wasm/kernels.ts), each inlined as base64 in its own
+// generated file (src/wasm/modules/<family>.ts, as hex) that only the family's losses import, so a bundle
+// keeps only the modules its losses use. Every module imports the one shared memory: resident
+// tensors (allocTensor) are read by every family. A family is compiled synchronously on its first
+// use, or asynchronously by init() (every family the bundle holds).
+//
+// The hot families are also built with relaxed SIMD, each in a chunk of its own that init() imports
+// (a bundle's initial code holds the plain builds only): after init(), a family runs its relaxed
+// build where the engine validates it (WebAssembly.validate), else the plain SIMD one. Swapping a
+// compiled plain build for the relaxed one is safe between calls: the kernels keep no state, and
+// the memory is shared.
+//
+// Where the engine refuses to compile (a Content-Security-Policy without 'wasm-unsafe-eval', a
+// limit on synchronous compiles) calls run on the float64 reference, after one console.warn
+// naming the reason and the fix.
+import type { FamilySpec, Kernels } from './kernels';
+import { HEAP_BASE } from './modules/layout';
 
-type Ptr = number;
+const PAGE = 65536;
 
-/** The module's exports (assembly/index.ts). Pointers are byte offsets into `memory`. */
-export interface Kernels {
-  memory: WebAssembly.Memory;
-  heap_base(): number;
-  f32_softmax_fwd(rows: number, n: number, x: Ptr, out: Ptr, log: number): void;
-  f64_softmax_fwd(rows: number, n: number, x: Ptr, out: Ptr, log: number): void;
-  f32_softmax_bwd(rows: number, n: number, y: Ptr, g: Ptr, dx: Ptr, log: number): void;
-  f64_softmax_bwd(rows: number, n: number, y: Ptr, g: Ptr, dx: Ptr, log: number): void;
-  f32_sigmoid_fwd(n: number, x: Ptr, out: Ptr): void;
-  f64_sigmoid_fwd(n: number, x: Ptr, out: Ptr): void;
-  f32_sigmoid_bwd(n: number, y: Ptr, g: Ptr, dx: Ptr): void;
-  f64_sigmoid_bwd(n: number, y: Ptr, g: Ptr, dx: Ptr): void;
-  f32_cross_entropy(rows: number, C: number, logits: Ptr, targets: Ptr, probs: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, scratch: Ptr, smoothing: number, gradScale: number): number;
-  f64_cross_entropy(rows: number, C: number, logits: Ptr, targets: Ptr, probs: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, scratch: Ptr, smoothing: number, gradScale: number): number;
-  f32_nll(N: number, C: number, inner: number, input: Ptr, targets: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f64_nll(N: number, C: number, inner: number, input: Ptr, targets: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f32_bce(n: number, x: Ptr, t: Ptr, w: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f64_bce(n: number, x: Ptr, t: Ptr, w: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f32_bce_logits(n: number, x: Ptr, t: Ptr, w: Ptr, pw: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f64_bce_logits(n: number, x: Ptr, t: Ptr, w: Ptr, pw: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f32_mse(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, gradScale: number): number;
-  f64_mse(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, gradScale: number): number;
-  f32_l1(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, gradScale: number): number;
-  f64_l1(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, gradScale: number): number;
-  f32_smooth_l1(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, beta: number, gradScale: number): number;
-  f64_smooth_l1(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, beta: number, gradScale: number): number;
-  f32_huber(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, delta: number, gradScale: number): number;
-  f64_huber(n: number, x: Ptr, y: Ptr, loss: Ptr, grad: Ptr, gradTarget: Ptr, gradRow: Ptr, delta: number, gradScale: number): number;
-  f32_cosine_similarity(rows: number, D: number, a: Ptr, b: Ptr, out: Ptr, ga: Ptr, gb: Ptr, gradRow: Ptr, eps: number, addEps: number): void;
-  f64_cosine_similarity(rows: number, D: number, a: Ptr, b: Ptr, out: Ptr, ga: Ptr, gb: Ptr, gradRow: Ptr, eps: number, addEps: number): void;
-  f32_kl_div(n: number, x: Ptr, t: Ptr, loss: Ptr, gradInput: Ptr, gradTarget: Ptr, gradRow: Ptr, logTarget: number, gradScale: number): number;
-  f64_kl_div(n: number, x: Ptr, t: Ptr, loss: Ptr, gradInput: Ptr, gradTarget: Ptr, gradRow: Ptr, logTarget: number, gradScale: number): number;
-  f32_hinge_embedding(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
-  f64_hinge_embedding(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
-  f32_soft_margin(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f64_soft_margin(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f32_margin_ranking(n: number, x1: Ptr, x2: Ptr, y: Ptr, loss: Ptr, g1: Ptr, g2: Ptr, g3: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
-  f64_margin_ranking(n: number, x1: Ptr, x2: Ptr, y: Ptr, loss: Ptr, g1: Ptr, g2: Ptr, g3: Ptr, gradRow: Ptr, margin: number, gradScale: number): number;
-  f32_multi_margin(n: number, C: number, x: Ptr, target: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, p: number, margin: number, gradScale: number): number;
-  f64_multi_margin(n: number, C: number, x: Ptr, target: Ptr, weight: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, p: number, margin: number, gradScale: number): number;
-  f32_multilabel_margin(n: number, C: number, x: Ptr, target: Ptr, isTarget: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f64_multilabel_margin(n: number, C: number, x: Ptr, target: Ptr, isTarget: Ptr, rowLoss: Ptr, grad: Ptr, gradRow: Ptr, gradScale: number): number;
-  f32_sigmoid_focal(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, alpha: number, gamma: number, gradScale: number): number;
-  f64_sigmoid_focal(n: number, x: Ptr, t: Ptr, loss: Ptr, grad: Ptr, gradRow: Ptr, alpha: number, gamma: number, gradScale: number): number;
-  f32_pairwise_distance(rows: number, D: number, x1: Ptr, x2: Ptr, out: Ptr, dir: Ptr, p: number, eps: number): void;
-  f64_pairwise_distance(rows: number, D: number, x1: Ptr, x2: Ptr, out: Ptr, dir: Ptr, p: number, eps: number): void;
-  f64_ctc_loss(Tn: number, C: number, lp: Ptr, labels: Ptr, L: number, blank: number, grad: Ptr, g: number, scratch: Ptr): number;
-  ctc_scratch_bytes(Tn: number, L: number, C: number): number;
-  f32_box_loss(n: number, kind: number, b1: Ptr, b2: Ptr, loss: Ptr, g1: Ptr, g2: Ptr, gradRow: Ptr, gradScale: number, eps: number, p1: number, p2: number, p3: number, scratch: Ptr): number;
-  f64_box_loss(n: number, kind: number, b1: Ptr, b2: Ptr, loss: Ptr, g1: Ptr, g2: Ptr, gradRow: Ptr, gradScale: number, eps: number, p1: number, p2: number, p3: number, scratch: Ptr): number;
-  f32_poisson_nll(n: number, x: Ptr, t: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gradRow: Ptr, logInput: number, full: number, eps: number, gradScale: number): number;
-  f64_poisson_nll(n: number, x: Ptr, t: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gradRow: Ptr, logInput: number, full: number, eps: number, gradScale: number): number;
-  f32_gaussian_nll(n: number, x: Ptr, t: Ptr, variance: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gv: Ptr, gradRow: Ptr, eps: number, gradScale: number): number;
-  f64_gaussian_nll(n: number, x: Ptr, t: Ptr, variance: Ptr, loss: Ptr, gx: Ptr, gt: Ptr, gv: Ptr, gradRow: Ptr, eps: number, gradScale: number): number;
-  f32_exp(n: number, x: Ptr, out: Ptr): void;
-  f64_exp(n: number, x: Ptr, out: Ptr): void;
-  f32_log(n: number, x: Ptr, out: Ptr): void;
-  f64_log(n: number, x: Ptr, out: Ptr): void;
-  [name: string]: unknown;
+/** A family's module: its bytes as hex (plain SIMD), and for the hot families a loader of the relaxed-SIMD build. */
+export interface WasmModule<F extends FamilySpec = FamilySpec> {
+  readonly name: string;
+  readonly simd: string;
+  readonly relaxed: (() => Promise<string>) | null;
+  /** Carries the family's kernel list for the types only (never set). */
+  readonly spec?: F;
 }
 
-let kernels: Kernels | null = null;
-/** Why the synchronous compile failed: then calls run on 'js' until init() succeeds. */
-let syncError: unknown = null;
-/** Why the asynchronous compile (init()) failed: final. */
-let asyncError: unknown = null;
+/** The modules this bundle holds (each registers when its generated file is evaluated). */
+const registry: WasmModule[] = [];
+
+/**
+ * Declares a module (called by the generated src/wasm/modules/*.ts, marked pure so that a bundler
+ * drops a module no loss imports, registration included).
+ */
+export function defineModule<F extends FamilySpec>(name: string, simd: string, relaxed?: () => Promise<string>): WasmModule<F> {
+  const m: WasmModule<F> = { name, simd, relaxed: relaxed ?? null };
+  registry.push(m);
+  return m;
+}
+
+/** 'relaxed' uses a module's relaxed-SIMD build (once init() loaded it) where the engine validates it; 'simd' never. */
+export type Build = 'simd' | 'relaxed';
+let build: Build = 'relaxed';
+const instances = new Map<WasmModule, Kernels<FamilySpec>>();
+/** The relaxed builds init() loaded and the engine validates (bytes), or null where it does not. */
+const relaxedBytes = new Map<WasmModule, Uint8Array<ArrayBuffer> | null>();
+/** Why a module's compile failed: sync failures are retried by init(), async ones are final. */
+const syncErrors = new Map<WasmModule, unknown>();
+const asyncErrors = new Map<WasmModule, unknown>();
+let memory: WebAssembly.Memory | null = null;
 let warned = false;
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const bin = atob(MODULE_BASE64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+/** The memory every module imports; the arena allocates above HEAP_BASE (the modules' static data). */
+export function sharedMemory(): WebAssembly.Memory {
+  memory ??= new WebAssembly.Memory({ initial: Math.ceil(HEAP_BASE / PAGE) + 1 });
+  return memory;
+}
+
+/** The bytes of a module stored as hex ('0'-'9' are 0x30-0x39, 'a'-'f' 0x61-0x66). */
+function decode(hex: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < bytes.length; i++) {
+    const a = hex.charCodeAt(2 * i);
+    const b = hex.charCodeAt(2 * i + 1);
+    bytes[i] = (((a & 15) + (a >> 6) * 9) << 4) | ((b & 15) + (b >> 6) * 9);
+  }
   return bytes;
 }
 
+/** Which build m runs as: its relaxed-SIMD one where allowed, loaded (init()) and valid here, else the plain SIMD one. */
+export function buildOf(m: WasmModule): Build {
+  return build === 'relaxed' && relaxedBytes.get(m) ? 'relaxed' : 'simd';
+}
+
+function bytesOf(m: WasmModule): Uint8Array<ArrayBuffer> {
+  return (build === 'relaxed' && relaxedBytes.get(m)) || decode(m.simd);
+}
+
+/** Imports m's relaxed build (once) and keeps its bytes where the engine validates them. */
+async function loadRelaxed(m: WasmModule): Promise<void> {
+  if (!m.relaxed || relaxedBytes.has(m)) return;
+  let bytes: Uint8Array<ArrayBuffer> | null = null;
+  try {
+    bytes = decode(await m.relaxed());
+    if (!WebAssembly.validate(bytes)) bytes = null;
+  } catch {
+    bytes = null; // no relaxed SIMD here (or validate() refused): the plain build serves
+  }
+  relaxedBytes.set(m, bytes);
+}
+
 /**
- * Why a compile failed: the engine has no WebAssembly, or no SIMD (the module does not
- * validate), or it refused to compile a valid module (a Content-Security-Policy without
- * 'wasm-unsafe-eval', a limit on synchronous compiles, …).
+ * Selects the build (tests: run the suites on both). Drops the compiled modules; the shared
+ * memory, and the resident tensors in it, stay.
+ */
+export function setBuild(b: Build): void {
+  build = b;
+  instances.clear();
+  syncErrors.clear();
+  asyncErrors.clear();
+}
+
+/** What every module imports: the shared memory only (asc --noAssert leaves no abort import). */
+const imports = () => ({ env: { memory: sharedMemory() } });
+
+/** A valid function with one v128 instruction: compiling it tells whether SIMD (and compiling at all) works here. */
+const PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+let probe: 'ok' | unknown = null;
+let probeAsync: 'ok' | unknown = null;
+
+/**
+ * Why a compile failed: the engine has no WebAssembly, or no SIMD (the probe does not validate),
+ * or it refused to compile a valid module (a Content-Security-Policy without 'wasm-unsafe-eval',
+ * a limit on synchronous compiles, …).
  */
 function failureKind(): 'no-wasm' | 'no-simd' | 'refused' {
   if (typeof WebAssembly !== 'object') return 'no-wasm';
   try {
-    if (!WebAssembly.validate(moduleBytes())) return 'no-simd';
+    if (!WebAssembly.validate(PROBE)) return 'no-simd';
   } catch {
     // an engine that refuses validate() too: not a SIMD question
   }
@@ -99,9 +128,7 @@ function failureKind(): 'no-wasm' | 'no-simd' | 'refused' {
 const FIXES = "under a Content-Security-Policy, add 'wasm-unsafe-eval' to script-src; where synchronous compilation is refused (some WebViews, on the main thread), call `await init()` before the first loss";
 
 /** Records a failed compile; the first refusal of a valid module is reported once with console.warn. */
-function failed(e: unknown, sync: boolean): void {
-  if (sync) syncError = e;
-  else asyncError = e;
+function failed(e: unknown): void {
   if (warned || failureKind() !== 'refused') return;
   warned = true;
   if (typeof console !== 'undefined') {
@@ -109,41 +136,74 @@ function failed(e: unknown, sync: boolean): void {
   }
 }
 
-/** The instantiated kernels, or null where they cannot be compiled (synchronously). */
-export function loadKernels(): Kernels | null {
-  if (kernels || syncError || asyncError) return kernels;
-  try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), {});
-    kernels = instance.exports as unknown as Kernels;
-  } catch (e) {
-    failed(e, true);
+/** True where the kernels can run: the SIMD probe compiled (synchronously, or in init()). */
+export function kernelsAvailable(): boolean {
+  if (probe === null) {
+    try {
+      new WebAssembly.Module(PROBE);
+      probe = 'ok';
+    } catch (e) {
+      probe = e;
+      failed(e);
+    }
   }
-  return kernels;
+  return probe === 'ok' || probeAsync === 'ok';
+}
+
+/** Family m's kernels, compiled synchronously on first use; null where they cannot be compiled. */
+export function loadModule<F extends FamilySpec>(m: WasmModule<F>): Kernels<F> | null {
+  const have = instances.get(m);
+  if (have || syncErrors.has(m) || asyncErrors.has(m) || !kernelsAvailable()) return (have as Kernels<F> | undefined) ?? null;
+  try {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytesOf(m)), imports());
+    instances.set(m, instance.exports as unknown as Kernels<FamilySpec>);
+  } catch (e) {
+    syncErrors.set(m, e);
+    failed(e);
+  }
+  return (instances.get(m) as Kernels<F> | undefined) ?? null;
 }
 
 /**
- * Compiles and instantiates asynchronously (init()): also after a failed synchronous compile,
- * which some engines refuse where they allow an asynchronous one.
+ * Compiles every module this bundle holds asynchronously (init()): also after a failed
+ * synchronous compile, which some engines refuse where they allow an asynchronous one.
  */
-export async function loadKernelsAsync(): Promise<Kernels | null> {
-  if (kernels || asyncError) return kernels;
-  try {
-    const module = await WebAssembly.compile(moduleBytes());
-    const instance = await WebAssembly.instantiate(module, {});
-    kernels ??= instance.exports as unknown as Kernels;
-  } catch (e) {
-    failed(e, false);
+export async function loadAllAsync(): Promise<void> {
+  if (probe !== 'ok' && probeAsync === null) {
+    try {
+      await WebAssembly.compile(PROBE);
+      probeAsync = 'ok';
+    } catch (e) {
+      probeAsync = e;
+      failed(e);
+    }
   }
-  return kernels;
+  if (!kernelsAvailable()) return;
+  await Promise.all(registry.map(async (m) => {
+    if (asyncErrors.has(m)) return;
+    const before = buildOf(m);
+    if (build === 'relaxed') await loadRelaxed(m);
+    // compiled already, as the build it should run: nothing to do
+    if (instances.has(m) && buildOf(m) === before) return;
+    try {
+      const module = await WebAssembly.compile(bytesOf(m));
+      const instance = await WebAssembly.instantiate(module, imports());
+      instances.set(m, instance.exports as unknown as Kernels<FamilySpec>);
+      syncErrors.delete(m);
+    } catch (e) {
+      asyncErrors.set(m, e);
+      failed(e);
+    }
+  }));
 }
 
 /** Why the kernels cannot run here, as a sentence for error messages; null when they can (or were not tried). */
 export function kernelUnavailableReason(): string | null {
-  const e = asyncError ?? syncError;
-  if (kernels || e === null) return null;
+  if (kernelsAvailable()) return null;
+  const e = probeAsync ?? probe;
   switch (failureKind()) {
     case 'no-wasm': return 'this engine has no WebAssembly';
     case 'no-simd': return `this engine does not support WebAssembly SIMD, which the kernels use throughout (${String(e)})`;
-    default: return `the engine refused to compile WebAssembly (${String(e)}); ${asyncError ? FIXES.split('; ')[0] : FIXES}`;
+    default: return `the engine refused to compile WebAssembly (${String(e)}); ${probeAsync !== null ? FIXES.split('; ')[0] : FIXES}`;
   }
 }

@@ -30,6 +30,7 @@ beforeAll(async () => {
   if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('dist/index.js is missing: run npm run build (npm test does)');
   execFileSync(process.execPath, [join(root, 'scripts', 'build-site.mjs')], { cwd: root, stdio: 'pipe' });
   sl = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
+  await sl.init(); // as the page does: the same (relaxed-SIMD, where validated) builds on both sides
   mkdirSync(shots, { recursive: true });
   // A plain static file server over site/dist (loopback, random port): what any host would do.
   server = createServer((req, res) => {

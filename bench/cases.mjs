@@ -1,0 +1,172 @@
+// The benchmark's cases, shared by Node (bench/node.mjs) and the browser page (bench/page.mjs).
+// Each case gives its contenders the same Float32Array inputs and is timed in one of two modes,
+// symmetric on both sides:
+//   fresh:  every contender returns a new result array per call (simdloss's default API);
+//   reused: simdloss writes into a caller-owned Float32Array (options.gradInto) and the plain-JS
+//           loop into a buffer it keeps.
+// Forward-only cases return a number, so they have no mode: they are listed with the fresh ones.
+// TF.js (wasm backend) always returns new tensors: it is a contender in the fresh mode only.
+
+/**
+ * The issue's targets, as ratios of the contender's median time over simdloss's (higher =
+ * simdloss faster). Every case also has the floor of 1× plain JS (bench/report.mjs).
+ */
+function target(family, mode, N, C) {
+  switch (family) {
+    case 'crossEntropy':
+      return { 'plain JS': N === 4096 && C === 10 ? 8 : 10, 'TF.js wasm': 5 };
+    case 'crossEntropyWithGrad':
+      return { 'plain JS': mode === 'reused' ? 10 : 6, 'TF.js wasm': 5 };
+    case 'binaryCrossEntropyWithLogitsWithGrad':
+      return mode === 'reused' ? { 'plain JS': 8 } : { 'TF.js wasm': 5 };
+    case 'softmax':
+      return { 'plain JS': 10, 'TF.js wasm': 2.5 };
+    default: // mseLoss, l1Loss, smoothL1Loss
+      return { 'plain JS': 4 };
+  }
+}
+
+// ---------- deterministic inputs ----------
+function lcg(seed) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+}
+function floats(n, seed, lo, hi) {
+  const r = lcg(seed);
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * r();
+  return a;
+}
+function classes(N, C, seed) {
+  const r = lcg(seed);
+  return Int32Array.from({ length: N }, () => Math.floor(r() * C));
+}
+
+/**
+ * The cases: [{ id, name, family, mode, elements, target, contenders, dispose? }].
+ * `sl` is simdloss's module, `plain` bench/plain-js.mjs, `tf` TF.js with its wasm backend active
+ * (or null to leave it out). `compare` maps a contender name to another simdloss build (its
+ * module), timed beside this one in every case (before/after a change, in one run).
+ */
+export function makeCases({ sl, plain, tf, quick = false, compare = {} }) {
+  const cases = [];
+  // simdloss's contender(s): `build(module)` makes the call for one build.
+  const ours = (build) => ({ simdloss: build(sl), ...Object.fromEntries(Object.entries(compare).map(([n, m]) => [n, build(m)])) });
+  const tfDisposers = [];
+  // A TF.js call as a careful user writes it: tensors made and freed inside tidy(), values read
+  // with dataSync() outside it (tidy walks what its callback returns).
+  const tfRun = (build) => {
+    const r = tf.tidy(build);
+    const res = {};
+    if (r.loss) res.loss = r.loss.dataSync()[0];
+    if (r.out) res.out = r.out.dataSync();
+    tf.dispose(Object.values(r));
+    return res;
+  };
+
+  const sizes = quick ? [[256, 1000]] : [[256, 1000], [4096, 10], [32, 32000]];
+  for (const [N, C] of sizes) {
+    const x = floats(N * C, N + C, -4, 4);
+    const t = classes(N, C, C);
+    const input = { data: x, shape: [N, C] };
+    let labels = null; // TF.js needs one-hot labels: made once per size, kept as a tensor
+    if (tf) {
+      const oh = new Float32Array(N * C);
+      for (let n = 0; n < N; n++) oh[n * C + t[n]] = 1;
+      labels = tf.tensor2d(oh, [N, C]);
+      tfDisposers.push(labels);
+    }
+    const name = `${N}×${C}`;
+    cases.push({
+      id: `ce-fwd-${name}`, name: `crossEntropy ${name}`, family: 'crossEntropy', mode: 'fresh', elements: N * C,
+      target: target('crossEntropy', 'fresh', N, C),
+      contenders: {
+        ...ours((m) => () => ({ loss: m.crossEntropy(input, t) })),
+        'plain JS': () => ({ loss: plain.crossEntropy(x, t, N, C) }),
+        ...(tf && { 'TF.js wasm': () => tfRun(() => ({ loss: tf.losses.softmaxCrossEntropy(labels, tf.tensor2d(x, [N, C])) })) }),
+      },
+    });
+    for (const mode of ['fresh', 'reused']) {
+      const slInto = new Float32Array(N * C);
+      const jsInto = new Float32Array(N * C);
+      const tfGrad = tf && ((z) => tf.losses.softmaxCrossEntropy(labels, z));
+      cases.push({
+        id: `ce-grad-${name}-${mode}`, name: `crossEntropyWithGrad ${name}`, family: 'crossEntropyWithGrad', mode, elements: N * C,
+        target: target('crossEntropyWithGrad', mode, N, C),
+        contenders: {
+          ...ours((m) => mode === 'fresh'
+            ? () => { const r = m.crossEntropyWithGrad(input, t); return { loss: r.loss, out: r.grad.data }; }
+            : () => { const r = m.crossEntropyWithGrad(input, t, { gradInto: slInto }); return { loss: r.loss, out: r.grad.data }; }),
+          'plain JS': () => { const r = plain.crossEntropyWithGrad(x, t, N, C, mode === 'fresh' ? undefined : jsInto); return { loss: r.loss, out: r.grad }; },
+          ...(tf && mode === 'fresh' && {
+            'TF.js wasm': () => tfRun(() => { const { value, grad } = tf.valueAndGrad(tfGrad)(tf.tensor2d(x, [N, C])); return { loss: value, out: grad }; }),
+          }),
+        },
+      });
+    }
+  }
+
+  {
+    const [N, C] = [256, 1000];
+    const x = floats(N * C, 3, -4, 4);
+    const input = { data: x, shape: [N, C] };
+    // simdloss's softmax has no output option: fresh on both sides only.
+    cases.push({
+      id: 'softmax-256×1000-fresh', name: 'softmax 256×1000', family: 'softmax', mode: 'fresh', elements: N * C,
+      target: target('softmax', 'fresh'),
+      contenders: {
+        ...ours((m) => () => ({ out: m.softmax(input).data })),
+        'plain JS': () => ({ out: plain.softmax(x, N, C) }),
+        ...(tf && { 'TF.js wasm': () => tfRun(() => ({ out: tf.softmax(tf.tensor2d(x, [N, C])) })) }),
+      },
+    });
+  }
+
+  if (!quick) {
+    const n = 1 << 20;
+    const x = floats(n, 5, -6, 6);
+    const t = floats(n, 6, 0, 1).map(Math.round);
+    let labels = null;
+    if (tf) {
+      labels = tf.tensor1d(t);
+      tfDisposers.push(labels);
+    }
+    for (const mode of ['fresh', 'reused']) {
+      const slInto = new Float32Array(n);
+      const jsInto = new Float32Array(n);
+      const tfLoss = tf && ((z) => tf.losses.sigmoidCrossEntropy(labels, z));
+      cases.push({
+        id: `bce-logits-grad-2^20-${mode}`, name: 'binaryCrossEntropyWithLogitsWithGrad 2^20', family: 'binaryCrossEntropyWithLogitsWithGrad', mode, elements: n,
+        target: target('binaryCrossEntropyWithLogitsWithGrad', mode),
+        contenders: {
+          ...ours((m) => mode === 'fresh'
+            ? () => { const r = m.binaryCrossEntropyWithLogitsWithGrad(x, t); return { loss: r.loss, out: r.grad.data }; }
+            : () => { const r = m.binaryCrossEntropyWithLogitsWithGrad(x, t, { gradInto: slInto }); return { loss: r.loss, out: r.grad.data }; }),
+          'plain JS': () => { const r = plain.bceWithLogitsWithGrad(x, t, mode === 'fresh' ? undefined : jsInto); return { loss: r.loss, out: r.grad }; },
+          ...(tf && mode === 'fresh' && {
+            'TF.js wasm': () => tfRun(() => { const { value, grad } = tf.valueAndGrad(tfLoss)(tf.tensor1d(x)); return { loss: value, out: grad }; }),
+          }),
+        },
+      });
+    }
+  }
+
+  {
+    const n = 1 << 20;
+    const a = floats(n, 7, -3, 3);
+    const b = floats(n, 8, -3, 3);
+    for (const [family, js] of [['mseLoss', plain.mse], ['l1Loss', plain.l1], ['smoothL1Loss', plain.smoothL1]]) {
+      if (quick && family !== 'mseLoss') continue;
+      cases.push({
+        id: `${family}-2^20`, name: `${family} 2^20`, family, mode: 'fresh', elements: n,
+        target: target(family, 'fresh'),
+        contenders: {
+          ...ours((m) => () => ({ loss: m[family](a, b) })),
+          'plain JS': () => ({ loss: js(a, b) }),
+        },
+      });
+    }
+  }
+
+  return { cases, dispose: () => tf && tf.dispose(tfDisposers) };
+}

@@ -1,0 +1,244 @@
+// The kernel list: every wasm kernel, once. scripts/build-wasm.mjs reads it and generates each
+// family's AssemblyScript entry (the f32_/f64_ exports), compiles one module per family and writes
+// the constants below for assembly/ (assembly/generated/constants.ts). The TypeScript types of the
+// exports (`Kernels`) and the dtype dispatch (`kernel(k, name, dtype)`) are derived from it here.
+// See docs/CONTRACT.md, "The kernel list and the modules".
+//
+// A kernel is `name: { dtypes, args, returns }`:
+// - `dtypes`: the instantiations of the generic `name<T>` in assembly/kernels/<source>.ts, exported
+//   as `f32_name` / `f64_name`; `[]` exports a non-generic function under its own name, and
+//   `generic: false` calls the non-generic `name` from the dtype-named export (ctc: f64 only).
+// - `args`: `'name:role'` in order. Roles: `size` (an i32 count or dimension), `in` / `out` /
+//   `scratch` (byte pointers into the shared memory: read, written, or the kernel's working space;
+//   0 for an absent optional operand), and scalars `f64`, `i32`, `bool`.
+// - `returns`: `f64` (the block's loss sum), `void`.
+// - `constants`: numbers and string lists both sides use. A list becomes one i32 per entry in
+//   assembly (`KIND: ['iou', 'focal-eiou']` gives `KIND_IOU = 0`, `KIND_FOCAL_EIOU = 1`); the
+//   TypeScript side uses the list's order (`KIND.indexOf(kind)`). Names are unique across families.
+//
+// Each family is its own export, so that a bundle keeps only the families its losses use.
+
+export type Role = 'size' | 'in' | 'out' | 'scratch' | 'f64' | 'i32' | 'bool';
+export type WasmDtype = 'f32' | 'f64';
+
+export interface KernelSpec {
+  readonly dtypes: readonly WasmDtype[];
+  readonly args: readonly `${string}:${Role}`[];
+  readonly returns: 'f64' | 'void';
+  /** False for a non-generic function exported under a dtype's name (ctc_loss: f64 only). */
+  readonly generic?: false;
+}
+
+export interface FamilySpec {
+  /** assembly/kernels/<source>.ts, and the module's name. */
+  readonly source: string;
+  readonly kernels: { readonly [name: string]: KernelSpec };
+  readonly constants?: { readonly [name: string]: number | readonly string[] };
+}
+
+const both = ['f32', 'f64'] as const;
+
+export const softmaxKernels = {
+  source: 'softmax',
+  kernels: {
+    softmax_fwd: { dtypes: both, args: ['rows:size', 'n:size', 'x:in', 'out:out', 'log:i32'], returns: 'void' },
+    softmax_bwd: { dtypes: both, args: ['rows:size', 'n:size', 'y:in', 'g:in', 'dx:out', 'log:i32'], returns: 'void' },
+    sigmoid_fwd: { dtypes: both, args: ['n:size', 'x:in', 'out:out'], returns: 'void' },
+    sigmoid_bwd: { dtypes: both, args: ['n:size', 'y:in', 'g:in', 'dx:out'], returns: 'void' },
+  },
+} as const satisfies FamilySpec;
+
+export const crossEntropyKernels = {
+  source: 'cross-entropy',
+  kernels: {
+    cross_entropy: {
+      dtypes: both,
+      args: ['rows:size', 'C:size', 'logits:in', 'targets:in', 'probs:in', 'weight:in', 'rowLoss:out', 'grad:out', 'gradRow:in', 'scratch:scratch', 'smoothing:f64', 'gradScale:f64'],
+      returns: 'f64',
+    },
+    nll: {
+      dtypes: both,
+      args: ['N:size', 'C:size', 'inner:size', 'input:in', 'targets:in', 'weight:in', 'rowLoss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'],
+      returns: 'f64',
+    },
+  },
+  constants: {
+    /** Rows shorter than this take the across-rows path (one row per lane), which needs scratch. */
+    SMALL_C: 32,
+  },
+} as const satisfies FamilySpec;
+
+export const binaryCrossEntropyKernels = {
+  source: 'binary-cross-entropy',
+  kernels: {
+    bce: { dtypes: both, args: ['n:size', 'x:in', 't:in', 'w:in', 'loss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'], returns: 'f64' },
+    bce_logits: { dtypes: both, args: ['n:size', 'x:in', 't:in', 'w:in', 'pw:in', 'loss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'], returns: 'f64' },
+  },
+} as const satisfies FamilySpec;
+
+export const regressionKernels = {
+  source: 'regression',
+  kernels: {
+    mse: { dtypes: both, args: ['n:size', 'x:in', 'y:in', 'loss:out', 'grad:out', 'gradTarget:out', 'gradRow:in', 'gradScale:f64'], returns: 'f64' },
+    l1: { dtypes: both, args: ['n:size', 'x:in', 'y:in', 'loss:out', 'grad:out', 'gradTarget:out', 'gradRow:in', 'gradScale:f64'], returns: 'f64' },
+    smooth_l1: { dtypes: both, args: ['n:size', 'x:in', 'y:in', 'loss:out', 'grad:out', 'gradTarget:out', 'gradRow:in', 'beta:f64', 'gradScale:f64'], returns: 'f64' },
+    huber: { dtypes: both, args: ['n:size', 'x:in', 'y:in', 'loss:out', 'grad:out', 'gradTarget:out', 'gradRow:in', 'delta:f64', 'gradScale:f64'], returns: 'f64' },
+  },
+} as const satisfies FamilySpec;
+
+export const cosineSimilarityKernels = {
+  source: 'cosine-similarity',
+  kernels: {
+    cosine_similarity: { dtypes: both, args: ['rows:size', 'D:size', 'a:in', 'b:in', 'out:out', 'ga:out', 'gb:out', 'gradRow:in', 'eps:f64', 'addEps:bool'], returns: 'void' },
+  },
+} as const satisfies FamilySpec;
+
+export const klDivKernels = {
+  source: 'kl-div',
+  kernels: {
+    kl_div: { dtypes: both, args: ['n:size', 'x:in', 't:in', 'loss:out', 'gradInput:out', 'gradTarget:out', 'gradRow:in', 'logTarget:i32', 'gradScale:f64'], returns: 'f64' },
+  },
+} as const satisfies FamilySpec;
+
+export const marginKernels = {
+  source: 'margin',
+  kernels: {
+    hinge_embedding: { dtypes: both, args: ['n:size', 'x:in', 't:in', 'loss:out', 'grad:out', 'gradRow:in', 'margin:f64', 'gradScale:f64'], returns: 'f64' },
+    soft_margin: { dtypes: both, args: ['n:size', 'x:in', 't:in', 'loss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'], returns: 'f64' },
+    margin_ranking: {
+      dtypes: both,
+      args: ['n:size', 'x1:in', 'x2:in', 'y:in', 'loss:out', 'g1:out', 'g2:out', 'g3:out', 'gradRow:in', 'margin:f64', 'gradScale:f64'],
+      returns: 'f64',
+    },
+  },
+} as const satisfies FamilySpec;
+
+export const multiMarginKernels = {
+  source: 'multi-margin',
+  kernels: {
+    multi_margin: {
+      dtypes: both,
+      args: ['n:size', 'C:size', 'x:in', 'target:in', 'weight:in', 'rowLoss:out', 'grad:out', 'gradRow:in', 'p:i32', 'margin:f64', 'gradScale:f64'],
+      returns: 'f64',
+    },
+    multilabel_margin: {
+      dtypes: both,
+      args: ['n:size', 'C:size', 'x:in', 'target:in', 'isTarget:scratch', 'rowLoss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'],
+      returns: 'f64',
+    },
+  },
+} as const satisfies FamilySpec;
+
+export const focalKernels = {
+  source: 'focal',
+  kernels: {
+    sigmoid_focal: { dtypes: both, args: ['n:size', 'x:in', 't:in', 'loss:out', 'grad:out', 'gradRow:in', 'alpha:f64', 'gamma:f64', 'gradScale:f64'], returns: 'f64' },
+  },
+} as const satisfies FamilySpec;
+
+export const distanceKernels = {
+  source: 'distance',
+  kernels: {
+    pairwise_distance: { dtypes: both, args: ['rows:size', 'D:size', 'x1:in', 'x2:in', 'out:out', 'dir:out', 'p:f64', 'eps:f64'], returns: 'void' },
+  },
+} as const satisfies FamilySpec;
+
+export const ctcKernels = {
+  source: 'ctc',
+  kernels: {
+    // f64 only: float32 input is widened by the caller
+    ctc_loss: { dtypes: ['f64'], generic: false, args: ['Tn:size', 'C:size', 'lp:in', 'labels:in', 'L:size', 'blank:i32', 'grad:out', 'g:f64', 'scratch:scratch'], returns: 'f64' },
+    ctc_scratch_bytes: { dtypes: [], args: ['Tn:size', 'L:size', 'C:size'], returns: 'f64' },
+  },
+} as const satisfies FamilySpec;
+
+export const boxIouKernels = {
+  source: 'box-iou',
+  kernels: {
+    box_loss: {
+      dtypes: both,
+      args: ['n:size', 'kind:i32', 'b1:in', 'b2:in', 'loss:out', 'g1:out', 'g2:out', 'gradRow:in', 'gradScale:f64', 'eps:f64', 'p1:f64', 'p2:f64', 'p3:f64', 'scratch:scratch'],
+      returns: 'f64',
+    },
+  },
+  constants: {
+    /** box_loss's `kind` argument: the index in this list. */
+    KIND: ['iou', 'giou', 'diou', 'ciou', 'eiou', 'focal-eiou', 'alpha-iou', 'siou', 'wiou-v1', 'wiou-v3'],
+    /** alpha-IoU's base loss (box_loss's `p2` for kind 'alpha-iou'): the index in this list. */
+    FORM: ['iou', 'giou', 'diou', 'ciou'],
+  },
+} as const satisfies FamilySpec;
+
+export const likelihoodKernels = {
+  source: 'likelihood',
+  kernels: {
+    poisson_nll: {
+      dtypes: both,
+      args: ['n:size', 'x:in', 't:in', 'loss:out', 'gx:out', 'gt:out', 'gradRow:in', 'logInput:i32', 'full:i32', 'eps:f64', 'gradScale:f64'],
+      returns: 'f64',
+    },
+    gaussian_nll: {
+      dtypes: both,
+      args: ['n:size', 'x:in', 't:in', 'variance:in', 'loss:out', 'gx:out', 'gt:out', 'gv:out', 'gradRow:in', 'eps:f64', 'gradScale:f64'],
+      returns: 'f64',
+    },
+  },
+} as const satisfies FamilySpec;
+
+/** The vector exp and log over arrays: for the accuracy tests only (no loss imports this module). */
+export const mathKernels = {
+  source: 'math',
+  kernels: {
+    exp: { dtypes: both, args: ['n:size', 'x:in', 'out:out'], returns: 'void' },
+    log: { dtypes: both, args: ['n:size', 'x:in', 'out:out'], returns: 'void' },
+  },
+} as const satisfies FamilySpec;
+
+/**
+ * Every family, in the order of their memory regions. `relaxed: true` builds the family a second
+ * time with relaxed SIMD (assembly/simd/relaxed.ts), picked at load time where the engine
+ * validates it: the families whose hot loops are exp/log polynomials and row maxima. Regression
+ * has neither (its min/max clamps must keep a NaN, which the relaxed forms do not promise): its
+ * relaxed build would be the same bytes.
+ */
+export const FAMILIES: readonly { spec: FamilySpec; relaxed?: boolean }[] = [
+  { spec: crossEntropyKernels, relaxed: true },
+  { spec: softmaxKernels, relaxed: true },
+  { spec: binaryCrossEntropyKernels, relaxed: true },
+  { spec: regressionKernels },
+  { spec: cosineSimilarityKernels },
+  { spec: klDivKernels },
+  { spec: marginKernels },
+  { spec: multiMarginKernels },
+  { spec: focalKernels },
+  { spec: distanceKernels },
+  { spec: ctcKernels },
+  { spec: boxIouKernels },
+  { spec: likelihoodKernels },
+  { spec: mathKernels, relaxed: true },
+];
+
+// ---- types and dispatch derived from the list ----
+
+type Numbers<A> = { -readonly [I in keyof A]: number };
+type Fn<K extends KernelSpec> = (...args: Numbers<K['args']>) => K['returns'] extends 'void' ? void : number;
+
+type ExportName<N extends string, D extends WasmDtype> = [D] extends [never] ? N : `${D}_${N}`;
+
+/** A family module's exports, as the list declares them. Pointers are byte offsets into the shared memory. */
+export type Kernels<F extends FamilySpec> = {
+  readonly [N in keyof F['kernels'] & string as ExportName<N, F['kernels'][N]['dtypes'][number]>]: Fn<F['kernels'][N]>;
+};
+
+/** The names of F's kernels that have a `dtype` instantiation. */
+type Typed<F extends FamilySpec> = { [N in keyof F['kernels'] & string]: F['kernels'][N]['dtypes'] extends readonly [] ? never : N }[keyof F['kernels'] & string];
+
+/**
+ * The export of kernel `name` for `dtype`: `kernel(k, 'mse', 'float32')` is `k.f32_mse`. The one
+ * place a dtype turns into an export name.
+ */
+export function kernel<F extends FamilySpec, N extends Typed<F>>(k: Kernels<F>, name: N, dtype: 'float32' | 'float64'): Fn<F['kernels'][N]> {
+  const f = (k as unknown as Record<string, unknown>)[(dtype === 'float32' ? 'f32_' : 'f64_') + name];
+  if (typeof f !== 'function') throw new Error(`simdloss: the kernel ${name} has no ${dtype} export (src/wasm/kernels.ts)`);
+  return f as Fn<F['kernels'][N]>;
+}
