@@ -733,8 +733,9 @@ def ctc_family():
 
 
 # --------------------------------------------------------------------------------------------
-# The IoU-family losses from the papers (pytorch-loss-spec.md §6), written here from their formulas
-# in PyTorch so that autograd gives independent gradients (the detached factors are detached).
+# The IoU-family losses from the papers (docs/semantics.md §13.5–13.8), written here from their
+# formulas in PyTorch so that autograd gives independent gradients (the detached factors are
+# detached).
 CIOU_K = 4 / math.pi ** 2
 
 

@@ -1,10 +1,11 @@
-// The path every elementwise loss takes (kl-div, regression, margin, likelihood): broadcast the
+// The path every elementwise loss takes (kl-div, regression, margin, likelihood, focal, the
+// binary-cross-entropy family): broadcast the
 // arguments to one shape, run the chunked wasm kernel (or the float64 reference on the 'js'
 // backend), reduce, and sum each gradient back to its argument's shape.
 import { wasm } from './backend';
-import { directTarget, gradForArgument, gradScaling, gradTargets, lossResult, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
-import { current, isFloatArray, sameShape, sizeOf, type FloatTensor } from './tensor';
-import type { Reduction } from './types';
+import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
+import { current, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor } from './tensor';
+import type { Dtype, FloatArray, Reduction } from './types';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
 import type { Arena } from './wasm/arena';
 import type { WasmModule } from './wasm/instance';
@@ -19,6 +20,22 @@ export interface ElementwiseArg {
 /** The argument's shape: [length] for a bare typed array, else its tensor shape. */
 export function argShape(t: FloatTensor, value: unknown): number[] {
   return isFloatArray(value) ? [t.size] : t.shape;
+}
+
+/** A float argument, or an integer array converted to the call's dtype (labels such as ±1). */
+export function floatOrLabels(fn: string, name: string, value: unknown, dtype: Dtype): ElementwiseArg {
+  // plain number arrays are floats (of the call's dtype): labels need no integer check
+  const inner = typeof value === 'object' && value !== null ? (value as { data?: unknown }).data : undefined;
+  const isFloat = isFloatArray(value) || Array.isArray(value) || isFloatArray(inner) || Array.isArray(inner);
+  if (isFloat) {
+    const t = floatOfDtype(fn, name, value, dtype);
+    return { t, shape: argShape(t, value) };
+  }
+  const idx = indexArg(fn, name, value);
+  const data = newFloat(dtype, idx.size);
+  for (let i = 0; i < idx.size; i++) data[i] = idx.typed ? idx.typed[i] : idx.at(i);
+  const shape = Array.isArray(value) || ArrayBuffer.isView(value) ? [idx.size] : idx.shape;
+  return { t: { data, shape, dtype, size: idx.size }, shape };
 }
 
 /** Per-element losses, their sum and the gradients (one array per gradient output). */
@@ -45,8 +62,19 @@ export interface ElementwiseLoss<F extends FamilySpec> {
   gradShapes: number[][];
   /** Runs the kernel on one chunk: operand pointers, loss pointer, gradient pointers, upstream pointer. */
   kernel: (k: Kernels<F>, arena: Arena, m: number, ptrs: number[], loss: number, grads: number[], gradRow: number, gradScale: number) => number;
-  /** The float64 reference on the broadcast operands. */
-  reference: (data: ArrayLike<number>[], gradRow: ArrayLike<number> | null, gradScale: number) => ElementwiseParts;
+  /** The float64 reference on the broadcast operands (`optional` ones last, null when absent). */
+  reference: (data: ArrayLike<number>[], gradRow: ArrayLike<number> | null, gradScale: number, optional: (ArrayLike<number> | null)[]) => ElementwiseParts;
+  /**
+   * Operands after `args` that may be absent and are not differentiated (BCE's weight and
+   * posWeight): broadcast like `args`; an absent one's pointer is 0.
+   */
+  optional?: ReadonlyArray<ElementwiseArg | null>;
+  /**
+   * The per-element losses are averaged over groups of this many consecutive elements (the last
+   * dim) before the reduction (multilabelSoftMarginLoss's mean over classes): the result, the
+   * upstream gradient and 'mean' are over the shape without its last dim.
+   */
+  groupMean?: number;
   /** A constant added to every element's loss after the kernel (gaussianNllLoss's `full`); the reference adds it itself. */
   constant?: number;
 }
@@ -54,16 +82,31 @@ export interface ElementwiseLoss<F extends FamilySpec> {
 export function elementwiseLoss<F extends FamilySpec>(s: ElementwiseLoss<F>): LossAndGrads {
   const dtype = s.args[0].t.dtype;
   const n = sizeOf(s.shape);
-  const denominator = s.denominator ?? n;
-  const up = upstreamOption(s.fn, s.wantGrad ? s.opts.gradOutput : undefined, s.reduction === 'none' ? s.shape : null, dtype);
-  const { gradRow, gradScale } = gradScaling(s.reduction, up, denominator);
-  const ops = s.args.map((a) => broadcastOperand(a.t, a.shape, s.shape, dtype));
+  const C = s.groupMean ?? 1;
+  const outShape = s.groupMean === undefined ? s.shape : s.shape.slice(0, -1);
+  const rows = sizeOf(outShape);
+  const denominator = s.denominator ?? rows;
+  const up = upstreamOption(s.fn, s.wantGrad ? s.opts.gradOutput : undefined, s.reduction === 'none' ? outShape : null, dtype);
+  let { gradRow, gradScale } = gradScaling(s.reduction, up, denominator);
+  if (s.groupMean !== undefined) {
+    // the upstream of group r reaches each of its C elements divided by C
+    if (gradRow) {
+      const spread = newFloat(dtype, n);
+      for (let r = 0; r < rows; r++) spread.fill(gradRow[r], r * C, (r + 1) * C);
+      gradRow = spread;
+      gradScale = 1 / C;
+    } else {
+      gradScale = (up.scalar! / C) * (s.reduction === 'mean' ? 1 / denominator : 1);
+    }
+  }
+  const args = [...s.args, ...(s.optional ?? [])];
+  const ops = args.map((a) => (a ? broadcastOperand(a.t, a.shape, s.shape, dtype) : null));
   let parts: ElementwiseParts;
   const w = wasm(s.fn, s.module);
   if (w) {
     // gradients of the broadcast shape itself can go straight into their options.gradInto targets
     const targets = s.wantGrad ? gradTargets(s.fn, s.opts, dtype, s.gradShapes.map(sizeOf)) : [];
-    const into = s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, [...s.args.map((a) => a.t.data), gradRow]) : null));
+    const into = s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, [...args.map((a) => a?.t.data), gradRow]) : null));
     const r = runElementwise(w.arena, dtype, n, ops, { loss: s.reduction === 'none', grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
       (m, ptrs, loss, gs, gr) => s.kernel(w.k, w.arena, m, ptrs, loss, gs, gr, gradScale));
     parts = { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grads: r.grads };
@@ -73,9 +116,23 @@ export function elementwiseLoss<F extends FamilySpec>(s: ElementwiseLoss<F>): Lo
     }
   } else {
     // Resident operands are read through a fresh view (see current()).
-    parts = s.reference(ops.map((o, i) => (o.resident ? current(s.args[i].t) : o.data)), gradRow, gradScale);
+    const data = ops.map((o, i) => (o ? (o.resident ? current(args[i]!.t) : o.data) : null));
+    const m = s.args.length;
+    parts = s.reference(data.slice(0, m) as ArrayLike<number>[], gradRow, gradScale, data.slice(m));
   }
-  const loss = lossResult(s.reduction, () => toDtype(parts.elementLoss, dtype), parts.total, denominator, s.shape, dtype);
+  const loss = lossResult(s.reduction, () => groupMeans(parts.elementLoss, C, rows, dtype), parts.total / C, denominator, outShape, dtype);
   if (!s.wantGrad) return { loss, grads: [], opts: s.opts };
   return { loss, grads: s.gradShapes.map((own, i) => gradForArgument(parts.grads[i], s.shape, own, dtype)), opts: s.opts };
+}
+
+/** The per-element losses as a tensor's data, each group of C averaged (C = 1: as they are). */
+function groupMeans(e: ArrayLike<number>, C: number, rows: number, dtype: Dtype): FloatArray {
+  if (C === 1) return toDtype(e, dtype);
+  const out = newFloat(dtype, rows);
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum += e[r * C + c];
+    out[r] = sum / C;
+  }
+  return out;
 }

@@ -349,6 +349,7 @@ function indexArgOnce(fn: string, name: string, value: unknown): IndexTensor {
   return { shape, size: arr.length, at, typed };
 }
 
+/** A new zeroed array of n values of the dtype: the one place a Float32Array or Float64Array is chosen. */
 export function newFloat(dtype: Dtype, n: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }

@@ -41,9 +41,11 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
     expect(b.gzip).toBeLessThanOrEqual(35 * KB);
   });
 
-  it('the whole library: ≤ 110 KB, every family but the test-only math module', async () => {
+  // 111 KB: box-iou's kernel as one small function per loss (module globals for ∂L/∂Q) costs
+  // about 0.9 KB gzipped over the single chain of branches.
+  it('the whole library: ≤ 111 KB, every family but the test-only math module', async () => {
     const b = await bundle("import * as sl from 'simdloss'; globalThis.sl = sl;");
     expect(modulesIn(b.text)).toEqual(['binary-cross-entropy', 'box-iou', 'ctc', 'cosine-similarity', 'cross-entropy', 'distance', 'focal', 'kl-div', 'likelihood', 'margin', 'multi-margin', 'regression', 'softmax'].sort());
-    expect(b.gzip).toBeLessThanOrEqual(110 * KB);
+    expect(b.gzip).toBeLessThanOrEqual(111 * KB);
   });
 });

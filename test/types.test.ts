@@ -97,10 +97,13 @@ describe('types: the API documentation', () => {
   }, 180_000);
 });
 
-/** The @example code blocks of the d.ts's doc comments. */
+/**
+ * The @example code blocks of the d.ts's doc comments: of functions, classes, and the functions
+ * declared as consts (the box losses, defined by a table in src/losses/box-iou.ts).
+ */
 function examples(): { name: string; code: string }[] {
   const out: { name: string; code: string }[] = [];
-  for (const m of dts.matchAll(/\/\*\*([\s\S]*?)\*\/\s*(?:export )?declare (?:function|class) (\w+)/g)) {
+  for (const m of dts.matchAll(/\/\*\*([\s\S]*?)\*\/\s*(?:export )?declare (?:function|class|const) (\w+)/g)) {
     const body = m[1].split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n');
     for (const e of body.matchAll(/@example\n```ts\n([\s\S]*?)```/g)) out.push({ name: m[2], code: e[1] });
   }
@@ -120,7 +123,7 @@ describe('types: the @example of every export, and the README\'s TypeScript', ()
   });
 
   it('there is one for each exported function', () => {
-    const functions = new Set([...dts.matchAll(/declare function (\w+)/g)].map((m) => m[1]));
+    const functions = new Set([...dts.matchAll(/declare (?:function (\w+)|const (\w+): \w+<)/g)].map((m) => m[1] ?? m[2]));
     expect(functions.size).toBeGreaterThan(75);
     expect(new Set(list.filter((e) => e.name !== 'README').map((e) => e.name))).toEqual(functions);
     expect(readmeBlocks.length).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 // CTC loss of one sample (Graves et al. 2006) in log space, in f64 (the TypeScript side widens
 // float32 input: the α/β sums over hundreds of steps would lose float32's digits), with PyTorch's
-// gradient (pytorch-loss-spec.md §4.7): ∂/∂lp[t, c] = (e^lp - e^(log Σ_{s: l'_s = c} α_t(s)β_t(s) + nll - lp))·g.
+// gradient (docs/semantics.md §12): ∂/∂lp[t, c] = (e^lp - e^(log Σ_{s: l'_s = c} α_t(s)β_t(s) + nll - lp))·g.
 // The α and β recursions run across the extended-label positions s, two per f64x2.
 import { vexp, vlog } from '../simd/math';
 

@@ -1,11 +1,11 @@
-// The elementwise loss loop, written once: an Op class supplies one vector of losses (and stores
-// its gradients); this loop runs it 4 vectors per iteration into independent accumulators with
-// f64 promotion per BLOCK, then the last partial vector whole (every array is padded by one
-// vector; lanes past n are not counted). AssemblyScript has no static calls through a type
-// parameter, so the op is an instance with @inline methods on a null receiver (no allocation,
-// no call left after inlining).
-import { hsum, lane, lanes } from './math';
-import { BLOCK } from './reduce';
+// The elementwise loss loop: an Op class supplies one vector of losses (and stores its
+// gradients); the shared accumulator loop (accumulate in ./reduce) runs it 4 vectors per iteration
+// into independent accumulators with f64 promotion per BLOCK, then this loop runs the last
+// vectors, the partial one whole (every array is padded by one vector; lanes past n are not
+// counted). AssemblyScript has no static calls through a type parameter, so the op is an instance
+// with @inline methods on a null receiver (no allocation, no call left after inlining).
+import { lane, lanes } from './math';
+import { accumulate } from './reduce';
 
 // An op class has one method (generic methods cannot be declared in an interface here):
 //   @inline v<T>(a, b, c, d: usize, g1, g2, g3: usize, gradRow: usize, off: usize, vk: v128, vp: v128, vq: v128): v128
@@ -23,32 +23,8 @@ import { BLOCK } from './reduce';
   const vp = v128.splat<T>(<T>param);
   const vq = v128.splat<T>(<T>param2);
   const n4 = n - n % W;
-  let total: f64 = 0;
-  let i = 0;
-  while (i < n4) {
-    let a0 = v128.splat<T>(<T>0);
-    let a1 = a0, a2 = a0, a3 = a0;
-    const stop = min(i + BLOCK, n4);
-    for (; i < stop; i += W) {
-      const off = <usize>i * bytes;
-      const l0 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off, vk, vp, vq);
-      const l1 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off + 16, vk, vp, vq);
-      const l2 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off + 32, vk, vp, vq);
-      const l3 = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off + 48, vk, vp, vq);
-      if (loss) {
-        v128.store(loss + off, l0);
-        v128.store(loss + off, l1, 16);
-        v128.store(loss + off, l2, 32);
-        v128.store(loss + off, l3, 48);
-      }
-      a0 = v128.add<T>(a0, l0);
-      a1 = v128.add<T>(a1, l1);
-      a2 = v128.add<T>(a2, l2);
-      a3 = v128.add<T>(a3, l3);
-    }
-    total += hsum<T>(v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3)));
-  }
-  for (; i < n; i += L) {
+  let total = accumulate<T, Op>(n4, a, b, c, d, loss, g1, g2, g3, gradRow, vk, vp, vq);
+  for (let i = n4; i < n; i += L) {
     const off = <usize>i * bytes;
     const l = op.v<T>(a, b, c, d, g1, g2, g3, gradRow, off, vk, vp, vq);
     if (loss) v128.store(loss + off, l);

@@ -1,4 +1,6 @@
 // Vector exp, log, log1p and sigmoid for f32x4 and f64x2, and generic dispatchers over the lane type T.
+// The techniques (magic-bias rounding, Cody-Waite reduction, musl's log) are explained in
+// docs/simd.md §2-§3.
 //
 // exp_f32x4: n = round(x·log2e) by magic-bias addition, 2^n by shifting the biased float's bits
 //   into the exponent, two-constant Cody-Waite reduction to |t| <= ln2/2 (XNNPACK's "rr2"

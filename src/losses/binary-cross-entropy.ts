@@ -1,19 +1,13 @@
 // binaryCrossEntropy, binaryCrossEntropyWithLogits, multilabelSoftMarginLoss:
 // F.binary_cross_entropy, F.binary_cross_entropy_with_logits, F.multilabel_soft_margin_loss
-// (pytorch-loss-spec.md §4.11, §4.12, §4.16).
-import { wasm } from '../backend';
-import { argShape } from '../elementwise-loss';
+// (docs/semantics.md §4).
+import { argShape, elementwiseLoss, type ElementwiseArg } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
-import {
-  checkOptions, directTarget, floatOfDtype, floatOption, gradScaling, gradTargets, gradTensor, lossResult, reductionOption, toDtype,
-  upstreamOption, withGrad, type LossAndGrads, type CheckedOptions,
-} from '../options';
+import { checkOptions, floatOfDtype, floatOption, reductionOption, withGrad, type LossAndGrads, type CheckedOptions } from '../options';
 import { bceReference, bceWithLogitsReference } from '../reference/binary-cross-entropy';
-import type { LossParts } from '../reference/cross-entropy';
-import { broadcastShapes, callDtype, current, expandTo, floatArg, newFloat, sameShape, sizeOf, type FloatTensor } from '../tensor';
+import { broadcastShapes, callDtype, floatArg, sameShape, type FloatTensor } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
-import { runElementwise, type Operand } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
 import { binaryCrossEntropyModule } from '../wasm/modules';
 
@@ -32,7 +26,11 @@ export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyO
 }
 
 /** An optional tensor that must broadcast to `shape`, materialized to it (as an Operand). */
-function broadcastOperand(fn: string, name: string, value: unknown, shape: number[], dtype: Dtype): Operand | null {
+/**
+ * A weight option (weight, posWeight) as an optional elementwise operand: checked to broadcast to
+ * the input's shape (the broadcast itself is the elementwise path's).
+ */
+function weightOption(fn: string, name: string, value: unknown, shape: number[], dtype: Dtype): ElementwiseArg | null {
   const t = floatOption(fn, name, value, dtype);
   if (!t) return null;
   const own = argShape(t, value);
@@ -45,8 +43,7 @@ function broadcastOperand(fn: string, name: string, value: unknown, shape: numbe
   if (!sameShape(out, shape)) {
     throw rangeError(fn, `options.${name} of shape ${shapeString(own)} must broadcast to the input's shape ${shapeString(shape)}`);
   }
-  if (sameShape(own, shape)) return t.resident ? { data: t.data, resident: t.resident } : { data: t.data };
-  return { data: expandTo(t.data, own, shape, dtype) };
+  return { t, shape: own };
 }
 
 interface Prepared {
@@ -55,8 +52,8 @@ interface Prepared {
   shape: number[];
   dtype: Dtype;
   reduction: Reduction;
-  weight: Operand | null;
-  posWeight: Operand | null;
+  weight: ElementwiseArg | null;
+  posWeight: ElementwiseArg | null;
   opts: CheckedOptions;
 }
 
@@ -71,8 +68,8 @@ function prepare(fn: string, input: FloatInput, target: FloatInput, options: unk
     throw rangeError(fn, `target must have the input's shape ${shapeString(shape)}; got ${shapeString(argShape(t, target))}`);
   }
   const reduction = reductionOption(fn, opts.reduction);
-  const weight = broadcastOperand(fn, 'weight', opts.weight, shape, dtype);
-  const posWeight = logits ? broadcastOperand(fn, 'posWeight', opts.posWeight, shape, dtype) : null;
+  const weight = weightOption(fn, 'weight', opts.weight, shape, dtype);
+  const posWeight = logits ? weightOption(fn, 'posWeight', opts.posWeight, shape, dtype) : null;
   if (!logits) {
     // PyTorch raises for inputs outside [0, 1] (NaN included) and, since 2.x, for such targets.
     const xs = x.data;
@@ -87,35 +84,24 @@ function prepare(fn: string, input: FloatInput, target: FloatInput, options: unk
   return { x, t, shape, dtype, reduction, weight, posWeight, opts };
 }
 
-/** Per-element losses (and dℓ/dx, into `into` when given) of BCE or BCE with logits, on the active backend. */
-function elementwise(fn: string, p: Prepared, logits: boolean, wantLoss: boolean, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts {
-  const w = wasm(fn, binaryCrossEntropyModule);
-  if (w) {
-    const { k, arena } = w;
-    const operand = (t: FloatTensor): Operand => (t.resident ? { data: t.data, resident: t.resident } : { data: t.data });
-    const r = runElementwise(arena, p.dtype, p.x.size, [operand(p.x), operand(p.t), p.weight, p.posWeight],
-      { loss: wantLoss, grads: wantGrad ? 1 : 0, gradRow, into: [into] },
-      (n, [x, t, wt, pw], loss, [grad = 0], gr) => logits
-        ? kernel(k, 'bce_logits', p.dtype)(n, x, t, wt, pw, loss, grad, gr, gradScale)
-        : kernel(k, 'bce', p.dtype)(n, x, t, wt, loss, grad, gr, gradScale));
-    return { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grad: r.grads[0] ?? null };
-  }
-  const wData = p.weight ? p.weight.data : null;
-  return logits
-    ? bceWithLogitsReference(current(p.x), current(p.t), wData, p.posWeight ? p.posWeight.data : null, wantGrad, gradRow, gradScale)
-    : bceReference(current(p.x), current(p.t), wData, wantGrad, gradRow, gradScale);
-}
-
-function runBce(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean): LossAndGrads {
-  const p = prepare(fn, input, target, options, logits, wantGrad);
-  const n = p.x.size;
-  const up = upstreamOption(fn, wantGrad ? p.opts.gradOutput : undefined, p.reduction === 'none' ? p.shape : null, p.dtype);
-  const { gradRow, gradScale } = gradScaling(p.reduction, up, n);
-  const into = wantGrad ? directTarget(gradTargets(fn, p.opts, p.dtype, [n]), 0, n, [p.x.data, p.t.data, p.weight?.data, p.posWeight?.data, gradRow]) : null;
-  const parts = elementwise(fn, p, logits, p.reduction === 'none', wantGrad, gradRow, gradScale, into);
-  const loss = lossResult(p.reduction, () => toDtype(parts.elementLoss, p.dtype), parts.total, n, p.shape, p.dtype);
-  const grads = wantGrad ? [gradTensor(parts.grad!, p.shape, p.dtype)] : [];
-  return { loss, grads, opts: p.opts };
+/**
+ * BCE (with logits or not) on the elementwise path; multilabel: multilabelSoftMarginLoss, the mean
+ * over the last (class) dim before the reduction (and no posWeight).
+ */
+function runBce(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean, multilabel = false): LossAndGrads {
+  const p = prepare(fn, input, target, options, logits, wantGrad, multilabel);
+  const groupMean = multilabel ? (p.shape.length === 0 ? 1 : p.shape[p.shape.length - 1]) : undefined;
+  return elementwiseLoss({
+    fn, module: binaryCrossEntropyModule, args: [{ t: p.x, shape: p.shape }, { t: p.t, shape: p.shape }], optional: [p.weight, p.posWeight], shape: p.shape,
+    reduction: p.reduction, groupMean, opts: p.opts, wantGrad, gradShapes: [p.shape],
+    kernel: (k, _arena, m, [x, t, wt, pw], loss, [g = 0], gr, scale) => logits
+      ? kernel(k, 'bce_logits', p.dtype)(m, x, t, wt, pw, loss, g, gr, scale)
+      : kernel(k, 'bce', p.dtype)(m, x, t, wt, loss, g, gr, scale),
+    reference: ([x, t], gr, scale, [wt, pw]) => {
+      const r = logits ? bceWithLogitsReference(x, t, wt, pw, wantGrad, gr, scale) : bceReference(x, t, wt, wantGrad, gr, scale);
+      return { elementLoss: r.elementLoss, total: r.total, grads: r.grad ? [r.grad] : [] };
+    },
+  });
 }
 
 /**
@@ -210,35 +196,7 @@ export function binaryCrossEntropyWithLogitsWithGrad(input: FloatInput, target: 
 
 function runMultilabel(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
   // Per element BCE-with-logits (weighted), averaged over the last (class) dim, then reduced over rows.
-  const p = prepare(fn, input, target, options, true, wantGrad, true);
-  const C = p.shape.length === 0 ? 1 : p.shape[p.shape.length - 1];
-  const rowShape = p.shape.slice(0, -1);
-  const rows = sizeOf(rowShape);
-  const up = upstreamOption(fn, wantGrad ? p.opts.gradOutput : undefined, p.reduction === 'none' ? rowShape : null, p.dtype);
-  // The upstream of row r reaches each of its C elements divided by C.
-  let gradRow: FloatArray | null = null;
-  let gradScale = 1 / C;
-  if (up.tensor) {
-    gradRow = newFloat(p.dtype, p.x.size);
-    for (let r = 0; r < rows; r++) gradRow.fill(up.tensor[r], r * C, (r + 1) * C);
-  } else {
-    gradScale = (up.scalar! / C) * (p.reduction === 'mean' ? 1 / rows : 1);
-  }
-  const into = wantGrad ? directTarget(gradTargets(fn, p.opts, p.dtype, [p.x.size]), 0, p.x.size, [p.x.data, p.t.data, p.weight?.data]) : null;
-  const parts = elementwise(fn, p, true, p.reduction === 'none', wantGrad, gradRow, gradScale, into);
-  const rowLoss = () => {
-    const out = newFloat(p.dtype, rows);
-    const e = parts.elementLoss;
-    for (let r = 0; r < rows; r++) {
-      let s = 0;
-      for (let c = 0; c < C; c++) s += e[r * C + c];
-      out[r] = s / C;
-    }
-    return out;
-  };
-  const loss = lossResult(p.reduction, rowLoss, parts.total / C, rows, rowShape, p.dtype);
-  const grads = wantGrad ? [gradTensor(parts.grad!, p.shape, p.dtype)] : [];
-  return { loss, grads, opts: p.opts };
+  return runBce(fn, input, target, options, true, wantGrad, true);
 }
 
 /**

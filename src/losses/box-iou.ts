@@ -1,6 +1,7 @@
 // Box-regression losses over pairs of boxes (x1, y1, x2, y2): torchvision's
-// generalized_box_iou_loss, distance_box_iou_loss, complete_box_iou_loss (pytorch-loss-spec.md
-// §5.1–5.3) and the IoU family from the papers (§6): IoU, EIoU, Focal-EIoU, α-IoU, SIoU, Wise-IoU.
+// generalized_box_iou_loss, distance_box_iou_loss, complete_box_iou_loss (docs/semantics.md
+// §13.2–13.4) and the IoU family from the papers (§13.5–13.8): IoU, EIoU, Focal-EIoU, α-IoU, SIoU,
+// Wise-IoU.
 // boxes1 is the prediction, boxes2 the target; both (..., 4), broadcast; every loss differentiates
 // both. The default reduction is 'none', as torchvision's.
 import { wasm } from '../backend';
@@ -11,13 +12,12 @@ import { ALPHA_IOU_FORMS, boxLossReference, type BoxLossKind, type BoxLossSpec }
 
 /** The base loss of {@link alphaIouLoss}: `'iou'`, `'giou'`, `'diou'` or `'ciou'`. */
 export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
-import { broadcastShapes, callDtype, current, expandTo, floatArg, newFloat, roundTo, sizeOf } from '../tensor';
+import { broadcastShapes, callDtype, current, expandTo, floatArg, roundTo, sizeOf } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { run as runKernel } from '../wasm/runtime';
 import { boxIouKernels, kernel } from '../wasm/kernels';
 import { boxIouModule } from '../wasm/modules';
-
 
 /** Options every box loss takes ({@link generalizedBoxIouLoss} and the others). */
 export interface BoxLossOptions {
@@ -135,7 +135,7 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
 }
 
 /** The options every box loss shares, and the pairs. */
-function common(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, extra: string[], wantGrad: boolean) {
+function common(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, extra: readonly string[], wantGrad: boolean) {
   const opts = checkOptions(fn, options, ['reduction', 'eps', ...extra], wantGrad);
   return {
     opts,
@@ -145,32 +145,64 @@ function common(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unk
   };
 }
 
-function simple(kind: BoxLossKind) {
-  return (fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads => {
-    const c = common(fn, boxes1, boxes2, options, [], wantGrad);
-    return run(fn, c.pairs, { kind, eps: c.eps, p1: 0, p2: 0, p3: 0 }, c.reduction, c.opts, wantGrad);
-  };
+/** A box loss: its kernel kind, its own options, and how they become the kernel's p1, p2, p3. */
+interface BoxLossDef {
+  kind: BoxLossKind;
+  options?: readonly string[];
+  params?: (fn: string, opts: CheckedOptions) => [number, number, number];
 }
 
-function focalEiou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const c = common(fn, boxes1, boxes2, options, ['gamma'], wantGrad);
-  const gamma = numberOption(fn, 'gamma', c.opts.gamma, 0.5, (g) => g >= 0 && Number.isFinite(g), 'a finite number >= 0');
-  return run(fn, c.pairs, { kind: 'focal-eiou', eps: c.eps, p1: gamma, p2: 0, p3: 0 }, c.reduction, c.opts, wantGrad);
+/** The box losses, by public name (its WithGrad twin is `${name}WithGrad`). */
+const BOX_LOSSES = {
+  generalizedBoxIouLoss: { kind: 'giou' },
+  distanceBoxIouLoss: { kind: 'diou' },
+  completeBoxIouLoss: { kind: 'ciou' },
+  iouLoss: { kind: 'iou' },
+  eiouLoss: { kind: 'eiou' },
+  focalEiouLoss: {
+    kind: 'focal-eiou', options: ['gamma'],
+    params: (fn, o) => [numberOption(fn, 'gamma', o.gamma, 0.5, (g) => g >= 0 && Number.isFinite(g), 'a finite number >= 0'), 0, 0],
+  },
+  alphaIouLoss: {
+    kind: 'alpha-iou', options: ['alpha', 'form'],
+    params: (fn, o) => {
+      const alpha = numberOption(fn, 'alpha', o.alpha, 3, (a) => a > 0 && Number.isFinite(a), 'a finite number > 0');
+      const form = o.form ?? 'iou';
+      const f = ALPHA_IOU_FORMS.indexOf(form as AlphaIouForm);
+      if (f < 0) throw rangeError(fn, `options.form must be one of 'iou', 'giou', 'diou', 'ciou'; got ${JSON.stringify(form)}`);
+      return [alpha, f, 0];
+    },
+  },
+  siouLoss: {
+    kind: 'siou', options: ['theta'],
+    params: (fn, o) => [numberOption(fn, 'theta', o.theta, 4, (t) => t >= 1 && Number.isFinite(t), 'a finite number >= 1'), 0, 0],
+  },
+} satisfies Record<string, BoxLossDef>;
+
+function boxLoss(def: BoxLossDef, fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
+  const c = common(fn, boxes1, boxes2, options, def.options ?? [], wantGrad);
+  const [p1, p2, p3] = def.params ? def.params(fn, c.opts) : [0, 0, 0];
+  return run(fn, c.pairs, { kind: def.kind, eps: c.eps, p1, p2, p3 }, c.reduction, c.opts, wantGrad);
 }
 
-function alphaIou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const c = common(fn, boxes1, boxes2, options, ['alpha', 'form'], wantGrad);
-  const alpha = numberOption(fn, 'alpha', c.opts.alpha, 3, (a) => a > 0 && Number.isFinite(a), 'a finite number > 0');
-  const form = c.opts.form ?? 'iou';
-  const f = ALPHA_IOU_FORMS.indexOf(form as AlphaIouForm);
-  if (f < 0) throw rangeError(fn, `options.form must be one of 'iou', 'giou', 'diou', 'ciou'; got ${JSON.stringify(form)}`);
-  return run(fn, c.pairs, { kind: 'alpha-iou', eps: c.eps, p1: alpha, p2: f, p3: 0 }, c.reduction, c.opts, wantGrad);
+/** A box loss's public signature, O its options. */
+type BoxLoss<O> = <D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: O & { reduction?: R }) => Loss<R, D>;
+/** Its WithGrad twin's. */
+type BoxLossWithGrad<O> = <D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: O & GradOptions & { reduction?: R }) => WithGrad<Loss<R, D>, ResultArray<D>>;
+
+/** The public function of the table's entry `name` (named so, for stack traces). */
+function lossOf<O>(name: keyof typeof BOX_LOSSES): BoxLoss<O> {
+  const def: BoxLossDef = BOX_LOSSES[name];
+  const f = (boxes1: FloatInput, boxes2: FloatInput, options?: unknown) => boxLoss(def, name, boxes1, boxes2, options, false).loss;
+  return Object.defineProperty(f, 'name', { value: name }) as unknown as BoxLoss<O>;
 }
 
-function siou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const c = common(fn, boxes1, boxes2, options, ['theta'], wantGrad);
-  const theta = numberOption(fn, 'theta', c.opts.theta, 4, (t) => t >= 1 && Number.isFinite(t), 'a finite number >= 1');
-  return run(fn, c.pairs, { kind: 'siou', eps: c.eps, p1: theta, p2: 0, p3: 0 }, c.reduction, c.opts, wantGrad);
+/** The WithGrad twin of the table's entry `name`. */
+function withGradOf<O>(name: keyof typeof BOX_LOSSES): BoxLossWithGrad<O> {
+  const def: BoxLossDef = BOX_LOSSES[name];
+  const fn = `${name}WithGrad`;
+  const f = (boxes1: FloatInput, boxes2: FloatInput, options?: GradOptions) => withGrad(boxLoss(def, fn, boxes1, boxes2, options, true), fn, options);
+  return Object.defineProperty(f, 'name', { value: fn }) as unknown as BoxLossWithGrad<O>;
 }
 
 function wiseIou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads & { iouMean?: number } {
@@ -193,13 +225,6 @@ function wiseIou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: un
   return { ...run(fn, c.pairs, { kind: 'wiou-v3', eps: c.eps, p1: iouMean, p2: alpha, p3: delta }, c.reduction, c.opts, wantGrad), iouMean };
 }
 
-// Pure: a bundle that uses no box loss drops them, and the box-iou module with them.
-const giou = /* @__PURE__ */ simple('giou');
-const diou = /* @__PURE__ */ simple('diou');
-const ciou = /* @__PURE__ */ simple('ciou');
-const iou = /* @__PURE__ */ simple('iou');
-const eiou = /* @__PURE__ */ simple('eiou');
-
 type Options<O> = O & GradOptions;
 
 /**
@@ -221,11 +246,9 @@ type Options<O> = O & GradOptions;
  * generalizedBoxIouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
  * generalizedBoxIouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
+ * @function
  */
-export function generalizedBoxIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & { reduction?: R }): Loss<R, D>;
-export function generalizedBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
-  return giou('generalizedBoxIouLoss', boxes1, boxes2, options, false).loss;
-}
+export const generalizedBoxIouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('generalizedBoxIouLoss');
 /**
  * {@link generalizedBoxIouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
@@ -244,11 +267,9 @@ export function generalizedBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, op
  * const { loss, grads: [dPredicted, dTarget] } = generalizedBoxIouLossWithGrad(predicted, target, { reduction: 'sum' });
  * dPredicted.shape; // [2, 4]
  * ```
+ * @function
  */
-export function generalizedBoxIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
-export function generalizedBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
-  return withGrad(giou('generalizedBoxIouLossWithGrad', boxes1, boxes2, options, true), 'generalizedBoxIouLossWithGrad', options);
-}
+export const generalizedBoxIouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOptions>('generalizedBoxIouLoss');
 /**
  * torchvision.ops.distance_box_iou_loss: `1 - IoU + ρ²/c²`, ρ the distance between the centers and c the enclosing box's diagonal (Zheng et al. 2020).
  *
@@ -268,11 +289,9 @@ export function generalizedBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatI
  * distanceBoxIouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
  * distanceBoxIouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
+ * @function
  */
-export function distanceBoxIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & { reduction?: R }): Loss<R, D>;
-export function distanceBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
-  return diou('distanceBoxIouLoss', boxes1, boxes2, options, false).loss;
-}
+export const distanceBoxIouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('distanceBoxIouLoss');
 /**
  * {@link distanceBoxIouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
@@ -291,11 +310,9 @@ export function distanceBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, optio
  * const { loss, grads: [dPredicted, dTarget] } = distanceBoxIouLossWithGrad(predicted, target, { reduction: 'sum' });
  * dPredicted.shape; // [2, 4]
  * ```
+ * @function
  */
-export function distanceBoxIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
-export function distanceBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
-  return withGrad(diou('distanceBoxIouLossWithGrad', boxes1, boxes2, options, true), 'distanceBoxIouLossWithGrad', options);
-}
+export const distanceBoxIouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOptions>('distanceBoxIouLoss');
 /**
  * torchvision.ops.complete_box_iou_loss: the DIoU loss plus `α·v`, v the aspect-ratio term and `α = v / (1 - IoU + v)` held constant (Zheng et al. 2020).
  *
@@ -315,11 +332,9 @@ export function distanceBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInpu
  * completeBoxIouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
  * completeBoxIouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
+ * @function
  */
-export function completeBoxIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & { reduction?: R }): Loss<R, D>;
-export function completeBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
-  return ciou('completeBoxIouLoss', boxes1, boxes2, options, false).loss;
-}
+export const completeBoxIouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('completeBoxIouLoss');
 /**
  * {@link completeBoxIouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
@@ -338,11 +353,9 @@ export function completeBoxIouLoss(boxes1: FloatInput, boxes2: FloatInput, optio
  * const { loss, grads: [dPredicted, dTarget] } = completeBoxIouLossWithGrad(predicted, target, { reduction: 'sum' });
  * dPredicted.shape; // [2, 4]
  * ```
+ * @function
  */
-export function completeBoxIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
-export function completeBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
-  return withGrad(ciou('completeBoxIouLossWithGrad', boxes1, boxes2, options, true), 'completeBoxIouLossWithGrad', options);
-}
+export const completeBoxIouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOptions>('completeBoxIouLoss');
 /**
  * The linear IoU loss, `1 - IoU` (Yu et al. 2016).
  *
@@ -362,11 +375,9 @@ export function completeBoxIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInpu
  * iouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
  * iouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
+ * @function
  */
-export function iouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & { reduction?: R }): Loss<R, D>;
-export function iouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
-  return iou('iouLoss', boxes1, boxes2, options, false).loss;
-}
+export const iouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('iouLoss');
 /**
  * {@link iouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
@@ -385,11 +396,9 @@ export function iouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLos
  * const { loss, grads: [dPredicted, dTarget] } = iouLossWithGrad(predicted, target, { reduction: 'sum' });
  * dPredicted.shape; // [2, 4]
  * ```
+ * @function
  */
-export function iouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
-export function iouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
-  return withGrad(iou('iouLossWithGrad', boxes1, boxes2, options, true), 'iouLossWithGrad', options);
-}
+export const iouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOptions>('iouLoss');
 /**
  * EIoU (Zhang et al. 2022): `1 - IoU + ρ²/c² + (w - w_gt)²/C_w² + (h - h_gt)²/C_h²`, C_w and C_h the enclosing box's width and height.
  *
@@ -409,11 +418,9 @@ export function iouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?
  * eiouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
  * eiouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
+ * @function
  */
-export function eiouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & { reduction?: R }): Loss<R, D>;
-export function eiouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLossOptions): number | Tensor {
-  return eiou('eiouLoss', boxes1, boxes2, options, false).loss;
-}
+export const eiouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('eiouLoss');
 /**
  * {@link eiouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
@@ -432,11 +439,9 @@ export function eiouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: BoxLo
  * const { loss, grads: [dPredicted, dTarget] } = eiouLossWithGrad(predicted, target, { reduction: 'sum' });
  * dPredicted.shape; // [2, 4]
  * ```
+ * @function
  */
-export function eiouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: BoxLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
-export function eiouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<BoxLossOptions>): WithGrad {
-  return withGrad(eiou('eiouLossWithGrad', boxes1, boxes2, options, true), 'eiouLossWithGrad', options);
-}
+export const eiouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOptions>('eiouLoss');
 /**
  * Focal-EIoU (Zhang et al. 2022): `IoU^γ·EIoU`, the weight `IoU^γ` held constant (no gradient through it).
  *
@@ -456,11 +461,9 @@ export function eiouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options
  * focalEiouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
  * focalEiouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
+ * @function
  */
-export function focalEiouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: FocalEiouLossOptions & { reduction?: R }): Loss<R, D>;
-export function focalEiouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: FocalEiouLossOptions): number | Tensor {
-  return focalEiou('focalEiouLoss', boxes1, boxes2, options, false).loss;
-}
+export const focalEiouLoss = /* @__PURE__ */ lossOf<FocalEiouLossOptions>('focalEiouLoss');
 /**
  * {@link focalEiouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
@@ -479,11 +482,9 @@ export function focalEiouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: 
  * const { loss, grads: [dPredicted, dTarget] } = focalEiouLossWithGrad(predicted, target, { reduction: 'sum' });
  * dPredicted.shape; // [2, 4]
  * ```
+ * @function
  */
-export function focalEiouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: FocalEiouLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
-export function focalEiouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<FocalEiouLossOptions>): WithGrad {
-  return withGrad(focalEiou('focalEiouLossWithGrad', boxes1, boxes2, options, true), 'focalEiouLossWithGrad', options);
-}
+export const focalEiouLossWithGrad = /* @__PURE__ */ withGradOf<FocalEiouLossOptions>('focalEiouLoss');
 /**
  * α-IoU (He et al. 2021): `1 - IoU^α + P^α`, P the penalty of the base loss `form` (none for IoU).
  *
@@ -503,11 +504,9 @@ export function focalEiouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, op
  * alphaIouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
  * alphaIouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
+ * @function
  */
-export function alphaIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: AlphaIouLossOptions & { reduction?: R }): Loss<R, D>;
-export function alphaIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: AlphaIouLossOptions): number | Tensor {
-  return alphaIou('alphaIouLoss', boxes1, boxes2, options, false).loss;
-}
+export const alphaIouLoss = /* @__PURE__ */ lossOf<AlphaIouLossOptions>('alphaIouLoss');
 /**
  * {@link alphaIouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
@@ -526,11 +525,9 @@ export function alphaIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: A
  * const { loss, grads: [dPredicted, dTarget] } = alphaIouLossWithGrad(predicted, target, { reduction: 'sum' });
  * dPredicted.shape; // [2, 4]
  * ```
+ * @function
  */
-export function alphaIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: AlphaIouLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
-export function alphaIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<AlphaIouLossOptions>): WithGrad {
-  return withGrad(alphaIou('alphaIouLossWithGrad', boxes1, boxes2, options, true), 'alphaIouLossWithGrad', options);
-}
+export const alphaIouLossWithGrad = /* @__PURE__ */ withGradOf<AlphaIouLossOptions>('alphaIouLoss');
 /**
  * SIoU (Gevorgyan 2022): `1 - IoU + (Δ + Ω)/2`, Δ the angle-weighted distance cost and Ω the shape cost.
  *
@@ -550,11 +547,9 @@ export function alphaIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, opt
  * siouLoss(predicted, target).data; // Float32Array(2): one loss per pair ('none' is the default)
  * siouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
+ * @function
  */
-export function siouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: SiouLossOptions & { reduction?: R }): Loss<R, D>;
-export function siouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: SiouLossOptions): number | Tensor {
-  return siou('siouLoss', boxes1, boxes2, options, false).loss;
-}
+export const siouLoss = /* @__PURE__ */ lossOf<SiouLossOptions>('siouLoss');
 /**
  * {@link siouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
@@ -573,11 +568,9 @@ export function siouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: SiouL
  * const { loss, grads: [dPredicted, dTarget] } = siouLossWithGrad(predicted, target, { reduction: 'sum' });
  * dPredicted.shape; // [2, 4]
  * ```
+ * @function
  */
-export function siouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: SiouLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
-export function siouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<SiouLossOptions>): WithGrad {
-  return withGrad(siou('siouLossWithGrad', boxes1, boxes2, options, true), 'siouLossWithGrad', options);
-}
+export const siouLossWithGrad = /* @__PURE__ */ withGradOf<SiouLossOptions>('siouLoss');
 
 /**
  * Wise-IoU v3 (Tong et al. 2023): the v1 loss times the focusing factor `r = β/(δ·α^(β-δ))`, `β = (1 - IoU) / mean` held constant; the running mean of `1 - IoU` is state the caller keeps, passed in and returned.

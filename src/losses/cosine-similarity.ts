@@ -1,8 +1,8 @@
-// cosineSimilarity: F.cosine_similarity (pytorch-loss-spec.md §3.1), PyTorch ≥ 1.12 semantics:
+// cosineSimilarity: F.cosine_similarity (docs/semantics.md §6.1), PyTorch ≥ 1.12 semantics:
 // x1 and x2 broadcast together, `dim` is taken in the broadcast shape and removed from the result.
-// cosineEmbeddingLoss: F.cosine_embedding_loss (§4.17), on the same row kernel with its own norms.
+// cosineEmbeddingLoss: F.cosine_embedding_loss (§6.2), on the same row kernel with its own norms.
 import { wasm } from '../backend';
-import { argShape } from '../elementwise-loss';
+import { argShape, floatOrLabels } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
   checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad,
@@ -14,7 +14,6 @@ import {
 } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
-import { floatOrLabels } from './margin';
 import { runRowPairs } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
 import { cosineSimilarityModule } from '../wasm/modules';

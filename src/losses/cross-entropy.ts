@@ -1,4 +1,4 @@
-// crossEntropy and nllLoss: F.cross_entropy and F.nll_loss (pytorch-loss-spec.md §4.5, §4.6).
+// crossEntropy and nllLoss: F.cross_entropy and F.nll_loss (docs/semantics.md §3).
 import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';

@@ -1,4 +1,4 @@
-// ctcLoss: F.ctc_loss (pytorch-loss-spec.md §4.7). logProbs (T, N, C) or unbatched (T, C); targets
+// ctcLoss: F.ctc_loss (docs/semantics.md §12). logProbs (T, N, C) or unbatched (T, C); targets
 // padded (N, S) or concatenated (Σ targetLengths), (S) unbatched. One sample at a time, in f64
 // (float32 input is widened: the α/β sums would otherwise lose float32's digits over long inputs).
 import { wasm } from '../backend';

@@ -1,6 +1,6 @@
 // pairwiseDistance, tripletMarginLoss, tripletMarginWithDistanceLoss: F.pairwise_distance,
-// F.triplet_margin_loss, F.triplet_margin_with_distance_loss (pytorch-loss-spec.md §3.2, §4.20,
-// §4.21). Arguments broadcast; distances run along the last dim, one per row.
+// F.triplet_margin_loss, F.triplet_margin_with_distance_loss (docs/semantics.md §11). Arguments
+// broadcast; distances run along the last dim, one per row.
 import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, typeError } from '../errors';

@@ -1,4 +1,4 @@
-// sigmoidFocalLoss: torchvision.ops.sigmoid_focal_loss (pytorch-loss-spec.md §5.4; Lin et al.,
+// sigmoidFocalLoss: torchvision.ops.sigmoid_focal_loss (docs/semantics.md §10; Lin et al.,
 // "Focal Loss for Dense Object Detection", ICCV 2017). Its default reduction is 'none'.
 import { argShape, elementwiseLoss } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';

@@ -1,4 +1,4 @@
-// klDiv: F.kl_div (pytorch-loss-spec.md §4.10). `input` holds log-probabilities, `target`
+// klDiv: F.kl_div (docs/semantics.md §7). `input` holds log-probabilities, `target`
 // probabilities (or log-probabilities with logTarget); they broadcast against each other.
 // 'batchmean' divides the sum by the first dim (the KL divergence per sample); 'mean' divides by
 // every element, as PyTorch does (PyTorch also warns there; we do not).

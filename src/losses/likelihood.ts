@@ -1,5 +1,5 @@
 // poissonNllLoss, gaussianNllLoss: F.poisson_nll_loss, F.gaussian_nll_loss
-// (pytorch-loss-spec.md §4.8, §4.9). Arguments broadcast; every float argument gets a gradient.
+// (docs/semantics.md §14). Arguments broadcast; every float argument gets a gradient.
 import { rangeError, shapeString, typeError } from '../errors';
 import { argShape, elementwiseLoss, type ElementwiseArg } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';

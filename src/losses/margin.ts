@@ -1,12 +1,12 @@
 // hingeEmbeddingLoss, softMarginLoss, marginRankingLoss: F.hinge_embedding_loss,
-// F.soft_margin_loss, F.margin_ranking_loss (pytorch-loss-spec.md §4.14, §4.15, §4.18).
+// F.soft_margin_loss, F.margin_ranking_loss (docs/semantics.md §8).
 // Targets may be float (the call's dtype) or integer arrays (±1 labels), as PyTorch accepts both.
 import { rangeError, shapeString } from '../errors';
-import { argShape, elementwiseLoss, type ElementwiseArg } from '../elementwise-loss';
+import { argShape, elementwiseLoss, floatOrLabels, type ElementwiseArg } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { hingeEmbeddingReference, marginRankingReference, softMarginReference } from '../reference/margin';
-import { broadcastShapes, callDtype, floatArg, indexArg, isFloatArray, newFloat, sameShape, type FloatTensor } from '../tensor';
-import type { Dtype, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import { broadcastShapes, callDtype, floatArg, sameShape } from '../tensor';
+import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { marginModule } from '../wasm/modules';
@@ -31,22 +31,6 @@ export interface MarginRankingLossOptions {
   margin?: number;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
-}
-
-/** A float argument, or an integer array converted to the call's dtype (labels such as ±1). */
-export function floatOrLabels(fn: string, name: string, value: unknown, dtype: Dtype): { t: FloatTensor; shape: number[] } {
-  // plain number arrays are floats (of the call's dtype): labels need no integer check
-  const inner = typeof value === 'object' && value !== null ? (value as { data?: unknown }).data : undefined;
-  const isFloat = isFloatArray(value) || Array.isArray(value) || isFloatArray(inner) || Array.isArray(inner);
-  if (isFloat) {
-    const t = floatOfDtype(fn, name, value, dtype);
-    return { t, shape: argShape(t, value) };
-  }
-  const idx = indexArg(fn, name, value);
-  const data = newFloat(dtype, idx.size);
-  for (let i = 0; i < idx.size; i++) data[i] = idx.typed ? idx.typed[i] : idx.at(i);
-  const shape = Array.isArray(value) || ArrayBuffer.isView(value) ? [idx.size] : idx.shape;
-  return { t: { data, shape, dtype, size: idx.size }, shape };
 }
 
 function hinge(fn: string, input: FloatInput, target: FloatInput | IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {

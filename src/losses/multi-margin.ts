@@ -1,5 +1,5 @@
 // multiMarginLoss, multilabelMarginLoss: F.multi_margin_loss, F.multilabel_margin_loss
-// (pytorch-loss-spec.md §4.19, §4.13). Input (C) or (N, C) (a 0-d input is one row of one class);
+// (docs/semantics.md §9). Input (C) or (N, C) (a 0-d input is one row of one class);
 // one row loss each, reduced over N. Only the input gets a gradient.
 import { wasm } from '../backend';
 import { rangeError, shapeString } from '../errors';

@@ -1,5 +1,5 @@
 // mseLoss, l1Loss, smoothL1Loss, huberLoss: F.mse_loss, F.l1_loss, F.smooth_l1_loss,
-// F.huber_loss (pytorch-loss-spec.md §4.1–4.4). input and target broadcast against each other
+// F.huber_loss (docs/semantics.md §5). input and target broadcast against each other
 // (PyTorch only warns); 'mean' divides by the broadcast numel; both receive gradients.
 import { argShape, elementwiseLoss } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';

@@ -1,10 +1,10 @@
-// softmax, logSoftmax, sigmoid: F.softmax, F.log_softmax, torch.sigmoid (pytorch-loss-spec.md §2).
+// softmax, logSoftmax, sigmoid: F.softmax, F.log_softmax, torch.sigmoid (docs/semantics.md §2).
 import { wasm } from '../backend';
 import { checkOptions, gradTensor, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
-import { callDtype, floatArg, moveDimBack, moveDimLast, normalizeDim, sizeOf } from '../tensor';
+import { callDtype, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../tensor';
 import { run as runKernel } from '../wasm/runtime';
-import type { Dtype, FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
+import type { FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import type { ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { softmaxModule } from '../wasm/modules';
@@ -13,10 +13,6 @@ import { softmaxModule } from '../wasm/modules';
 export interface SoftmaxOptions {
   /** The dim to normalize over; negative counts from the end. Default -1. */
   dim?: number;
-}
-
-function newOf(dtype: Dtype, n: number): FloatArray {
-  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }
 
 function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolean, wantGrad: boolean): LossAndGrads<Tensor> {
@@ -31,17 +27,17 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
   const size = x.size;
   const g = wantGrad ? upstreamOption(fn, opts.gradOutput, x.shape, dtype).tensor! : null;
   // Nothing to compute: no loop may run over the other dims (a [1e9, 0] input is instant).
-  if (size === 0) return { loss: { data: newOf(dtype, 0), shape: x.shape.slice() }, grads: g ? [gradTensor(newOf(dtype, 0), x.shape, dtype)] : [], opts };
+  if (size === 0) return { loss: { data: newFloat(dtype, 0), shape: x.shape.slice() }, grads: g ? [gradTensor(newFloat(dtype, 0), x.shape, dtype)] : [], opts };
 
   // Rows contiguous along dim (a copy only when dim is not last).
   let rowsX: FloatArray = x.data;
   let rowsG: FloatArray | null = g;
   if (inner !== 1) {
-    const t = newOf(dtype, size);
+    const t = newFloat(dtype, size);
     moveDimLast(x.data, t, outer, n, inner);
     rowsX = t;
     if (g) {
-      const tg = newOf(dtype, size);
+      const tg = newFloat(dtype, size);
       moveDimLast(g, tg, outer, n, inner);
       rowsG = tg;
     }
@@ -73,11 +69,11 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
     if (rowsG) dx = toDtype(softmaxBackwardReference(y, rowsG, rows, n, log), dtype);
   }
   if (inner !== 1) {
-    const t = newOf(dtype, size);
+    const t = newFloat(dtype, size);
     moveDimBack(y, t, outer, n, inner);
     y = t;
     if (dx) {
-      const td = newOf(dtype, size);
+      const td = newFloat(dtype, size);
       moveDimBack(dx, td, outer, n, inner);
       dx = td;
     }

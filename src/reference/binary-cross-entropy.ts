@@ -1,5 +1,5 @@
 // float64 reference of binary_cross_entropy, binary_cross_entropy_with_logits and
-// multilabel_soft_margin_loss (pytorch-loss-spec.md §4.11, §4.12, §4.16). Operands are n values
+// multilabel_soft_margin_loss (docs/semantics.md §4). Operands are n values
 // each (broadcasts already materialized); null weight / posWeight mean 1.
 import type { LossParts } from './cross-entropy';
 

@@ -1,4 +1,4 @@
-// float64 reference of the box-regression losses (pytorch-loss-spec.md §5.1–5.3, §6), one pair of
+// float64 reference of the box-regression losses (docs/semantics.md §13), one pair of
 // boxes (x1, y1, x2, y2) at a time. Every loss is a function of the pair's geometry
 //   Q = (I, U, cw, ch, dx, dy, w1, h1, w2, h2)
 // (intersection, union, enclosing box size, center offset, the two sizes): a loss returns its value

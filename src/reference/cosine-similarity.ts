@@ -1,6 +1,6 @@
-// float64 reference of cosine_similarity (pytorch-loss-spec.md §3.1) over contiguous rows (rows, D).
+// float64 reference of cosine_similarity (docs/semantics.md §6.1) over contiguous rows (rows, D).
 // Each norm is clamped separately at eps, and the clamped norms are used in the gradient too.
-// addEps: cosine_embedding_loss's norms sqrt(Σa² + eps) instead (§4.17); the gradient has the same form.
+// addEps: cosine_embedding_loss's norms sqrt(Σa² + eps) instead (§6.2); the gradient has the same form.
 
 export interface CosineParts {
   out: Float64Array;

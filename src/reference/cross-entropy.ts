@@ -1,4 +1,4 @@
-// float64 reference of cross_entropy and nll_loss (pytorch-loss-spec.md §4.5, §4.6).
+// float64 reference of cross_entropy and nll_loss (docs/semantics.md §3).
 // The oracle for the kernels and the 'js' backend. Works on the caller's (N, C, d1..dk) layout.
 import type { FloatArray } from '../types';
 

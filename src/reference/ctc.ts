@@ -1,4 +1,4 @@
-// float64 reference of CTC loss for one sample (pytorch-loss-spec.md §4.7; Graves et al. 2006):
+// float64 reference of CTC loss for one sample (docs/semantics.md §12; Graves et al. 2006):
 // the α/β recursions in log space over the extended labels l' = (blank, l1, blank, ..., lL, blank),
 // and PyTorch's gradient with respect to the log-probabilities (its extra e^lp term included).
 

@@ -1,4 +1,4 @@
-// float64 reference of pairwise_distance over rows (pytorch-loss-spec.md §3.2): d[r] = ‖v‖_p with
+// float64 reference of pairwise_distance over rows (docs/semantics.md §11.1): d[r] = ‖v‖_p with
 // v = x1[r] - x2[r] + eps, and dir = ∂d/∂x1 (∂d/∂x2 = -dir), PyTorch's norm backward: 0 where
 // the norm is 0 or p = 0, ties of p = ∞ share the gradient evenly.
 

@@ -1,4 +1,4 @@
-// float64 reference of torchvision's sigmoid_focal_loss (pytorch-loss-spec.md §5.4).
+// float64 reference of torchvision's sigmoid_focal_loss (docs/semantics.md §10).
 import type { ElementwiseParts } from '../elementwise-loss';
 
 /** PyTorch's pow corners: x^0 = 1 (0^0 included). */

@@ -1,4 +1,4 @@
-// float64 reference of kl_div (pytorch-loss-spec.md §4.10) over n values of input x
+// float64 reference of kl_div (docs/semantics.md §7) over n values of input x
 // (log-probabilities) and target t (broadcasts already materialized).
 import type { LossParts } from './cross-entropy';
 

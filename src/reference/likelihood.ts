@@ -1,4 +1,4 @@
-// float64 reference of poisson_nll_loss and gaussian_nll_loss (pytorch-loss-spec.md §4.8, §4.9),
+// float64 reference of poisson_nll_loss and gaussian_nll_loss (docs/semantics.md §14),
 // elementwise (broadcasts already materialized). grads are of Σ gradScale·gradRow·ℓ.
 import type { MarginParts as ElementwiseParts } from './margin';
 

@@ -1,5 +1,5 @@
 // float64 reference of hinge_embedding_loss, soft_margin_loss and margin_ranking_loss
-// (pytorch-loss-spec.md §4.14, §4.15, §4.18), elementwise (broadcasts already materialized).
+// (docs/semantics.md §8), elementwise (broadcasts already materialized).
 // grads[i] are the gradients of Σ gradScale·gradRow·ℓ with respect to the differentiated operands.
 
 export interface MarginParts {

@@ -1,5 +1,5 @@
-// float64 reference of multi_margin_loss and multilabel_margin_loss (pytorch-loss-spec.md §4.19,
-// §4.13) over rows (N, C). grad is the gradient of Σ_r gradScale·gradRow[r]·ℓ_r.
+// float64 reference of multi_margin_loss and multilabel_margin_loss (docs/semantics.md §9) over
+// rows (N, C). grad is the gradient of Σ_r gradScale·gradRow[r]·ℓ_r.
 
 export interface RowParts {
   rowLoss: Float32Array | Float64Array;

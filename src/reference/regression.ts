@@ -1,5 +1,5 @@
-// float64 reference of mse_loss, l1_loss, smooth_l1_loss and huber_loss (pytorch-loss-spec.md
-// §4.1–4.4) over n values of input x and target y (broadcasts already materialized).
+// float64 reference of mse_loss, l1_loss, smooth_l1_loss and huber_loss (docs/semantics.md §5)
+// over n values of input x and target y (broadcasts already materialized).
 import type { LossParts } from './cross-entropy';
 
 export type RegressionKind = 'mse' | 'l1' | 'smoothL1' | 'huber';

@@ -1,4 +1,4 @@
-// float64 reference of softmax, log_softmax and sigmoid (pytorch-loss-spec.md §2), over
+// float64 reference of softmax, log_softmax and sigmoid (docs/semantics.md §2), over
 // contiguous rows of length n (the caller moves the softmax dim last).
 
 /** softmax (log = false) or log_softmax (log = true) of each row. */

@@ -53,10 +53,6 @@ export function runElementwise(
   return { elementLoss: want.loss ? r.outputs[0] : null, total: r.total, grads: r.outputs.slice(want.loss ? 1 : 0) };
 }
 
-function newArray(dtype: Dtype, n: number): FloatArray {
-  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-}
-
 /** One value per row, and the gradients a row kernel writes for a and b (as many as asked). */
 export interface RowPairResult {
   out: FloatArray;

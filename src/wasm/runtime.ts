@@ -7,6 +7,7 @@
 // Why blocks of about L2 size rather than one chunk as large as the memory cap allows: a call then
 // reads the caller's memory once (the copy in), and the kernel reads the copy from L2, not DRAM
 // (docs/memory.md). The same loop keeps every call under the cap (setMemoryLimit).
+import { newFloat } from '../tensor';
 import type { Dtype, FloatArray } from '../types';
 import type { Arena } from './arena';
 
@@ -64,8 +65,6 @@ export interface RunResult {
   outputs: FloatArray[];
 }
 
-const newArray = (dtype: Dtype, n: number): FloatArray => (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
-
 /**
  * Runs `kernel(count, ptrs, start)` over `items` items in blocks. `ptrs[i]` is operand i's pointer
  * for the block (0 for a null operand). Each staged operand is padded by one vector: kernels may
@@ -79,7 +78,7 @@ export function run(
 ): RunResult {
   const bytes = dtype === 'float32' ? 4 : 8;
   const size = (o: In | Out | Scratch) => ('int32' in o && o.int32 ? 4 : bytes);
-  const outputs = operands.filter((o): o is Out => o?.role === 'out').map((o) => o.into ?? newArray(dtype, items * o.per));
+  const outputs = operands.filter((o): o is Out => o?.role === 'out').map((o) => o.into ?? newFloat(dtype, items * o.per));
   // Whole operands first: they stay for every block.
   const base = operands.map((o) => {
     if (!o || o.role !== 'whole') return 0;
