@@ -6,63 +6,8 @@
 import * as sl from 'simdloss';
 import { relaxedSimd, simd } from 'wasm-feature-detect';
 import { COLORS, plot, uPlot } from './plot';
-
-// ---- the plain-JS baseline ----
-/** Mean cross-entropy of logits (N, C) against class indices, its gradient into grad. */
-function crossEntropyWithGrad(x: Float32Array, t: Int32Array, N: number, C: number, grad: Float32Array): number {
-  let total = 0;
-  for (let n = 0; n < N; n++) {
-    const o = n * C;
-    let m = -Infinity;
-    for (let c = 0; c < C; c++) if (x[o + c] > m) m = x[o + c];
-    let s = 0;
-    for (let c = 0; c < C; c++) {
-      const e = Math.exp(x[o + c] - m);
-      grad[o + c] = e;
-      s += e;
-    }
-    total += m + Math.log(s) - x[o + t[n]];
-    const k = 1 / (s * N);
-    for (let c = 0; c < C; c++) grad[o + c] *= k;
-    grad[o + t[n]] -= 1 / N;
-  }
-  return total / N;
-}
-function softmax(x: Float32Array, N: number, C: number, out: Float32Array): Float32Array {
-  for (let n = 0; n < N; n++) {
-    const o = n * C;
-    let m = -Infinity;
-    for (let c = 0; c < C; c++) if (x[o + c] > m) m = x[o + c];
-    let s = 0;
-    for (let c = 0; c < C; c++) {
-      const e = Math.exp(x[o + c] - m);
-      out[o + c] = e;
-      s += e;
-    }
-    const r = 1 / s;
-    for (let c = 0; c < C; c++) out[o + c] *= r;
-  }
-  return out;
-}
-/** Mean BCE with logits (the stable form) and its gradient; one exp per element. */
-function bceWithLogitsWithGrad(x: Float32Array, t: Float32Array, grad: Float32Array): number {
-  const n = x.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const xi = x[i], e = Math.exp(-Math.abs(xi));
-    total += Math.max(xi, 0) - xi * t[i] + Math.log1p(e);
-    grad[i] = ((xi >= 0 ? 1 / (1 + e) : e / (1 + e)) - t[i]) / n;
-  }
-  return total / n;
-}
-function mse(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = a[i] - b[i];
-    s += d * d;
-  }
-  return s / a.length;
-}
+// The same careful baseline as npm run bench (each exp once, loss and gradient fused).
+import { bceWithLogitsWithGrad, crossEntropyWithGrad, mse, softmax } from '../../bench/plain-js.mjs';
 
 // ---- the cases ----
 interface Case { label: string; simd: () => unknown; plain: () => unknown; outputs: () => [number, number, ArrayLike<number>?, ArrayLike<number>?] }
@@ -80,7 +25,7 @@ function cases(quick: boolean): Case[] {
     return {
       label: `crossEntropyWithGrad ${N}×${C}`,
       simd: () => { ls = sl.crossEntropyWithGrad({ data: x, shape: [N, C] }, t, { gradInto: gs }).loss as number; },
-      plain: () => { lp = crossEntropyWithGrad(x, t, N, C, gp); },
+      plain: () => { lp = crossEntropyWithGrad(x, t, N, C, gp).loss; },
       outputs: () => [ls, lp, gs, gp],
     };
   };
@@ -95,7 +40,7 @@ function cases(quick: boolean): Case[] {
     return {
       label: `binaryCrossEntropyWithLogitsWithGrad 2^${Math.log2(n)}`,
       simd: () => { ls = sl.binaryCrossEntropyWithLogitsWithGrad(x, t, { gradInto: gs }).loss as number; },
-      plain: () => { lp = bceWithLogitsWithGrad(x, t, gp); },
+      plain: () => { lp = bceWithLogitsWithGrad(x, t, gp).loss; },
       outputs: () => [ls, lp, gs, gp],
     };
   };
