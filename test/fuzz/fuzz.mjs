@@ -3,8 +3,8 @@
 // reference ('js'); values and every gradient must agree, and a NaN on one side only is a failure.
 // Plain JS so that vitest (against src/) and `npm run fuzz` (against dist/) share it.
 
-/** mulberry32: a case is replayed from (seed, index). */
-function rng(seed) {
+/** mulberry32: a case is replayed from (seed, index). The tests' seeded generator too. */
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -5,16 +5,7 @@ import type { Dtype, FloatArray } from '../../src/types';
 export const KERNEL_SIZES = [0, 1, 3, 4, 5, 15, 16, 17, 33, 1031];
 
 /** A small deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../fuzz/fuzz.mjs';
 
 export function randomFloats(dtype: Dtype, n: number, random: () => number, lo = -3, hi = 3): FloatArray {
   const a = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
