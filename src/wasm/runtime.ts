@@ -78,11 +78,16 @@ export function run(
 ): RunResult {
   const bytes = dtype === 'float32' ? 4 : 8;
   const size = (o: In | Out | Scratch) => ('int32' in o && o.int32 ? 4 : bytes);
+  // `dtype` is the kernel's: a loss may run a float64 kernel on float32 data (docs/accuracy.md).
+  // A resident tensor is read in place only when its elements are the kernel's; otherwise it is
+  // staged like any array (the copy converts), and outputs convert when copied to the result.
+  const inPlace = (o: In | Whole) => o.ptr !== undefined
+    && (!o.data || (o.data as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT === (o.int32 ? 4 : bytes));
   const outputs = operands.filter((o): o is Out => o?.role === 'out').map((o) => o.into ?? newFloat(dtype, items * o.per));
   // Whole operands first: they stay for every block.
   const base = operands.map((o) => {
     if (!o || o.role !== 'whole') return 0;
-    if (o.ptr !== undefined) return o.ptr;
+    if (inPlace(o)) return o.ptr!;
     if (o.data) {
       const p = arena.alloc(o.data.length * (o.int32 ? 4 : bytes) + 16);
       return p;
@@ -90,11 +95,11 @@ export function run(
     return arena.alloc(o.bytes ?? 0);
   });
   operands.forEach((o, i) => {
-    if (o?.role === 'whole' && o.data && o.ptr === undefined) view(arena, o.int32 ? 'int32' : dtype, base[i], o.data.length).set(o.data);
+    if (o?.role === 'whole' && o.data && !inPlace(o)) view(arena, o.int32 ? 'int32' : dtype, base[i], o.data.length).set(o.data);
   });
   if (items === 0) return { total: kernel(0, base, 0), outputs };
 
-  const staged = operands.filter((o): o is In | Out | Scratch => !!o && (o.role === 'out' || o.role === 'scratch' || (o.role === 'in' && o.ptr === undefined)));
+  const staged = operands.filter((o): o is In | Out | Scratch => !!o && (o.role === 'out' || o.role === 'scratch' || (o.role === 'in' && !inPlace(o))));
   const perItem = staged.reduce((s, o) => s + o.per * size(o), 0);
   const slack = staged.reduce((s, o) => s + 16 + (o.role === 'scratch' ? (o.extra ?? 0) * bytes : 0), 16);
   const fit = Math.floor((arena.available() - slack) / Math.max(perItem, 1));
@@ -111,10 +116,10 @@ export function run(
   const mark = arena.mark();
   const ptrs = operands.map((o, i) => {
     if (!o || o.role === 'whole') return base[i];
-    if (o.role === 'in' && o.ptr !== undefined) return o.ptr;
+    if (o.role === 'in' && inPlace(o)) return o.ptr!;
     return arena.alloc((block * o.per + (o.role === 'scratch' ? o.extra ?? 0 : 0)) * size(o) + 16);
   });
-  const views = operands.map((o, i) => (o && (o.role === 'out' || (o.role === 'in' && o.ptr === undefined))
+  const views = operands.map((o, i) => (o && (o.role === 'out' || (o.role === 'in' && !inPlace(o)))
     ? view(arena, o.role === 'in' && o.int32 ? 'int32' : dtype, ptrs[i], block * o.per) : null));
   let total = 0;
   try {
@@ -123,8 +128,8 @@ export function run(
       const blockPtrs = ptrs.slice();
       operands.forEach((o, i) => {
         if (!o || o.role !== 'in') return;
-        if (o.ptr !== undefined) {
-          blockPtrs[i] = o.ptr + start * o.per * size(o);
+        if (inPlace(o)) {
+          blockPtrs[i] = o.ptr! + start * o.per * size(o);
           return;
         }
         const n = count * o.per;
