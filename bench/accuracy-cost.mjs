@@ -4,20 +4,28 @@
 //   node bench/accuracy-cost.mjs speed   ns/element of the f32_exp and f32_log kernels (4096
 //                                        elements, in cache), crossEntropy 256x1000 (float32) and
 //                                        crossEntropyWithGrad 256x1000 and 4096x10,
+//                                        crossEntropy(WithGrad) 4096x10 and 32x32000, softmax
+//                                        256x1000, mseLoss(WithGrad) 2^20,
 //                                        binaryCrossEntropyWithLogitsWithGrad 2^20 (gradients into
 //                                        reused buffers), sigmoid 2^20: min / median / p75 over
 //                                        rounds of one run; BASELINE=<built checkout> alternates
-//                                        with another build in the same process
+//                                        with another build in the same process; ONLY=<regex>
+//                                        times only the matching benchmarks
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sl from '../dist/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { instance } = await WebAssembly.instantiate(readFileSync(join(root, 'build', 'simdloss.wasm')), {});
-const k = instance.exports;
+/** build/math.wasm (the f32_exp, f32_log kernels) of a built checkout, with a memory of its own. */
+async function mathModule(dir) {
+  const memory = new WebAssembly.Memory({ initial: 8 });
+  const { instance } = await WebAssembly.instantiate(readFileSync(join(dir, 'build', 'math.wasm')), { env: { memory } });
+  return { ...instance.exports, memory };
+}
+const k = await mathModule(root);
 const mem = k.memory;
-const BASE = 1 << 16; // past the module's data
+const BASE = 1 << 18; // past every module's static data (HEAP_BASE in src/wasm/modules/layout.ts)
 function need(bytes) {
   const pages = Math.ceil((BASE + bytes - mem.buffer.byteLength) / 65536);
   if (pages > 0) mem.grow(pages);
@@ -120,10 +128,12 @@ if (process.argv[2] === 'ulp') {
   if (process.env.BASELINE) {
     const base = process.env.BASELINE;
     const bsl = await import(join(base, 'dist', 'index.js'));
-    const { instance: bi } = await WebAssembly.instantiate(readFileSync(join(base, 'build', 'simdloss.wasm')), {});
-    sides.push({ name: 'baseline', sl: bsl, k: bi.exports });
+    sides.push({ name: 'baseline', sl: bsl, k: await mathModule(base) });
   }
+  // ONLY=<regex>: time only the benchmarks whose label matches.
+  const only = process.env.ONLY ? new RegExp(process.env.ONLY) : null;
   function time(label, elements, make) {
+    if (only && !only.test(label)) return;
     const fs = sides.map((side) => make(side));
     for (const f of fs) for (let i = 0; i < 3; i++) f();
     let reps = 1;
@@ -163,11 +173,28 @@ if (process.argv[2] === 'ulp') {
   const N2 = 4096, C2 = 10;
   const logits2 = { data: randomFloats(-4, 4, N2 * C2, 9), shape: [N2, C2] };
   const target2 = { data: Int32Array.from({ length: N2 }, (_, i) => (i * 7) % C2), shape: [N2] };
+  time('crossEntropy 4096x10', N2 * C2, (side) => () => side.sl.crossEntropy(logits2, target2));
   time('crossEntropyWithGrad 4096x10', N2 * C2, (side) => {
     const into = new Float32Array(N2 * C2);
     return () => side.sl.crossEntropyWithGrad(logits2, target2, { gradInto: into });
   });
+  const N3 = 32, C3 = 32000;
+  const logits3 = { data: randomFloats(-4, 4, N3 * C3, 10), shape: [N3, C3] };
+  const target3 = { data: Int32Array.from({ length: N3 }, (_, i) => (i * 7919) % C3), shape: [N3] };
+  time('crossEntropy 32x32000', N3 * C3, (side) => () => side.sl.crossEntropy(logits3, target3));
+  time('crossEntropyWithGrad 32x32000', N3 * C3, (side) => {
+    const into = new Float32Array(N3 * C3);
+    return () => side.sl.crossEntropyWithGrad(logits3, target3, { gradInto: into });
+  });
+  time('softmax 256x1000', N * C, (side) => () => side.sl.softmax(logits, { dim: 1 }));
   const M = 1 << 20;
+  const ya = { data: randomFloats(-2, 2, M, 11), shape: [M] };
+  const yb = { data: randomFloats(-2, 2, M, 12), shape: [M] };
+  time('mseLoss 2^20', M, (side) => () => side.sl.mseLoss(ya, yb));
+  time('mseLossWithGrad 2^20', M, (side) => {
+    const into = new Float32Array(M);
+    return () => side.sl.mseLossWithGrad(ya, yb, { gradInto: [into, null] });
+  });
   const x = { data: randomFloats(-6, 6, M, 6), shape: [M] };
   const t = { data: randomFloats(0, 1, M, 7), shape: [M] };
   time('binaryCrossEntropyWithLogitsWithGrad 2^20', M, (side) => {

@@ -114,7 +114,6 @@ const GAPS: Record<string, [number, number]> = {
   poissonNllLoss: [2, 32],
   // sums of a few float32 elements, within 1.2 ulp, where PyTorch's roundings happen to cancel
   binaryCrossEntropy: [1.5, 4],
-  mseLoss: [1.5, 4],
   gaussianNllLoss: [1.5, 4],
   // distances rounded to float32 before their difference (src/losses/distance.ts)
   tripletMarginLoss: [5.5, 64],

@@ -75,7 +75,9 @@ export function row_max<T>(n: i32, x: usize): T {
       a2 = v128.add<T>(a2, l2);
       a3 = v128.add<T>(a3, l3);
     }
-    total += hsum<T>(v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3)));
+    // The accumulators' lanes in f64: added in T they would round again (a float32 sum of a few
+    // elements, one per lane, is then exact until this point).
+    total += (hsum<T>(a0) + hsum<T>(a1)) + (hsum<T>(a2) + hsum<T>(a3));
   }
   return total;
 }
