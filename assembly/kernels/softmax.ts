@@ -1,6 +1,6 @@
 // softmax, log_softmax and sigmoid, forward and backward, over contiguous rows
 // (the TypeScript side moves the softmax dim last). T = f32 | f64.
-import { exp_f32x4, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, lanes, sexp, vexp, vsigmoid } from '../simd/math';
+import { exp_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, lanes, sexp, vexp, vsigmoid } from '../simd/math';
 import { dot, exp_store_sum, row_max, scale, sum } from '../simd/reduce';
 
 /** out = softmax(x) (log = 0) or log_softmax(x) (log = 1) of each row of length n. */
@@ -33,15 +33,18 @@ export function softmax_fwd<T>(rows: i32, n: i32, x: usize, out: usize, log: i32
   }
 }
 
-/** dx from the forward output y and upstream g: softmax (log = 0) or log_softmax (log = 1). */
-export function softmax_bwd<T>(rows: i32, n: i32, y: usize, g: usize, dx: usize, log: i32): void {
+/**
+ * dx from the input x, the forward output y and upstream g: softmax (log = 0) or log_softmax
+ * (log = 1). f64 uses y (PyTorch's formulas); f32 takes what cancels from x (below).
+ */
+export function softmax_bwd<T>(rows: i32, n: i32, x: usize, y: usize, g: usize, dx: usize, log: i32): void {
   const L = lanes<T>();
   const rowBytes = <usize>n * sizeof<T>();
   for (let r = 0; r < rows; r++) {
     const off0 = <usize>r * rowBytes;
-    const yr = y + off0, gr = g + off0, dr = dx + off0;
+    const xr = x + off0, yr = y + off0, gr = g + off0, dr = dx + off0;
     if (sizeof<T>() == 4) {
-      softmax_bwd_row_f32(n, yr, gr, dr, log);
+      softmax_bwd_row_f32(n, xr, yr, gr, dr, log);
       continue;
     }
     if (!log) {
@@ -75,51 +78,69 @@ export function softmax_bwd<T>(rows: i32, n: i32, y: usize, g: usize, dx: usize,
 }
 
 /**
- * One f32 row of softmax_bwd in f64: Σ g·y (softmax) or Σ g (log_softmax) from exact products,
- * and (g - Σ)·y or g - e^y·Σ rounded once, so that the cancellation in g - Σ (an element far
- * below the row's largest) does not magnify a rounded Σ.
+ * One f32 row of softmax_bwd, in f64, each element rounded once. What cancels is taken from x
+ * with the f64 exp (x - m is exact in f64), not from the float32 output, whose rounding the
+ * cancellation would magnify: softmax's Σ g·p (in g - Σ g·p) and log_softmax's p = e^(x-m)/s (in
+ * g - p·Σ g). Softmax's last factor p is y (its error is not magnified).
  */
-function softmax_bwd_row_f32(n: i32, y: usize, g: usize, dx: usize, log: i32): void {
-  let a0 = f64x2.splat(0), a1 = a0;
+function softmax_bwd_row_f32(n: i32, x: usize, y: usize, g: usize, dx: usize, log: i32): void {
+  const m = <f64>row_max<f32>(n, x);
+  const vm = f64x2.splat(m);
+  // Σ e, Σ g·e (softmax) or Σ g (log_softmax), e = e^(x - m) in f64
+  let se = f64x2.splat(0), sg = se;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
+    const xv = v128.load(x + off);
     const gv = v128.load(g + off);
-    const yv = v128.load(y + off);
-    if (log) {
-      a0 = f64x2.add(a0, f32x4_lo_f64(gv));
-      a1 = f64x2.add(a1, f32x4_hi_f64(gv));
-    } else {
-      a0 = f64x2.add(a0, f64x2.mul(f32x4_lo_f64(gv), f32x4_lo_f64(yv)));
-      a1 = f64x2.add(a1, f64x2.mul(f32x4_hi_f64(gv), f32x4_hi_f64(yv)));
+    const e0 = exp_f64x2(f64x2.sub(f32x4_lo_f64(xv), vm));
+    const e1 = exp_f64x2(f64x2.sub(f32x4_hi_f64(xv), vm));
+    se = f64x2.add(se, f64x2.add(e0, e1));
+    const g0 = f32x4_lo_f64(gv), g1 = f32x4_hi_f64(gv);
+    sg = log ? f64x2.add(sg, f64x2.add(g0, g1)) : f64x2.add(sg, f64x2.add(f64x2.mul(g0, e0), f64x2.mul(g1, e1)));
+  }
+  let s = f64x2.extract_lane(se, 0) + f64x2.extract_lane(se, 1);
+  let t = f64x2.extract_lane(sg, 0) + f64x2.extract_lane(sg, 1);
+  for (let j = i; j < n; j++) {
+    const off = <usize>j << 2;
+    const e = sexp<f64>(<f64>load<f32>(x + off) - m);
+    s += e;
+    t += log ? <f64>load<f32>(g + off) : <f64>load<f32>(g + off) * e;
+  }
+  if (!log) {
+    // dx = (g - Σ g·p)·y, Σ g·p = (Σ g·e)/(Σ e)
+    const vs = f64x2.splat(t / s);
+    i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      const gv = v128.load(g + off);
+      const yv = v128.load(y + off);
+      const lo = f64x2.mul(f64x2.sub(f32x4_lo_f64(gv), vs), f32x4_lo_f64(yv));
+      const hi = f64x2.mul(f64x2.sub(f32x4_hi_f64(gv), vs), f32x4_hi_f64(yv));
+      v128.store(dx + off, f64_pair_f32x4(lo, hi));
     }
+    const ts = t / s;
+    for (; i < n; i++) {
+      const off = <usize>i << 2;
+      store<f32>(dx + off, <f32>((<f64>load<f32>(g + off) - ts) * <f64>load<f32>(y + off)));
+    }
+    return;
   }
-  const a = f64x2.add(a0, a1);
-  let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
-  for (; i < n; i++) {
-    const off = <usize>i << 2;
-    s += log ? <f64>load<f32>(g + off) : <f64>load<f32>(g + off) * <f64>load<f32>(y + off);
-  }
-  const vs = f64x2.splat(s);
+  // dx = g - p·Σ g, p = e/s
+  const k = t / s;
+  const vk = f64x2.splat(k);
   i = 0;
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
+    const xv = v128.load(x + off);
     const gv = v128.load(g + off);
-    // log: g - e^y·Σ (e^y = softmax); else (g - Σ)·y
-    const yv = log ? exp_f32x4(v128.load(y + off)) : v128.load(y + off);
-    const lo = log
-      ? f64x2.sub(f32x4_lo_f64(gv), f64x2.mul(f32x4_lo_f64(yv), vs))
-      : f64x2.mul(f64x2.sub(f32x4_lo_f64(gv), vs), f32x4_lo_f64(yv));
-    const hi = log
-      ? f64x2.sub(f32x4_hi_f64(gv), f64x2.mul(f32x4_hi_f64(yv), vs))
-      : f64x2.mul(f64x2.sub(f32x4_hi_f64(gv), vs), f32x4_hi_f64(yv));
+    const lo = f64x2.sub(f32x4_lo_f64(gv), f64x2.mul(exp_f64x2(f64x2.sub(f32x4_lo_f64(xv), vm)), vk));
+    const hi = f64x2.sub(f32x4_hi_f64(gv), f64x2.mul(exp_f64x2(f64x2.sub(f32x4_hi_f64(xv), vm)), vk));
     v128.store(dx + off, f64_pair_f32x4(lo, hi));
   }
   for (; i < n; i++) {
     const off = <usize>i << 2;
-    const gi = <f64>load<f32>(g + off);
-    const yi = load<f32>(y + off);
-    store<f32>(dx + off, <f32>(log ? gi - <f64>sexp<f32>(yi) * s : (gi - s) * <f64>yi));
+    store<f32>(dx + off, <f32>(<f64>load<f32>(g + off) - sexp<f64>(<f64>load<f32>(x + off) - m) * k));
   }
 }
 

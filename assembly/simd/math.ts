@@ -146,13 +146,17 @@ export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_ATANH = 35, K_F
   return i32x4.shl(f32x4.add(f32x4.mul(x, log2e), magic), 23);
 }
 
-/** e^t - 1 = t + t²·q(t), t = x - n·ln2: e^x = 2^n + 2^n·(this), 4 lanes. */
+/**
+ * e^t - 1 = t + t²·q(t), t = x - n·ln2: e^x = 2^n + 2^n·(this), 4 lanes. With `withR`, the
+ * argument is x + r (r below half an ulp of x: the rounding error of x, sub_residual),
+ * taken into t with the low part of n·ln2.
+ */
 // @ts-ignore: decorator
 @inline export function exp_frac_k_f32x4(x: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128,
-  q6: v128, q5: v128, q4: v128, q3: v128, q2: v128): v128 {
+  q6: v128, q5: v128, q4: v128, q3: v128, q2: v128, r: v128 = i64x2(0, 0), withR: bool = false): v128 {
   const n = f32x4.sub(f32x4.add(f32x4.mul(x, log2e), magic), magic);
   let t = f32x4.add(f32x4.mul(n, mln2hi), x);
-  t = f32x4.add(f32x4.mul(n, mln2lo), t);
+  t = withR ? f32x4.add(f32x4.add(f32x4.mul(n, mln2lo), r), t) : f32x4.add(f32x4.mul(n, mln2lo), t);
   let q = madd_f32x4(q6, t, q5);
   q = madd_f32x4(q, t, q4);
   q = madd_f32x4(q, t, q3);
@@ -166,11 +170,11 @@ export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_ATANH = 35, K_F
  */
 // @ts-ignore: decorator
 @inline export function exp_k_f32x4(x: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,
-  p0: v128, p1: v128, p2: v128, p3: v128, p4: v128): v128 {
+  p0: v128, p1: v128, p2: v128, p3: v128, p4: v128, res: v128 = i64x2(0, 0), withR: bool = false): v128 {
   // r = e^t - 1 is small against the 1 it is added to, and 2^n·r is exact: the only rounding
   // of size is the last addition.
   const s = exp_scale_k_f32x4(x, magic, log2e);
-  const r = exp_frac_k_f32x4(x, magic, log2e, mln2hi, mln2lo, p0, p1, p2, p3, p4);
+  const r = exp_frac_k_f32x4(x, magic, log2e, mln2hi, mln2lo, p0, p1, p2, p3, p4, res, withR);
   return v128.andnot(f32x4.add(f32x4.mul(r, s), s), f32x4.lt(x, cutoff));
 }
 
@@ -393,6 +397,29 @@ const F64_NAN = f64x2(NaN, NaN);
   return exp_f64x2(x);
 }
 
+/**
+ * e^(x + r) for x = z - m rounded and r its rounding error (sub_residual): vexp_k whose
+ * result carries no rounding of z - m (where |z - m| >= 8 that alone is up to 4 ulp of e). f64:
+ * vexp_k (its z - m rounds at 2^-53).
+ */
+// @ts-ignore: decorator
+@inline export function vexp_k_r<T>(x: v128, r: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,
+  p0: v128, p1: v128, p2: v128, p3: v128, p4: v128): v128 {
+  if (sizeof<T>() == 4) return exp_k_f32x4(x, magic, log2e, mln2hi, mln2lo, cutoff, p0, p1, p2, p3, p4, r, true);
+  return exp_f64x2(x);
+}
+
+/**
+ * The rounding error of d = z - m (d given), exactly: (z - m) - d, by Knuth's TwoSum (no
+ * assumption on which of z and m is larger). 5 operations.
+ */
+// @ts-ignore: decorator
+@inline export function sub_residual<T>(z: v128, m: v128, d: v128): v128 {
+  const a = v128.add<T>(d, m); // the part of d that came from z
+  const b = v128.sub<T>(d, a); // ... and from -m
+  return v128.sub<T>(v128.sub<T>(z, a), v128.add<T>(m, b));
+}
+
 /** vexp_sum_term with the f32 constants passed in (the polynomial from K_C5). */
 // @ts-ignore: decorator
 @inline export function vexp_sum_term_k<T>(x: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,
@@ -466,6 +493,19 @@ const F64_NAN = f64x2(NaN, NaN);
 // @ts-ignore: decorator
 @inline export function sexp<T>(x: T): T {
   return v128.extract_lane<T>(vexp<T>(v128.splat<T>(x)), 0);
+}
+
+/** e^(z - m) for one scalar, as vexp_k_r (z - m's rounding error taken into the exp in f32). */
+// @ts-ignore: decorator
+@inline export function sexp_sub<T>(z: T, m: T): T {
+  const vz = v128.splat<T>(z);
+  const vm = v128.splat<T>(m);
+  const d = v128.sub<T>(vz, vm);
+  if (sizeof<T>() == 4) {
+    return v128.extract_lane<T>(exp_k_f32x4(d, kv(K_MAGIC), kv(K_LOG2E), kv(K_MLN2HI), kv(K_MLN2LO), kv(K_CUTOFF),
+      kv(K_Q6), kv(K_Q6 + 1), kv(K_Q6 + 2), kv(K_Q6 + 3), kv(K_Q6 + 4), sub_residual<T>(vz, vm, d), true), 0);
+  }
+  return v128.extract_lane<T>(exp_f64x2(d), 0);
 }
 
 // @ts-ignore: decorator

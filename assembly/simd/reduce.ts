@@ -7,7 +7,7 @@
 // `accumulate`, for these sums and the elementwise losses alike; each supplies its term as a
 // class with @inline methods, called on a null receiver (assembly/simd/elementwise.ts).
 import { vmax } from './relaxed';
-import { hmax, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, K_Q6, kexp, lanes, sexp, vexp_k, vexp_sum_term_k } from './math';
+import { hmax, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, K_Q6, kexp, lanes, sexp, sexp_sub, sub_residual, vexp_k, vexp_k_r, vexp_sum_term_k } from './math';
 
 /** Elements summed in T before the partial sum is promoted to f64. */
 export const BLOCK: i32 = 1024;
@@ -93,12 +93,18 @@ export function row_max<T>(n: i32, x: usize): T {
   sumTerm: bool): v128 {
   const op = changetype<Op>(0);
   // decided at compile time (the classes are unrelated): only one of the two is compiled
-  if (op instanceof ExpTerm || op instanceof ExpStoreTerm) {
-    const x = v128.sub<T>(load_at(a + off, q), vp);
+  if (op instanceof ExpTerm || op instanceof ExpStoreTerm || op instanceof ExpStoreSumTerm) {
+    const z = load_at(a + off, q);
+    const x = v128.sub<T>(z, vp);
+    // Stored exps of the 1-ulp exp (softmax) also take z - m's rounding error into the exp
+    // (sub_residual: 5 operations more): where |z - m| >= 8 that rounding alone is up to 4 ulp of
+    // the result. A sum's terms do not need it, nor the cheaper exp's (cross-entropy's gradient).
     const e = sumTerm
       ? vexp_sum_term_k<T>(x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
-      : vexp_k<T>(x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4);
-    if (op instanceof ExpStoreTerm) store_at(b + off, q, e);
+      : op instanceof ExpStoreTerm
+        ? vexp_k_r<T>(x, sizeof<T>() == 4 ? sub_residual<T>(z, vp, x) : x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
+        : vexp_k<T>(x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4);
+    if (op instanceof ExpStoreTerm || op instanceof ExpStoreSumTerm) store_at(b + off, q, e);
     return e;
   }
   // @ts-ignore: the op's method (see elementwise.ts)
@@ -138,7 +144,7 @@ export function row_max<T>(n: i32, x: usize): T {
   const zero = v128.splat<T>(<T>0);
   const vm = v128.splat<T>(m);
   let k0 = zero, k1 = zero, k2 = zero, k3 = zero, k4 = zero, p0 = zero, p1 = zero, p2 = zero, p3 = zero, p4 = zero;
-  if (term instanceof ExpTerm || term instanceof ExpStoreTerm) {
+  if (term instanceof ExpTerm || term instanceof ExpStoreTerm || term instanceof ExpStoreSumTerm) {
     k0 = kexp<T>(K_MAGIC); k1 = kexp<T>(K_LOG2E); k2 = kexp<T>(K_MLN2HI); k3 = kexp<T>(K_MLN2LO); k4 = kexp<T>(K_CUTOFF);
     const P = sumTerm ? K_C5 : K_Q6;
     p0 = kexp<T>(P); p1 = kexp<T>(P + 1); p2 = kexp<T>(P + 2); p3 = kexp<T>(P + 3); p4 = kexp<T>(P + 4);
@@ -166,11 +172,21 @@ class ExpTerm {
   }
 }
 
-/** exp(x[i] - m), stored to y[i] too (its vectors: `step`). */
-class ExpStoreTerm {
+/** exp(x[i] - m) by the sum terms' exp, stored to y[i] too (its vectors: `step`). */
+class ExpStoreSumTerm {
   // @ts-ignore: decorator
   @inline s<T>(x: usize, y: usize, off: usize, m: T): T {
     return changetype<ExpTerm>(0).s<T>(x, y, off, m);
+  }
+}
+
+/** exp(x[i] - m), stored to y[i] too, x[i] - m's rounding error included (its vectors: `step`). */
+class ExpStoreTerm {
+  // @ts-ignore: decorator
+  @inline s<T>(x: usize, y: usize, off: usize, m: T): T {
+    const e = sexp_sub<T>(load<T>(x + off), m);
+    store<T>(y + off, e);
+    return e;
   }
 }
 
@@ -213,7 +229,7 @@ export function exp_store_sum<T>(n: i32, x: usize, out: usize, m: T): f64 {
  * meet the accuracy bar as often with it (docs/accuracy.md), and which it keeps 10% faster.
  */
 export function exp_store_sum_terms<T>(n: i32, x: usize, out: usize, m: T): f64 {
-  return reduce<T, ExpStoreTerm>(n, x, out, m, true);
+  return reduce<T, ExpStoreSumTerm>(n, x, out, m, true);
 }
 
 /** out[i] = x[i] · c (in place allowed). */

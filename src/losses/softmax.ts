@@ -58,7 +58,7 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
       rowsG ? { role: 'out', per: n } : null,
     ], (count, [px, py, pg, pdx]) => {
       fwd(count, n, px, py, log ? 1 : 0);
-      if (rowsG) bwd(count, n, py, pg, pdx, log ? 1 : 0);
+      if (rowsG) bwd(count, n, px, py, pg, pdx, log ? 1 : 0);
       return 0;
     });
     y = r.outputs[0];

@@ -42,7 +42,7 @@ export const softmaxKernels = {
   source: 'softmax',
   kernels: {
     softmax_fwd: { dtypes: both, args: ['rows:size', 'n:size', 'x:in', 'out:out', 'log:i32'], returns: 'void' },
-    softmax_bwd: { dtypes: both, args: ['rows:size', 'n:size', 'y:in', 'g:in', 'dx:out', 'log:i32'], returns: 'void' },
+    softmax_bwd: { dtypes: both, args: ['rows:size', 'n:size', 'x:in', 'y:in', 'g:in', 'dx:out', 'log:i32'], returns: 'void' },
     sigmoid_fwd: { dtypes: both, args: ['n:size', 'x:in', 'out:out'], returns: 'void' },
     sigmoid_bwd: { dtypes: both, args: ['n:size', 'y:in', 'g:in', 'dx:out'], returns: 'void' },
   },
