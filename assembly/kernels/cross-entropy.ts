@@ -242,12 +242,10 @@ function cross_entropy_across_rows<T>(
         wt = f32x4.replace_lane(wt, 3, load<f32>(weight + (t3 << 2)));
       }
       // loss = w_t·(log s - (z_t - m)), log_softmax's order; the last two operations in f64.
-      // z_t - m is exact in f64.
       const ls = vlog<T>(vsum);
-      const d0 = f64x2.sub(f32x4_lo_f64(zt), f32x4_lo_f64(vmax));
-      const d1 = f64x2.sub(f32x4_hi_f64(zt), f32x4_hi_f64(vmax));
-      const lo = v128.and(f64x2.mul(f32x4_lo_f64(wt), f64x2.sub(f32x4_lo_f64(ls), d0)), i64x2.extend_low_i32x4_s(valid));
-      const hi = v128.and(f64x2.mul(f32x4_hi_f64(wt), f64x2.sub(f32x4_hi_f64(ls), d1)), i64x2.extend_high_i32x4_s(valid));
+      const d = f32x4.sub(zt, vmax);
+      const lo = v128.and(f64x2.mul(f32x4_lo_f64(wt), f64x2.sub(f32x4_lo_f64(ls), f32x4_lo_f64(d))), i64x2.extend_low_i32x4_s(valid));
+      const hi = v128.and(f64x2.mul(f32x4_hi_f64(wt), f64x2.sub(f32x4_hi_f64(ls), f32x4_hi_f64(d))), i64x2.extend_high_i32x4_s(valid));
       if (rowLoss) v128.store(rowLoss + (<usize>r << 2), f64_pair_f32x4(lo, hi));
       // In row order, as the scalar sum.
       total = (((total + f64x2.extract_lane(lo, 0)) + f64x2.extract_lane(lo, 1)) + f64x2.extract_lane(hi, 0)) + f64x2.extract_lane(hi, 1);

@@ -1,7 +1,7 @@
 // softmax, log_softmax and sigmoid, forward and backward, over contiguous rows
 // (the TypeScript side moves the softmax dim last). T = f32 | f64.
 import { exp_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, lanes, sexp, vexp, vsigmoid } from '../simd/math';
-import { dot, exp_store_sum, row_max, scale, sum } from '../simd/reduce';
+import { dot, exp_store_sum, exp_store_sum_fast, fast_residual_ok, row_max, row_max_min, rowMin, scale, sum } from '../simd/reduce';
 
 /** out = softmax(x) (log = 0) or log_softmax(x) (log = 1) of each row of length n. */
 export function softmax_fwd<T>(rows: i32, n: i32, x: usize, out: usize, log: i32): void {
@@ -10,8 +10,10 @@ export function softmax_fwd<T>(rows: i32, n: i32, x: usize, out: usize, log: i32
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * rowBytes;
     const or = out + <usize>r * rowBytes;
-    const m = row_max<T>(n, xr);
-    const s = exp_store_sum<T>(n, xr, or, m);
+    const m = row_max_min<T>(n, xr);
+    // z - m's rounding error, taken into the exp, costs 2 operations instead of 5 where no |z|
+    // has a larger exponent than m (the common case: logits around 0, the max positive).
+    const s = sizeof<T>() == 4 && fast_residual_ok(<f64>m, rowMin) ? exp_store_sum_fast<T>(n, xr, or, m) : exp_store_sum<T>(n, xr, or, m);
     if (!log) {
       // PyTorch's last-dim kernel multiplies by the reciprocal of the sum.
       scale<T>(n, or, or, <T>(1.0 / s));

@@ -420,6 +420,15 @@ const F64_NAN = f64x2(NaN, NaN);
   return v128.sub<T>(v128.sub<T>(z, a), v128.add<T>(m, b));
 }
 
+/**
+ * The same when no |z| has a larger exponent than m (Dekker's Fast2Sum, with -m the larger
+ * operand: exact under that condition), 2 operations.
+ */
+// @ts-ignore: decorator
+@inline export function sub_residual_fast<T>(z: v128, m: v128, d: v128): v128 {
+  return v128.sub<T>(z, v128.add<T>(d, m));
+}
+
 /** vexp_sum_term with the f32 constants passed in (the polynomial from K_C5). */
 // @ts-ignore: decorator
 @inline export function vexp_sum_term_k<T>(x: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,

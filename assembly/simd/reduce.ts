@@ -6,34 +6,68 @@
 // 1e-7 relative error instead of growing with n (docs/simd.md §4). The loop is written once,
 // `accumulate`, for these sums and the elementwise losses alike; each supplies its term as a
 // class with @inline methods, called on a null receiver (assembly/simd/elementwise.ts).
-import { vmax } from './relaxed';
-import { hmax, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, K_Q6, kexp, lanes, sexp, sexp_sub, sub_residual, vexp_k, vexp_k_r, vexp_sum_term_k } from './math';
+import { vmax, vmin } from './relaxed';
+import { hmax, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, K_Q6, kexp, lanes, sexp, sexp_sub, sub_residual, sub_residual_fast, vexp_k, vexp_k_r, vexp_sum_term_k } from './math';
 
 /** Elements summed in T before the partial sum is promoted to f64. */
 export const BLOCK: i32 = 1024;
 
+/** The min of the last row_max_min. */
+export let rowMin: f64 = 0;
+
+/** row_max, and the row's min to rowMin (one pass). */
+export function row_max_min<T>(n: i32, x: usize): T {
+  return max_of<T>(n, x, true);
+}
+
+/**
+ * Whether z - m's rounding error is sub_residual_fast's for every z in [lo, m]: no |z| has a
+ * larger exponent than m (|z| < 2^(e_m + 1)). False for m = 0, NaN or ±inf.
+ */
+export function fast_residual_ok(m: f64, lo: f64): bool {
+  const a = abs(m);
+  if (!(a >= 1.1754943508222875e-38 && a < Infinity)) return false;
+  const bound = reinterpret<f64>((reinterpret<u64>(a) & 0x7ff0000000000000) + 0x0010000000000000); // 2^(e_m + 1)
+  return abs(lo) < bound;
+}
+
 /** Max of x[0..n) (n >= 1). NaN elements may be skipped; the exp pass brings NaN back. */
 export function row_max<T>(n: i32, x: usize): T {
+  return max_of<T>(n, x, false);
+}
+
+/** row_max's loop; with withMin (a constant) the min too, to rowMin. */
+// @ts-ignore: decorator
+@inline function max_of<T>(n: i32, x: usize, withMin: bool): T {
   const L = lanes<T>();
   const W = 4 * L;
   const bytes = <usize>sizeof<T>();
   let m0 = v128.splat<T>(<T>-Infinity);
   let m1 = m0, m2 = m0, m3 = m0;
+  let l0 = v128.splat<T>(<T>Infinity);
+  let l1 = l0, l2 = l0, l3 = l0;
   let i = 0;
   for (; i + W <= n; i += W) {
     const p = x + <usize>i * bytes;
-    m0 = vmax<T>(m0, v128.load(p));
-    m1 = vmax<T>(m1, v128.load(p, 16));
-    m2 = vmax<T>(m2, v128.load(p, 32));
-    m3 = vmax<T>(m3, v128.load(p, 48));
+    const a = v128.load(p), b = v128.load(p, 16), c = v128.load(p, 32), d = v128.load(p, 48);
+    m0 = vmax<T>(m0, a); m1 = vmax<T>(m1, b); m2 = vmax<T>(m2, c); m3 = vmax<T>(m3, d);
+    if (withMin) { l0 = vmin<T>(l0, a); l1 = vmin<T>(l1, b); l2 = vmin<T>(l2, c); l3 = vmin<T>(l3, d); }
   }
-  for (; i + L <= n; i += L) m0 = vmax<T>(m0, v128.load(x + <usize>i * bytes));
+  for (; i + L <= n; i += L) {
+    const a = v128.load(x + <usize>i * bytes);
+    m0 = vmax<T>(m0, a);
+    if (withMin) l0 = vmin<T>(l0, a);
+  }
   m0 = vmax<T>(vmax<T>(m0, m1), vmax<T>(m2, m3));
   let m = hmax<T>(m0);
+  let lo: T = 0;
+  if (withMin) lo = -hmax<T>(v128.neg<T>(vmin<T>(vmin<T>(l0, l1), vmin<T>(l2, l3))));
   for (; i < n; i++) {
     const v = load<T>(x + <usize>i * bytes);
     if (v > m) m = v;
+    if (withMin && v < lo) lo = v;
   }
+  if (withMin) rowMin = <f64>lo;
   return m;
 }
 
@@ -93,7 +127,7 @@ export function row_max<T>(n: i32, x: usize): T {
   sumTerm: bool): v128 {
   const op = changetype<Op>(0);
   // decided at compile time (the classes are unrelated): only one of the two is compiled
-  if (op instanceof ExpTerm || op instanceof ExpStoreTerm || op instanceof ExpStoreSumTerm) {
+  if (op instanceof ExpTerm || op instanceof ExpStoreTerm || op instanceof ExpStoreFastTerm || op instanceof ExpStoreSumTerm) {
     const z = load_at(a + off, q);
     const x = v128.sub<T>(z, vp);
     // Stored exps of the 1-ulp exp (softmax) also take z - m's rounding error into the exp
@@ -103,8 +137,10 @@ export function row_max<T>(n: i32, x: usize): T {
       ? vexp_sum_term_k<T>(x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
       : op instanceof ExpStoreTerm
         ? vexp_k_r<T>(x, sizeof<T>() == 4 ? sub_residual<T>(z, vp, x) : x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
-        : vexp_k<T>(x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4);
-    if (op instanceof ExpStoreTerm || op instanceof ExpStoreSumTerm) store_at(b + off, q, e);
+        : op instanceof ExpStoreFastTerm
+          ? vexp_k_r<T>(x, sizeof<T>() == 4 ? sub_residual_fast<T>(z, vp, x) : x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
+          : vexp_k<T>(x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4);
+    if (op instanceof ExpStoreTerm || op instanceof ExpStoreFastTerm || op instanceof ExpStoreSumTerm) store_at(b + off, q, e);
     return e;
   }
   // @ts-ignore: the op's method (see elementwise.ts)
@@ -144,7 +180,7 @@ export function row_max<T>(n: i32, x: usize): T {
   const zero = v128.splat<T>(<T>0);
   const vm = v128.splat<T>(m);
   let k0 = zero, k1 = zero, k2 = zero, k3 = zero, k4 = zero, p0 = zero, p1 = zero, p2 = zero, p3 = zero, p4 = zero;
-  if (term instanceof ExpTerm || term instanceof ExpStoreTerm || term instanceof ExpStoreSumTerm) {
+  if (term instanceof ExpTerm || term instanceof ExpStoreTerm || term instanceof ExpStoreFastTerm || term instanceof ExpStoreSumTerm) {
     k0 = kexp<T>(K_MAGIC); k1 = kexp<T>(K_LOG2E); k2 = kexp<T>(K_MLN2HI); k3 = kexp<T>(K_MLN2LO); k4 = kexp<T>(K_CUTOFF);
     const P = sumTerm ? K_C5 : K_Q6;
     p0 = kexp<T>(P); p1 = kexp<T>(P + 1); p2 = kexp<T>(P + 2); p3 = kexp<T>(P + 3); p4 = kexp<T>(P + 4);
@@ -190,6 +226,14 @@ class ExpStoreTerm {
   }
 }
 
+/** ExpStoreTerm where fast_residual_ok holds (its vectors: `step`, sub_residual_fast). */
+class ExpStoreFastTerm {
+  // @ts-ignore: decorator
+  @inline s<T>(x: usize, y: usize, off: usize, m: T): T {
+    return changetype<ExpStoreTerm>(0).s<T>(x, y, off, m);
+  }
+}
+
 /** x[i]. */
 class ValueTerm {
   // @ts-ignore: decorator
@@ -222,6 +266,11 @@ export function exp_sum<T>(n: i32, x: usize, m: T): f64 {
 /** out[i] = exp(x[i] - m) and returns Σ out[i] in f64 (XNNPACK's raddstoreexpminusmax). */
 export function exp_store_sum<T>(n: i32, x: usize, out: usize, m: T): f64 {
   return reduce<T, ExpStoreTerm>(n, x, out, m, false);
+}
+
+/** exp_store_sum where fast_residual_ok(m, min) holds: z - m's rounding error in 2 operations, not 5. */
+export function exp_store_sum_fast<T>(n: i32, x: usize, out: usize, m: T): f64 {
+  return reduce<T, ExpStoreFastTerm>(n, x, out, m, false);
 }
 
 /**
