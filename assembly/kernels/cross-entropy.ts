@@ -7,7 +7,7 @@
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
 import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, vexp_sum_term_k, vlog } from '../simd/math';
-import { exp_store_sum_terms, exp_sum, row_max, scale, sum } from '../simd/reduce';
+import { exp_store_sum_terms, exp_store_sum_terms_fast, exp_sum, fast_residual_ok, row_max, row_max_min, rowMin, scale, sum } from '../simd/reduce';
 import { SMALL_C } from '../generated/constants'; // rows shorter than this take the across-rows path (one row per lane)
 import { vmax as vmax_ } from '../simd/relaxed';
 
@@ -337,8 +337,11 @@ export function cross_entropy<T>(
       if (g) memory.fill(g, 0, rowBytes);
       continue;
     }
-    const m = row_max<T>(C, z);
-    const s = g ? exp_store_sum_terms<T>(C, z, g, m) : exp_sum<T>(C, z, m);
+    // With the gradient, the stored exps take z - m's rounding error in (as softmax's; Fast2Sum where
+    // fast_residual_ok); the loss needs only their sum.
+    const m = g ? row_max_min<T>(C, z) : row_max<T>(C, z);
+    const s = !g ? exp_sum<T>(C, z, m)
+      : sizeof<T>() == 4 && fast_residual_ok(<f64>m, rowMin) ? exp_store_sum_terms_fast<T>(C, z, g, m) : exp_store_sum_terms<T>(C, z, g, m);
     // Losses are log s - (z - m), as log_softmax: z - m is the same float subtraction PyTorch
     // makes, and log s is not first added to m and rounded.
     const ls = Math.log(s);

@@ -236,12 +236,12 @@ export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_ATANH = 35, K_F
  */
 // @ts-ignore: decorator
 @inline export function exp_sum_term_k_f32x4(x: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,
-  c5: v128, c4: v128, c3: v128, c2: v128, c1: v128): v128 {
+  c5: v128, c4: v128, c3: v128, c2: v128, c1: v128, r: v128 = i64x2(0, 0), withR: bool = false): v128 {
   let n = f32x4.add(f32x4.mul(x, log2e), magic);
   const s = i32x4.shl(n, 23);
   n = f32x4.sub(n, magic);
   let t = f32x4.add(f32x4.mul(n, mln2hi), x);
-  t = f32x4.add(f32x4.mul(n, mln2lo), t);
+  t = withR ? f32x4.add(f32x4.add(f32x4.mul(n, mln2lo), r), t) : f32x4.add(f32x4.mul(n, mln2lo), t);
   let p = madd_f32x4(c5, t, c4);
   p = madd_f32x4(p, t, c3);
   p = madd_f32x4(p, t, c2);
@@ -406,6 +406,14 @@ const F64_NAN = f64x2(NaN, NaN);
 @inline export function vexp_k_r<T>(x: v128, r: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,
   p0: v128, p1: v128, p2: v128, p3: v128, p4: v128): v128 {
   if (sizeof<T>() == 4) return exp_k_f32x4(x, magic, log2e, mln2hi, mln2lo, cutoff, p0, p1, p2, p3, p4, r, true);
+  return exp_f64x2(x);
+}
+
+/** vexp_sum_term_k of x + r, as vexp_k_r. */
+// @ts-ignore: decorator
+@inline export function vexp_sum_term_k_r<T>(x: v128, r: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,
+  c5: v128, c4: v128, c3: v128, c2: v128, c1: v128): v128 {
+  if (sizeof<T>() == 4) return exp_sum_term_k_f32x4(x, magic, log2e, mln2hi, mln2lo, cutoff, c5, c4, c3, c2, c1, r, true);
   return exp_f64x2(x);
 }
 

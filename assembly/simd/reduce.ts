@@ -7,7 +7,7 @@
 // `accumulate`, for these sums and the elementwise losses alike; each supplies its term as a
 // class with @inline methods, called on a null receiver (assembly/simd/elementwise.ts).
 import { vmax, vmin } from './relaxed';
-import { hmax, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, K_Q6, kexp, lanes, sexp, sexp_sub, sub_residual, sub_residual_fast, vexp_k, vexp_k_r, vexp_sum_term_k } from './math';
+import { hmax, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, K_Q6, kexp, lanes, sexp, sexp_sub, sub_residual, sub_residual_fast, vexp_k, vexp_k_r, vexp_sum_term_k, vexp_sum_term_k_r } from './math';
 
 /** Elements summed in T before the partial sum is promoted to f64. */
 export const BLOCK: i32 = 1024;
@@ -127,20 +127,24 @@ export function row_max<T>(n: i32, x: usize): T {
   sumTerm: bool): v128 {
   const op = changetype<Op>(0);
   // decided at compile time (the classes are unrelated): only one of the two is compiled
-  if (op instanceof ExpTerm || op instanceof ExpStoreTerm || op instanceof ExpStoreFastTerm || op instanceof ExpStoreSumTerm) {
+  if (op instanceof ExpTerm || op instanceof ExpStoreTerm || op instanceof ExpStoreFastTerm || op instanceof ExpStoreSumTerm || op instanceof ExpStoreSumFastTerm) {
     const z = load_at(a + off, q);
     const x = v128.sub<T>(z, vp);
     // Stored exps of the 1-ulp exp (softmax) also take z - m's rounding error into the exp
     // (sub_residual: 5 operations more): where |z - m| >= 8 that rounding alone is up to 4 ulp of
     // the result. A sum's terms do not need it, nor the cheaper exp's (cross-entropy's gradient).
-    const e = sumTerm
+    const e = op instanceof ExpStoreSumTerm
+      ? vexp_sum_term_k_r<T>(x, sizeof<T>() == 4 ? sub_residual<T>(z, vp, x) : x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
+      : op instanceof ExpStoreSumFastTerm
+      ? vexp_sum_term_k_r<T>(x, sizeof<T>() == 4 ? sub_residual_fast<T>(z, vp, x) : x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
+      : sumTerm
       ? vexp_sum_term_k<T>(x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
       : op instanceof ExpStoreTerm
         ? vexp_k_r<T>(x, sizeof<T>() == 4 ? sub_residual<T>(z, vp, x) : x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
         : op instanceof ExpStoreFastTerm
           ? vexp_k_r<T>(x, sizeof<T>() == 4 ? sub_residual_fast<T>(z, vp, x) : x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
           : vexp_k<T>(x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4);
-    if (op instanceof ExpStoreTerm || op instanceof ExpStoreFastTerm || op instanceof ExpStoreSumTerm) store_at(b + off, q, e);
+    if (op instanceof ExpStoreTerm || op instanceof ExpStoreFastTerm || op instanceof ExpStoreSumTerm || op instanceof ExpStoreSumFastTerm) store_at(b + off, q, e);
     return e;
   }
   // @ts-ignore: the op's method (see elementwise.ts)
@@ -180,7 +184,7 @@ export function row_max<T>(n: i32, x: usize): T {
   const zero = v128.splat<T>(<T>0);
   const vm = v128.splat<T>(m);
   let k0 = zero, k1 = zero, k2 = zero, k3 = zero, k4 = zero, p0 = zero, p1 = zero, p2 = zero, p3 = zero, p4 = zero;
-  if (term instanceof ExpTerm || term instanceof ExpStoreTerm || term instanceof ExpStoreFastTerm || term instanceof ExpStoreSumTerm) {
+  if (term instanceof ExpTerm || term instanceof ExpStoreTerm || term instanceof ExpStoreFastTerm || term instanceof ExpStoreSumTerm || term instanceof ExpStoreSumFastTerm) {
     k0 = kexp<T>(K_MAGIC); k1 = kexp<T>(K_LOG2E); k2 = kexp<T>(K_MLN2HI); k3 = kexp<T>(K_MLN2LO); k4 = kexp<T>(K_CUTOFF);
     const P = sumTerm ? K_C5 : K_Q6;
     p0 = kexp<T>(P); p1 = kexp<T>(P + 1); p2 = kexp<T>(P + 2); p3 = kexp<T>(P + 3); p4 = kexp<T>(P + 4);
@@ -208,11 +212,22 @@ class ExpTerm {
   }
 }
 
-/** exp(x[i] - m) by the sum terms' exp, stored to y[i] too (its vectors: `step`). */
+/**
+ * exp(x[i] - m) by the sum terms' exp, stored to y[i] too, x[i] - m's rounding error included
+ * (its vectors: `step`).
+ */
 class ExpStoreSumTerm {
   // @ts-ignore: decorator
   @inline s<T>(x: usize, y: usize, off: usize, m: T): T {
-    return changetype<ExpTerm>(0).s<T>(x, y, off, m);
+    return changetype<ExpStoreTerm>(0).s<T>(x, y, off, m);
+  }
+}
+
+/** ExpStoreSumTerm where fast_residual_ok holds (its vectors: `step`, sub_residual_fast). */
+class ExpStoreSumFastTerm {
+  // @ts-ignore: decorator
+  @inline s<T>(x: usize, y: usize, off: usize, m: T): T {
+    return changetype<ExpStoreTerm>(0).s<T>(x, y, off, m);
   }
 }
 
@@ -279,6 +294,11 @@ export function exp_store_sum_fast<T>(n: i32, x: usize, out: usize, m: T): f64 {
  */
 export function exp_store_sum_terms<T>(n: i32, x: usize, out: usize, m: T): f64 {
   return reduce<T, ExpStoreSumTerm>(n, x, out, m, true);
+}
+
+/** exp_store_sum_terms where fast_residual_ok(m, min) holds. */
+export function exp_store_sum_terms_fast<T>(n: i32, x: usize, out: usize, m: T): f64 {
+  return reduce<T, ExpStoreSumFastTerm>(n, x, out, m, true);
 }
 
 /** out[i] = x[i] · c (in place allowed). */
