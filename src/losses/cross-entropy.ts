@@ -8,6 +8,7 @@ import {
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
 import { callDtype, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
+import type { WasmTensor } from '../wasm/resident';
 import { run as runKernel } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { Loss, ResultArray } from '../types';
@@ -171,7 +172,7 @@ function scatterRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: 
   }
 }
 
-function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
+function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | WasmTensor | null): LossParts | null {
   const w = wasm(fn, crossEntropyModule);
   if (!w) return null;
   const { k, arena } = w;
@@ -197,7 +198,7 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
   return { elementLoss: prep.reduction === 'none' ? outs[0] : newFloat(dtype, 0), total: r.total, grad: wantGrad ? outs[outs.length - 1] : null };
 }
 
-function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
+function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | WasmTensor | null): LossParts | null {
   const w = wasm(fn, crossEntropyModule);
   if (!w) return null;
   const { k, arena } = w;

@@ -3,6 +3,7 @@
 import { expandTo, sameShape } from '../tensor';
 import type { Dtype, FloatArray } from '../types';
 import type { Arena } from './arena';
+import type { WasmTensor } from './resident';
 import { run, type Operand as RuntimeOperand } from './runtime';
 
 /** An elementwise operand: n values (a plain array, or a resident tensor read in place). */
@@ -39,7 +40,7 @@ export function runElementwise(
   dtype: Dtype,
   n: number,
   operands: ReadonlyArray<Operand | null>,
-  want: { loss: boolean; grads: number; gradRow: FloatArray | null; into?: ReadonlyArray<FloatArray | null> },
+  want: { loss: boolean; grads: number; gradRow: FloatArray | null; into?: ReadonlyArray<FloatArray | WasmTensor | null> },
   call: (count: number, ptrs: number[], loss: number, grads: number[], gradRow: number) => number,
 ): ElementwiseResult {
   const m = operands.length;
