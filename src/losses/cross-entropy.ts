@@ -1,5 +1,5 @@
 // crossEntropy and nllLoss: F.cross_entropy and F.nll_loss (docs/semantics.md §3).
-import { wasm } from '../backend';
+import { wasm, wasmMemoryBuffer } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
@@ -101,21 +101,26 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
  */
 function classTargets(fn: string, t: IndexTensor, C: number, ignoreIndex: number, weight: FloatArray | null): { targets: Int32Array; denominator: number } {
   const n = t.size;
-  const targets = new Int32Array(n);
   const outOfBounds = (i: number, v: number) => rangeError(fn, `Target ${v} is out of bounds: target[${i}] must be in [0, ${C}) or equal options.ignoreIndex (${ignoreIndex})`);
+  let targets: Int32Array;
   let used = 0;
-  if (t.typed instanceof Int32Array) {
-    // the common case: copied whole, then checked in one tight loop (about twice as fast)
-    targets.set(t.typed);
+  const own = t.typed;
+  if (own instanceof Int32Array && ignoreIndex < 0 && !(typeof SharedArrayBuffer !== 'undefined' && own.buffer instanceof SharedArrayBuffer)
+    && own.buffer !== wasmMemoryBuffer()) {
+    // the common case: checked in one tight loop and passed on as it is (the kernels ignore any
+    // negative class, and a negative one other than ignoreIndex is refused here). Not a shared
+    // buffer (another thread could change it after the check) nor a view of wasm memory (the
+    // call's staging may grow the memory and detach it).
     for (let i = 0; i < n; i++) {
-      const v = targets[i];
-      if (v === ignoreIndex) targets[i] = -1;
-      else if (v >>> 0 >= C) throw outOfBounds(i, v);
-      else used++;
+      const v = own[i];
+      if (v >>> 0 < C) used++;
+      else if (v !== ignoreIndex) throw outOfBounds(i, v);
     }
+    targets = own;
   } else {
+    targets = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      const v = t.typed ? t.typed[i] : t.at(i);
+      const v = own ? own[i] : t.at(i);
       if (v === ignoreIndex) targets[i] = -1;
       else if (!(v >= 0 && v < C)) throw outOfBounds(i, v);
       else {
