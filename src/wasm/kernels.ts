@@ -37,6 +37,8 @@ export interface FamilySpec {
 }
 
 const both = ['f32', 'f64'] as const;
+/** Families computed in float64 for float32 arguments too (docs/accuracy.md): no f32 instantiation. */
+const f64 = ['f64'] as const;
 
 export const softmaxKernels = {
   source: 'softmax',
@@ -71,7 +73,7 @@ export const crossEntropyKernels = {
 export const binaryCrossEntropyKernels = {
   source: 'binary-cross-entropy',
   kernels: {
-    bce: { dtypes: both, args: ['n:size', 'x:in', 't:in', 'w:in', 'loss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'], returns: 'f64' },
+    bce: { dtypes: f64, args: ['n:size', 'x:in', 't:in', 'w:in', 'loss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'], returns: 'f64' },
     bce_logits: { dtypes: both, args: ['n:size', 'x:in', 't:in', 'w:in', 'pw:in', 'loss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'], returns: 'f64' },
   },
 } as const satisfies FamilySpec;
@@ -96,7 +98,7 @@ export const cosineSimilarityKernels = {
 export const klDivKernels = {
   source: 'kl-div',
   kernels: {
-    kl_div: { dtypes: both, args: ['n:size', 'x:in', 't:in', 'loss:out', 'gradInput:out', 'gradTarget:out', 'gradRow:in', 'logTarget:i32', 'gradScale:f64'], returns: 'f64' },
+    kl_div: { dtypes: f64, args: ['n:size', 'x:in', 't:in', 'loss:out', 'gradInput:out', 'gradTarget:out', 'gradRow:in', 'logTarget:i32', 'gradScale:f64'], returns: 'f64' },
   },
 } as const satisfies FamilySpec;
 
@@ -132,7 +134,7 @@ export const multiMarginKernels = {
 export const focalKernels = {
   source: 'focal',
   kernels: {
-    sigmoid_focal: { dtypes: both, args: ['n:size', 'x:in', 't:in', 'loss:out', 'grad:out', 'gradRow:in', 'alpha:f64', 'gamma:f64', 'gradScale:f64'], returns: 'f64' },
+    sigmoid_focal: { dtypes: f64, args: ['n:size', 'x:in', 't:in', 'loss:out', 'grad:out', 'gradRow:in', 'alpha:f64', 'gamma:f64', 'gradScale:f64'], returns: 'f64' },
   },
 } as const satisfies FamilySpec;
 
@@ -173,12 +175,12 @@ export const likelihoodKernels = {
   source: 'likelihood',
   kernels: {
     poisson_nll: {
-      dtypes: both,
+      dtypes: f64,
       args: ['n:size', 'x:in', 't:in', 'loss:out', 'gx:out', 'gt:out', 'gradRow:in', 'logInput:i32', 'full:i32', 'eps:f64', 'gradScale:f64'],
       returns: 'f64',
     },
     gaussian_nll: {
-      dtypes: both,
+      dtypes: f64,
       args: ['n:size', 'x:in', 't:in', 'variance:in', 'loss:out', 'gx:out', 'gt:out', 'gv:out', 'gradRow:in', 'eps:f64', 'gradScale:f64'],
       returns: 'f64',
     },
