@@ -118,18 +118,6 @@ const GAPS: Record<string, [number, number]> = {
   // not reworked here
   cosineSimilarity: [3.5, 8192],
   cosineEmbeddingLoss: [1, 512],
-  // the box kernel's fused geometry (assembly/kernels/box-iou.ts); elements that are the noise
-  // of a cancellation (gradients of identical boxes, true value ~1e-9) are not compared
-  generalizedBoxIouLoss: [3.5, Infinity],
-  distanceBoxIouLoss: [1, 2048],
-  completeBoxIouLoss: [3, 4096],
-  iouLoss: [2.5, 32768],
-  eiouLoss: [2.5, 32768],
-  focalEiouLoss: [10, 16384],
-  alphaIouLoss: [8.5, Infinity],
-  siouLoss: [2.5, 32768],
-  wiseIouLoss: [5.5, 32768],
-  wiseIouLossV3: [4, 32768],
 };
 
 const outcomes: Outcome[] = [];

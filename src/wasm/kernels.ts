@@ -158,7 +158,7 @@ export const boxIouKernels = {
   source: 'box-iou',
   kernels: {
     box_loss: {
-      dtypes: both,
+      dtypes: f64,
       args: ['n:size', 'kind:i32', 'b1:in', 'b2:in', 'loss:out', 'g1:out', 'g2:out', 'gradRow:in', 'gradScale:f64', 'eps:f64', 'p1:f64', 'p2:f64', 'p3:f64', 'scratch:scratch'],
       returns: 'f64',
     },
