@@ -91,7 +91,7 @@ export const regressionKernels = {
 export const cosineSimilarityKernels = {
   source: 'cosine-similarity',
   kernels: {
-    cosine_similarity: { dtypes: both, args: ['rows:size', 'D:size', 'a:in', 'b:in', 'out:out', 'ga:out', 'gb:out', 'gradRow:in', 'eps:f64', 'addEps:bool'], returns: 'void' },
+    cosine_similarity: { dtypes: f64, args: ['rows:size', 'D:size', 'a:in', 'b:in', 'out:out', 'ga:out', 'gb:out', 'gradRow:in', 'eps:f64', 'addEps:bool'], returns: 'void' },
   },
 } as const satisfies FamilySpec;
 
@@ -141,7 +141,7 @@ export const focalKernels = {
 export const distanceKernels = {
   source: 'distance',
   kernels: {
-    pairwise_distance: { dtypes: both, args: ['rows:size', 'D:size', 'x1:in', 'x2:in', 'out:out', 'dir:out', 'p:f64', 'eps:f64'], returns: 'void' },
+    pairwise_distance: { dtypes: f64, args: ['rows:size', 'D:size', 'x1:in', 'x2:in', 'out:out', 'dir:out', 'p:f64', 'eps:f64'], returns: 'void' },
   },
 } as const satisfies FamilySpec;
 
