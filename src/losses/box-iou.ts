@@ -110,10 +110,11 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
   const w = n > 0 ? wasm(fn, boxIouModule) : null;
   if (w) {
     const { k, arena } = w;
-    const boxLoss = kernel(k, 'box_loss', dtype);
+    // float32 boxes too are computed in float64 and each result rounded once (docs/accuracy.md)
+    const boxLoss = kernel(k, 'box_loss', 'float64');
     // per pair: both boxes in, the loss and both gradients out, and the kernel's SoA scratch (16
     // values a pair, and 4 pairs of padding)
-    const r = runKernel(arena, dtype, n, [
+    const r = runKernel(arena, 'float64', n, [
       { role: 'in', per: 4, data: p.b1 }, { role: 'in', per: 4, data: p.b2 }, { role: 'out', per: 1 },
       wantGrad ? { role: 'out', per: 4 } : null, wantGrad ? { role: 'out', per: 4 } : null,
       gradRow ? { role: 'in', per: 1, data: gradRow } : null, { role: 'scratch', per: 16, extra: 64 },

@@ -11,7 +11,7 @@ import {
 import { pairwiseDistanceReference } from '../reference/distance';
 import { cosineRows } from './cosine-similarity';
 import { broadcastShapes, callDtype, current, expandTo, floatArg, sizeOf, type FloatTensor } from '../tensor';
-import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
@@ -66,10 +66,10 @@ function negated(g: ArrayLike<number>): Float64Array {
   return Float64Array.from(g, (v) => -v);
 }
 
-function rowDistances(fn: string, kind: Distance, a: FloatArray, b: FloatArray, rows: number, D: number, dtype: Dtype, wantGrad: boolean): RowDistances {
+function rowDistances(fn: string, kind: Distance, a: FloatArray, b: FloatArray, rows: number, D: number, wantGrad: boolean): RowDistances {
   if (kind === 'cosine') {
     // d = 1 - cos: the cosine gradients with an upstream of -1
-    const r = cosineRows(fn, dtype, a, b, rows, D, 1e-8, false, wantGrad ? new Float64Array(rows).fill(-1) : null);
+    const r = cosineRows(fn, a, b, rows, D, 1e-8, false, wantGrad ? new Float64Array(rows).fill(-1) : null);
     return { d: Float64Array.from(r.out, (c) => 1 - c), ga: r.ga, gb: r.gb };
   }
   const w = rows > 0 ? wasm(fn, distanceModule) : null;
@@ -77,8 +77,9 @@ function rowDistances(fn: string, kind: Distance, a: FloatArray, b: FloatArray, 
     const r = pairwiseDistanceReference(a, b, rows, D, kind.p, kind.eps, wantGrad);
     return { d: r.d, ga: r.dir, gb: r.dir && negated(r.dir) };
   }
-  const run = kernel(w.k, 'pairwise_distance', dtype);
-  const r = runRowPairs(w.arena, dtype, a, b, rows, D, { grads: wantGrad ? 1 : 0, gradRow: null },
+  // float32 rows too: distances and directions in float64, rounded once by the caller (docs/accuracy.md)
+  const run = kernel(w.k, 'pairwise_distance', 'float64');
+  const r = runRowPairs(w.arena, 'float64', a, b, rows, D, { grads: wantGrad ? 1 : 0, gradRow: null },
     (count, pa, pb, pd, [pga = 0]) => run(count, D, pa, pb, pd, pga, kind.p, kind.eps));
   const ga = r.grads[0] ?? null;
   return { d: r.out, ga, gb: ga && negated(ga) };
@@ -113,7 +114,7 @@ function pairwise(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, 
   const lead = shape.slice(0, -1);
   const outShape = shape.length === 0 ? [] : keepdim ? [...lead, 1] : lead;
   const up = wantGrad ? upstreamOption(fn, opts.gradOutput, outShape, dtype).tensor! : null;
-  const r = rowDistances(fn, { p, eps }, data[0], data[1], rows, D, dtype, wantGrad);
+  const r = rowDistances(fn, { p, eps }, data[0], data[1], rows, D, wantGrad);
   const loss: Tensor = { data: toDtype(r.d, dtype), shape: outShape };
   if (!up || !r.ga) return { loss, grads: [], opts };
   const g1 = new Float64Array(rows * D);
@@ -134,9 +135,9 @@ function triplet(fn: string, anchor: FloatInput, positive: FloatInput, negative:
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, rows);
   const [a, p, n] = data;
-  const ap = rowDistances(fn, distance, a, p, rows, D, dtype, wantGrad);
-  const an = rowDistances(fn, distance, a, n, rows, D, dtype, wantGrad);
-  const pn = swap ? rowDistances(fn, distance, p, n, rows, D, dtype, wantGrad) : null;
+  const ap = rowDistances(fn, distance, a, p, rows, D, wantGrad);
+  const an = rowDistances(fn, distance, a, n, rows, D, wantGrad);
+  const pn = swap ? rowDistances(fn, distance, p, n, rows, D, wantGrad) : null;
   const rowLoss = new Float64Array(rows);
   let total = 0;
   const grads = wantGrad ? [new Float64Array(rows * D), new Float64Array(rows * D), new Float64Array(rows * D)] : null;

@@ -45,7 +45,8 @@ export function runElementwise(
 ): ElementwiseResult {
   const m = operands.length;
   const ops: RuntimeOperand[] = [
-    ...operands.map((o): RuntimeOperand => (o ? { role: 'in', per: 1, data: o.data, ptr: o.resident?.ptr } : null)),
+    // a resident operand's view is re-read (a float64 kernel stages float32 data, after allocating)
+    ...operands.map((o): RuntimeOperand => (o ? { role: 'in', per: 1, get data() { return o.resident ? o.resident.data : o.data; }, ptr: o.resident?.ptr } : null)),
     want.loss ? { role: 'out', per: 1 } : null,
     ...Array.from({ length: want.grads }, (_, i): RuntimeOperand => ({ role: 'out', per: 1, into: want.into?.[i] ?? null })),
     want.gradRow ? { role: 'in', per: 1, data: want.gradRow } : null,
