@@ -10,7 +10,7 @@ import {
 } from '../options';
 import { pairwiseDistanceReference } from '../reference/distance';
 import { cosineRows } from './cosine-similarity';
-import { broadcastShapes, callDtype, current, expandTo, floatArg, sizeOf, type FloatTensor } from '../tensor';
+import { broadcastShapes, callDtype, current, expandTo, floatArg, negated, sizeOf, type FloatTensor } from '../tensor';
 import type { FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
@@ -62,15 +62,11 @@ interface RowDistances {
   gb: ArrayLike<number> | null;
 }
 
-function negated(g: ArrayLike<number>): Float64Array {
-  return Float64Array.from(g, (v) => -v);
-}
-
 function rowDistances(fn: string, kind: Distance, a: FloatArray, b: FloatArray, rows: number, D: number, wantGrad: boolean): RowDistances {
   if (kind === 'cosine') {
     // d = 1 - cos: the cosine gradients with an upstream of -1
     const r = cosineRows(fn, a, b, rows, D, 1e-8, false, wantGrad ? new Float64Array(rows).fill(-1) : null);
-    return { d: Float64Array.from(r.out, (c) => 1 - c), ga: r.ga, gb: r.gb };
+    return { d: negated(r.out, true), ga: r.ga, gb: r.gb };
   }
   const w = rows > 0 ? wasm(fn, distanceModule) : null;
   if (!w) {
