@@ -438,6 +438,16 @@ export function expandTo(src: FloatArray, inShape: readonly number[], outShape: 
   return out;
 }
 
+/**
+ * t's values over `outShape`, read only: its own array when it already has that shape (no copy),
+ * else a new one, broadcast. A resident tensor is always copied out: its view of wasm memory
+ * detaches when a call grows the memory.
+ */
+export function valuesOver(t: FloatTensor, inShape: readonly number[], outShape: readonly number[]): FloatArray {
+  if (!t.resident && sameShape(inShape, outShape)) return t.data;
+  return expandTo(current(t), inShape, outShape, t.dtype);
+}
+
 /** The gradient for an argument of `inShape` that was broadcast to `outShape`: sums over the copies. */
 export function sumToShape(grad: ArrayLike<number>, outShape: readonly number[], inShape: readonly number[], dtype: Dtype): FloatArray {
   const out = newFloat(dtype, sizeOf(inShape));

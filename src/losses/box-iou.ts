@@ -12,7 +12,7 @@ import { ALPHA_IOU_FORMS, boxLossReference, type BoxLossKind, type BoxLossSpec }
 
 /** The base loss of {@link alphaIouLoss}: `'iou'`, `'giou'`, `'diou'` or `'ciou'`. */
 export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
-import { broadcastShapes, callDtype, current, expandTo, floatArg, roundTo, sizeOf } from '../tensor';
+import { broadcastShapes, callDtype, floatArg, roundTo, sizeOf, valuesOver } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { run as runKernel } from '../wasm/runtime';
@@ -93,7 +93,7 @@ function pairsOf(fn: string, boxes1: FloatInput, boxes2: FloatInput, opts: Check
   });
   const shape = broadcastShapes(fn, 'boxes1', shapes[0], 'boxes2', shapes[1]);
   return {
-    b1: expandTo(current(a), shapes[0], shape, a.dtype), b2: expandTo(current(b), shapes[1], shape, a.dtype),
+    b1: valuesOver(a, shapes[0], shape), b2: valuesOver(b, shapes[1], shape),
     n: sizeOf(shape) / 4, shape, shapes, dtype: a.dtype,
   };
 }

@@ -10,7 +10,7 @@ import {
 } from '../options';
 import { cosineSimilarityReference } from '../reference/cosine-similarity';
 import {
-  broadcastShapes, callDtype, current, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf,
+  broadcastShapes, callDtype, current, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf, valuesOver,
 } from '../tensor';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
@@ -131,8 +131,8 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
   const outShape = tShape.slice();
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, rows);
-  const ra = expandTo(current(a), aShape, shape, dtype);
-  const rb = expandTo(current(b), bShape, shape, dtype);
+  const ra = valuesOver(a, aShape, shape);
+  const rb = valuesOver(b, bShape, shape);
   const labels = current(y.t);
 
   // ℓ = 1 - cos where t = 1, max(0, cos - margin) where t = -1, 0 for any other label.

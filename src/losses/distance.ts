@@ -10,7 +10,7 @@ import {
 } from '../options';
 import { pairwiseDistanceReference } from '../reference/distance';
 import { cosineRows } from './cosine-similarity';
-import { broadcastShapes, callDtype, current, expandTo, floatArg, negated, sizeOf, type FloatTensor } from '../tensor';
+import { broadcastShapes, callDtype, floatArg, negated, sizeOf, valuesOver, type FloatTensor } from '../tensor';
 import type { FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
@@ -90,7 +90,7 @@ function asRows(fn: string, names: string[], values: unknown[], opts: CheckedOpt
   for (let i = 1; i < shapes.length; i++) shape = broadcastShapes(fn, names.slice(0, i).join(' and '), shape, names[i], shapes[i]);
   const D = shape.length ? shape[shape.length - 1] : 1;
   const rows = D === 0 ? sizeOf(shape.slice(0, -1)) : sizeOf(shape) / D;
-  const data = ts.map((t, i) => expandTo(current(t), shapes[i], shape, first.dtype));
+  const data = ts.map((t, i) => valuesOver(t, shapes[i], shape));
   return { ts, shapes, shape, rows, D, data };
 }
 
