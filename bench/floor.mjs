@@ -11,6 +11,8 @@ import { stats } from './harness.mjs';
 
 export const FLOOR_N = 1 << 14;
 const BIG_N = 1 << 20;
+/** The element counts of the benchmark's hot cases (4096×10, 256×1000, 2^20 and 32×32000). */
+const MOVE_SIZES = [40960, 256000, BIG_N, 1024000];
 
 function lcgFill(a, seed, lo, hi) {
   let s = seed >>> 0;
@@ -128,6 +130,23 @@ export async function measureFloor({ floorBytes, libBytes, sl, rounds = 21, roun
   }
   for (const k of kernels) items[`kernel: ${k.name}`] = k;
 
+  // ---- data movement: what an end-to-end call pays, apart from its kernel, to bring Float32Arrays
+  // into wasm memory and back, the runtime's way: blocks copied through one reused staging area (a
+  // block of one input and one output is the runtime's 256 KiB: 128 KiB each) ----
+  const STAGE = 32 * 1024;
+  const stage = new Float32Array(new WebAssembly.Memory({ initial: 4 }).buffer, 0, STAGE);
+  for (const n of MOVE_SIZES) {
+    const src = lcgFill(new Float32Array(n), 16, -1, 1);
+    const kept = new Float32Array(n);
+    const copyOut = (dst) => {
+      for (let i = 0; i < n; i += STAGE) dst.set(stage.subarray(0, Math.min(STAGE, n - i)), i);
+      return dst;
+    };
+    items[`move: in ${n}`] = { n, run: () => { for (let i = 0; i < n; i += STAGE) stage.set(src.subarray(i, Math.min(n, i + STAGE))); } };
+    items[`move: kept ${n}`] = { n, run: () => copyOut(kept) };
+    items[`move: fresh ${n}`] = { n, run: () => copyOut(new Float32Array(n)) };
+  }
+
   // ---- timing: all items interleaved, round by round ----
   const names = Object.keys(items);
   const reps = {};
@@ -154,7 +173,10 @@ export async function measureFloor({ floorBytes, libBytes, sl, rounds = 21, roun
   const result = Object.fromEntries(names.map((n) => [n, stats(samples[n])]));
   return {
     n: FLOOR_N,
-    floor: Object.fromEntries(names.filter((n) => !n.startsWith('kernel: ')).map((n) => [n, result[n]])),
+    floor: Object.fromEntries(names.filter((n) => !n.startsWith('kernel: ') && !n.startsWith('move: ')).map((n) => [n, result[n]])),
+    /** ns per element of one array: `in` copied into wasm memory, `kept` copied out into an array
+     *  the caller keeps, `fresh` copied out into a new one; by element count. */
+    movement: Object.fromEntries(MOVE_SIZES.map((n) => [n, { in: result[`move: in ${n}`], kept: result[`move: kept ${n}`], fresh: result[`move: fresh ${n}`] }])),
     kernels: kernels.map((k) => ({ name: k.name, floor: k.floor, elements: k.n, ns: result[`kernel: ${k.name}`] })),
     identical,
   };

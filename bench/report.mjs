@@ -137,6 +137,46 @@ function floorSection(run, lines) {
   lines.push('');
 }
 
+/** Float32 arrays each case copies in and out (class indices and the loss number left out). */
+const MOVES = {
+  crossEntropy: { ins: 1, outs: 0 },
+  crossEntropyWithGrad: { ins: 1, outs: 1 },
+  // the resident softmax still copies its result out into a new array (no output option)
+  softmax: { ins: 1, outs: 1, residentOuts: true },
+  binaryCrossEntropyWithLogitsWithGrad: { ins: 2, outs: 1 },
+  mseLoss: { ins: 2, outs: 0 },
+  l1Loss: { ins: 2, outs: 0 },
+  smoothL1Loss: { ins: 2, outs: 0 },
+};
+
+/**
+ * Where an end-to-end call's time goes, per case and mode (ns per element, best runs: min over
+ * min): the call on resident operands (kernel + API), the copies an end-to-end call cannot avoid
+ * (its inputs into wasm memory, its output out, into a new array in the fresh mode), and what is
+ * left. "Ceiling" is plain JS over the copies alone: the ratio a free kernel would reach.
+ */
+function movementSection(run, lines) {
+  const f = run.floor;
+  if (!f?.movement) return;
+  lines.push('Where the time of an end-to-end call goes, ns per element, best runs (min): the call on resident operands (from the table above: kernel and API), the copies of its Float32Arrays into wasm memory and of its result out (into a new array in the fresh mode, into the kept one in the reused mode; timed alone, in the runtime\'s 128 KiB blocks), and the rest (staging bookkeeping, allocation of the runtime\'s blocks, the JS wrapper). "Ceiling" is plain JS over the copies alone: the ratio simdloss would reach with a kernel that cost nothing.', '');
+  lines.push('| case | plain JS | end to end | resident | copies | rest | × plain JS (min/min) | ceiling |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of run.results) {
+    const mv = MOVES[r.family];
+    const m = f.movement[r.elements];
+    if (!mv || !m) continue;
+    const per = (v) => (v * 1e6) / r.elements;
+    const e2e = per(r.stats.simdloss.min);
+    const js = per(r.stats['plain JS'].min);
+    const k = f.kernels.find((x) => x.name === r.name);
+    const copies = mv.ins * m.in.min + mv.outs * (r.mode === 'fresh' ? m.fresh.min : m.kept.min);
+    const res = k ? k.ns.min : null;
+    const rest = res === null ? null : e2e - res - (mv.residentOuts ? mv.ins * m.in.min : copies);
+    const cell = (v) => (v === null ? '–' : v.toFixed(2));
+    lines.push(`| ${r.name}, ${r.mode} | ${js.toFixed(2)} | ${e2e.toFixed(2)} | ${cell(res)} | ${copies.toFixed(2)} | ${cell(rest)} | ${x1(js / e2e)} | ${x1(js / copies)} |`);
+  }
+  lines.push('');
+}
+
 // ---------- chart ----------
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
@@ -237,6 +277,7 @@ export function writeReport(data) {
     if (!run.floor) continue;
     lines.push(`### ${run.label}`, '');
     floorSection(run, lines);
+    movementSection(run, lines);
   }
   const errs = [];
   for (const run of runs) for (const r of run.results) for (const [n, e] of Object.entries(r.errors)) if (n === 'TF.js wasm' && e > 1e-5) errs.push(`${run.label} ${r.name}: ${e.toExponential(1)}`);

@@ -77,6 +77,12 @@ export interface ElementwiseLoss<F extends FamilySpec> {
   groupMean?: number;
   /** A constant added to every element's loss after the kernel (gaussianNllLoss's `full`); the reference adds it itself. */
   constant?: number;
+  /**
+   * The kernel's dtype when it is not the arguments': 'float64' computes float32 arguments in
+   * float64 and rounds each result to float32 once (docs/accuracy.md, "float32 computed in
+   * float64"); `kernel` then picks the float64 kernel for both dtypes.
+   */
+  compute?: 'float64';
 }
 
 export function elementwiseLoss<F extends FamilySpec>(s: ElementwiseLoss<F>): LossAndGrads {
@@ -107,7 +113,7 @@ export function elementwiseLoss<F extends FamilySpec>(s: ElementwiseLoss<F>): Lo
     // gradients of the broadcast shape itself can go straight into their options.gradInto targets
     const targets = s.wantGrad ? gradTargets(s.fn, s.opts, dtype, s.gradShapes.map(sizeOf)) : [];
     const into = s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, [...args.map((a) => a?.t.data), gradRow]) : null));
-    const r = runElementwise(w.arena, dtype, n, ops, { loss: s.reduction === 'none', grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
+    const r = runElementwise(w.arena, s.compute ?? dtype, n, ops, { loss: s.reduction === 'none', grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
       (m, ptrs, loss, gs, gr) => s.kernel(w.k, w.arena, m, ptrs, loss, gs, gr, gradScale));
     parts = { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grads: r.grads };
     if (s.constant) {

@@ -220,14 +220,17 @@ export function gradTargets(fn: string, opts: CheckedOptions, dtype: Dtype, size
 
 /**
  * The gradient target to write into directly while computing gradient i, or null (then
- * withGrad copies at the end): a plain typed array of the right size that shares no memory with
- * the call's float arguments (a chunked computation could otherwise overwrite input it still needs).
+ * withGrad copies at the end): a plain typed array or a WasmTensor of the right size that shares
+ * no memory with the call's float arguments (a blocked computation could otherwise overwrite
+ * input it still needs). A WasmTensor is written in place by the kernel (src/wasm/runtime.ts).
  */
-export function directTarget(targets: Array<FloatArray | WasmTensor | null>, i: number, size: number, inputs: ReadonlyArray<ArrayLike<number> | null | undefined>): FloatArray | null {
+export function directTarget(targets: Array<FloatArray | WasmTensor | null>, i: number, size: number, inputs: ReadonlyArray<ArrayLike<number> | null | undefined>): FloatArray | WasmTensor | null {
   const t = targets[i];
-  if (!t || t instanceof WasmTensor || t.length !== size) return null;
-  const shares = inputs.some((a) => ArrayBuffer.isView(a) && a.buffer === t.buffer
-    && a.byteOffset < t.byteOffset + t.byteLength && t.byteOffset < a.byteOffset + a.byteLength);
+  if (!t || (t instanceof WasmTensor ? t.size : t.length) !== size) return null;
+  // a WasmTensor's view is re-made after memory growth: compare its current one
+  const view = t instanceof WasmTensor ? t.data : t;
+  const shares = inputs.some((a) => ArrayBuffer.isView(a) && a.buffer === view.buffer
+    && a.byteOffset < view.byteOffset + view.byteLength && view.byteOffset < a.byteOffset + a.byteLength);
   return shares ? null : t;
 }
 

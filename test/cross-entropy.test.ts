@@ -153,6 +153,29 @@ describe('cross-entropy: options and semantics', () => {
     expect(Array.from(buf.subarray(0, 3))).toEqual([0, 0, 0]);
   });
 
+  it('Int32Array targets (read in place when unshared) are never written, ignored entries included', () => {
+    // 4 and 9 rows: the short-row path's blocks of 4 rows and its remainder
+    for (const N of [4, 9]) {
+      const random = rng(N);
+      const x = { data: randomFloats('float32', N * 5, random), shape: [N, 5] };
+      const labels = Int32Array.from({ length: N }, (_, i) => (i % 3 === 1 ? -100 : i % 5));
+      const plainLabels = Array.from(labels);
+      const shared = new Int32Array(new SharedArrayBuffer(4 * N));
+      shared.set(labels);
+      const want = crossEntropyWithGrad(x, plainLabels);
+      for (const t of [labels, shared, labels.subarray(0)]) {
+        const got = crossEntropyWithGrad(x, t);
+        expect(got.loss).toBe(want.loss);
+        expect(Array.from(got.grad.data)).toEqual(Array.from(want.grad.data));
+        expect(Array.from(t)).toEqual(plainLabels);
+      }
+      // a negative class that is not ignoreIndex is still refused
+      const bad = labels.slice();
+      bad[N - 1] = -1;
+      expect(() => crossEntropy(x, bad)).toThrow(/Target -1 is out of bounds/);
+    }
+  });
+
   it('NaN and +Infinity logits give NaN for their row, -Infinity (not the target) is fine', () => {
     const x = { data: new Float64Array([NaN, 0, 1, Infinity, 0, 1, -Infinity, 0, 1]), shape: [3, 3] };
     const r = crossEntropy(x, [1, 1, 1], { reduction: 'none' }) as Tensor;

@@ -86,6 +86,51 @@ describe('options.gradInto', () => {
     }
   });
 
+  it('a WasmTensor target is written in place, block by block, and its neighbours are untouched', () => {
+    // sizes not a multiple of the vector width and several runtime blocks (256 KiB each); the
+    // kernels may write their last vector whole, which must stay inside the target's allocation
+    for (const dtype of DTYPES) {
+      const random = rng(dtype === 'float32' ? 16 : 17);
+      const [N, C] = [331, 997];
+      const x = { data: randomFloats(dtype, N * C, random), shape: [N, C] };
+      const t = { data: randomFloats(dtype, N * C, random, 0, 1), shape: [N, C] };
+      const labels = Int32Array.from({ length: N }, () => Math.floor(random() * C));
+      const shortLabels = Int32Array.from({ length: 4001 }, () => Math.floor(random() * 7));
+      const resident = allocTensor(dtype, [N, C]);
+      resident.data.set(x.data);
+      const calls: Array<[string, (o: object) => WithGrad]> = [
+        ['crossEntropy', (o) => crossEntropyWithGrad(x, labels, o)],
+        ['crossEntropy, resident input', (o) => crossEntropyWithGrad(resident, labels, o)],
+        ['crossEntropy, short rows', (o) => crossEntropyWithGrad({ data: x.data.subarray(0, 7 * 4001), shape: [4001, 7] }, shortLabels, o)],
+        ['binaryCrossEntropyWithLogits', (o) => binaryCrossEntropyWithLogitsWithGrad(x, t, o)],
+        ['mseLoss', (o) => mseLossWithGrad(x, t, o)],
+      ];
+      for (const [name, call] of calls) {
+        const plain = call({});
+        const before = allocTensor(dtype, [7]);
+        const g = allocTensor(dtype, plain.grad.shape);
+        const after = allocTensor(dtype, [7]);
+        try {
+          before.data.fill(-7);
+          after.data.fill(-7);
+          const r = call({ gradInto: g });
+          expect(r.grad.data, `${dtype} ${name}`).toBe(g.data);
+          expect(Array.from(g.data), `${dtype} ${name}`).toEqual(Array.from(plain.grad.data));
+          expect([...before.data, ...after.data].every((v) => v === -7), `${dtype} ${name}: neighbours`).toBe(true);
+        } finally {
+          before.free();
+          g.free();
+          after.free();
+        }
+      }
+      // the target is also an input: the kernel must not overwrite logits it still reads
+      const plain = crossEntropyWithGrad(resident, labels);
+      crossEntropyWithGrad(resident, labels, { gradInto: resident });
+      expect(Array.from(resident.data)).toEqual(Array.from(plain.grad.data));
+      resident.free();
+    }
+  });
+
   it('chunked calls write each chunk into the target', () => {
     setMemoryLimit(4 * 1024 * 1024);
     try {

@@ -6,6 +6,7 @@
 // gradients (min/max ties split 0.5/0.5, no gradient through an empty intersection), exactly as
 // src/reference/box-iou.ts (docs/semantics.md §13). atan (CIoU's aspect term) is evaluated per lane
 // with Math.atan: one term of two losses, not worth a vector approximation.
+// The kernel list instantiates f64 only: float32 arguments are computed in float64 (docs/accuracy.md).
 import { hsum, lane, lanes, vexp, vexp_any, vlog } from '../simd/math';
 
 import {

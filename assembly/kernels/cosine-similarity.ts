@@ -3,6 +3,7 @@
 // PyTorch ≥ 1.12: each norm is clamped separately, N = max(||v||, eps), and the clamped norms are
 // used in the gradient too. Pointers ga, gb (gradients) and gradRow (upstream per row) may be 0.
 // With addEps, the norms are sqrt(Σa² + eps) as in cosine_embedding_loss; the gradient has the same form.
+// The kernel list instantiates f64 only: float32 arguments are computed in float64 (docs/accuracy.md).
 import { hsum, lanes } from '../simd/math';
 import { BLOCK } from '../simd/reduce';
 

@@ -2,6 +2,7 @@
 // optionally dir = ∂out/∂x1 (∂out/∂x2 is -dir). T = f32 | f64. Sums are promoted to f64 per block.
 // p = 2, 1 and ∞ are vector loops; p = 0 and other p are scalar (f64 Math.pow), the rare cases.
 // The gradient follows PyTorch's norm backward: 0 where the norm is 0, ties of p = ∞ share evenly.
+// The kernel list instantiates f64 only: float32 arguments are computed in float64 (docs/accuracy.md).
 import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hmax, hsum, lanes } from '../simd/math';
 import { BLOCK } from '../simd/reduce';
 

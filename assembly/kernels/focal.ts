@@ -1,7 +1,8 @@
 // torchvision's sigmoid_focal_loss (Lin et al. 2017), elementwise through the shared loop.
-// T = f32 | f64. vp = alpha (< 0: no class weighting), vq = gamma.
+// T = f32 | f64; the kernel list instantiates f64 only: float32 arguments are computed in float64
+// and rounded once (docs/accuracy.md). vp = alpha (< 0: no class weighting), vq = gamma.
 import { elementwise_sum, upstream } from '../simd/elementwise';
-import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, vexp, vexp_any, vlog, vlog1p, vsigmoid_neg_abs } from '../simd/math';
+import { vexp, vexp_any, vlog, vlog1p, vsigmoid_neg_abs } from '../simd/math';
 
 /**
  * ce = BCE-with-logits(x, t), m = 1 - p_t = p·(1 - t) + (1 - p)·t (no cancellation where p_t → 1),
@@ -43,20 +44,6 @@ function pow_of_log<T>(lm: v128, k: v128): v128 {
   const at = v128.bitselect(
     v128.add<T>(v128.mul<T>(alpha, tv), v128.mul<T>(v128.sub<T>(one, alpha), v128.sub<T>(one, tv))),
     one, v128.ge<T>(alpha, zero));
-  if (sizeof<T>() == 4) {
-    // The combination in f64 for f32 (p, q, ce, m^γ rounded, the rest rounded once): m, the
-    // products and the gradient's two terms (which cancel near the loss's minimum).
-    const pmt = v128.bitselect(v128.sub<T>(v128.sub<T>(one, tv), q), v128.sub<T>(p, tv), nonneg);
-    if (gx) {
-      const k = upstream<T>(gradRow, off, vk);
-      v128.store(gx + off, f64_pair_f32x4(
-        focal_grad_f64(square, f32x4_lo_f64(p), f32x4_lo_f64(q), f32x4_lo_f64(tv), f32x4_lo_f64(ce), f32x4_lo_f64(at), f32x4_lo_f64(pmt), f32x4_lo_f64(mg), f32x4_lo_f64(dmg), f32x4_lo_f64(k)),
-        focal_grad_f64(square, f32x4_hi_f64(p), f32x4_hi_f64(q), f32x4_hi_f64(tv), f32x4_hi_f64(ce), f32x4_hi_f64(at), f32x4_hi_f64(pmt), f32x4_hi_f64(mg), f32x4_hi_f64(dmg), f32x4_hi_f64(k))));
-    }
-    return f64_pair_f32x4(
-      focal_loss_f64(square, f32x4_lo_f64(p), f32x4_lo_f64(q), f32x4_lo_f64(tv), f32x4_lo_f64(ce), f32x4_lo_f64(at), f32x4_lo_f64(mg)),
-      focal_loss_f64(square, f32x4_hi_f64(p), f32x4_hi_f64(q), f32x4_hi_f64(tv), f32x4_hi_f64(ce), f32x4_hi_f64(at), f32x4_hi_f64(mg)));
-  }
   const loss = v128.mul<T>(at, v128.mul<T>(ce, mg));
   if (gx) {
     const dm = v128.mul<T>(v128.mul<T>(p, q), v128.sub<T>(one, v128.add<T>(tv, tv)));
@@ -66,30 +53,6 @@ function pow_of_log<T>(lm: v128, k: v128): v128 {
     v128.store(gx + off, v128.mul<T>(v128.mul<T>(at, d), upstream<T>(gradRow, off, vk)));
   }
   return loss;
-}
-
-/** m = p·(1-t) + q·t in f64 (2 lanes). */
-// @ts-ignore: decorator
-@inline function focal_m_f64(p: v128, q: v128, t: v128): v128 {
-  return f64x2.add(f64x2.mul(p, f64x2.sub(f64x2.splat(1), t)), f64x2.mul(q, t));
-}
-
-/** α_t·ce·m^γ in f64 (2 lanes); m^γ = m² when square, else the f32 mg given. */
-// @ts-ignore: decorator
-@inline function focal_loss_f64(square: bool, p: v128, q: v128, t: v128, ce: v128, at: v128, mg: v128): v128 {
-  const m = focal_m_f64(p, q, t);
-  return f64x2.mul(at, f64x2.mul(ce, square ? f64x2.mul(m, m) : mg));
-}
-
-/** α_t·[(p - t)·m^γ + ce·γ·m^(γ-1)·p·q·(1 - 2t)]·k in f64 (2 lanes). */
-// @ts-ignore: decorator
-@inline function focal_grad_f64(square: bool, p: v128, q: v128, t: v128, ce: v128, at: v128, pmt: v128, mg: v128, dmg: v128, k: v128): v128 {
-  const m = focal_m_f64(p, q, t);
-  const g = square ? f64x2.mul(m, m) : mg;
-  const dg = square ? f64x2.add(m, m) : dmg;
-  const dm = f64x2.mul(f64x2.mul(p, q), f64x2.sub(f64x2.splat(1), f64x2.add(t, t)));
-  const d = f64x2.add(f64x2.mul(pmt, g), f64x2.mul(f64x2.mul(ce, dg), dm));
-  return f64x2.mul(f64x2.mul(at, d), k);
 }
 
 class FocalSquare {

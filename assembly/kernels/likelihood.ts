@@ -1,5 +1,6 @@
 // poisson_nll_loss and gaussian_nll_loss, elementwise (the TypeScript side materializes
 // broadcasts), forward and backward fused through the shared elementwise loop. T = f32 | f64.
+// The kernel list instantiates f64 only: float32 arguments are computed in float64 (docs/accuracy.md).
 import { elementwise_sum, upstream } from '../simd/elementwise';
 import { vexp_any, vlog } from '../simd/math';
 

@@ -12,7 +12,7 @@ import { ALPHA_IOU_FORMS, boxLossReference, type BoxLossKind, type BoxLossSpec }
 
 /** The base loss of {@link alphaIouLoss}: `'iou'`, `'giou'`, `'diou'` or `'ciou'`. */
 export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
-import { broadcastShapes, callDtype, current, expandTo, floatArg, roundTo, sizeOf } from '../tensor';
+import { broadcastShapes, callDtype, floatArg, roundTo, sizeOf, valuesOver } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { run as runKernel } from '../wasm/runtime';
@@ -93,7 +93,7 @@ function pairsOf(fn: string, boxes1: FloatInput, boxes2: FloatInput, opts: Check
   });
   const shape = broadcastShapes(fn, 'boxes1', shapes[0], 'boxes2', shapes[1]);
   return {
-    b1: expandTo(current(a), shapes[0], shape, a.dtype), b2: expandTo(current(b), shapes[1], shape, a.dtype),
+    b1: valuesOver(a, shapes[0], shape), b2: valuesOver(b, shapes[1], shape),
     n: sizeOf(shape) / 4, shape, shapes, dtype: a.dtype,
   };
 }
@@ -110,10 +110,11 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
   const w = n > 0 ? wasm(fn, boxIouModule) : null;
   if (w) {
     const { k, arena } = w;
-    const boxLoss = kernel(k, 'box_loss', dtype);
+    // float32 boxes too are computed in float64 and each result rounded once (docs/accuracy.md)
+    const boxLoss = kernel(k, 'box_loss', 'float64');
     // per pair: both boxes in, the loss and both gradients out, and the kernel's SoA scratch (16
     // values a pair, and 4 pairs of padding)
-    const r = runKernel(arena, dtype, n, [
+    const r = runKernel(arena, 'float64', n, [
       { role: 'in', per: 4, data: p.b1 }, { role: 'in', per: 4, data: p.b2 }, { role: 'out', per: 1 },
       wantGrad ? { role: 'out', per: 4 } : null, wantGrad ? { role: 'out', per: 4 } : null,
       gradRow ? { role: 'in', per: 1, data: gradRow } : null, { role: 'scratch', per: 16, extra: 64 },

@@ -10,9 +10,9 @@ import {
 } from '../options';
 import { cosineSimilarityReference } from '../reference/cosine-similarity';
 import {
-  broadcastShapes, callDtype, current, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf,
+  broadcastShapes, callDtype, current, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf, valuesOver,
 } from '../tensor';
-import type { Dtype, FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
@@ -55,14 +55,14 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   const ra = rowsOf(a.resident ? a.resident.data : a.data, aShape);
   const rb = rowsOf(b.resident ? b.resident.data : b.data, bShape);
 
-  const { out, ga, gb } = cosineRows(fn, dtype, ra, rb, rows, D, eps, false, up);
-  const loss: Tensor = { data: out, shape: outShape };
+  const { out, ga, gb } = cosineRows(fn, ra, rb, rows, D, eps, false, up);
+  const loss: Tensor = { data: toDtype(out, dtype), shape: outShape };
   if (!ga || !gb) return { loss, grads: [], opts };
   // Back to the broadcast layout, then summed over each argument's broadcast dims.
   const back = (g: ArrayLike<number>, own: number[]): Tensor => {
     let full: ArrayLike<number> = g;
     if (inner !== 1) {
-      const t = newFloat(dtype, rows * D);
+      const t = new Float64Array(rows * D); // rounded once, by gradForArgument
       moveDimBack(g, t, outer, D, inner);
       full = t;
     }
@@ -73,9 +73,9 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   return { loss, grads: [d1, d2], opts };
 }
 
-/** Cosines of rows (rows, D) of a and b, and with an upstream per row the gradients for a and b. */
+/** Cosines of rows (rows, D) of a and b, and with an upstream per row the gradients for a and b (float64: the callers round once). */
 export interface CosineRows {
-  out: FloatArray;
+  out: Float64Array;
   ga: ArrayLike<number> | null;
   gb: ArrayLike<number> | null;
 }
@@ -83,17 +83,18 @@ export interface CosineRows {
 /**
  * The row kernel (chunked under the memory cap) or the float64 reference. addEps: norms
  * sqrt(Σa² + eps) (cosine_embedding_loss) instead of max(‖a‖, eps) (cosine_similarity).
+ * float32 rows too run the float64 kernel (docs/accuracy.md, "float32 computed in float64").
  */
-export function cosineRows(fn: string, dtype: Dtype, ra: FloatArray, rb: FloatArray, rows: number, D: number, eps: number, addEps: boolean, up: FloatArray | null): CosineRows {
+export function cosineRows(fn: string, ra: FloatArray, rb: FloatArray, rows: number, D: number, eps: number, addEps: boolean, up: FloatArray | null): CosineRows {
   const w = rows > 0 ? wasm(fn, cosineSimilarityModule) : null;
   if (!w) {
     const r = cosineSimilarityReference(ra, rb, rows, D, eps, addEps, up);
-    return { out: toDtype(r.out, dtype), ga: r.ga, gb: r.gb };
+    return { out: Float64Array.from(r.out), ga: r.ga, gb: r.gb };
   }
-  const run = kernel(w.k, 'cosine_similarity', dtype);
-  const r = runRowPairs(w.arena, dtype, ra, rb, rows, D, { grads: up ? 2 : 0, gradRow: up },
+  const run = kernel(w.k, 'cosine_similarity', 'float64');
+  const r = runRowPairs(w.arena, 'float64', ra, rb, rows, D, { grads: up ? 2 : 0, gradRow: up },
     (count, pa, pb, po, [pga = 0, pgb = 0], pu) => run(count, D, pa, pb, po, pga, pgb, pu, eps, addEps ? 1 : 0));
-  return { out: r.out, ga: r.grads[0] ?? null, gb: r.grads[1] ?? null };
+  return { out: r.out as Float64Array, ga: r.grads[0] ?? null, gb: r.grads[1] ?? null };
 }
 
 /** Options of {@link cosineEmbeddingLoss}. */
@@ -130,14 +131,14 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
   const outShape = tShape.slice();
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, rows);
-  const ra = expandTo(current(a), aShape, shape, dtype);
-  const rb = expandTo(current(b), bShape, shape, dtype);
+  const ra = valuesOver(a, aShape, shape);
+  const rb = valuesOver(b, bShape, shape);
   const labels = current(y.t);
 
   // ℓ = 1 - cos where t = 1, max(0, cos - margin) where t = -1, 0 for any other label.
-  const cos = cosineRows(fn, dtype, ra, rb, rows, D, EMBEDDING_EPS, true, null).out;
+  const cos = cosineRows(fn, ra, rb, rows, D, EMBEDDING_EPS, true, null).out;
   const rowLoss = new Float64Array(rows);
-  const coef = wantGrad ? newFloat(dtype, rows) : null;
+  const coef = wantGrad ? new Float64Array(rows) : null; // the gradient pass's upstream, unrounded
   let total = 0;
   for (let r = 0; r < rows; r++) {
     const t = labels[r];
@@ -149,7 +150,7 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
   const loss = lossResult(reduction, () => toDtype(rowLoss, dtype), total, rows, outShape, dtype);
   if (!coef) return { loss, grads: [], opts };
   // The gradient pass: the cosine gradients scaled per row by ∂ℓ/∂cos.
-  const g = cosineRows(fn, dtype, ra, rb, rows, D, EMBEDDING_EPS, true, coef);
+  const g = cosineRows(fn, ra, rb, rows, D, EMBEDDING_EPS, true, coef);
   return { loss, grads: [gradForArgument(g.ga!, shape, aShape, dtype), gradForArgument(g.gb!, shape, bShape, dtype)], opts };
 }
 

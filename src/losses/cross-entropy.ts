@@ -1,5 +1,5 @@
 // crossEntropy and nllLoss: F.cross_entropy and F.nll_loss (docs/semantics.md §3).
-import { wasm } from '../backend';
+import { wasm, wasmMemoryBuffer } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
@@ -8,6 +8,7 @@ import {
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
 import { callDtype, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
+import type { WasmTensor } from '../wasm/resident';
 import { run as runKernel } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { Loss, ResultArray } from '../types';
@@ -100,21 +101,26 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
  */
 function classTargets(fn: string, t: IndexTensor, C: number, ignoreIndex: number, weight: FloatArray | null): { targets: Int32Array; denominator: number } {
   const n = t.size;
-  const targets = new Int32Array(n);
   const outOfBounds = (i: number, v: number) => rangeError(fn, `Target ${v} is out of bounds: target[${i}] must be in [0, ${C}) or equal options.ignoreIndex (${ignoreIndex})`);
+  let targets: Int32Array;
   let used = 0;
-  if (t.typed instanceof Int32Array) {
-    // the common case: copied whole, then checked in one tight loop (about twice as fast)
-    targets.set(t.typed);
+  const own = t.typed;
+  if (own instanceof Int32Array && ignoreIndex < 0 && !(typeof SharedArrayBuffer !== 'undefined' && own.buffer instanceof SharedArrayBuffer)
+    && own.buffer !== wasmMemoryBuffer()) {
+    // the common case: checked in one tight loop and passed on as it is (the kernels ignore any
+    // negative class, and a negative one other than ignoreIndex is refused here). Not a shared
+    // buffer (another thread could change it after the check) nor a view of wasm memory (the
+    // call's staging may grow the memory and detach it).
     for (let i = 0; i < n; i++) {
-      const v = targets[i];
-      if (v === ignoreIndex) targets[i] = -1;
-      else if (v >>> 0 >= C) throw outOfBounds(i, v);
-      else used++;
+      const v = own[i];
+      if (v >>> 0 < C) used++;
+      else if (v !== ignoreIndex) throw outOfBounds(i, v);
     }
+    targets = own;
   } else {
+    targets = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      const v = t.typed ? t.typed[i] : t.at(i);
+      const v = own ? own[i] : t.at(i);
       if (v === ignoreIndex) targets[i] = -1;
       else if (!(v >= 0 && v < C)) throw outOfBounds(i, v);
       else {
@@ -171,7 +177,7 @@ function scatterRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: 
   }
 }
 
-function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
+function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | WasmTensor | null): LossParts | null {
   const w = wasm(fn, crossEntropyModule);
   if (!w) return null;
   const { k, arena } = w;
@@ -197,7 +203,7 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
   return { elementLoss: prep.reduction === 'none' ? outs[0] : newFloat(dtype, 0), total: r.total, grad: wantGrad ? outs[outs.length - 1] : null };
 }
 
-function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | null): LossParts | null {
+function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | WasmTensor | null): LossParts | null {
   const w = wasm(fn, crossEntropyModule);
   if (!w) return null;
   const { k, arena } = w;

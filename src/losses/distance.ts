@@ -10,8 +10,8 @@ import {
 } from '../options';
 import { pairwiseDistanceReference } from '../reference/distance';
 import { cosineRows } from './cosine-similarity';
-import { broadcastShapes, callDtype, current, expandTo, floatArg, sizeOf, type FloatTensor } from '../tensor';
-import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import { broadcastShapes, callDtype, floatArg, negated, sizeOf, valuesOver, type FloatTensor } from '../tensor';
+import type { FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
@@ -62,23 +62,20 @@ interface RowDistances {
   gb: ArrayLike<number> | null;
 }
 
-function negated(g: ArrayLike<number>): Float64Array {
-  return Float64Array.from(g, (v) => -v);
-}
-
-function rowDistances(fn: string, kind: Distance, a: FloatArray, b: FloatArray, rows: number, D: number, dtype: Dtype, wantGrad: boolean): RowDistances {
+function rowDistances(fn: string, kind: Distance, a: FloatArray, b: FloatArray, rows: number, D: number, wantGrad: boolean): RowDistances {
   if (kind === 'cosine') {
     // d = 1 - cos: the cosine gradients with an upstream of -1
-    const r = cosineRows(fn, dtype, a, b, rows, D, 1e-8, false, wantGrad ? new Float64Array(rows).fill(-1) : null);
-    return { d: Float64Array.from(r.out, (c) => 1 - c), ga: r.ga, gb: r.gb };
+    const r = cosineRows(fn, a, b, rows, D, 1e-8, false, wantGrad ? new Float64Array(rows).fill(-1) : null);
+    return { d: negated(r.out, true), ga: r.ga, gb: r.gb };
   }
   const w = rows > 0 ? wasm(fn, distanceModule) : null;
   if (!w) {
     const r = pairwiseDistanceReference(a, b, rows, D, kind.p, kind.eps, wantGrad);
     return { d: r.d, ga: r.dir, gb: r.dir && negated(r.dir) };
   }
-  const run = kernel(w.k, 'pairwise_distance', dtype);
-  const r = runRowPairs(w.arena, dtype, a, b, rows, D, { grads: wantGrad ? 1 : 0, gradRow: null },
+  // float32 rows too: distances and directions in float64, rounded once by the caller (docs/accuracy.md)
+  const run = kernel(w.k, 'pairwise_distance', 'float64');
+  const r = runRowPairs(w.arena, 'float64', a, b, rows, D, { grads: wantGrad ? 1 : 0, gradRow: null },
     (count, pa, pb, pd, [pga = 0]) => run(count, D, pa, pb, pd, pga, kind.p, kind.eps));
   const ga = r.grads[0] ?? null;
   return { d: r.out, ga, gb: ga && negated(ga) };
@@ -93,7 +90,7 @@ function asRows(fn: string, names: string[], values: unknown[], opts: CheckedOpt
   for (let i = 1; i < shapes.length; i++) shape = broadcastShapes(fn, names.slice(0, i).join(' and '), shape, names[i], shapes[i]);
   const D = shape.length ? shape[shape.length - 1] : 1;
   const rows = D === 0 ? sizeOf(shape.slice(0, -1)) : sizeOf(shape) / D;
-  const data = ts.map((t, i) => expandTo(current(t), shapes[i], shape, first.dtype));
+  const data = ts.map((t, i) => valuesOver(t, shapes[i], shape));
   return { ts, shapes, shape, rows, D, data };
 }
 
@@ -113,7 +110,7 @@ function pairwise(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, 
   const lead = shape.slice(0, -1);
   const outShape = shape.length === 0 ? [] : keepdim ? [...lead, 1] : lead;
   const up = wantGrad ? upstreamOption(fn, opts.gradOutput, outShape, dtype).tensor! : null;
-  const r = rowDistances(fn, { p, eps }, data[0], data[1], rows, D, dtype, wantGrad);
+  const r = rowDistances(fn, { p, eps }, data[0], data[1], rows, D, wantGrad);
   const loss: Tensor = { data: toDtype(r.d, dtype), shape: outShape };
   if (!up || !r.ga) return { loss, grads: [], opts };
   const g1 = new Float64Array(rows * D);
@@ -134,9 +131,9 @@ function triplet(fn: string, anchor: FloatInput, positive: FloatInput, negative:
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, rows);
   const [a, p, n] = data;
-  const ap = rowDistances(fn, distance, a, p, rows, D, dtype, wantGrad);
-  const an = rowDistances(fn, distance, a, n, rows, D, dtype, wantGrad);
-  const pn = swap ? rowDistances(fn, distance, p, n, rows, D, dtype, wantGrad) : null;
+  const ap = rowDistances(fn, distance, a, p, rows, D, wantGrad);
+  const an = rowDistances(fn, distance, a, n, rows, D, wantGrad);
+  const pn = swap ? rowDistances(fn, distance, p, n, rows, D, wantGrad) : null;
   const rowLoss = new Float64Array(rows);
   let total = 0;
   const grads = wantGrad ? [new Float64Array(rows * D), new Float64Array(rows * D), new Float64Array(rows * D)] : null;

@@ -32,7 +32,8 @@ function focal(fn: string, inputs: FloatInput, targets: FloatInput, options: unk
   return elementwiseLoss({
     module: focalModule,
     fn, args: [{ t: x, shape }, { t, shape }], shape, reduction: reductionOption(fn, opts.reduction, undefined, 'none'), opts, wantGrad, gradShapes: [shape],
-    kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => kernel(k, 'sigmoid_focal', x.dtype)(m, px, pt, loss, g, gr, alpha, gamma, scale),
+    compute: 'float64', // float32 too (docs/accuracy.md)
+    kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => kernel(k, 'sigmoid_focal', 'float64')(m, px, pt, loss, g, gr, alpha, gamma, scale),
     reference: ([xd, td], gr, scale) => sigmoidFocalReference(xd, td, alpha, gamma, wantGrad, gr, scale),
   });
 }

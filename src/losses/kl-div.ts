@@ -43,7 +43,8 @@ function run(fn: string, input: FloatInput, target: FloatInput, options: unknown
     reduction: batchmean ? 'mean' : reduction,
     denominator: batchmean ? (shape.length ? shape[0] : 1) : undefined,
     gradShapes: [xShape, tShape],
-    kernel: (k, _arena, m, [px, pt], loss, [g = 0, gt = 0], gr, scale) => kernel(k, 'kl_div', dtype)(m, px, pt, loss, g, gt, gr, logTarget ? 1 : 0, scale),
+    compute: 'float64', // float32 too (docs/accuracy.md)
+    kernel: (k, _arena, m, [px, pt], loss, [g = 0, gt = 0], gr, scale) => kernel(k, 'kl_div', 'float64')(m, px, pt, loss, g, gt, gr, logTarget ? 1 : 0, scale),
     reference: ([xd, td], gr, scale) => {
       const r = klDivReference(xd, td, logTarget, wantGrad, gr, scale);
       return { elementLoss: r.elementLoss, total: r.total, grads: r.grad && r.gradTarget ? [r.grad, r.gradTarget] : [] };

@@ -51,7 +51,8 @@ function poisson(fn: string, input: FloatInput, target: FloatInput, options: unk
   return elementwiseLoss({
     module: likelihoodModule,
     fn, args, shape, reduction, opts, wantGrad, gradShapes: args.map((a) => a.shape),
-    kernel: (k, _arena, m, [px, pt], loss, [gx = 0, gt = 0], gr, scale) => kernel(k, 'poisson_nll', x.dtype)(m, px, pt, loss, gx, gt, gr, logInput ? 1 : 0, full ? 1 : 0, eps, scale),
+    compute: 'float64', // float32 too (docs/accuracy.md)
+    kernel: (k, _arena, m, [px, pt], loss, [gx = 0, gt = 0], gr, scale) => kernel(k, 'poisson_nll', 'float64')(m, px, pt, loss, gx, gt, gr, logInput ? 1 : 0, full ? 1 : 0, eps, scale),
     reference: ([xd, td], gr, scale) => poissonNllReference(xd, td, logInput, full, eps, wantGrad, gr, scale),
   });
 }
@@ -96,7 +97,8 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
   const r = elementwiseLoss({
     module: likelihoodModule,
     fn, args, shape, reduction, opts, wantGrad, gradShapes,
-    kernel: (k, _arena, m, [px, pt, pv], loss, [gx = 0, gt = 0, gv = 0], gr, scale) => kernel(k, 'gaussian_nll', dtype)(m, px, pt, pv, loss, gx, gt, gv, gr, eps, scale),
+    compute: 'float64', // float32 too (docs/accuracy.md)
+    kernel: (k, _arena, m, [px, pt, pv], loss, [gx = 0, gt = 0, gv = 0], gr, scale) => kernel(k, 'gaussian_nll', 'float64')(m, px, pt, pv, loss, gx, gt, gv, gr, eps, scale),
     reference: ([xd, td, vd], gr, scale) => gaussianNllReference(xd, td, vd, full, eps, wantGrad, gr, scale),
     constant: full ? 0.5 * Math.log(2 * Math.PI) : 0,
   });

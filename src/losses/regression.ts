@@ -4,7 +4,7 @@
 import { argShape, elementwiseLoss } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { regressionReference, type RegressionKind } from '../reference/regression';
-import { broadcastShapes, callDtype, floatArg } from '../tensor';
+import { broadcastShapes, callDtype, floatArg, negated } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
@@ -60,7 +60,7 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
     reference: ([xd, yd], gr, scale) => {
       const r = regressionReference(kind, xd, yd, param, wantGrad, gr, scale);
       // The target's gradient is the input's, negated.
-      return { elementLoss: r.elementLoss, total: r.total, grads: r.grad ? [r.grad, Float64Array.from(r.grad, (v) => -v)] : [] };
+      return { elementLoss: r.elementLoss, total: r.total, grads: r.grad ? [r.grad, negated(r.grad)] : [] };
     },
   });
 }

@@ -3,6 +3,7 @@
 import { expandTo, sameShape } from '../tensor';
 import type { Dtype, FloatArray } from '../types';
 import type { Arena } from './arena';
+import type { WasmTensor } from './resident';
 import { run, type Operand as RuntimeOperand } from './runtime';
 
 /** An elementwise operand: n values (a plain array, or a resident tensor read in place). */
@@ -39,12 +40,13 @@ export function runElementwise(
   dtype: Dtype,
   n: number,
   operands: ReadonlyArray<Operand | null>,
-  want: { loss: boolean; grads: number; gradRow: FloatArray | null; into?: ReadonlyArray<FloatArray | null> },
+  want: { loss: boolean; grads: number; gradRow: FloatArray | null; into?: ReadonlyArray<FloatArray | WasmTensor | null> },
   call: (count: number, ptrs: number[], loss: number, grads: number[], gradRow: number) => number,
 ): ElementwiseResult {
   const m = operands.length;
   const ops: RuntimeOperand[] = [
-    ...operands.map((o): RuntimeOperand => (o ? { role: 'in', per: 1, data: o.data, ptr: o.resident?.ptr } : null)),
+    // a resident operand's view is re-read (a float64 kernel stages float32 data, after allocating)
+    ...operands.map((o): RuntimeOperand => (o ? { role: 'in', per: 1, get data() { return o.resident ? o.resident.data : o.data; }, ptr: o.resident?.ptr } : null)),
     want.loss ? { role: 'out', per: 1 } : null,
     ...Array.from({ length: want.grads }, (_, i): RuntimeOperand => ({ role: 'out', per: 1, into: want.into?.[i] ?? null })),
     want.gradRow ? { role: 'in', per: 1, data: want.gradRow } : null,

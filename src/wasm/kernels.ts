@@ -37,6 +37,8 @@ export interface FamilySpec {
 }
 
 const both = ['f32', 'f64'] as const;
+/** Families computed in float64 for float32 arguments too (docs/accuracy.md): no f32 instantiation. */
+const f64 = ['f64'] as const;
 
 export const softmaxKernels = {
   source: 'softmax',
@@ -71,7 +73,7 @@ export const crossEntropyKernels = {
 export const binaryCrossEntropyKernels = {
   source: 'binary-cross-entropy',
   kernels: {
-    bce: { dtypes: both, args: ['n:size', 'x:in', 't:in', 'w:in', 'loss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'], returns: 'f64' },
+    bce: { dtypes: f64, args: ['n:size', 'x:in', 't:in', 'w:in', 'loss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'], returns: 'f64' },
     bce_logits: { dtypes: both, args: ['n:size', 'x:in', 't:in', 'w:in', 'pw:in', 'loss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'], returns: 'f64' },
   },
 } as const satisfies FamilySpec;
@@ -89,14 +91,14 @@ export const regressionKernels = {
 export const cosineSimilarityKernels = {
   source: 'cosine-similarity',
   kernels: {
-    cosine_similarity: { dtypes: both, args: ['rows:size', 'D:size', 'a:in', 'b:in', 'out:out', 'ga:out', 'gb:out', 'gradRow:in', 'eps:f64', 'addEps:bool'], returns: 'void' },
+    cosine_similarity: { dtypes: f64, args: ['rows:size', 'D:size', 'a:in', 'b:in', 'out:out', 'ga:out', 'gb:out', 'gradRow:in', 'eps:f64', 'addEps:bool'], returns: 'void' },
   },
 } as const satisfies FamilySpec;
 
 export const klDivKernels = {
   source: 'kl-div',
   kernels: {
-    kl_div: { dtypes: both, args: ['n:size', 'x:in', 't:in', 'loss:out', 'gradInput:out', 'gradTarget:out', 'gradRow:in', 'logTarget:i32', 'gradScale:f64'], returns: 'f64' },
+    kl_div: { dtypes: f64, args: ['n:size', 'x:in', 't:in', 'loss:out', 'gradInput:out', 'gradTarget:out', 'gradRow:in', 'logTarget:i32', 'gradScale:f64'], returns: 'f64' },
   },
 } as const satisfies FamilySpec;
 
@@ -132,14 +134,14 @@ export const multiMarginKernels = {
 export const focalKernels = {
   source: 'focal',
   kernels: {
-    sigmoid_focal: { dtypes: both, args: ['n:size', 'x:in', 't:in', 'loss:out', 'grad:out', 'gradRow:in', 'alpha:f64', 'gamma:f64', 'gradScale:f64'], returns: 'f64' },
+    sigmoid_focal: { dtypes: f64, args: ['n:size', 'x:in', 't:in', 'loss:out', 'grad:out', 'gradRow:in', 'alpha:f64', 'gamma:f64', 'gradScale:f64'], returns: 'f64' },
   },
 } as const satisfies FamilySpec;
 
 export const distanceKernels = {
   source: 'distance',
   kernels: {
-    pairwise_distance: { dtypes: both, args: ['rows:size', 'D:size', 'x1:in', 'x2:in', 'out:out', 'dir:out', 'p:f64', 'eps:f64'], returns: 'void' },
+    pairwise_distance: { dtypes: f64, args: ['rows:size', 'D:size', 'x1:in', 'x2:in', 'out:out', 'dir:out', 'p:f64', 'eps:f64'], returns: 'void' },
   },
 } as const satisfies FamilySpec;
 
@@ -156,7 +158,7 @@ export const boxIouKernels = {
   source: 'box-iou',
   kernels: {
     box_loss: {
-      dtypes: both,
+      dtypes: f64,
       args: ['n:size', 'kind:i32', 'b1:in', 'b2:in', 'loss:out', 'g1:out', 'g2:out', 'gradRow:in', 'gradScale:f64', 'eps:f64', 'p1:f64', 'p2:f64', 'p3:f64', 'scratch:scratch'],
       returns: 'f64',
     },
@@ -173,12 +175,12 @@ export const likelihoodKernels = {
   source: 'likelihood',
   kernels: {
     poisson_nll: {
-      dtypes: both,
+      dtypes: f64,
       args: ['n:size', 'x:in', 't:in', 'loss:out', 'gx:out', 'gt:out', 'gradRow:in', 'logInput:i32', 'full:i32', 'eps:f64', 'gradScale:f64'],
       returns: 'f64',
     },
     gaussian_nll: {
-      dtypes: both,
+      dtypes: f64,
       args: ['n:size', 'x:in', 't:in', 'variance:in', 'loss:out', 'gx:out', 'gt:out', 'gv:out', 'gradRow:in', 'eps:f64', 'gradScale:f64'],
       returns: 'f64',
     },

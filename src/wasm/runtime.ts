@@ -10,6 +10,7 @@
 import { newFloat } from '../tensor';
 import type { Dtype, FloatArray } from '../types';
 import type { Arena } from './arena';
+import { WasmTensor } from './resident';
 
 /** Bytes of staged operands per block: a few operands of 16–64 KiB each stay in a 512 KiB–1 MiB L2. */
 export const BLOCK_BYTES = 256 * 1024;
@@ -35,7 +36,8 @@ export interface In {
 export interface Out {
   role: 'out';
   per: number;
-  into?: FloatArray | null;
+  /** A WasmTensor of the kernel's dtype is written in place by the kernel (no staging, no copy). */
+  into?: FloatArray | WasmTensor | null;
   /** Copies a block's values to their place in the result, when that is not contiguous (a scatter). */
   scatter?: (src: FloatArray, result: FloatArray, start: number, count: number) => void;
 }
@@ -83,7 +85,10 @@ export function run(
   // staged like any array (the copy converts), and outputs convert when copied to the result.
   const inPlace = (o: In | Whole) => o.ptr !== undefined
     && (!o.data || (o.data as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT === (o.int32 ? 4 : bytes));
-  const outputs = operands.filter((o): o is Out => o?.role === 'out').map((o) => o.into ?? newFloat(dtype, items * o.per));
+  const direct = (o: Out) => o.into instanceof WasmTensor && o.into.dtype === dtype && !o.scatter;
+  // a WasmTensor result is re-read through its `data` (a view made after memory may have grown)
+  const outputs = operands.filter((o): o is Out => o?.role === 'out').map((o) => (o.into instanceof WasmTensor ? null : o.into ?? newFloat(dtype, items * o.per)));
+  const finish = (): FloatArray[] => operands.filter((o): o is Out => o?.role === 'out').map((o, k) => (o.into instanceof WasmTensor ? o.into.data : outputs[k]!));
   // Whole operands first: they stay for every block.
   const base = operands.map((o) => {
     if (!o || o.role !== 'whole') return 0;
@@ -97,9 +102,9 @@ export function run(
   operands.forEach((o, i) => {
     if (o?.role === 'whole' && o.data && !inPlace(o)) view(arena, o.int32 ? 'int32' : dtype, base[i], o.data.length).set(o.data);
   });
-  if (items === 0) return { total: kernel(0, base, 0), outputs };
+  if (items === 0) return { total: kernel(0, base, 0), outputs: finish() };
 
-  const staged = operands.filter((o): o is In | Out | Scratch => !!o && (o.role === 'out' || o.role === 'scratch' || (o.role === 'in' && !inPlace(o))));
+  const staged = operands.filter((o): o is In | Out | Scratch => !!o && ((o.role === 'out' && !direct(o)) || o.role === 'scratch' || (o.role === 'in' && !inPlace(o))));
   const perItem = staged.reduce((s, o) => s + o.per * size(o), 0);
   const slack = staged.reduce((s, o) => s + 16 + (o.role === 'scratch' ? (o.extra ?? 0) * bytes : 0), 16);
   const fit = Math.floor((arena.available() - slack) / Math.max(perItem, 1));
@@ -117,9 +122,10 @@ export function run(
   const ptrs = operands.map((o, i) => {
     if (!o || o.role === 'whole') return base[i];
     if (o.role === 'in' && inPlace(o)) return o.ptr!;
+    if (o.role === 'out' && direct(o)) return (o.into as WasmTensor).ptr;
     return arena.alloc((block * o.per + (o.role === 'scratch' ? o.extra ?? 0 : 0)) * size(o) + 16);
   });
-  const views = operands.map((o, i) => (o && (o.role === 'out' || (o.role === 'in' && !inPlace(o)))
+  const views = operands.map((o, i) => (o && ((o.role === 'out' && !direct(o)) || (o.role === 'in' && !inPlace(o)))
     ? view(arena, o.role === 'in' && o.int32 ? 'int32' : dtype, ptrs[i], block * o.per) : null));
   let total = 0;
   try {
@@ -127,6 +133,7 @@ export function run(
       const count = Math.min(block, items - start);
       const blockPtrs = ptrs.slice();
       operands.forEach((o, i) => {
+        if (o?.role === 'out' && direct(o)) blockPtrs[i] = ptrs[i] + start * o.per * bytes;
         if (!o || o.role !== 'in') return;
         if (inPlace(o)) {
           blockPtrs[i] = o.ptr! + start * o.per * size(o);
@@ -141,7 +148,9 @@ export function run(
       let k = 0;
       operands.forEach((o, i) => {
         if (o?.role !== 'out') return;
-        const result = outputs[k++];
+        const result = o.into instanceof WasmTensor ? o.into.data : outputs[k]!;
+        k++;
+        if (direct(o)) return;
         const src = (count === block ? views[i]! : views[i]!.subarray(0, count * o.per)) as FloatArray;
         if (o.scatter) o.scatter(src, result, start, count);
         else result.set(src, start * o.per);
@@ -150,7 +159,7 @@ export function run(
   } finally {
     arena.rewind(mark);
   }
-  return { total, outputs };
+  return { total, outputs: finish() };
 }
 
 function view(arena: Arena, type: Dtype | 'int32', ptr: number, n: number): FloatArray | Int32Array {
