@@ -11,6 +11,10 @@
 //   this replaced (XNNPACK's rr2-p5) measured 2.26 ulp.
 // exp_sum_term_f32x4: the rr2-p5 polynomial, 2.26 ulp, two operations fewer: for the terms of a
 //   sum whose terms are not kept (their errors average out in the sum).
+// vexp_k_r (and the rr2-p5 one): e^(d + r) for d = z - m rounded and r its rounding error
+//   (sub_residual: TwoSum, 5 operations; sub_residual_fast: Fast2Sum, 2, where no |z| has a
+//   larger exponent than m), r added to the low part of the reduction: the stored exps of softmax
+//   and cross-entropy carry no rounding of z - m (half an ulp of d, 4 ulp of e^d at |d| >= 8).
 // sigmoid_neg_abs_f32x4 (vsigmoid, vsigmoid_neg_abs): σ(-|x|) = e/(1+e) with e = 2^n + 2^n·r
 //   formed exactly in f64 and the quotient rounded once; σ(|x|) = 1 - σ(-|x|). Measured max
 //   error of σ 0.985 ulp over every 16th float32 in [-87.3, 88].
