@@ -121,7 +121,7 @@ if (process.argv[2] === 'ulp') {
     console.log(`${what}: max ${worst.worst.toFixed(3)} ulp (at x = ${worst.at})`);
   }
 } else {
-  // BASELINE=<another checkout, built>: its dist and build/simdloss.wasm run in the same process,
+  // BASELINE=<another checkout, built>: its dist and build/math.wasm run in the same process,
   // alternated round by round with this one, so load on the machine hits both alike.
   const ROUNDS = Number(process.env.ROUNDS ?? 41);
   const sides = [{ name: 'this', sl, k }];

@@ -54,7 +54,7 @@ export async function runBrowser({ floorPath, rounds, quick = false, tfjs = true
     '/': '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>simdloss bench</title><script type="module" src="/bench.js"></script>',
     '/bench.js': await bundle(),
     '/floor.wasm': readFileSync(floorPath),
-    '/simdloss.wasm': readFileSync(join(root, 'build', 'simdloss.wasm')),
+    '/math.wasm': readFileSync(join(root, 'build', 'math.wasm')),
   };
   const server = await serve(files, { '/tfjs/': join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist') });
   const browser = await chromium.launch({

@@ -20,10 +20,9 @@ function lcgFill(a, seed, lo, hi) {
   return a;
 }
 
-/** A module's exports with its arrays placed after its static data; grows memory to fit. */
-function place(instance, bytesNeeded) {
-  const ex = instance.exports;
-  const base = (ex.heap_base() + 63) & ~63;
+/** A module's exports with its arrays placed after its static data (at `base`, else its heap
+ *  base); grows memory to fit. */
+function place(ex, bytesNeeded, base = (ex.heap_base() + 63) & ~63) {
   const need = base + bytesNeeded - ex.memory.buffer.byteLength;
   if (need > 0) ex.memory.grow(Math.ceil(need / 65536));
   return { ex, base };
@@ -43,12 +42,16 @@ function sameBits(a, b) {
  */
 export async function measureFloor({ floorBytes, libBytes, sl, rounds = 21, roundMs = 5 }) {
   const floorInst = (await WebAssembly.instantiate(floorBytes, {})).instance;
-  const libInst = (await WebAssembly.instantiate(libBytes, {})).instance;
+  // The library's exp and log: build/math.wasm (the f32_exp / f32_log kernels), which imports its
+  // memory like every family's module; arrays go past every module's static data (which ends at
+  // HEAP_BASE, src/wasm/modules/layout.ts, well below 1 MiB).
+  const libMemory = new WebAssembly.Memory({ initial: 16 });
+  const libInst = (await WebAssembly.instantiate(libBytes, { env: { memory: libMemory } })).instance;
   // Floor module: exp's inputs, log's inputs, one output, then two 2^20 arrays. Library: the same
   // three small arrays.
   floorInst.exports.init();
-  const f = place(floorInst, 4 * (3 * FLOOR_N + 2 * BIG_N) + 256);
-  const l = place(libInst, 4 * 3 * FLOOR_N + 256);
+  const f = place(floorInst.exports, 4 * (3 * FLOOR_N + 2 * BIG_N) + 256);
+  const l = place({ ...libInst.exports, memory: libMemory }, 4 * 3 * FLOOR_N + 256, 1 << 20);
   const fx = f.base, flx = fx + 4 * FLOOR_N, fout = flx + 4 * FLOOR_N, fa = fout + 4 * FLOOR_N, fb = fa + 4 * BIG_N;
   const lx = l.base, llx = lx + 4 * FLOOR_N, lout = llx + 4 * FLOOR_N;
   const fview = (p, n) => new Float32Array(f.ex.memory.buffer, p, n);

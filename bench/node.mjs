@@ -59,7 +59,7 @@ dispose();
 
 let floor = null;
 if (floorPath) {
-  floor = await measureFloor({ floorBytes: readFileSync(floorPath), libBytes: readFileSync(join(here, '..', 'build', 'simdloss.wasm')), sl });
+  floor = await measureFloor({ floorBytes: readFileSync(floorPath), libBytes: readFileSync(join(here, '..', 'build', 'math.wasm')), sl });
   const fl = floor.floor['exp, constants from a table (the floor)'];
   console.log(`  ${process.version} floor: exp ${fl.med.toFixed(2)} ns/element (min ${fl.min.toFixed(2)})`);
 }

@@ -38,6 +38,6 @@ window.runBench = async ({ rounds, quick, tfjs }) => {
     console.log(`  Chromium ${`${c.name} ${c.mode}`.padEnd(50)} ${Object.entries(r.stats).map(([n, v]) => `${n} ${v.med.toFixed(3)} ms${n === 'simdloss' ? '' : ` ×${(v.med / ours).toFixed(1)}`}`).join(' | ')}`);
   }
   dispose();
-  const floor = await measureFloor({ floorBytes: await bytes('/floor.wasm'), libBytes: await bytes('/simdloss.wasm'), sl });
+  const floor = await measureFloor({ floorBytes: await bytes('/floor.wasm'), libBytes: await bytes('/math.wasm'), sl });
   return { tf: tfNote, rounds, seconds: (performance.now() - t0) / 1000, results, floor, crossOriginIsolated: self.crossOriginIsolated };
 };

@@ -27,7 +27,7 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split('
 const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 5 : 21));
 const want = (k) => !only || only.includes(k);
 
-if (!existsSync(join(root, 'dist', 'index.js')) || !existsSync(join(root, 'build', 'simdloss.wasm'))) {
+if (!existsSync(join(root, 'dist', 'index.js')) || !existsSync(join(root, 'build', 'math.wasm'))) {
   throw new Error('bench: build first (npm run build; npm run bench does it)');
 }
 const t0 = Date.now();
