@@ -8,7 +8,8 @@
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
 import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, vexp_sum_term_k, vlog } from '../simd/math';
 import { exp_store_sum_terms, exp_store_sum_terms_fast, exp_sum, fast_residual_ok, row_max, row_max_min, rowMin, scale, sum } from '../simd/reduce';
-import { SMALL_C } from '../generated/constants'; // rows shorter than this take the across-rows path (one row per lane)
+// rows shorter than SMALL_C take the across-rows path (one row per lane), SHORT_ROW_CHUNK at a time
+import { SHORT_ROW_CHUNK as CHUNK, SMALL_C } from '../generated/constants';
 import { vmax as vmax_ } from '../simd/relaxed';
 
 /**
@@ -190,8 +191,10 @@ function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: f64, k: f64,
 /**
  * Index targets with short rows (C < SMALL_C), no smoothing, rows a multiple of the lane count:
  * a per-row vector loop would be mostly tails, so each lane takes one row and the classes are
- * walked column by column. scratch holds C + 4 vectors (16 bytes each); logits and grad need
- * one vector of padding after their last row (gather_block / scatter_block).
+ * walked column by column, CHUNK rows at a time: a first pass takes the exps (and writes the
+ * gradient), a second the losses, so that the logs do not wait on each other. scratch holds C + 4
+ * vectors (16 bytes each), then 3 floats a row of the chunk; logits and grad need one vector of
+ * padding after their last row (gather_block / scatter_block).
  */
 function cross_entropy_across_rows<T>(
   rows: i32, C: i32, logits: usize, targets: usize, weight: usize,
@@ -208,92 +211,110 @@ function cross_entropy_across_rows<T>(
   // The exp's constants, loaded once (assembly/simd/math.ts, "a table in linear memory").
   const k0 = kexp<T>(K_MAGIC), k1 = kexp<T>(K_LOG2E), k2 = kexp<T>(K_MLN2HI), k3 = kexp<T>(K_MLN2LO), k4 = kexp<T>(K_CUTOFF);
   const c5 = kexp<T>(K_C5), c4 = kexp<T>(K_C5 + 1), c3 = kexp<T>(K_C5 + 2), c2 = kexp<T>(K_C5 + 3), c1 = kexp<T>(K_C5 + 4);
+  // f32: the rows' sums, z_t - m and w_t of a chunk of rows, for the losses' pass after it
+  const sums = slotSum + 16, ds = sums + (CHUNK << 2), wts = ds + (CHUNK << 2);
   let total: f64 = 0;
-  for (let r = 0; r < rows; r += L) {
-    const block = logits + <usize>r * rowBytes;
-    const vmax = gather_block<T>(block, rowBytes, C, cols);
-    let vsum = v128.splat<T>(<T>0);
-    for (let c = 0; c < C; c++) {
-      const p = cols + (<usize>c << 4);
-      // The rr2-p5 exp (2.3 ulp): measured, the gradients meet the accuracy bar as often as with
-      // exp_f32x4 (350 against 351 of 369 tensors, docs/accuracy.md), and it is 10% faster here.
-      const e = vexp_sum_term_k<T>(v128.sub<T>(v128.load(p), vmax), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1);
-      v128.store(p, e);
-      vsum = v128.add<T>(vsum, e);
-    }
-    let vk = v128.splat<T>(<T>0); // k·w_t per row (0 for ignored rows), for the gradient
-    if (sizeof<T>() == 4) {
-      // The L rows' losses as one vector (scalar per-row code was a third of this loop's time,
-      // and waited on the log's latency): each lane rounds exactly as the scalar form below.
-      const tv = v128.load(targets + (<usize>r << 2));
-      const valid = i32x4.ge_s(tv, i32x4.splat(0));
-      const tc = v128.and(tv, valid); // ignored rows read class 0, then masked
-      const t0 = <usize>i32x4.extract_lane(tc, 0), t1 = <usize>i32x4.extract_lane(tc, 1);
-      const t2 = <usize>i32x4.extract_lane(tc, 2), t3 = <usize>i32x4.extract_lane(tc, 3);
-      let zt = f32x4.splat(load<f32>(block + (t0 << 2)));
-      zt = f32x4.replace_lane(zt, 1, load<f32>(block + rowBytes + (t1 << 2)));
-      zt = f32x4.replace_lane(zt, 2, load<f32>(block + 2 * rowBytes + (t2 << 2)));
-      zt = f32x4.replace_lane(zt, 3, load<f32>(block + 3 * rowBytes + (t3 << 2)));
-      let wt = f32x4.splat(1);
-      if (weight) {
-        wt = f32x4.splat(load<f32>(weight + (t0 << 2)));
-        wt = f32x4.replace_lane(wt, 1, load<f32>(weight + (t1 << 2)));
-        wt = f32x4.replace_lane(wt, 2, load<f32>(weight + (t2 << 2)));
-        wt = f32x4.replace_lane(wt, 3, load<f32>(weight + (t3 << 2)));
+  for (let r0 = 0; r0 < rows; r0 += CHUNK) {
+    const r1 = min(rows, r0 + CHUNK);
+    for (let r = r0; r < r1; r += L) {
+      const block = logits + <usize>r * rowBytes;
+      const vmax = gather_block<T>(block, rowBytes, C, cols);
+      let vsum = v128.splat<T>(<T>0);
+      for (let c = 0; c < C; c++) {
+        const p = cols + (<usize>c << 4);
+        // The rr2-p5 exp (2.3 ulp): measured, the gradients meet the accuracy bar as often as with
+        // exp_f32x4 (350 against 351 of 369 tensors, docs/accuracy.md), and it is 10% faster here.
+        const e = vexp_sum_term_k<T>(v128.sub<T>(v128.load(p), vmax), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1);
+        v128.store(p, e);
+        vsum = v128.add<T>(vsum, e);
       }
-      // loss = w_t·(log s - (z_t - m)), log_softmax's order; the last two operations in f64.
-      const ls = vlog<T>(vsum);
-      const d = f32x4.sub(zt, vmax);
-      const lo = v128.and(f64x2.mul(f32x4_lo_f64(wt), f64x2.sub(f32x4_lo_f64(ls), f32x4_lo_f64(d))), i64x2.extend_low_i32x4_s(valid));
-      const hi = v128.and(f64x2.mul(f32x4_hi_f64(wt), f64x2.sub(f32x4_hi_f64(ls), f32x4_hi_f64(d))), i64x2.extend_high_i32x4_s(valid));
-      if (rowLoss) v128.store(rowLoss + (<usize>r << 2), f64_pair_f32x4(lo, hi));
-      // In row order, as the scalar sum.
-      total = (((total + f64x2.extract_lane(lo, 0)) + f64x2.extract_lane(lo, 1)) + f64x2.extract_lane(hi, 0)) + f64x2.extract_lane(hi, 1);
+      let vk = v128.splat<T>(<T>0); // k·w_t per row (0 for ignored rows), for the gradient
+      if (sizeof<T>() == 4) {
+        // The L rows' losses as one vector (scalar per-row code was a third of this loop's time,
+        // and waited on the log's latency): each lane rounds exactly as the scalar form below.
+        const tv = v128.load(targets + (<usize>r << 2));
+        const valid = i32x4.ge_s(tv, i32x4.splat(0));
+        const tc = v128.and(tv, valid); // ignored rows read class 0, then masked
+        const t0 = <usize>i32x4.extract_lane(tc, 0), t1 = <usize>i32x4.extract_lane(tc, 1);
+        const t2 = <usize>i32x4.extract_lane(tc, 2), t3 = <usize>i32x4.extract_lane(tc, 3);
+        let zt = f32x4.splat(load<f32>(block + (t0 << 2)));
+        zt = f32x4.replace_lane(zt, 1, load<f32>(block + rowBytes + (t1 << 2)));
+        zt = f32x4.replace_lane(zt, 2, load<f32>(block + 2 * rowBytes + (t2 << 2)));
+        zt = f32x4.replace_lane(zt, 3, load<f32>(block + 3 * rowBytes + (t3 << 2)));
+        let wt = f32x4.splat(1);
+        if (weight) {
+          wt = f32x4.splat(load<f32>(weight + (t0 << 2)));
+          wt = f32x4.replace_lane(wt, 1, load<f32>(weight + (t1 << 2)));
+          wt = f32x4.replace_lane(wt, 2, load<f32>(weight + (t2 << 2)));
+          wt = f32x4.replace_lane(wt, 3, load<f32>(weight + (t3 << 2)));
+        }
+        // The losses wait for the chunk's second pass: the log's latency would stall this one.
+        const at = <usize>(r - r0) << 2;
+        v128.store(sums + at, vsum);
+        v128.store(ds + at, f32x4.sub(zt, vmax));
+        v128.store(wts + at, wt);
+        if (grad) {
+          // <f32>(gradScale·gradRow) · w_t
+          let k = f32x4.splat(<f32>gradScale);
+          if (gradRow) {
+            const gr = v128.load(gradRow + (<usize>r << 2));
+            const vs = f64x2.splat(gradScale);
+            k = f64_pair_f32x4(f64x2.mul(vs, f32x4_lo_f64(gr)), f64x2.mul(vs, f32x4_hi_f64(gr)));
+          }
+          vk = v128.and(f32x4.mul(k, wt), valid);
+        }
+      } else {
+        v128.store(slotMax, vmax);
+        v128.store(slotLogSum, vlog<T>(vsum));
+        for (let j = 0; j < L; j++) {
+          const row = r + j;
+          const t = load<i32>(targets + (<usize>row << 2));
+          let loss: f64 = 0;
+          let a: T = 0;
+          if (t >= 0) {
+            const wt: T = weight ? load<T>(weight + (<usize>t) * bytes) : <T>1;
+            const ls = lane_at<T>(slotLogSum, j);
+            // loss = w_t·(log s - (z_t - m)), log_softmax's order; the last two operations in f64.
+            loss = <f64>wt * (<f64>ls - <f64>(load<T>(block + <usize>j * rowBytes + (<usize>t) * bytes) - lane_at<T>(slotMax, j)));
+            if (grad) a = <T>(gradRow ? gradScale * <f64>load<T>(gradRow + <usize>row * bytes) : gradScale) * wt;
+          }
+          store<T>(slotScale + <usize>j * bytes, a);
+          if (rowLoss) store<T>(rowLoss + <usize>row * bytes, <T>loss);
+          total += loss;
+        }
+        vk = v128.load(slotScale);
+      }
       if (grad) {
-        // <f32>(gradScale·gradRow) · w_t
-        let k = f32x4.splat(<f32>gradScale);
-        if (gradRow) {
-          const gr = v128.load(gradRow + (<usize>r << 2));
-          const vs = f64x2.splat(gradScale);
-          k = f64_pair_f32x4(f64x2.mul(vs, f32x4_lo_f64(gr)), f64x2.mul(vs, f32x4_hi_f64(gr)));
+        // grad = k·w_t·(e_c / s - [c = t]); k/s rounded once (a division per L rows).
+        const va = v128.div<T>(vk, vsum);
+        v128.store(slotLogSum, vsum); // the losses are taken: the slot now holds s
+        v128.store(slotSum, va); // and this one k/s
+        const gblock = grad + <usize>r * rowBytes;
+        scatter_block<T>(gblock, rowBytes, C, cols, va);
+        for (let j = 0; j < L; j++) {
+          const t = load<i32>(targets + (<usize>(r + j) << 2));
+          if (t < 0) continue;
+          // k·(e_t/s - 1) = (e_t - s)·(k/s), e_t - s in f64: the target's element cancels as p_t → 1.
+          const p = gblock + <usize>j * rowBytes + (<usize>t) * bytes;
+          const et = <f64>lane_at<T>(cols + (<usize>t << 4), j);
+          store<T>(p, <T>((et - <f64>lane_at<T>(slotLogSum, j)) * <f64>lane_at<T>(slotSum, j)));
         }
-        vk = v128.and(f32x4.mul(k, wt), valid);
       }
-    } else {
-      v128.store(slotMax, vmax);
-      v128.store(slotLogSum, vlog<T>(vsum));
-      for (let j = 0; j < L; j++) {
-        const row = r + j;
-        const t = load<i32>(targets + (<usize>row << 2));
-        let loss: f64 = 0;
-        let a: T = 0;
-        if (t >= 0) {
-          const wt: T = weight ? load<T>(weight + (<usize>t) * bytes) : <T>1;
-          const ls = lane_at<T>(slotLogSum, j);
-          // loss = w_t·(log s - (z_t - m)), log_softmax's order; the last two operations in f64.
-          loss = <f64>wt * (<f64>ls - <f64>(load<T>(block + <usize>j * rowBytes + (<usize>t) * bytes) - lane_at<T>(slotMax, j)));
-          if (grad) a = <T>(gradRow ? gradScale * <f64>load<T>(gradRow + <usize>row * bytes) : gradScale) * wt;
-        }
-        store<T>(slotScale + <usize>j * bytes, a);
-        if (rowLoss) store<T>(rowLoss + <usize>row * bytes, <T>loss);
-        total += loss;
-      }
-      vk = v128.load(slotScale);
     }
-    if (grad) {
-      // grad = k·w_t·(e_c / s - [c = t]); k/s rounded once (a division per L rows).
-      const va = v128.div<T>(vk, vsum);
-      v128.store(slotLogSum, vsum); // the losses are taken: the slot now holds s
-      v128.store(slotSum, va); // and this one k/s
-      const gblock = grad + <usize>r * rowBytes;
-      scatter_block<T>(gblock, rowBytes, C, cols, va);
-      for (let j = 0; j < L; j++) {
-        const t = load<i32>(targets + (<usize>(r + j) << 2));
-        if (t < 0) continue;
-        // k·(e_t/s - 1) = (e_t - s)·(k/s), e_t - s in f64: the target's element cancels as p_t → 1.
-        const p = gblock + <usize>j * rowBytes + (<usize>t) * bytes;
-        const et = <f64>lane_at<T>(cols + (<usize>t << 4), j);
-        store<T>(p, <T>((et - <f64>lane_at<T>(slotLogSum, j)) * <f64>lane_at<T>(slotSum, j)));
+    if (sizeof<T>() == 4) {
+      // The chunk's losses, L rows a vector, the logs independent of each other:
+      // loss = w_t·(log s - (z_t - m)), log_softmax's order; the last two operations in f64.
+      for (let r = r0; r < r1; r += L) {
+        const at = <usize>(r - r0) << 2;
+        const valid = i32x4.ge_s(v128.load(targets + (<usize>r << 2)), i32x4.splat(0));
+        const ls = vlog<T>(v128.load(sums + at));
+        const d = v128.load(ds + at);
+        const wt = v128.load(wts + at);
+        const lo = v128.and(f64x2.mul(f32x4_lo_f64(wt), f64x2.sub(f32x4_lo_f64(ls), f32x4_lo_f64(d))), i64x2.extend_low_i32x4_s(valid));
+        const hi = v128.and(f64x2.mul(f32x4_hi_f64(wt), f64x2.sub(f32x4_hi_f64(ls), f32x4_hi_f64(d))), i64x2.extend_high_i32x4_s(valid));
+        if (rowLoss) v128.store(rowLoss + (<usize>r << 2), f64_pair_f32x4(lo, hi));
+        // In row order, as the scalar sum.
+        total = (((total + f64x2.extract_lane(lo, 0)) + f64x2.extract_lane(lo, 1)) + f64x2.extract_lane(hi, 0)) + f64x2.extract_lane(hi, 1);
       }
     }
   }
@@ -303,7 +324,7 @@ function cross_entropy_across_rows<T>(
 /**
  * Cross-entropy of each row of logits (rows, C) against class indices `targets` (i32, -1 =
  * ignored) or class probabilities `probs` (rows, C). Returns Σ of the row losses in f64.
- * scratch: (C + 4)·16 bytes, used by the short-row path.
+ * scratch: (C + 4)·16 + 12·SHORT_ROW_CHUNK bytes, used by the short-row path.
  */
 export function cross_entropy<T>(
   rows: i32, C: i32,

@@ -196,7 +196,7 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
     wantGrad ? { role: 'out', per: C, into, scatter: inner === 1 ? undefined : (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count) } : null,
     gradRow ? { role: 'in', per: 1, data: gradRow } : null,
     // the across-rows path for short rows (SMALL_C, src/wasm/kernels.ts) needs a little scratch
-    C < crossEntropyKernels.constants.SMALL_C ? { role: 'whole', bytes: (C + 4) * 16 } : null,
+    C < crossEntropyKernels.constants.SMALL_C ? { role: 'whole', bytes: (C + 4) * 16 + 3 * 4 * crossEntropyKernels.constants.SHORT_ROW_CHUNK } : null,
   ], (count, [logits, probs, targets, weight, rowLoss, g, upstream, scratch]) =>
     run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale));
   const outs = r.outputs;

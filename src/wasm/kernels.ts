@@ -67,6 +67,8 @@ export const crossEntropyKernels = {
   constants: {
     /** Rows shorter than this take the across-rows path (one row per lane), which needs scratch. */
     SMALL_C: 32,
+    /** Rows per chunk of that path: it keeps 3 floats a row of scratch for the chunk's losses. */
+    SHORT_ROW_CHUNK: 64,
   },
 } as const satisfies FamilySpec;
 
