@@ -49,6 +49,23 @@ class SmoothL1 {
   }
 }
 
+/** SmoothL1 for β a power of two: x/β is x·(1/β) exactly (both round x·2^-k once), and a
+ *  multiply costs a fraction of a division, which bounded the loop. inv = 1/β. */
+class SmoothL1Pow2 {
+  // @ts-ignore: decorator
+  @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, gx: usize, gy: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, beta: v128, inv: v128): v128 {
+    const d = v128.sub<T>(v128.load(x + off), v128.load(y + off));
+    const z = v128.abs<T>(d);
+    const half = vhalf<T>();
+    const quad = v128.mul<T>(v128.mul<T>(v128.mul<T>(half, z), z), inv);
+    if (gx) {
+      const one = vone<T>();
+      store_grads<T>(v128.pmin<T>(v128.pmax<T>(v128.mul<T>(d, inv), v128.neg<T>(one)), one), gx, gy, gradRow, off, vk);
+    }
+    return v128.bitselect(quad, v128.sub<T>(z, v128.mul<T>(half, beta)), v128.lt<T>(z, beta));
+  }
+}
+
 /** z < δ ? 0.5·z·z : δ·(z - 0.5·δ); slope: d clamped to [-δ, δ] */
 class Huber {
   // @ts-ignore: decorator
@@ -72,9 +89,9 @@ class Huber {
 
 /** The loss-only sum (the common forward call) gets a copy of the loop without the stores. */
 // @ts-ignore: decorator
-@inline function regression<T, Op>(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, param: f64, gradScale: f64): f64 {
-  if (!loss && !grad) return elementwise_sum<T, Op>(n, x, y, 0, 0, 0, 0, 0, 0, 0, param, gradScale);
-  return elementwise_sum<T, Op>(n, x, y, 0, 0, loss, grad, gradTarget, 0, gradRow, param, gradScale);
+@inline function regression<T, Op>(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, param: f64, gradScale: f64, param2: f64 = 0): f64 {
+  if (!loss && !grad) return elementwise_sum<T, Op>(n, x, y, 0, 0, 0, 0, 0, 0, 0, param, gradScale, param2);
+  return elementwise_sum<T, Op>(n, x, y, 0, 0, loss, grad, gradTarget, 0, gradRow, param, gradScale, param2);
 }
 
 export function mse<T>(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, gradScale: f64): f64 {
@@ -86,6 +103,10 @@ export function l1<T>(n: i32, x: usize, y: usize, loss: usize, grad: usize, grad
 }
 
 export function smooth_l1<T>(n: i32, x: usize, y: usize, loss: usize, grad: usize, gradTarget: usize, gradRow: usize, beta: f64, gradScale: f64): f64 {
+  // β = 2^k (the default 1), 2^-60 <= β <= 2^60 (1/β far from overflow in f32): bit-identical by multiplication
+  if ((reinterpret<u64>(beta) & 0xFFFFFFFFFFFFF) == 0 && beta >= 8.673617379884035e-19 && beta <= 1152921504606846976.0) {
+    return regression<T, SmoothL1Pow2>(n, x, y, loss, grad, gradTarget, gradRow, beta, gradScale, 1 / beta);
+  }
   return regression<T, SmoothL1>(n, x, y, loss, grad, gradTarget, gradRow, beta, gradScale);
 }
 
