@@ -17,6 +17,8 @@ fixtureSuite('regression', fns, { throws: RangeError });
 
 const LOSSES = [
   ['mseLoss', {}], ['l1Loss', {}], ['smoothL1Loss', { beta: 0.7 }], ['smoothL1Loss', { beta: 0 }], ['huberLoss', { delta: 1.3 }],
+  // β a power of two takes the kernel's multiply-by-1/β loop (the default 1, and 0.25)
+  ['smoothL1Loss', {}], ['smoothL1Loss', { beta: 0.25 }],
 ] as const;
 
 describe('regression: wasm kernels match the float64 reference', () => {
