@@ -6,7 +6,7 @@
 // Pointers that are 0 mean "absent": weight (w ≡ 1), probs (class-index targets),
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
-import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, vexp_sum_term_k, vlog } from '../simd/math';
+import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, vexp_sum_term_k, vexp_sum_term_k_r, vlog } from '../simd/math';
 import { exp_store_sum_terms, exp_store_sum_terms_fast, exp_sum, fast_residual_ok, row_max, row_max_min, rowMin, scale, sum } from '../simd/reduce';
 // rows shorter than SMALL_C take the across-rows path (one row per lane), SHORT_ROW_CHUNK at a time
 import { SHORT_ROW_CHUNK as CHUNK, SMALL_C } from '../generated/constants';
@@ -220,13 +220,26 @@ function cross_entropy_across_rows<T>(
       const block = logits + <usize>r * rowBytes;
       const vmax = gather_block<T>(block, rowBytes, C, cols);
       let vsum = v128.splat<T>(<T>0);
-      for (let c = 0; c < C; c++) {
-        const p = cols + (<usize>c << 4);
-        // The rr2-p5 exp (2.3 ulp): measured, the gradients meet the accuracy bar as often as with
-        // exp_f32x4 (350 against 351 of 369 tensors, docs/accuracy.md), and it is 10% faster here.
-        const e = vexp_sum_term_k<T>(v128.sub<T>(v128.load(p), vmax), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1);
-        v128.store(p, e);
-        vsum = v128.add<T>(vsum, e);
+      if (grad) {
+        // The stored exps become the gradient: they take z - m's rounding error in (TwoSum: the
+        // lanes are different rows, so Fast2Sum's condition cannot be had for the block).
+        for (let c = 0; c < C; c++) {
+          const p = cols + (<usize>c << 4);
+          const z = v128.load(p);
+          const d = v128.sub<T>(z, vmax);
+          const e = vexp_sum_term_k_r<T>(d, sub_residual<T>(z, vmax, d), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1);
+          v128.store(p, e);
+          vsum = v128.add<T>(vsum, e);
+        }
+      } else {
+        for (let c = 0; c < C; c++) {
+          const p = cols + (<usize>c << 4);
+          // The rr2-p5 exp (2.3 ulp): measured, the gradients meet the accuracy bar as often as with
+          // exp_f32x4 (350 against 351 of 369 tensors, docs/accuracy.md), and it is 10% faster here.
+          const e = vexp_sum_term_k<T>(v128.sub<T>(v128.load(p), vmax), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1);
+          v128.store(p, e);
+          vsum = v128.add<T>(vsum, e);
+        }
       }
       let vk = v128.splat<T>(<T>0); // k·w_t per row (0 for ignored rows), for the gradient
       if (sizeof<T>() == 4) {

@@ -94,9 +94,11 @@ function runBce(fn: string, input: FloatInput, target: FloatInput, options: unkn
   return elementwiseLoss({
     fn, module: binaryCrossEntropyModule, args: [{ t: p.x, shape: p.shape }, { t: p.t, shape: p.shape }], optional: [p.weight, p.posWeight], shape: p.shape,
     reduction: p.reduction, groupMean, opts: p.opts, wantGrad, gradShapes: [p.shape],
-    compute: logits ? undefined : 'float64', // probability-input BCE: float32 too (docs/accuracy.md)
+    // probability-input BCE and multilabelSoftMarginLoss: float32 computed in float64 too
+    // (docs/accuracy.md); BCE with logits, the speed benchmark's, in its own dtype
+    compute: logits && !multilabel ? undefined : 'float64',
     kernel: (k, _arena, m, [x, t, wt, pw], loss, [g = 0], gr, scale) => logits
-      ? kernel(k, 'bce_logits', p.dtype)(m, x, t, wt, pw, loss, g, gr, scale)
+      ? kernel(k, 'bce_logits', multilabel ? 'float64' : p.dtype)(m, x, t, wt, pw, loss, g, gr, scale)
       : kernel(k, 'bce', 'float64')(m, x, t, wt, loss, g, gr, scale),
     reference: ([x, t], gr, scale, [wt, pw]) => {
       const r = logits ? bceWithLogitsReference(x, t, wt, pw, wantGrad, gr, scale) : bceReference(x, t, wt, wantGrad, gr, scale);
