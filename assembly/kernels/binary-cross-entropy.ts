@@ -5,7 +5,7 @@
 // Returns Σ of the per-element losses in f64; the loop is the shared one in
 // assembly/simd/elementwise.ts.
 import { elementwise_sum } from '../simd/elementwise';
-import { exp_frac_f32x4, exp_scale_f32x4, exp_under_f32x4, K_ATANH, K_F64_ONE, K_ONE, K_TWO, kv, sigmoid_of_exp_parts_f32x4, vexp, vlog, vlog1p } from '../simd/math';
+import { exp_frac_estrin_f32x4, exp_scale_f32x4, exp_under_f32x4, K_F64_ONE, K_ONE, K_SIGN, kv, log1p_unit_f32x4, sigmoid_of_exp_parts_f32x4, vexp, vlog, vlog1p } from '../simd/math';
 
 /** Optional per-element operand: its vector at byte offset off, or ones. */
 // @ts-ignore: decorator
@@ -42,25 +42,15 @@ import { exp_frac_f32x4, exp_scale_f32x4, exp_under_f32x4, K_ATANH, K_F64_ONE, K
 }
 
 /**
- * log1p(e) for e in [0, 1], given s = e/(2+e) in [0, 1/3]: log1p(e) = 2·atanh(s), by its odd series
- * 2·Σ s^(2k+1)/(2k+1). Terms to k = 7 (f32) or 16 (f64) leave a truncation error below 1e-9 and
- * 2e-18 relative: no exponent extraction and no division of its own (vlog1p needs two).
+ * log1p(e) for e in [0, 1]: f32 log1p_unit_f32x4 (assembly/simd/math.ts); f64 2·atanh(s) with
+ * s = e/(2+e) in [0, 1/3], by its odd series 2·Σ s^(2k+1)/(2k+1) to k = 16 (truncation error below
+ * 2e-18 relative): no exponent extraction and one division (vlog1p needs two).
  */
 // @ts-ignore: decorator
-@inline function log1p_unit<T>(s: v128): v128 {
+@inline function log1p_unit<T>(e: v128): v128 {
+  if (sizeof<T>() == 4) return log1p_unit_f32x4(e);
+  const s = v128.div<T>(e, v128.add<T>(v128.splat<T>(<T>2), e));
   const z = v128.mul<T>(s, s);
-  if (sizeof<T>() == 4) {
-    // The same float32 coefficients from math.ts's table (a load each, not a rebuilt splat).
-    let p = kv(K_ATANH);
-    p = v128.add<T>(v128.mul<T>(p, z), kv(K_ATANH + 1));
-    p = v128.add<T>(v128.mul<T>(p, z), kv(K_ATANH + 2));
-    p = v128.add<T>(v128.mul<T>(p, z), kv(K_ATANH + 3));
-    p = v128.add<T>(v128.mul<T>(p, z), kv(K_ATANH + 4));
-    p = v128.add<T>(v128.mul<T>(p, z), kv(K_ATANH + 5));
-    p = v128.add<T>(v128.mul<T>(p, z), kv(K_ATANH + 6));
-    p = v128.add<T>(v128.mul<T>(p, z), kv(K_TWO));
-    return v128.mul<T>(s, p);
-  }
   let p = v128.splat<T>(<T>0.06060606060606061);
   p = v128.add<T>(v128.mul<T>(p, z), v128.splat<T>(<T>0.06451612903225806));
   p = v128.add<T>(v128.mul<T>(p, z), v128.splat<T>(<T>0.06896551724137931));
@@ -95,20 +85,23 @@ import { exp_frac_f32x4, exp_scale_f32x4, exp_under_f32x4, K_ATANH, K_F64_ONE, K
   const tv = v128.load(t + off);
   const one = sizeof<T>() == 4 ? kv(K_ONE) : kv(K_F64_ONE);
   const zero = v128.splat<T>(<T>0);
+  // -|x| and -x by setting and flipping the sign bit: one operation each (V8 builds abs's and
+  // neg's masks in the loop).
+  const sign = sizeof<T>() == 4 ? kv(K_SIGN) : v128.splat<i64>(0x8000000000000000);
+  const negAbs = v128.or(xv, sign);
   // e = e^-|x| = s + h; f32 keeps the two parts for the sigmoid (rounded once, in f64).
-  const negAbs = v128.neg<T>(v128.abs<T>(xv));
   let s = zero, h = zero, e: v128;
   if (sizeof<T>() == 4) {
     const under = exp_under_f32x4(negAbs);
     s = exp_scale_f32x4(negAbs);
-    h = v128.andnot(f32x4.mul(exp_frac_f32x4(negAbs), s), under);
+    h = v128.andnot(f32x4.mul(exp_frac_estrin_f32x4(negAbs), s), under);
     s = v128.andnot(s, under);
     e = f32x4.add(h, s);
   } else {
     e = vexp<T>(negAbs);
   }
-  const log1pE = log1p_unit<T>(v128.div<T>(e, v128.add<T>(sizeof<T>() == 4 ? kv(K_TWO) : v128.splat<T>(<T>2), e)));
-  const maxNeg = v128.pmax<T>(v128.neg<T>(xv), zero);
+  const log1pE = log1p_unit<T>(e);
+  const maxNeg = v128.pmax<T>(v128.xor(xv, sign), zero);
   const pwv = opt<T>(pw, off);
   const lw = pw ? v128.add<T>(one, v128.mul<T>(v128.sub<T>(pwv, one), tv)) : one;
   const omt = v128.sub<T>(one, tv);
