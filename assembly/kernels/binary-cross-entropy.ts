@@ -5,7 +5,10 @@
 // Returns Σ of the per-element losses in f64; the loop is the shared one in
 // assembly/simd/elementwise.ts.
 import { elementwise_sum } from '../simd/elementwise';
-import { exp_frac_estrin_f32x4, exp_scale_f32x4, exp_under_f32x4, K_F64_ONE, K_ONE, K_SIGN, kv, log1p_unit_f32x4, sigmoid_of_exp_parts_f32x4, vexp, vlog, vlog1p } from '../simd/math';
+import {
+  exp_f64x2, exp_frac_estrin_f32x4, exp_scale_f32x4, exp_under_f32x4, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, K_F64_ONE, K_ONE, K_SIGN, kv,
+  log1p_unit_f32x4, sigmoid_of_exp_parts_f32x4, vexp, vlog, vlog1p,
+} from '../simd/math';
 
 /** Optional per-element operand: its vector at byte offset off, or ones. */
 // @ts-ignore: decorator
@@ -114,15 +117,34 @@ import { exp_frac_estrin_f32x4, exp_scale_f32x4, exp_under_f32x4, K_F64_ONE, K_O
     // σ(x) and σ(-x) = 1 - σ(x) to 1 ulp: the small one, σ(-|x|), and 1 minus it.
     const lo = sizeof<T>() == 4 ? sigmoid_of_exp_parts_f32x4(s, h) : v128.div<T>(e, v128.add<T>(one, e));
     const nonneg = v128.ge<T>(xv, zero);
-    let g: v128;
+    // g = a - b, with σ(x) - t as (1 - t) - σ(-x) for x >= 0 and σ(x) - t for x < 0: exact for
+    // t = 0 and 1, and σ(x) - 1 is never formed.
+    let a: v128, b: v128;
     if (pw) {
       const hi = v128.sub<T>(one, lo);
-      const sig = v128.bitselect(hi, lo, nonneg); // σ(x)
-      const sigNeg = v128.bitselect(lo, hi, nonneg); // σ(-x)
-      g = v128.sub<T>(v128.mul<T>(omt, sig), v128.mul<T>(v128.mul<T>(pwv, tv), sigNeg));
+      a = v128.mul<T>(omt, v128.bitselect(hi, lo, nonneg)); // (1 - t)·σ(x)
+      b = v128.mul<T>(v128.mul<T>(pwv, tv), v128.bitselect(lo, hi, nonneg)); // pw·t·σ(-x)
     } else {
-      // σ(x) - t as (1 - t) - σ(-x) for x >= 0 and σ(x) - t for x < 0: exact for t = 0 and 1.
-      g = v128.bitselect(v128.sub<T>(omt, lo), v128.sub<T>(lo, tv), nonneg);
+      a = v128.bitselect(omt, lo, nonneg);
+      b = v128.bitselect(lo, tv, nonneg);
+    }
+    let g = v128.sub<T>(a, b);
+    // Where a soft target (t neither 0 nor 1) makes a - b cancel by more than a bit, its float32
+    // roundings (σ's, and the f32 exp polynomial's own 6e-9) would show in the result: those
+    // vectors take the gradient in f64 from an f64 exp, rounded once (docs/accuracy.md). Hard
+    // labels, and soft ones that do not cancel, pay a few compares.
+    if (sizeof<T>() == 4) {
+      const soft = v128.and(f32x4.ne(tv, zero), f32x4.ne(tv, one));
+      if (v128.any_true(soft)) {
+        // |2g| < max(a, b), a and b >= 0 (no abs: V8 rebuilds its mask at each use)
+        const m = f32x4.pmax(a, b), g2 = f32x4.add(g, g);
+        const cancels = v128.and(f32x4.lt(g2, m), f32x4.gt(g2, f32x4.sub(zero, m)));
+        if (v128.any_true(v128.and(soft, cancels))) {
+          g = f64_pair_f32x4(
+            bce_logits_grad_f64x2(f32x4_lo_f64(xv), f32x4_lo_f64(tv), pw ? f32x4_lo_f64(pwv) : kv(K_F64_ONE), pw),
+            bce_logits_grad_f64x2(f32x4_hi_f64(xv), f32x4_hi_f64(tv), pw ? f32x4_hi_f64(pwv) : kv(K_F64_ONE), pw));
+        }
+      }
     }
     if (w) g = v128.mul<T>(g, wv);
     g = v128.mul<T>(g, vk);
@@ -130,6 +152,21 @@ import { exp_frac_estrin_f32x4, exp_scale_f32x4, exp_under_f32x4, K_F64_ONE, K_O
     v128.store(grad + off, g);
   }
   return loss;
+}
+
+/** σ(x) - t (with posWeight: (1-t)·σ(x) - pw·t·σ(-x)) of two f64 lanes, as bce_logits_v forms it. */
+function bce_logits_grad_f64x2(x: v128, t: v128, pwv: v128, pw: usize): v128 {
+  const one = kv(K_F64_ONE);
+  const zero = f64x2.splat(0);
+  const e = exp_f64x2(f64x2.neg(f64x2.abs(x)));
+  const lo = f64x2.div(e, f64x2.add(one, e)); // σ(-|x|)
+  const nonneg = f64x2.ge(x, zero);
+  const omt = f64x2.sub(one, t);
+  if (pw) {
+    const hi = f64x2.sub(one, lo);
+    return f64x2.sub(f64x2.mul(omt, v128.bitselect(hi, lo, nonneg)), f64x2.mul(f64x2.mul(pwv, t), v128.bitselect(lo, hi, nonneg)));
+  }
+  return v128.bitselect(f64x2.sub(omt, lo), f64x2.sub(lo, t), nonneg);
 }
 
 /** BCE on probabilities: operands x, t, weight. */
