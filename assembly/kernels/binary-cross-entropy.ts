@@ -138,11 +138,13 @@ import {
       if (v128.any_true(soft)) {
         // |2g| < max(a, b), a and b >= 0 (no abs: V8 rebuilds its mask at each use)
         const m = f32x4.pmax(a, b), g2 = f32x4.add(g, g);
-        const cancels = v128.and(f32x4.lt(g2, m), f32x4.gt(g2, f32x4.sub(zero, m)));
-        if (v128.any_true(v128.and(soft, cancels))) {
-          g = f64_pair_f32x4(
+        const redo = v128.and(soft, v128.and(f32x4.lt(g2, m), f32x4.gt(g2, f32x4.sub(zero, m))));
+        if (v128.any_true(redo)) {
+          // only the lanes that cancel take it: a lane's result must not depend on its neighbours
+          // (they change with the runtime's block boundaries)
+          g = v128.bitselect(f64_pair_f32x4(
             bce_logits_grad_f64x2(f32x4_lo_f64(xv), f32x4_lo_f64(tv), pw ? f32x4_lo_f64(pwv) : kv(K_F64_ONE), pw),
-            bce_logits_grad_f64x2(f32x4_hi_f64(xv), f32x4_hi_f64(tv), pw ? f32x4_hi_f64(pwv) : kv(K_F64_ONE), pw));
+            bce_logits_grad_f64x2(f32x4_hi_f64(xv), f32x4_hi_f64(tv), pw ? f32x4_hi_f64(pwv) : kv(K_F64_ONE), pw)), g, redo);
         }
       }
     }
