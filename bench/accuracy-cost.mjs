@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sl from '../dist/index.js';
+import { alternate, randomFloats } from './harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** build/math.wasm (the f32_exp, f32_log kernels) of a built checkout, with a memory of its own. */
@@ -71,15 +72,6 @@ function sweep(lo, hi, count) {
   for (let i = 0; i < count; i++) out[i] = Math.fround(lo + ((hi - lo) * i) / (count - 1));
   return out;
 }
-function randomFloats(lo, hi, count, seed) {
-  let s = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = Math.fround(lo + ((hi - lo) * s) / 4294967296);
-  }
-  return out;
-}
 
 function maxUlp(name, xs, ref) {
   let worst = 0;
@@ -134,24 +126,9 @@ if (process.argv[2] === 'ulp') {
   const only = process.env.ONLY ? new RegExp(process.env.ONLY) : null;
   function time(label, elements, make) {
     if (only && !only.test(label)) return;
-    const fs = sides.map((side) => make(side));
-    for (const f of fs) for (let i = 0; i < 3; i++) f();
-    let reps = 1;
-    for (let t0 = performance.now(); performance.now() - t0 < 5; reps *= 2) for (let i = 0; i < reps; i++) fs[0]();
-    const samples = fs.map(() => []);
-    for (let r = 0; r < ROUNDS; r++) {
-      fs.forEach((f, j) => {
-        const t0 = performance.now();
-        for (let i = 0; i < reps; i++) f();
-        samples[j].push(((performance.now() - t0) * 1e6) / (reps * elements));
-      });
-    }
-    const stats = samples.map((s) => {
-      s.sort((a, b) => a - b);
-      const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-      return `${q(0).toFixed(3)} / ${q(0.5).toFixed(3)} / ${q(0.75).toFixed(3)}`;
-    });
-    console.log(`${label} (ns/element, min / median / p75): ${sides.map((s, j) => `${s.name} ${stats[j]}`).join('; ')}`);
+    const st = alternate(sides.map((side) => make(side)), elements, { rounds: ROUNDS, calibrateMs: 5 });
+    const f3 = (q) => `${q.min.toFixed(3)} / ${q.med.toFixed(3)} / ${q.p75.toFixed(3)}`;
+    console.log(`${label} (ns/element, min / median / p75): ${sides.map((s, j) => `${s.name} ${f3(st[j])}`).join('; ')}`);
   }
   const n = 4096;
   const setup = (side, lo, hi, seed) => {

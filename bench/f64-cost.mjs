@@ -7,6 +7,7 @@
 // the machine hits both alike. Gradients go into reused buffers where the function takes gradInto.
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { alternate, randomFloats } from './harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env.ROUNDS ?? 21);
@@ -14,38 +15,12 @@ const sides = [{ name: 'this', sl: await import(pathToFileURL(join(root, 'dist',
 if (process.env.BASELINE) sides.unshift({ name: 'baseline', sl: await import(pathToFileURL(join(process.env.BASELINE, 'dist', 'index.js')).href) });
 for (const s of sides) s.sl.setBackend('wasm-simd');
 
-function randomFloats(lo, hi, count, seed) {
-  let s = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = Math.fround(lo + ((hi - lo) * s) / 4294967296);
-  }
-  return out;
-}
 
-const stat = (s) => {
-  s.sort((a, b) => a - b);
-  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return [q(0), q(0.5), q(0.75)];
-};
-const fmt = (v) => v.map((x) => x.toFixed(2)).join(' / ');
+const fmt = (q) => [q.min, q.med, q.p75].map((x) => x.toFixed(2)).join(' / ');
 
 function time(label, elements, make) {
-  const fs = sides.map((side) => make(side.sl));
-  for (const f of fs) for (let i = 0; i < 3; i++) f();
-  let reps = 1;
-  for (let t0 = performance.now(); performance.now() - t0 < 20; reps *= 2) for (let i = 0; i < reps; i++) fs[0]();
-  const samples = fs.map(() => []);
-  for (let r = 0; r < ROUNDS; r++) {
-    fs.forEach((f, j) => {
-      const t0 = performance.now();
-      for (let i = 0; i < reps; i++) f();
-      samples[j].push(((performance.now() - t0) * 1e6) / (reps * elements));
-    });
-  }
-  const st = samples.map(stat);
-  const cost = st.length === 2 ? `; cost ${st[1].map((v, i) => `${v >= st[0][i] ? '+' : ''}${Math.round((100 * (v - st[0][i])) / st[0][i])}%`).join(' / ')}` : '';
+  const st = alternate(sides.map((side) => make(side.sl)), elements, { rounds: ROUNDS, calibrateMs: 20 });
+  const cost = st.length === 2 ? `; cost ${['min', 'med', 'p75'].map((k) => `${st[1][k] >= st[0][k] ? '+' : ''}${Math.round((100 * (st[1][k] - st[0][k])) / st[0][k])}%`).join(' / ')}` : '';
   console.log(`${label} (ns, min / median / p75): ${sides.map((s, j) => `${s.name} ${fmt(st[j])}`).join('; ')}${cost}`);
 }
 

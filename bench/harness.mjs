@@ -95,3 +95,35 @@ export async function runCase(c, { rounds = 15, warmup = 2, roundMs = 10, onCont
     stats: Object.fromEntries(names.map((n) => [n, stats(samples[n])])),
   };
 }
+
+/**
+ * Before/after timing of the same work by several builds (bench/accuracy-cost.mjs,
+ * bench/f64-cost.mjs): `fs` are their calls, alternated round by round so that load on the
+ * machine hits them alike, each round timing as many calls as build 0 needs for `calibrateMs`.
+ * Returns each build's { min, med, p75 } in ns per element.
+ */
+export function alternate(fs, elements, { rounds, calibrateMs }) {
+  for (const f of fs) for (let i = 0; i < 3; i++) f();
+  let reps = 1;
+  for (let t0 = performance.now(); performance.now() - t0 < calibrateMs; reps *= 2) for (let i = 0; i < reps; i++) fs[0]();
+  const samples = fs.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    fs.forEach((f, j) => {
+      const t0 = performance.now();
+      for (let i = 0; i < reps; i++) f();
+      samples[j].push(((performance.now() - t0) * 1e6) / (reps * elements));
+    });
+  }
+  return samples.map(stats);
+}
+
+/** count float32 values in [lo, hi) from a seeded LCG: the A/B scripts' inputs. */
+export function randomFloats(lo, hi, count, seed) {
+  let s = seed >>> 0;
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = Math.fround(lo + ((hi - lo) * s) / 4294967296);
+  }
+  return out;
+}

@@ -32,37 +32,37 @@ class L1 {
   }
 }
 
-/** z < β ? ((0.5·z)·z)/β : z - 0.5·β (PyTorch's order); slope: d/β clamped to [-1, 1] */
+/**
+ * z < β ? 0.5·z·z/β : z - 0.5·β; slope: d/β clamped to [-1, 1]. For β a power of two (pow2,
+ * inv = 1/β) x/β is x·(1/β) exactly (both round x·2^-k once), and a multiply costs a fraction of
+ * a division, which bounded the loop.
+ */
+// @ts-ignore: decorator
+@inline function smooth_l1_v<T>(x: usize, y: usize, gx: usize, gy: usize, gradRow: usize, off: usize, vk: v128, beta: v128, inv: v128, pow2: bool): v128 {
+  const d = v128.sub<T>(v128.load(x + off), v128.load(y + off));
+  const z = v128.abs<T>(d);
+  const half = vhalf<T>();
+  const hzz = v128.mul<T>(v128.mul<T>(half, z), z);
+  const quad = pow2 ? v128.mul<T>(hzz, inv) : v128.div<T>(hzz, beta);
+  if (gx) {
+    const one = vone<T>(); // a table load: V8 rebuilds a splatted constant at each use
+    // pmax/pmin keep a NaN d
+    store_grads<T>(v128.pmin<T>(v128.pmax<T>(pow2 ? v128.mul<T>(d, inv) : v128.div<T>(d, beta), v128.neg<T>(one)), one), gx, gy, gradRow, off, vk);
+  }
+  return v128.bitselect(quad, v128.sub<T>(z, v128.mul<T>(half, beta)), v128.lt<T>(z, beta));
+}
+
 class SmoothL1 {
   // @ts-ignore: decorator
   @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, gx: usize, gy: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, beta: v128, _q: v128): v128 {
-    const d = v128.sub<T>(v128.load(x + off), v128.load(y + off));
-    const z = v128.abs<T>(d);
-    const half = vhalf<T>();
-    const quad = v128.div<T>(v128.mul<T>(v128.mul<T>(half, z), z), beta);
-    if (gx) {
-      const one = vone<T>(); // a table load: V8 rebuilds a splatted constant at each use
-      // pmax/pmin keep a NaN d
-      store_grads<T>(v128.pmin<T>(v128.pmax<T>(v128.div<T>(d, beta), v128.neg<T>(one)), one), gx, gy, gradRow, off, vk);
-    }
-    return v128.bitselect(quad, v128.sub<T>(z, v128.mul<T>(half, beta)), v128.lt<T>(z, beta));
+    return smooth_l1_v<T>(x, y, gx, gy, gradRow, off, vk, beta, beta, false);
   }
 }
 
-/** SmoothL1 for β a power of two: x/β is x·(1/β) exactly (both round x·2^-k once), and a
- *  multiply costs a fraction of a division, which bounded the loop. inv = 1/β. */
 class SmoothL1Pow2 {
   // @ts-ignore: decorator
   @inline v<T>(x: usize, y: usize, _c: usize, _d: usize, gx: usize, gy: usize, _g3: usize, gradRow: usize, off: usize, vk: v128, beta: v128, inv: v128): v128 {
-    const d = v128.sub<T>(v128.load(x + off), v128.load(y + off));
-    const z = v128.abs<T>(d);
-    const half = vhalf<T>();
-    const quad = v128.mul<T>(v128.mul<T>(v128.mul<T>(half, z), z), inv);
-    if (gx) {
-      const one = vone<T>();
-      store_grads<T>(v128.pmin<T>(v128.pmax<T>(v128.mul<T>(d, inv), v128.neg<T>(one)), one), gx, gy, gradRow, off, vk);
-    }
-    return v128.bitselect(quad, v128.sub<T>(z, v128.mul<T>(half, beta)), v128.lt<T>(z, beta));
+    return smooth_l1_v<T>(x, y, gx, gy, gradRow, off, vk, beta, inv, true);
   }
 }
 
