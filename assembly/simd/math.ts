@@ -156,6 +156,16 @@ export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_LOG1P_UNIT = 35
 }
 
 /**
+ * t = x - n·ln2 in two steps (Cody-Waite: -ln2 = mln2hi + mln2lo, n·mln2hi exact), 4 lanes; with
+ * `withR`, r (x's own rounding error, sub_residual) is taken in with the low part.
+ */
+// @ts-ignore: decorator
+@inline function reduce_ln2_f32x4(x: v128, n: v128, mln2hi: v128, mln2lo: v128, r: v128, withR: bool): v128 {
+  const t = f32x4.add(f32x4.mul(n, mln2hi), x);
+  return withR ? f32x4.add(f32x4.add(f32x4.mul(n, mln2lo), r), t) : f32x4.add(f32x4.mul(n, mln2lo), t);
+}
+
+/**
  * e^t - 1 = t + t²·q(t), t = x - n·ln2: e^x = 2^n + 2^n·(this), 4 lanes. With `withR`, the
  * argument is x + r (r below half an ulp of x: the rounding error of x, sub_residual),
  * taken into t with the low part of n·ln2.
@@ -164,8 +174,7 @@ export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_LOG1P_UNIT = 35
 @inline export function exp_frac_k_f32x4(x: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128,
   q6: v128, q5: v128, q4: v128, q3: v128, q2: v128, r: v128 = i64x2(0, 0), withR: bool = false): v128 {
   const n = f32x4.sub(f32x4.add(f32x4.mul(x, log2e), magic), magic);
-  let t = f32x4.add(f32x4.mul(n, mln2hi), x);
-  t = withR ? f32x4.add(f32x4.add(f32x4.mul(n, mln2lo), r), t) : f32x4.add(f32x4.mul(n, mln2lo), t);
+  const t = reduce_ln2_f32x4(x, n, mln2hi, mln2lo, r, withR);
   let q = madd_f32x4(q6, t, q5);
   q = madd_f32x4(q, t, q4);
   q = madd_f32x4(q, t, q3);
@@ -184,8 +193,7 @@ export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_LOG1P_UNIT = 35
 @inline export function exp_frac_estrin_k_f32x4(x: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128,
   q6: v128, q5: v128, q4: v128, q3: v128, q2: v128): v128 {
   const n = f32x4.sub(f32x4.add(f32x4.mul(x, log2e), magic), magic);
-  let t = f32x4.add(f32x4.mul(n, mln2hi), x);
-  t = f32x4.add(f32x4.mul(n, mln2lo), t);
+  const t = reduce_ln2_f32x4(x, n, mln2hi, mln2lo, i64x2(0, 0), false);
   const tt = f32x4.mul(t, t);
   const q = madd_f32x4(madd_f32x4(tt, q6, madd_f32x4(q5, t, q4)), tt, madd_f32x4(q3, t, q2));
   return madd_f32x4(tt, q, t);
@@ -299,8 +307,7 @@ export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_LOG1P_UNIT = 35
   let n = f32x4.add(f32x4.mul(x, log2e), magic);
   const s = i32x4.shl(n, 23);
   n = f32x4.sub(n, magic);
-  let t = f32x4.add(f32x4.mul(n, mln2hi), x);
-  t = withR ? f32x4.add(f32x4.add(f32x4.mul(n, mln2lo), r), t) : f32x4.add(f32x4.mul(n, mln2lo), t);
+  let t = reduce_ln2_f32x4(x, n, mln2hi, mln2lo, r, withR);
   let p = madd_f32x4(c5, t, c4);
   p = madd_f32x4(p, t, c3);
   p = madd_f32x4(p, t, c2);

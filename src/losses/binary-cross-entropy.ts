@@ -91,14 +91,15 @@ function prepare(fn: string, input: FloatInput, target: FloatInput, options: unk
 function runBce(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean, multilabel = false): LossAndGrads {
   const p = prepare(fn, input, target, options, logits, wantGrad, multilabel);
   const groupMean = multilabel ? (p.shape.length === 0 ? 1 : p.shape[p.shape.length - 1]) : undefined;
+  // probability-input BCE and multilabelSoftMarginLoss compute float32 in float64 too
+  // (docs/accuracy.md); BCE with logits, the speed benchmark's, in its own dtype
+  const kd = logits && !multilabel ? p.dtype : 'float64';
   return elementwiseLoss({
     fn, module: binaryCrossEntropyModule, args: [{ t: p.x, shape: p.shape }, { t: p.t, shape: p.shape }], optional: [p.weight, p.posWeight], shape: p.shape,
     reduction: p.reduction, groupMean, opts: p.opts, wantGrad, gradShapes: [p.shape],
-    // probability-input BCE and multilabelSoftMarginLoss: float32 computed in float64 too
-    // (docs/accuracy.md); BCE with logits, the speed benchmark's, in its own dtype
-    compute: logits && !multilabel ? undefined : 'float64',
+    compute: kd === 'float64' ? kd : undefined,
     kernel: (k, _arena, m, [x, t, wt, pw], loss, [g = 0], gr, scale) => logits
-      ? kernel(k, 'bce_logits', multilabel ? 'float64' : p.dtype)(m, x, t, wt, pw, loss, g, gr, scale)
+      ? kernel(k, 'bce_logits', kd)(m, x, t, wt, pw, loss, g, gr, scale)
       : kernel(k, 'bce', 'float64')(m, x, t, wt, loss, g, gr, scale),
     reference: ([x, t], gr, scale, [wt, pw]) => {
       const r = logits ? bceWithLogitsReference(x, t, wt, pw, wantGrad, gr, scale) : bceReference(x, t, wt, wantGrad, gr, scale);

@@ -66,7 +66,9 @@ function rowDistances(fn: string, kind: Distance, a: FloatArray, b: FloatArray, 
   if (kind === 'cosine') {
     // d = 1 - cos: the cosine gradients with an upstream of -1
     const r = cosineRows(fn, a, b, rows, D, 1e-8, false, wantGrad ? new Float64Array(rows).fill(-1) : null);
-    return { d: negated(r.out, true), ga: r.ga, gb: r.gb };
+    const d = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) d[i] = 1 - r.out[i];
+    return { d, ga: r.ga, gb: r.gb };
   }
   const w = rows > 0 ? wasm(fn, distanceModule) : null;
   if (!w) {

@@ -83,16 +83,18 @@ export function run(
   // `dtype` is the kernel's: a loss may run a float64 kernel on float32 data (docs/accuracy.md).
   // A resident tensor is read in place only when its elements are the kernel's; otherwise it is
   // staged like any array (the copy converts), and outputs convert when copied to the result.
-  const inPlace = (o: In | Whole) => o.ptr !== undefined
-    && (!o.data || (o.data as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT === (o.int32 ? 4 : bytes));
-  const direct = (o: Out) => o.into instanceof WasmTensor && o.into.dtype === dtype && !o.scatter;
+  // Decided once per operand: read in place (a resident input or whole), written in place (a
+  // WasmTensor output of the kernel's dtype), or staged.
+  const inPlace = operands.map((o) => !!o && (o.role === 'in' || o.role === 'whole') && o.ptr !== undefined
+    && (!o.data || (o.data as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT === (o.int32 ? 4 : bytes)));
+  const direct = operands.map((o) => o?.role === 'out' && o.into instanceof WasmTensor && o.into.dtype === dtype && !o.scatter);
   // a WasmTensor result is re-read through its `data` (a view made after memory may have grown)
   const outputs = operands.filter((o): o is Out => o?.role === 'out').map((o) => (o.into instanceof WasmTensor ? null : o.into ?? newFloat(dtype, items * o.per)));
   const finish = (): FloatArray[] => operands.filter((o): o is Out => o?.role === 'out').map((o, k) => (o.into instanceof WasmTensor ? o.into.data : outputs[k]!));
   // Whole operands first: they stay for every block.
-  const base = operands.map((o) => {
+  const base = operands.map((o, i) => {
     if (!o || o.role !== 'whole') return 0;
-    if (inPlace(o)) return o.ptr!;
+    if (inPlace[i]) return o.ptr!;
     if (o.data) {
       const p = arena.alloc(o.data.length * (o.int32 ? 4 : bytes) + 16);
       return p;
@@ -100,11 +102,11 @@ export function run(
     return arena.alloc(o.bytes ?? 0);
   });
   operands.forEach((o, i) => {
-    if (o?.role === 'whole' && o.data && !inPlace(o)) view(arena, o.int32 ? 'int32' : dtype, base[i], o.data.length).set(o.data);
+    if (o?.role === 'whole' && o.data && !inPlace[i]) view(arena, o.int32 ? 'int32' : dtype, base[i], o.data.length).set(o.data);
   });
   if (items === 0) return { total: kernel(0, base, 0), outputs: finish() };
 
-  const staged = operands.filter((o): o is In | Out | Scratch => !!o && ((o.role === 'out' && !direct(o)) || o.role === 'scratch' || (o.role === 'in' && !inPlace(o))));
+  const staged = operands.filter((o, i): o is In | Out | Scratch => !!o && o.role !== 'whole' && !inPlace[i] && !direct[i]);
   const perItem = staged.reduce((s, o) => s + o.per * size(o), 0);
   const slack = staged.reduce((s, o) => s + 16 + (o.role === 'scratch' ? (o.extra ?? 0) * bytes : 0), 16);
   const fit = Math.floor((arena.available() - slack) / Math.max(perItem, 1));
@@ -121,11 +123,11 @@ export function run(
   const mark = arena.mark();
   const ptrs = operands.map((o, i) => {
     if (!o || o.role === 'whole') return base[i];
-    if (o.role === 'in' && inPlace(o)) return o.ptr!;
-    if (o.role === 'out' && direct(o)) return (o.into as WasmTensor).ptr;
+    if (inPlace[i]) return (o as In).ptr!;
+    if (direct[i]) return ((o as Out).into as WasmTensor).ptr;
     return arena.alloc((block * o.per + (o.role === 'scratch' ? o.extra ?? 0 : 0)) * size(o) + 16);
   });
-  const views = operands.map((o, i) => (o && ((o.role === 'out' && !direct(o)) || (o.role === 'in' && !inPlace(o)))
+  const views = operands.map((o, i) => (o && (o.role === 'out' || o.role === 'in') && !direct[i] && !inPlace[i]
     ? view(arena, o.role === 'in' && o.int32 ? 'int32' : dtype, ptrs[i], block * o.per) : null));
   let total = 0;
   try {
@@ -133,9 +135,9 @@ export function run(
       const count = Math.min(block, items - start);
       const blockPtrs = ptrs.slice();
       operands.forEach((o, i) => {
-        if (o?.role === 'out' && direct(o)) blockPtrs[i] = ptrs[i] + start * o.per * bytes;
+        if (direct[i]) blockPtrs[i] = ptrs[i] + start * (o as Out).per * bytes;
         if (!o || o.role !== 'in') return;
-        if (inPlace(o)) {
+        if (inPlace[i]) {
           blockPtrs[i] = o.ptr! + start * o.per * size(o);
           return;
         }
@@ -148,9 +150,10 @@ export function run(
       let k = 0;
       operands.forEach((o, i) => {
         if (o?.role !== 'out') return;
-        const result = o.into instanceof WasmTensor ? o.into.data : outputs[k]!;
-        k++;
-        if (direct(o)) return;
+        const at = k++;
+        if (direct[i]) return;
+        // a staged WasmTensor result (another dtype) through its current view
+        const result = o.into instanceof WasmTensor ? o.into.data : outputs[at]!;
         const src = (count === block ? views[i]! : views[i]!.subarray(0, count * o.per)) as FloatArray;
         if (o.scatter) o.scatter(src, result, start, count);
         else result.set(src, start * o.per);
