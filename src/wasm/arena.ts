@@ -19,6 +19,11 @@ export const DEFAULT_MEMORY_LIMIT = 64 * 1024 * 1024;
 const alignUp = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
 export class Arena {
+  /**
+   * Test switch (not public API): every allocation detaches the memory's buffer as growth does
+   * (memory.grow(0) detaches it too), so that a view kept across an allocation fails every time.
+   */
+  static forceGrowth = false;
   private readonly base: number;
   private residentTop: number;
   private top: number;
@@ -73,6 +78,7 @@ export class Arena {
   private ensure(end: number): void {
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    else if (Arena.forceGrowth) this.memory.grow(0);
   }
 
   /** `bytes` bytes of scratch, 16-aligned. Throws past the limit: callers chunk before that. */
