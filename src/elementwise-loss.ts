@@ -4,7 +4,7 @@
 // backend), reduce, and sum each gradient back to its argument's shape.
 import { wasm } from './backend';
 import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
-import { current, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor } from './tensor';
+import { FloatTensor, indexArg, isFloatArray, newFloat, sameShape, sizeOf } from './tensor';
 import type { Dtype, FloatArray, Reduction } from './types';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
 import type { Arena } from './wasm/arena';
@@ -35,7 +35,7 @@ export function floatOrLabels(fn: string, name: string, value: unknown, dtype: D
   const data = newFloat(dtype, idx.size);
   for (let i = 0; i < idx.size; i++) data[i] = idx.typed ? idx.typed[i] : idx.at(i);
   const shape = Array.isArray(value) || ArrayBuffer.isView(value) ? [idx.size] : idx.shape;
-  return { t: { data, shape, dtype, size: idx.size }, shape };
+  return { t: new FloatTensor(shape, dtype, idx.size, data), shape };
 }
 
 /** Per-element losses, their sum and the gradients (one array per gradient output). */
@@ -121,8 +121,7 @@ export function elementwiseLoss<F extends FamilySpec>(s: ElementwiseLoss<F>): Lo
       parts.total += s.constant * n;
     }
   } else {
-    // Resident operands are read through a fresh view (see current()).
-    const data = ops.map((o, i) => (o ? (o.resident ? current(args[i]!.t) : o.data) : null));
+    const data = ops.map((o) => (o ? o.data : null));
     const m = s.args.length;
     parts = s.reference(data.slice(0, m) as ArrayLike<number>[], gradRow, gradScale, data.slice(m));
   }

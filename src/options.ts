@@ -1,9 +1,9 @@
 // Option checking shared by every function, and turning per-element losses into the result.
 import { describe, rangeError, shapeString, typeError } from './errors';
-import { floatArg, isFloatArray, newFloat, roundTo, sameShape, sizeOf, sumToShape, type FloatTensor } from './tensor';
+import { dtypeOf, floatArg, isFloatArray, newFloat, roundTo, sameShape, sizeOf, sumToShape, type FloatTensor } from './tensor';
 import type { Dtype, FloatArray, Reduction, Tensor, WithGrad } from './types';
-import { wasmMemoryBuffer } from './backend';
 import { WasmTensor } from './wasm/resident';
+import { ownView, partsOf, wasmViewStatus } from './wasm/views';
 
 /**
  * The call's options as read once: a copy of the own enumerable properties on a prototype chain
@@ -95,7 +95,7 @@ export function integerOption(fn: string, name: string, value: unknown, fallback
 export function floatOfDtype(fn: string, name: string, value: unknown, dtype: Dtype): FloatTensor {
   const t = floatArg(fn, name, value, dtype);
   if (t.dtype !== dtype) {
-    throw new TypeError(`${fn}: all float arguments must share one dtype; the call's is ${dtype === 'float32' ? 'Float32Array' : 'Float64Array'} (its first typed argument's) but ${name} is ${t.data.constructor.name}`);
+    throw new TypeError(`${fn}: all float arguments must share one dtype; the call's is ${dtype === 'float32' ? 'Float32Array' : 'Float64Array'} (its first typed argument's) but ${name} is ${t.dtype === 'float32' ? 'Float32Array' : 'Float64Array'}`);
   }
   return t;
 }
@@ -177,12 +177,30 @@ export interface LossAndGrads<L = number | Tensor> {
 }
 
 /**
+ * A gradInto entry: the caller's array or WasmTensor (returned as the gradient's data), and what
+ * the library writes through (its own view of the caller's array, or the WasmTensor).
+ */
+export class GradTarget {
+  constructor(readonly caller: FloatArray | WasmTensor, readonly target: FloatArray | WasmTensor) {}
+
+  /** The values as an array now (a WasmTensor's current view). */
+  get array(): FloatArray {
+    return this.target instanceof WasmTensor ? this.target.data : this.target;
+  }
+}
+
+/** gradTargets' answer per options snapshot: checked once per call, whoever asks. */
+const checkedTargets = new WeakMap<CheckedOptions, Array<GradTarget | null>>();
+
+/**
  * options.gradInto: where a WithGrad call writes its gradients, one entry per gradient (null:
  * a new array). Each is a Float32Array/Float64Array or a WasmTensor of the call's dtype, holding
  * sizes[i] values, and no two overlap. All of it is checked before anything is written, so a call
  * that throws leaves every target untouched.
  */
-export function gradTargets(fn: string, opts: CheckedOptions, dtype: Dtype, sizes: readonly number[]): Array<FloatArray | WasmTensor | null> {
+export function gradTargets(fn: string, opts: CheckedOptions, dtype: Dtype, sizes: readonly number[]): Array<GradTarget | null> {
+  const known = checkedTargets.get(opts);
+  if (known) return known;
   const value = opts.gradInto;
   if (value === undefined) return [];
   const listed = Array.isArray(value);
@@ -190,19 +208,23 @@ export function gradTargets(fn: string, opts: CheckedOptions, dtype: Dtype, size
   const nameOf = (i: number) => (listed ? `options.gradInto[${i}]` : 'options.gradInto');
   if (list.length > sizes.length) throw rangeError(fn, `options.gradInto has ${list.length} entries but ${fn} returns ${sizes.length} gradient(s)`);
   const targets = list.map((t, i) => {
-    const name = Array.isArray(value) ? `options.gradInto[${i}]` : 'options.gradInto';
+    const name = nameOf(i);
     if (t === null || t === undefined) return null;
     if (!isFloatArray(t) && !(t instanceof WasmTensor)) throw typeError(fn, name, 'a Float32Array, Float64Array or WasmTensor', t);
-    if (isFloatArray(t) && t.buffer === wasmMemoryBuffer()) {
-      // such a view detaches when a call grows wasm memory; the tensor re-makes its view
-      throw new TypeError(`${fn}: ${name} is a view of wasm memory; pass the WasmTensor itself (allocTensor) instead of its .data`);
+    if (isFloatArray(t)) {
+      const { buffer, byteOffset, length } = partsOf(t);
+      if (wasmViewStatus(buffer, byteOffset, length) !== 'not-wasm') {
+        // such a view detaches when a call grows wasm memory; the tensor re-makes its view
+        throw new TypeError(`${fn}: ${name} is a view of wasm memory; pass the WasmTensor itself (allocTensor) instead of its .data`);
+      }
     }
-    const own = t instanceof WasmTensor ? t.dtype : t instanceof Float32Array ? 'float32' : 'float64';
+    const own = t instanceof WasmTensor ? t.dtype : dtypeOf(t);
     if (own !== dtype) throw new TypeError(`${fn}: ${name} must have the call's dtype (${dtype}); got ${own}`);
     if (t instanceof WasmTensor && t.freed) throw new TypeError(`${fn}: ${name} is a WasmTensor that was freed`);
-    const holds = t instanceof WasmTensor ? t.size : t.length;
+    const target = t instanceof WasmTensor ? t : ownView(t);
+    const holds = target instanceof WasmTensor ? target.size : target.length;
     if (holds !== sizes[i]) throw rangeError(fn, `${name} holds ${holds} values; gradient ${i} has ${sizes[i]}`);
-    return t;
+    return new GradTarget(t, target);
   });
   // Two targets sharing memory would overwrite each other's gradient.
   const span = (t: FloatArray | WasmTensor) => t instanceof WasmTensor
@@ -210,11 +232,12 @@ export function gradTargets(fn: string, opts: CheckedOptions, dtype: Dtype, size
     : { buffer: t.buffer as unknown, start: t.byteOffset, end: t.byteOffset + t.byteLength };
   targets.forEach((a, i) => targets.forEach((b, j) => {
     if (!a || !b || j <= i) return;
-    const sa = span(a), sb = span(b);
+    const sa = span(a.target), sb = span(b.target);
     if (sa.buffer === sb.buffer && sa.start < sb.end && sb.start < sa.end) {
       throw rangeError(fn, `${nameOf(i)} and ${nameOf(j)} share memory; each gradient needs its own array`);
     }
   }));
+  checkedTargets.set(opts, targets);
   return targets;
 }
 
@@ -224,32 +247,30 @@ export function gradTargets(fn: string, opts: CheckedOptions, dtype: Dtype, size
  * no memory with the call's float arguments (a blocked computation could otherwise overwrite
  * input it still needs). A WasmTensor is written in place by the kernel (src/wasm/runtime.ts).
  */
-export function directTarget(targets: Array<FloatArray | WasmTensor | null>, i: number, size: number, inputs: ReadonlyArray<ArrayLike<number> | null | undefined>): FloatArray | WasmTensor | null {
+export function directTarget(targets: Array<GradTarget | null>, i: number, size: number, inputs: ReadonlyArray<ArrayLike<number> | null | undefined>): FloatArray | WasmTensor | null {
   const t = targets[i];
-  if (!t || (t instanceof WasmTensor ? t.size : t.length) !== size) return null;
-  // a WasmTensor's view is re-made after memory growth: compare its current one
-  const view = t instanceof WasmTensor ? t.data : t;
+  if (!t) return null;
+  const view = t.array;
+  if (view.length !== size) return null;
   const shares = inputs.some((a) => ArrayBuffer.isView(a) && a.buffer === view.buffer
     && a.byteOffset < view.byteOffset + view.byteLength && view.byteOffset < a.byteOffset + a.byteLength);
-  return shares ? null : t;
+  return shares ? null : t.target;
 }
 
 /**
  * The public { loss, grad, grads } of a runner's result (grad: the first float argument's), with
  * each gradient in its options.gradInto target when one is given (already there when the runner
- * wrote it directly). gradInto is read from `r.opts`, the snapshot the runner took; the raw
- * options the public function passes as the third argument are not read again.
+ * wrote it directly), returned as the caller's own array (or the WasmTensor's view).
  */
-export function withGrad<L>(r: LossAndGrads<L>, fn: string, _rawOptions?: unknown): WithGrad<L> {
+export function withGrad<L>(r: LossAndGrads<L>, fn: string): WithGrad<L> {
   const grads = r.grads.slice();
   // every target is checked (gradTargets) before any is written
-  const targets = grads.length ? gradTargets(fn, r.opts, grads[0].data instanceof Float32Array ? 'float32' : 'float64', grads.map((g) => g.data.length)) : [];
+  const targets = grads.length ? gradTargets(fn, r.opts, dtypeOf(grads[0].data), grads.map((g) => g.data.length)) : [];
   targets.forEach((t, i) => {
     if (!t) return;
-    const data = t instanceof WasmTensor ? t.data : t;
-    if (data === grads[i].data) return;
-    data.set(grads[i].data);
-    grads[i] = { data, shape: grads[i].shape };
+    const data = t.array;
+    if (data !== grads[i].data) data.set(grads[i].data);
+    grads[i] = { data: t.caller instanceof WasmTensor ? t.caller.data : t.caller, shape: grads[i].shape };
   });
   return { loss: r.loss, grad: grads[0], grads };
 }

@@ -149,7 +149,7 @@ export function binaryCrossEntropy(input: FloatInput, target: FloatInput, option
  */
 export function binaryCrossEntropyWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function binaryCrossEntropyWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions & GradOptions): WithGrad {
-  return withGrad(runBce('binaryCrossEntropyWithGrad', input, target, options, false, true), 'binaryCrossEntropyWithGrad', options);
+  return withGrad(runBce('binaryCrossEntropyWithGrad', input, target, options, false, true), 'binaryCrossEntropyWithGrad');
 }
 
 /**
@@ -195,7 +195,7 @@ export function binaryCrossEntropyWithLogits(input: FloatInput, target: FloatInp
  */
 export function binaryCrossEntropyWithLogitsWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function binaryCrossEntropyWithLogitsWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions): WithGrad {
-  return withGrad(runBce('binaryCrossEntropyWithLogitsWithGrad', input, target, options, true, true), 'binaryCrossEntropyWithLogitsWithGrad', options);
+  return withGrad(runBce('binaryCrossEntropyWithLogitsWithGrad', input, target, options, true, true), 'binaryCrossEntropyWithLogitsWithGrad');
 }
 
 function runMultilabel(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
@@ -248,5 +248,5 @@ export function multilabelSoftMarginLoss(input: FloatInput, target: FloatInput, 
  */
 export function multilabelSoftMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function multilabelSoftMarginLossWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions & GradOptions): WithGrad {
-  return withGrad(runMultilabel('multilabelSoftMarginLossWithGrad', input, target, options, true), 'multilabelSoftMarginLossWithGrad', options);
+  return withGrad(runMultilabel('multilabelSoftMarginLossWithGrad', input, target, options, true), 'multilabelSoftMarginLossWithGrad');
 }

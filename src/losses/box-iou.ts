@@ -15,7 +15,7 @@ export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
 import { broadcastShapes, callDtype, floatArg, roundTo, sizeOf, valuesOver } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
-import { run as runKernel } from '../wasm/runtime';
+import { input, output, run as runKernel, scratch } from '../wasm/runtime';
 import { boxIouKernels, kernel } from '../wasm/kernels';
 import { boxIouModule } from '../wasm/modules';
 
@@ -115,9 +115,9 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
     // per pair: both boxes in, the loss and both gradients out, and the kernel's SoA scratch (16
     // values a pair, and 4 pairs of padding)
     const r = runKernel(arena, 'float64', n, [
-      { role: 'in', per: 4, data: p.b1 }, { role: 'in', per: 4, data: p.b2 }, { role: 'out', per: 1 },
-      wantGrad ? { role: 'out', per: 4 } : null, wantGrad ? { role: 'out', per: 4 } : null,
-      gradRow ? { role: 'in', per: 1, data: gradRow } : null, { role: 'scratch', per: 16, extra: 64 },
+      input(4, p.b1), input(4, p.b2), output(1),
+      wantGrad ? output(4) : null, wantGrad ? output(4) : null,
+      gradRow ? input(1, gradRow) : null, scratch(16, 64),
     ], (count, [pb1, pb2, pl, pg1, pg2, pu, scratch]) =>
       boxLoss(count, boxIouKernels.constants.KIND.indexOf(spec.kind), pb1, pb2, pl, pg1, pg2, pu, gradScale, spec.eps, spec.p1, spec.p2, spec.p3, scratch));
     total = r.total;
@@ -202,7 +202,7 @@ function lossOf<O>(name: keyof typeof BOX_LOSSES): BoxLoss<O> {
 function withGradOf<O>(name: keyof typeof BOX_LOSSES): BoxLossWithGrad<O> {
   const def: BoxLossDef = BOX_LOSSES[name];
   const fn = `${name}WithGrad`;
-  const f = (boxes1: FloatInput, boxes2: FloatInput, options?: GradOptions) => withGrad(boxLoss(def, fn, boxes1, boxes2, options, true), fn, options);
+  const f = (boxes1: FloatInput, boxes2: FloatInput, options?: GradOptions) => withGrad(boxLoss(def, fn, boxes1, boxes2, options, true), fn);
   return Object.defineProperty(f, 'name', { value: fn }) as unknown as BoxLossWithGrad<O>;
 }
 
@@ -707,6 +707,6 @@ export function wiseIouLossWithGrad<D extends FloatArray = Float32Array, R exten
 export function wiseIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: WiseIouLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>> & Partial<WiseIouMean>;
 export function wiseIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<WiseIouLossOptions>): WithGrad & { iouMean?: number } {
   const r = wiseIou('wiseIouLossWithGrad', boxes1, boxes2, options, true);
-  const g = withGrad(r, 'wiseIouLossWithGrad', options);
+  const g = withGrad(r, 'wiseIouLossWithGrad');
   return r.iouMean === undefined ? g : { ...g, iouMean: r.iouMean };
 }

@@ -52,8 +52,8 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
     moveDimLast(full, t, outer, D, inner);
     return t;
   };
-  const ra = rowsOf(a.resident ? a.resident.data : a.data, aShape);
-  const rb = rowsOf(b.resident ? b.resident.data : b.data, bShape);
+  const ra = rowsOf(a.data, aShape);
+  const rb = rowsOf(b.data, bShape);
 
   const { out, ga, gb } = cosineRows(fn, ra, rb, rows, D, eps, false, up);
   const loss: Tensor = { data: toDtype(out, dtype), shape: outShape };
@@ -133,10 +133,10 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
   const { gradRow, gradScale } = gradScaling(reduction, up, rows);
   const ra = valuesOver(a, aShape, shape);
   const rb = valuesOver(b, bShape, shape);
-  const labels = current(y.t);
 
   // ℓ = 1 - cos where t = 1, max(0, cos - margin) where t = -1, 0 for any other label.
   const cos = cosineRows(fn, ra, rb, rows, D, EMBEDDING_EPS, true, null).out;
+  const labels = y.t.data; // read after the kernel's allocations: a resident label tensor's view is made now
   const rowLoss = new Float64Array(rows);
   const coef = wantGrad ? new Float64Array(rows) : null; // the gradient pass's upstream, unrounded
   let total = 0;
@@ -201,7 +201,7 @@ export function cosineEmbeddingLoss(input1: FloatInput, input2: FloatInput, targ
  */
 export function cosineEmbeddingLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input1: FloatInput<D>, input2: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: CosineEmbeddingLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function cosineEmbeddingLossWithGrad(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: CosineEmbeddingLossOptions & GradOptions): WithGrad {
-  return withGrad(embedding('cosineEmbeddingLossWithGrad', input1, input2, target, options, true), 'cosineEmbeddingLossWithGrad', options);
+  return withGrad(embedding('cosineEmbeddingLossWithGrad', input1, input2, target, options, true), 'cosineEmbeddingLossWithGrad');
 }
 
 /**
@@ -247,5 +247,5 @@ export function cosineSimilarity(x1: FloatInput, x2: FloatInput, options?: Cosin
  */
 export function cosineSimilarityWithGrad<D extends FloatArray = Float32Array>(x1: FloatInput<D>, x2: FloatInput<D>, options?: CosineSimilarityOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function cosineSimilarityWithGrad(x1: FloatInput, x2: FloatInput, options?: CosineSimilarityOptions & GradOptions): WithGrad<Tensor> {
-  return withGrad(run('cosineSimilarityWithGrad', x1, x2, options, true), 'cosineSimilarityWithGrad', options);
+  return withGrad(run('cosineSimilarityWithGrad', x1, x2, options, true), 'cosineSimilarityWithGrad');
 }

@@ -1,5 +1,5 @@
 // crossEntropy and nllLoss: F.cross_entropy and F.nll_loss (docs/semantics.md §3).
-import { wasm, wasmMemoryBuffer } from '../backend';
+import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
@@ -9,7 +9,7 @@ import {
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
 import { callDtype, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
 import type { WasmTensor } from '../wasm/resident';
-import { run as runKernel } from '../wasm/runtime';
+import { input, output, run as runKernel, whole, wholeScratch, type Gather } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { crossEntropyKernels, kernel } from '../wasm/kernels';
@@ -105,12 +105,12 @@ function classTargets(fn: string, t: IndexTensor, C: number, ignoreIndex: number
   let targets: Int32Array;
   let used = 0;
   const own = t.typed;
-  if (own instanceof Int32Array && ignoreIndex < 0 && !(typeof SharedArrayBuffer !== 'undefined' && own.buffer instanceof SharedArrayBuffer)
-    && own.buffer !== wasmMemoryBuffer()) {
+  if (own instanceof Int32Array && ignoreIndex < 0 && !(typeof SharedArrayBuffer !== 'undefined' && own.buffer instanceof SharedArrayBuffer)) {
     // the common case: checked in one tight loop and passed on as it is (the kernels ignore any
-    // negative class, and a negative one other than ignoreIndex is refused here). Not a shared
-    // buffer (another thread could change it after the check) nor a view of wasm memory (the
-    // call's staging may grow the memory and detach it).
+    // negative class, and a negative one other than ignoreIndex is refused here). Sound because
+    // no code of the caller's runs between this check and the copy into wasm memory (`own` is
+    // the library's own view, src/wasm/views.ts), and the buffer is not shared (another thread
+    // could change it). A view of wasm memory was copied when read (indexArg).
     for (let i = 0; i < n; i++) {
       const v = own[i];
       if (v >>> 0 < C) used++;
@@ -190,17 +190,17 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
   const kd: Dtype = dtype === 'float32' && (prep.probs || p.smoothing > 0) ? 'float64' : dtype;
   const run = kernel(k, 'cross_entropy', kd);
   // K-dim inputs (inner > 1) are gathered into rows of C classes and scattered back.
-  const gather = (src: () => ArrayLike<number>) => (inner === 1 ? undefined : (dst: FloatArray, r0: number, count: number) => gatherRows(src(), dst, C, inner, r0, count));
+  const gather: Gather | null = inner === 1 ? null : (dst, src, r0, count) => gatherRows(src, dst, C, inner, r0, count);
   const r = runKernel(arena, kd, rows, [
-    { role: 'in', per: C, data: x.data, ptr: inner === 1 ? x.resident?.ptr : undefined, gather: gather(() => x.data) },
-    prep.probs ? { role: 'in', per: C, data: prep.probs.data, gather: gather(() => prep.probs!.data) } : null,
-    p.targets ? { role: 'in', per: 1, data: p.targets, int32: true } : null,
-    prep.weight ? { role: 'whole', data: prep.weight.data, ptr: prep.weight.resident?.ptr } : null,
-    prep.reduction === 'none' ? { role: 'out', per: 1 } : null,
-    wantGrad ? { role: 'out', per: C, into, scatter: inner === 1 ? undefined : (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count) } : null,
-    gradRow ? { role: 'in', per: 1, data: gradRow } : null,
+    input(C, x, gather),
+    prep.probs ? input(C, prep.probs, gather) : null,
+    p.targets ? input(1, p.targets) : null,
+    prep.weight ? whole(prep.weight) : null,
+    prep.reduction === 'none' ? output(1) : null,
+    wantGrad ? output(C, into, inner === 1 ? null : (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count)) : null,
+    gradRow ? input(1, gradRow) : null,
     // the across-rows path for short rows (SMALL_C, src/wasm/kernels.ts) needs a little scratch
-    C < crossEntropyKernels.constants.SMALL_C ? { role: 'whole', bytes: (C + 4) * 16 + 3 * 4 * crossEntropyKernels.constants.SHORT_ROW_CHUNK } : null,
+    C < crossEntropyKernels.constants.SMALL_C ? wholeScratch((C + 4) * 16 + 3 * 4 * crossEntropyKernels.constants.SHORT_ROW_CHUNK) : null,
   ], (count, [logits, probs, targets, weight, rowLoss, g, upstream, scratch]) =>
     run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale));
   const outs = r.outputs;
@@ -217,12 +217,12 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
   const slice = C * inner; // one batch element of the input
   // Items are batch elements: the kernel reads (C, inner) slices as they are.
   const r = runKernel(arena, dtype, N, [
-    { role: 'in', per: slice, data: x.data, ptr: x.resident?.ptr },
-    { role: 'in', per: inner, data: p.targets!, int32: true },
-    prep.weight ? { role: 'whole', data: prep.weight.data, ptr: prep.weight.resident?.ptr } : null,
-    { role: 'out', per: inner },
-    wantGrad ? { role: 'out', per: slice, into } : null,
-    gradRow ? { role: 'in', per: inner, data: gradRow } : null,
+    input(slice, x),
+    input(inner, p.targets!),
+    prep.weight ? whole(prep.weight) : null,
+    output(inner),
+    wantGrad ? output(slice, into) : null,
+    gradRow ? input(inner, gradRow) : null,
   ], (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale));
   return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }

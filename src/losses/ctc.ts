@@ -2,7 +2,7 @@
 // padded (N, S) or concatenated (Σ targetLengths), (S) unbatched. One sample at a time, in f64
 // (float32 input is widened: the α/β sums would otherwise lose float32's digits over long inputs).
 import { wasm } from '../backend';
-import { run as runKernel } from '../wasm/runtime';
+import { input, output, run as runKernel, whole, wholeScratch } from '../wasm/runtime';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
 import { checkOptions, integerOption, reductionOption, upstreamOption, withGrad, type LossAndGrads } from '../options';
@@ -103,14 +103,13 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
       // sample's rows gathered from (T, N, C), its labels, the gradient rows and the scratch, whose
       // size the kernel gives in f64 (the runtime refuses, with a RangeError, what the limit cannot hold).
       const r = runKernel(w.arena, 'float64', Tn, [
-        { role: 'in', per: C, data: x.data, gather: (dst, s0, count) => {
-          const data = x.data;
+        input(C, x, (dst, data, s0, count) => {
           for (let s = 0; s < count; s++) dst.set(data.subarray(((s0 + s) * N + n) * C, ((s0 + s) * N + n + 1) * C), s * C);
-        } },
-        { role: 'whole', data: labels, int32: true },
-        wantGrad ? { role: 'out', per: C } : null,
-        { role: 'whole', bytes: k.ctc_scratch_bytes(Tn, labels.length, C) },
-      ], (count, [lp, pl, pg, scratch]) => (nll[n] = kernel(k, 'ctc_loss', 'float64')(count, C, lp, pl, labels.length, blank, pg, g, scratch)), { whole: true });
+        }),
+        whole(labels),
+        wantGrad ? output(C) : null,
+        wholeScratch(k.ctc_scratch_bytes(Tn, labels.length, C)),
+      ], (count, [lp, pl, pg, scratch]) => (nll[n] = kernel(k, 'ctc_loss', 'float64')(count, C, lp, pl, labels.length, blank, pg, g, scratch)), Infinity, true);
       if (wantGrad) rows = r.outputs[0] as Float64Array;
     } else {
       const data = x.data;
@@ -188,5 +187,5 @@ export function ctcLoss(logProbs: FloatInput, targets: IndexInput, inputLengths:
 export function ctcLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(logProbs: FloatInput<D>, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number, options?: CtcLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function ctcLossWithGrad(logProbs: FloatInput, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number,
   options?: CtcLossOptions & GradOptions): WithGrad {
-  return withGrad(ctc('ctcLossWithGrad', logProbs, targets, inputLengths, targetLengths, options, true), 'ctcLossWithGrad', options);
+  return withGrad(ctc('ctcLossWithGrad', logProbs, targets, inputLengths, targetLengths, options, true), 'ctcLossWithGrad');
 }

@@ -226,7 +226,7 @@ export function pairwiseDistance(x1: FloatInput, x2: FloatInput, options?: Pairw
  */
 export function pairwiseDistanceWithGrad<D extends FloatArray = Float32Array>(x1: FloatInput<D>, x2: FloatInput<D>, options?: PairwiseDistanceOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function pairwiseDistanceWithGrad(x1: FloatInput, x2: FloatInput, options?: PairwiseDistanceOptions & GradOptions): WithGrad<Tensor> {
-  return withGrad(pairwise('pairwiseDistanceWithGrad', x1, x2, options, true), 'pairwiseDistanceWithGrad', options);
+  return withGrad(pairwise('pairwiseDistanceWithGrad', x1, x2, options, true), 'pairwiseDistanceWithGrad');
 }
 /**
  * F.triplet_margin_loss: `max(0, margin + d(a, p) - d(a, n))` per row, `d` the {@link pairwiseDistance}.
@@ -276,7 +276,7 @@ export function tripletMarginLoss(anchor: FloatInput, positive: FloatInput, nega
  */
 export function tripletMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(anchor: FloatInput<D>, positive: FloatInput<D>, negative: FloatInput<D>, options?: TripletMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function tripletMarginLossWithGrad(anchor: FloatInput, positive: FloatInput, negative: FloatInput, options?: TripletMarginLossOptions & GradOptions): WithGrad {
-  return withGrad(tripletMargin('tripletMarginLossWithGrad', anchor, positive, negative, options, true), 'tripletMarginLossWithGrad', options);
+  return withGrad(tripletMargin('tripletMarginLossWithGrad', anchor, positive, negative, options, true), 'tripletMarginLossWithGrad');
 }
 /**
  * F.triplet_margin_with_distance_loss with a named distance: `'pairwise'` ({@link pairwiseDistance}) or `'cosine'` (`1 -` {@link cosineSimilarity} along the last dimension).
@@ -327,5 +327,5 @@ export function tripletMarginWithDistanceLoss(anchor: FloatInput, positive: Floa
 export function tripletMarginWithDistanceLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(anchor: FloatInput<D>, positive: FloatInput<D>, negative: FloatInput<D>, options?: TripletMarginWithDistanceLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function tripletMarginWithDistanceLossWithGrad(anchor: FloatInput, positive: FloatInput, negative: FloatInput,
   options?: TripletMarginWithDistanceLossOptions & GradOptions): WithGrad {
-  return withGrad(tripletWithDistance('tripletMarginWithDistanceLossWithGrad', anchor, positive, negative, options, true), 'tripletMarginWithDistanceLossWithGrad', options);
+  return withGrad(tripletWithDistance('tripletMarginWithDistanceLossWithGrad', anchor, positive, negative, options, true), 'tripletMarginWithDistanceLossWithGrad');
 }

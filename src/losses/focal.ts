@@ -83,5 +83,5 @@ export function sigmoidFocalLoss(inputs: FloatInput, targets: FloatInput, option
  */
 export function sigmoidFocalLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(inputs: FloatInput<D>, targets: FloatInput<D>, options?: SigmoidFocalLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function sigmoidFocalLossWithGrad(inputs: FloatInput, targets: FloatInput, options?: SigmoidFocalLossOptions & GradOptions): WithGrad {
-  return withGrad(focal('sigmoidFocalLossWithGrad', inputs, targets, options, true), 'sigmoidFocalLossWithGrad', options);
+  return withGrad(focal('sigmoidFocalLossWithGrad', inputs, targets, options, true), 'sigmoidFocalLossWithGrad');
 }

@@ -96,5 +96,5 @@ export function klDiv(input: FloatInput, target: FloatInput, options?: KlDivOpti
  */
 export function klDivWithGrad<D extends FloatArray = Float32Array, R extends KlDivReduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: KlDivOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function klDivWithGrad(input: FloatInput, target: FloatInput, options?: KlDivOptions & GradOptions): WithGrad {
-  return withGrad(run('klDivWithGrad', input, target, options, true), 'klDivWithGrad', options);
+  return withGrad(run('klDivWithGrad', input, target, options, true), 'klDivWithGrad');
 }

@@ -4,7 +4,7 @@ import { rangeError, shapeString, typeError } from '../errors';
 import { argShape, elementwiseLoss, type ElementwiseArg } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { gaussianNllReference, poissonNllReference } from '../reference/likelihood';
-import { broadcastShapes, callDtype, floatArg, newFloat, sameShape, sizeOf } from '../tensor';
+import { broadcastShapes, callDtype, floatArg, floatTensor, newFloat, sameShape, sizeOf } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
@@ -72,7 +72,7 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
     if (!(variance >= 0)) throw rangeError(fn, `var has negative entry/entries (got ${variance})`);
     const data = newFloat(dtype, sizeOf(xShape));
     data.fill(variance);
-    v = { t: { data, shape: xShape, dtype, size: data.length }, shape: xShape };
+    v = { t: floatTensor(data, xShape), shape: xShape };
     gradShapes.push(xShape); // computed by the kernel, dropped below: a number has no gradient
   } else {
     const vt = floatOfDtype(fn, 'var', variance, dtype);
@@ -151,7 +151,7 @@ export function poissonNllLoss(input: FloatInput, target: FloatInput, options?: 
  */
 export function poissonNllLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: PoissonNllLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function poissonNllLossWithGrad(input: FloatInput, target: FloatInput, options?: PoissonNllLossOptions & GradOptions): WithGrad {
-  return withGrad(poisson('poissonNllLossWithGrad', input, target, options, true), 'poissonNllLossWithGrad', options);
+  return withGrad(poisson('poissonNllLossWithGrad', input, target, options, true), 'poissonNllLossWithGrad');
 }
 /**
  * F.gaussian_nll_loss: `0.5·(log max(var, eps) + (x - t)² / max(var, eps))` per element.
@@ -196,5 +196,5 @@ export function gaussianNllLoss(input: FloatInput, target: FloatInput, variance:
  */
 export function gaussianNllLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, variance: FloatInput<D> | number, options?: GaussianNllLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function gaussianNllLossWithGrad(input: FloatInput, target: FloatInput, variance: FloatInput | number, options?: GaussianNllLossOptions & GradOptions): WithGrad {
-  return withGrad(gaussian('gaussianNllLossWithGrad', input, target, variance, options, true), 'gaussianNllLossWithGrad', options);
+  return withGrad(gaussian('gaussianNllLossWithGrad', input, target, variance, options, true), 'gaussianNllLossWithGrad');
 }

@@ -3,7 +3,7 @@ import { wasm } from '../backend';
 import { checkOptions, gradTensor, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
 import { callDtype, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../tensor';
-import { run as runKernel } from '../wasm/runtime';
+import { input as operandIn, output, run as runKernel } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import type { ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
@@ -52,10 +52,10 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
     const bwd = kernel(k, 'softmax_bwd', dtype);
     // Softmax then its backward on each block while it is in cache; rows contiguous along dim.
     const r = runKernel(arena, dtype, rows, [
-      { role: 'in', per: n, data: rowsX, ptr: inner === 1 ? x.resident?.ptr : undefined },
-      { role: 'out', per: n },
-      rowsG ? { role: 'in', per: n, data: rowsG } : null,
-      rowsG ? { role: 'out', per: n } : null,
+      operandIn(n, inner === 1 ? x : rowsX),
+      output(n),
+      rowsG ? operandIn(n, rowsG) : null,
+      rowsG ? output(n) : null,
     ], (count, [px, py, pg, pdx]) => {
       fwd(count, n, px, py, log ? 1 : 0);
       if (rowsG) bwd(count, n, px, py, pg, pdx, log ? 1 : 0);
@@ -96,8 +96,8 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
     const fwd = kernel(k, 'sigmoid_fwd', dtype);
     const bwd = kernel(k, 'sigmoid_bwd', dtype);
     const r = runKernel(arena, dtype, size, [
-      { role: 'in', per: 1, data: x.data, ptr: x.resident?.ptr }, { role: 'out', per: 1 },
-      g ? { role: 'in', per: 1, data: g } : null, g ? { role: 'out', per: 1 } : null,
+      operandIn(1, x), output(1),
+      g ? operandIn(1, g) : null, g ? output(1) : null,
     ], (m, [px, py, pg, pdx]) => {
       fwd(m, px, py);
       if (g) bwd(m, py, pg, pdx);
@@ -151,7 +151,7 @@ export function softmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
  */
 export function softmaxWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function softmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
-  return withGrad(softmaxRun('softmaxWithGrad', input, options, false, true), 'softmaxWithGrad', options);
+  return withGrad(softmaxRun('softmaxWithGrad', input, options, false, true), 'softmaxWithGrad');
 }
 
 /**
@@ -192,7 +192,7 @@ export function logSoftmax(input: FloatInput, options?: SoftmaxOptions): Tensor 
  */
 export function logSoftmaxWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
-  return withGrad(softmaxRun('logSoftmaxWithGrad', input, options, true, true), 'logSoftmaxWithGrad', options);
+  return withGrad(softmaxRun('logSoftmaxWithGrad', input, options, true, true), 'logSoftmaxWithGrad');
 }
 
 /**
@@ -232,5 +232,5 @@ export function sigmoid(input: FloatInput): Tensor {
  */
 export function sigmoidWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function sigmoidWithGrad(input: FloatInput, options?: GradOptions): WithGrad<Tensor> {
-  return withGrad(sigmoidRun('sigmoidWithGrad', input, options, true), 'sigmoidWithGrad', options);
+  return withGrad(sigmoidRun('sigmoidWithGrad', input, options, true), 'sigmoidWithGrad');
 }
