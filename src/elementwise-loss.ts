@@ -4,7 +4,7 @@
 // backend), reduce, and sum each gradient back to its argument's shape.
 import { wasm } from './backend';
 import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
-import { FloatTensor, indexArg, isFloatArray, newFloat, sameShape, sizeOf } from './tensor';
+import { field, FloatTensor, indexArg, isFloatArray, newFloat, sameShape, sizeOf } from './tensor';
 import type { Dtype, FloatArray, Reduction } from './types';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
 import type { Arena } from './wasm/arena';
@@ -25,7 +25,7 @@ export function argShape(t: FloatTensor, value: unknown): number[] {
 /** A float argument, or an integer array converted to the call's dtype (labels such as ±1). */
 export function floatOrLabels(fn: string, name: string, value: unknown, dtype: Dtype): ElementwiseArg {
   // plain number arrays are floats (of the call's dtype): labels need no integer check
-  const inner = typeof value === 'object' && value !== null ? (value as { data?: unknown }).data : undefined;
+  const inner = typeof value === 'object' && value !== null ? field(value, 'data') : undefined;
   const isFloat = isFloatArray(value) || Array.isArray(value) || isFloatArray(inner) || Array.isArray(inner);
   if (isFloat) {
     const t = floatOfDtype(fn, name, value, dtype);
@@ -85,7 +85,10 @@ export interface ElementwiseLoss<F extends FamilySpec> {
   compute?: 'float64';
 }
 
-export function elementwiseLoss<F extends FamilySpec>(s: ElementwiseLoss<F>): LossAndGrads {
+export function elementwiseLoss<F extends FamilySpec>(spec: ElementwiseLoss<F>): LossAndGrads {
+  // the spec's optional fields, never read from Object.prototype
+  const s = { ...spec, denominator: field(spec, 'denominator') as number | undefined, optional: field(spec, 'optional') as ElementwiseLoss<F>['optional'],
+    groupMean: field(spec, 'groupMean') as number | undefined, constant: field(spec, 'constant') as number | undefined, compute: field(spec, 'compute') as 'float64' | undefined };
   const dtype = s.args[0].t.dtype;
   const n = sizeOf(s.shape);
   const C = s.groupMean ?? 1;

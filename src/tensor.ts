@@ -68,7 +68,7 @@ export interface IndexTensor {
  * value[key], unless the key is found only on Object.prototype: a polluted prototype is never
  * taken for a field of the caller's object (a class's own prototype, ndarray's getters, still count).
  */
-function field(value: object, key: string): unknown {
+export function field(value: object, key: string): unknown {
   for (let o: object | null = value; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
     if (Object.prototype.hasOwnProperty.call(o, key)) return (value as Record<string, unknown>)[key];
   }

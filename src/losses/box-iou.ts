@@ -12,7 +12,7 @@ import { ALPHA_IOU_FORMS, boxLossReference, type BoxLossKind, type BoxLossSpec }
 
 /** The base loss of {@link alphaIouLoss}: `'iou'`, `'giou'`, `'diou'` or `'ciou'`. */
 export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
-import { broadcastShapes, callDtype, floatArg, roundTo, sizeOf, valuesOver } from '../tensor';
+import { broadcastShapes, callDtype, field, floatArg, roundTo, sizeOf, valuesOver } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { input, output, run as runKernel, scratch } from '../wasm/runtime';
@@ -181,8 +181,9 @@ const BOX_LOSSES = {
 } satisfies Record<string, BoxLossDef>;
 
 function boxLoss(def: BoxLossDef, fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const c = common(fn, boxes1, boxes2, options, def.options ?? [], wantGrad);
-  const [p1, p2, p3] = def.params ? def.params(fn, c.opts) : [0, 0, 0];
+  const c = common(fn, boxes1, boxes2, options, (field(def, 'options') as readonly string[] | undefined ?? []), wantGrad);
+  const params = field(def, 'params') as BoxLossDef['params']; // never from Object.prototype
+  const [p1, p2, p3] = params ? params(fn, c.opts) : [0, 0, 0];
   return run(fn, c.pairs, { kind: def.kind, eps: c.eps, p1, p2, p3 }, c.reduction, c.opts, wantGrad);
 }
 

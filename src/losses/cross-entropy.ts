@@ -92,7 +92,7 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
   }
   const { targets, denominator } = classTargets(fn, t, C, ignoreIndex, weight?.data ?? null);
   problem.targets = targets;
-  return { problem, x, weight, dtype, reduction, outShape: expected, inputShape: x.shape, denominator, opts };
+  return { problem, x, weight, probs: undefined, dtype, reduction, outShape: expected, inputShape: x.shape, denominator, opts };
 }
 
 /**
