@@ -12,6 +12,9 @@ import { FUNCTIONS, encode, makeCalls } from './browser/calls.mjs';
 type Fn = (...args: unknown[]) => unknown;
 const fns = sl as unknown as Record<string, Fn>;
 
+/** The switch as the project set it ('growth' turns it on for every suite). */
+const projectGrowth = Arena.forceGrowth;
+
 function withGrowth<T>(f: () => T): T {
   const was = Arena.forceGrowth;
   Arena.forceGrowth = true;
@@ -44,7 +47,7 @@ function snapshot(v: unknown): unknown {
 
 const freeLater: sl.WasmTensor[] = [];
 afterEach(() => {
-  Arena.forceGrowth = false;
+  Arena.forceGrowth = projectGrowth;
   while (freeLater.length) freeLater.pop()!.free();
 });
 
