@@ -23,5 +23,5 @@ describe('differential fuzzer: wasm-simd against the float64 reference', () => {
     const r = runFuzz(lib, { cases: CASES, seed: 1, growth, onProgress: CASES > 10000 ? (n: number, bad: number) => process.stdout.write(`\r${n} cases, ${bad} mismatches`) : undefined });
     expect(r.cases).toBe(CASES);
     expect(r.mismatches).toEqual([]);
-  });
+  }, Math.max(60_000, CASES * 20));
 });
