@@ -86,18 +86,22 @@ export interface ElementwiseLoss<F extends FamilySpec> {
 }
 
 export function elementwiseLoss<F extends FamilySpec>(spec: ElementwiseLoss<F>): LossAndGrads {
+  const s = spec;
   // the spec's optional fields, never read from Object.prototype
-  const s = { ...spec, denominator: field(spec, 'denominator') as number | undefined, optional: field(spec, 'optional') as ElementwiseLoss<F>['optional'],
-    groupMean: field(spec, 'groupMean') as number | undefined, constant: field(spec, 'constant') as number | undefined, compute: field(spec, 'compute') as 'float64' | undefined };
+  const specDenominator = field(spec, 'denominator') as number | undefined;
+  const optional = field(spec, 'optional') as ElementwiseLoss<F>['optional'];
+  const groupMean = field(spec, 'groupMean') as number | undefined;
+  const constant = field(spec, 'constant') as number | undefined;
+  const compute = field(spec, 'compute') as 'float64' | undefined;
   const dtype = s.args[0].t.dtype;
   const n = sizeOf(s.shape);
-  const C = s.groupMean ?? 1;
-  const outShape = s.groupMean === undefined ? s.shape : s.shape.slice(0, -1);
+  const C = groupMean ?? 1;
+  const outShape = groupMean === undefined ? s.shape : s.shape.slice(0, -1);
   const rows = sizeOf(outShape);
-  const denominator = s.denominator ?? rows;
+  const denominator = specDenominator ?? rows;
   const up = upstreamOption(s.fn, s.wantGrad ? s.opts.gradOutput : undefined, s.reduction === 'none' ? outShape : null, dtype);
   let { gradRow, gradScale } = gradScaling(s.reduction, up, denominator);
-  if (s.groupMean !== undefined) {
+  if (groupMean !== undefined) {
     // the upstream of group r reaches each of its C elements divided by C
     if (gradRow) {
       const spread = newFloat(dtype, n);
@@ -108,7 +112,7 @@ export function elementwiseLoss<F extends FamilySpec>(spec: ElementwiseLoss<F>):
       gradScale = (up.scalar! / C) * (s.reduction === 'mean' ? 1 / denominator : 1);
     }
   }
-  const args = [...s.args, ...(s.optional ?? [])];
+  const args = [...s.args, ...(optional ?? [])];
   const ops = args.map((a) => (a ? broadcastOperand(a.t, a.shape, s.shape, dtype) : null));
   let parts: ElementwiseParts;
   const w = wasm(s.fn, s.module);
@@ -116,12 +120,12 @@ export function elementwiseLoss<F extends FamilySpec>(spec: ElementwiseLoss<F>):
     // gradients of the broadcast shape itself can go straight into their options.gradInto targets
     const targets = s.wantGrad ? gradTargets(s.fn, s.opts, dtype, s.gradShapes.map(sizeOf)) : [];
     const into = s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, [...args.map((a) => a?.t.data), gradRow]) : null));
-    const r = runElementwise(w.arena, s.compute ?? dtype, n, ops, { loss: s.reduction === 'none', grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
+    const r = runElementwise(w.arena, compute ?? dtype, n, ops, { loss: s.reduction === 'none', grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
       (m, ptrs, loss, gs, gr) => s.kernel(w.k, w.arena, m, ptrs, loss, gs, gr, gradScale));
     parts = { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grads: r.grads };
-    if (s.constant) {
-      if (r.elementLoss) for (let i = 0; i < n; i++) r.elementLoss[i] += s.constant;
-      parts.total += s.constant * n;
+    if (constant) {
+      if (r.elementLoss) for (let i = 0; i < n; i++) r.elementLoss[i] += constant;
+      parts.total += constant * n;
     }
   } else {
     const data = ops.map((o) => (o ? o.data : null));
