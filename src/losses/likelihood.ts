@@ -68,6 +68,7 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
   // var: a number (PyTorch 2.x) becomes a tensor of the input's shape without a gradient; a
   // tensor must have the input's shape, or it without the last dim, or that with a last dim of 1.
   let v: ElementwiseArg;
+  let varShape: number[] = xShape; // var's own shape, for its gradient
   if (typeof variance === 'number') {
     if (!(variance >= 0)) throw rangeError(fn, `var has negative entry/entries (got ${variance})`);
     const data = newFloat(dtype, sizeOf(xShape));
@@ -77,6 +78,7 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
   } else {
     const vt = floatOfDtype(fn, 'var', variance, dtype);
     const vShape = argShape(vt, variance);
+    varShape = vShape;
     let used = vShape;
     if (!sameShape(vShape, xShape)) {
       const lead = xShape.slice(0, -1);
@@ -104,10 +106,8 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
   });
   if (wantGrad && typeof variance === 'number') r.grads.pop();
   // A var given with its last dim squeezed gets its gradient in its own shape.
-  if (wantGrad && typeof variance !== 'number') {
-    const own = argShape(floatArg(fn, 'var', variance), variance);
-    r.grads[2] = { data: r.grads[2].data, shape: own };
-  }
+  // (its shape as read the first time: the argument is never read twice)
+  if (wantGrad && typeof variance !== 'number') r.grads[2] = { data: r.grads[2].data, shape: varShape };
   return r;
 }
 

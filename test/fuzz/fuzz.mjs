@@ -319,13 +319,15 @@ export function runFuzz(lib, { cases = 1000, seed = 1, from = 0, onProgress, onC
               tensor.data.set(first.data);
               a = [tensor, ...a.slice(1)];
             }
-            a = a.map((x, k) => {
-              if (!residentAt[k]) return x;
+            const made = a.map((x, k) => {
+              if (!residentAt[k]) return null;
               const r = lib.allocTensor(dtype, x.shape);
               r.data.set(args[k].data);
               others.push([r, args[k].data]);
-              return rawView ? { data: r.data, shape: x.shape } : r;
+              return r;
             });
+            // raw views after the last allocation: an allocation may grow the memory and detach them
+            a = a.map((x, k) => (made[k] ? (rawView ? { data: made[k].data, shape: x.shape } : made[k]) : x));
             const residentBytes = (tensor ? tensor.size * 8 + 65536 : 0) + others.reduce((s, [r]) => s + r.size * 8 + 65536, 0);
             if (chunked) lib.setMemoryLimit(Math.max(limit / 16, 2 * 1024 * 1024) + residentBytes);
             if (into) o = { ...(opts ?? {}), gradInto: into };
