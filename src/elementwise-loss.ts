@@ -3,7 +3,7 @@
 // arguments to one shape, run the chunked wasm kernel (or the float64 reference on the 'js'
 // backend), reduce, and sum each gradient back to its argument's shape.
 import { wasm } from './backend';
-import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
+import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, outTarget, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
 import { field, FloatTensor, indexArg, isFloatArray, newFloat, sameShape, sizeOf } from './tensor';
 import type { Dtype, FloatArray, Reduction } from './types';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
@@ -100,6 +100,7 @@ export function elementwiseLoss<F extends FamilySpec>(spec: ElementwiseLoss<F>):
   const rows = sizeOf(outShape);
   const denominator = specDenominator ?? rows;
   const up = upstreamOption(s.fn, s.wantGrad ? s.opts.gradOutput : undefined, s.reduction === 'none' ? outShape : null, dtype);
+  const out = outTarget(s.fn, s.opts, dtype, s.reduction === 'none' ? outShape : null);
   let { gradRow, gradScale } = gradScaling(s.reduction, up, denominator);
   if (groupMean !== undefined) {
     // the upstream of group r reaches each of its C elements divided by C
@@ -120,7 +121,9 @@ export function elementwiseLoss<F extends FamilySpec>(spec: ElementwiseLoss<F>):
     // gradients of the broadcast shape itself can go straight into their options.gradInto targets
     const targets = s.wantGrad ? gradTargets(s.fn, s.opts, dtype, s.gradShapes.map(sizeOf)) : [];
     const into = s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, [...args.map((a) => a?.t.data), gradRow]) : null));
-    const r = runElementwise(w.arena, compute ?? dtype, n, ops, { loss: s.reduction === 'none', grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
+    // per-element losses straight into options.out when they are the result (no group means)
+    const lossInto = out && groupMean === undefined ? out.target : null;
+    const r = runElementwise(w.arena, compute ?? dtype, n, ops, { loss: s.reduction === 'none', lossInto, grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
       (m, ptrs, loss, gs, gr) => s.kernel(w.k, w.arena, m, ptrs, loss, gs, gr, gradScale));
     parts = { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grads: r.grads };
     if (constant) {
@@ -132,7 +135,7 @@ export function elementwiseLoss<F extends FamilySpec>(spec: ElementwiseLoss<F>):
     const m = s.args.length;
     parts = s.reference(data.slice(0, m) as ArrayLike<number>[], gradRow, gradScale, data.slice(m));
   }
-  const loss = lossResult(s.reduction, () => groupMeans(parts.elementLoss, C, rows, dtype), parts.total / C, denominator, outShape, dtype);
+  const loss = lossResult(s.reduction, () => groupMeans(parts.elementLoss, C, rows, dtype), parts.total / C, denominator, outShape, dtype, out);
   if (!s.wantGrad) return { loss, grads: [], opts: s.opts };
   return { loss, grads: s.gradShapes.map((own, i) => gradForArgument(parts.grads[i], s.shape, own, dtype)), opts: s.opts };
 }

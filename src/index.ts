@@ -23,7 +23,7 @@ export type {
 } from './types';
 
 export {
-  logSoftmax, logSoftmaxWithGrad, sigmoid, sigmoidWithGrad, softmax, softmaxWithGrad, type SoftmaxOptions,
+  logSoftmax, logSoftmaxWithGrad, sigmoid, sigmoidWithGrad, softmax, softmaxWithGrad, type SoftmaxOptions, type SigmoidOptions,
 } from './losses/softmax';
 export {
   crossEntropy, crossEntropyWithGrad, nllLoss, nllLossWithGrad, type CrossEntropyOptions, type NllLossOptions,

@@ -9,6 +9,13 @@ import type { Dtype, FloatArray, FloatInput, IndexInput, IntegerArray, Tensor } 
 import { WasmTensor } from './wasm/resident';
 import { ownView, partsOf, typedArrayName, wasmView, wasmViewStatus } from './wasm/views';
 
+/**
+ * The memory the current call's arguments occupy, as read (a typed array's buffer and byte range,
+ * or 'wasm' and a pointer range): options.out must share none of it. Reset by checkOptions at the
+ * start of every call; sound because calls never nest (no code of the caller's runs inside one).
+ */
+export const callSpans: Array<{ buffer: unknown; start: number; end: number }> = [];
+
 /** A range of wasm memory a view passed as an argument covers (inside a live WasmTensor). */
 class WasmRange {
   constructor(readonly ptr: number) {}
@@ -340,6 +347,7 @@ function readArg<T>(fn: string, name: string, read: () => T): T {
 function floatArgOnce(fn: string, name: string, value: unknown, dtype: Dtype): FloatTensor {
   if (value instanceof WasmTensor) {
     if (value.freed) throw new TypeError(`${fn}: ${name} is a WasmTensor that was freed; allocate a new one with allocTensor()`);
+    callSpans.push({ buffer: 'wasm', start: value.ptr, end: value.ptr + value.size * (value.dtype === 'float32' ? 4 : 8) });
     return new FloatTensor(value.shape.slice(), value.dtype, value.size, null, value);
   }
   if (isFloatArray(value)) return floatOfTyped(fn, name, value, null);
@@ -388,6 +396,7 @@ function floatOfTyped(fn: string, name: string, raw: FloatArray, value: TensorLi
   if (status === 'outside') {
     throw new TypeError(`${fn}: ${name} is a view of wasm memory outside any live WasmTensor; pass a WasmTensor (allocTensor) or an array of your own`);
   }
+  callSpans.push(status === 'live' ? { buffer: 'wasm', start: byteOffset, end: byteOffset + length * (dtype === 'float32' ? 4 : 8) } : { buffer, start: byteOffset, end: byteOffset + length * (dtype === 'float32' ? 4 : 8) });
   const own = ownView(raw);
   const { data, shape } = value ? stridedData<FloatArray>(fn, name, value, own, (n) => newFloat(dtype, n)) : { data: own, shape: [length] };
   if (status === 'live') {

@@ -7,6 +7,7 @@ import { checkOptions, floatOfDtype, floatOption, reductionOption, withGrad, typ
 import { bceReference, bceWithLogitsReference } from '../reference/binary-cross-entropy';
 import { broadcastShapes, callDtype, floatArg, sameShape, type FloatTensor } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { binaryCrossEntropyModule } from '../wasm/modules';
@@ -17,6 +18,8 @@ export interface BinaryCrossEntropyOptions {
   weight?: FloatInput;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** Options of {@link binaryCrossEntropyWithLogits}. */

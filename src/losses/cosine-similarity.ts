@@ -5,7 +5,7 @@ import { wasm } from '../backend';
 import { argShape, floatOrLabels } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
-  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad,
+  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, outTarget, placed, reductionOption, toDtype, upstreamOption, withGrad,
   type LossAndGrads,
 } from '../options';
 import { cosineSimilarityReference } from '../reference/cosine-similarity';
@@ -13,6 +13,7 @@ import {
   broadcastShapes, callDtype, current, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf, valuesOver,
 } from '../tensor';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
@@ -24,10 +25,12 @@ export interface CosineSimilarityOptions {
   dim?: number;
   /** Lower bound on each norm. Default 1e-8. */
   eps?: number;
+  /** A Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, ['dim', 'eps'], wantGrad);
+  const opts = checkOptions(fn, options, ['dim', 'eps', 'out'], wantGrad);
   const a = floatArg(fn, 'x1', x1, callDtype([x1, x2], opts));
   const dtype = a.dtype;
   const b = floatOfDtype(fn, 'x2', x2, dtype);
@@ -43,6 +46,7 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   const rows = outer * inner;
   const outShape = [...shape.slice(0, dim), ...shape.slice(dim + 1)];
   const up = wantGrad ? upstreamOption(fn, opts.gradOutput, outShape, dtype).tensor! : null;
+  const target = outTarget(fn, opts, dtype, outShape);
 
   // Rows along dim, contiguous: broadcast, then move dim last (copies only when needed).
   const rowsOf = (data: FloatArray, own: number[]): FloatArray => {
@@ -55,8 +59,8 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   const ra = rowsOf(a.data, aShape);
   const rb = rowsOf(b.data, bShape);
 
-  const { out, ga, gb } = cosineRows(fn, ra, rb, rows, D, eps, false, up);
-  const loss: Tensor = { data: toDtype(out, dtype), shape: outShape };
+  const { out: cos, ga, gb } = cosineRows(fn, ra, rb, rows, D, eps, false, up);
+  const loss: Tensor = placed(target, toDtype(cos, dtype), outShape);
   if (!ga || !gb) return { loss, grads: [], opts };
   // Back to the broadcast layout, then summed over each argument's broadcast dims.
   const back = (g: ArrayLike<number>, own: number[]): Tensor => {
@@ -103,6 +107,8 @@ export interface CosineEmbeddingLossOptions {
   margin?: number;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** cosine_embedding_loss's EPSILON: the norms are sqrt(Σa² + 1e-12f), a float32 constant in float64 too (as BCE's clamp). */
@@ -131,6 +137,7 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
   const outShape = tShape.slice();
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, rows);
+  const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
   const ra = valuesOver(a, aShape, shape);
   const rb = valuesOver(b, bShape, shape);
 
@@ -147,7 +154,7 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
     total += rowLoss[r];
     if (coef) coef[r] = gradScale * (gradRow ? gradRow[r] : 1) * (t === 1 ? -1 : t === -1 && z >= 0 ? 1 : 0);
   }
-  const loss = lossResult(reduction, () => toDtype(rowLoss, dtype), total, rows, outShape, dtype);
+  const loss = lossResult(reduction, () => toDtype(rowLoss, dtype), total, rows, outShape, dtype, out);
   if (!coef) return { loss, grads: [], opts };
   // The gradient pass: the cosine gradients scaled per row by ∂ℓ/∂cos.
   const g = cosineRows(fn, ra, rb, rows, D, EMBEDDING_EPS, true, coef);

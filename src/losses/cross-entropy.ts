@@ -4,13 +4,14 @@ import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
   checkOptions, directTarget, floatOfDtype, floatOption, gradScaling, gradTargets, gradTensor, integerOption, lossResult,
-  numberOption, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
+  numberOption, outTarget, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
 import { callDtype, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
 import type { WasmTensor } from '../wasm/resident';
 import { input, output, run as runKernel, whole, wholeScratch, type Gather } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
+import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { crossEntropyKernels, kernel } from '../wasm/kernels';
 import { crossEntropyModule } from '../wasm/modules';
@@ -23,6 +24,8 @@ export interface NllLossOptions {
   ignoreIndex?: number;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** Options of {@link crossEntropy}. */
@@ -234,12 +237,13 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
   const { problem, dtype, reduction, outShape, denominator, opts } = prep;
   const upstream = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, upstream, denominator);
+  const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
   // the gradient goes straight into its options.gradInto target when it can (see directTarget)
   const into = wantGrad ? directTarget(gradTargets(fn, opts, dtype, [prep.x.size]), 0, prep.x.size, [prep.x.data, prep.probs?.data, prep.weight?.data, gradRow]) : null;
   const parts = isCE
     ? crossEntropyWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
     : nllWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? nllReference(problem, wantGrad, gradRow, gradScale);
-  const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), parts.total, denominator, outShape, dtype);
+  const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), parts.total, denominator, outShape, dtype, out);
   if (!wantGrad) return { loss };
   return withGrad({ loss, grads: [gradTensor(parts.grad!, prep.inputShape, dtype)], opts }, fn);
 }

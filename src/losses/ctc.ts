@@ -5,10 +5,11 @@ import { wasm } from '../backend';
 import { input, output, run as runKernel, whole, wholeScratch } from '../wasm/runtime';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
-import { checkOptions, integerOption, reductionOption, upstreamOption, withGrad, type LossAndGrads } from '../options';
+import { checkOptions, integerOption, reductionOption, upstreamOption, withGrad, type LossAndGrads, outTarget, placed } from '../options';
 import { ctcReference } from '../reference/ctc';
 import { callDtype, floatArg, indexArg, newFloat, roundTo } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { ctcModule } from '../wasm/modules';
@@ -19,6 +20,8 @@ export interface CtcLossOptions {
   blank?: number;
   /** 'mean' (default) divides each sample's loss by its target length (at least 1), then averages. */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
   /** Infinite losses (impossible alignments) and their gradients become 0. Default false. */
   zeroInfinity?: boolean;
 }
@@ -87,6 +90,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
 
   const outShape = batched ? [N] : [];
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const target = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
   // ∂(reduced loss)/∂nll_n
   const scaleOf = (n: number) => reduction === 'none' ? up.tensor![n] : reduction === 'sum' ? up.scalar! : up.scalar! / (N * Math.max(tgLen[n], 1));
   const nll = new Float64Array(N);
@@ -126,9 +130,9 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
 
   let loss: number | Tensor;
   if (reduction === 'none') {
-    const out = newFloat(dtype, N);
-    out.set(nll);
-    loss = { data: out, shape: outShape };
+    const values = newFloat(dtype, N);
+    values.set(nll);
+    loss = placed(target, values, outShape);
   } else {
     let sum = 0;
     for (let n = 0; n < N; n++) sum += reduction === 'sum' ? nll[n] : nll[n] / Math.max(tgLen[n], 1);

@@ -6,6 +6,7 @@ import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, ty
 import { sigmoidFocalReference } from '../reference/focal';
 import { callDtype, floatArg, sameShape } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { focalModule } from '../wasm/modules';
@@ -18,6 +19,8 @@ export interface SigmoidFocalLossOptions {
   gamma?: number;
   /** Default 'none' (torchvision). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 function focal(fn: string, inputs: FloatInput, targets: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {

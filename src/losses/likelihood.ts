@@ -6,6 +6,7 @@ import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, ty
 import { gaussianNllReference, poissonNllReference } from '../reference/likelihood';
 import { broadcastShapes, callDtype, floatArg, floatTensor, newFloat, sameShape, sizeOf } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { likelihoodModule } from '../wasm/modules';
@@ -20,6 +21,8 @@ export interface PoissonNllLossOptions {
   eps?: number;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** Options of {@link gaussianNllLoss}. */
@@ -30,6 +33,8 @@ export interface GaussianNllLossOptions {
   eps?: number;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 function booleanOption(fn: string, name: string, value: unknown, fallback: boolean): boolean {

@@ -4,12 +4,13 @@
 import { wasm } from '../backend';
 import { rangeError, shapeString } from '../errors';
 import {
-  checkOptions, floatOption, gradScaling, gradTensor, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad,
+  checkOptions, floatOption, gradScaling, gradTensor, lossResult, numberOption, outTarget, reductionOption, toDtype, upstreamOption, withGrad,
   type LossAndGrads,
 } from '../options';
 import { multiMarginReference, multilabelMarginReference, type RowParts } from '../reference/multi-margin';
 import { callDtype, current, floatArg, indexArg, isFloatArray, sameShape, type FloatTensor } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import type { Arena } from '../wasm/arena';
 import { input, output, run as runKernel, whole, wholeScratch, type Operand } from '../wasm/runtime';
@@ -26,12 +27,16 @@ export interface MultiMarginLossOptions {
   weight?: FloatInput;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** Options of {@link multilabelMarginLoss}. */
 export interface MultilabelMarginLossOptions {
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** The input as N rows of C classes, as PyTorch's "vector or matrix with optional 0-dim batch size". */
@@ -92,13 +97,14 @@ function multiMargin(fn: string, input: FloatInput, target: IndexInput, options:
   const reduction = reductionOption(fn, opts.reduction);
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, N);
+  const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
   const r = runRows(fn, x, N, C, targets, 1, gradRow, wantGrad, weight ? whole(weight) : null,
     (k) => {
       const run = kernelOf(k, 'multi_margin', dtype);
       return (count, px, pt, pl, pg, pu, pw) => run(count, C, px, pt, pw, pl, pg, pu, p, margin, gradScale);
     },
     (data) => multiMarginReference(data, N, C, targets, weight ? weight.data : null, p, margin, wantGrad, gradRow, gradScale));
-  const loss = lossResult(reduction, () => toDtype(r.rowLoss, dtype), r.total, N, outShape, dtype);
+  const loss = lossResult(reduction, () => toDtype(r.rowLoss, dtype), r.total, N, outShape, dtype, out);
   return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [], opts };
 }
 
@@ -121,13 +127,14 @@ function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, opt
   const reduction = reductionOption(fn, opts.reduction);
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, N);
+  const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
   const r = runRows(fn, x, N, C, targets, C, gradRow, wantGrad, wholeScratch(C * (dtype === 'float32' ? 4 : 8)),
     (k) => {
       const run = kernelOf(k, 'multilabel_margin', dtype);
       return (count, px, pt, pl, pg, pu, isTarget) => run(count, C, px, pt, isTarget, pl, pg, pu, gradScale);
     },
     (data) => multilabelMarginReference(data, N, C, targets, wantGrad, gradRow, gradScale));
-  const loss = lossResult(reduction, () => toDtype(r.rowLoss, dtype), r.total, N, outShape, dtype);
+  const loss = lossResult(reduction, () => toDtype(r.rowLoss, dtype), r.total, N, outShape, dtype, out);
   return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [], opts };
 }
 

@@ -6,6 +6,7 @@ import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, ty
 import { regressionReference, type RegressionKind } from '../reference/regression';
 import { broadcastShapes, callDtype, floatArg, negated } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { regressionModule } from '../wasm/modules';
@@ -14,6 +15,8 @@ import { regressionModule } from '../wasm/modules';
 export interface RegressionOptions {
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** Options of {@link smoothL1Loss}. */

@@ -32,13 +32,13 @@ export function runElementwise(
   dtype: Dtype,
   n: number,
   operands: ReadonlyArray<FloatTensor | null>,
-  want: { loss: boolean; grads: number; gradRow: FloatArray | null; into: ReadonlyArray<Target | null> },
+  want: { loss: boolean; lossInto: Target | null; grads: number; gradRow: FloatArray | null; into: ReadonlyArray<Target | null> },
   call: (count: number, ptrs: number[], loss: number, grads: number[], gradRow: number) => number,
 ): ElementwiseResult {
   const m = operands.length;
   const ops: Array<RuntimeOperand | null> = [
     ...operands.map((o) => (o ? input(1, o) : null)),
-    want.loss ? output(1) : null,
+    want.loss ? output(1, want.lossInto) : null,
     ...Array.from({ length: want.grads }, (_, i) => output(1, want.into[i] ?? null)),
     want.gradRow ? input(1, want.gradRow) : null,
   ];
