@@ -122,7 +122,7 @@ export function elementwiseLoss<F extends FamilySpec>(spec: ElementwiseLoss<F>):
     const targets = s.wantGrad ? gradTargets(s.fn, s.opts, dtype, s.gradShapes.map(sizeOf)) : [];
     const into = s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, [...args.map((a) => a?.t.data), gradRow]) : null));
     // per-element losses straight into options.out when they are the result (no group means)
-    const lossInto = out && groupMean === undefined ? out.target : null;
+    const lossInto = out && groupMean === undefined && !constant ? out.target : null; // (a constant is added after rounding otherwise)
     const r = runElementwise(w.arena, compute ?? dtype, n, ops, { loss: s.reduction === 'none', lossInto, grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
       (m, ptrs, loss, gs, gr) => s.kernel(w.k, w.arena, m, ptrs, loss, gs, gr, gradScale));
     parts = { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grads: r.grads };

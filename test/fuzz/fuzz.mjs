@@ -370,6 +370,18 @@ export function runFuzz(lib, { cases = 1000, seed = 1, from = 0, onProgress, onC
       }
       const problems = [];
       const wl = withGrad ? lossOf(w.value.loss) : lossOf(w.value), rl = withGrad ? lossOf(r.value.loss) : lossOf(r.value);
+      // Now and then the same call once more with options.out: the result must land there, bit for bit.
+      if (more() < 0.1 && wl && typeof wl === 'object' && opts !== undefined) {
+        const out = new t.Arr(wl.data.length);
+        lib.setBackend('wasm-simd');
+        try {
+          const again = call(lib, name, hookedArgs, { ...opts, out }, withGrad);
+          const tensor = withGrad ? lossOf(again.loss) : lossOf(again);
+          if (tensor.data !== out || Array.from(out).some((v, k) => !Object.is(v, wl.data[k]))) problems.push('options.out: the result is not the allocating call\'s, in out');
+        } catch (e) {
+          problems.push(`options.out: ${e}`);
+        }
+      }
       problems.push(compare('loss', wl, rl, dtype));
       if (withGrad) w.value.grads.forEach((g, k) => problems.push(compare(`grads[${k}]`, g, r.value.grads[k], dtype)));
       const problem = problems.find(Boolean);
