@@ -98,12 +98,6 @@ export function isFloatArray(x: unknown): x is FloatArray {
   return name === 'Float32Array' || name === 'Float64Array';
 }
 
-/** A typed array holding numbers (not BigInts): a row of a nested plain array may be one. */
-function isNumberView(x: unknown): x is ArrayLike<number> {
-  const name = typedArrayName(x);
-  return name !== undefined && name !== 'BigInt64Array' && name !== 'BigUint64Array';
-}
-
 function isIntegerTypedArray(x: unknown): x is IntegerArray {
   const name = typedArrayName(x);
   return name !== undefined && name !== 'Float32Array' && name !== 'Float64Array';
@@ -289,13 +283,17 @@ function stridedData<A extends Indexable>(fn: string, name: string, value: Tenso
 /**
  * The shape of a (nested) plain array, and its elements flattened into `make(size)`: a
  * RangeError for a ragged array, a TypeError for an element `leaf` refuses (described by `what`).
- * Rows may be typed arrays of numbers.
+ * Rows may be typed arrays, of the kind a 1-D argument of this sort takes: float rows
+ * (Float32Array, Float64Array) for a float argument, integer rows (BigInt64Array included) for
+ * class indices; a row of the other kind is a TypeError, as the 1-D array would be.
  */
-function flattenNested<A extends Indexable>(fn: string, name: string, value: readonly unknown[], make: (n: number) => A, leaf: (v: unknown) => boolean, what: string): { data: A; shape: number[] } {
+function flattenNested<A extends Indexable>(fn: string, name: string, value: readonly unknown[], make: (n: number) => A, leaf: (v: unknown) => boolean, what: string, rows: 'float' | 'index'): { data: A; shape: number[] } {
+  const rowKind = (v: unknown): boolean => (rows === 'float' ? isFloatArray(v) : isIntegerTypedArray(v));
+  const rowWhat = rows === 'float' ? 'a number[] or Float32Array/Float64Array row' : 'a number[] or integer typed array row';
   // the shape comes from the first element at each depth; every other element must agree
   const shape: number[] = [];
   let a: unknown = value;
-  while (Array.isArray(a) || (shape.length > 0 && isNumberView(a))) {
+  while (Array.isArray(a) || (shape.length > 0 && rowKind(a))) {
     const len = (a as ArrayLike<unknown>).length;
     shape.push(len);
     if (len === 0 || !Array.isArray(a)) break;
@@ -304,7 +302,8 @@ function flattenNested<A extends Indexable>(fn: string, name: string, value: rea
   const out = make(sizeOf(shape));
   let k = 0;
   const walk = (v: unknown, depth: number, path: string): void => {
-    const isRow = Array.isArray(v) || (depth > 0 && isNumberView(v));
+    if (depth > 0 && typedArrayName(v) !== undefined && !rowKind(v)) throw typeError(fn, path, rowWhat, v);
+    const isRow = Array.isArray(v) || (depth > 0 && rowKind(v));
     if (depth === shape.length) {
       if (isRow) throw rangeError(fn, `${name} is ragged: ${path} is an array where ${name}'s first elements at that depth are numbers (shape ${shapeString(shape)})`);
       if (!leaf(v)) throw typeError(fn, path, what, v);
@@ -352,7 +351,7 @@ function floatArgOnce(fn: string, name: string, value: unknown, dtype: Dtype): F
   }
   if (isFloatArray(value)) return floatOfTyped(fn, name, value, null);
   if (Array.isArray(value)) {
-    const { data, shape } = flattenNested(fn, name, value, (n) => newFloat(dtype, n), isNumber, 'a number');
+    const { data, shape } = flattenNested(fn, name, value, (n) => newFloat(dtype, n), isNumber, 'a number', 'float');
     return new FloatTensor(shape, dtype, data.length, data);
   }
   const foreign = foreignTensor(fn, name, value);
@@ -426,7 +425,7 @@ function indexArgOnce(fn: string, name: string, value: unknown): IndexTensor {
     ({ data, shape } = stridedData(fn, name, value, once, make));
   } else if (Array.isArray(value)) {
     // nested arrays give their shape (elements are checked by at())
-    ({ data, shape } = flattenNested(fn, name, value, (n) => new Array<unknown>(n), () => true, 'an integer'));
+    ({ data, shape } = flattenNested(fn, name, value, (n) => new Array<unknown>(n), () => true, 'an integer', 'index'));
   } else if (isIntegerTypedArray(value)) {
     data = ownIndexView(fn, name, value as ArrayBufferView);
     shape = [(data as IntegerArray).length];

@@ -28,7 +28,7 @@ function tensorCalls(dtype: 'float32' | 'float64'): Array<[string, unknown[]]> {
 }
 
 /** wiseIouLoss v3's forward result is { loss, iouMean }. */
-const unwrap = (r: unknown): unknown => (r && typeof r === 'object' && 'iouMean' in r && !('grads' in r) ? (r as { loss: unknown }).loss : r);
+const unwrap = (r: unknown): unknown => (r && typeof r === 'object' && 'iouMean' in r && !('grads' in r) ? (r as unknown as { loss: unknown }).loss : r);
 
 const withOptions = (args: unknown[], extra: Record<string, unknown>) => [...args.slice(0, -1), { ...(args[args.length - 1] as object), ...extra }];
 
