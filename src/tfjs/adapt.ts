@@ -135,7 +135,7 @@ function kerasTarget(fn: string, mode: KerasTarget, yTrue: TfTensor, yPred: TfTe
     if (!oneHot || hot < 0) {
       // crossEntropy takes the row as class probabilities (label smoothing, soft labels) as PyTorch does.
       if (mode === 'indices-or-probabilities') return { data: d, shape: [n, c] };
-      throw new TypeError(`keras(${fn}) (${MODULE}): yTrue must be one-hot rows (one 1, the rest 0) or class indices; row ${i} is [${Array.from(d.subarray(i * c, i * c + c)).join(', ')}]`);
+      throw new TypeError(`keras(${fn}) (${MODULE}): yTrue must be one-hot rows (one 1, the rest 0) or class indices; row ${i} is [${Array.from(d.subarray(i * c, i * c + c), (v) => Number(v.toPrecision(7))).join(', ')}]`);
     }
     out[i] = hot;
   }
