@@ -506,6 +506,20 @@ export const f: (a: Tensor, b: Tensor) => Scalar = losses.l1Loss();
     }
   }, 120_000);
 
+  it('the @example blocks of its declarations run', async () => {
+    const ts = (await import('typescript')).default;
+    const dts = require_('node:fs').readFileSync(join(root, 'dist', 'tfjs.d.ts'), 'utf8') as string;
+    const examples = [...dts.matchAll(/@example\n([\s\S]*?)\*\//g)]
+      .map((m) => m[1].split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n'))
+      .map((body) => /```ts\n([\s\S]*?)```/.exec(body)![1]);
+    expect(examples.length).toBe(3); // the module, losses, keras
+    for (const [i, code] of examples.entries()) {
+      const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+      writeFileSync(join(dir, `example-${i}.mjs`), `import '@tensorflow/tfjs-backend-cpu';\n${js}`);
+      expect(() => execFileSync(process.execPath, [`example-${i}.mjs`], { cwd: dir, encoding: 'utf8', stdio: 'pipe' }), code).not.toThrow();
+    }
+  }, 60_000);
+
   it('the main entry does not import tfjs (simdloss works without the optional peer)', () => {
     for (const f of ['index.js', 'index.cjs']) {
       expect(require_('node:fs').readFileSync(join(root, 'dist', f), 'utf8')).not.toMatch(/@tensorflow/);
