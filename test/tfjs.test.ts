@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as sl from '../src/index';
 import { keras, losses, SPECS } from '../src/tfjs';
 import { noteBackend, resetBackendWarning } from '../src/tfjs/adapt';
+import { rng } from './fuzz/fuzz.mjs';
 
 // tfjs picks wasm (highest priority) otherwise, which needs an await before any tensor exists.
 await tf.setBackend('cpu');
@@ -22,17 +23,6 @@ const require_ = createRequire(import.meta.url);
 
 // ---- data ----
 
-/** A small deterministic generator (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 const rand = rng(19);
 const uniform = (shape: number[], lo = -2, hi = 2) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => lo + (hi - lo) * rand()), shape, 'float32');
 const signs = (n: number) => tf.tensor1d(Float32Array.from({ length: n }, () => (rand() < 0.5 ? -1 : 1)));

@@ -159,8 +159,8 @@ function readOptions(fn: string, options: unknown): Record<string, unknown> {
   }
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(options)) {
-    if (key === 'gradOutput' || key === 'gradInto') {
-      throw new TypeError(`losses.${fn} (${MODULE}): options.${key} is not an option here: the adapter passes tf's upstream gradient and makes the gradient tensors; got ${describeValue((options as Record<string, unknown>)[key])}`);
+    if (key === 'gradOutput' || key === 'gradInto' || key === 'out') {
+      throw new TypeError(`losses.${fn} (${MODULE}): options.${key} is not an option here: the adapter passes tf's upstream gradient and makes the result and gradient tensors; got ${describeValue((options as Record<string, unknown>)[key])}`);
     }
     const v = (options as Record<string, unknown>)[key];
     out[key] = v instanceof TfTensor ? { data: floatData(v), shape: v.shape } : v;

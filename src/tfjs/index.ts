@@ -40,10 +40,10 @@ export type { TfTensor, Scalar };
 
 /**
  * simdloss's options for a loss, as the adapter takes them: tensors allowed for `weight` and
- * `posWeight` (read once, when the loss is made); no `gradOutput` or `gradInto` (the adapter
- * passes tf's upstream gradient itself).
+ * `posWeight` (read once, when the loss is made); no `gradOutput`, `gradInto` or `out` (the adapter
+ * passes tf's upstream gradient itself and makes the result tensors).
  */
-export type TfLossOptions<O> = { [K in keyof O]: K extends 'weight' | 'posWeight' ? O[K] | TfTensor : O[K] };
+export type TfLossOptions<O> = { [K in keyof O as K extends 'out' ? never : K]: K extends 'weight' | 'posWeight' ? O[K] | TfTensor : O[K] };
 
 /** What an adapted loss returns: a `tf.Scalar` for `'mean'`/`'sum'`/`'batchmean'`, a tensor for `'none'`. */
 export type TfLoss<R> = R extends 'none' ? TfTensor : Scalar;
