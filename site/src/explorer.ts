@@ -424,7 +424,7 @@ export function mountExplorer() {
           width: 1.5,
           show: shown[BOXES[b][0]],
         }))],
-        axes: [{ label: 'prediction center − target center (horizontal)' }, { label: 'loss' }],
+        axes: [{ label: 'center offset, prediction − target' }, { label: 'loss' }],
         legend: { show: false }, // the page's own legend (#ex-legend): uPlot's cannot dim or thicken
         hooks: { draw: [(u) => vline(u, state.boxes.offset)], setCursor: [(u) => legendValues(u.cursor.idx)] },
       }, [[]]);

@@ -3,7 +3,10 @@
 // The explorer's plotted arrays (window.__explorer) must equal what simdloss computes in Node
 // for the same inputs (same kernels, bit for bit) and the closed-form formulas; training must
 // reach 90% accuracy on the blobs within a bounded number of steps; a quick benchmark must run.
-// Screenshots of the panels go to test-results/site-*.png.
+// The js notice must say why (forced by the URL, or no SIMD); the box panel's slide plot must tell
+// its curves apart (legend colours, the selected one opaque and thick, in the canvas's pixels) and
+// no number print as -0.0000; at 390×844 (a phone) nothing may stick out sideways.
+// Screenshots of the panels go to test-results/site-*.png (site-phone-*.png at 390 px).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -90,11 +93,11 @@ const overflows = (page: Page) => page.evaluate(() => {
   const name = (e: Element) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${typeof e.className === 'string' && e.className ? `.${e.className.split(' ').join('.')}` : ''}`;
   const doc = document.documentElement;
   if (doc.scrollWidth > doc.clientWidth) bad.push(`page: scrollWidth ${doc.scrollWidth} > ${doc.clientWidth}`);
-  for (const card of document.querySelectorAll<HTMLElement>('header, .notice, .panel, footer')) {
+  for (const card of Array.from(document.querySelectorAll<HTMLElement>('header, .notice, .panel, footer'))) {
     if (card.offsetParent === null && card.tagName !== 'HEADER') continue; // hidden
     if (card.scrollWidth > card.clientWidth) bad.push(`${name(card)}: scrollWidth ${card.scrollWidth} > clientWidth ${card.clientWidth}`);
     const box = card.getBoundingClientRect();
-    for (const e of card.querySelectorAll('*')) {
+    for (const e of Array.from(card.querySelectorAll('*'))) {
       const r = e.getBoundingClientRect();
       if (r.width === 0 || e.parentElement?.closest('.table-wrap')) continue;
       if (r.left < box.left - 0.5 || r.right > box.right + 0.5) bad.push(`${name(e)} in ${name(card)}: [${r.left}, ${r.right}] outside [${box.left}, ${box.right}]`);
