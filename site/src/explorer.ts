@@ -5,7 +5,7 @@
 // the losses as the prediction slides horizontally past the target. Every plotted number comes
 // from simdloss; the page only builds the inputs.
 import * as sl from 'simdloss';
-import { COLORS, plot, uPlot, vline } from './plot';
+import { COLORS, fixed, plot, uPlot, vline } from './plot';
 
 type Value = number | string | boolean;
 type Values = Record<string, any>;
@@ -309,7 +309,7 @@ export function mountExplorer() {
     const [a, b] = spec.range(v);
     const xs = Float64Array.from({ length: N }, (_, i) => a + ((b - a) * i) / (N - 1));
     const { y, g } = spec.run!(xs, v);
-    Object.assign(state, { name: spec.name, values: { ...v }, xs, loss: y, grad: g, boxes: undefined });
+    Object.assign(state, { name: spec.name, values: { ...v }, xs, loss: y, grad: g, boxes: undefined, slideSeries: undefined });
     // Pinned curves are redrawn on this x grid only when their range matches; else skipped.
     const pinned = pins.map((p) => (p.xs[0] === a && p.xs[N - 1] === b ? p.y : new Array(N).fill(null)));
     line!.setData([xs, ...pinned, y, g] as uPlot.AlignedData);
@@ -332,6 +332,52 @@ export function mountExplorer() {
   const boxes: { pred: Box; target: Box } = { pred: [1.5, 2, 5.5, 5], target: [5, 3, 9.5, 6.5] };
   let slide: uPlot | undefined;
   let slideFor = ''; // the loss drawn thick in the slide plot
+  // Nine curves overlap: the selected loss (or the one whose legend entry is pointed at) is drawn
+  // thick and opaque, the others thin and translucent; the legend hides and shows each.
+  const shown: Record<string, boolean> = Object.fromEntries(BOXES.map(([name]) => [name, true]));
+  let hovered = '';
+  const emphasized = () => hovered || spec.name;
+  const FAINT = '66'; // alpha of the other curves' strokes (#rrggbbaa): 0.4
+  // Series k + 1 of the slide plot is BOXES[order[k]]: the selected loss last, so it is drawn on top.
+  let order: number[] = [];
+  const legend = $('ex-legend');
+  const keys = BOXES.map(([name], i) => {
+    const key = Object.assign(document.createElement('button'), { type: 'button', className: 'key' });
+    key.dataset.loss = name;
+    const value = Object.assign(document.createElement('span'), { className: 'value' });
+    key.append(Object.assign(document.createElement('span'), { className: `swatch c${i}` }), name, value);
+    key.addEventListener('click', () => { shown[name] = !shown[name]; styleSlide(); });
+    key.addEventListener('pointerenter', () => { hovered = name; styleSlide(); });
+    key.addEventListener('pointerleave', () => { hovered = ''; styleSlide(); });
+    legend.append(key);
+    return { key, value };
+  });
+
+  /** Applies the emphasis and visibility to the slide plot's series and the legend, and redraws. */
+  function styleSlide(): void {
+    if (!slide) return;
+    order.forEach((b, k) => {
+      const name = BOXES[b][0], s = slide!.series[k + 1], on = name === emphasized();
+      s.width = on ? 3.5 : 1.5;
+      if (s.show !== shown[name]) slide!.setSeries(k + 1, { show: shown[name] });
+      keys[b].key.setAttribute('aria-pressed', String(shown[name]));
+      keys[b].key.classList.toggle('selected', name === spec.name);
+      keys[b].key.classList.toggle('emphasized', on);
+    });
+    slide.redraw(false); // (true would re-range x from the scale's old limits, before setData has run)
+    legendValues(slide.cursor.idx);
+    // what is drawn, for the browser test
+    state.slideSeries = order.map((b, k) => {
+      const s = slide!.series[k + 1];
+      return { name: BOXES[b][0], stroke: (s.stroke as (u: uPlot, i: number) => string)(slide!, k + 1), width: s.width, show: s.show };
+    });
+  }
+  /** The legend's numbers: the curves at the pointer, else the table's values (at the dashed line). */
+  function legendValues(idx: number | null | undefined): void {
+    const bx = state.boxes;
+    if (!bx) return;
+    BOXES.forEach(([name], b) => { keys[b].value.textContent = fixed(idx == null ? bx.table[name].loss : bx.slide[name][idx]); });
+  }
   let drag: { which: 'pred' | 'target'; resize: boolean; x: number; y: number } | undefined;
 
   const boxCall = (name: string, pred: unknown, opts: Values) => withGrad(name)(pred, new Float64Array(boxes.target), { ...opts, reduction: 'none' });
@@ -354,7 +400,7 @@ export function mountExplorer() {
       tr.classList.toggle('selected', name === spec.name);
       const c0 = tr.insertCell();
       c0.append(Object.assign(document.createElement('span'), { className: `swatch c${i}` }), name);
-      for (const v of [table[name].loss, ...table[name].grad]) tr.insertCell().textContent = v.toFixed(4);
+      for (const v of [table[name].loss, ...table[name].grad]) tr.insertCell().textContent = fixed(v);
     });
 
     // The slide: the prediction moved horizontally, center offset from -span to span.
@@ -367,16 +413,27 @@ export function mountExplorer() {
     const now = (pred[0] + pred[2]) / 2 - tcx;
     if (!slide || slideFor !== spec.name) {
       slide?.destroy();
+      const sel = BOXES.findIndex(([name]) => name === spec.name);
+      order = [...BOXES.keys()].filter((b) => b !== sel).concat(sel);
+      shown[spec.name] = true; // the loss just chosen is on view
       slide = plot($('ex-slide'), {
         height: 300,
-        series: [{ label: 'offset' }, ...BOXES.map(([name], i) => ({ label: name, stroke: COLORS[i], width: name === spec.name ? 3.5 : 1.5 }))],
-        axes: [{ label: 'horizontal offset of the prediction (center − target center)' }, { label: 'loss' }],
-        hooks: { draw: [(u) => vline(u, state.boxes.offset)] },
+        series: [{ label: 'offset' }, ...order.map((b) => ({
+          label: BOXES[b][0],
+          stroke: () => (BOXES[b][0] === emphasized() ? COLORS[b] : COLORS[b] + FAINT),
+          width: 1.5,
+          show: shown[BOXES[b][0]],
+        }))],
+        axes: [{ label: 'center offset, prediction − target' }, { label: 'loss' }],
+        legend: { show: false }, // the page's own legend (#ex-legend): uPlot's cannot dim or thicken
+        hooks: { draw: [(u) => vline(u, state.boxes.offset)], setCursor: [(u) => legendValues(u.cursor.idx)] },
       }, [[]]);
       slideFor = spec.name;
     }
-    Object.assign(state, { name: spec.name, values: { ...values[spec.name] }, boxes: { pred: [...pred], target: [...tgt], table, offsets: offs, slide: Object.fromEntries(BOXES.map(([n], i) => [n, curves[i]])), offset: now } });
-    slide.setData([offs, ...curves]);
+    const slideCurves = Object.fromEntries(BOXES.map(([n], i) => [n, curves[i]]));
+    Object.assign(state, { name: spec.name, values: { ...values[spec.name] }, boxes: { pred: [...pred], target: [...tgt], table, offsets: offs, slide: slideCurves, offset: now } });
+    slide.setData([offs, ...order.map((b) => curves[b])]);
+    styleSlide();
     drawBoxes(table[spec.name].grad);
   }
 

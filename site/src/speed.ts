@@ -117,12 +117,19 @@ export function mountSpeed() {
 
   // Bars of the ratios on a log axis from 0.1×, so a ratio below 1 is still a bar; the line marks 1×.
   const labels: string[] = [];
+  // Bar labels on two lines (name, size); on a narrow plot (a phone) short names, else they overlap.
+  const SHORT: Record<string, string> = { 'crossEntropy+grad': 'CE', 'BCE logits+grad': 'BCE', mseLoss: 'MSE' };
+  const barLabel = (u: uPlot, label = '') => {
+    const cut = label.lastIndexOf(' '), name = label.slice(0, cut);
+    const narrow = u.width < 600, size = label.slice(cut + 1);
+    return label && `${narrow ? SHORT[name] ?? name : name}\n${narrow ? size.replace('×1000', '×1k') : size}`;
+  };
   const bars: uPlot = plot($('sp-plot'), {
     height: 320,
     series: [{ label: 'case' }, { label: 'plain JS time / simdloss time', fill: `${COLORS[0]}cc`, stroke: COLORS[0], paths: uPlot.paths.bars!({ size: [0.6, 90] }), points: { show: false }, fillTo: 0.1 }],
     scales: { x: { time: false, range: (u) => [-0.5, Math.max(1, u.data[0].length) - 0.5] }, y: { distr: 3, log: 10, range: (u, _min, max) => [0.1, Math.max(30, max * 2)] } },
     axes: [
-      { splits: (u) => Array.from(u.data[0], Number), values: (_u, splits) => splits.map((i) => labels[i] ?? ''), gap: 8, size: 60 },
+      { splits: (u) => Array.from(u.data[0], Number), values: (u, splits) => splits.map((i) => barLabel(u, labels[i])), gap: 8, size: 60, font: '11px system-ui, sans-serif' },
       { label: 'speed-up (×, log scale)', splits: (u) => [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200].filter((v) => v <= u.scales.y.max!), values: (_u, splits) => splits.map((v) => (v == null ? '' : `${v}×`)) },
     ],
     legend: { show: false },

@@ -3,7 +3,10 @@
 // The explorer's plotted arrays (window.__explorer) must equal what simdloss computes in Node
 // for the same inputs (same kernels, bit for bit) and the closed-form formulas; training must
 // reach 90% accuracy on the blobs within a bounded number of steps; a quick benchmark must run.
-// Screenshots of the panels go to test-results/site-*.png.
+// The js notice must say why (forced by the URL, or no SIMD); the box panel's slide plot must tell
+// its curves apart (legend colours, the selected one opaque and thick, in the canvas's pixels) and
+// no number print as -0.0000; at 390×844 (a phone) nothing may stick out sideways.
+// Screenshots of the panels go to test-results/site-*.png (site-phone-*.png at 390 px).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -53,12 +56,13 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
-/** Opens the page; `errors` collects console errors (CSP violations among them) and uncaught exceptions. */
-async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+/** Opens the page; `errors` collects console errors (CSP violations among them) and uncaught exceptions; `before` runs in the page before its scripts. */
+async function open(path: string, { width = 1280, height = 900, before }: { width?: number; height?: number; before?: () => void } = {}): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height } });
   const errors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
+  if (before) await page.addInitScript(before);
   await page.goto(url + path);
   await page.waitForFunction(() => document.getElementById('backend')?.textContent?.startsWith('backend: '), undefined, { timeout: 20_000 });
   return { page, errors };
@@ -73,6 +77,34 @@ async function setControl(page: Page, id: string, value: string): Promise<void> 
   }, [id, value]);
 }
 const full = (n: number, v: number) => new Float64Array(n).fill(v);
+/** '#rrggbb' or '#rrggbbaa' → [r, g, b, alpha 0–1]. */
+const hex = (c: string) => [1, 3, 5, 7].map((i) => (i < 7 ? parseInt(c.slice(i, i + 2), 16) : c.length > 7 ? parseInt(c.slice(7, 9), 16) / 255 : 1));
+/** How many pixels of the box panel's slide plot are exactly this colour, fully opaque (the core of a curve drawn with it). */
+const pixelsOf = (page: Page, color: string) => page.evaluate(([r, g, b]) => {
+  const c = document.querySelector('#ex-slide canvas') as HTMLCanvasElement;
+  const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === g && d[i + 2] === b && d[i + 3] === 255) n++;
+  return n;
+}, hex(color));
+/** Whatever sticks out horizontally: the page, a card (header, notice, panel), or a visible element past its card's edges (outside a scroll box of its own). */
+const overflows = (page: Page) => page.evaluate(() => {
+  const bad: string[] = [];
+  const name = (e: Element) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${typeof e.className === 'string' && e.className ? `.${e.className.split(' ').join('.')}` : ''}`;
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth) bad.push(`page: scrollWidth ${doc.scrollWidth} > ${doc.clientWidth}`);
+  for (const card of Array.from(document.querySelectorAll<HTMLElement>('header, .notice, .panel, footer'))) {
+    if (card.offsetParent === null && card.tagName !== 'HEADER') continue; // hidden
+    if (card.scrollWidth > card.clientWidth) bad.push(`${name(card)}: scrollWidth ${card.scrollWidth} > clientWidth ${card.clientWidth}`);
+    const box = card.getBoundingClientRect();
+    for (const e of Array.from(card.querySelectorAll('*'))) {
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 || e.parentElement?.closest('.table-wrap')) continue;
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5) bad.push(`${name(e)} in ${name(card)}: [${r.left}, ${r.right}] outside [${box.left}, ${box.right}]`);
+    }
+  }
+  return bad;
+});
 
 describe('the web page (site/)', () => {
   it('ships a strict Content-Security-Policy and no inline script or style', () => {
@@ -156,6 +188,10 @@ describe('the web page (site/)', () => {
     };
     let bx = (await inPage<any>(page, '__explorer')).boxes;
     checkBoxes(bx);
+    // A number that rounds to zero prints as 0.0000: here alphaIouLoss's gradient has tiny negatives.
+    expect(bx.table.alphaIouLoss.grad.some((g: number) => g < 0 && g > -5e-5)).toBe(true);
+    expect(await page.innerText('#ex-table')).toContain('0.0000');
+    expect(await page.innerText('body')).not.toContain('-0.0000');
     const canvas = (await page.locator('#ex-canvas').boundingBox())!;
     const scale = canvas.width / 480 * 40; // CSS pixels per box unit
     const [cx, cy] = [(bx.pred[0] + bx.pred[2]) / 2 * scale + canvas.x, (bx.pred[1] + bx.pred[3]) / 2 * scale + canvas.y];
@@ -166,7 +202,65 @@ describe('the web page (site/)', () => {
     const moved = (await inPage<any>(page, '__explorer')).boxes;
     expect(moved.pred[0] - bx.pred[0]).toBeCloseTo(2, 1);
     checkBoxes(moved);
+
+    // The slide plot's legend names each loss in its curve's colour (the table row's too) with its
+    // value at the dashed line; the selected loss is drawn thick, opaque and last (on top), the
+    // others thin and translucent (so none of their pixels has their full colour).
+    type Series = { name: string; stroke: string; width: number; show: boolean };
+    const slideSeries = async () => (await inPage<any>(page, '__explorer')).slideSeries as Series[];
+    const keyOf = (name: string) => `#ex-legend .key[data-loss=${name}]`;
+    const keys = await page.$$eval('#ex-legend .key', (ks) => ks.map((k) => ({
+      name: (k as HTMLElement).dataset.loss!, text: k.textContent!, color: getComputedStyle(k.querySelector('.swatch')!).backgroundColor,
+      pressed: k.getAttribute('aria-pressed'), selected: k.classList.contains('selected'),
+    })));
+    const rowColors = await page.$$eval('#ex-table .swatch', (ss) => ss.map((e) => getComputedStyle(e).backgroundColor));
+    let series = await slideSeries();
+    const GIOU = 'generalizedBoxIouLoss', CIOU = 'completeBoxIouLoss';
+    const colorOf = (name: string) => series.find((c) => c.name === name)!.stroke.slice(0, 7);
+    expect(keys.map((k) => k.name)).toEqual(Object.keys(moved.table));
+    expect(series.map((c) => c.name).sort()).toEqual(Object.keys(moved.table).sort());
+    expect(series.at(-1)!.name).toBe(GIOU);
+    keys.forEach((k, i) => {
+      const c = series.find((e) => e.name === k.name)!, [r, g, b, alpha] = hex(c.stroke);
+      expect(k.color, k.name).toBe(`rgb(${r}, ${g}, ${b})`);
+      expect(rowColors[i], k.name).toBe(k.color);
+      expect(k.text, k.name).toBe(`${k.name}${moved.table[k.name].loss.toFixed(4)}`);
+      expect([k.pressed, k.selected, c.show], k.name).toEqual(['true', k.name === GIOU, true]);
+      if (k.name === GIOU) expect(alpha).toBe(1);
+      else expect([alpha < 0.5, c.width < series.at(-1)!.width], k.name).toEqual([true, true]);
+    });
+    expect(new Set(series.map((c) => c.stroke.slice(0, 7))).size).toBe(9);
+    expect(await pixelsOf(page, colorOf(GIOU))).toBeGreaterThan(200);
+    expect(await pixelsOf(page, colorOf(CIOU))).toBe(0);
+    // Pointing at a name brings its curve forward.
+    await page.hover(keyOf(CIOU));
+    series = await slideSeries();
+    expect(series.find((c) => c.name === CIOU)).toMatchObject({ stroke: colorOf(CIOU), width: 3.5 });
+    expect(await pixelsOf(page, colorOf(CIOU))).toBeGreaterThan(200);
+    expect(await pixelsOf(page, colorOf(GIOU))).toBe(0);
+    // Under the pointer, the legend shows the curves' values there (the plot's left edge: offset 0).
+    const slideOver = (await page.locator('#ex-slide .u-over').boundingBox())!;
+    await page.mouse.move(slideOver.x + 1, slideOver.y + slideOver.height / 2);
+    expect(await page.$$eval('#ex-legend .value', (vs) => vs.map((v) => v.textContent))).toEqual(Object.keys(moved.table).map((n) => moved.slide[n][0].toFixed(4)));
+    expect(await pixelsOf(page, colorOf(GIOU))).toBeGreaterThan(200);
+    // Clicking a name hides its curve; clicking again shows it.
+    await page.click(keyOf(GIOU));
+    expect((await slideSeries()).find((c) => c.name === GIOU)!.show).toBe(false);
+    expect(await page.getAttribute(keyOf(GIOU), 'aria-pressed')).toBe('false');
+    expect(await pixelsOf(page, colorOf(GIOU))).toBe(0);
+    await page.click(keyOf(GIOU));
+    expect((await slideSeries()).find((c) => c.name === GIOU)!.show).toBe(true);
+    expect(await pixelsOf(page, colorOf(GIOU))).toBeGreaterThan(200);
+    await page.mouse.move(0, 0);
+    expect(await page.innerText('body')).not.toContain('-0.0000');
     await page.locator('body').screenshot({ path: join(shots, 'site-explorer-boxes.png') });
+    // Another box loss chosen: it is the one drawn thick, on top.
+    await page.selectOption('#ex-fn', 'iouLoss');
+    series = await slideSeries();
+    expect(series.at(-1)).toMatchObject({ name: 'iouLoss', width: 3.5 });
+    expect(hex(series.at(-1)!.stroke)[3]).toBe(1);
+    expect(series.filter((c) => c.width === 3.5)).toHaveLength(1);
+    expect(await page.innerText('body')).not.toContain('-0.0000');
 
     // The select offers the whole catalogue, and every function renders finite numbers.
     const names = await page.$$eval('#ex-fn option', (os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -178,6 +272,7 @@ describe('the web page (site/)', () => {
       const values = ex.boxes ? Object.values(ex.boxes.table).flatMap((r: any) => [r.loss, ...r.grad]) : [...ex.loss, ...ex.grad];
       expect(values.length, name).toBeGreaterThan(0);
       expect(values.every(Number.isFinite), name).toBe(true);
+      expect(await overflows(page), name).toEqual([]);
     }
     expect(errors).toEqual([]);
     await page.close();
@@ -236,12 +331,62 @@ describe('the web page (site/)', () => {
     await page.close();
   });
 
-  it('says so visibly when it runs on the js backend', async () => {
+  it('says so visibly when it runs on the js backend: forced by the URL', async () => {
     const { page, errors } = await open('?backend=js#explorer');
     expect(await page.textContent('#backend')).toBe('backend: js');
     expect(await page.isVisible('#js-notice')).toBe(true);
+    const notice = await page.innerText('#js-notice');
+    expect(notice).toContain('The URL forced the js backend (?backend=js)');
+    expect(notice).not.toContain('not available');
+    expect(await page.getAttribute('#js-unforce', 'href')).toBe(`${url}#explorer`);
     await page.waitForFunction(() => (window as any).__explorer?.loss?.length === 401);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('says so visibly when it runs on the js backend: no WebAssembly SIMD (simulated)', async () => {
+    const { page, errors } = await open('#explorer', {
+      before: () => { // an engine without SIMD: validates nothing, compiles nothing
+        const refuse = () => { throw new WebAssembly.CompileError('invalid SIMD opcode (simulated)'); };
+        Object.assign(WebAssembly, { validate: () => false, Module: refuse, compile: async () => refuse(), instantiate: async () => refuse() });
+      },
+    });
+    expect(await page.textContent('#backend')).toBe('backend: js');
+    const notice = await page.innerText('#js-notice');
+    expect(notice).toContain('WebAssembly SIMD is not available in this browser');
+    expect(notice).not.toContain('forced');
+    await page.waitForFunction(() => (window as any).__explorer?.loss?.length === 401);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a phone (390×844): nothing sticks out sideways, on any panel or explorer function', async () => {
+    const phone = { width: 390, height: 844 };
+    const { page, errors } = await open('?backend=js#explorer', phone); // the notice is a card too
+    await page.waitForFunction(() => (window as any).__explorer?.loss?.length === 401);
+    expect(await overflows(page)).toEqual([]);
+    await page.close();
+
+    const { page: p, errors: e2 } = await open('#explorer', phone);
+    await p.waitForFunction(() => (window as any).__explorer?.loss?.length === 401);
+    await p.screenshot({ path: join(shots, 'site-phone-explorer.png'), fullPage: true });
+    for (const name of await p.$$eval('#ex-fn option', (os) => os.map((o) => (o as HTMLOptionElement).value))) {
+      await p.selectOption('#ex-fn', name);
+      expect(await overflows(p), name).toEqual([]);
+    }
+    await p.selectOption('#ex-fn', 'generalizedBoxIouLoss');
+    await p.screenshot({ path: join(shots, 'site-phone-boxes.png'), fullPage: true });
+    await p.evaluate(() => { location.hash = '#training'; });
+    await p.waitForFunction(() => (window as any).__training?.step >= 20);
+    expect(await overflows(p)).toEqual([]);
+    await p.screenshot({ path: join(shots, 'site-phone-training.png'), fullPage: true });
+    await p.evaluate(() => { location.hash = '#speed'; });
+    await p.check('#sp-quick');
+    await p.click('#sp-run');
+    await p.waitForFunction(() => (window as any).__speed.results.length === 5 && !(window as any).__speed.running, undefined, { timeout: 40_000 });
+    expect(await overflows(p)).toEqual([]);
+    await p.screenshot({ path: join(shots, 'site-phone-speed.png'), fullPage: true });
+    expect([...errors, ...e2]).toEqual([]);
+    await p.close();
   });
 });
