@@ -55,9 +55,14 @@ export function crossEntropyReference(p: ClassProblem, wantGrad: boolean, gradRo
     if (probs) {
       for (let c = 0; c < C; c++) loss -= w(c) * ((1 - eps) * probs[at(c)] + eps / C) * lp[c];
     } else {
-      let smooth = 0;
-      for (let c = 0; c < C; c++) smooth -= w(c) * lp[c];
-      loss = (1 - eps) * -w(t) * lp[t] + (eps / C) * smooth;
+      loss = -w(t) * lp[t];
+      // PyTorch adds the smoothing term only when ε > 0: with ε = 0 a -inf logit's +inf term
+      // would make 0·∞ = NaN of a finite loss.
+      if (eps > 0) {
+        let smooth = 0;
+        for (let c = 0; c < C; c++) smooth -= w(c) * lp[c];
+        loss = (1 - eps) * loss + (eps / C) * smooth;
+      }
     }
     elementLoss[r] = loss;
     total += loss;

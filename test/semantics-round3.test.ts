@@ -1,0 +1,101 @@
+// Semantics fixed after the third adversarial review (issue 20). Expected values come from
+// PyTorch 1.13 in float64 (quoted in the issue) or from PyTorch's formula written out here;
+// each case runs on both backends, and in both dtypes where the dtype matters.
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  crossEntropy, crossEntropyWithGrad, klDiv, klDivWithGrad, setBackend,
+} from '../src/index';
+import type { Dtype, Tensor } from '../src/types';
+import { expectClose } from './helpers/fixtures';
+import { finiteDifference } from './helpers/numeric';
+import { DTYPES } from './helpers/suites';
+
+const BACKENDS = ['wasm-simd', 'js'] as const;
+
+afterEach(() => setBackend('wasm-simd'));
+
+function floats(dtype: Dtype, data: number[]): Float32Array | Float64Array {
+  return dtype === 'float32' ? Float32Array.from(data) : Float64Array.from(data);
+}
+
+/** Each backend and dtype, with the backend set. */
+function eachCase(name: string, body: (dtype: Dtype) => void): void {
+  for (const backend of BACKENDS) {
+    for (const dtype of DTYPES) {
+      it(`${name} (${backend}, ${dtype})`, () => {
+        setBackend(backend);
+        body(dtype);
+      });
+    }
+  }
+}
+
+describe('1. crossEntropy with -Infinity logits', () => {
+  const X = [0, -Infinity, -Infinity, 2, 1, -Infinity];
+  // log Σ exp of row 1 minus its target logit: F.cross_entropy's second row loss
+  const row1 = Math.log(Math.exp(2) + Math.exp(1)) - 1;
+  const p1 = [Math.exp(2) / (Math.exp(2) + Math.exp(1)), Math.exp(1) / (Math.exp(2) + Math.exp(1)), 0];
+
+  eachCase('without smoothing the -inf logits add nothing (PyTorch: 0.65663 for the mean)', (dtype) => {
+    const x = { data: floats(dtype, X), shape: [2, 3] };
+    expect(row1 / 2).toBeCloseTo(0.65663, 5);
+    const r = crossEntropyWithGrad(x, [0, 1]);
+    expectClose([r.loss as number], [row1 / 2], dtype, 'mean');
+    expectClose([crossEntropy(x, [0, 1], { reduction: 'sum' }) as number], [row1], dtype, 'sum');
+    expectClose((crossEntropy(x, [0, 1], { reduction: 'none' }) as Tensor).data, [0, row1], dtype, 'none');
+    expectClose(r.grad.data, [0, 0, 0, p1[0] / 2, (p1[1] - 1) / 2, 0], dtype, 'grad');
+  });
+
+  eachCase('with smoothing the loss is +Infinity (Σ_c log p_c has a -inf term), the gradient finite', (dtype) => {
+    const x = { data: floats(dtype, X), shape: [2, 3] };
+    const eps = 0.1;
+    const r = crossEntropyWithGrad(x, [0, 1], { labelSmoothing: eps });
+    expect(r.loss).toBe(Infinity);
+    // autograd of (1-ε)·nll + (ε/C)·Σ_c -log p_c: log_softmax's backward g - p·Σg stays finite
+    const p0 = [1, 0, 0];
+    const want: number[] = [];
+    for (const [p, t] of [[p0, 0], [p1, 1]] as const) {
+      for (let c = 0; c < 3; c++) want.push(((1 - eps) * (p[c] - (c === t ? 1 : 0)) + (eps / 3) * (3 * p[c] - 1)) / 2);
+    }
+    expectClose(r.grad.data, want, dtype, 'grad');
+  });
+});
+
+describe("2. klDiv 'batchmean' divides by the input's first dim", () => {
+  const input = [-1, -2, -0.5];
+  const target = [[0.2, 0.3, 0.5], [0.1, 0.6, 0.3]];
+  eachCase('a (3) input against a (2, 3) target divides by 3 (PyTorch 0.19080)', (dtype) => {
+    const x = { data: floats(dtype, input), shape: [3] };
+    const t = { data: floats(dtype, target.flat()), shape: [2, 3] };
+    let sum = 0;
+    for (const row of target) row.forEach((v, j) => { sum += v * (Math.log(v) - input[j]); });
+    expect(sum / 3).toBeCloseTo(0.19080, 5);
+    const r = klDivWithGrad(x, t, { reduction: 'batchmean' });
+    expectClose([r.loss as number], [sum / 3], dtype, 'batchmean');
+    expectClose(r.grads[0].data, input.map((_, j) => -(target[0][j] + target[1][j]) / 3), dtype, 'dInput');
+    expectClose(r.grads[1].data, target.flat().map((v, i) => (Math.log(v) + 1 - input[i % 3]) / 3), dtype, 'dTarget');
+  });
+
+  eachCase('a 0-d input is not divided; a (2, 3) input by a (3) target still divides by 2', (dtype) => {
+    const t = { data: floats(dtype, target.flat()), shape: [2, 3] };
+    const scalar = { data: floats(dtype, [-1]), shape: [] };
+    expectClose([klDiv(scalar, t, { reduction: 'batchmean' }) as number], [klDiv(scalar, t, { reduction: 'sum' }) as number], dtype, '0-d');
+    const x = { data: floats(dtype, target.flat().map(Math.log)), shape: [2, 3] };
+    const t1 = { data: floats(dtype, [0.2, 0.3, 0.5]), shape: [3] };
+    expectClose([klDiv(x, t1, { reduction: 'batchmean' }) as number], [(klDiv(x, t1, { reduction: 'sum' }) as number) / 2], dtype, '(2, 3)');
+  });
+
+  it('the gradients match finite differences on both backends', () => {
+    for (const backend of BACKENDS) {
+      setBackend(backend);
+      const x = Float64Array.from(input);
+      const t = Float64Array.from(target.flat());
+      const o = { reduction: 'batchmean' as const };
+      const r = klDivWithGrad({ data: x, shape: [3] }, { data: t, shape: [2, 3] }, o);
+      const fx = (v: Float64Array) => klDiv({ data: v, shape: [3] }, { data: t, shape: [2, 3] }, o) as number;
+      const ft = (v: Float64Array) => klDiv({ data: x, shape: [3] }, { data: v, shape: [2, 3] }, o) as number;
+      expectClose(r.grads[0].data, finiteDifference(fx, Float64Array.from(x)), 'float64', `${backend} dInput`, 1e4);
+      expectClose(r.grads[1].data, finiteDifference(ft, Float64Array.from(t)), 'float64', `${backend} dTarget`, 1e4);
+    }
+  });
+});
