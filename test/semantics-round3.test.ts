@@ -99,3 +99,36 @@ describe("2. klDiv 'batchmean' divides by the input's first dim", () => {
     }
   });
 });
+
+describe('4. crossEntropy with labelSmoothing over a zero weight sum', () => {
+  // the used targets (class 0) weigh 0; the third row is ignored
+  const X = [1, 2, 0.5, 0.3, -1, 2, 1, 1, 1];
+  const W = [0, 1, 2];
+  const T = [0, 0, -100];
+  const eps = 0.1;
+  const logSoftmax = (row: number[]) => {
+    const m = Math.max(...row);
+    const ls = Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0));
+    return row.map((v) => v - m - ls);
+  };
+  // PyTorch's (1-ε)·nll + (ε/C)·Σ_c -w_c·lp_c per used row; nll is 0 (w_t = 0)
+  const rowLoss = [0, 1].map((r) => (eps / 3) * logSoftmax(X.slice(3 * r, 3 * r + 3)).reduce((a, lp, c) => a - W[c] * lp, 0));
+
+  eachCase("'mean' is NaN, and so is the gradient of every used row (ignored rows 0), as PyTorch", (dtype) => {
+    const x = { data: floats(dtype, X), shape: [3, 3] };
+    const r = crossEntropyWithGrad(x, T, { labelSmoothing: eps, weight: floats(dtype, W) });
+    expect(r.loss).toBeNaN();
+    expect(Array.from(r.grad.data).slice(0, 6).every(Number.isNaN), `${Array.from(r.grad.data)}`).toBe(true);
+    expect(Array.from(r.grad.data).slice(6)).toEqual([0, 0, 0]);
+  });
+
+  eachCase("'sum' and 'none' stay finite: the smoothing term alone", (dtype) => {
+    const x = { data: floats(dtype, X), shape: [3, 3] };
+    const o = { labelSmoothing: eps, weight: floats(dtype, W) };
+    expectClose([crossEntropy(x, T, { ...o, reduction: 'sum' }) as number], [rowLoss[0] + rowLoss[1]], dtype, 'sum');
+    expectClose((crossEntropy(x, T, { ...o, reduction: 'none' }) as Tensor).data, [...rowLoss, 0], dtype, 'none');
+    const f = (v: Float64Array) => crossEntropy({ data: v, shape: [3, 3] }, T, { labelSmoothing: eps, weight: Float64Array.from(W), reduction: 'sum' }) as number;
+    const g = crossEntropyWithGrad(x, T, { ...o, reduction: 'sum' }).grad.data;
+    expectClose(g, finiteDifference(f, Float64Array.from(X)), dtype, 'sum grad', 1e3);
+  });
+});

@@ -239,7 +239,10 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
   const parts = isCE
     ? crossEntropyWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
     : nllWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? nllReference(problem, wantGrad, gradRow, gradScale);
-  const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), parts.total, denominator, outShape, dtype);
+  // PyTorch divides the nll sum and the smoothing sum by the weight sum apart: over a zero weight
+  // sum (1-ε)·0/0 is NaN, even where the smoothing sum alone gives ±∞
+  const total = reduction === 'mean' && denominator === 0 && problem.smoothing > 0 ? NaN : parts.total;
+  const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), total, denominator, outShape, dtype);
   if (!wantGrad) return { loss };
   return withGrad({ loss, grads: [gradTensor(parts.grad!, prep.inputShape, dtype)], opts }, fn);
 }
