@@ -3,7 +3,8 @@
 // each case runs on both backends, and in both dtypes where the dtype matters.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  crossEntropy, crossEntropyWithGrad, klDiv, klDivWithGrad, setBackend,
+  allocTensor, crossEntropy, crossEntropyWithGrad, getMemoryLimit, klDiv, klDivWithGrad, memoryUsage, nllLoss, nllLossWithGrad,
+  setBackend, setMemoryLimit,
 } from '../src/index';
 import type { Dtype, Tensor } from '../src/types';
 import { expectClose } from './helpers/fixtures';
@@ -130,5 +131,83 @@ describe('4. crossEntropy with labelSmoothing over a zero weight sum', () => {
     const f = (v: Float64Array) => crossEntropy({ data: v, shape: [3, 3] }, T, { labelSmoothing: eps, weight: Float64Array.from(W), reduction: 'sum' }) as number;
     const g = crossEntropyWithGrad(x, T, { ...o, reduction: 'sum' }).grad.data;
     expectClose(g, finiteDifference(f, Float64Array.from(X)), dtype, 'sum grad', 1e3);
+  });
+});
+
+describe('3. nllLoss on inputs whose batch element exceeds the memory limit', () => {
+  const MiB = 1024 * 1024;
+  afterEach(() => setMemoryLimit(64 * MiB));
+
+  it('(1, 21, 1024, 1024) float32 under the default 64 MiB limit (was "one item needs 96468992 bytes")', () => {
+    const [C, inner] = [21, 1024 * 1024];
+    const x = new Float32Array(C * inner);
+    for (let i = 0; i < x.length; i++) x[i] = -(i % 97) / 8;
+    const t = Int32Array.from({ length: inner }, (_, i) => (i * 7) % C);
+    let sum = 0;
+    for (let s = 0; s < inner; s++) sum -= x[t[s] * inner + s];
+    for (const backend of BACKENDS) {
+      setBackend(backend);
+      expect(getMemoryLimit()).toBe(64 * MiB);
+      const loss = nllLoss({ data: x, shape: [1, C, 1024, 1024] }, { data: t, shape: [1, 1024, 1024] });
+      expectClose([loss], [sum / inner], 'float32', backend);
+    }
+    expect(memoryUsage()).toBeLessThanOrEqual(64 * MiB);
+  });
+
+  // (2, 3, 100000): one batch element and its gradient are 2.4 MB (float32) or 4.8 MB (float64)
+  const [N, C, inner] = [2, 3, 100000];
+  const data = Array.from({ length: N * C * inner }, (_, i) => -((i * 37) % 101) / 16);
+  const targets = Int32Array.from({ length: N * inner }, (_, r) => (r % 11 === 0 ? -100 : (r * 5) % C));
+  const weight = [0.5, 2, 1.25];
+  const expected = () => {
+    const loss = new Float64Array(N * inner);
+    const grad = new Float64Array(N * C * inner);
+    for (let r = 0; r < N * inner; r++) {
+      const tr = targets[r];
+      if (tr < 0) continue;
+      const [n, s] = [Math.floor(r / inner), r % inner];
+      loss[r] = -weight[tr] * data[(n * C + tr) * inner + s];
+      grad[(n * C + tr) * inner + s] = -weight[tr];
+    }
+    return { loss, grad };
+  };
+
+  eachCase('a 2 MiB limit gives the formula, bit for bit what the 64 MiB limit gives', (dtype) => {
+    const x = { data: floats(dtype, data), shape: [N, C, inner] };
+    const t = { data: targets, shape: [N, inner] };
+    const o = { weight: floats(dtype, weight), reduction: 'sum' as const };
+    const none = { ...o, reduction: 'none' as const };
+    const big = [nllLossWithGrad(x, t, o), nllLossWithGrad(x, t, none)];
+    setMemoryLimit(2 * MiB);
+    const small = [nllLossWithGrad(x, t, o), nllLossWithGrad(x, t, none)];
+    const want = expected();
+    expectClose([small[0].loss as number], [want.loss.reduce((a, v) => a + v, 0)], dtype, 'sum', 10);
+    expectClose((small[1].loss as Tensor).data, want.loss, dtype, 'none');
+    expectClose(small[0].grad.data, want.grad, dtype, 'grad');
+    expect((small[1].loss as Tensor).data).toEqual((big[1].loss as Tensor).data);
+    expect(small[0].grad.data).toEqual(big[0].grad.data);
+    expect(small[1].grad.data).toEqual(big[1].grad.data);
+  });
+
+  eachCase("'none' with gradOutput, a resident input and a WasmTensor gradInto under a tight limit", (dtype) => {
+    const gradOutput = { data: floats(dtype, Array.from({ length: N * inner }, (_, r) => (r % 7) - 3)), shape: [N, inner] };
+    const t = { data: targets, shape: [N, inner] };
+    const o = { weight: floats(dtype, weight), reduction: 'none' as const, gradOutput };
+    const plain = nllLossWithGrad({ data: floats(dtype, data), shape: [N, C, inner] }, t, o);
+    const bytes = N * C * inner * (dtype === 'float32' ? 4 : 8);
+    setMemoryLimit(2 * bytes + 2 * MiB); // the two tensors and 2 MiB: an element and its gradient do not fit
+    const x = allocTensor(dtype, [N, C, inner]);
+    const g = allocTensor(dtype, [N, C, inner]);
+    try {
+      x.data.set(data);
+      const r = nllLossWithGrad(x, t, { ...o, gradInto: [g] });
+      expect((r.loss as Tensor).data).toEqual((plain.loss as Tensor).data);
+      expect(g.data).toEqual(plain.grad.data);
+      const want = expected();
+      expectClose(g.data, want.grad.map((v, i) => v * gradOutput.data[Math.floor(i / (C * inner)) * inner + (i % inner)]), dtype, 'grad');
+    } finally {
+      x.free();
+      g.free();
+    }
   });
 });

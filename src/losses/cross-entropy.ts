@@ -8,7 +8,7 @@ import {
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
 import { callDtype, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
-import type { WasmTensor } from '../wasm/resident';
+import { WasmTensor } from '../wasm/resident';
 import { run as runKernel } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { Loss, ResultArray } from '../types';
@@ -215,7 +215,14 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
   const { N, C, inner } = p;
   const run = kernel(k, 'nll', dtype);
   const slice = C * inner; // one batch element of the input
-  // Items are batch elements: the kernel reads (C, inner) slices as they are.
+  const bytes = dtype === 'float32' ? 4 : 8;
+  // Items are batch elements while one fits (at most this: what is staged, with the weight and the
+  // runtime's padding; a resident input and a WasmTensor gradient are used in place): the kernel
+  // reads (C, inner) slices as they are. A larger one (a segmentation map) takes rows of C
+  // classes, gathered, as crossEntropy's: any size fits.
+  const grad = wantGrad && !(into instanceof WasmTensor) ? slice : 0;
+  const element = ((x.resident ? 0 : slice) + grad + inner * (gradRow ? 2 : 1)) * bytes + inner * 4 + (C * bytes + 16) + 256;
+  if (inner > 1 && element > arena.available()) return nllRows(prep, run, arena, wantGrad, gradRow, gradScale, into);
   const r = runKernel(arena, dtype, N, [
     { role: 'in', per: slice, data: x.data, ptr: x.resident?.ptr },
     { role: 'in', per: inner, data: p.targets!, int32: true },
@@ -224,6 +231,24 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
     wantGrad ? { role: 'out', per: slice, into } : null,
     gradRow ? { role: 'in', per: inner, data: gradRow } : null,
   ], (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale));
+  return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
+}
+
+/** nllWasm over rows (N·inner items of C classes) rather than batch elements. */
+function nllRows(
+  prep: Prepared, run: (...args: number[]) => number, arena: Parameters<typeof runKernel>[0],
+  wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | WasmTensor | null,
+): LossParts {
+  const { problem: p, x, dtype } = prep;
+  const { N, C, inner } = p;
+  const r = runKernel(arena, dtype, N * inner, [
+    { role: 'in', per: C, data: x.data, gather: (dst, r0, count) => gatherRows(x.data, dst, C, inner, r0, count) },
+    { role: 'in', per: 1, data: p.targets!, int32: true },
+    prep.weight ? { role: 'whole', data: prep.weight.data, ptr: prep.weight.resident?.ptr } : null,
+    { role: 'out', per: 1 },
+    wantGrad ? { role: 'out', per: C, into, scatter: (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count) } : null,
+    gradRow ? { role: 'in', per: 1, data: gradRow } : null,
+  ], (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, 1, input, targets, weight, rowLoss, g, upstream, gradScale));
   return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
 
