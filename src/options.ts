@@ -1,6 +1,6 @@
 // Option checking shared by every function, and turning per-element losses into the result.
 import { describe, rangeError, shapeString, typeError } from './errors';
-import { floatArg, isFloatArray, newFloat, roundTo, sameShape, sizeOf, sumToShape, type FloatTensor } from './tensor';
+import { floatArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf, sumToShape, type FloatTensor } from './tensor';
 import type { Dtype, FloatArray, Reduction, Tensor, WithGrad } from './types';
 import { wasmMemoryBuffer } from './backend';
 import { WasmTensor } from './wasm/resident';
@@ -37,6 +37,11 @@ function isPlainObject(x: unknown): x is object {
  * options the call takes.
  */
 export function checkOptions(fn: string, options: unknown, allowed: readonly string[], wantGrad = false): CheckedOptions {
+  // a revoked Proxy throws when looked at: readArg names the function
+  return readArg(fn, 'options', () => snapshotOptions(fn, options, allowed, wantGrad));
+}
+
+function snapshotOptions(fn: string, options: unknown, allowed: readonly string[], wantGrad: boolean): CheckedOptions {
   const snapshot = new Snapshot();
   if (options === undefined) return snapshot;
   if (!isPlainObject(options)) {

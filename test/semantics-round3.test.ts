@@ -2,6 +2,7 @@
 // PyTorch 1.13 in float64 (quoted in the issue) or from PyTorch's formula written out here;
 // each case runs on both backends, and in both dtypes where the dtype matters.
 import { afterEach, describe, expect, it } from 'vitest';
+import * as simdloss from '../src/index';
 import {
   allocTensor, crossEntropy, crossEntropyWithGrad, getMemoryLimit, klDiv, klDivWithGrad, memoryUsage, nllLoss, nllLossWithGrad,
   setBackend, setMemoryLimit,
@@ -209,5 +210,52 @@ describe('3. nllLoss on inputs whose batch element exceeds the memory limit', ()
       x.free();
       g.free();
     }
+  });
+});
+
+describe('5b. a revoked Proxy anywhere is a TypeError naming the function and the argument', () => {
+  const revoked = (target: object) => {
+    const p = Proxy.revocable(target, {});
+    p.revoke();
+    return p.proxy;
+  };
+  const api = simdloss as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const losses = Object.keys(api).filter((k) => typeof api[k] === 'function' && typeof api[`${k}WithGrad`] === 'function');
+  const arity: Record<string, number> = {
+    softmax: 1, logSoftmax: 1, sigmoid: 1, cosineEmbeddingLoss: 3, marginRankingLoss: 3, tripletMarginLoss: 3,
+    tripletMarginWithDistanceLoss: 3, gaussianNllLoss: 3, ctcLoss: 4,
+  };
+
+  it('a class-index target of crossEntropy (was the engine\'s "Cannot perform \'IsArray\'…")', () => {
+    for (const backend of BACKENDS) {
+      setBackend(backend);
+      const x = { data: new Float32Array(6), shape: [2, 3] };
+      expect(() => crossEntropy(x, revoked([0, 1]) as number[])).toThrow(/^crossEntropy: target could not be read/);
+      expect(() => crossEntropy(x, revoked({ data: [0, 1], shape: [2] }) as number[])).toThrow(/^crossEntropy: target could not be read/);
+    }
+  });
+
+  it('every argument and the options of every loss and its twin', () => {
+    expect(losses.length).toBeGreaterThan(30);
+    const leaks: string[] = [];
+    for (const name of losses) {
+      for (const fn of [name, `${name}WithGrad`]) {
+        const n = arity[name] ?? 2;
+        for (let i = 0; i <= n; i++) {
+          for (const bad of [revoked([0, 1]), revoked({ data: [0, 1], shape: [2] })]) {
+            const args: unknown[] = Array.from({ length: n }, () => ({ data: new Float32Array([0.5, 0.25, 0.1, 0.7]), shape: [2, 2] }));
+            args[i] = bad; // i = n: the options
+            try {
+              api[fn](...args);
+              leaks.push(`${fn} #${i}: no error`);
+            } catch (e) {
+              const text = (e as Error).message;
+              if (!(e instanceof TypeError) || !text.startsWith(`${fn}: `)) leaks.push(`${fn} #${i}: ${text}`);
+            }
+          }
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
   });
 });

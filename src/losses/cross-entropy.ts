@@ -7,7 +7,7 @@ import {
   numberOption, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
-import { callDtype, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
+import { callDtype, floatArg, indexArg, isFloatArray, newFloat, readArg, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
 import { WasmTensor } from '../wasm/resident';
 import { run as runKernel } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
@@ -71,7 +71,8 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
   }
   const problem: ClassProblem = { N, C, inner, input: x.data, targets: null, probs: null, weight: weight?.data ?? null, smoothing };
 
-  if (isCE && (isFloatArrayInput(target) || isPlainProbabilities(target, x.shape))) {
+  // looking at a revoked Proxy throws: readArg names the function and the argument
+  if (isCE && readArg(fn, 'target', () => isFloatArrayInput(target) || isPlainProbabilities(target, x.shape))) {
     // Class probabilities: a float target of exactly the input's shape.
     const q = floatOfDtype(fn, 'target', target, dtype);
     const qShape = argShape(q, target);
