@@ -26,6 +26,8 @@ export interface IndexTensor {
   shape: number[];
   size: number;
   at(i: number): number;
+  /** Element i for a message: a BigInt in full (at() rounds 2^63 - 1 to 9223372036854776000). */
+  show(i: number): string;
   /** The values directly when they are a non-BigInt integer typed array (already integers). */
   typed: ArrayLike<number> | null;
 }
@@ -346,7 +348,7 @@ function indexArgOnce(fn: string, name: string, value: unknown): IndexTensor {
     return v;
   };
   const typed = ArrayBuffer.isView(arr) && !(arr instanceof BigInt64Array) && !(arr instanceof BigUint64Array) ? (arr as ArrayLike<number>) : null;
-  return { shape, size: arr.length, at, typed };
+  return { shape, size: arr.length, at, show: (i) => String(arr[i]), typed };
 }
 
 /** A new zeroed array of n values of the dtype: the one place a Float32Array or Float64Array is chosen. */

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as simdloss from '../src/index';
 import {
-  allocTensor, crossEntropy, crossEntropyWithGrad, getMemoryLimit, klDiv, klDivWithGrad, memoryUsage, nllLoss, nllLossWithGrad,
+  allocTensor, crossEntropy, crossEntropyWithGrad, ctcLoss, multiMarginLoss, multilabelMarginLoss, getMemoryLimit, klDiv, klDivWithGrad, memoryUsage, nllLoss, nllLossWithGrad,
   setBackend, setMemoryLimit,
 } from '../src/index';
 import type { Dtype, Tensor } from '../src/types';
@@ -258,4 +258,34 @@ describe('5b. a revoked Proxy anywhere is a TypeError naming the function and th
     }
     expect(leaks).toEqual([]);
   });
+});
+
+describe('5d. a BigInt class index out of bounds is reported exactly', () => {
+  const MAX = 2n ** 63n - 1n;
+  const x = { data: new Float32Array(6), shape: [2, 3] };
+  const lp = { data: new Float32Array(12).fill(Math.log(1 / 3)), shape: [4, 1, 3] };
+  const calls: Array<[string, () => unknown]> = [
+    ['crossEntropy', () => crossEntropy(x, new BigInt64Array([0n, MAX]))],
+    ['nllLoss', () => nllLoss(x, { data: new BigInt64Array([0n, MAX]), shape: [2] })],
+    ['multiMarginLoss', () => multiMarginLoss(x, new BigInt64Array([0n, MAX]))],
+    ['multilabelMarginLoss', () => multilabelMarginLoss(x, { data: new BigInt64Array([0n, -1n, 0n, MAX, -1n, 0n]), shape: [2, 3] })],
+    ['ctcLoss', () => ctcLoss(lp, { data: new BigInt64Array([1n, MAX]), shape: [1, 2] }, [4], [2])],
+    ['ctcLoss', () => ctcLoss(lp, [1], [4], new BigInt64Array([MAX]))],
+  ];
+  for (const backend of BACKENDS) {
+    it(`names 9223372036854775807, not 9223372036854776000 (${backend})`, () => {
+      setBackend(backend);
+      for (const [fn, call] of calls) {
+        let error: unknown = null;
+        try {
+          call();
+        } catch (e) {
+          error = e;
+        }
+        expect(error, fn).toBeInstanceOf(RangeError);
+        expect((error as Error).message, fn).toMatch(new RegExp(`^${fn}: .*\\b9223372036854775807\\b`));
+      }
+      expect(() => crossEntropy(x, new BigUint64Array([0n, 2n ** 64n - 1n]))).toThrow(/Target 18446744073709551615 is out of bounds/);
+    });
+  }
 });

@@ -102,7 +102,7 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
  */
 function classTargets(fn: string, t: IndexTensor, C: number, ignoreIndex: number, weight: FloatArray | null): { targets: Int32Array; denominator: number } {
   const n = t.size;
-  const outOfBounds = (i: number, v: number) => rangeError(fn, `Target ${v} is out of bounds: target[${i}] must be in [0, ${C}) or equal options.ignoreIndex (${ignoreIndex})`);
+  const outOfBounds = (i: number) => rangeError(fn, `Target ${t.show(i)} is out of bounds: target[${i}] must be in [0, ${C}) or equal options.ignoreIndex (${ignoreIndex})`);
   let targets: Int32Array;
   let used = 0;
   const own = t.typed;
@@ -115,7 +115,7 @@ function classTargets(fn: string, t: IndexTensor, C: number, ignoreIndex: number
     for (let i = 0; i < n; i++) {
       const v = own[i];
       if (v >>> 0 < C) used++;
-      else if (v !== ignoreIndex) throw outOfBounds(i, v);
+      else if (v !== ignoreIndex) throw outOfBounds(i);
     }
     targets = own;
   } else {
@@ -123,7 +123,7 @@ function classTargets(fn: string, t: IndexTensor, C: number, ignoreIndex: number
     for (let i = 0; i < n; i++) {
       const v = own ? own[i] : t.at(i);
       if (v === ignoreIndex) targets[i] = -1;
-      else if (!(v >= 0 && v < C)) throw outOfBounds(i, v);
+      else if (!(v >= 0 && v < C)) throw outOfBounds(i);
       else {
         targets[i] = v;
         used++;

@@ -28,15 +28,14 @@ export interface CtcLossOptions {
  * in [0, max]. Checked as numbers before anything is narrowed to 32 bits (2^32 must not wrap to 0).
  */
 function lengthsArg(fn: string, name: string, value: unknown, N: number, max: number): Int32Array {
-  const values = typeof value === 'number' ? [value] : (() => {
-    const t = indexArg(fn, name, value);
-    return Array.from({ length: t.size }, (_, i) => t.at(i));
-  })();
+  const t = typeof value === 'number' ? null : indexArg(fn, name, value);
+  const values = t ? Array.from({ length: t.size }, (_, i) => t.at(i)) : [value as number];
+  const show = (i: number) => (t ? t.show(i) : String(value)); // a BigInt in full
   if (typeof value === 'number' && !Number.isInteger(value)) throw rangeError(fn, `${name} must be integral; got ${value}`);
   if (values.length !== N) throw rangeError(fn, `${name} must be of size batch_size: expected ${N} lengths, got ${values.length}`);
-  for (const v of values) {
-    if (v < 0) throw rangeError(fn, `Expected ${name} to have value at least 0, but got value ${v}`);
-    if (v > max) throw rangeError(fn, `Expected ${name} to have value at most ${max}, but got value ${v}`);
+  for (const [i, v] of values.entries()) {
+    if (v < 0) throw rangeError(fn, `Expected ${name} to have value at least 0, but got value ${show(i)}`);
+    if (v > max) throw rangeError(fn, `Expected ${name} to have value at most ${max}, but got value ${show(i)}`);
   }
   return Int32Array.from(values);
 }
@@ -79,7 +78,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
     for (let i = 0; i < labels.length; i++) {
       const v = t.at(start + i);
       // PyTorch reads out of bounds here (undefined result); we refuse.
-      if (!(v >= 0 && v < C)) throw rangeError(fn, `targets[${start + i}] = ${v} is not a class index in [0, ${C})`);
+      if (!(v >= 0 && v < C)) throw rangeError(fn, `targets[${start + i}] = ${t.show(start + i)} is not a class index in [0, ${C})`);
       labels[i] = v;
     }
     labelsOf.push(labels);

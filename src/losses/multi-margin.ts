@@ -82,7 +82,7 @@ function multiMargin(fn: string, input: FloatInput, target: IndexInput, options:
   const targets = new Int32Array(N);
   for (let i = 0; i < N; i++) {
     const v = t.at(i);
-    if (v < 0 || v >= C) throw rangeError(fn, `target out of range: target[${i}] = ${v}, expected a class index in [0, ${C})`);
+    if (v < 0 || v >= C) throw rangeError(fn, `target out of range: target[${i}] = ${t.show(i)}, expected a class index in [0, ${C})`);
     targets[i] = v;
   }
   // 'none': (N) for a matrix; for a vector, the target's own shape (() or (1)).
@@ -112,7 +112,7 @@ function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, opt
   const targets = new Int32Array(N * C);
   for (let i = 0; i < targets.length; i++) {
     const v = t.at(i);
-    if (v < -1 || v >= C) throw rangeError(fn, `argument #2 'target' is out of range: target[${i}] = ${v}, expected -1 or a class index in [0, ${C})`);
+    if (v < -1 || v >= C) throw rangeError(fn, `argument #2 'target' is out of range: target[${i}] = ${t.show(i)}, expected -1 or a class index in [0, ${C})`);
     targets[i] = v;
   }
   // 'none': (N) for a matrix, 0-d for a vector (PyTorch).
