@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as simdloss from '../src/index';
 import {
-  allocTensor, crossEntropy, crossEntropyWithGrad, ctcLoss, multiMarginLoss, multilabelMarginLoss, getMemoryLimit, klDiv, klDivWithGrad, memoryUsage, nllLoss, nllLossWithGrad,
-  setBackend, setMemoryLimit,
+  allocTensor, cosineEmbeddingLoss, cosineSimilarity, cosineSimilarityWithGrad, crossEntropy, crossEntropyWithGrad, ctcLoss, multiMarginLoss, multilabelMarginLoss, getMemoryLimit, klDiv, klDivWithGrad, memoryUsage, nllLoss, nllLossWithGrad,
+  pairwiseDistance, pairwiseDistanceWithGrad, setBackend, setMemoryLimit, tripletMarginLoss, tripletMarginLossWithGrad, tripletMarginWithDistanceLoss,
 } from '../src/index';
 import type { Dtype, Tensor } from '../src/types';
 import { expectClose } from './helpers/fixtures';
@@ -288,4 +288,45 @@ describe('5d. a BigInt class index out of bounds is reported exactly', () => {
       expect(() => crossEntropy(x, new BigUint64Array([0n, 2n ** 64n - 1n]))).toThrow(/Target 18446744073709551615 is out of bounds/);
     });
   }
+});
+
+describe('5c. row losses over empty rows (D = 0) cost no per-row work', () => {
+  const empty = (dtype: Dtype, rows: number) => ({ data: floats(dtype, []), shape: [rows, 0] });
+  // PyTorch: the norm of an empty vector is 0 and its cosine 0/eps = 0, so each triplet row is
+  // max(margin + d - d, 0) = max(margin, 0), with d = 0 (pairwise) or 1 - 0 (cosine)
+
+  eachCase('tripletMarginLoss on (1e8, 0): the margin, at once (was over 8 s)', (dtype) => {
+    const N = 1e8;
+    const t0 = performance.now();
+    expect(tripletMarginLoss(empty(dtype, N), empty(dtype, N), empty(dtype, N))).toBe(1);
+    expect(tripletMarginLoss(empty(dtype, N), empty(dtype, 1), empty(dtype, N), { margin: 0.5, reduction: 'sum', swap: true })).toBe(0.5 * N);
+    expect(tripletMarginLoss(empty(dtype, N), empty(dtype, N), empty(dtype, N), { margin: -2 })).toBe(0);
+    expect(tripletMarginWithDistanceLoss(empty(dtype, N), empty(dtype, N), empty(dtype, N), { distance: 'cosine', margin: 0.25 })).toBe(0.25);
+    const r = tripletMarginLossWithGrad(empty(dtype, N), empty(dtype, 1), empty(dtype, N), { reduction: 'sum' });
+    expect(r.loss).toBe(N);
+    expect(r.grads.map((g) => g.shape)).toEqual([[N, 0], [1, 0], [N, 0]]);
+    expect(r.grads.map((g) => g.data.length)).toEqual([0, 0, 0]);
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
+  eachCase("'none' and the distances fill one value per row", (dtype) => {
+    const N = 1e6;
+    const none = tripletMarginLoss(empty(dtype, N), empty(dtype, N), empty(dtype, N), { margin: 0.75, reduction: 'none' }) as Tensor;
+    expect(none.shape).toEqual([N]);
+    expect(none.data.every((v) => v === 0.75)).toBe(true);
+    const d = pairwiseDistanceWithGrad(empty(dtype, N), empty(dtype, N), { keepdim: true });
+    expect(d.loss.shape).toEqual([N, 1]);
+    expect(d.loss.data.length === N && d.loss.data.every((v) => v === 0)).toBe(true);
+    expect(d.grads.map((g) => g.shape)).toEqual([[N, 0], [N, 0]]);
+    const c = cosineSimilarityWithGrad(empty(dtype, N), empty(dtype, N));
+    expect(c.loss.shape).toEqual([N]);
+    expect(c.loss.data.length === N && c.loss.data.every((v) => v === 0)).toBe(true);
+    expect(c.grads.map((g) => g.shape)).toEqual([[N, 0], [N, 0]]);
+    // dim 0 empty, rows along dim 1 of a (0, 3) input: three empty rows
+    expect(Array.from((cosineSimilarity({ data: floats(dtype, []), shape: [0, 3] }, { data: floats(dtype, []), shape: [0, 3] }, { dim: 0 }) as Tensor).data)).toEqual([0, 0, 0]);
+    expect(Array.from((pairwiseDistance(empty(dtype, 3), empty(dtype, 3), { p: 1 }) as Tensor).data)).toEqual([0, 0, 0]);
+    const y = floats(dtype, [1, -1, 1, 0]);
+    // 1 - cos = 1 where the label is 1; max(0, cos - margin) = max(0, 0.5) where it is -1
+    expect(cosineEmbeddingLoss(empty(dtype, 4), empty(dtype, 4), y, { margin: -0.5, reduction: 'sum' })).toBe(2.5);
+  });
 });
