@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { rollup } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 import { defineConfig } from 'tsup';
@@ -25,7 +26,9 @@ function typeCheck(): void {
 
 /**
  * The public declarations, bundled into one file per module format with a declaration map
- * (go-to-definition lands in `src/`, which the package ships). tsup's own `dts` turns declaration
+ * (go-to-definition lands in `src/` in a checkout or a linked package). The maps carry their
+ * sources' text: the tarball ships no `src/`, whose imports of the generated, unshipped
+ * `src/wasm/modules/` would dangle. tsup's own `dts` turns declaration
  * maps off, hence rollup-plugin-dts directly. `stripInternal` drops members marked `@internal`
  * (WasmTensor's constructor, whose `Arena` parameter is not public).
  */
@@ -44,6 +47,10 @@ async function buildDeclarations(): Promise<void> {
     // One text for both: the .d.cts is what `require` consumers resolve (see package.json "exports").
     for (const file of ['dist/index.d.ts', 'dist/index.d.cts']) {
       await bundle.write({ file, format: 'es', sourcemap: true });
+      const mapFile = `${file}.map`;
+      const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+      map.sourcesContent = map.sources.map((s) => readFileSync(join('dist', s), 'utf8'));
+      writeFileSync(mapFile, JSON.stringify(map));
     }
   } finally {
     await bundle.close();

@@ -1,6 +1,9 @@
 // Semantics fixed after the third adversarial review (issue 20). Expected values come from
 // PyTorch 1.13 in float64 (quoted in the issue) or from PyTorch's formula written out here;
 // each case runs on both backends, and in both dtypes where the dtype matters.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as simdloss from '../src/index';
 import {
@@ -328,5 +331,38 @@ describe('5c. row losses over empty rows (D = 0) cost no per-row work', () => {
     const y = floats(dtype, [1, -1, 1, 0]);
     // 1 - cos = 1 where the label is 1; max(0, cos - margin) = max(0, 0.5) where it is -1
     expect(cosineEmbeddingLoss(empty(dtype, 4), empty(dtype, 4), y, { margin: -0.5, reduction: 'sum' })).toBe(2.5);
+  });
+});
+
+describe('5e. the tarball', () => {
+  const root = join(__dirname, '..');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const [info] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })) as { files: { path: string }[] }[];
+  const files = new Set(info.files.map((f) => f.path));
+
+  it('ships no src/ (its imports of the generated, unshipped src/wasm/modules/ dangled)', () => {
+    expect([...files].filter((f) => f.startsWith('src/'))).toEqual([]);
+    expect(files).toContain('dist/index.js');
+  });
+
+  it('has no relative import, require or map source that names a file it lacks', () => {
+    const code = [...files].filter((f) => /\.(c?js|d\.c?ts|ts|mjs)$/.test(f));
+    expect(code.length).toBeGreaterThan(4);
+    const dangling: string[] = [];
+    for (const f of code) {
+      const text = readFileSync(join(root, f), 'utf8');
+      for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]+)\1/g)) {
+        const target = posix.normalize(posix.join(posix.dirname(f), m[2]));
+        const found = ['', '.js', '.cjs', '.d.ts', '.ts', '/index.js', '/index.d.ts'].some((ext) => files.has(target + ext));
+        if (!found) dangling.push(`${f} imports ${m[2]}`);
+      }
+    }
+    for (const map of [...files].filter((f) => f.endsWith('.map'))) {
+      const { sources, sourcesContent } = JSON.parse(readFileSync(join(root, map), 'utf8')) as { sources: string[]; sourcesContent?: unknown[] };
+      sources.forEach((src, i) => {
+        if (typeof sourcesContent?.[i] !== 'string' && !files.has(posix.normalize(posix.join(posix.dirname(map), src)))) dangling.push(`${map} names ${src}`);
+      });
+    }
+    expect(dangling).toEqual([]);
   });
 });
