@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { rollup } from 'rollup';
+import { dirname, join } from 'node:path';
+import { build as esbuild } from 'esbuild';
+import { rollup, type Plugin as RollupPlugin } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 import { defineConfig } from 'tsup';
 import ts from 'typescript';
@@ -17,7 +18,7 @@ function typeCheck(): void {
     },
   });
   if (!config) throw new Error('tsconfig.json could not be read');
-  const diagnostics = ts.getPreEmitDiagnostics(ts.createProgram(['src/index.ts'], config.options));
+  const diagnostics = ts.getPreEmitDiagnostics(ts.createProgram(['src/index.ts', 'src/tfjs/index.ts'], config.options));
   if (diagnostics.length > 0) {
     const host = { getCanonicalFileName: (f: string) => f, getCurrentDirectory: ts.sys.getCurrentDirectory, getNewLine: () => '\n' };
     throw new Error(`type errors in src/:\n${ts.formatDiagnostics(diagnostics, host)}`);
@@ -47,10 +48,61 @@ async function buildDeclarations(): Promise<void> {
     // One text for both: the .d.cts is what `require` consumers resolve (see package.json "exports").
     for (const file of ['dist/index.d.ts', 'dist/index.d.cts']) {
       await bundle.write({ file, format: 'es', sourcemap: true });
-      const mapFile = `${file}.map`;
-      const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[]; sourcesContent?: string[] };
-      map.sourcesContent = map.sources.map((s) => readFileSync(join('dist', s), 'utf8'));
-      writeFileSync(mapFile, JSON.stringify(map));
+      inlineSources(`${file}.map`);
+    }
+  } finally {
+    await bundle.close();
+  }
+}
+
+/** A declaration map with its sources' text, so that it works without the unshipped src/. */
+function inlineSources(mapFile: string): void {
+  const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+  map.sourcesContent = map.sources.map((s) => readFileSync(join(dirname(mapFile), s), 'utf8'));
+  writeFileSync(mapFile, JSON.stringify(map));
+}
+
+/**
+ * simdloss/tfjs (src/tfjs/) imports the library as '../index'; built, that is the package's own
+ * main entry ('simdloss'), so that an app holds one copy of the library and of its wasm memory.
+ */
+const fromTfjsDir = (importer: string | undefined) => importer !== undefined && /src[\\/]tfjs$/.test(dirname(importer));
+const TFJS_EXTERNAL = ['@tensorflow/tfjs-core'];
+
+/** dist/tfjs.{js,cjs} and their types: built after the main entry, which leaves the main bundle as it was. */
+async function buildTfjs(): Promise<void> {
+  for (const [format, ext] of [['esm', 'js'], ['cjs', 'cjs']] as const) {
+    await esbuild({
+      entryPoints: ['src/tfjs/index.ts'],
+      outfile: `dist/tfjs.${ext}`,
+      bundle: true,
+      format,
+      platform: 'neutral',
+      target: 'es2022',
+      sourcemap: true,
+      external: TFJS_EXTERNAL,
+      logLevel: 'warning',
+      plugins: [{
+        name: 'simdloss-main-entry',
+        setup(b) {
+          b.onResolve({ filter: /^\.\.\/index$/ }, (a) => (fromTfjsDir(a.importer) ? { path: 'simdloss', external: true } : undefined));
+        },
+      }],
+    });
+  }
+  const mainEntry: RollupPlugin = {
+    name: 'simdloss-main-entry',
+    resolveId: (source, importer) => (source === '../index' && fromTfjsDir(importer) ? { id: 'simdloss', external: true } : null),
+  };
+  const bundle = await rollup({
+    input: 'src/tfjs/index.ts',
+    external: TFJS_EXTERNAL,
+    plugins: [mainEntry, dts({ sourcemap: true, tsconfig: 'tsconfig.json', compilerOptions: { declarationMap: true, stripInternal: true, types: [] } })],
+  });
+  try {
+    for (const file of ['dist/tfjs.d.ts', 'dist/tfjs.d.cts']) {
+      await bundle.write({ file, format: 'es', sourcemap: true });
+      inlineSources(`${file}.map`);
     }
   } finally {
     await bundle.close();
@@ -94,5 +146,6 @@ export default defineConfig({
     typeCheck();
     trimSourceMaps();
     await buildDeclarations();
+    await buildTfjs();
   },
 });

@@ -6,6 +6,9 @@ const relaxedFlag = Number(process.versions.node.split('.')[0]) < 22 ? ['--exper
 // exp/log accuracy, the float32 accuracy bars): run on both builds.
 const FAMILY_SUITES = ['softmax', 'cross-entropy', 'binary-cross-entropy', 'simd-math', 'accuracy', 'builds'].map((f) => `test/${f}.test.ts`);
 
+// Suites that do not call the library's kernels (the build, the package, the types, the browsers).
+const GROWTH_SKIPS = ['test/browser/**', 'test/bench-smoke.test.ts', 'test/bundle-size.test.ts', 'test/package-page.test.ts', 'test/types.test.ts', 'test/readme.test.ts', 'test/builds.test.ts'];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -17,6 +20,9 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'relaxed', include: ['test/**/*.test.ts'] } },
       { extends: true, test: { name: 'simd', include: FAMILY_SUITES, env: { SIMDLOSS_BUILD: 'simd' } } },
+      // Every suite that calls the library once more with every allocation detaching wasm memory's
+      // buffer (Arena.forceGrowth): a view kept across an allocation fails here every time.
+      { extends: true, test: { name: 'growth', include: ['test/**/*.test.ts'], exclude: GROWTH_SKIPS, env: { SIMDLOSS_FORCE_GROWTH: '1' } } },
     ],
   },
 });

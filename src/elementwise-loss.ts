@@ -3,8 +3,8 @@
 // arguments to one shape, run the chunked wasm kernel (or the float64 reference on the 'js'
 // backend), reduce, and sum each gradient back to its argument's shape.
 import { wasm } from './backend';
-import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
-import { current, indexArg, isFloatArray, newFloat, readArg, sameShape, sizeOf, type FloatTensor } from './tensor';
+import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, outTarget, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
+import { field, FloatTensor, indexArg, isFloatArray, newFloat, readArg, sameShape, sizeOf } from './tensor';
 import type { Dtype, FloatArray, Reduction } from './types';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
 import type { Arena } from './wasm/arena';
@@ -27,7 +27,7 @@ export function floatOrLabels(fn: string, name: string, value: unknown, dtype: D
   // plain number arrays are floats (of the call's dtype): labels need no integer check
   // looking at a revoked Proxy throws: readArg names the function and the argument
   const isFloat = readArg(fn, name, () => {
-    const inner = typeof value === 'object' && value !== null ? (value as { data?: unknown }).data : undefined;
+    const inner = typeof value === 'object' && value !== null ? field(value, 'data') : undefined;
     return isFloatArray(value) || Array.isArray(value) || isFloatArray(inner) || Array.isArray(inner);
   });
   if (isFloat) {
@@ -38,7 +38,7 @@ export function floatOrLabels(fn: string, name: string, value: unknown, dtype: D
   const data = newFloat(dtype, idx.size);
   for (let i = 0; i < idx.size; i++) data[i] = idx.typed ? idx.typed[i] : idx.at(i);
   const shape = Array.isArray(value) || ArrayBuffer.isView(value) ? [idx.size] : idx.shape;
-  return { t: { data, shape, dtype, size: idx.size }, shape };
+  return { t: new FloatTensor(shape, dtype, idx.size, data), shape };
 }
 
 /** Per-element losses, their sum and the gradients (one array per gradient output). */
@@ -88,16 +88,24 @@ export interface ElementwiseLoss<F extends FamilySpec> {
   compute?: 'float64';
 }
 
-export function elementwiseLoss<F extends FamilySpec>(s: ElementwiseLoss<F>): LossAndGrads {
+export function elementwiseLoss<F extends FamilySpec>(spec: ElementwiseLoss<F>): LossAndGrads {
+  const s = spec;
+  // the spec's optional fields, never read from Object.prototype
+  const specDenominator = field(spec, 'denominator') as number | undefined;
+  const optional = field(spec, 'optional') as ElementwiseLoss<F>['optional'];
+  const groupMean = field(spec, 'groupMean') as number | undefined;
+  const constant = field(spec, 'constant') as number | undefined;
+  const compute = field(spec, 'compute') as 'float64' | undefined;
   const dtype = s.args[0].t.dtype;
   const n = sizeOf(s.shape);
-  const C = s.groupMean ?? 1;
-  const outShape = s.groupMean === undefined ? s.shape : s.shape.slice(0, -1);
+  const C = groupMean ?? 1;
+  const outShape = groupMean === undefined ? s.shape : s.shape.slice(0, -1);
   const rows = sizeOf(outShape);
-  const denominator = s.denominator ?? rows;
+  const denominator = specDenominator ?? rows;
   const up = upstreamOption(s.fn, s.wantGrad ? s.opts.gradOutput : undefined, s.reduction === 'none' ? outShape : null, dtype);
+  const out = outTarget(s.fn, s.opts, dtype, s.reduction === 'none' ? outShape : null);
   let { gradRow, gradScale } = gradScaling(s.reduction, up, denominator);
-  if (s.groupMean !== undefined) {
+  if (groupMean !== undefined) {
     // the upstream of group r reaches each of its C elements divided by C
     if (gradRow) {
       const spread = newFloat(dtype, n);
@@ -108,7 +116,7 @@ export function elementwiseLoss<F extends FamilySpec>(s: ElementwiseLoss<F>): Lo
       gradScale = (up.scalar! / C) * (s.reduction === 'mean' ? 1 / denominator : 1);
     }
   }
-  const args = [...s.args, ...(s.optional ?? [])];
+  const args = [...s.args, ...(optional ?? [])];
   const ops = args.map((a) => (a ? broadcastOperand(a.t, a.shape, s.shape, dtype) : null));
   let parts: ElementwiseParts;
   const w = wasm(s.fn, s.module);
@@ -116,20 +124,21 @@ export function elementwiseLoss<F extends FamilySpec>(s: ElementwiseLoss<F>): Lo
     // gradients of the broadcast shape itself can go straight into their options.gradInto targets
     const targets = s.wantGrad ? gradTargets(s.fn, s.opts, dtype, s.gradShapes.map(sizeOf)) : [];
     const into = s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, [...args.map((a) => a?.t.data), gradRow]) : null));
-    const r = runElementwise(w.arena, s.compute ?? dtype, n, ops, { loss: s.reduction === 'none', grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
+    // per-element losses straight into options.out when they are the result (no group means)
+    const lossInto = out && groupMean === undefined && !constant ? out.target : null; // (a constant is added after rounding otherwise)
+    const r = runElementwise(w.arena, compute ?? dtype, n, ops, { loss: s.reduction === 'none', lossInto, grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
       (m, ptrs, loss, gs, gr) => s.kernel(w.k, w.arena, m, ptrs, loss, gs, gr, gradScale));
     parts = { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grads: r.grads };
-    if (s.constant) {
-      if (r.elementLoss) for (let i = 0; i < n; i++) r.elementLoss[i] += s.constant;
-      parts.total += s.constant * n;
+    if (constant) {
+      if (r.elementLoss) for (let i = 0; i < n; i++) r.elementLoss[i] += constant;
+      parts.total += constant * n;
     }
   } else {
-    // Resident operands are read through a fresh view (see current()).
-    const data = ops.map((o, i) => (o ? (o.resident ? current(args[i]!.t) : o.data) : null));
+    const data = ops.map((o) => (o ? o.data : null));
     const m = s.args.length;
     parts = s.reference(data.slice(0, m) as ArrayLike<number>[], gradRow, gradScale, data.slice(m));
   }
-  const loss = lossResult(s.reduction, () => groupMeans(parts.elementLoss, C, rows, dtype), parts.total / C, denominator, outShape, dtype);
+  const loss = lossResult(s.reduction, () => groupMeans(parts.elementLoss, C, rows, dtype), parts.total / C, denominator, outShape, dtype, out);
   if (!s.wantGrad) return { loss, grads: [], opts: s.opts };
   return { loss, grads: s.gradShapes.map((own, i) => gradForArgument(parts.grads[i], s.shape, own, dtype)), opts: s.opts };
 }

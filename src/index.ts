@@ -19,11 +19,11 @@
 export { allocTensor, backend, getMemoryLimit, init, memoryUsage, setBackend, setMemoryLimit } from './backend';
 export { WasmTensor } from './wasm/resident';
 export type {
-  Backend, Dtype, FloatArray, FloatInput, GradOptions, GradTarget, IndexInput, IntegerArray, Loss, NestedNumbers, Reduction, ResultArray, Tensor, WithGrad,
+  Backend, Dtype, FloatArray, FloatInput, GradOptions, GradTarget, IndexInput, IntegerArray, Loss, NestedIndices, NestedNumbers, Reduction, ResultArray, Tensor, WithGrad,
 } from './types';
 
 export {
-  logSoftmax, logSoftmaxWithGrad, sigmoid, sigmoidWithGrad, softmax, softmaxWithGrad, type SoftmaxOptions,
+  logSoftmax, logSoftmaxWithGrad, sigmoid, sigmoidWithGrad, softmax, softmaxWithGrad, type SoftmaxOptions, type SigmoidOptions,
 } from './losses/softmax';
 export {
   crossEntropy, crossEntropyWithGrad, nllLoss, nllLossWithGrad, type CrossEntropyOptions, type NllLossOptions,

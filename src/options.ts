@@ -1,9 +1,9 @@
 // Option checking shared by every function, and turning per-element losses into the result.
 import { describe, rangeError, shapeString, typeError } from './errors';
-import { floatArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf, sumToShape, type FloatTensor } from './tensor';
+import { callSpans, dtypeOf, floatArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf, sumToShape, type FloatTensor } from './tensor';
 import type { Dtype, FloatArray, Reduction, Tensor, WithGrad } from './types';
-import { wasmMemoryBuffer } from './backend';
 import { WasmTensor } from './wasm/resident';
+import { ownView, partsOf, wasmViewStatus } from './wasm/views';
 
 /**
  * The call's options as read once: a copy of the own enumerable properties on a prototype chain
@@ -36,7 +36,10 @@ function isPlainObject(x: unknown): x is object {
  * snake_case spelling, a gradient option on a forward call) are a TypeError listing exactly the
  * options the call takes.
  */
-export function checkOptions(fn: string, options: unknown, allowed: readonly string[], wantGrad = false): CheckedOptions {
+export function checkOptions(fn: string, options: unknown, allowed0: readonly string[], wantGrad = false): CheckedOptions {
+  callSpans.length = 0; // a new call (see callSpans)
+  // every function with a tensor result takes options.out: those with a reduction, and the ones listing it
+  const allowed = allowed0.includes('reduction') && !allowed0.includes('out') ? [...allowed0, 'out'] : allowed0;
   // a revoked Proxy throws when looked at: readArg names the function
   return readArg(fn, 'options', () => snapshotOptions(fn, options, allowed, wantGrad));
 }
@@ -100,7 +103,7 @@ export function integerOption(fn: string, name: string, value: unknown, fallback
 export function floatOfDtype(fn: string, name: string, value: unknown, dtype: Dtype): FloatTensor {
   const t = floatArg(fn, name, value, dtype);
   if (t.dtype !== dtype) {
-    throw new TypeError(`${fn}: all float arguments must share one dtype; the call's is ${dtype === 'float32' ? 'Float32Array' : 'Float64Array'} (its first typed argument's) but ${name} is ${t.data.constructor.name}`);
+    throw new TypeError(`${fn}: all float arguments must share one dtype; the call's is ${dtype === 'float32' ? 'Float32Array' : 'Float64Array'} (its first typed argument's) but ${name} is ${t.dtype === 'float32' ? 'Float32Array' : 'Float64Array'}`);
   }
   return t;
 }
@@ -139,8 +142,8 @@ export function upstreamOption(fn: string, value: unknown, outShape: readonly nu
  * The public result from per-element losses: 'none' gives the tensor (rounded to dtype), 'sum'
  * the total, 'mean' total / denominator (0/0 = NaN, as PyTorch).
  */
-export function lossResult(reduction: Reduction, elementLoss: () => FloatArray, total: number, denominator: number, outShape: readonly number[], dtype: Dtype): number | Tensor {
-  if (reduction === 'none') return { data: elementLoss(), shape: outShape.slice() };
+export function lossResult(reduction: Reduction, elementLoss: () => FloatArray, total: number, denominator: number, outShape: readonly number[], dtype: Dtype, out: WriteTarget | null = null): number | Tensor {
+  if (reduction === 'none') return placed(out, elementLoss(), outShape);
   return roundTo(dtype, reduction === 'sum' ? total : total / denominator);
 }
 
@@ -182,44 +185,111 @@ export interface LossAndGrads<L = number | Tensor> {
 }
 
 /**
+ * A gradInto entry: the caller's array or WasmTensor (returned as the gradient's data), and what
+ * the library writes through (its own view of the caller's array, or the WasmTensor).
+ */
+export class WriteTarget {
+  constructor(readonly caller: FloatArray | WasmTensor, readonly target: FloatArray | WasmTensor) {}
+
+  /** The values as an array now (a WasmTensor's current view). */
+  get array(): FloatArray {
+    return this.target instanceof WasmTensor ? this.target.data : this.target;
+  }
+}
+
+/** The bytes a target occupies: its buffer and range, or 'wasm' and a pointer range. */
+function spanOf(t: FloatArray | WasmTensor): { buffer: unknown; start: number; end: number } {
+  return t instanceof WasmTensor
+    ? { buffer: 'wasm', start: t.ptr, end: t.ptr + t.size * (t.dtype === 'float32' ? 4 : 8) }
+    : { buffer: t.buffer, start: t.byteOffset, end: t.byteOffset + t.byteLength };
+}
+
+const overlaps = (a: { buffer: unknown; start: number; end: number }, b: { buffer: unknown; start: number; end: number }) =>
+  a.buffer === b.buffer && a.start < b.end && b.start < a.end;
+
+/**
+ * A Float32Array, Float64Array or WasmTensor that a call writes a result into (options.gradInto's
+ * entries, options.out): of the call's dtype, holding `size` values, not freed, not a view of wasm
+ * memory (such a view detaches when the memory grows: the WasmTensor itself is passed instead).
+ */
+function checkedTarget(fn: string, name: string, t: unknown, dtype: Dtype, size: number, what: string): WriteTarget {
+  if (!isFloatArray(t) && !(t instanceof WasmTensor)) throw typeError(fn, name, 'a Float32Array, Float64Array or WasmTensor', t);
+  if (isFloatArray(t)) {
+    const { buffer, byteOffset, length } = partsOf(t);
+    if (wasmViewStatus(buffer, byteOffset, length) !== 'not-wasm') {
+      throw new TypeError(`${fn}: ${name} is a view of wasm memory; pass the WasmTensor itself (allocTensor) instead of its .data`);
+    }
+  }
+  const own = t instanceof WasmTensor ? t.dtype : dtypeOf(t);
+  if (own !== dtype) throw new TypeError(`${fn}: ${name} must have the call's dtype (${dtype}); got ${own}`);
+  if (t instanceof WasmTensor && t.freed) throw new TypeError(`${fn}: ${name} is a WasmTensor that was freed`);
+  const target = t instanceof WasmTensor ? t : ownView(t);
+  const holds = target instanceof WasmTensor ? target.size : target.length;
+  if (holds !== size) throw rangeError(fn, `${name} holds ${holds} values; ${what} has ${size}`);
+  return new WriteTarget(t, target);
+}
+
+/**
+ * options.out: where a tensor result goes (PyTorch's `out=`), checked before anything is computed
+ * or written: a target of the result's size and the call's dtype (checkedTarget) sharing no memory
+ * with the call's arguments or with options.gradInto. `outShape` is the result's shape, or null when
+ * the call gives a number (then `out` is a RangeError saying so). Null when out is not given.
+ */
+export function outTarget(fn: string, opts: CheckedOptions, dtype: Dtype, outShape: readonly number[] | null): WriteTarget | null {
+  const value = opts.out;
+  if (value === undefined || value === null) return null;
+  if (outShape === null) {
+    throw rangeError(fn, `options.out takes a tensor result, and this call's reduction '${String(opts.reduction ?? 'mean')}' gives a number; use reduction: 'none'`);
+  }
+  const t = checkedTarget(fn, 'options.out', value, dtype, sizeOf(outShape), 'the result');
+  const span = spanOf(t.target);
+  if (callSpans.some((a) => overlaps(a, span))) throw rangeError(fn, 'options.out shares memory with an argument of the call; the result needs its own array');
+  const into = opts.gradInto;
+  const list = Array.isArray(into) ? Array.from(into as unknown[]) : into === undefined ? [] : [into];
+  for (const g of list) {
+    if ((isFloatArray(g) || g instanceof WasmTensor) && overlaps(spanOf(g), span)) throw rangeError(fn, 'options.out and options.gradInto share memory; each result needs its own array');
+  }
+  return t;
+}
+
+/**
+ * The tensor result `{ data, shape }`, in options.out when given (already there when the call
+ * wrote it directly): then `data` is the caller's own array (or the WasmTensor's current view).
+ */
+export function placed(out: WriteTarget | null, data: FloatArray, shape: readonly number[]): Tensor {
+  if (!out) return { data, shape: shape.slice() };
+  const dst = out.array;
+  if (dst !== data) dst.set(data);
+  return { data: out.caller instanceof WasmTensor ? out.caller.data : out.caller, shape: shape.slice() };
+}
+
+/** gradTargets' answer per options snapshot: checked once per call, whoever asks. */
+const checkedTargets = new WeakMap<CheckedOptions, Array<WriteTarget | null>>();
+
+/**
  * options.gradInto: where a WithGrad call writes its gradients, one entry per gradient (null:
  * a new array). Each is a Float32Array/Float64Array or a WasmTensor of the call's dtype, holding
  * sizes[i] values, and no two overlap. All of it is checked before anything is written, so a call
  * that throws leaves every target untouched.
  */
-export function gradTargets(fn: string, opts: CheckedOptions, dtype: Dtype, sizes: readonly number[]): Array<FloatArray | WasmTensor | null> {
+export function gradTargets(fn: string, opts: CheckedOptions, dtype: Dtype, sizes: readonly number[]): Array<WriteTarget | null> {
+  const known = checkedTargets.get(opts);
+  if (known) return known;
   const value = opts.gradInto;
   if (value === undefined) return [];
   const listed = Array.isArray(value);
   const list = listed ? Array.from(value as unknown[]) : [value];
   const nameOf = (i: number) => (listed ? `options.gradInto[${i}]` : 'options.gradInto');
   if (list.length > sizes.length) throw rangeError(fn, `options.gradInto has ${list.length} entries but ${fn} returns ${sizes.length} gradient(s)`);
-  const targets = list.map((t, i) => {
-    const name = Array.isArray(value) ? `options.gradInto[${i}]` : 'options.gradInto';
-    if (t === null || t === undefined) return null;
-    if (!isFloatArray(t) && !(t instanceof WasmTensor)) throw typeError(fn, name, 'a Float32Array, Float64Array or WasmTensor', t);
-    if (isFloatArray(t) && t.buffer === wasmMemoryBuffer()) {
-      // such a view detaches when a call grows wasm memory; the tensor re-makes its view
-      throw new TypeError(`${fn}: ${name} is a view of wasm memory; pass the WasmTensor itself (allocTensor) instead of its .data`);
-    }
-    const own = t instanceof WasmTensor ? t.dtype : t instanceof Float32Array ? 'float32' : 'float64';
-    if (own !== dtype) throw new TypeError(`${fn}: ${name} must have the call's dtype (${dtype}); got ${own}`);
-    if (t instanceof WasmTensor && t.freed) throw new TypeError(`${fn}: ${name} is a WasmTensor that was freed`);
-    const holds = t instanceof WasmTensor ? t.size : t.length;
-    if (holds !== sizes[i]) throw rangeError(fn, `${name} holds ${holds} values; gradient ${i} has ${sizes[i]}`);
-    return t;
-  });
+  const targets = list.map((t, i) => (t === null || t === undefined ? null : checkedTarget(fn, nameOf(i), t, dtype, sizes[i], `gradient ${i}`)));
   // Two targets sharing memory would overwrite each other's gradient.
-  const span = (t: FloatArray | WasmTensor) => t instanceof WasmTensor
-    ? { buffer: 'wasm' as unknown, start: t.ptr, end: t.ptr + t.size * (t.dtype === 'float32' ? 4 : 8) }
-    : { buffer: t.buffer as unknown, start: t.byteOffset, end: t.byteOffset + t.byteLength };
   targets.forEach((a, i) => targets.forEach((b, j) => {
     if (!a || !b || j <= i) return;
-    const sa = span(a), sb = span(b);
-    if (sa.buffer === sb.buffer && sa.start < sb.end && sb.start < sa.end) {
+    if (overlaps(spanOf(a.target), spanOf(b.target))) {
       throw rangeError(fn, `${nameOf(i)} and ${nameOf(j)} share memory; each gradient needs its own array`);
     }
   }));
+  checkedTargets.set(opts, targets);
   return targets;
 }
 
@@ -229,32 +299,30 @@ export function gradTargets(fn: string, opts: CheckedOptions, dtype: Dtype, size
  * no memory with the call's float arguments (a blocked computation could otherwise overwrite
  * input it still needs). A WasmTensor is written in place by the kernel (src/wasm/runtime.ts).
  */
-export function directTarget(targets: Array<FloatArray | WasmTensor | null>, i: number, size: number, inputs: ReadonlyArray<ArrayLike<number> | null | undefined>): FloatArray | WasmTensor | null {
+export function directTarget(targets: Array<WriteTarget | null>, i: number, size: number, inputs: ReadonlyArray<ArrayLike<number> | null | undefined>): FloatArray | WasmTensor | null {
   const t = targets[i];
-  if (!t || (t instanceof WasmTensor ? t.size : t.length) !== size) return null;
-  // a WasmTensor's view is re-made after memory growth: compare its current one
-  const view = t instanceof WasmTensor ? t.data : t;
+  if (!t) return null;
+  const view = t.array;
+  if (view.length !== size) return null;
   const shares = inputs.some((a) => ArrayBuffer.isView(a) && a.buffer === view.buffer
     && a.byteOffset < view.byteOffset + view.byteLength && view.byteOffset < a.byteOffset + a.byteLength);
-  return shares ? null : t;
+  return shares ? null : t.target;
 }
 
 /**
  * The public { loss, grad, grads } of a runner's result (grad: the first float argument's), with
  * each gradient in its options.gradInto target when one is given (already there when the runner
- * wrote it directly). gradInto is read from `r.opts`, the snapshot the runner took; the raw
- * options the public function passes as the third argument are not read again.
+ * wrote it directly), returned as the caller's own array (or the WasmTensor's view).
  */
-export function withGrad<L>(r: LossAndGrads<L>, fn: string, _rawOptions?: unknown): WithGrad<L> {
+export function withGrad<L>(r: LossAndGrads<L>, fn: string): WithGrad<L> {
   const grads = r.grads.slice();
   // every target is checked (gradTargets) before any is written
-  const targets = grads.length ? gradTargets(fn, r.opts, grads[0].data instanceof Float32Array ? 'float32' : 'float64', grads.map((g) => g.data.length)) : [];
+  const targets = grads.length ? gradTargets(fn, r.opts, dtypeOf(grads[0].data), grads.map((g) => g.data.length)) : [];
   targets.forEach((t, i) => {
     if (!t) return;
-    const data = t instanceof WasmTensor ? t.data : t;
-    if (data === grads[i].data) return;
-    data.set(grads[i].data);
-    grads[i] = { data, shape: grads[i].shape };
+    const data = t.array;
+    if (data !== grads[i].data) data.set(grads[i].data);
+    grads[i] = { data: t.caller instanceof WasmTensor ? t.caller.data : t.caller, shape: grads[i].shape };
   });
   return { loss: r.loss, grad: grads[0], grads };
 }

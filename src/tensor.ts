@@ -1,16 +1,57 @@
 // Normalizing and checking arguments: float tensors, class-index tensors, shapes, broadcasting.
+//
+// An argument is read once, here: its typed arrays through the intrinsic accessors and replaced
+// by views of the library's own (src/wasm/views.ts), so that no code of the caller's (a subclass's
+// species, a shadowed `length` or `set`) runs later in the call; a tensor-like's fields are read
+// without Object.prototype (field()), so a polluted prototype is never taken for a field.
 import { describe, rangeError, shapeString, typeError } from './errors';
 import type { Dtype, FloatArray, FloatInput, IndexInput, IntegerArray, Tensor } from './types';
 import { WasmTensor } from './wasm/resident';
+import { ownView, partsOf, typedArrayName, wasmView, wasmViewStatus } from './wasm/views';
 
-/** A checked float argument. `data` is the caller's array: never written to. */
-export interface FloatTensor {
-  data: FloatArray;
-  shape: number[];
-  dtype: Dtype;
-  size: number;
-  /** Set when the argument lives in wasm memory: kernels read it in place (no copy). */
-  resident?: WasmTensor;
+/**
+ * The memory the current call's arguments occupy, as read (a typed array's buffer and byte range,
+ * or 'wasm' and a pointer range): options.out must share none of it. Reset by checkOptions at the
+ * start of every call; sound because calls never nest (no code of the caller's runs inside one).
+ */
+export const callSpans: Array<{ buffer: unknown; start: number; end: number }> = [];
+
+/** A range of wasm memory a view passed as an argument covers (inside a live WasmTensor). */
+class WasmRange {
+  constructor(readonly ptr: number) {}
+}
+
+/**
+ * A checked float argument. Its values are an array of the library's own (a view of the caller's
+ * memory, never written to, or a new array), or live in wasm memory (`resident`: a WasmTensor, or
+ * the range of one that a view passed in covers), where `data` is a view made afresh whenever the
+ * memory has grown since the last read: read `data` after the call's last allocation.
+ */
+export class FloatTensor {
+  private cached: FloatArray | null = null;
+
+  constructor(
+    readonly shape: number[],
+    readonly dtype: Dtype,
+    readonly size: number,
+    private readonly own: FloatArray | null,
+    /** Set when the values live in wasm memory: kernels read them in place (no copy). */
+    readonly resident: { readonly ptr: number } | null = null,
+  ) {}
+
+  get data(): FloatArray {
+    if (this.own !== null) return this.own;
+    const r = this.resident!;
+    if (r instanceof WasmTensor) return r.data;
+    const c = this.cached;
+    if (c !== null && c.length === this.size) return c; // a detached view has length 0
+    return (this.cached = wasmView(this.dtype, r.ptr, this.size) as FloatArray);
+  }
+}
+
+/** A FloatTensor of an array the library made. */
+export function floatTensor(data: FloatArray, shape: number[]): FloatTensor {
+  return new FloatTensor(shape, dtypeOf(data), data.length, data);
 }
 
 /**
@@ -18,7 +59,7 @@ export interface FloatTensor {
  * that allocates scratch and then reads an argument's values must read them through this.
  */
 export function current(t: FloatTensor): FloatArray {
-  return t.resident ? t.resident.data : t.data;
+  return t.data;
 }
 
 /** A checked class-index argument; `at(i)` reads element i as a number. */
@@ -26,33 +67,50 @@ export interface IndexTensor {
   shape: number[];
   size: number;
   at(i: number): number;
-  /** Element i for a message: a BigInt in full (at() rounds 2^63 - 1 to 9223372036854776000). */
-  show(i: number): string;
-  /** The values directly when they are a non-BigInt integer typed array (already integers). */
+  /** The values directly when they are a non-BigInt integer typed array (already integers): a view of the library's own. */
   typed: ArrayLike<number> | null;
+}
+
+/**
+ * value[key], unless the key is found only on Object.prototype: a polluted prototype is never
+ * taken for a field of the caller's object (a class's own prototype, ndarray's getters, still count).
+ */
+export function field(value: object, key: string): unknown {
+  for (let o: object | null = value; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    if (Object.prototype.hasOwnProperty.call(o, key)) return (value as Record<string, unknown>)[key];
+  }
+  return undefined;
+}
+
+function hasField(value: object, key: string): boolean {
+  for (let o: object | null = value; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    if (Object.prototype.hasOwnProperty.call(o, key)) return true;
+  }
+  return false;
 }
 
 const FLOAT_EXPECTED = 'a Float32Array or Float64Array, a number[] (nested for more dims), or a { data, shape } tensor of one';
 const INDEX_EXPECTED = 'an integer typed array, BigInt64Array, number[] (nested for more dims), or a { data, shape } tensor of one';
 
+/** A Float32Array or Float64Array, by its internal type (a Proxy of one is not: WebAssembly cannot read it). */
 export function isFloatArray(x: unknown): x is FloatArray {
-  // ArrayBuffer.isView first: a Proxy of a typed array passes instanceof, then its methods throw.
-  return ArrayBuffer.isView(x) && (x instanceof Float32Array || x instanceof Float64Array);
+  const name = typedArrayName(x);
+  return name === 'Float32Array' || name === 'Float64Array';
 }
 
-/** A typed array holding numbers (not BigInts): a row of a nested plain array may be one. */
-function isNumberView(x: unknown): x is ArrayLike<number> {
-  return ArrayBuffer.isView(x) && !(x instanceof DataView) && !(x instanceof BigInt64Array) && !(x instanceof BigUint64Array);
+function isIntegerTypedArray(x: unknown): x is IntegerArray {
+  const name = typedArrayName(x);
+  return name !== undefined && name !== 'Float32Array' && name !== 'Float64Array';
 }
 
 function isIntegerArray(x: unknown): x is IntegerArray {
-  return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView) && !isFloatArray(x));
+  return Array.isArray(x) || isIntegerTypedArray(x);
 }
 
 type TensorLike = Tensor<unknown> & { stride?: unknown; strides?: unknown; offset?: unknown };
 
 function isTensorLike(x: unknown): x is TensorLike {
-  return typeof x === 'object' && x !== null && !ArrayBuffer.isView(x) && !Array.isArray(x) && 'data' in x && 'shape' in x;
+  return typeof x === 'object' && x !== null && !ArrayBuffer.isView(x) && !Array.isArray(x) && hasField(x, 'data') && hasField(x, 'shape');
 }
 
 /**
@@ -82,9 +140,12 @@ export function callDtype(values: readonly unknown[], options?: Record<string, u
  */
 function typedDtype(v: unknown): Dtype | null {
   try {
-    if (isFloatArray(v)) return dtypeOf(v);
+    if (isFloatArray(v)) return typedArrayName(v) === 'Float32Array' ? 'float32' : 'float64';
     if (v instanceof WasmTensor) return v.dtype;
-    if (isTensorLike(v) && isFloatArray(v.data)) return dtypeOf(v.data);
+    if (isTensorLike(v)) {
+      const data = field(v, 'data');
+      if (isFloatArray(data)) return typedArrayName(data) === 'Float32Array' ? 'float32' : 'float64';
+    }
   } catch {
     // reported by floatArg
   }
@@ -93,11 +154,11 @@ function typedDtype(v: unknown): Dtype | null {
 
 /** The TypeError for a tensor of another library, saying how to pass it (or null). */
 function foreignTensor(fn: string, name: string, x: unknown): TypeError | null {
-  if (typeof x !== 'object' || x === null) return null;
-  if (typeof (x as { dataSync?: unknown }).dataSync === 'function' && 'shape' in x) {
+  if (typeof x !== 'object' || x === null || ArrayBuffer.isView(x)) return null;
+  if (typeof field(x, 'dataSync') === 'function' && hasField(x, 'shape')) {
     return new TypeError(`${fn}: ${name} is a TensorFlow.js tensor; pass { data: t.dataSync(), shape: t.shape } (or await t.data() for the data)`);
   }
-  if ('dims' in x && 'data' in x && !('shape' in x)) {
+  if (hasField(x, 'dims') && hasField(x, 'data') && !hasField(x, 'shape')) {
     return new TypeError(`${fn}: ${name} looks like an onnxruntime tensor; pass { data: t.data, shape: t.dims }`);
   }
   return null;
@@ -110,7 +171,7 @@ export function sizeOf(shape: readonly number[]): number {
 }
 
 export function dtypeOf(data: FloatArray): Dtype {
-  return data instanceof Float32Array ? 'float32' : 'float64';
+  return typedArrayName(data) === 'Float32Array' ? 'float32' : 'float64';
 }
 
 /** The most elements a tensor (or any tensor derived from it) may have: the typed-array limit. */
@@ -168,9 +229,11 @@ type Indexable = { readonly length: number; [i: number]: unknown };
  * `offset`, in elements). A `strides` field (TF.js's; NumPy's, in bytes) is refused unless trivial.
  */
 function stridedData<A extends Indexable>(fn: string, name: string, value: TensorLike, data: A, copy: (n: number) => A): { data: A; shape: number[] } {
-  const { stride, strides, offset } = value;
+  const stride = field(value, 'stride');
+  const strides = field(value, 'strides');
+  const offset = field(value, 'offset');
   if (stride === undefined && offset === undefined) {
-    const shape = checkShape(fn, name, value.shape, data.length);
+    const shape = checkShape(fn, name, field(value, 'shape'), data.length);
     const row = contiguousStrides(shape);
     // (TF.js lists the strides of all dims but the last; a full list has the last too)
     if (strides !== undefined && !(Array.isArray(strides) && strides.length <= shape.length && strides.every((s, i) => s === row[i] || shape[i] <= 1))) {
@@ -178,8 +241,8 @@ function stridedData<A extends Indexable>(fn: string, name: string, value: Tenso
     }
     return { data, shape };
   }
-  const shape = checkDims(fn, name, value.shape);
-  const st = stride === undefined ? contiguousStrides(shape) : stride;
+  const shape = checkDims(fn, name, field(value, 'shape'));
+  const st = (stride === undefined ? contiguousStrides(shape) : stride) as number[];
   if (!Array.isArray(st) || st.length !== shape.length || !st.every((s) => typeof s === 'number' && Number.isInteger(s))) {
     throw typeError(fn, `${name}.stride`, `an array of ${shape.length} integers (one per dim of ${name}.shape)`, st);
   }
@@ -198,8 +261,8 @@ function stridedData<A extends Indexable>(fn: string, name: string, value: Tenso
   const row = contiguousStrides(shape);
   if (shape.every((d, i) => d <= 1 || st[i] === row[i])) {
     if (off === 0 && data.length === size) return { data, shape };
-    const view = data as unknown as { subarray?: (a: number, b: number) => A; slice: (a: number, b: number) => A };
-    return { data: view.subarray ? view.subarray(off, off + size) : view.slice(off, off + size), shape };
+    const view = data as unknown as { subarray: (a: number, b: number) => A; slice: (a: number, b: number) => A };
+    return { data: ArrayBuffer.isView(data) ? view.subarray(off, off + size) : view.slice(off, off + size), shape };
   }
   const out = copy(size);
   const idx = new Array<number>(shape.length).fill(0);
@@ -220,13 +283,17 @@ function stridedData<A extends Indexable>(fn: string, name: string, value: Tenso
 /**
  * The shape of a (nested) plain array, and its elements flattened into `make(size)`: a
  * RangeError for a ragged array, a TypeError for an element `leaf` refuses (described by `what`).
- * Rows may be typed arrays of numbers.
+ * Rows may be typed arrays, of the kind a 1-D argument of this sort takes: float rows
+ * (Float32Array, Float64Array) for a float argument, integer rows (BigInt64Array included) for
+ * class indices; a row of the other kind is a TypeError, as the 1-D array would be.
  */
-function flattenNested<A extends Indexable>(fn: string, name: string, value: readonly unknown[], make: (n: number) => A, leaf: (v: unknown) => boolean, what: string): { data: A; shape: number[] } {
+function flattenNested<A extends Indexable>(fn: string, name: string, value: readonly unknown[], make: (n: number) => A, leaf: (v: unknown) => boolean, what: string, rows: 'float' | 'index'): { data: A; shape: number[] } {
+  const rowKind = (v: unknown): boolean => (rows === 'float' ? isFloatArray(v) : isIntegerTypedArray(v));
+  const rowWhat = rows === 'float' ? 'a number[] or Float32Array/Float64Array row' : 'a number[] or integer typed array row';
   // the shape comes from the first element at each depth; every other element must agree
   const shape: number[] = [];
   let a: unknown = value;
-  while (Array.isArray(a) || (shape.length > 0 && isNumberView(a))) {
+  while (Array.isArray(a) || (shape.length > 0 && rowKind(a))) {
     const len = (a as ArrayLike<unknown>).length;
     shape.push(len);
     if (len === 0 || !Array.isArray(a)) break;
@@ -235,7 +302,8 @@ function flattenNested<A extends Indexable>(fn: string, name: string, value: rea
   const out = make(sizeOf(shape));
   let k = 0;
   const walk = (v: unknown, depth: number, path: string): void => {
-    const isRow = Array.isArray(v) || (depth > 0 && isNumberView(v));
+    if (depth > 0 && typedArrayName(v) !== undefined && !rowKind(v)) throw typeError(fn, path, rowWhat, v);
+    const isRow = Array.isArray(v) || (depth > 0 && rowKind(v));
     if (depth === shape.length) {
       if (isRow) throw rangeError(fn, `${name} is ragged: ${path} is an array where ${name}'s first elements at that depth are numbers (shape ${shapeString(shape)})`);
       if (!leaf(v)) throw typeError(fn, path, what, v);
@@ -278,18 +346,18 @@ export function readArg<T>(fn: string, name: string, read: () => T): T {
 function floatArgOnce(fn: string, name: string, value: unknown, dtype: Dtype): FloatTensor {
   if (value instanceof WasmTensor) {
     if (value.freed) throw new TypeError(`${fn}: ${name} is a WasmTensor that was freed; allocate a new one with allocTensor()`);
-    // `data` is re-read on every access: wasm memory growth during the call detaches older views.
-    return { get data() { return value.data; }, shape: value.shape.slice(), dtype: value.dtype, size: value.size, resident: value };
+    callSpans.push({ buffer: 'wasm', start: value.ptr, end: value.ptr + value.size * (value.dtype === 'float32' ? 4 : 8) });
+    return new FloatTensor(value.shape.slice(), value.dtype, value.size, null, value);
   }
-  if (isFloatArray(value)) return { data: value, shape: [value.length], dtype: dtypeOf(value), size: value.length };
+  if (isFloatArray(value)) return floatOfTyped(fn, name, value, null);
   if (Array.isArray(value)) {
-    const { data, shape } = flattenNested(fn, name, value, (n) => newFloat(dtype, n), isNumber, 'a number');
-    return { data, shape, dtype, size: data.length };
+    const { data, shape } = flattenNested(fn, name, value, (n) => newFloat(dtype, n), isNumber, 'a number', 'float');
+    return new FloatTensor(shape, dtype, data.length, data);
   }
   const foreign = foreignTensor(fn, name, value);
   if (foreign) throw foreign;
   if (isTensorLike(value)) {
-    const raw = value.data;
+    const raw = field(value, 'data');
     if (Array.isArray(raw)) {
       // read once (a Proxy or getters cannot change it later), then checked
       const numbers = Array.from(raw as unknown[]);
@@ -299,18 +367,43 @@ function floatArgOnce(fn: string, name: string, value: unknown, dtype: Dtype): F
       const { data, shape } = stridedData(fn, name, value, numbers as number[], (n) => new Array<number>(n));
       const typed = newFloat(dtype, data.length);
       typed.set(data);
-      return { data: typed, shape, dtype, size: typed.length };
+      return new FloatTensor(shape, dtype, typed.length, typed);
     }
     if (!isFloatArray(raw)) throw typeError(fn, `${name}.data`, 'a Float32Array, Float64Array or number[]', raw);
-    const own = dtypeOf(raw);
-    const { data, shape } = stridedData<FloatArray>(fn, name, value, raw, (n) => newFloat(own, n));
-    return { data, shape, dtype: own, size: data.length };
+    return floatOfTyped(fn, name, raw, value);
   }
   if (value instanceof Float32Array || value instanceof Float64Array) {
     throw new TypeError(`${fn}: ${name} is a Proxy or other wrapper of a ${describe(value)}, which WebAssembly cannot read; pass the typed array itself`);
   }
   if (typeof value === 'number') throw typeError(fn, name, `${FLOAT_EXPECTED} (one number: [x], or { data: [x], shape: [] })`, value);
   throw typeError(fn, name, FLOAT_EXPECTED, value);
+}
+
+/**
+ * A typed float array (bare: 1-D; or the data of a tensor-like, read through its shape, stride and
+ * offset). A view of wasm memory inside a live WasmTensor is read in place like the tensor; one
+ * made before the memory grew, or outside any live tensor, is refused: its values are gone or
+ * belong to no one.
+ */
+function floatOfTyped(fn: string, name: string, raw: FloatArray, value: TensorLike | null): FloatTensor {
+  const dtype = dtypeOf(raw);
+  const { buffer, byteOffset, length } = partsOf(raw);
+  const status = wasmViewStatus(buffer, byteOffset, length * (dtype === 'float32' ? 4 : 8));
+  if (status === 'detached') {
+    throw new TypeError(`${fn}: ${name} is a view of wasm memory that was detached when the memory grew; pass the WasmTensor itself, or read its .data again just before the call`);
+  }
+  if (status === 'outside') {
+    throw new TypeError(`${fn}: ${name} is a view of wasm memory outside any live WasmTensor; pass a WasmTensor (allocTensor) or an array of your own`);
+  }
+  callSpans.push(status === 'live' ? { buffer: 'wasm', start: byteOffset, end: byteOffset + length * (dtype === 'float32' ? 4 : 8) } : { buffer, start: byteOffset, end: byteOffset + length * (dtype === 'float32' ? 4 : 8) });
+  const own = ownView(raw);
+  const { data, shape } = value ? stridedData<FloatArray>(fn, name, value, own, (n) => newFloat(dtype, n)) : { data: own, shape: [length] };
+  if (status === 'live') {
+    const parts = partsOf(data);
+    // a contiguous view (or part) of the tensor is read in place; a strided one was gathered into a copy
+    if (parts.buffer === buffer) return new FloatTensor(shape, dtype, parts.length, null, new WasmRange(parts.byteOffset));
+  }
+  return new FloatTensor(shape, dtype, data.length, data);
 }
 
 /** A class-index argument. Values are checked by the loss (bounds, ignoreIndex). */
@@ -324,31 +417,54 @@ function indexArgOnce(fn: string, name: string, value: unknown): IndexTensor {
   const foreign = foreignTensor(fn, name, value);
   if (foreign) throw foreign;
   if (isTensorLike(value)) {
-    const raw = value.data;
+    const raw = field(value, 'data');
     if (!isIntegerArray(raw)) throw typeError(fn, `${name}.data`, 'an integer typed array, BigInt64Array or number[]', raw);
     // a plain array (or a Proxy of one) is read once here, so a getter cannot act up later
-    const once = (ArrayBuffer.isView(raw) ? raw : Array.from(raw as ArrayLike<unknown>)) as Indexable;
-    const make = (n: number) => (Array.isArray(once) ? new Array<unknown>(n) : new (once.constructor as new (n: number) => Indexable)(n)) as Indexable;
+    const once = (Array.isArray(raw) ? Array.from(raw as ArrayLike<unknown>) : ownIndexView(fn, name, raw as ArrayBufferView)) as Indexable;
+    const make = (n: number) => (Array.isArray(once) ? new Array<unknown>(n) : new INDEX_ARRAYS[typedArrayName(once) as keyof typeof INDEX_ARRAYS](n)) as Indexable;
     ({ data, shape } = stridedData(fn, name, value, once, make));
   } else if (Array.isArray(value)) {
     // nested arrays give their shape (elements are checked by at())
-    ({ data, shape } = flattenNested(fn, name, value, (n) => new Array<unknown>(n), () => true, 'an integer'));
-  } else if (isIntegerArray(value)) {
-    shape = [value.length];
+    ({ data, shape } = flattenNested(fn, name, value, (n) => new Array<unknown>(n), () => true, 'an integer', 'index'));
+  } else if (isIntegerTypedArray(value)) {
+    data = ownIndexView(fn, name, value as ArrayBufferView);
+    shape = [(data as IntegerArray).length];
   } else {
     throw typeError(fn, name, INDEX_EXPECTED, value);
   }
   const arr = data as IntegerArray;
   const at = (i: number): number => {
     const v = arr[i];
-    if (typeof v === 'bigint') return Number(v);
+    if (typeof v === 'bigint') {
+      if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) {
+        throw rangeError(fn, `${name}[${i}] is ${v}, beyond any class index`);
+      }
+      return Number(v);
+    }
     if (typeof v !== 'number' || !Number.isInteger(v)) {
       throw rangeError(fn, `${name}[${i}] must be an integer class index; got ${describe(v)}`);
     }
     return v;
   };
-  const typed = ArrayBuffer.isView(arr) && !(arr instanceof BigInt64Array) && !(arr instanceof BigUint64Array) ? (arr as ArrayLike<number>) : null;
-  return { shape, size: arr.length, at, show: (i) => String(arr[i]), typed };
+  const kind = typedArrayName(arr);
+  const typed = kind !== undefined && kind !== 'BigInt64Array' && kind !== 'BigUint64Array' ? (arr as ArrayLike<number>) : null;
+  return { shape, size: arr.length, at, typed };
+}
+
+const INDEX_ARRAYS = { Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array } as const;
+
+/**
+ * A view of the library's own of an integer typed array; a copy when it is a view of wasm memory
+ * (the call's own allocations may detach or reuse that memory), refused when already detached.
+ */
+function ownIndexView(fn: string, name: string, raw: ArrayBufferView): ArrayBufferView {
+  const { buffer, byteOffset, length } = partsOf(raw);
+  const own = ownView(raw);
+  const status = wasmViewStatus(buffer, byteOffset, length * (own as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT);
+  if (status === 'detached') {
+    throw new TypeError(`${fn}: ${name} is a view of wasm memory that was detached when the memory grew; read the array again just before the call`);
+  }
+  return status === 'not-wasm' ? own : (own as Int32Array).slice();
 }
 
 /** A new zeroed array of n values of the dtype: the one place a Float32Array or Float64Array is chosen. */

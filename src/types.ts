@@ -53,8 +53,11 @@ export type IntegerArray =
   | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
   | BigInt64Array | BigUint64Array | readonly number[];
 
-/** Class-index targets: an integer array (1-D) or a `{ data, shape }` tensor of one. */
-export type IndexInput = IntegerArray | Tensor<IntegerArray> | NestedNumbers;
+/** Class indices as nested arrays: `number[]` rows, one level per dim, or integer typed-array rows. */
+export type NestedIndices = readonly number[] | ReadonlyArray<NestedIndices | IntegerArray>;
+
+/** Class-index targets: an integer array (1-D), nested arrays ({@link NestedIndices}), or a `{ data, shape }` tensor of an integer array. */
+export type IndexInput = IntegerArray | Tensor<IntegerArray> | NestedIndices;
 
 /**
  * How a loss reduces its per-element values: `'mean'` and `'sum'` give a number, `'none'` a

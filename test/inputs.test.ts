@@ -292,3 +292,20 @@ describe('plain arrays as gradOutput', () => {
     expect(() => mseLossWithGrad(x, y, { reduction: 'none', gradOutput: [[1, 2, 3, 4]] })).toThrow(/options.gradOutput must have the result's shape \[2, 2\]; got \[1, 4\]/);
   });
 });
+
+describe('nested arrays whose rows are typed arrays follow the 1-D rule of their argument (issue 19)', () => {
+  it('a float argument takes float rows and refuses integer rows with a TypeError naming the row', () => {
+    expect(mseLoss([new Float32Array([1, 2]), new Float32Array([3, 4])], [[0, 0], [0, 0]])).toBe(7.5);
+    expect(() => mseLoss([new Uint16Array([1, 2]), new Uint16Array([3, 4])] as never, [[0, 0], [0, 0]]))
+      .toThrow(/^mseLoss: input\[0\] must be a number\[\] or Float32Array\/Float64Array row; got Uint16Array\(2\)$/);
+    expect(() => mseLoss([[1, 2], new Int32Array([3, 4])] as never, [[0, 0], [0, 0]])).toThrow(TypeError);
+  });
+  it('a class-index argument reads integer rows (BigInt64Array too) and refuses float rows', () => {
+    const x = [[1, 2, 3], [3, 1, 2]];
+    const plain = multilabelMarginLoss(x, [[1, -1, 0], [2, -1, 0]]);
+    expect(multilabelMarginLoss(x, [new Int8Array([1, -1, 0]), new Int8Array([2, -1, 0])])).toBe(plain);
+    expect(multilabelMarginLoss(x, [new BigInt64Array([1n, -1n, 0n]), new BigInt64Array([2n, -1n, 0n])])).toBe(plain);
+    expect(() => multilabelMarginLoss(x, [new Float32Array([1, -1, 0]), new Float32Array([2, -1, 0])] as never))
+      .toThrow(/^multilabelMarginLoss: target\[0\] must be a number\[\] or integer typed array row; got Float32Array\(3\)$/);
+  });
+});

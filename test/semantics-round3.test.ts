@@ -263,6 +263,7 @@ describe('5b. a revoked Proxy anywhere is a TypeError naming the function and th
   });
 });
 
+// main's IndexTensor.at reports a BigInt beyond 2^53 in full (this branch's own fix was the same)
 describe('5d. a BigInt class index out of bounds is reported exactly', () => {
   const MAX = 2n ** 63n - 1n;
   const x = { data: new Float32Array(6), shape: [2, 3] };
@@ -288,7 +289,7 @@ describe('5d. a BigInt class index out of bounds is reported exactly', () => {
         expect(error, fn).toBeInstanceOf(RangeError);
         expect((error as Error).message, fn).toMatch(new RegExp(`^${fn}: .*\\b9223372036854775807\\b`));
       }
-      expect(() => crossEntropy(x, new BigUint64Array([0n, 2n ** 64n - 1n]))).toThrow(/Target 18446744073709551615 is out of bounds/);
+      expect(() => crossEntropy(x, new BigUint64Array([0n, 2n ** 64n - 1n]))).toThrow(/^crossEntropy: .*\b18446744073709551615\b/);
     });
   }
 });

@@ -7,6 +7,7 @@ import { checkOptions, floatOfDtype, floatOption, reductionOption, withGrad, typ
 import { bceReference, bceWithLogitsReference } from '../reference/binary-cross-entropy';
 import { broadcastShapes, callDtype, floatArg, sameShape, type FloatTensor } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { binaryCrossEntropyModule } from '../wasm/modules';
@@ -17,6 +18,8 @@ export interface BinaryCrossEntropyOptions {
   weight?: FloatInput;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** Options of {@link binaryCrossEntropyWithLogits}. */
@@ -149,7 +152,7 @@ export function binaryCrossEntropy(input: FloatInput, target: FloatInput, option
  */
 export function binaryCrossEntropyWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function binaryCrossEntropyWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions & GradOptions): WithGrad {
-  return withGrad(runBce('binaryCrossEntropyWithGrad', input, target, options, false, true), 'binaryCrossEntropyWithGrad', options);
+  return withGrad(runBce('binaryCrossEntropyWithGrad', input, target, options, false, true), 'binaryCrossEntropyWithGrad');
 }
 
 /**
@@ -195,7 +198,7 @@ export function binaryCrossEntropyWithLogits(input: FloatInput, target: FloatInp
  */
 export function binaryCrossEntropyWithLogitsWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function binaryCrossEntropyWithLogitsWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions): WithGrad {
-  return withGrad(runBce('binaryCrossEntropyWithLogitsWithGrad', input, target, options, true, true), 'binaryCrossEntropyWithLogitsWithGrad', options);
+  return withGrad(runBce('binaryCrossEntropyWithLogitsWithGrad', input, target, options, true, true), 'binaryCrossEntropyWithLogitsWithGrad');
 }
 
 function runMultilabel(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
@@ -248,5 +251,5 @@ export function multilabelSoftMarginLoss(input: FloatInput, target: FloatInput, 
  */
 export function multilabelSoftMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function multilabelSoftMarginLossWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions & GradOptions): WithGrad {
-  return withGrad(runMultilabel('multilabelSoftMarginLossWithGrad', input, target, options, true), 'multilabelSoftMarginLossWithGrad', options);
+  return withGrad(runMultilabel('multilabelSoftMarginLossWithGrad', input, target, options, true), 'multilabelSoftMarginLossWithGrad');
 }

@@ -7,15 +7,16 @@
 import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
-import { checkOptions, floatOfDtype, gradForArgument, gradScaling, numberOption, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads, type CheckedOptions } from '../options';
+import { checkOptions, floatOfDtype, gradForArgument, gradScaling, numberOption, outTarget, placed, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads, type CheckedOptions, type WriteTarget } from '../options';
 import { ALPHA_IOU_FORMS, boxLossReference, type BoxLossKind, type BoxLossSpec } from '../reference/box-iou';
 
 /** The base loss of {@link alphaIouLoss}: `'iou'`, `'giou'`, `'diou'` or `'ciou'`. */
 export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
-import { broadcastShapes, callDtype, floatArg, roundTo, sizeOf, valuesOver } from '../tensor';
+import { broadcastShapes, callDtype, field, floatArg, roundTo, sizeOf, valuesOver } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
-import { run as runKernel } from '../wasm/runtime';
+import { input, output, run as runKernel, scratch } from '../wasm/runtime';
 import { boxIouKernels, kernel } from '../wasm/kernels';
 import { boxIouModule } from '../wasm/modules';
 
@@ -23,6 +24,8 @@ import { boxIouModule } from '../wasm/modules';
 export interface BoxLossOptions {
   /** Default 'none' (torchvision). 'mean' of no boxes is 0, as torchvision's. */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
   /** Keeps the divisions finite. Default 1e-7. */
   eps?: number;
 }
@@ -99,7 +102,7 @@ function pairsOf(fn: string, boxes1: FloatInput, boxes2: FloatInput, opts: Check
 }
 
 /** Per-pair losses, reduced; gradients for both boxes. */
-function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts: CheckedOptions, wantGrad: boolean): LossAndGrads {
+function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts: CheckedOptions, wantGrad: boolean, out: WriteTarget | null): LossAndGrads {
   const { n, dtype } = p;
   const outShape = p.shape.slice(0, -1);
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
@@ -115,9 +118,9 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
     // per pair: both boxes in, the loss and both gradients out, and the kernel's SoA scratch (16
     // values a pair, and 4 pairs of padding)
     const r = runKernel(arena, 'float64', n, [
-      { role: 'in', per: 4, data: p.b1 }, { role: 'in', per: 4, data: p.b2 }, { role: 'out', per: 1 },
-      wantGrad ? { role: 'out', per: 4 } : null, wantGrad ? { role: 'out', per: 4 } : null,
-      gradRow ? { role: 'in', per: 1, data: gradRow } : null, { role: 'scratch', per: 16, extra: 64 },
+      input(4, p.b1), input(4, p.b2), output(1),
+      wantGrad ? output(4) : null, wantGrad ? output(4) : null,
+      gradRow ? input(1, gradRow) : null, scratch(16, 64),
     ], (count, [pb1, pb2, pl, pg1, pg2, pu, scratch]) =>
       boxLoss(count, boxIouKernels.constants.KIND.indexOf(spec.kind), pb1, pb2, pl, pg1, pg2, pu, gradScale, spec.eps, spec.p1, spec.p2, spec.p3, scratch));
     total = r.total;
@@ -131,7 +134,7 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
     grads = r.grads;
   }
   // torchvision's 'mean' of no boxes is 0.0·sum() = 0
-  const value = reduction === 'none' ? { data: toDtype(elementLoss, dtype), shape: outShape } : roundTo(dtype, reduction === 'sum' || n === 0 ? total : total / n);
+  const value = reduction === 'none' ? placed(out, toDtype(elementLoss, dtype), outShape) : roundTo(dtype, reduction === 'sum' || n === 0 ? total : total / n);
   return { loss: value, grads: grads.map((g, i) => gradForArgument(g, p.shape, p.shapes[i], dtype)), opts };
 }
 
@@ -144,6 +147,11 @@ function common(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unk
     reduction: reductionOption(fn, opts.reduction, undefined, 'none'),
     eps: numberOption(fn, 'eps', opts.eps, 1e-7, (e) => e >= 0 && Number.isFinite(e), 'a finite number >= 0'),
   };
+}
+
+/** options.out of a box loss (checked before anything runs). */
+function boxOut(fn: string, c: ReturnType<typeof common>): WriteTarget | null {
+  return outTarget(fn, c.opts, c.pairs.dtype, c.reduction === 'none' ? c.pairs.shape.slice(0, -1) : null);
 }
 
 /** A box loss: its kernel kind, its own options, and how they become the kernel's p1, p2, p3. */
@@ -181,9 +189,10 @@ const BOX_LOSSES = {
 } satisfies Record<string, BoxLossDef>;
 
 function boxLoss(def: BoxLossDef, fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
-  const c = common(fn, boxes1, boxes2, options, def.options ?? [], wantGrad);
-  const [p1, p2, p3] = def.params ? def.params(fn, c.opts) : [0, 0, 0];
-  return run(fn, c.pairs, { kind: def.kind, eps: c.eps, p1, p2, p3 }, c.reduction, c.opts, wantGrad);
+  const c = common(fn, boxes1, boxes2, options, (field(def, 'options') as readonly string[] | undefined ?? []), wantGrad);
+  const params = field(def, 'params') as BoxLossDef['params']; // never from Object.prototype
+  const [p1, p2, p3] = params ? params(fn, c.opts) : [0, 0, 0];
+  return run(fn, c.pairs, { kind: def.kind, eps: c.eps, p1, p2, p3 }, c.reduction, c.opts, wantGrad, boxOut(fn, c));
 }
 
 /** A box loss's public signature, O its options. */
@@ -202,7 +211,7 @@ function lossOf<O>(name: keyof typeof BOX_LOSSES): BoxLoss<O> {
 function withGradOf<O>(name: keyof typeof BOX_LOSSES): BoxLossWithGrad<O> {
   const def: BoxLossDef = BOX_LOSSES[name];
   const fn = `${name}WithGrad`;
-  const f = (boxes1: FloatInput, boxes2: FloatInput, options?: GradOptions) => withGrad(boxLoss(def, fn, boxes1, boxes2, options, true), fn, options);
+  const f = (boxes1: FloatInput, boxes2: FloatInput, options?: GradOptions) => withGrad(boxLoss(def, fn, boxes1, boxes2, options, true), fn);
   return Object.defineProperty(f, 'name', { value: fn }) as unknown as BoxLossWithGrad<O>;
 }
 
@@ -211,7 +220,7 @@ function wiseIou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: un
   const version = c.opts.version ?? 'v1';
   if (version !== 'v1' && version !== 'v3') throw rangeError(fn, `options.version must be 'v1' or 'v3'; got ${JSON.stringify(version)}`);
   // iouMean is an own property either way (the public function tests it; nothing inherited may answer)
-  if (version === 'v1') return { ...run(fn, c.pairs, { kind: 'wiou-v1', eps: c.eps, p1: 0, p2: 0, p3: 0 }, c.reduction, c.opts, wantGrad), iouMean: undefined };
+  if (version === 'v1') return { ...run(fn, c.pairs, { kind: 'wiou-v1', eps: c.eps, p1: 0, p2: 0, p3: 0 }, c.reduction, c.opts, wantGrad, boxOut(fn, c)), iouMean: undefined };
   for (const name of ['iouMean', 'momentum']) {
     if (c.opts[name] === undefined) throw typeError(fn, `options.${name}`, "a number (v3's running mean is state the caller keeps: start with iouMean 1)", undefined);
   }
@@ -220,10 +229,11 @@ function wiseIou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: un
   const alpha = numberOption(fn, 'alpha', c.opts.alpha, 1.9, (a) => a > 0 && Number.isFinite(a), 'a finite number > 0');
   const delta = numberOption(fn, 'delta', c.opts.delta, 3, (d) => d > 0 && Number.isFinite(d), 'a finite number > 0');
   // The mean is updated with this batch's mean of 1 - IoU first, then used (the authors' order).
+  const out = boxOut(fn, c);
   const n = c.pairs.n;
-  const batch = n > 0 ? (run(fn, c.pairs, { kind: 'iou', eps: c.eps, p1: 0, p2: 0, p3: 0 }, 'sum', c.opts, false).loss as number) / n : 0;
+  const batch = n > 0 ? (run(fn, c.pairs, { kind: 'iou', eps: c.eps, p1: 0, p2: 0, p3: 0 }, 'sum', c.opts, false, null).loss as number) / n : 0;
   const iouMean = n > 0 ? (1 - momentum) * mean + momentum * batch : mean;
-  return { ...run(fn, c.pairs, { kind: 'wiou-v3', eps: c.eps, p1: iouMean, p2: alpha, p3: delta }, c.reduction, c.opts, wantGrad), iouMean };
+  return { ...run(fn, c.pairs, { kind: 'wiou-v3', eps: c.eps, p1: iouMean, p2: alpha, p3: delta }, c.reduction, c.opts, wantGrad, out), iouMean };
 }
 
 type Options<O> = O & GradOptions;
@@ -707,6 +717,6 @@ export function wiseIouLossWithGrad<D extends FloatArray = Float32Array, R exten
 export function wiseIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: WiseIouLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>> & Partial<WiseIouMean>;
 export function wiseIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<WiseIouLossOptions>): WithGrad & { iouMean?: number } {
   const r = wiseIou('wiseIouLossWithGrad', boxes1, boxes2, options, true);
-  const g = withGrad(r, 'wiseIouLossWithGrad', options);
+  const g = withGrad(r, 'wiseIouLossWithGrad');
   return r.iouMean === undefined ? g : { ...g, iouMean: r.iouMean };
 }

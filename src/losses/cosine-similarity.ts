@@ -5,7 +5,7 @@ import { wasm } from '../backend';
 import { argShape, floatOrLabels } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
-  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad,
+  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, outTarget, placed, reductionOption, toDtype, upstreamOption, withGrad,
   type LossAndGrads,
 } from '../options';
 import { cosineSimilarityReference } from '../reference/cosine-similarity';
@@ -13,6 +13,7 @@ import {
   broadcastShapes, callDtype, current, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf, valuesOver,
 } from '../tensor';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
@@ -24,10 +25,12 @@ export interface CosineSimilarityOptions {
   dim?: number;
   /** Lower bound on each norm. Default 1e-8. */
   eps?: number;
+  /** A Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, ['dim', 'eps'], wantGrad);
+  const opts = checkOptions(fn, options, ['dim', 'eps', 'out'], wantGrad);
   const a = floatArg(fn, 'x1', x1, callDtype([x1, x2], opts));
   const dtype = a.dtype;
   const b = floatOfDtype(fn, 'x2', x2, dtype);
@@ -43,6 +46,7 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   const rows = outer * inner;
   const outShape = [...shape.slice(0, dim), ...shape.slice(dim + 1)];
   const up = wantGrad ? upstreamOption(fn, opts.gradOutput, outShape, dtype).tensor! : null;
+  const target = outTarget(fn, opts, dtype, outShape);
 
   // Rows along dim, contiguous: broadcast, then move dim last (copies only when needed).
   const rowsOf = (data: FloatArray, own: number[]): FloatArray => {
@@ -52,12 +56,12 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
     moveDimLast(full, t, outer, D, inner);
     return t;
   };
-  const ra = rowsOf(a.resident ? a.resident.data : a.data, aShape);
-  const rb = rowsOf(b.resident ? b.resident.data : b.data, bShape);
+  const ra = rowsOf(a.data, aShape);
+  const rb = rowsOf(b.data, bShape);
 
   // empty rows: one row's cosine fills the result (no float64 copy of a (1e8, 0) input's rows)
-  const { out, ga, gb } = cosineRows(fn, ra, rb, D === 0 ? Math.min(rows, 1) : rows, D, eps, false, up && (D === 0 ? up.subarray(0, 1) : up));
-  const loss: Tensor = { data: D === 0 ? newFloat(dtype, rows).fill(out[0] ?? 0) : toDtype(out, dtype), shape: outShape };
+  const { out: cos, ga, gb } = cosineRows(fn, ra, rb, D === 0 ? Math.min(rows, 1) : rows, D, eps, false, up && (D === 0 ? up.subarray(0, 1) : up));
+  const loss: Tensor = placed(target, D === 0 ? newFloat(dtype, rows).fill(cos[0] ?? 0) : toDtype(cos, dtype), outShape);
   if (!ga || !gb) return { loss, grads: [], opts };
   // Back to the broadcast layout, then summed over each argument's broadcast dims.
   const back = (g: ArrayLike<number>, own: number[]): Tensor => {
@@ -109,6 +113,8 @@ export interface CosineEmbeddingLossOptions {
   margin?: number;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** cosine_embedding_loss's EPSILON: the norms are sqrt(Σa² + 1e-12f), a float32 constant in float64 too (as BCE's clamp). */
@@ -137,12 +143,13 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
   const outShape = tShape.slice();
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, rows);
+  const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
   const ra = valuesOver(a, aShape, shape);
   const rb = valuesOver(b, bShape, shape);
-  const labels = current(y.t);
 
   // ℓ = 1 - cos where t = 1, max(0, cos - margin) where t = -1, 0 for any other label.
   const cos = cosineRows(fn, ra, rb, rows, D, EMBEDDING_EPS, true, null).out;
+  const labels = y.t.data; // read after the kernel's allocations: a resident label tensor's view is made now
   const rowLoss = new Float64Array(rows);
   const coef = wantGrad ? new Float64Array(rows) : null; // the gradient pass's upstream, unrounded
   let total = 0;
@@ -153,7 +160,7 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
     total += rowLoss[r];
     if (coef) coef[r] = gradScale * (gradRow ? gradRow[r] : 1) * (t === 1 ? -1 : t === -1 && z >= 0 ? 1 : 0);
   }
-  const loss = lossResult(reduction, () => toDtype(rowLoss, dtype), total, rows, outShape, dtype);
+  const loss = lossResult(reduction, () => toDtype(rowLoss, dtype), total, rows, outShape, dtype, out);
   if (!coef) return { loss, grads: [], opts };
   // The gradient pass: the cosine gradients scaled per row by ∂ℓ/∂cos.
   const g = cosineRows(fn, ra, rb, rows, D, EMBEDDING_EPS, true, coef);
@@ -207,7 +214,7 @@ export function cosineEmbeddingLoss(input1: FloatInput, input2: FloatInput, targ
  */
 export function cosineEmbeddingLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input1: FloatInput<D>, input2: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: CosineEmbeddingLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function cosineEmbeddingLossWithGrad(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: CosineEmbeddingLossOptions & GradOptions): WithGrad {
-  return withGrad(embedding('cosineEmbeddingLossWithGrad', input1, input2, target, options, true), 'cosineEmbeddingLossWithGrad', options);
+  return withGrad(embedding('cosineEmbeddingLossWithGrad', input1, input2, target, options, true), 'cosineEmbeddingLossWithGrad');
 }
 
 /**
@@ -253,5 +260,5 @@ export function cosineSimilarity(x1: FloatInput, x2: FloatInput, options?: Cosin
  */
 export function cosineSimilarityWithGrad<D extends FloatArray = Float32Array>(x1: FloatInput<D>, x2: FloatInput<D>, options?: CosineSimilarityOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function cosineSimilarityWithGrad(x1: FloatInput, x2: FloatInput, options?: CosineSimilarityOptions & GradOptions): WithGrad<Tensor> {
-  return withGrad(run('cosineSimilarityWithGrad', x1, x2, options, true), 'cosineSimilarityWithGrad', options);
+  return withGrad(run('cosineSimilarityWithGrad', x1, x2, options, true), 'cosineSimilarityWithGrad');
 }

@@ -1,16 +1,17 @@
 // crossEntropy and nllLoss: F.cross_entropy and F.nll_loss (docs/semantics.md §3).
-import { wasm, wasmMemoryBuffer } from '../backend';
+import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import {
   checkOptions, directTarget, floatOfDtype, floatOption, gradScaling, gradTargets, gradTensor, integerOption, lossResult,
-  numberOption, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
+  numberOption, outTarget, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
 import { callDtype, floatArg, indexArg, isFloatArray, newFloat, readArg, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
 import { WasmTensor } from '../wasm/resident';
-import { run as runKernel } from '../wasm/runtime';
+import { input, output, run as runKernel, whole, wholeScratch, type Gather } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
+import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { crossEntropyKernels, kernel } from '../wasm/kernels';
 import { crossEntropyModule } from '../wasm/modules';
@@ -23,6 +24,8 @@ export interface NllLossOptions {
   ignoreIndex?: number;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** Options of {@link crossEntropy}. */
@@ -93,7 +96,7 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
   }
   const { targets, denominator } = classTargets(fn, t, C, ignoreIndex, weight?.data ?? null);
   problem.targets = targets;
-  return { problem, x, weight, dtype, reduction, outShape: expected, inputShape: x.shape, denominator, opts };
+  return { problem, x, weight, probs: undefined, dtype, reduction, outShape: expected, inputShape: x.shape, denominator, opts };
 }
 
 /**
@@ -102,20 +105,20 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
  */
 function classTargets(fn: string, t: IndexTensor, C: number, ignoreIndex: number, weight: FloatArray | null): { targets: Int32Array; denominator: number } {
   const n = t.size;
-  const outOfBounds = (i: number) => rangeError(fn, `Target ${t.show(i)} is out of bounds: target[${i}] must be in [0, ${C}) or equal options.ignoreIndex (${ignoreIndex})`);
+  const outOfBounds = (i: number, v: number) => rangeError(fn, `Target ${v} is out of bounds: target[${i}] must be in [0, ${C}) or equal options.ignoreIndex (${ignoreIndex})`);
   let targets: Int32Array;
   let used = 0;
   const own = t.typed;
-  if (own instanceof Int32Array && ignoreIndex < 0 && !(typeof SharedArrayBuffer !== 'undefined' && own.buffer instanceof SharedArrayBuffer)
-    && own.buffer !== wasmMemoryBuffer()) {
+  if (own instanceof Int32Array && ignoreIndex < 0 && !(typeof SharedArrayBuffer !== 'undefined' && own.buffer instanceof SharedArrayBuffer)) {
     // the common case: checked in one tight loop and passed on as it is (the kernels ignore any
-    // negative class, and a negative one other than ignoreIndex is refused here). Not a shared
-    // buffer (another thread could change it after the check) nor a view of wasm memory (the
-    // call's staging may grow the memory and detach it).
+    // negative class, and a negative one other than ignoreIndex is refused here). Sound because
+    // no code of the caller's runs between this check and the copy into wasm memory (`own` is
+    // the library's own view, src/wasm/views.ts), and the buffer is not shared (another thread
+    // could change it). A view of wasm memory was copied when read (indexArg).
     for (let i = 0; i < n; i++) {
       const v = own[i];
       if (v >>> 0 < C) used++;
-      else if (v !== ignoreIndex) throw outOfBounds(i);
+      else if (v !== ignoreIndex) throw outOfBounds(i, v);
     }
     targets = own;
   } else {
@@ -123,7 +126,7 @@ function classTargets(fn: string, t: IndexTensor, C: number, ignoreIndex: number
     for (let i = 0; i < n; i++) {
       const v = own ? own[i] : t.at(i);
       if (v === ignoreIndex) targets[i] = -1;
-      else if (!(v >= 0 && v < C)) throw outOfBounds(i);
+      else if (!(v >= 0 && v < C)) throw outOfBounds(i, v);
       else {
         targets[i] = v;
         used++;
@@ -191,17 +194,17 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
   const kd: Dtype = dtype === 'float32' && (prep.probs || p.smoothing > 0) ? 'float64' : dtype;
   const run = kernel(k, 'cross_entropy', kd);
   // K-dim inputs (inner > 1) are gathered into rows of C classes and scattered back.
-  const gather = (src: () => ArrayLike<number>) => (inner === 1 ? undefined : (dst: FloatArray, r0: number, count: number) => gatherRows(src(), dst, C, inner, r0, count));
+  const gather: Gather | null = inner === 1 ? null : (dst, src, r0, count) => gatherRows(src, dst, C, inner, r0, count);
   const r = runKernel(arena, kd, rows, [
-    { role: 'in', per: C, data: x.data, ptr: inner === 1 ? x.resident?.ptr : undefined, gather: gather(() => x.data) },
-    prep.probs ? { role: 'in', per: C, data: prep.probs.data, gather: gather(() => prep.probs!.data) } : null,
-    p.targets ? { role: 'in', per: 1, data: p.targets, int32: true } : null,
-    prep.weight ? { role: 'whole', data: prep.weight.data, ptr: prep.weight.resident?.ptr } : null,
-    prep.reduction === 'none' ? { role: 'out', per: 1 } : null,
-    wantGrad ? { role: 'out', per: C, into, scatter: inner === 1 ? undefined : (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count) } : null,
-    gradRow ? { role: 'in', per: 1, data: gradRow } : null,
+    input(C, x, gather),
+    prep.probs ? input(C, prep.probs, gather) : null,
+    p.targets ? input(1, p.targets) : null,
+    prep.weight ? whole(prep.weight) : null,
+    prep.reduction === 'none' ? output(1) : null,
+    wantGrad ? output(C, into, inner === 1 ? null : (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count)) : null,
+    gradRow ? input(1, gradRow) : null,
     // the across-rows path for short rows (SMALL_C, src/wasm/kernels.ts) needs a little scratch
-    C < crossEntropyKernels.constants.SMALL_C ? { role: 'whole', bytes: (C + 4) * 16 + 3 * 4 * crossEntropyKernels.constants.SHORT_ROW_CHUNK } : null,
+    C < crossEntropyKernels.constants.SMALL_C ? wholeScratch((C + 4) * 16 + 3 * 4 * crossEntropyKernels.constants.SHORT_ROW_CHUNK) : null,
   ], (count, [logits, probs, targets, weight, rowLoss, g, upstream, scratch]) =>
     run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale));
   const outs = r.outputs;
@@ -225,12 +228,12 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
   const element = ((x.resident ? 0 : slice) + grad + inner * (gradRow ? 2 : 1)) * bytes + inner * 4 + (C * bytes + 16) + 256;
   if (inner > 1 && element > arena.available()) return nllRows(prep, run, arena, wantGrad, gradRow, gradScale, into);
   const r = runKernel(arena, dtype, N, [
-    { role: 'in', per: slice, data: x.data, ptr: x.resident?.ptr },
-    { role: 'in', per: inner, data: p.targets!, int32: true },
-    prep.weight ? { role: 'whole', data: prep.weight.data, ptr: prep.weight.resident?.ptr } : null,
-    { role: 'out', per: inner },
-    wantGrad ? { role: 'out', per: slice, into } : null,
-    gradRow ? { role: 'in', per: inner, data: gradRow } : null,
+    input(slice, x),
+    input(inner, p.targets!),
+    prep.weight ? whole(prep.weight) : null,
+    output(inner),
+    wantGrad ? output(slice, into) : null,
+    gradRow ? input(inner, gradRow) : null,
   ], (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale));
   return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
@@ -243,13 +246,13 @@ function nllRows(
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
   const r = runKernel(arena, dtype, N * inner, [
-    { role: 'in', per: C, data: x.data, gather: (dst, r0, count) => gatherRows(x.data, dst, C, inner, r0, count) },
-    { role: 'in', per: 1, data: p.targets!, int32: true },
-    prep.weight ? { role: 'whole', data: prep.weight.data, ptr: prep.weight.resident?.ptr } : null,
-    { role: 'out', per: 1 },
-    wantGrad ? { role: 'out', per: C, into, scatter: (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count) } : null,
-    gradRow ? { role: 'in', per: 1, data: gradRow } : null,
-  ], (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, 1, input, targets, weight, rowLoss, g, upstream, gradScale));
+    input(C, x, (dst, src, r0, count) => gatherRows(src, dst, C, inner, r0, count)),
+    input(1, p.targets!),
+    prep.weight ? whole(prep.weight) : null,
+    output(1),
+    wantGrad ? output(C, into, (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count)) : null,
+    gradRow ? input(1, gradRow) : null,
+  ], (count, [logProbs, targets, weight, rowLoss, g, upstream]) => run(count, C, 1, logProbs, targets, weight, rowLoss, g, upstream, gradScale));
   return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
 
@@ -260,6 +263,7 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
   const { problem, dtype, reduction, outShape, denominator, opts } = prep;
   const upstream = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, upstream, denominator);
+  const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
   // the gradient goes straight into its options.gradInto target when it can (see directTarget)
   const into = wantGrad ? directTarget(gradTargets(fn, opts, dtype, [prep.x.size]), 0, prep.x.size, [prep.x.data, prep.probs?.data, prep.weight?.data, gradRow]) : null;
   const parts = isCE
@@ -268,7 +272,7 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
   // PyTorch divides the nll sum and the smoothing sum by the weight sum apart: over a zero weight
   // sum (1-ε)·0/0 is NaN, even where the smoothing sum alone gives ±∞
   const total = reduction === 'mean' && denominator === 0 && problem.smoothing > 0 ? NaN : parts.total;
-  const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), total, denominator, outShape, dtype);
+  const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), total, denominator, outShape, dtype, out);
   if (!wantGrad) return { loss };
   return withGrad({ loss, grads: [gradTensor(parts.grad!, prep.inputShape, dtype)], opts }, fn);
 }

@@ -2,13 +2,14 @@
 // padded (N, S) or concatenated (Σ targetLengths), (S) unbatched. One sample at a time, in f64
 // (float32 input is widened: the α/β sums would otherwise lose float32's digits over long inputs).
 import { wasm } from '../backend';
-import { run as runKernel } from '../wasm/runtime';
+import { input, output, run as runKernel, whole, wholeScratch } from '../wasm/runtime';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
-import { checkOptions, integerOption, reductionOption, upstreamOption, withGrad, type LossAndGrads } from '../options';
+import { checkOptions, integerOption, reductionOption, upstreamOption, withGrad, type LossAndGrads, outTarget, placed } from '../options';
 import { ctcReference } from '../reference/ctc';
 import { callDtype, floatArg, indexArg, newFloat, roundTo } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { ctcModule } from '../wasm/modules';
@@ -19,6 +20,8 @@ export interface CtcLossOptions {
   blank?: number;
   /** 'mean' (default) divides each sample's loss by its target length (at least 1), then averages. */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
   /** Infinite losses (impossible alignments) and their gradients become 0. Default false. */
   zeroInfinity?: boolean;
 }
@@ -28,14 +31,15 @@ export interface CtcLossOptions {
  * in [0, max]. Checked as numbers before anything is narrowed to 32 bits (2^32 must not wrap to 0).
  */
 function lengthsArg(fn: string, name: string, value: unknown, N: number, max: number): Int32Array {
-  const t = typeof value === 'number' ? null : indexArg(fn, name, value);
-  const values = t ? Array.from({ length: t.size }, (_, i) => t.at(i)) : [value as number];
-  const show = (i: number) => (t ? t.show(i) : String(value)); // a BigInt in full
+  const values = typeof value === 'number' ? [value] : (() => {
+    const t = indexArg(fn, name, value);
+    return Array.from({ length: t.size }, (_, i) => t.at(i));
+  })();
   if (typeof value === 'number' && !Number.isInteger(value)) throw rangeError(fn, `${name} must be integral; got ${value}`);
   if (values.length !== N) throw rangeError(fn, `${name} must be of size batch_size: expected ${N} lengths, got ${values.length}`);
-  for (const [i, v] of values.entries()) {
-    if (v < 0) throw rangeError(fn, `Expected ${name} to have value at least 0, but got value ${show(i)}`);
-    if (v > max) throw rangeError(fn, `Expected ${name} to have value at most ${max}, but got value ${show(i)}`);
+  for (const v of values) {
+    if (v < 0) throw rangeError(fn, `Expected ${name} to have value at least 0, but got value ${v}`);
+    if (v > max) throw rangeError(fn, `Expected ${name} to have value at most ${max}, but got value ${v}`);
   }
   return Int32Array.from(values);
 }
@@ -78,7 +82,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
     for (let i = 0; i < labels.length; i++) {
       const v = t.at(start + i);
       // PyTorch reads out of bounds here (undefined result); we refuse.
-      if (!(v >= 0 && v < C)) throw rangeError(fn, `targets[${start + i}] = ${t.show(start + i)} is not a class index in [0, ${C})`);
+      if (!(v >= 0 && v < C)) throw rangeError(fn, `targets[${start + i}] = ${v} is not a class index in [0, ${C})`);
       labels[i] = v;
     }
     labelsOf.push(labels);
@@ -86,6 +90,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
 
   const outShape = batched ? [N] : [];
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
+  const target = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
   // ∂(reduced loss)/∂nll_n
   const scaleOf = (n: number) => reduction === 'none' ? up.tensor![n] : reduction === 'sum' ? up.scalar! : up.scalar! / (N * Math.max(tgLen[n], 1));
   const nll = new Float64Array(N);
@@ -102,14 +107,13 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
       // sample's rows gathered from (T, N, C), its labels, the gradient rows and the scratch, whose
       // size the kernel gives in f64 (the runtime refuses, with a RangeError, what the limit cannot hold).
       const r = runKernel(w.arena, 'float64', Tn, [
-        { role: 'in', per: C, data: x.data, gather: (dst, s0, count) => {
-          const data = x.data;
+        input(C, x, (dst, data, s0, count) => {
           for (let s = 0; s < count; s++) dst.set(data.subarray(((s0 + s) * N + n) * C, ((s0 + s) * N + n + 1) * C), s * C);
-        } },
-        { role: 'whole', data: labels, int32: true },
-        wantGrad ? { role: 'out', per: C } : null,
-        { role: 'whole', bytes: k.ctc_scratch_bytes(Tn, labels.length, C) },
-      ], (count, [lp, pl, pg, scratch]) => (nll[n] = kernel(k, 'ctc_loss', 'float64')(count, C, lp, pl, labels.length, blank, pg, g, scratch)), { whole: true });
+        }),
+        whole(labels),
+        wantGrad ? output(C) : null,
+        wholeScratch(k.ctc_scratch_bytes(Tn, labels.length, C)),
+      ], (count, [lp, pl, pg, scratch]) => (nll[n] = kernel(k, 'ctc_loss', 'float64')(count, C, lp, pl, labels.length, blank, pg, g, scratch)), Infinity, true);
       if (wantGrad) rows = r.outputs[0] as Float64Array;
     } else {
       const data = x.data;
@@ -126,9 +130,9 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
 
   let loss: number | Tensor;
   if (reduction === 'none') {
-    const out = newFloat(dtype, N);
-    out.set(nll);
-    loss = { data: out, shape: outShape };
+    const values = newFloat(dtype, N);
+    values.set(nll);
+    loss = placed(target, values, outShape);
   } else {
     let sum = 0;
     for (let n = 0; n < N; n++) sum += reduction === 'sum' ? nll[n] : nll[n] / Math.max(tgLen[n], 1);
@@ -187,5 +191,5 @@ export function ctcLoss(logProbs: FloatInput, targets: IndexInput, inputLengths:
 export function ctcLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(logProbs: FloatInput<D>, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number, options?: CtcLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function ctcLossWithGrad(logProbs: FloatInput, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number,
   options?: CtcLossOptions & GradOptions): WithGrad {
-  return withGrad(ctc('ctcLossWithGrad', logProbs, targets, inputLengths, targetLengths, options, true), 'ctcLossWithGrad', options);
+  return withGrad(ctc('ctcLossWithGrad', logProbs, targets, inputLengths, targetLengths, options, true), 'ctcLossWithGrad');
 }

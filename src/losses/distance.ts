@@ -5,13 +5,14 @@ import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, typeError } from '../errors';
 import {
-  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
+  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, outTarget, placed, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
   type LossAndGrads,
 } from '../options';
 import { pairwiseDistanceReference } from '../reference/distance';
 import { cosineRows } from './cosine-similarity';
 import { broadcastShapes, callDtype, floatArg, negated, newFloat, sizeOf, valuesOver, type FloatTensor } from '../tensor';
 import type { FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
@@ -25,6 +26,8 @@ export interface PairwiseDistanceOptions {
   eps?: number;
   /** Keep the reduced last dim (size 1). Default false. */
   keepdim?: boolean;
+  /** A Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** Options of {@link tripletMarginLoss}. */
@@ -39,6 +42,8 @@ export interface TripletMarginLossOptions {
   swap?: boolean;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** Options of {@link tripletMarginWithDistanceLoss}. */
@@ -51,6 +56,8 @@ export interface TripletMarginWithDistanceLossOptions {
   swap?: boolean;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 type Distance = { p: number; eps: number } | 'cosine';
@@ -103,7 +110,7 @@ function booleanOption(fn: string, name: string, value: unknown): boolean {
 }
 
 function pairwise(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, ['p', 'eps', 'keepdim'], wantGrad);
+  const opts = checkOptions(fn, options, ['p', 'eps', 'keepdim', 'out'], wantGrad);
   const { ts, shapes, shape, rows, D, data } = asRows(fn, ['x1', 'x2'], [x1, x2], opts);
   const dtype = ts[0].dtype;
   const p = numberOption(fn, 'p', opts.p, 2, (v) => v >= 0, 'a number >= 0 (Infinity allowed)');
@@ -112,9 +119,10 @@ function pairwise(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, 
   const lead = shape.slice(0, -1);
   const outShape = shape.length === 0 ? [] : keepdim ? [...lead, 1] : lead;
   const up = wantGrad ? upstreamOption(fn, opts.gradOutput, outShape, dtype).tensor! : null;
+  const out = outTarget(fn, opts, dtype, outShape);
   // empty rows: one row's distance fills the result (no float64 copy of a (1e8, 0) input's rows)
   const r = rowDistances(fn, { p, eps }, data[0], data[1], D === 0 ? Math.min(rows, 1) : rows, D, wantGrad);
-  const loss: Tensor = { data: D === 0 ? newFloat(dtype, rows).fill(r.d[0] ?? 0) : toDtype(r.d, dtype), shape: outShape };
+  const loss: Tensor = placed(out, D === 0 ? newFloat(dtype, rows).fill(r.d[0] ?? 0) : toDtype(r.d, dtype), outShape);
   if (!up || !r.ga) return { loss, grads: [], opts };
   const g1 = new Float64Array(rows * D);
   for (let i = 0; i < g1.length; i++) g1[i] = up[Math.floor(i / D)] * r.ga[i];
@@ -133,6 +141,7 @@ function triplet(fn: string, anchor: FloatInput, positive: FloatInput, negative:
   const outShape = shape.slice(0, -1);
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, rows);
+  const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
   const [a, p, n] = data;
   if (D === 0 && rows > 1) {
     // empty vectors: every row has the same distances, so one row's loss (no per-row work for a
@@ -169,7 +178,7 @@ function triplet(fn: string, anchor: FloatInput, positive: FloatInput, negative:
       grads[2][i] = -c * (wAN * an.gb![i] + (pn ? wPN * pn.gb![i] : 0));
     }
   }
-  const loss = lossResult(reduction, () => toDtype(rowLoss, dtype), total, rows, outShape, dtype);
+  const loss = lossResult(reduction, () => toDtype(rowLoss, dtype), total, rows, outShape, dtype, out);
   return { loss, grads: grads ? grads.map((g, i) => gradForArgument(g, shape, shapes[i], dtype)) : [], opts };
 }
 
@@ -236,7 +245,7 @@ export function pairwiseDistance(x1: FloatInput, x2: FloatInput, options?: Pairw
  */
 export function pairwiseDistanceWithGrad<D extends FloatArray = Float32Array>(x1: FloatInput<D>, x2: FloatInput<D>, options?: PairwiseDistanceOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function pairwiseDistanceWithGrad(x1: FloatInput, x2: FloatInput, options?: PairwiseDistanceOptions & GradOptions): WithGrad<Tensor> {
-  return withGrad(pairwise('pairwiseDistanceWithGrad', x1, x2, options, true), 'pairwiseDistanceWithGrad', options);
+  return withGrad(pairwise('pairwiseDistanceWithGrad', x1, x2, options, true), 'pairwiseDistanceWithGrad');
 }
 /**
  * F.triplet_margin_loss: `max(0, margin + d(a, p) - d(a, n))` per row, `d` the {@link pairwiseDistance}.
@@ -286,7 +295,7 @@ export function tripletMarginLoss(anchor: FloatInput, positive: FloatInput, nega
  */
 export function tripletMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(anchor: FloatInput<D>, positive: FloatInput<D>, negative: FloatInput<D>, options?: TripletMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function tripletMarginLossWithGrad(anchor: FloatInput, positive: FloatInput, negative: FloatInput, options?: TripletMarginLossOptions & GradOptions): WithGrad {
-  return withGrad(tripletMargin('tripletMarginLossWithGrad', anchor, positive, negative, options, true), 'tripletMarginLossWithGrad', options);
+  return withGrad(tripletMargin('tripletMarginLossWithGrad', anchor, positive, negative, options, true), 'tripletMarginLossWithGrad');
 }
 /**
  * F.triplet_margin_with_distance_loss with a named distance: `'pairwise'` ({@link pairwiseDistance}) or `'cosine'` (`1 -` {@link cosineSimilarity} along the last dimension).
@@ -337,5 +346,5 @@ export function tripletMarginWithDistanceLoss(anchor: FloatInput, positive: Floa
 export function tripletMarginWithDistanceLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(anchor: FloatInput<D>, positive: FloatInput<D>, negative: FloatInput<D>, options?: TripletMarginWithDistanceLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function tripletMarginWithDistanceLossWithGrad(anchor: FloatInput, positive: FloatInput, negative: FloatInput,
   options?: TripletMarginWithDistanceLossOptions & GradOptions): WithGrad {
-  return withGrad(tripletWithDistance('tripletMarginWithDistanceLossWithGrad', anchor, positive, negative, options, true), 'tripletMarginWithDistanceLossWithGrad', options);
+  return withGrad(tripletWithDistance('tripletMarginWithDistanceLossWithGrad', anchor, positive, negative, options, true), 'tripletMarginWithDistanceLossWithGrad');
 }

@@ -6,6 +6,7 @@ import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, ty
 import { sigmoidFocalReference } from '../reference/focal';
 import { callDtype, floatArg, sameShape } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { focalModule } from '../wasm/modules';
@@ -18,6 +19,8 @@ export interface SigmoidFocalLossOptions {
   gamma?: number;
   /** Default 'none' (torchvision). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 function focal(fn: string, inputs: FloatInput, targets: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
@@ -83,5 +86,5 @@ export function sigmoidFocalLoss(inputs: FloatInput, targets: FloatInput, option
  */
 export function sigmoidFocalLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(inputs: FloatInput<D>, targets: FloatInput<D>, options?: SigmoidFocalLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function sigmoidFocalLossWithGrad(inputs: FloatInput, targets: FloatInput, options?: SigmoidFocalLossOptions & GradOptions): WithGrad {
-  return withGrad(focal('sigmoidFocalLossWithGrad', inputs, targets, options, true), 'sigmoidFocalLossWithGrad', options);
+  return withGrad(focal('sigmoidFocalLossWithGrad', inputs, targets, options, true), 'sigmoidFocalLossWithGrad');
 }

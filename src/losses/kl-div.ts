@@ -7,6 +7,7 @@ import { checkOptions, floatOfDtype, reductionOption, withGrad, type LossAndGrad
 import { klDivReference } from '../reference/kl-div';
 import { broadcastShapes, callDtype, floatArg } from '../tensor';
 import type { FloatInput, GradOptions, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { klDivModule } from '../wasm/modules';
@@ -18,6 +19,8 @@ export type KlDivReduction = 'mean' | 'batchmean' | 'sum' | 'none';
 export interface KlDivOptions {
   /** Default 'mean' (PyTorch's default; 'batchmean' is the KL divergence per sample). */
   reduction?: KlDivReduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
   /** The target holds log-probabilities. Default false. */
   logTarget?: boolean;
 }
@@ -98,5 +101,5 @@ export function klDiv(input: FloatInput, target: FloatInput, options?: KlDivOpti
  */
 export function klDivWithGrad<D extends FloatArray = Float32Array, R extends KlDivReduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: KlDivOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function klDivWithGrad(input: FloatInput, target: FloatInput, options?: KlDivOptions & GradOptions): WithGrad {
-  return withGrad(run('klDivWithGrad', input, target, options, true), 'klDivWithGrad', options);
+  return withGrad(run('klDivWithGrad', input, target, options, true), 'klDivWithGrad');
 }

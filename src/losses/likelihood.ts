@@ -4,8 +4,9 @@ import { rangeError, shapeString, typeError } from '../errors';
 import { argShape, elementwiseLoss, type ElementwiseArg } from '../elementwise-loss';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { gaussianNllReference, poissonNllReference } from '../reference/likelihood';
-import { broadcastShapes, callDtype, floatArg, newFloat, sameShape, sizeOf } from '../tensor';
+import { broadcastShapes, callDtype, floatArg, floatTensor, newFloat, sameShape, sizeOf } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { likelihoodModule } from '../wasm/modules';
@@ -20,6 +21,8 @@ export interface PoissonNllLossOptions {
   eps?: number;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** Options of {@link gaussianNllLoss}. */
@@ -30,6 +33,8 @@ export interface GaussianNllLossOptions {
   eps?: number;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 function booleanOption(fn: string, name: string, value: unknown, fallback: boolean): boolean {
@@ -68,15 +73,17 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
   // var: a number (PyTorch 2.x) becomes a tensor of the input's shape without a gradient; a
   // tensor must have the input's shape, or it without the last dim, or that with a last dim of 1.
   let v: ElementwiseArg;
+  let varShape: number[] = xShape; // var's own shape, for its gradient
   if (typeof variance === 'number') {
     if (!(variance >= 0)) throw rangeError(fn, `var has negative entry/entries (got ${variance})`);
     const data = newFloat(dtype, sizeOf(xShape));
     data.fill(variance);
-    v = { t: { data, shape: xShape, dtype, size: data.length }, shape: xShape };
+    v = { t: floatTensor(data, xShape), shape: xShape };
     gradShapes.push(xShape); // computed by the kernel, dropped below: a number has no gradient
   } else {
     const vt = floatOfDtype(fn, 'var', variance, dtype);
     const vShape = argShape(vt, variance);
+    varShape = vShape;
     let used = vShape;
     if (!sameShape(vShape, xShape)) {
       const lead = xShape.slice(0, -1);
@@ -104,10 +111,8 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
   });
   if (wantGrad && typeof variance === 'number') r.grads.pop();
   // A var given with its last dim squeezed gets its gradient in its own shape.
-  if (wantGrad && typeof variance !== 'number') {
-    const own = argShape(floatArg(fn, 'var', variance), variance);
-    r.grads[2] = { data: r.grads[2].data, shape: own };
-  }
+  // (its shape as read the first time: the argument is never read twice)
+  if (wantGrad && typeof variance !== 'number') r.grads[2] = { data: r.grads[2].data, shape: varShape };
   return r;
 }
 
@@ -151,7 +156,7 @@ export function poissonNllLoss(input: FloatInput, target: FloatInput, options?: 
  */
 export function poissonNllLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: PoissonNllLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function poissonNllLossWithGrad(input: FloatInput, target: FloatInput, options?: PoissonNllLossOptions & GradOptions): WithGrad {
-  return withGrad(poisson('poissonNllLossWithGrad', input, target, options, true), 'poissonNllLossWithGrad', options);
+  return withGrad(poisson('poissonNllLossWithGrad', input, target, options, true), 'poissonNllLossWithGrad');
 }
 /**
  * F.gaussian_nll_loss: `0.5·(log max(var, eps) + (x - t)² / max(var, eps))` per element.
@@ -196,5 +201,5 @@ export function gaussianNllLoss(input: FloatInput, target: FloatInput, variance:
  */
 export function gaussianNllLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, variance: FloatInput<D> | number, options?: GaussianNllLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function gaussianNllLossWithGrad(input: FloatInput, target: FloatInput, variance: FloatInput | number, options?: GaussianNllLossOptions & GradOptions): WithGrad {
-  return withGrad(gaussian('gaussianNllLossWithGrad', input, target, variance, options, true), 'gaussianNllLossWithGrad', options);
+  return withGrad(gaussian('gaussianNllLossWithGrad', input, target, variance, options, true), 'gaussianNllLossWithGrad');
 }

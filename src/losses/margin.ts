@@ -7,6 +7,7 @@ import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, ty
 import { hingeEmbeddingReference, marginRankingReference, softMarginReference } from '../reference/margin';
 import { broadcastShapes, callDtype, floatArg, sameShape } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { marginModule } from '../wasm/modules';
@@ -17,12 +18,16 @@ export interface HingeEmbeddingLossOptions {
   margin?: number;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** Options of {@link softMarginLoss}. */
 export interface SoftMarginLossOptions {
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** Options of {@link marginRankingLoss}. */
@@ -31,6 +36,8 @@ export interface MarginRankingLossOptions {
   margin?: number;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 function hinge(fn: string, input: FloatInput, target: FloatInput | IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
@@ -127,7 +134,7 @@ export function hingeEmbeddingLoss(input: FloatInput, target: FloatInput | Index
  */
 export function hingeEmbeddingLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: HingeEmbeddingLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function hingeEmbeddingLossWithGrad(input: FloatInput, target: FloatInput | IndexInput, options?: HingeEmbeddingLossOptions & GradOptions): WithGrad {
-  return withGrad(hinge('hingeEmbeddingLossWithGrad', input, target, options, true), 'hingeEmbeddingLossWithGrad', options);
+  return withGrad(hinge('hingeEmbeddingLossWithGrad', input, target, options, true), 'hingeEmbeddingLossWithGrad');
 }
 /**
  * F.soft_margin_loss: `log(1 + e^(-t·x))` per element, computed without overflow.
@@ -169,7 +176,7 @@ export function softMarginLoss(input: FloatInput, target: FloatInput | IndexInpu
  */
 export function softMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: SoftMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function softMarginLossWithGrad(input: FloatInput, target: FloatInput | IndexInput, options?: SoftMarginLossOptions & GradOptions): WithGrad {
-  return withGrad(soft('softMarginLossWithGrad', input, target, options, true), 'softMarginLossWithGrad', options);
+  return withGrad(soft('softMarginLossWithGrad', input, target, options, true), 'softMarginLossWithGrad');
 }
 /**
  * F.margin_ranking_loss: `max(0, -y·(x1 - x2) + margin)`: `input1` should rank above `input2` where the label is 1, below where it is -1.
@@ -213,5 +220,5 @@ export function marginRankingLoss(input1: FloatInput, input2: FloatInput, target
  */
 export function marginRankingLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input1: FloatInput<D>, input2: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: MarginRankingLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function marginRankingLossWithGrad(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: MarginRankingLossOptions & GradOptions): WithGrad {
-  return withGrad(ranking('marginRankingLossWithGrad', input1, input2, target, options, true), 'marginRankingLossWithGrad', options);
+  return withGrad(ranking('marginRankingLossWithGrad', input1, input2, target, options, true), 'marginRankingLossWithGrad');
 }

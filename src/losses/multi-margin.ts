@@ -4,15 +4,16 @@
 import { wasm } from '../backend';
 import { rangeError, shapeString } from '../errors';
 import {
-  checkOptions, floatOption, gradScaling, gradTensor, lossResult, numberOption, reductionOption, toDtype, upstreamOption, withGrad,
+  checkOptions, floatOption, gradScaling, gradTensor, lossResult, numberOption, outTarget, reductionOption, toDtype, upstreamOption, withGrad,
   type LossAndGrads,
 } from '../options';
 import { multiMarginReference, multilabelMarginReference, type RowParts } from '../reference/multi-margin';
 import { callDtype, current, floatArg, indexArg, isFloatArray, sameShape, type FloatTensor } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import type { Arena } from '../wasm/arena';
-import { run as runKernel } from '../wasm/runtime';
+import { input, output, run as runKernel, whole, wholeScratch, type Operand } from '../wasm/runtime';
 import { kernel as kernelOf, type Kernels, type multiMarginKernels } from '../wasm/kernels';
 import { multiMarginModule } from '../wasm/modules';
 
@@ -26,12 +27,16 @@ export interface MultiMarginLossOptions {
   weight?: FloatInput;
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** Options of {@link multilabelMarginLoss}. */
 export interface MultilabelMarginLossOptions {
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** The input as N rows of C classes, as PyTorch's "vector or matrix with optional 0-dim batch size". */
@@ -46,18 +51,20 @@ function rowsOf(fn: string, x: FloatTensor, input: unknown): { N: number; C: num
 
 /** Row losses, their sum and the input gradient: the kernel chunked by rows, or the reference. */
 function runRows(fn: string, x: FloatTensor, N: number, C: number, targets: Int32Array, targetsPerRow: number, gradRow: Float32Array | Float64Array | null, wantGrad: boolean,
-  // Given the module, allocates what every chunk shares and returns the per-chunk kernel call.
-  kernel: (k: Kernels<typeof multiMarginKernels>, arena: Arena) => (count: number, px: number, pt: number, rowLoss: number, grad: number, gradRow: number) => number,
+  // what every chunk shares (the class weights, or the kernel's scratch), or null
+  shared: Operand | null,
+  // the per-chunk kernel call, given the module
+  kernel: (k: Kernels<typeof multiMarginKernels>) => (count: number, px: number, pt: number, rowLoss: number, grad: number, gradRow: number, shared: number) => number,
   reference: (data: ArrayLike<number>) => RowParts): RowParts {
   const w = N > 0 ? wasm(fn, multiMarginModule) : null;
-  if (!w) return reference(current(x));
+  if (!w) return reference(x.data);
   const { arena } = w;
-  const run = kernel(w.k, arena);
+  const run = kernel(w.k);
   const dtype = x.dtype;
   const r = runKernel(arena, dtype, N, [
-    { role: 'in', per: C, data: x.data, ptr: x.resident?.ptr }, { role: 'in', per: targetsPerRow, data: targets, int32: true },
-    { role: 'out', per: 1 }, wantGrad ? { role: 'out', per: C } : null, gradRow ? { role: 'in', per: 1, data: gradRow } : null,
-  ], (count, [px, pt, pl, pg, pu]) => run(count, px, pt, pl, pg, pu));
+    input(C, x), input(targetsPerRow, targets),
+    output(1), wantGrad ? output(C) : null, gradRow ? input(1, gradRow) : null, shared,
+  ], (count, [px, pt, pl, pg, pu, pw]) => run(count, px, pt, pl, pg, pu, pw));
   return { rowLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
 
@@ -82,7 +89,7 @@ function multiMargin(fn: string, input: FloatInput, target: IndexInput, options:
   const targets = new Int32Array(N);
   for (let i = 0; i < N; i++) {
     const v = t.at(i);
-    if (v < 0 || v >= C) throw rangeError(fn, `target out of range: target[${i}] = ${t.show(i)}, expected a class index in [0, ${C})`);
+    if (v < 0 || v >= C) throw rangeError(fn, `target out of range: target[${i}] = ${v}, expected a class index in [0, ${C})`);
     targets[i] = v;
   }
   // 'none': (N) for a matrix; for a vector, the target's own shape (() or (1)).
@@ -90,14 +97,14 @@ function multiMargin(fn: string, input: FloatInput, target: IndexInput, options:
   const reduction = reductionOption(fn, opts.reduction);
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, N);
-  const r = runRows(fn, x, N, C, targets, 1, gradRow, wantGrad,
-    (k, arena) => {
-      const pw = weight ? arena.input(weight) : 0;
+  const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
+  const r = runRows(fn, x, N, C, targets, 1, gradRow, wantGrad, weight ? whole(weight) : null,
+    (k) => {
       const run = kernelOf(k, 'multi_margin', dtype);
-      return (count, px, pt, pl, pg, pu) => run(count, C, px, pt, pw, pl, pg, pu, p, margin, gradScale);
+      return (count, px, pt, pl, pg, pu, pw) => run(count, C, px, pt, pw, pl, pg, pu, p, margin, gradScale);
     },
-    (data) => multiMarginReference(data, N, C, targets, weight ? current(weight) : null, p, margin, wantGrad, gradRow, gradScale));
-  const loss = lossResult(reduction, () => toDtype(r.rowLoss, dtype), r.total, N, outShape, dtype);
+    (data) => multiMarginReference(data, N, C, targets, weight ? weight.data : null, p, margin, wantGrad, gradRow, gradScale));
+  const loss = lossResult(reduction, () => toDtype(r.rowLoss, dtype), r.total, N, outShape, dtype, out);
   return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [], opts };
 }
 
@@ -112,7 +119,7 @@ function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, opt
   const targets = new Int32Array(N * C);
   for (let i = 0; i < targets.length; i++) {
     const v = t.at(i);
-    if (v < -1 || v >= C) throw rangeError(fn, `argument #2 'target' is out of range: target[${i}] = ${t.show(i)}, expected -1 or a class index in [0, ${C})`);
+    if (v < -1 || v >= C) throw rangeError(fn, `argument #2 'target' is out of range: target[${i}] = ${v}, expected -1 or a class index in [0, ${C})`);
     targets[i] = v;
   }
   // 'none': (N) for a matrix, 0-d for a vector (PyTorch).
@@ -120,14 +127,14 @@ function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, opt
   const reduction = reductionOption(fn, opts.reduction);
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, N);
-  const r = runRows(fn, x, N, C, targets, C, gradRow, wantGrad,
-    (k, arena) => {
-      const isTarget = arena.floats(dtype, C);
+  const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
+  const r = runRows(fn, x, N, C, targets, C, gradRow, wantGrad, wholeScratch(C * (dtype === 'float32' ? 4 : 8)),
+    (k) => {
       const run = kernelOf(k, 'multilabel_margin', dtype);
-      return (count, px, pt, pl, pg, pu) => run(count, C, px, pt, isTarget, pl, pg, pu, gradScale);
+      return (count, px, pt, pl, pg, pu, isTarget) => run(count, C, px, pt, isTarget, pl, pg, pu, gradScale);
     },
     (data) => multilabelMarginReference(data, N, C, targets, wantGrad, gradRow, gradScale));
-  const loss = lossResult(reduction, () => toDtype(r.rowLoss, dtype), r.total, N, outShape, dtype);
+  const loss = lossResult(reduction, () => toDtype(r.rowLoss, dtype), r.total, N, outShape, dtype, out);
   return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [], opts };
 }
 
@@ -172,7 +179,7 @@ export function multiMarginLoss(input: FloatInput, target: IndexInput, options?:
  */
 export function multiMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: MultiMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function multiMarginLossWithGrad(input: FloatInput, target: IndexInput, options?: MultiMarginLossOptions & GradOptions): WithGrad {
-  return withGrad(multiMargin('multiMarginLossWithGrad', input, target, options, true), 'multiMarginLossWithGrad', options);
+  return withGrad(multiMargin('multiMarginLossWithGrad', input, target, options, true), 'multiMarginLossWithGrad');
 }
 /**
  * F.multilabel_margin_loss: `Σ_{j∈targets} Σ_{i∉targets} max(0, 1 - x[j] + x[i]) / C` per row.
@@ -216,5 +223,5 @@ export function multilabelMarginLoss(input: FloatInput, target: IndexInput, opti
  */
 export function multilabelMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: MultilabelMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function multilabelMarginLossWithGrad(input: FloatInput, target: IndexInput, options?: MultilabelMarginLossOptions & GradOptions): WithGrad {
-  return withGrad(multilabelMargin('multilabelMarginLossWithGrad', input, target, options, true), 'multilabelMarginLossWithGrad', options);
+  return withGrad(multilabelMargin('multilabelMarginLossWithGrad', input, target, options, true), 'multilabelMarginLossWithGrad');
 }

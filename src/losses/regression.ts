@@ -6,6 +6,7 @@ import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, ty
 import { regressionReference, type RegressionKind } from '../reference/regression';
 import { broadcastShapes, callDtype, floatArg, negated } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { regressionModule } from '../wasm/modules';
@@ -14,6 +15,8 @@ import { regressionModule } from '../wasm/modules';
 export interface RegressionOptions {
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
+  /** With `reduction: 'none'`: a Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 /** Options of {@link smoothL1Loss}. */
@@ -107,7 +110,7 @@ export function mseLoss(input: FloatInput, target: FloatInput, options?: Regress
  */
 export function mseLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function mseLossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
-  return withGrad(run('mseLossWithGrad', 'mse', input, target, options, true), 'mseLossWithGrad', options);
+  return withGrad(run('mseLossWithGrad', 'mse', input, target, options, true), 'mseLossWithGrad');
 }
 /**
  * F.l1_loss: the absolute error `|x - y|` per element.
@@ -149,7 +152,7 @@ export function l1Loss(input: FloatInput, target: FloatInput, options?: Regressi
  */
 export function l1LossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function l1LossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
-  return withGrad(run('l1LossWithGrad', 'l1', input, target, options, true), 'l1LossWithGrad', options);
+  return withGrad(run('l1LossWithGrad', 'l1', input, target, options, true), 'l1LossWithGrad');
 }
 /**
  * F.smooth_l1_loss: `0.5·d²/β` where `|d| < β`, `|d| - 0.5·β` elsewhere (`d = x - y`); `β = 0` is {@link l1Loss}.
@@ -191,7 +194,7 @@ export function smoothL1Loss(input: FloatInput, target: FloatInput, options?: Sm
  */
 export function smoothL1LossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: SmoothL1LossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function smoothL1LossWithGrad(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions & GradOptions): WithGrad {
-  return withGrad(run('smoothL1LossWithGrad', 'smoothL1', input, target, options, true), 'smoothL1LossWithGrad', options);
+  return withGrad(run('smoothL1LossWithGrad', 'smoothL1', input, target, options, true), 'smoothL1LossWithGrad');
 }
 /**
  * F.huber_loss: `0.5·d²` where `|d| < δ`, `δ·(|d| - 0.5·δ)` elsewhere (`d = x - y`).
@@ -233,5 +236,5 @@ export function huberLoss(input: FloatInput, target: FloatInput, options?: Huber
  */
 export function huberLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: HuberLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function huberLossWithGrad(input: FloatInput, target: FloatInput, options?: HuberLossOptions & GradOptions): WithGrad {
-  return withGrad(run('huberLossWithGrad', 'huber', input, target, options, true), 'huberLossWithGrad', options);
+  return withGrad(run('huberLossWithGrad', 'huber', input, target, options, true), 'huberLossWithGrad');
 }

@@ -1,10 +1,11 @@
 // softmax, logSoftmax, sigmoid: F.softmax, F.log_softmax, torch.sigmoid (docs/semantics.md §2).
 import { wasm } from '../backend';
-import { checkOptions, gradTensor, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
+import { checkOptions, gradTensor, outTarget, placed, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
 import { callDtype, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../tensor';
-import { run as runKernel } from '../wasm/runtime';
+import { input as operandIn, output, run as runKernel } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
+import type { GradTarget } from '../types';
 import type { ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { softmaxModule } from '../wasm/modules';
@@ -13,10 +14,12 @@ import { softmaxModule } from '../wasm/modules';
 export interface SoftmaxOptions {
   /** The dim to normalize over; negative counts from the end. Default -1. */
   dim?: number;
+  /** A Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
 }
 
 function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolean, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, ['dim'], wantGrad);
+  const opts = checkOptions(fn, options, ['dim', 'out'], wantGrad);
   const x = floatArg(fn, 'input', input, callDtype([input], opts));
   const dtype = x.dtype;
   const dim = normalizeDim(fn, opts.dim ?? -1, x.shape.length);
@@ -26,8 +29,9 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
   const rows = outer * inner;
   const size = x.size;
   const g = wantGrad ? upstreamOption(fn, opts.gradOutput, x.shape, dtype).tensor! : null;
+  const out = outTarget(fn, opts, dtype, x.shape);
   // Nothing to compute: no loop may run over the other dims (a [1e9, 0] input is instant).
-  if (size === 0) return { loss: { data: newFloat(dtype, 0), shape: x.shape.slice() }, grads: g ? [gradTensor(newFloat(dtype, 0), x.shape, dtype)] : [], opts };
+  if (size === 0) return { loss: placed(out, newFloat(dtype, 0), x.shape), grads: g ? [gradTensor(newFloat(dtype, 0), x.shape, dtype)] : [], opts };
 
   // Rows contiguous along dim (a copy only when dim is not last).
   let rowsX: FloatArray = x.data;
@@ -52,10 +56,11 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
     const bwd = kernel(k, 'softmax_bwd', dtype);
     // Softmax then its backward on each block while it is in cache; rows contiguous along dim.
     const r = runKernel(arena, dtype, rows, [
-      { role: 'in', per: n, data: rowsX, ptr: inner === 1 ? x.resident?.ptr : undefined },
-      { role: 'out', per: n },
-      rowsG ? { role: 'in', per: n, data: rowsG } : null,
-      rowsG ? { role: 'out', per: n } : null,
+      operandIn(n, inner === 1 ? x : rowsX),
+      // rows along the last dim are the result's own layout: written straight into options.out
+      output(n, inner === 1 && out ? out.target : null),
+      rowsG ? operandIn(n, rowsG) : null,
+      rowsG ? output(n) : null,
     ], (count, [px, py, pg, pdx]) => {
       fwd(count, n, px, py, log ? 1 : 0);
       if (rowsG) bwd(count, n, px, py, pg, pdx, log ? 1 : 0);
@@ -69,7 +74,7 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
     if (rowsG) dx = toDtype(softmaxBackwardReference(y, rowsG, rows, n, log), dtype);
   }
   if (inner !== 1) {
-    const t = newFloat(dtype, size);
+    const t = out ? out.array : newFloat(dtype, size);
     moveDimBack(y, t, outer, n, inner);
     y = t;
     if (dx) {
@@ -78,16 +83,23 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
       dx = td;
     }
   }
-  const loss: Tensor = { data: y, shape: x.shape.slice() };
+  const loss = placed(out, y, x.shape);
   return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [], opts };
 }
 
+/** Options of {@link sigmoid}. */
+export interface SigmoidOptions {
+  /** A Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
+  out?: GradTarget;
+}
+
 function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads<Tensor> {
-  const opts = checkOptions(fn, options, [], wantGrad);
+  const opts = checkOptions(fn, options, ['out'], wantGrad);
   const x = floatArg(fn, 'input', input, callDtype([input], opts));
   const dtype = x.dtype;
   const size = x.size;
   const g = wantGrad ? upstreamOption(fn, opts.gradOutput, x.shape, dtype).tensor! : null;
+  const out = outTarget(fn, opts, dtype, x.shape);
   let y: FloatArray;
   let dx: FloatArray | null = null;
   const w = size > 0 ? wasm(fn, softmaxModule) : null;
@@ -96,8 +108,8 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
     const fwd = kernel(k, 'sigmoid_fwd', dtype);
     const bwd = kernel(k, 'sigmoid_bwd', dtype);
     const r = runKernel(arena, dtype, size, [
-      { role: 'in', per: 1, data: x.data, ptr: x.resident?.ptr }, { role: 'out', per: 1 },
-      g ? { role: 'in', per: 1, data: g } : null, g ? { role: 'out', per: 1 } : null,
+      operandIn(1, x), output(1, out ? out.target : null),
+      g ? operandIn(1, g) : null, g ? output(1) : null,
     ], (m, [px, py, pg, pdx]) => {
       fwd(m, px, py);
       if (g) bwd(m, py, pg, pdx);
@@ -109,7 +121,7 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
     y = toDtype(sigmoidReference(x.data), dtype);
     if (g) dx = toDtype(sigmoidBackwardReference(y, g), dtype);
   }
-  const loss: Tensor = { data: y, shape: x.shape.slice() };
+  const loss = placed(out, y, x.shape);
   return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [], opts };
 }
 
@@ -151,7 +163,7 @@ export function softmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
  */
 export function softmaxWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function softmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
-  return withGrad(softmaxRun('softmaxWithGrad', input, options, false, true), 'softmaxWithGrad', options);
+  return withGrad(softmaxRun('softmaxWithGrad', input, options, false, true), 'softmaxWithGrad');
 }
 
 /**
@@ -192,13 +204,14 @@ export function logSoftmax(input: FloatInput, options?: SoftmaxOptions): Tensor 
  */
 export function logSoftmaxWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
-  return withGrad(softmaxRun('logSoftmaxWithGrad', input, options, true, true), 'logSoftmaxWithGrad', options);
+  return withGrad(softmaxRun('logSoftmaxWithGrad', input, options, true, true), 'logSoftmaxWithGrad');
 }
 
 /**
  * torch.sigmoid: `1 / (1 + e^-x)`, elementwise.
  *
  * @param input - Any shape.
+ * @param options - `out`: an array or WasmTensor to write the result into.
  * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
  * @returns A tensor of the input's shape and dtype.
  * @throws TypeError if `input` is not a Float32Array, Float64Array or `{ data, shape }` tensor of one.
@@ -209,10 +222,9 @@ export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions &
  * sigmoid(new Float32Array([0, 2])).data; // Float32Array [0.5, 0.881]
  * ```
  */
-export function sigmoid<D extends FloatArray = Float32Array>(input: FloatInput<D>): Tensor<ResultArray<D>>;
-export function sigmoid(input: FloatInput): Tensor {
-  // sigmoid takes no options: one passed anyway is refused (checkOptions), not ignored
-  return sigmoidRun('sigmoid', input, arguments[1], false).loss;
+export function sigmoid<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SigmoidOptions): Tensor<ResultArray<D>>;
+export function sigmoid(input: FloatInput, options?: SigmoidOptions): Tensor {
+  return sigmoidRun('sigmoid', input, options, false).loss;
 }
 
 /**
@@ -230,7 +242,7 @@ export function sigmoid(input: FloatInput): Tensor {
  * grad.data; // s·(1 - s): Float32Array [0.25, 0.105]
  * ```
  */
-export function sigmoidWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
-export function sigmoidWithGrad(input: FloatInput, options?: GradOptions): WithGrad<Tensor> {
-  return withGrad(sigmoidRun('sigmoidWithGrad', input, options, true), 'sigmoidWithGrad', options);
+export function sigmoidWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SigmoidOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
+export function sigmoidWithGrad(input: FloatInput, options?: SigmoidOptions & GradOptions): WithGrad<Tensor> {
+  return withGrad(sigmoidRun('sigmoidWithGrad', input, options, true), 'sigmoidWithGrad');
 }

@@ -9,6 +9,7 @@
 // a call's allocations (view()), and resident tensors re-create theirs on access.
 import type { Dtype, FloatArray } from '../types';
 import { HEAP_BASE } from './modules/layout';
+import { setWasmMemoryInfo } from './views';
 
 const ALIGN = 16;
 const PAGE = 65536;
@@ -19,6 +20,11 @@ export const DEFAULT_MEMORY_LIMIT = 64 * 1024 * 1024;
 const alignUp = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
 export class Arena {
+  /**
+   * Test switch (not public API): every allocation detaches the memory's buffer as growth does
+   * (memory.grow(0) detaches it too), so that a view kept across an allocation fails every time.
+   */
+  static forceGrowth = false;
   private readonly base: number;
   private residentTop: number;
   private top: number;
@@ -27,6 +33,8 @@ export class Arena {
   private readonly used = new Map<number, number>();
   /** Freed resident blocks below residentTop, in address order, never adjacent (merged). */
   private readonly free: Array<{ ptr: number; bytes: number }> = [];
+  /** The memory's buffers before it last grew: views of them are detached (src/wasm/views.ts). */
+  private readonly retired = new WeakSet<ArrayBufferLike>();
   /** The function the current call serves, for error messages. */
   fn = 'simdloss';
 
@@ -35,6 +43,14 @@ export class Arena {
     this.base = alignUp(HEAP_BASE);
     this.residentTop = this.base;
     this.top = this.base;
+    setWasmMemoryInfo({
+      memory,
+      retired: (buffer) => this.retired.has(buffer),
+      holds: (ptr, bytes) => {
+        for (const [p, size] of this.used) if (ptr >= p && ptr + bytes <= p + size) return true;
+        return false;
+      },
+    });
   }
 
   /** Frees the scratch (everything allocated since the last reset) for a call of `fn`. */
@@ -71,8 +87,11 @@ export class Arena {
 
   /** Grows memory so that [0, end) exists. */
   private ensure(end: number): void {
-    const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    const buffer = this.memory.buffer;
+    const have = buffer.byteLength;
+    if (end <= have && !Arena.forceGrowth) return;
+    this.retired.add(buffer);
+    this.memory.grow(end > have ? Math.ceil((end - have) / PAGE) : 0);
   }
 
   /** `bytes` bytes of scratch, 16-aligned. Throws past the limit: callers chunk before that. */

@@ -1,5 +1,5 @@
-// The kernel modules: one per family (src/wasm/kernels.ts), each inlined as base64 in its own
-// generated file (src/wasm/modules/<family>.ts, as hex) that only the family's losses import, so a bundle
+// The kernel modules: one per family (src/wasm/kernels.ts), each inlined as hex in its own
+// generated file (src/wasm/modules/<family>.ts) that only the family's losses import, so a bundle
 // keeps only the modules its losses use. Every module imports the one shared memory: resident
 // tensors (allocTensor) are read by every family. A family is compiled synchronously on its first
 // use, or asynchronously by init() (every family the bundle holds).
@@ -132,7 +132,7 @@ function failed(e: unknown): void {
   if (warned || failureKind() !== 'refused') return;
   warned = true;
   if (typeof console !== 'undefined') {
-    console.warn(`simdloss: the engine refused to compile WebAssembly (${String(e)}); calls run on the plain-JavaScript fallback (backend() is 'js', about 10x slower). To fix: ${FIXES}.`);
+    console.warn(`simdloss: the engine refused to compile WebAssembly (${String(e)}); calls run on the plain-JavaScript fallback (backend() is 'js': the float64 reference, much slower). To fix: ${FIXES}.`);
   }
 }
 

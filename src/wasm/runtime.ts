@@ -7,164 +7,202 @@
 // Why blocks of about L2 size rather than one chunk as large as the memory cap allows: a call then
 // reads the caller's memory once (the copy in), and the kernel reads the copy from L2, not DRAM
 // (docs/memory.md). The same loop keeps every call under the cap (setMemoryLimit).
-import { newFloat } from '../tensor';
+//
+// Plan, then allocate, then view: a call sizes everything it will put in wasm memory, allocates it
+// (which may grow the memory and detach every view of it), and only then makes its views, the
+// views of resident operands included. No view made before an allocation is used after it, and no
+// code of the caller's runs here: operands are arrays the library made or its own views of the
+// caller's (src/wasm/views.ts), and the operand records have every field set (Operand), so nothing
+// is read through Object.prototype.
+import { FloatTensor, newFloat } from '../tensor';
 import type { Dtype, FloatArray } from '../types';
 import type { Arena } from './arena';
 import { WasmTensor } from './resident';
+import { wasmView } from './views';
 
 /** Bytes of staged operands per block: a few operands of 16–64 KiB each stay in a 512 KiB–1 MiB L2. */
 export const BLOCK_BYTES = 256 * 1024;
 
-/** Any array the runtime copies from: floats of the call's dtype, or int32 class indices. */
-type Source = ArrayLike<number> & { subarray(start: number, end: number): ArrayLike<number> };
+/**
+ * What an input reads: a checked float argument (read in place when it lives in wasm memory and
+ * has the kernel's dtype), or an array the library made (never a caller's: see src/wasm/views.ts).
+ */
+export type Values = FloatTensor | FloatArray | Int32Array;
 
-/** An input read block by block: copied in, or read in place when it lives in wasm memory. */
-export interface In {
-  role: 'in';
-  /** Values per item. */
-  per: number;
-  /** The values; a getter is re-read after the block's allocations (a resident view may have moved). */
-  data: Source;
-  int32?: boolean;
-  /** Byte offset in wasm memory when the values live there (a resident tensor): no copy. */
-  ptr?: number;
-  /** Copies items [start, start + count) into dst, when they are not contiguous in `data` (a gather). */
-  gather?: (dst: FloatArray, start: number, count: number) => void;
+/** Where an output goes: the library's own view of a caller's array, or a WasmTensor (written in place when of the kernel's dtype). */
+export type Target = FloatArray | WasmTensor;
+
+/** Copies items [start, start + count) of `src` (all of an input's values) into dst, when they are not contiguous. */
+export type Gather = (dst: FloatArray, src: FloatArray, start: number, count: number) => void;
+/** Copies a block's values to their place in `result`, when that is not contiguous. */
+export type Scatter = (src: FloatArray, result: FloatArray, start: number, count: number) => void;
+
+type Role = 'in' | 'out' | 'whole' | 'scratch';
+
+/** One kernel operand. Made by input(), output(), whole(), wholeScratch() and scratch(). */
+export class Operand {
+  constructor(
+    readonly role: Role,
+    /** Values per item (in, out, scratch). */
+    readonly per: number,
+    /** The values (in, whole). */
+    readonly values: Values | null,
+    readonly gather: Gather | null,
+    /** The result array (out); null: a new one. */
+    readonly into: Target | null,
+    readonly scatter: Scatter | null,
+    /** Bytes (a whole scratch), or extra values after the block's (a block scratch: the kernel's padding). */
+    readonly extra: number,
+  ) {}
 }
 
-/** An output written block by block into `into` (a new array of items × per when absent). */
-export interface Out {
-  role: 'out';
-  per: number;
-  /** A WasmTensor of the kernel's dtype is written in place by the kernel (no staging, no copy). */
-  into?: FloatArray | WasmTensor | null;
-  /** Copies a block's values to their place in the result, when that is not contiguous (a scatter). */
-  scatter?: (src: FloatArray, result: FloatArray, start: number, count: number) => void;
-}
-
-/** Whole arrays every block reads (weights), copied once; or bytes of scratch for the whole call. */
-export interface Whole {
-  role: 'whole';
-  data?: Source | null;
-  int32?: boolean;
-  ptr?: number;
-  bytes?: number;
-}
-
+/** An input read block by block: `per` values per item. */
+export const input = (per: number, values: Values, gather: Gather | null = null): Operand => new Operand('in', per, values, gather, null, null, 0);
+/** An output written block by block into `into` (a new array of items × per when null). */
+export const output = (per: number, into: Target | null = null, scatter: Scatter | null = null): Operand => new Operand('out', per, null, null, into, scatter, 0);
+/** Values every block reads (weights, labels), copied in once. */
+export const whole = (values: Values): Operand => new Operand('whole', 0, values, null, null, null, 0);
+/** `bytes` of scratch for the whole call. */
+export const wholeScratch = (bytes: number): Operand => new Operand('whole', 0, null, null, null, null, bytes);
 /** Scratch for one block: `per` values per item and `extra` more (the kernel's own padding). */
-export interface Scratch {
-  role: 'scratch';
-  per: number;
-  extra?: number;
-}
-
-export type Operand = In | Out | Whole | Scratch | null;
+export const scratch = (per: number, extra = 0): Operand => new Operand('scratch', per, null, null, null, null, extra);
 
 export interface RunResult {
   /** The sum of what the kernel returned over the blocks. */
   total: number;
-  /** One array per Out operand, in order. */
+  /** One array per output operand, in order: `into` itself (a WasmTensor's current view) or a new array. */
   outputs: FloatArray[];
+}
+
+const isInt32 = (v: Values | null): boolean => v instanceof Int32Array;
+
+/** The values as an array now (a resident tensor's view made now: call after the last allocation). */
+function arrayOf(v: Values): FloatArray | Int32Array {
+  return v instanceof FloatTensor ? v.data : v;
+}
+
+/** The length of the values. */
+function lengthOfValues(v: Values): number {
+  return v instanceof FloatTensor ? v.size : v.length;
 }
 
 /**
  * Runs `kernel(count, ptrs, start)` over `items` items in blocks. `ptrs[i]` is operand i's pointer
- * for the block (0 for a null operand). Each staged operand is padded by one vector: kernels may
- * read and write their last vector whole. `maxBlock` caps the items per block (e.g. 1 when a kernel
- * keeps state across items); `whole: true` runs all items as one block, or throws if they do not fit.
+ * for the block (0 for a null operand; the same array each block). Each staged operand is padded
+ * by one vector: kernels may read and write their last vector whole. `maxBlock` caps the items per
+ * block (e.g. 1 when a kernel keeps state across items); `wholeCall` runs all items as one block,
+ * or throws if they do not fit.
  */
 export function run(
-  arena: Arena, dtype: Dtype, items: number, operands: readonly Operand[],
+  arena: Arena, dtype: Dtype, items: number, operands: ReadonlyArray<Operand | null>,
   kernel: (count: number, ptrs: number[], start: number) => number,
-  plan: { maxBlock?: number; whole?: boolean } = {},
+  maxBlock = Infinity, wholeCall = false,
 ): RunResult {
   const bytes = dtype === 'float32' ? 4 : 8;
-  const size = (o: In | Out | Scratch) => ('int32' in o && o.int32 ? 4 : bytes);
+  const n = operands.length;
   // `dtype` is the kernel's: a loss may run a float64 kernel on float32 data (docs/accuracy.md).
-  // A resident tensor is read in place only when its elements are the kernel's; otherwise it is
-  // staged like any array (the copy converts), and outputs convert when copied to the result.
-  // Decided once per operand: read in place (a resident input or whole), written in place (a
-  // WasmTensor output of the kernel's dtype), or staged.
-  const inPlace = operands.map((o) => !!o && (o.role === 'in' || o.role === 'whole') && o.ptr !== undefined
-    && (!o.data || (o.data as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT === (o.int32 ? 4 : bytes)));
-  const direct = operands.map((o) => o?.role === 'out' && o.into instanceof WasmTensor && o.into.dtype === dtype && !o.scatter);
-  // a WasmTensor result is re-read through its `data` (a view made after memory may have grown)
-  const outputs = operands.filter((o): o is Out => o?.role === 'out').map((o) => (o.into instanceof WasmTensor ? null : o.into ?? newFloat(dtype, items * o.per)));
-  const finish = (): FloatArray[] => operands.filter((o): o is Out => o?.role === 'out').map((o, k) => (o.into instanceof WasmTensor ? o.into.data : outputs[k]!));
-  // Whole operands first: they stay for every block.
-  const base = operands.map((o, i) => {
-    if (!o || o.role !== 'whole') return 0;
-    if (inPlace[i]) return o.ptr!;
-    if (o.data) {
-      const p = arena.alloc(o.data.length * (o.int32 ? 4 : bytes) + 16);
-      return p;
+  // Decided once per operand: read in place (a resident input or whole of the kernel's dtype, not
+  // gathered), written in place (a WasmTensor output of the kernel's dtype, not scattered), or staged.
+  const fixed = new Array<number>(n).fill(-1); // the pointer of an operand that needs no staging
+  let perItem = 0;
+  let slack = 16;
+  let wholeBytes = 0;
+  for (let i = 0; i < n; i++) {
+    const o = operands[i];
+    if (!o) {
+      fixed[i] = 0;
+      continue;
     }
-    return arena.alloc(o.bytes ?? 0);
-  });
-  operands.forEach((o, i) => {
-    if (o?.role === 'whole' && o.data && !inPlace[i]) view(arena, o.int32 ? 'int32' : dtype, base[i], o.data.length).set(o.data);
-  });
-  if (items === 0) return { total: kernel(0, base, 0), outputs: finish() };
-
-  const staged = operands.filter((o, i): o is In | Out | Scratch => !!o && o.role !== 'whole' && !inPlace[i] && !direct[i]);
-  const perItem = staged.reduce((s, o) => s + o.per * size(o), 0);
-  const slack = staged.reduce((s, o) => s + 16 + (o.role === 'scratch' ? (o.extra ?? 0) * bytes : 0), 16);
-  const fit = Math.floor((arena.available() - slack) / Math.max(perItem, 1));
-  if (fit < (plan.whole ? items : 1)) {
-    const need = (plan.whole ? items : 1) * perItem + slack;
-    if (plan.whole) throw new RangeError(`${arena.fn}: the call needs ${need} bytes of wasm scratch memory at once but the limit leaves ${arena.available()}; raise it with setMemoryLimit()`);
-    throw new RangeError(`${arena.fn}: one item needs ${perItem} bytes of wasm scratch memory but the limit leaves ${arena.available()}; raise it with setMemoryLimit()`);
+    const v = o.values;
+    if ((o.role === 'in' || o.role === 'whole') && v instanceof FloatTensor && v.resident !== null && v.dtype === dtype && o.gather === null) {
+      fixed[i] = v.resident.ptr;
+    } else if (o.role === 'out' && o.into instanceof WasmTensor && o.into.dtype === dtype && o.scatter === null) {
+      fixed[i] = o.into.ptr;
+    } else if (o.role === 'whole') {
+      wholeBytes += 16 + (v === null ? o.extra : lengthOfValues(v) * (isInt32(v) ? 4 : bytes) + 16);
+    } else {
+      perItem += o.per * (isInt32(v) ? 4 : bytes);
+      slack += 16 + (o.role === 'scratch' ? o.extra * bytes : 0);
+    }
   }
-  const cacheSized = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(perItem, 1)));
-  const block = Math.min(items, fit, plan.whole ? Infinity : cacheSized, plan.maxBlock ?? Infinity);
 
-  // Allocate one block's staging once; every block reuses it, through views made after the last
-  // allocation (allocating may grow memory, which detaches older views).
+  // Size the blocks, then allocate everything at once.
+  let block = 0;
+  if (items > 0) {
+    const fit = Math.floor((arena.available() - wholeBytes - slack) / Math.max(perItem, 1));
+    const least = wholeCall ? items : 1;
+    if (fit < least) {
+      const need = least * perItem + slack + wholeBytes;
+      const left = arena.available();
+      if (wholeCall) throw new RangeError(`${arena.fn}: the call needs ${need} bytes of wasm scratch memory at once but the limit leaves ${left}; raise it with setMemoryLimit()`);
+      throw new RangeError(`${arena.fn}: one item needs ${perItem} bytes of wasm scratch memory (and ${wholeBytes} for the whole call) but the limit leaves ${left}; raise it with setMemoryLimit()`);
+    }
+    const cacheSized = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(perItem, 1)));
+    block = Math.min(items, fit, wholeCall ? Infinity : cacheSized, maxBlock);
+  }
   const mark = arena.mark();
-  const ptrs = operands.map((o, i) => {
-    if (!o || o.role === 'whole') return base[i];
-    if (inPlace[i]) return (o as In).ptr!;
-    if (direct[i]) return ((o as Out).into as WasmTensor).ptr;
-    return arena.alloc((block * o.per + (o.role === 'scratch' ? o.extra ?? 0 : 0)) * size(o) + 16);
-  });
-  const views = operands.map((o, i) => (o && (o.role === 'out' || o.role === 'in') && !direct[i] && !inPlace[i]
-    ? view(arena, o.role === 'in' && o.int32 ? 'int32' : dtype, ptrs[i], block * o.per) : null));
-  let total = 0;
+  const ptrs = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    const o = operands[i];
+    if (!o || fixed[i] >= 0) {
+      ptrs[i] = fixed[i];
+      continue;
+    }
+    const v = o.values;
+    if (o.role === 'whole') ptrs[i] = arena.alloc(v === null ? o.extra : lengthOfValues(v) * (isInt32(v) ? 4 : bytes) + 16);
+    else if (items > 0) ptrs[i] = arena.alloc((block * o.per + (o.role === 'scratch' ? o.extra : 0)) * (isInt32(v) ? 4 : bytes) + 16);
+  }
+
   try {
+    // Views, after the last allocation: the staging areas and every source and result.
+    const staging = new Array<FloatArray | Int32Array | null>(n).fill(null);
+    const sources = new Array<FloatArray | Int32Array | null>(n).fill(null);
+    const results = new Array<FloatArray | null>(n).fill(null);
+    for (let i = 0; i < n; i++) {
+      const o = operands[i];
+      if (!o) continue;
+      const v = o.values;
+      if (o.role === 'whole') {
+        if (v !== null && fixed[i] < 0) wasmView(isInt32(v) ? 'int32' : dtype, ptrs[i], lengthOfValues(v)).set(arrayOf(v));
+        continue;
+      }
+      if (o.role === 'out') results[i] = o.into instanceof WasmTensor ? o.into.data : o.into ?? newFloat(dtype, items * o.per);
+      if (fixed[i] >= 0 || o.role === 'scratch' || items === 0) continue;
+      staging[i] = wasmView(isInt32(v) ? 'int32' : dtype, ptrs[i], block * o.per);
+      if (o.role === 'in') sources[i] = arrayOf(v!);
+    }
+
+    let total = 0;
+    if (items === 0) total = kernel(0, ptrs, 0);
+    const blockPtrs = ptrs.slice();
     for (let start = 0; start < items; start += block) {
       const count = Math.min(block, items - start);
-      const blockPtrs = ptrs.slice();
-      operands.forEach((o, i) => {
-        if (direct[i]) blockPtrs[i] = ptrs[i] + start * (o as Out).per * bytes;
-        if (!o || o.role !== 'in') return;
-        if (inPlace[i]) {
-          blockPtrs[i] = o.ptr! + start * o.per * size(o);
-          return;
+      for (let i = 0; i < n; i++) {
+        const o = operands[i];
+        if (!o || o.role === 'whole' || o.role === 'scratch') continue;
+        const per = o.per;
+        if (fixed[i] >= 0) {
+          blockPtrs[i] = ptrs[i] + start * per * (isInt32(o.values) ? 4 : bytes);
+          continue;
         }
-        const n = count * o.per;
-        const dst = count === block ? views[i]! : views[i]!.subarray(0, n);
-        if (o.gather) o.gather(dst as FloatArray, start, count);
-        else dst.set(o.data.subarray(start * o.per, start * o.per + n));
-      });
+        if (o.role !== 'in') continue;
+        const dst = count === block ? staging[i]! : staging[i]!.subarray(0, count * per);
+        if (o.gather) o.gather(dst as FloatArray, sources[i] as FloatArray, start, count);
+        else dst.set(sources[i]!.subarray(start * per, (start + count) * per));
+      }
       total += kernel(count, blockPtrs, start);
-      let k = 0;
-      operands.forEach((o, i) => {
-        if (o?.role !== 'out') return;
-        const at = k++;
-        if (direct[i]) return;
-        // a staged WasmTensor result (another dtype) through its current view
-        const result = o.into instanceof WasmTensor ? o.into.data : outputs[at]!;
-        const src = (count === block ? views[i]! : views[i]!.subarray(0, count * o.per)) as FloatArray;
-        if (o.scatter) o.scatter(src, result, start, count);
-        else result.set(src, start * o.per);
-      });
+      for (let i = 0; i < n; i++) {
+        const o = operands[i];
+        if (!o || o.role !== 'out' || fixed[i] >= 0) continue;
+        const src = (count === block ? staging[i]! : staging[i]!.subarray(0, count * o.per)) as FloatArray;
+        if (o.scatter) o.scatter(src, results[i]!, start, count);
+        else results[i]!.set(src, start * o.per);
+      }
     }
+    const outputs: FloatArray[] = [];
+    for (let i = 0; i < n; i++) if (operands[i]?.role === 'out') outputs.push(results[i]!);
+    return { total, outputs };
   } finally {
     arena.rewind(mark);
   }
-  return { total, outputs: finish() };
-}
-
-function view(arena: Arena, type: Dtype | 'int32', ptr: number, n: number): FloatArray | Int32Array {
-  return type === 'int32' ? new Int32Array(arena.memory.buffer, ptr, n) : arena.view(type, ptr, n);
 }

@@ -2,8 +2,12 @@
 // SIMD build; otherwise init() loads the relaxed-SIMD build of the hot families, used where the
 // engine validates it (Node 20 with --experimental-wasm-relaxed-simd, Node 22+).
 import { init } from '../../src/index';
+import { Arena } from '../../src/wasm/arena';
 import { setBuild } from '../../src/wasm/instance';
 import '../../src/wasm/modules/math'; // registered before init(), which then loads its relaxed build too (test/simd-math.test.ts)
 
 if (process.env.SIMDLOSS_BUILD === 'simd') setBuild('simd');
 else await init();
+
+// The 'growth' project (vitest.config.ts): every allocation detaches the memory's buffer.
+if (process.env.SIMDLOSS_FORCE_GROWTH === '1') Arena.forceGrowth = true;

@@ -1,0 +1,71 @@
+// Reading a caller's typed array without running the caller's code, and knowing a view of wasm
+// memory when one is passed in.
+//
+// A typed array's methods and accessors can be the caller's: a subclass's species constructor
+// runs on `subarray`/`slice`, an instance can shadow `length`, `set` or `constructor`. So an
+// argument is read once through the intrinsic accessors of %TypedArray%.prototype (which read the
+// array's internal slots and run nothing else), and the library then works on a view of its own
+// over the same memory, a plain Float32Array/Float64Array/Int32Array that no caller has touched.
+import type { Dtype, FloatArray } from '../types';
+
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const intrinsic = (key: string | symbol) => Object.getOwnPropertyDescriptor(TypedArrayPrototype, key)!.get!;
+const bufferGetter = intrinsic('buffer');
+const byteOffsetGetter = intrinsic('byteOffset');
+const lengthGetter = intrinsic('length');
+const tagGetter = intrinsic(Symbol.toStringTag);
+
+/** The element type of a typed array ('Float32Array', 'Int32Array', …), from its internal slot; undefined for anything else (a Proxy, a DataView, a plain object). */
+export function typedArrayName(x: unknown): string | undefined {
+  return tagGetter.call(x) as string | undefined;
+}
+
+/** The parts of a typed array, read through the intrinsic accessors. */
+export function partsOf(x: ArrayBufferView): { buffer: ArrayBufferLike; byteOffset: number; length: number } {
+  return { buffer: bufferGetter.call(x) as ArrayBufferLike, byteOffset: byteOffsetGetter.call(x) as number, length: lengthGetter.call(x) as number };
+}
+
+/** The length of a typed array, through the intrinsic accessor (0 once its buffer is detached). */
+export function lengthOf(x: ArrayBufferView): number {
+  return lengthGetter.call(x) as number;
+}
+
+const CONSTRUCTORS = { Float32Array, Float64Array, Int32Array, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Uint32Array, BigInt64Array, BigUint64Array } as const;
+
+/** A plain typed array of the same type over the same memory as `x`: nothing of the caller's is reachable from it. */
+export function ownView<T extends ArrayBufferView>(x: T): T {
+  const name = typedArrayName(x) as keyof typeof CONSTRUCTORS;
+  const { buffer, byteOffset, length } = partsOf(x);
+  return new CONSTRUCTORS[name](buffer as ArrayBuffer, byteOffset, length) as unknown as T;
+}
+
+/**
+ * What the library knows of wasm memory: the memory, the buffers it had before it grew (their
+ * views are detached), and which byte ranges live tensors hold. Set by the Arena that owns it.
+ */
+export interface WasmMemoryInfo {
+  readonly memory: WebAssembly.Memory;
+  /** Whether a buffer is one the memory had before it grew or was detached. */
+  retired(buffer: ArrayBufferLike): boolean;
+  /** Whether [ptr, ptr + bytes) lies inside one live resident tensor. */
+  holds(ptr: number, bytes: number): boolean;
+}
+
+let info: WasmMemoryInfo | null = null;
+
+export function setWasmMemoryInfo(i: WasmMemoryInfo): void {
+  info = i;
+}
+
+/** Where a view of wasm memory passed as an argument stands: live (inside a tensor), stale, or outside. */
+export function wasmViewStatus(buffer: ArrayBufferLike, byteOffset: number, bytes: number): 'not-wasm' | 'live' | 'detached' | 'outside' {
+  if (!info) return 'not-wasm';
+  if (buffer === info.memory.buffer) return info.holds(byteOffset, bytes) ? 'live' : 'outside';
+  return info.retired(buffer) ? 'detached' : 'not-wasm';
+}
+
+/** A fresh view of n values at ptr in wasm memory (make it after the call's last allocation). */
+export function wasmView(type: Dtype | 'int32', ptr: number, n: number): FloatArray | Int32Array {
+  const buffer = info!.memory.buffer;
+  return type === 'float32' ? new Float32Array(buffer, ptr, n) : type === 'float64' ? new Float64Array(buffer, ptr, n) : new Int32Array(buffer, ptr, n);
+}
