@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { rollup, type Plugin as RollupPlugin } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
@@ -27,7 +27,9 @@ function typeCheck(): void {
 
 /**
  * The public declarations, bundled into one file per module format with a declaration map
- * (go-to-definition lands in `src/`, which the package ships). tsup's own `dts` turns declaration
+ * (go-to-definition lands in `src/` in a checkout or a linked package). The maps carry their
+ * sources' text: the tarball ships no `src/`, whose imports of the generated, unshipped
+ * `src/wasm/modules/` would dangle. tsup's own `dts` turns declaration
  * maps off, hence rollup-plugin-dts directly. `stripInternal` drops members marked `@internal`
  * (WasmTensor's constructor, whose `Arena` parameter is not public).
  */
@@ -46,10 +48,18 @@ async function buildDeclarations(): Promise<void> {
     // One text for both: the .d.cts is what `require` consumers resolve (see package.json "exports").
     for (const file of ['dist/index.d.ts', 'dist/index.d.cts']) {
       await bundle.write({ file, format: 'es', sourcemap: true });
+      inlineSources(`${file}.map`);
     }
   } finally {
     await bundle.close();
   }
+}
+
+/** A declaration map with its sources' text, so that it works without the unshipped src/. */
+function inlineSources(mapFile: string): void {
+  const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+  map.sourcesContent = map.sources.map((s) => readFileSync(join(dirname(mapFile), s), 'utf8'));
+  writeFileSync(mapFile, JSON.stringify(map));
 }
 
 /**
@@ -90,7 +100,10 @@ async function buildTfjs(): Promise<void> {
     plugins: [mainEntry, dts({ sourcemap: true, tsconfig: 'tsconfig.json', compilerOptions: { declarationMap: true, stripInternal: true, types: [] } })],
   });
   try {
-    for (const file of ['dist/tfjs.d.ts', 'dist/tfjs.d.cts']) await bundle.write({ file, format: 'es', sourcemap: true });
+    for (const file of ['dist/tfjs.d.ts', 'dist/tfjs.d.cts']) {
+      await bundle.write({ file, format: 'es', sourcemap: true });
+      inlineSources(`${file}.map`);
+    }
   } finally {
     await bundle.close();
   }

@@ -4,7 +4,7 @@
 // backend), reduce, and sum each gradient back to its argument's shape.
 import { wasm } from './backend';
 import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, outTarget, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
-import { field, FloatTensor, indexArg, isFloatArray, newFloat, sameShape, sizeOf } from './tensor';
+import { field, FloatTensor, indexArg, isFloatArray, newFloat, readArg, sameShape, sizeOf } from './tensor';
 import type { Dtype, FloatArray, Reduction } from './types';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
 import type { Arena } from './wasm/arena';
@@ -25,8 +25,11 @@ export function argShape(t: FloatTensor, value: unknown): number[] {
 /** A float argument, or an integer array converted to the call's dtype (labels such as ±1). */
 export function floatOrLabels(fn: string, name: string, value: unknown, dtype: Dtype): ElementwiseArg {
   // plain number arrays are floats (of the call's dtype): labels need no integer check
-  const inner = typeof value === 'object' && value !== null ? field(value, 'data') : undefined;
-  const isFloat = isFloatArray(value) || Array.isArray(value) || isFloatArray(inner) || Array.isArray(inner);
+  // looking at a revoked Proxy throws: readArg names the function and the argument
+  const isFloat = readArg(fn, name, () => {
+    const inner = typeof value === 'object' && value !== null ? field(value, 'data') : undefined;
+    return isFloatArray(value) || Array.isArray(value) || isFloatArray(inner) || Array.isArray(inner);
+  });
   if (isFloat) {
     const t = floatOfDtype(fn, name, value, dtype);
     return { t, shape: argShape(t, value) };

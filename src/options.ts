@@ -1,6 +1,6 @@
 // Option checking shared by every function, and turning per-element losses into the result.
 import { describe, rangeError, shapeString, typeError } from './errors';
-import { callSpans, dtypeOf, floatArg, isFloatArray, newFloat, roundTo, sameShape, sizeOf, sumToShape, type FloatTensor } from './tensor';
+import { callSpans, dtypeOf, floatArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf, sumToShape, type FloatTensor } from './tensor';
 import type { Dtype, FloatArray, Reduction, Tensor, WithGrad } from './types';
 import { WasmTensor } from './wasm/resident';
 import { ownView, partsOf, wasmViewStatus } from './wasm/views';
@@ -40,6 +40,11 @@ export function checkOptions(fn: string, options: unknown, allowed0: readonly st
   callSpans.length = 0; // a new call (see callSpans)
   // every function with a tensor result takes options.out: those with a reduction, and the ones listing it
   const allowed = allowed0.includes('reduction') && !allowed0.includes('out') ? [...allowed0, 'out'] : allowed0;
+  // a revoked Proxy throws when looked at: readArg names the function
+  return readArg(fn, 'options', () => snapshotOptions(fn, options, allowed, wantGrad));
+}
+
+function snapshotOptions(fn: string, options: unknown, allowed: readonly string[], wantGrad: boolean): CheckedOptions {
   const snapshot = new Snapshot();
   if (options === undefined) return snapshot;
   if (!isPlainObject(options)) {

@@ -334,7 +334,7 @@ export function floatArg(fn: string, name: string, value: FloatInput | unknown, 
  * Reads the parts of a caller's object once, turning what the engine would throw (a revoked
  * Proxy, a getter that throws) into a TypeError that names the function and the argument.
  */
-function readArg<T>(fn: string, name: string, read: () => T): T {
+export function readArg<T>(fn: string, name: string, read: () => T): T {
   try {
     return read();
   } catch (e) {

@@ -59,8 +59,9 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   const ra = rowsOf(a.data, aShape);
   const rb = rowsOf(b.data, bShape);
 
-  const { out: cos, ga, gb } = cosineRows(fn, ra, rb, rows, D, eps, false, up);
-  const loss: Tensor = placed(target, toDtype(cos, dtype), outShape);
+  // empty rows: one row's cosine fills the result (no float64 copy of a (1e8, 0) input's rows)
+  const { out: cos, ga, gb } = cosineRows(fn, ra, rb, D === 0 ? Math.min(rows, 1) : rows, D, eps, false, up && (D === 0 ? up.subarray(0, 1) : up));
+  const loss: Tensor = placed(target, D === 0 ? newFloat(dtype, rows).fill(cos[0] ?? 0) : toDtype(cos, dtype), outShape);
   if (!ga || !gb) return { loss, grads: [], opts };
   // Back to the broadcast layout, then summed over each argument's broadcast dims.
   const back = (g: ArrayLike<number>, own: number[]): Tensor => {
@@ -90,6 +91,11 @@ export interface CosineRows {
  * float32 rows too run the float64 kernel (docs/accuracy.md, "float32 computed in float64").
  */
 export function cosineRows(fn: string, ra: FloatArray, rb: FloatArray, rows: number, D: number, eps: number, addEps: boolean, up: FloatArray | null): CosineRows {
+  if (D === 0 && rows > 1) {
+    // empty rows all have one row's cosine: computed once, not per row; no gradient elements
+    const one = cosineRows(fn, ra, rb, 1, 0, eps, addEps, null).out[0];
+    return { out: new Float64Array(rows).fill(one), ga: up ? new Float64Array(0) : null, gb: up ? new Float64Array(0) : null };
+  }
   const w = rows > 0 ? wasm(fn, cosineSimilarityModule) : null;
   if (!w) {
     const r = cosineSimilarityReference(ra, rb, rows, D, eps, addEps, up);

@@ -7,8 +7,8 @@ import {
   numberOption, outTarget, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
-import { callDtype, floatArg, indexArg, isFloatArray, newFloat, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
-import type { WasmTensor } from '../wasm/resident';
+import { callDtype, floatArg, indexArg, isFloatArray, newFloat, readArg, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
+import { WasmTensor } from '../wasm/resident';
 import { input, output, run as runKernel, whole, wholeScratch, type Gather } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { GradTarget } from '../types';
@@ -74,7 +74,8 @@ function prepare(fn: string, input: FloatInput, target: IndexInput | FloatInput,
   }
   const problem: ClassProblem = { N, C, inner, input: x.data, targets: null, probs: null, weight: weight?.data ?? null, smoothing };
 
-  if (isCE && (isFloatArrayInput(target) || isPlainProbabilities(target, x.shape))) {
+  // looking at a revoked Proxy throws: readArg names the function and the argument
+  if (isCE && readArg(fn, 'target', () => isFloatArrayInput(target) || isPlainProbabilities(target, x.shape))) {
     // Class probabilities: a float target of exactly the input's shape.
     const q = floatOfDtype(fn, 'target', target, dtype);
     const qShape = argShape(q, target);
@@ -218,7 +219,14 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
   const { N, C, inner } = p;
   const run = kernel(k, 'nll', dtype);
   const slice = C * inner; // one batch element of the input
-  // Items are batch elements: the kernel reads (C, inner) slices as they are.
+  const bytes = dtype === 'float32' ? 4 : 8;
+  // Items are batch elements while one fits (at most this: what is staged, with the weight and the
+  // runtime's padding; a resident input and a WasmTensor gradient are used in place): the kernel
+  // reads (C, inner) slices as they are. A larger one (a segmentation map) takes rows of C
+  // classes, gathered, as crossEntropy's: any size fits.
+  const grad = wantGrad && !(into instanceof WasmTensor) ? slice : 0;
+  const element = ((x.resident ? 0 : slice) + grad + inner * (gradRow ? 2 : 1)) * bytes + inner * 4 + (C * bytes + 16) + 256;
+  if (inner > 1 && element > arena.available()) return nllRows(prep, run, arena, wantGrad, gradRow, gradScale, into);
   const r = runKernel(arena, dtype, N, [
     input(slice, x),
     input(inner, p.targets!),
@@ -227,6 +235,24 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
     wantGrad ? output(slice, into) : null,
     gradRow ? input(inner, gradRow) : null,
   ], (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale));
+  return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
+}
+
+/** nllWasm over rows (N·inner items of C classes) rather than batch elements. */
+function nllRows(
+  prep: Prepared, run: (...args: number[]) => number, arena: Parameters<typeof runKernel>[0],
+  wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | WasmTensor | null,
+): LossParts {
+  const { problem: p, x, dtype } = prep;
+  const { N, C, inner } = p;
+  const r = runKernel(arena, dtype, N * inner, [
+    input(C, x, (dst, src, r0, count) => gatherRows(src, dst, C, inner, r0, count)),
+    input(1, p.targets!),
+    prep.weight ? whole(prep.weight) : null,
+    output(1),
+    wantGrad ? output(C, into, (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count)) : null,
+    gradRow ? input(1, gradRow) : null,
+  ], (count, [logProbs, targets, weight, rowLoss, g, upstream]) => run(count, C, 1, logProbs, targets, weight, rowLoss, g, upstream, gradScale));
   return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
 
@@ -243,7 +269,10 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
   const parts = isCE
     ? crossEntropyWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
     : nllWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? nllReference(problem, wantGrad, gradRow, gradScale);
-  const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), parts.total, denominator, outShape, dtype, out);
+  // PyTorch divides the nll sum and the smoothing sum by the weight sum apart: over a zero weight
+  // sum (1-ε)·0/0 is NaN, even where the smoothing sum alone gives ±∞
+  const total = reduction === 'mean' && denominator === 0 && problem.smoothing > 0 ? NaN : parts.total;
+  const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), total, denominator, outShape, dtype, out);
   if (!wantGrad) return { loss };
   return withGrad({ loss, grads: [gradTensor(parts.grad!, prep.inputShape, dtype)], opts }, fn);
 }

@@ -10,7 +10,7 @@ import {
 } from '../options';
 import { pairwiseDistanceReference } from '../reference/distance';
 import { cosineRows } from './cosine-similarity';
-import { broadcastShapes, callDtype, floatArg, negated, sizeOf, valuesOver, type FloatTensor } from '../tensor';
+import { broadcastShapes, callDtype, floatArg, negated, newFloat, sizeOf, valuesOver, type FloatTensor } from '../tensor';
 import type { FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
@@ -120,8 +120,9 @@ function pairwise(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, 
   const outShape = shape.length === 0 ? [] : keepdim ? [...lead, 1] : lead;
   const up = wantGrad ? upstreamOption(fn, opts.gradOutput, outShape, dtype).tensor! : null;
   const out = outTarget(fn, opts, dtype, outShape);
-  const r = rowDistances(fn, { p, eps }, data[0], data[1], rows, D, wantGrad);
-  const loss: Tensor = placed(out, toDtype(r.d, dtype), outShape);
+  // empty rows: one row's distance fills the result (no float64 copy of a (1e8, 0) input's rows)
+  const r = rowDistances(fn, { p, eps }, data[0], data[1], D === 0 ? Math.min(rows, 1) : rows, D, wantGrad);
+  const loss: Tensor = placed(out, D === 0 ? newFloat(dtype, rows).fill(r.d[0] ?? 0) : toDtype(r.d, dtype), outShape);
   if (!up || !r.ga) return { loss, grads: [], opts };
   const g1 = new Float64Array(rows * D);
   for (let i = 0; i < g1.length; i++) g1[i] = up[Math.floor(i / D)] * r.ga[i];
@@ -142,6 +143,15 @@ function triplet(fn: string, anchor: FloatInput, positive: FloatInput, negative:
   const { gradRow, gradScale } = gradScaling(reduction, up, rows);
   const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
   const [a, p, n] = data;
+  if (D === 0 && rows > 1) {
+    // empty vectors: every row has the same distances, so one row's loss (no per-row work for a
+    // (1e8, 0) input; its gradients have no elements)
+    const d = rowDistances(fn, distance, a, p, 1, 0, false).d[0];
+    const z = margin + d - d;
+    const v = z > 0 || Number.isNaN(z) ? z : 0;
+    const loss = lossResult(reduction, () => newFloat(dtype, rows).fill(v), v * rows, rows, outShape, dtype);
+    return { loss, grads: wantGrad ? shapes.map((s) => gradForArgument(new Float64Array(0), shape, s, dtype)) : [], opts };
+  }
   const ap = rowDistances(fn, distance, a, p, rows, D, wantGrad);
   const an = rowDistances(fn, distance, a, n, rows, D, wantGrad);
   const pn = swap ? rowDistances(fn, distance, p, n, rows, D, wantGrad) : null;

@@ -38,13 +38,15 @@ function run(fn: string, input: FloatInput, target: FloatInput, options: unknown
     throw new TypeError(`${fn}: options.logTarget must be a boolean; got ${typeof opts.logTarget}`);
   }
   const logTarget = opts.logTarget === true;
-  // 'batchmean' divides by size(0) (no division for a 0-d result), 'mean' by numel.
+  // 'batchmean' divides by the input's size(0), as F.kl_div does (not the broadcast shape's: an
+  // input that broadcasts against a batch of targets divides by its own first dim; no division
+  // for a 0-d input); 'mean' by numel.
   const batchmean = reduction === 'batchmean';
   return elementwiseLoss({
     module: klDivModule,
     fn, args: [{ t: x, shape: xShape }, { t, shape: tShape }], shape, opts, wantGrad,
     reduction: batchmean ? 'mean' : reduction,
-    denominator: batchmean ? (shape.length ? shape[0] : 1) : undefined,
+    denominator: batchmean ? (xShape.length ? xShape[0] : 1) : undefined,
     gradShapes: [xShape, tShape],
     compute: 'float64', // float32 too (docs/accuracy.md)
     kernel: (k, _arena, m, [px, pt], loss, [g = 0, gt = 0], gr, scale) => kernel(k, 'kl_div', 'float64')(m, px, pt, loss, g, gt, gr, logTarget ? 1 : 0, scale),

@@ -55,9 +55,14 @@ export function crossEntropyReference(p: ClassProblem, wantGrad: boolean, gradRo
     if (probs) {
       for (let c = 0; c < C; c++) loss -= w(c) * ((1 - eps) * probs[at(c)] + eps / C) * lp[c];
     } else {
-      let smooth = 0;
-      for (let c = 0; c < C; c++) smooth -= w(c) * lp[c];
-      loss = (1 - eps) * -w(t) * lp[t] + (eps / C) * smooth;
+      loss = -w(t) * lp[t];
+      // PyTorch adds the smoothing term only when ε > 0: with ε = 0 a -inf logit's +inf term
+      // would make 0·∞ = NaN of a finite loss.
+      if (eps > 0) {
+        let smooth = 0;
+        for (let c = 0; c < C; c++) smooth -= w(c) * lp[c];
+        loss = (1 - eps) * loss + (eps / C) * smooth;
+      }
     }
     elementLoss[r] = loss;
     total += loss;
@@ -68,9 +73,12 @@ export function crossEntropyReference(p: ClassProblem, wantGrad: boolean, gradRo
         for (let c = 0; c < C; c++) wq += w(c) * ((1 - eps) * probs[at(c)] + eps / C);
         for (let c = 0; c < C; c++) grad[at(c)] = k * (Math.exp(lp[c]) * wq - w(c) * ((1 - eps) * probs[at(c)] + eps / C));
       } else {
+        // k·w_t first, as PyTorch's nll backward: when 'mean' divides by a zero weight sum it is
+        // 0·∞ = NaN, which log_softmax's backward spreads over the row (not ±∞ from the smoothing).
+        const kt = k * w(t);
         for (let c = 0; c < C; c++) {
           const pc = Math.exp(lp[c]);
-          grad[at(c)] = k * ((1 - eps) * w(t) * (pc - (c === t ? 1 : 0)) + (eps / C) * (weightSum * pc - w(c)));
+          grad[at(c)] = (1 - eps) * kt * (pc - (c === t ? 1 : 0)) + (eps > 0 ? k * (eps / C) * (weightSum * pc - w(c)) : 0);
         }
       }
     }
