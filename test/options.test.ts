@@ -27,6 +27,8 @@ const OPTIONS: Record<string, string[]> = {
   focalEiouLoss: [...BOX, 'gamma'], alphaIouLoss: [...BOX, 'alpha', 'form'], siouLoss: [...BOX, 'theta'],
   wiseIouLoss: [...BOX, 'version', 'iouMean', 'momentum', 'alpha', 'delta'],
 };
+// every function has a tensor result (for a loss: with reduction 'none'), so every one takes options.out
+for (const name of Object.keys(OPTIONS)) OPTIONS[name] = [...OPTIONS[name], 'out'];
 
 const isOptions = (v: unknown) => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !Array.isArray(v) && !('data' in v);
 
