@@ -6,7 +6,7 @@
 // Pointers that are 0 mean "absent": weight (w ≡ 1), probs (class-index targets),
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
-import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, vexp_sum_term_k, vexp_sum_term_k_r, vlog } from '../simd/math';
+import { exp_lean_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, vexp_sum_term_k, vexp_sum_term_k_r, vlog } from '../simd/math';
 import { exp_store_sum_terms, exp_store_sum_terms_fast, exp_sum, fast_residual_ok, row_max, row_max_min, rowMin, scale, sum } from '../simd/reduce';
 // rows shorter than SMALL_C take the across-rows path (one row per lane), SHORT_ROW_CHUNK at a time
 import { SHORT_ROW_CHUNK as CHUNK, SMALL_C } from '../generated/constants';
@@ -112,6 +112,158 @@ function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: f64, k: f64,
   }
 }
 
+
+/**
+ * Probability targets' q'_c·w_c (q' = (1-ε)·q + ε/C, w ≡ 1 when weight is 0), lanes c..c+1 (hi:
+ * c+2..c+3) of the vector at off, in f64: the gradient's b_c, whose rounding a cancelling
+ * a·p_c - b_c would magnify.
+ */
+// @ts-ignore: decorator
+@inline function soft_target_f64(q: usize, weight: usize, off: usize, keep: v128, uni: v128, hi: bool): v128 {
+  const qv = v128.load(q + off);
+  let b = f64x2.add(f64x2.mul(hi ? f32x4_hi_f64(qv) : f32x4_lo_f64(qv), keep), uni);
+  if (weight) {
+    const wv = v128.load(weight + off);
+    b = f64x2.mul(b, hi ? f32x4_hi_f64(wv) : f32x4_lo_f64(wv));
+  }
+  return b;
+}
+
+/** Class weights c..c+1 (hi: c+2..c+3) in f64, or 1. */
+// @ts-ignore: decorator
+@inline function weight_f64(weight: usize, off: usize, hi: bool): v128 {
+  if (!weight) return f64x2.splat(1);
+  const wv = v128.load(weight + off);
+  return hi ? f32x4_hi_f64(wv) : f32x4_lo_f64(wv);
+}
+
+/** Σ_c b_c·(z_c - m) and Σ_c b_c (probability targets) or Σ_c w_c·(z_c - m) (smoothing): the second output. */
+let softBSum: f64 = 0;
+
+/**
+ * One float32 row with label smoothing (index target t) or probability targets (q): returns the
+ * row's loss; with g, writes its gradient scaled by k. docs/accuracy.md, "Label smoothing and
+ * probability targets in float32".
+ *
+ * Loss: Σ_c b_c·(log s - (z_c - m)), b_c = (1-ε)·w_t·[c = t] + (ε/C)·w_c or w_c·q'_c, with
+ * z_c - m exact in f64 and the sums in f64 lanes (every term is >= 0: nothing cancels).
+ *
+ * Gradient: g_c = k·(B·e_c/s - b_c), B = Σ_c b_c. It cancels where p_c nears b_c/B, by a factor
+ * F = B·p_c/|g_c| that reaches the hundreds in a row of 1000 classes; its error is F times that of
+ * e_c/s. So e_c and s are taken from exp_lean_f64x2 (1e-11) of z - m (exact in f64), and e_c kept
+ * rounded to float32 in g; the last pass forms g_c in f64 and, for the vectors with a lane that
+ * cancels by more than 2 bits (F > 4: there float32's half ulp of e_c would exceed 2 ulp of g_c),
+ * takes e_c from exp_lean_f64x2 again. Without gradient the loss needs s only to float32 precision
+ * (a relative error of s moves log s by as much): the float32 exp sum.
+ */
+function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usize, k: f64, eps: f64, weightSum: f64): f64 {
+  const m = row_max<f32>(C, z);
+  const m64 = f64x2.splat(<f64>m);
+  const keep = 1 - eps;
+  const uni = eps / <f64>C;
+  const vkeep = f64x2.splat(keep);
+  const vuni = f64x2.splat(uni);
+  let s: f64 = 0;
+  let sbd: f64 = 0; // Σ b·(z - m) (probabilities), Σ w·(z - m) (smoothing)
+  let sb: f64 = 0; // Σ b (probabilities)
+  {
+    let as0 = f64x2.splat(0), as1 = as0, ad0 = as0, ad1 = as0, ab0 = as0, ab1 = as0;
+    let c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const off = <usize>c << 2;
+      const zv = v128.load(z + off);
+      const d0 = f64x2.sub(f32x4_lo_f64(zv), m64); // exact
+      const d1 = f64x2.sub(f32x4_hi_f64(zv), m64);
+      if (g) {
+        const e0 = exp_lean_f64x2(d0);
+        const e1 = exp_lean_f64x2(d1);
+        as0 = f64x2.add(as0, e0);
+        as1 = f64x2.add(as1, e1);
+        v128.store(g + off, f64_pair_f32x4(e0, e1));
+      }
+      if (q) {
+        const b0 = soft_target_f64(q, weight, off, vkeep, vuni, false);
+        const b1 = soft_target_f64(q, weight, off, vkeep, vuni, true);
+        ab0 = f64x2.add(ab0, b0);
+        ab1 = f64x2.add(ab1, b1);
+        ad0 = f64x2.add(ad0, f64x2.mul(b0, d0));
+        ad1 = f64x2.add(ad1, f64x2.mul(b1, d1));
+      } else if (weight) {
+        ad0 = f64x2.add(ad0, f64x2.mul(weight_f64(weight, off, false), d0));
+        ad1 = f64x2.add(ad1, f64x2.mul(weight_f64(weight, off, true), d1));
+      } else {
+        ad0 = f64x2.add(ad0, d0);
+        ad1 = f64x2.add(ad1, d1);
+      }
+    }
+    const as = f64x2.add(as0, as1), ad = f64x2.add(ad0, ad1), ab = f64x2.add(ab0, ab1);
+    s = f64x2.extract_lane(as, 0) + f64x2.extract_lane(as, 1);
+    sbd = f64x2.extract_lane(ad, 0) + f64x2.extract_lane(ad, 1);
+    sb = f64x2.extract_lane(ab, 0) + f64x2.extract_lane(ab, 1);
+    for (; c < C; c++) {
+      const off = <usize>c << 2;
+      const d = <f64>load<f32>(z + off) - <f64>m;
+      if (g) {
+        const e = Math.exp(d);
+        s += e;
+        store<f32>(g + off, <f32>e);
+      }
+      const w: f64 = weight ? <f64>load<f32>(weight + off) : 1;
+      if (q) {
+        const b = (<f64>load<f32>(q + off) * keep + uni) * w;
+        sb += b;
+        sbd += b * d;
+      } else sbd += w * d;
+    }
+  }
+  if (!g) s = exp_sum<f32>(C, z, m);
+  const ls = Math.log(s);
+  let loss: f64;
+  let B: f64;
+  const wt: f64 = q ? 0 : weight ? <f64>load<f32>(weight + (<usize>t << 2)) : 1;
+  const dt: f64 = q ? 0 : <f64>load<f32>(z + (<usize>t << 2)) - <f64>m;
+  if (q) {
+    loss = ls * sb - sbd;
+    B = sb;
+  } else {
+    // (1-ε)·w_t·(log s - (z_t - m)) + (ε/C)·Σ_c w_c·(log s - (z_c - m))
+    loss = keep * wt * (ls - dt) + uni * (ls * weightSum - sbd);
+    B = keep * wt + uni * weightSum;
+  }
+  if (!g) return loss;
+  const a = k * B / s;
+  const va = f64x2.splat(a);
+  const vb = f64x2.splat(k * uni); // smoothing: b_c = k·(ε/C)·w_c
+  const vk = f64x2.splat(k);
+  const quarter = f64x2.splat(0.25);
+  let c = 0;
+  for (; c + 4 <= C; c += 4) {
+    const off = <usize>c << 2;
+    const ev = v128.load(g + off);
+    const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false)) : f64x2.mul(vb, weight_f64(weight, off, false));
+    const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true)) : f64x2.mul(vb, weight_f64(weight, off, true));
+    const ae0 = f64x2.mul(va, f32x4_lo_f64(ev));
+    const ae1 = f64x2.mul(va, f32x4_hi_f64(ev));
+    let g0 = f64x2.sub(ae0, b0);
+    let g1 = f64x2.sub(ae1, b1);
+    // |g| < a·e/4 in some lane: e_c to 1e-11 for the vector (rare but for a band of p_c)
+    if (v128.any_true(v128.or(f64x2.lt(f64x2.abs(g0), f64x2.mul(ae0, quarter)), f64x2.lt(f64x2.abs(g1), f64x2.mul(ae1, quarter))))) {
+      const zv = v128.load(z + off);
+      g0 = f64x2.sub(f64x2.mul(va, exp_lean_f64x2(f64x2.sub(f32x4_lo_f64(zv), m64))), b0);
+      g1 = f64x2.sub(f64x2.mul(va, exp_lean_f64x2(f64x2.sub(f32x4_hi_f64(zv), m64))), b1);
+    }
+    v128.store(g + off, f64_pair_f32x4(g0, g1));
+  }
+  for (; c < C; c++) {
+    const off = <usize>c << 2;
+    const w: f64 = weight ? <f64>load<f32>(weight + off) : 1;
+    const b = q ? k * (<f64>load<f32>(q + off) * keep + uni) * w : k * uni * w;
+    store<f32>(g + off, <f32>(a * Math.exp(<f64>load<f32>(z + off) - <f64>m) - b));
+  }
+  // the target's element: a·e_t - k·((1-ε)·w_t + (ε/C)·w_t), cancelling as p_t nears its target
+  if (!q) store<f32>(g + (<usize>t << 2), <f32>(a * Math.exp(dt) - k * (keep * wt + uni * wt)));
+  return loss;
+}
 
 /** Lane j of v for a lane index known only at run time (via a 16-byte spill slot). */
 // @ts-ignore: decorator
@@ -360,7 +512,8 @@ export function cross_entropy<T>(
   }
   const eps = <T>smoothing;
   const uni = eps / <T>C;
-  const weightSum: T = weight ? <T>sum<T>(C, weight) : <T>C;
+  const weightSum64: f64 = weight ? sum<T>(C, weight) : <f64>C;
+  const weightSum: T = <T>weightSum64;
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const z = logits + <usize>r * rowBytes;
@@ -369,6 +522,14 @@ export function cross_entropy<T>(
     if (t < 0) {
       if (rowLoss) store<T>(rowLoss + <usize>r * bytes, <T>0);
       if (g) memory.fill(g, 0, rowBytes);
+      continue;
+    }
+    if (sizeof<T>() == 4 && (probs || eps != 0)) {
+      // float32 with smoothing or probabilities: its own row (soft_row_f32)
+      const kk = gradRow ? gradScale * <f64>load<T>(gradRow + <usize>r * bytes) : gradScale;
+      const loss = soft_row_f32(C, z, t, probs ? probs + <usize>r * rowBytes : 0, weight, g, kk, smoothing, weightSum64);
+      if (rowLoss) store<T>(rowLoss + <usize>r * bytes, <T>loss);
+      total += loss;
       continue;
     }
     // With the gradient, the stored exps take z - m's rounding error in (as softmax's; Fast2Sum where
