@@ -169,33 +169,43 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
   {
     let as0 = f64x2.splat(0), as1 = as0, ad0 = as0, ad1 = as0, ab0 = as0, ab1 = as0;
     let c = 0;
-    for (; c + 4 <= C; c += 4) {
-      const off = <usize>c << 2;
+    // whole vectors, then (C >= 4) the last 4 classes as one vector whose first lanes, already
+    // counted, are masked out of the sums (a row of 10 would otherwise take 2 scalar exps)
+    const rem = C & 3;
+    const last = C >= 4 && rem != 0;
+    const end = last ? C + 4 - rem : C;
+    // k0, k1: the lanes to count (all but, in the tail vector, those the previous vector counted)
+    let k0 = i64x2.splat(-1), k1 = k0;
+    for (; c + 4 <= end; c += 4) {
+      const off = <usize>(c + 4 > C ? C - 4 : c) << 2;
       const zv = v128.load(z + off);
       const d0 = f64x2.sub(f32x4_lo_f64(zv), m64); // exact
       const d1 = f64x2.sub(f32x4_hi_f64(zv), m64);
       if (g) {
         const e0 = exp_lean_f64x2(d0);
         const e1 = exp_lean_f64x2(d1);
-        as0 = f64x2.add(as0, e0);
-        as1 = f64x2.add(as1, e1);
-        v128.store(g + off, f64_pair_f32x4(e0, e1));
+        as0 = f64x2.add(as0, v128.and(e0, k0));
+        as1 = f64x2.add(as1, v128.and(e1, k1));
+        v128.store(g + off, f64_pair_f32x4(e0, e1)); // the duplicate lanes: the same values again
       }
       if (q) {
-        const b0 = soft_target_f64(q, weight, off, vkeep, vuni, false);
-        const b1 = soft_target_f64(q, weight, off, vkeep, vuni, true);
+        const b0 = v128.and(soft_target_f64(q, weight, off, vkeep, vuni, false), k0);
+        const b1 = v128.and(soft_target_f64(q, weight, off, vkeep, vuni, true), k1);
         ab0 = f64x2.add(ab0, b0);
         ab1 = f64x2.add(ab1, b1);
         ad0 = f64x2.add(ad0, f64x2.mul(b0, d0));
         ad1 = f64x2.add(ad1, f64x2.mul(b1, d1));
-      } else if (weight) {
-        ad0 = f64x2.add(ad0, f64x2.mul(weight_f64(weight, off, false), d0));
-        ad1 = f64x2.add(ad1, f64x2.mul(weight_f64(weight, off, true), d1));
       } else {
-        ad0 = f64x2.add(ad0, d0);
-        ad1 = f64x2.add(ad1, d1);
+        ad0 = f64x2.add(ad0, f64x2.mul(v128.and(weight_f64(weight, off, false), k0), d0));
+        ad1 = f64x2.add(ad1, f64x2.mul(v128.and(weight_f64(weight, off, true), k1), d1));
+      }
+      if (c + 8 > C && c + 4 < C) {
+        const keepLanes = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - rem));
+        k0 = i64x2.extend_low_i32x4_s(keepLanes);
+        k1 = i64x2.extend_high_i32x4_s(keepLanes);
       }
     }
+    if (last) c = C;
     const as = f64x2.add(as0, as1), ad = f64x2.add(ad0, ad1), ab = f64x2.add(ab0, ab1);
     s = f64x2.extract_lane(as, 0) + f64x2.extract_lane(as, 1);
     sbd = f64x2.extract_lane(ad, 0) + f64x2.extract_lane(ad, 1);
@@ -254,6 +264,17 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
     }
     v128.store(g + off, f64_pair_f32x4(g0, g1));
   }
+  if (c < C && C >= 4) {
+    // the last 4 classes from e^(z-m) in f64 (not from g: its first lanes are already gradients)
+    const off = <usize>(C - 4) << 2;
+    const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false)) : f64x2.mul(vb, weight_f64(weight, off, false));
+    const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true)) : f64x2.mul(vb, weight_f64(weight, off, true));
+    const zv = v128.load(z + off);
+    const g0 = f64x2.sub(f64x2.mul(va, exp_lean_f64x2(f64x2.sub(f32x4_lo_f64(zv), m64))), b0);
+    const g1 = f64x2.sub(f64x2.mul(va, exp_lean_f64x2(f64x2.sub(f32x4_hi_f64(zv), m64))), b1);
+    v128.store(g + off, f64_pair_f32x4(g0, g1));
+    c = C;
+  }
   for (; c < C; c++) {
     const off = <usize>c << 2;
     const w: f64 = weight ? <f64>load<f32>(weight + off) : 1;
@@ -261,7 +282,7 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
     store<f32>(g + off, <f32>(a * Math.exp(<f64>load<f32>(z + off) - <f64>m) - b));
   }
   // the target's element: a·e_t - k·((1-ε)·w_t + (ε/C)·w_t), cancelling as p_t nears its target
-  if (!q) store<f32>(g + (<usize>t << 2), <f32>(a * Math.exp(dt) - k * (keep * wt + uni * wt)));
+  if (!q) store<f32>(g + (<usize>t << 2), <f32>(a * f64x2.extract_lane(exp_lean_f64x2(f64x2.splat(dt)), 0) - k * (keep * wt + uni * wt)));
   return loss;
 }
 
