@@ -533,8 +533,13 @@ export function cross_entropy<T>(
   }
   const eps = <T>smoothing;
   const uni = eps / <T>C;
-  const weightSum64: f64 = weight ? sum<T>(C, weight) : <f64>C;
-  const weightSum: T = <T>weightSum64;
+  const weightSum: T = weight ? <T>sum<T>(C, weight) : <T>C;
+  // Σ w in f64 for soft_row_f32, whose gradient magnifies its error (sum's float32 blocks would not do)
+  let weightSum64: f64 = <f64>C;
+  if (weight && sizeof<T>() == 4 && (probs || eps != 0)) {
+    weightSum64 = 0;
+    for (let c = 0; c < C; c++) weightSum64 += <f64>load<T>(weight + <usize>c * bytes);
+  }
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const z = logits + <usize>r * rowBytes;
