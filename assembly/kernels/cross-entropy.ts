@@ -6,7 +6,7 @@
 // Pointers that are 0 mean "absent": weight (w ≡ 1), probs (class-index targets),
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
-import { exp_lean_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, vexp_sum_term_k, vexp_sum_term_k_r, vlog } from '../simd/math';
+import { exp_lean_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, sexp, vexp_sum_term_k, vexp_sum_term_k_r, vlog } from '../simd/math';
 import { exp_store_sum_terms, exp_store_sum_terms_fast, exp_sum, fast_residual_ok, row_max, row_max_min, rowMin, scale, sum } from '../simd/reduce';
 // rows shorter than SMALL_C take the across-rows path (one row per lane), SHORT_ROW_CHUNK at a time
 import { SHORT_ROW_CHUNK as CHUNK, SMALL_C } from '../generated/constants';
@@ -137,8 +137,69 @@ function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: f64, k: f64,
   return hi ? f32x4_hi_f64(wv) : f32x4_lo_f64(wv);
 }
 
-/** Σ_c b_c·(z_c - m) and Σ_c b_c (probability targets) or Σ_c w_c·(z_c - m) (smoothing): the second output. */
-let softBSum: f64 = 0;
+/** soft_sums_f32's other outputs: Σ b·(z - m) (probabilities; smoothing: Σ w·(z - m)) and Σ b. */
+let softBD: f64 = 0, softB: f64 = 0;
+
+/**
+ * soft_row_f32 without gradient, one pass after the max: returns s = Σ e^(z-m) (the float32 sum
+ * exp, as the index-target loss) and sets softBD, softB. The loss does not cancel (its terms are
+ * >= 0): smoothing's w·(z - m) stay float32, their sums promoted to f64 every 16 vectors; the
+ * probability targets' b = w·q' take three roundings in float32 (1.5 ulp of a loss against
+ * PyTorch's 0.5 in a fixture case), so they and b·(z - m) are f64. The last C mod 4 classes are
+ * one vector overlapping the previous one, its repeated lanes masked out of the sums.
+ */
+function soft_sums_f32(C: i32, z: usize, q: usize, weight: usize, m: f32, keep: f64, uni: f64): f64 {
+  const k0 = kexp<f32>(K_MAGIC), k1 = kexp<f32>(K_LOG2E), k2 = kexp<f32>(K_MLN2HI), k3 = kexp<f32>(K_MLN2LO), k4 = kexp<f32>(K_CUTOFF);
+  const c5 = kexp<f32>(K_C5), c4 = kexp<f32>(K_C5 + 1), c3 = kexp<f32>(K_C5 + 2), c2 = kexp<f32>(K_C5 + 3), c1 = kexp<f32>(K_C5 + 4);
+  const vm = f32x4.splat(m), m64 = f64x2.splat(<f64>m), qkeep = f64x2.splat(keep), quni = f64x2.splat(uni);
+  let S = f64x2.splat(0), D = S, B = S;
+  let mask = i32x4.splat(-1);
+  const rem = C & 3;
+  const end = C >= 4 && rem != 0 ? C + 4 - rem : C;
+  let c = 0;
+  while (c + 4 <= end) {
+    let s4 = f32x4.splat(0), d4 = s4;
+    const stop = min(c + 64, end);
+    for (; c + 4 <= stop; c += 4) {
+      const off = <usize>(c + 4 > C ? C - 4 : c) << 2;
+      const d = f32x4.sub(v128.load(z + off), vm);
+      s4 = f32x4.add(s4, v128.and(vexp_sum_term_k<f32>(d, k0, k1, k2, k3, k4, c5, c4, c3, c2, c1), mask));
+      const dm = v128.and(d, mask); // (masked, not 0·d: d may be -inf)
+      if (q) {
+        // q' = (1-ε)·q + ε/C rounds twice in float32 and once more times w: in f64, z - m exact
+        const zv = v128.load(z + off);
+        const lo = i64x2.extend_low_i32x4_s(mask), hi = i64x2.extend_high_i32x4_s(mask);
+        const b0 = v128.and(soft_target_f64(q, weight, off, qkeep, quni, false), lo);
+        const b1 = v128.and(soft_target_f64(q, weight, off, qkeep, quni, true), hi);
+        B = f64x2.add(B, f64x2.add(b0, b1));
+        D = f64x2.add(D, f64x2.add(f64x2.mul(b0, v128.and(f64x2.sub(f32x4_lo_f64(zv), m64), lo)), f64x2.mul(b1, v128.and(f64x2.sub(f32x4_hi_f64(zv), m64), hi))));
+      } else {
+        d4 = f32x4.add(d4, weight ? f32x4.mul(v128.load(weight + off), dm) : dm);
+      }
+      if (c + 8 > C && c + 4 < C) mask = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - rem));
+    }
+    S = f64x2.add(S, f64x2.add(f32x4_lo_f64(s4), f32x4_hi_f64(s4)));
+    if (!q) D = f64x2.add(D, f64x2.add(f32x4_lo_f64(d4), f32x4_hi_f64(d4)));
+  }
+  let s = f64x2.extract_lane(S, 0) + f64x2.extract_lane(S, 1);
+  let sd = f64x2.extract_lane(D, 0) + f64x2.extract_lane(D, 1);
+  let sb = f64x2.extract_lane(B, 0) + f64x2.extract_lane(B, 1);
+  for (; c < C; c++) { // C < 4
+    const off = <usize>c << 2;
+    const d = load<f32>(z + off) - m;
+    s += <f64>sexp<f32>(d);
+    const w: f32 = weight ? load<f32>(weight + off) : 1;
+    if (q) {
+      const b = (<f64>load<f32>(q + off) * keep + uni) * <f64>w;
+      sb += b;
+      sd += b * (<f64>load<f32>(z + off) - <f64>m);
+    } else sd += <f64>(w * d);
+  }
+  softBD = sd;
+  softB = sb;
+  return s;
+}
+
 
 /**
  * One float32 row with label smoothing (index target t) or probability targets (q): returns the
@@ -166,7 +227,11 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
   let s: f64 = 0;
   let sbd: f64 = 0; // Σ b·(z - m) (probabilities), Σ w·(z - m) (smoothing)
   let sb: f64 = 0; // Σ b (probabilities)
-  {
+  if (!g) {
+    s = soft_sums_f32(C, z, q, weight, m, keep, uni);
+    sbd = softBD;
+    sb = softB;
+  } else {
     let as0 = f64x2.splat(0), as1 = as0, ad0 = as0, ad1 = as0, ab0 = as0, ab1 = as0;
     let c = 0;
     // whole vectors, then (C >= 4) the last 4 classes as one vector whose first lanes, already
@@ -188,16 +253,20 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
         as1 = f64x2.add(as1, v128.and(e1, k1));
         v128.store(g + off, f64_pair_f32x4(e0, e1)); // the duplicate lanes: the same values again
       }
+      const dm0 = v128.and(d0, k0), dm1 = v128.and(d1, k1); // (masked, not 0·d: d may be -inf)
       if (q) {
         const b0 = v128.and(soft_target_f64(q, weight, off, vkeep, vuni, false), k0);
         const b1 = v128.and(soft_target_f64(q, weight, off, vkeep, vuni, true), k1);
         ab0 = f64x2.add(ab0, b0);
         ab1 = f64x2.add(ab1, b1);
-        ad0 = f64x2.add(ad0, f64x2.mul(b0, d0));
-        ad1 = f64x2.add(ad1, f64x2.mul(b1, d1));
+        ad0 = f64x2.add(ad0, f64x2.mul(b0, dm0));
+        ad1 = f64x2.add(ad1, f64x2.mul(b1, dm1));
+      } else if (weight) {
+        ad0 = f64x2.add(ad0, f64x2.mul(weight_f64(weight, off, false), dm0));
+        ad1 = f64x2.add(ad1, f64x2.mul(weight_f64(weight, off, true), dm1));
       } else {
-        ad0 = f64x2.add(ad0, f64x2.mul(v128.and(weight_f64(weight, off, false), k0), d0));
-        ad1 = f64x2.add(ad1, f64x2.mul(v128.and(weight_f64(weight, off, true), k1), d1));
+        ad0 = f64x2.add(ad0, dm0);
+        ad1 = f64x2.add(ad1, dm1);
       }
       if (c + 8 > C && c + 4 < C) {
         const keepLanes = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - rem));
@@ -226,7 +295,6 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
       } else sbd += w * d;
     }
   }
-  if (!g) s = exp_sum<f32>(C, z, m);
   const ls = Math.log(s);
   let loss: f64;
   let B: f64;
