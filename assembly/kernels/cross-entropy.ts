@@ -137,6 +137,10 @@ function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: f64, k: f64,
   return hi ? f32x4_hi_f64(wv) : f32x4_lo_f64(wv);
 }
 
+/** soft_row_f32's list of cancelling lane pairs (byte offsets in the row), CANCEL_MAX of them a chunk. */
+const CANCEL_MAX = 1024;
+const CANCEL: usize = memory.data(CANCEL_MAX << 2, 16);
+
 /** soft_sums_f32's other outputs: Σ b·(z - m) (probabilities; smoothing: Σ w·(z - m)) and Σ b. */
 let softBD: f64 = 0, softB: f64 = 0;
 
@@ -315,22 +319,36 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
   const vk = f64x2.splat(k);
   const quarter = f64x2.splat(0.25);
   let c = 0;
-  for (; c + 4 <= C; c += 4) {
-    const off = <usize>c << 2;
-    const ev = v128.load(g + off);
-    const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false)) : f64x2.mul(vb, weight_f64(weight, off, false));
-    const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true)) : f64x2.mul(vb, weight_f64(weight, off, true));
-    const ae0 = f64x2.mul(va, f32x4_lo_f64(ev));
-    const ae1 = f64x2.mul(va, f32x4_hi_f64(ev));
-    let g0 = f64x2.sub(ae0, b0);
-    let g1 = f64x2.sub(ae1, b1);
-    // |g| < a·e/4 in some lane: e_c to 1e-11 for the vector (rare but for a band of p_c)
-    if (v128.any_true(v128.or(f64x2.lt(f64x2.abs(g0), f64x2.mul(ae0, quarter)), f64x2.lt(f64x2.abs(g1), f64x2.mul(ae1, quarter))))) {
-      const zv = v128.load(z + off);
-      g0 = f64x2.sub(f64x2.mul(va, exp_lean_f64x2(f64x2.sub(f32x4_lo_f64(zv), m64))), b0);
-      g1 = f64x2.sub(f64x2.mul(va, exp_lean_f64x2(f64x2.sub(f32x4_hi_f64(zv), m64))), b1);
+  const C4 = C & ~3;
+  while (c < C4) {
+    // A chunk of up to 2·CANCEL_MAX classes: g from the stored e, and the byte offsets of the lane
+    // pairs where |g| < a·e/4 (cancelling by more than 2 bits) listed, branch-free: taken in a
+    // loop after the chunk's, they cost no mispredicted branch per vector.
+    const stop = min(C4, c + 2 * CANCEL_MAX);
+    let n = 0;
+    for (; c < stop; c += 4) {
+      const off = <usize>c << 2;
+      const ev = v128.load(g + off);
+      const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false)) : f64x2.mul(vb, weight_f64(weight, off, false));
+      const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true)) : f64x2.mul(vb, weight_f64(weight, off, true));
+      const ae0 = f64x2.mul(va, f32x4_lo_f64(ev));
+      const ae1 = f64x2.mul(va, f32x4_hi_f64(ev));
+      const g0 = f64x2.sub(ae0, b0);
+      const g1 = f64x2.sub(ae1, b1);
+      v128.store(g + off, f64_pair_f32x4(g0, g1));
+      store<u32>(CANCEL + (<usize>n << 2), <u32>off);
+      n += <i32>v128.any_true(f64x2.lt(f64x2.abs(g0), f64x2.mul(ae0, quarter)));
+      store<u32>(CANCEL + (<usize>n << 2), <u32>off + 8);
+      n += <i32>v128.any_true(f64x2.lt(f64x2.abs(g1), f64x2.mul(ae1, quarter)));
     }
-    v128.store(g + off, f64_pair_f32x4(g0, g1));
+    // there e_c to 1e-11: float32's half ulp of e_c would be F/2 > 2 ulp of g_c
+    for (let i = 0; i < n; i++) {
+      const off = <usize>load<u32>(CANCEL + (<usize>i << 2));
+      const wh = weight ? f64x2.promote_low_f32x4(v128.load64_zero(weight + off)) : f64x2.splat(1);
+      const bh = q ? f64x2.mul(vk, f64x2.mul(f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(q + off)), vkeep), vuni), wh)) : f64x2.mul(vb, wh);
+      const eh = exp_lean_f64x2(f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(z + off)), m64));
+      v128.store64_lane(g + off, f32x4.demote_f64x2_zero(f64x2.sub(f64x2.mul(va, eh), bh)), 0);
+    }
   }
   if (c < C && C >= 4) {
     // the last 4 classes from e^(z-m) in f64 (not from g: its first lanes are already gradients)
