@@ -6,7 +6,7 @@
 // Pointers that are 0 mean "absent": weight (w ≡ 1), probs (class-index targets),
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
-import { exp_lean_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, sexp, vexp_sum_term_k, vexp_sum_term_k_r, vlog } from '../simd/math';
+import { log_f64x2, exp_lean_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, sexp, vexp_sum_term_k, vexp_sum_term_k_r, vlog } from '../simd/math';
 import { exp_store_sum_terms, exp_store_sum_terms_fast, exp_sum, fast_residual_ok, row_max, row_max_min, rowMin, scale, sum } from '../simd/reduce';
 // rows shorter than SMALL_C take the across-rows path (one row per lane), SHORT_ROW_CHUNK at a time
 import { SHORT_ROW_CHUNK as CHUNK, SMALL_C } from '../generated/constants';
@@ -457,9 +457,18 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
  */
 function cross_entropy_across_rows<T>(
   rows: i32, C: i32, logits: usize, targets: usize, weight: usize,
-  rowLoss: usize, grad: usize, gradRow: usize, scratch: usize, gradScale: f64,
+  rowLoss: usize, grad: usize, gradRow: usize, scratch: usize, gradScale: f64, eps: f64 = 0,
 ): f64 {
   const L = lanes<T>();
+  // float32 label smoothing without gradient (the caller's condition): the loss is
+  // B·log s - D, B = (1-ε)·w_t + (ε/C)·Σw, D = (1-ε)·w_t·(z_t - m) + (ε/C)·Σ_c w_c·(z_c - m)
+  // (soft_row_f32's, per lane); D takes the place of z_t - m in the chunk's scratch.
+  const keep = 1 - eps, uni = eps / <f64>C;
+  let weightSum: f64 = <f64>C;
+  if (eps != 0 && weight) {
+    weightSum = 0;
+    for (let c = 0; c < C; c++) weightSum += <f64>load<T>(weight + <usize>c * sizeof<T>());
+  }
   const bytes = <usize>sizeof<T>();
   const rowBytes = <usize>C * bytes;
   const cols = scratch; // C vectors: the block's columns, then their exps
@@ -479,6 +488,9 @@ function cross_entropy_across_rows<T>(
       const block = logits + <usize>r * rowBytes;
       const vmax = gather_block<T>(block, rowBytes, C, cols);
       let vsum = v128.splat<T>(<T>0);
+      // smoothing: Σ_c w_c·(z_c - m) per row, lanes 0-1 and 2-3
+      let sd0 = f64x2.splat(0), sd1 = sd0;
+      const m0 = f32x4_lo_f64(vmax), m1 = f32x4_hi_f64(vmax);
       if (grad) {
         // The stored exps become the gradient: they take z - m's rounding error in (TwoSum: the
         // lanes are different rows, so Fast2Sum's condition cannot be had for the block).
@@ -495,9 +507,21 @@ function cross_entropy_across_rows<T>(
           const p = cols + (<usize>c << 4);
           // The rr2-p5 exp (2.3 ulp): measured, the gradients meet the accuracy bar as often as with
           // exp_f32x4 (350 against 351 of 369 tensors, docs/accuracy.md), and it is 10% faster here.
-          const e = vexp_sum_term_k<T>(v128.sub<T>(v128.load(p), vmax), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1);
+          const zc = v128.load(p);
+          const e = vexp_sum_term_k<T>(v128.sub<T>(zc, vmax), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1);
           v128.store(p, e);
           vsum = v128.add<T>(vsum, e);
+          if (sizeof<T>() == 4 && eps != 0) {
+            // in f64, z - m exact: at ε = 1 this sum is most of the loss (float32: 1.3 ulp of it)
+            let d0 = f64x2.sub(f32x4_lo_f64(zc), m0), d1 = f64x2.sub(f32x4_hi_f64(zc), m1);
+            if (weight) {
+              const w = f64x2.splat(<f64>load<T>(weight + <usize>c * sizeof<T>()));
+              d0 = f64x2.mul(w, d0);
+              d1 = f64x2.mul(w, d1);
+            }
+            sd0 = f64x2.add(sd0, d0);
+            sd1 = f64x2.add(sd1, d1);
+          }
         }
       }
       let vk = v128.splat<T>(<T>0); // k·w_t per row (0 for ignored rows), for the gradient
@@ -523,7 +547,14 @@ function cross_entropy_across_rows<T>(
         // The losses wait for the chunk's second pass: the log's latency would stall this one.
         const at = <usize>(r - r0) << 2;
         v128.store(sums + at, vsum);
-        v128.store(ds + at, f32x4.sub(zt, vmax));
+        if (eps != 0) {
+          // D in f64 (z_t - m exact), rounded once
+          const vk = f64x2.splat(keep), vu = f64x2.splat(uni);
+          const dt0 = f64x2.sub(f32x4_lo_f64(zt), m0), dt1 = f64x2.sub(f32x4_hi_f64(zt), m1);
+          const D0 = f64x2.add(f64x2.mul(f64x2.mul(vk, f32x4_lo_f64(wt)), dt0), f64x2.mul(vu, sd0));
+          const D1 = f64x2.add(f64x2.mul(f64x2.mul(vk, f32x4_hi_f64(wt)), dt1), f64x2.mul(vu, sd1));
+          v128.store(ds + at, f64_pair_f32x4(D0, D1));
+        } else v128.store(ds + at, f32x4.sub(zt, vmax));
         v128.store(wts + at, wt);
         if (grad) {
           // <f32>(gradScale·gradRow) · w_t
@@ -582,8 +613,19 @@ function cross_entropy_across_rows<T>(
         const ls = vlog<T>(v128.load(sums + at));
         const d = v128.load(ds + at);
         const wt = v128.load(wts + at);
-        const lo = v128.and(f64x2.mul(f32x4_lo_f64(wt), f64x2.sub(f32x4_lo_f64(ls), f32x4_lo_f64(d))), i64x2.extend_low_i32x4_s(valid));
-        const hi = v128.and(f64x2.mul(f32x4_hi_f64(wt), f64x2.sub(f32x4_hi_f64(ls), f32x4_hi_f64(d))), i64x2.extend_high_i32x4_s(valid));
+        let lo: v128, hi: v128;
+        if (eps != 0) {
+          // B·log s - D, B = (1-ε)·w_t + (ε/C)·Σw in f64
+          const vk = f64x2.splat(keep), vu = f64x2.splat(uni * weightSum);
+          const B0 = f64x2.add(f64x2.mul(vk, f32x4_lo_f64(wt)), vu), B1 = f64x2.add(f64x2.mul(vk, f32x4_hi_f64(wt)), vu);
+          // log s in f64 (B·log s is most of the loss at ε = 1: float32's log was 1.3 ulp of it)
+          const sv = v128.load(sums + at);
+          lo = v128.and(f64x2.sub(f64x2.mul(B0, log_f64x2(f32x4_lo_f64(sv))), f32x4_lo_f64(d)), i64x2.extend_low_i32x4_s(valid));
+          hi = v128.and(f64x2.sub(f64x2.mul(B1, log_f64x2(f32x4_hi_f64(sv))), f32x4_hi_f64(d)), i64x2.extend_high_i32x4_s(valid));
+        } else {
+          lo = v128.and(f64x2.mul(f32x4_lo_f64(wt), f64x2.sub(f32x4_lo_f64(ls), f32x4_lo_f64(d))), i64x2.extend_low_i32x4_s(valid));
+          hi = v128.and(f64x2.mul(f32x4_hi_f64(wt), f64x2.sub(f32x4_hi_f64(ls), f32x4_hi_f64(d))), i64x2.extend_high_i32x4_s(valid));
+        }
         if (rowLoss) v128.store(rowLoss + (<usize>r << 2), f64_pair_f32x4(lo, hi));
         // In row order, as the scalar sum.
         total = (((total + f64x2.extract_lane(lo, 0)) + f64x2.extract_lane(lo, 1)) + f64x2.extract_lane(hi, 0)) + f64x2.extract_lane(hi, 1);
@@ -606,10 +648,10 @@ export function cross_entropy<T>(
 ): f64 {
   const bytes = <usize>sizeof<T>();
   const rowBytes = <usize>C * bytes;
-  if (C > 0 && C < SMALL_C && !probs && smoothing == 0 && rows >= lanes<T>()) {
+  if (C > 0 && C < SMALL_C && !probs && (smoothing == 0 || (sizeof<T>() == 4 && !grad)) && rows >= lanes<T>()) {
     // Whole blocks of L rows across the lanes; the few rows left take the per-row path below.
     const main = rows - rows % lanes<T>();
-    const total = cross_entropy_across_rows<T>(main, C, logits, targets, weight, rowLoss, grad, gradRow, scratch, gradScale);
+    const total = cross_entropy_across_rows<T>(main, C, logits, targets, weight, rowLoss, grad, gradRow, scratch, gradScale, smoothing);
     const done = <usize>main;
     return total + cross_entropy<T>(
       rows - main, C, logits + done * rowBytes, targets + (done << 2), 0, weight,
