@@ -6,7 +6,7 @@
 // Pointers that are 0 mean "absent": weight (w ≡ 1), probs (class-index targets),
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
-import { log_f64x2, exp_lean_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, sexp, vexp_sum_term_k, vexp_sum_term_k_r, vlog } from '../simd/math';
+import { exp_lean_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, sexp, vexp_sum_term_k, vexp_sum_term_k_r, vlog } from '../simd/math';
 import { exp_store_sum_terms, exp_store_sum_terms_fast, exp_sum, fast_residual_ok, row_max, row_max_min, rowMin, scale, sum } from '../simd/reduce';
 // rows shorter than SMALL_C take the across-rows path (one row per lane), SHORT_ROW_CHUNK at a time
 import { SHORT_ROW_CHUNK as CHUNK, SMALL_C } from '../generated/constants';
@@ -460,8 +460,7 @@ function cross_entropy_across_rows<T>(
   rowLoss: usize, grad: usize, gradRow: usize, scratch: usize, gradScale: f64, eps: f64 = 0,
 ): f64 {
   const L = lanes<T>();
-  // float32 label smoothing without gradient (the caller's condition): the loss is
-  // B·log s - D, B = (1-ε)·w_t + (ε/C)·Σw, D = (1-ε)·w_t·(z_t - m) + (ε/C)·Σ_c w_c·(z_c - m)
+  // float32 label smoothing: the loss is B·log s - D, B = (1-ε)·w_t + (ε/C)·Σw, D = (1-ε)·w_t·(z_t - m) + (ε/C)·Σ_c w_c·(z_c - m)
   // (soft_row_f32's, per lane); D takes the place of z_t - m in the chunk's scratch.
   const keep = 1 - eps, uni = eps / <f64>C;
   let weightSum: f64 = <f64>C;
@@ -618,10 +617,8 @@ function cross_entropy_across_rows<T>(
           // B·log s - D, B = (1-ε)·w_t + (ε/C)·Σw in f64
           const vk = f64x2.splat(keep), vu = f64x2.splat(uni * weightSum);
           const B0 = f64x2.add(f64x2.mul(vk, f32x4_lo_f64(wt)), vu), B1 = f64x2.add(f64x2.mul(vk, f32x4_hi_f64(wt)), vu);
-          // log s in f64 (B·log s is most of the loss at ε = 1: float32's log was 1.3 ulp of it)
-          const sv = v128.load(sums + at);
-          lo = v128.and(f64x2.sub(f64x2.mul(B0, log_f64x2(f32x4_lo_f64(sv))), f32x4_lo_f64(d)), i64x2.extend_low_i32x4_s(valid));
-          hi = v128.and(f64x2.sub(f64x2.mul(B1, log_f64x2(f32x4_hi_f64(sv))), f32x4_hi_f64(d)), i64x2.extend_high_i32x4_s(valid));
+          lo = v128.and(f64x2.sub(f64x2.mul(B0, f32x4_lo_f64(ls)), f32x4_lo_f64(d)), i64x2.extend_low_i32x4_s(valid));
+          hi = v128.and(f64x2.sub(f64x2.mul(B1, f32x4_hi_f64(ls)), f32x4_hi_f64(d)), i64x2.extend_high_i32x4_s(valid));
         } else {
           lo = v128.and(f64x2.mul(f32x4_lo_f64(wt), f64x2.sub(f32x4_lo_f64(ls), f32x4_lo_f64(d))), i64x2.extend_low_i32x4_s(valid));
           hi = v128.and(f64x2.mul(f32x4_hi_f64(wt), f64x2.sub(f32x4_hi_f64(ls), f32x4_hi_f64(d))), i64x2.extend_high_i32x4_s(valid));
