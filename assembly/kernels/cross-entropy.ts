@@ -490,7 +490,27 @@ function cross_entropy_across_rows<T>(
       // smoothing: Σ_c w_c·(z_c - m) per row, lanes 0-1 and 2-3
       let sd0 = f64x2.splat(0), sd1 = sd0;
       const m0 = f32x4_lo_f64(vmax), m1 = f32x4_hi_f64(vmax);
-      if (grad) {
+      let s0 = f64x2.splat(0), s1 = s0; // smoothing with the gradient: s in f64, lanes 0-1 and 2-3
+      if (grad && sizeof<T>() == 4 && eps != 0) {
+        // soft_row_f32's exps, a lane per row: e^(z-m) and s from exp_lean_f64x2 (z - m exact)
+        for (let c = 0; c < C; c++) {
+          const p = cols + (<usize>c << 4);
+          const zc = v128.load(p);
+          let d0 = f64x2.sub(f32x4_lo_f64(zc), m0), d1 = f64x2.sub(f32x4_hi_f64(zc), m1);
+          const e0 = exp_lean_f64x2(d0), e1 = exp_lean_f64x2(d1);
+          s0 = f64x2.add(s0, e0);
+          s1 = f64x2.add(s1, e1);
+          v128.store(p, f64_pair_f32x4(e0, e1));
+          if (weight) {
+            const w = f64x2.splat(<f64>load<T>(weight + <usize>c * sizeof<T>()));
+            d0 = f64x2.mul(w, d0);
+            d1 = f64x2.mul(w, d1);
+          }
+          sd0 = f64x2.add(sd0, d0);
+          sd1 = f64x2.add(sd1, d1);
+        }
+        vsum = f64_pair_f32x4(s0, s1); // for the losses
+      } else if (grad) {
         // The stored exps become the gradient: they take z - m's rounding error in (TwoSum: the
         // lanes are different rows, so Fast2Sum's condition cannot be had for the block).
         for (let c = 0; c < C; c++) {
@@ -555,7 +575,59 @@ function cross_entropy_across_rows<T>(
           v128.store(ds + at, f64_pair_f32x4(D0, D1));
         } else v128.store(ds + at, f32x4.sub(zt, vmax));
         v128.store(wts + at, wt);
-        if (grad) {
+        if (grad && eps != 0) {
+          // soft_row_f32's gradient, a lane per row: g_c = a·e_c - k·(ε/C)·w_c, a = k·B/s, in
+          // f64; the lane pairs that cancel by more than 2 bits listed, then taken from e^(z-m)
+          // in f64; the target's element a·e_t - k·((1-ε)·w_t + (ε/C)·w_t) from it too.
+          const v0 = i64x2.extend_low_i32x4_s(valid), v1 = i64x2.extend_high_i32x4_s(valid);
+          let kk0 = f64x2.splat(gradScale), kk1 = kk0;
+          if (gradRow) {
+            const gr = v128.load(gradRow + (<usize>r << 2));
+            kk0 = f64x2.mul(kk0, f32x4_lo_f64(gr));
+            kk1 = f64x2.mul(kk1, f32x4_hi_f64(gr));
+          }
+          kk0 = v128.and(kk0, v0); // ignored rows: 0
+          kk1 = v128.and(kk1, v1);
+          const wt0 = f32x4_lo_f64(wt), wt1 = f32x4_hi_f64(wt);
+          const vkeep = f64x2.splat(keep), vuw = f64x2.splat(uni * weightSum), vuni = f64x2.splat(uni);
+          const a0 = f64x2.div(f64x2.mul(kk0, f64x2.add(f64x2.mul(vkeep, wt0), vuw)), s0);
+          const a1 = f64x2.div(f64x2.mul(kk1, f64x2.add(f64x2.mul(vkeep, wt1), vuw)), s1);
+          const ku0 = f64x2.mul(kk0, vuni), ku1 = f64x2.mul(kk1, vuni);
+          const quarter = f64x2.splat(0.25);
+          let n = 0;
+          for (let c = 0; c < C; c++) {
+            const p = cols + (<usize>c << 4);
+            const ev = v128.load(p);
+            const w = weight ? f64x2.splat(<f64>load<f32>(weight + (<usize>c << 2))) : f64x2.splat(1);
+            const ae0 = f64x2.mul(a0, f32x4_lo_f64(ev)), ae1 = f64x2.mul(a1, f32x4_hi_f64(ev));
+            const g0 = f64x2.sub(ae0, f64x2.mul(ku0, w)), g1 = f64x2.sub(ae1, f64x2.mul(ku1, w));
+            v128.store(p, f64_pair_f32x4(g0, g1));
+            store<u32>(CANCEL + (<usize>n << 2), <u32>(c << 1));
+            n += <i32>v128.any_true(f64x2.lt(f64x2.abs(g0), f64x2.mul(ae0, quarter)));
+            store<u32>(CANCEL + (<usize>n << 2), <u32>(c << 1) | 1);
+            n += <i32>v128.any_true(f64x2.lt(f64x2.abs(g1), f64x2.mul(ae1, quarter)));
+          }
+          for (let i = 0; i < n; i++) {
+            const v = load<u32>(CANCEL + (<usize>i << 2));
+            const c = <usize>(v >> 1), h = <usize>(v & 1);
+            const zp = block + (h << 1) * rowBytes + (c << 2);
+            const zz = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(zp)), 1, <f64>load<f32>(zp + rowBytes));
+            const w = weight ? f64x2.splat(<f64>load<f32>(weight + (c << 2))) : f64x2.splat(1);
+            const eh = exp_lean_f64x2(f64x2.sub(zz, h ? m1 : m0));
+            const gh = f64x2.sub(f64x2.mul(h ? a1 : a0, eh), f64x2.mul(h ? ku1 : ku0, w));
+            v128.store64_lane(cols + (c << 4) + (h << 3), f32x4.demote_f64x2_zero(gh), 0);
+          }
+          const gblock = grad + <usize>r * rowBytes;
+          scatter_block<T>(gblock, rowBytes, C, cols, f32x4.splat(1));
+          const et0 = exp_lean_f64x2(f64x2.sub(f32x4_lo_f64(zt), m0)), et1 = exp_lean_f64x2(f64x2.sub(f32x4_hi_f64(zt), m1));
+          const bt = f64x2.add(f64x2.mul(vkeep, wt0), f64x2.mul(vuni, wt0));
+          const bt1 = f64x2.add(f64x2.mul(vkeep, wt1), f64x2.mul(vuni, wt1));
+          const gt = f64_pair_f32x4(f64x2.sub(f64x2.mul(a0, et0), f64x2.mul(kk0, bt)), f64x2.sub(f64x2.mul(a1, et1), f64x2.mul(kk1, bt1)));
+          if (i32x4.extract_lane(tv, 0) >= 0) store<f32>(gblock + (t0 << 2), f32x4.extract_lane(gt, 0));
+          if (i32x4.extract_lane(tv, 1) >= 0) store<f32>(gblock + rowBytes + (t1 << 2), f32x4.extract_lane(gt, 1));
+          if (i32x4.extract_lane(tv, 2) >= 0) store<f32>(gblock + 2 * rowBytes + (t2 << 2), f32x4.extract_lane(gt, 2));
+          if (i32x4.extract_lane(tv, 3) >= 0) store<f32>(gblock + 3 * rowBytes + (t3 << 2), f32x4.extract_lane(gt, 3));
+        } else if (grad) {
           // <f32>(gradScale·gradRow) · w_t
           let k = f32x4.splat(<f32>gradScale);
           if (gradRow) {
@@ -586,7 +658,7 @@ function cross_entropy_across_rows<T>(
         }
         vk = v128.load(slotScale);
       }
-      if (grad) {
+      if (grad && !(sizeof<T>() == 4 && eps != 0)) {
         // grad = k·w_t·(e_c / s - [c = t]); k/s rounded once (a division per L rows).
         const va = v128.div<T>(vk, vsum);
         v128.store(slotLogSum, vsum); // the losses are taken: the slot now holds s
@@ -645,7 +717,7 @@ export function cross_entropy<T>(
 ): f64 {
   const bytes = <usize>sizeof<T>();
   const rowBytes = <usize>C * bytes;
-  if (C > 0 && C < SMALL_C && !probs && (smoothing == 0 || (sizeof<T>() == 4 && !grad)) && rows >= lanes<T>()) {
+  if (C > 0 && C < SMALL_C && !probs && (smoothing == 0 || sizeof<T>() == 4) && rows >= lanes<T>()) {
     // Whole blocks of L rows across the lanes; the few rows left take the per-row path below.
     const main = rows - rows % lanes<T>();
     const total = cross_entropy_across_rows<T>(main, C, logits, targets, weight, rowLoss, grad, gradRow, scratch, gradScale, smoothing);
