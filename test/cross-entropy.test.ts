@@ -92,13 +92,13 @@ describe('cross-entropy: float32 smoothing and probability gradients where they 
         for (let c = 0; c < o.C; c++) s += q[n * o.C + c];
         for (let c = 0; c < o.C; c++) q[n * o.C + c] /= s;
       }
-      const t = o.probs ? { data: q, shape: input.shape } : target;
       const opts = { labelSmoothing: o.labelSmoothing ?? 0, ...(o.weightOn ? { weight } : {}), reduction: 'sum' as const };
-      const ours = crossEntropyWithGrad(input, t, opts);
+      const ours = o.probs ? crossEntropyWithGrad(input, { data: q, shape: input.shape }, opts) : crossEntropyWithGrad(input, target, opts);
       setBackend('js');
       const f64 = (a: Float32Array) => Float64Array.from(a);
-      const ref = crossEntropyWithGrad({ data: f64(input.data as Float32Array), shape: input.shape },
-        o.probs ? { data: f64(q), shape: input.shape } : t, { ...opts, ...(o.weightOn ? { weight: f64(weight as Float32Array) } : {}) });
+      const x64 = { data: f64(input.data as Float32Array), shape: input.shape };
+      const opts64 = { ...opts, ...(o.weightOn ? { weight: f64(weight as Float32Array) } : {}) };
+      const ref = o.probs ? crossEntropyWithGrad(x64, { data: f64(q), shape: input.shape }, opts64) : crossEntropyWithGrad(x64, target, opts64);
       setBackend('wasm-simd');
       let worst = 0;
       ref.grad.data.forEach((r, i) => (worst = Math.max(worst, Math.abs(ours.grad.data[i] - r) / ulp(r))));

@@ -210,16 +210,17 @@ function soft_sums_f32(C: i32, z: usize, q: usize, weight: usize, m: f32, keep: 
  * row's loss; with g, writes its gradient scaled by k. docs/accuracy.md, "Label smoothing and
  * probability targets in float32".
  *
- * Loss: Σ_c b_c·(log s - (z_c - m)), b_c = (1-ε)·w_t·[c = t] + (ε/C)·w_c or w_c·q'_c, with
- * z_c - m exact in f64 and the sums in f64 lanes (every term is >= 0: nothing cancels).
+ * Loss: Σ_c b_c·(log s - (z_c - m)), b_c = (1-ε)·w_t·[c = t] + (ε/C)·w_c or w_c·q'_c (every
+ * term is >= 0: nothing cancels); with the gradient z_c - m exact in f64 and the sums in f64
+ * lanes, without it soft_sums_f32's.
  *
  * Gradient: g_c = k·(B·e_c/s - b_c), B = Σ_c b_c. It cancels where p_c nears b_c/B, by a factor
  * F = B·p_c/|g_c| that reaches the hundreds in a row of 1000 classes; its error is F times that of
  * e_c/s. So e_c and s are taken from exp_lean_f64x2 (1e-11) of z - m (exact in f64), and e_c kept
- * rounded to float32 in g; the last pass forms g_c in f64 and, for the vectors with a lane that
- * cancels by more than 2 bits (F > 4: there float32's half ulp of e_c would exceed 2 ulp of g_c),
- * takes e_c from exp_lean_f64x2 again. Without gradient the loss needs s only to float32 precision
- * (a relative error of s moves log s by as much): the float32 exp sum.
+ * rounded to float32 in g; the last pass forms g_c in f64 and, for the lane pairs that cancel by
+ * more than 2 bits (F > 4: there float32's half ulp of e_c would exceed 2 ulp of g_c), takes e_c
+ * from exp_lean_f64x2 again. Without gradient the loss needs s only to float32 precision (a
+ * relative error of s moves log s by as much): soft_sums_f32.
  */
 function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usize, k: f64, eps: f64, weightSum: f64): f64 {
   const m = row_max<f32>(C, z);
@@ -448,7 +449,8 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
 }
 
 /**
- * Index targets with short rows (C < SMALL_C), no smoothing, rows a multiple of the lane count:
+ * Index targets with short rows (C < SMALL_C), rows a multiple of the lane count (label smoothing
+ * in float32 only: eps, the branches marked "smoothing"):
  * a per-row vector loop would be mostly tails, so each lane takes one row and the classes are
  * walked column by column, CHUNK rows at a time: a first pass takes the exps (and writes the
  * gradient), a second the losses, so that the logs do not wait on each other. scratch holds C + 4
@@ -460,8 +462,9 @@ function cross_entropy_across_rows<T>(
   rowLoss: usize, grad: usize, gradRow: usize, scratch: usize, gradScale: f64, eps: f64 = 0,
 ): f64 {
   const L = lanes<T>();
-  // float32 label smoothing: the loss is B·log s - D, B = (1-ε)·w_t + (ε/C)·Σw, D = (1-ε)·w_t·(z_t - m) + (ε/C)·Σ_c w_c·(z_c - m)
-  // (soft_row_f32's, per lane); D takes the place of z_t - m in the chunk's scratch.
+  // float32 label smoothing: the loss is B·log s - D, B = (1-ε)·w_t + (ε/C)·Σw,
+  // D = (1-ε)·w_t·(z_t - m) + (ε/C)·Σ_c w_c·(z_c - m) (soft_row_f32's, a lane per row); D takes
+  // the place of z_t - m in the chunk's scratch.
   const keep = 1 - eps, uni = eps / <f64>C;
   let weightSum: f64 = <f64>C;
   if (eps != 0 && weight) {
