@@ -108,6 +108,22 @@ describe('cross-entropy: float32 smoothing and probability gradients where they 
   }
 });
 
+describe('cross-entropy: float32 smoothing, an ignored row with a non-finite logit', () => {
+  // an ignored row's gradient is 0 whatever its logits (e^(z-m) is NaN in a row holding +inf)
+  for (const C of [10, 40]) {
+    it(`C = ${C}`, () => {
+      const N = 8;
+      const x = Float32Array.from({ length: N * C }, (_, i) => Math.sin(i));
+      x[2 * C + 3] = Infinity;
+      x[5 * C + 1] = NaN;
+      const t = Int32Array.from({ length: N }, (_, n) => (n === 2 || n === 5 ? -100 : n % C));
+      const r = crossEntropyWithGrad({ data: x, shape: [N, C] }, t, { labelSmoothing: 0.1, reduction: 'sum' });
+      for (const n of [2, 5]) expect(Array.from(r.grad.data.subarray(n * C, (n + 1) * C))).toEqual(new Array(C).fill(0));
+      expect(Number.isFinite(r.loss as number)).toBe(true);
+    });
+  }
+});
+
 describe('cross-entropy: gradients match finite differences of the reference', () => {
   const cases = [
     { name: 'index, mean', options: {} },

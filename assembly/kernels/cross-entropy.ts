@@ -603,7 +603,8 @@ function cross_entropy_across_rows<T>(
             const ev = v128.load(p);
             const w = weight ? f64x2.splat(<f64>load<f32>(weight + (<usize>c << 2))) : f64x2.splat(1);
             const ae0 = f64x2.mul(a0, f32x4_lo_f64(ev)), ae1 = f64x2.mul(a1, f32x4_hi_f64(ev));
-            const g0 = f64x2.sub(ae0, f64x2.mul(ku0, w)), g1 = f64x2.sub(ae1, f64x2.mul(ku1, w));
+            // ignored rows: 0 (a = 0, but e may be NaN or inf there)
+            const g0 = v128.and(f64x2.sub(ae0, f64x2.mul(ku0, w)), v0), g1 = v128.and(f64x2.sub(ae1, f64x2.mul(ku1, w)), v1);
             v128.store(p, f64_pair_f32x4(g0, g1));
             store<u32>(CANCEL + (<usize>n << 2), <u32>(c << 1));
             n += <i32>v128.any_true(f64x2.lt(f64x2.abs(g0), f64x2.mul(ae0, quarter)));
@@ -617,7 +618,7 @@ function cross_entropy_across_rows<T>(
             const zz = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(zp)), 1, <f64>load<f32>(zp + rowBytes));
             const w = weight ? f64x2.splat(<f64>load<f32>(weight + (c << 2))) : f64x2.splat(1);
             const eh = exp_lean_f64x2(f64x2.sub(zz, h ? m1 : m0));
-            const gh = f64x2.sub(f64x2.mul(h ? a1 : a0, eh), f64x2.mul(h ? ku1 : ku0, w));
+            const gh = v128.and(f64x2.sub(f64x2.mul(h ? a1 : a0, eh), f64x2.mul(h ? ku1 : ku0, w)), h ? v1 : v0);
             v128.store64_lane(cols + (c << 4) + (h << 3), f32x4.demote_f64x2_zero(gh), 0);
           }
           const gblock = grad + <usize>r * rowBytes;
