@@ -157,33 +157,52 @@ function soft_sums_f32(C: i32, z: usize, q: usize, weight: usize, m: f32, keep: 
   const c5 = kexp<f32>(K_C5), c4 = kexp<f32>(K_C5 + 1), c3 = kexp<f32>(K_C5 + 2), c2 = kexp<f32>(K_C5 + 3), c1 = kexp<f32>(K_C5 + 4);
   const vm = f32x4.splat(m), m64 = f64x2.splat(<f64>m), qkeep = f64x2.splat(keep), quni = f64x2.splat(uni);
   let S = f64x2.splat(0), D = S, B = S;
-  let mask = i32x4.splat(-1);
   const rem = C & 3;
-  const end = C >= 4 && rem != 0 ? C + 4 - rem : C;
+  const C4 = C & ~3;
   let c = 0;
-  while (c + 4 <= end) {
+  // whole vectors; then, with `mask`, the last 4 classes (the tail vector, see below)
+  let mask = i32x4.splat(-1);
+  let tail = false;
+  while (true) {
     let s4 = f32x4.splat(0), d4 = s4;
-    const stop = min(c + 64, end);
-    for (; c + 4 <= stop; c += 4) {
-      const off = <usize>(c + 4 > C ? C - 4 : c) << 2;
+    const stop = min(c + 64, C4);
+    for (; c < stop || tail; c += 4) {
+      const off = <usize>(tail ? C - 4 : c) << 2;
       const d = f32x4.sub(v128.load(z + off), vm);
-      s4 = f32x4.add(s4, v128.and(vexp_sum_term_k<f32>(d, k0, k1, k2, k3, k4, c5, c4, c3, c2, c1), mask));
-      const dm = v128.and(d, mask); // (masked, not 0·d: d may be -inf)
+      let e = vexp_sum_term_k<f32>(d, k0, k1, k2, k3, k4, c5, c4, c3, c2, c1);
+      let dm = d;
+      if (tail) {
+        e = v128.and(e, mask);
+        dm = v128.and(d, mask); // (masked, not 0·d: d may be -inf)
+      }
+      s4 = f32x4.add(s4, e);
       if (q) {
         // q' = (1-ε)·q + ε/C rounds twice in float32 and once more times w: in f64, z - m exact
         const zv = v128.load(z + off);
-        const lo = i64x2.extend_low_i32x4_s(mask), hi = i64x2.extend_high_i32x4_s(mask);
-        const b0 = v128.and(soft_target_f64(q, weight, off, qkeep, quni, false), lo);
-        const b1 = v128.and(soft_target_f64(q, weight, off, qkeep, quni, true), hi);
+        let d0 = f64x2.sub(f32x4_lo_f64(zv), m64), d1 = f64x2.sub(f32x4_hi_f64(zv), m64);
+        let b0 = soft_target_f64(q, weight, off, qkeep, quni, false);
+        let b1 = soft_target_f64(q, weight, off, qkeep, quni, true);
+        if (tail) {
+          const lo = i64x2.extend_low_i32x4_s(mask), hi = i64x2.extend_high_i32x4_s(mask);
+          b0 = v128.and(b0, lo); b1 = v128.and(b1, hi);
+          d0 = v128.and(d0, lo); d1 = v128.and(d1, hi);
+        }
         B = f64x2.add(B, f64x2.add(b0, b1));
-        D = f64x2.add(D, f64x2.add(f64x2.mul(b0, v128.and(f64x2.sub(f32x4_lo_f64(zv), m64), lo)), f64x2.mul(b1, v128.and(f64x2.sub(f32x4_hi_f64(zv), m64), hi))));
+        D = f64x2.add(D, f64x2.add(f64x2.mul(b0, d0), f64x2.mul(b1, d1)));
       } else {
         d4 = f32x4.add(d4, weight ? f32x4.mul(v128.load(weight + off), dm) : dm);
       }
-      if (c + 8 > C && c + 4 < C) mask = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - rem));
+      if (tail) break;
     }
     S = f64x2.add(S, f64x2.add(f32x4_lo_f64(s4), f32x4_hi_f64(s4)));
     if (!q) D = f64x2.add(D, f64x2.add(f32x4_lo_f64(d4), f32x4_hi_f64(d4)));
+    if (tail) { c = C; break; }
+    if (c < C4) continue;
+    // the last C mod 4 classes (C >= 4): the vector of the last 4, its first lanes (already
+    // counted) masked out of the sums
+    if (rem == 0 || C < 4) break;
+    tail = true;
+    mask = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - rem));
   }
   let s = f64x2.extract_lane(S, 0) + f64x2.extract_lane(S, 1);
   let sd = f64x2.extract_lane(D, 0) + f64x2.extract_lane(D, 1);
