@@ -259,44 +259,49 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
     let as0 = f64x2.splat(0), as1 = as0, ad0 = as0, ad1 = as0, ab0 = as0, ab1 = as0;
     let c = 0;
     // whole vectors, then (C >= 4) the last 4 classes as one vector whose first lanes, already
-    // counted, are masked out of the sums (a row of 10 would otherwise take 2 scalar exps)
+    // counted, are masked out of the sums (k0, k1: a row of 10 would otherwise take 2 scalar exps)
     const rem = C & 3;
     const last = C >= 4 && rem != 0;
-    const end = last ? C + 4 - rem : C;
-    // k0, k1: the lanes to count (all but, in the tail vector, those the previous vector counted)
-    let k0 = i64x2.splat(-1), k1 = k0;
-    for (; c + 4 <= end; c += 4) {
-      const off = <usize>(c + 4 > C ? C - 4 : c) << 2;
+    const C4 = C & ~3;
+    const keepLanes = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - rem));
+    const k0 = i64x2.extend_low_i32x4_s(keepLanes), k1 = i64x2.extend_high_i32x4_s(keepLanes);
+    let tail = false;
+    while (c < C4 || (last && !tail)) {
+      tail = c >= C4;
+      const off = <usize>(tail ? C - 4 : c) << 2;
       const zv = v128.load(z + off);
-      const d0 = f64x2.sub(f32x4_lo_f64(zv), m64); // exact
-      const d1 = f64x2.sub(f32x4_hi_f64(zv), m64);
-      if (g) {
-        const e0 = exp_lean_f64x2(d0);
-        const e1 = exp_lean_f64x2(d1);
-        as0 = f64x2.add(as0, v128.and(e0, k0));
-        as1 = f64x2.add(as1, v128.and(e1, k1));
-        v128.store(g + off, f64_pair_f32x4(e0, e1)); // the duplicate lanes: the same values again
-      }
-      const dm0 = v128.and(d0, k0), dm1 = v128.and(d1, k1); // (masked, not 0·d: d may be -inf)
+      let d0 = f64x2.sub(f32x4_lo_f64(zv), m64); // exact
+      let d1 = f64x2.sub(f32x4_hi_f64(zv), m64);
+      let e0 = exp_lean_f64x2(d0);
+      let e1 = exp_lean_f64x2(d1);
+      v128.store(g + off, f64_pair_f32x4(e0, e1)); // the tail's repeated lanes: the same values again
+      let b0 = f64x2.splat(1), b1 = b0;
       if (q) {
-        const b0 = v128.and(soft_target_f64(q, weight, off, vkeep, vuni, false), k0);
-        const b1 = v128.and(soft_target_f64(q, weight, off, vkeep, vuni, true), k1);
+        b0 = soft_target_f64(q, weight, off, vkeep, vuni, false);
+        b1 = soft_target_f64(q, weight, off, vkeep, vuni, true);
+      } else if (weight) {
+        b0 = weight_f64(weight, off, false);
+        b1 = weight_f64(weight, off, true);
+      }
+      if (tail) {
+        e0 = v128.and(e0, k0); e1 = v128.and(e1, k1);
+        d0 = v128.and(d0, k0); d1 = v128.and(d1, k1); // (masked, not 0·d: d may be -inf)
+        b0 = v128.and(b0, k0); b1 = v128.and(b1, k1);
+      }
+      as0 = f64x2.add(as0, e0);
+      as1 = f64x2.add(as1, e1);
+      if (q) {
         ab0 = f64x2.add(ab0, b0);
         ab1 = f64x2.add(ab1, b1);
-        ad0 = f64x2.add(ad0, f64x2.mul(b0, dm0));
-        ad1 = f64x2.add(ad1, f64x2.mul(b1, dm1));
-      } else if (weight) {
-        ad0 = f64x2.add(ad0, f64x2.mul(weight_f64(weight, off, false), dm0));
-        ad1 = f64x2.add(ad1, f64x2.mul(weight_f64(weight, off, true), dm1));
+      }
+      if (q || weight) {
+        ad0 = f64x2.add(ad0, f64x2.mul(b0, d0));
+        ad1 = f64x2.add(ad1, f64x2.mul(b1, d1));
       } else {
-        ad0 = f64x2.add(ad0, dm0);
-        ad1 = f64x2.add(ad1, dm1);
+        ad0 = f64x2.add(ad0, d0);
+        ad1 = f64x2.add(ad1, d1);
       }
-      if (c + 8 > C && c + 4 < C) {
-        const keepLanes = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - rem));
-        k0 = i64x2.extend_low_i32x4_s(keepLanes);
-        k1 = i64x2.extend_high_i32x4_s(keepLanes);
-      }
+      c += 4;
     }
     if (last) c = C;
     const as = f64x2.add(as0, as1), ad = f64x2.add(ad0, ad1), ab = f64x2.add(ab0, ab1);
