@@ -106,6 +106,36 @@ export function makeCases({ sl, plain, tf, quick = false, compare = {} }) {
     }
   }
 
+  if (!quick) {
+    // Label smoothing and probability targets (issue 17): the same call with a target
+    // distribution, gradient into a kept buffer; no target of the issue's own, the plain-JS floor.
+    const [N, C] = [256, 1000];
+    const x = floats(N * C, N + C, -4, 4);
+    const t = classes(N, C, C);
+    const input = { data: x, shape: [N, C] };
+    const u = floats(N * C, 4, 0, 4);
+    const q = new Float32Array(N * C);
+    for (let n = 0; n < N; n++) {
+      let s = 0;
+      for (let c = 0; c < C; c++) s += Math.exp(u[n * C + c]);
+      for (let c = 0; c < C; c++) q[n * C + c] = Math.exp(u[n * C + c]) / s;
+    }
+    const probs = { data: q, shape: [N, C] };
+    for (const [what, target, eps] of [['labelSmoothing 0.1', t, 0.1], ['probabilities', probs, 0]]) {
+      const slInto = new Float32Array(N * C);
+      const jsInto = new Float32Array(N * C);
+      const opts = eps ? { labelSmoothing: eps } : {};
+      cases.push({
+        id: `ce-grad-${N}×${C}-${eps ? 'smooth' : 'probs'}-reused`, name: `crossEntropyWithGrad ${N}×${C} ${what}`, family: 'crossEntropyWithGrad', mode: 'reused', elements: N * C,
+        target: {},
+        contenders: {
+          ...ours((m) => () => { const r = m.crossEntropyWithGrad(input, target, { ...opts, gradInto: slInto }); return { loss: r.loss, out: r.grad.data }; }),
+          'plain JS': () => { const r = plain.crossEntropySoftWithGrad(x, t, eps ? null : q, eps, N, C, jsInto); return { loss: r.loss, out: r.grad }; },
+        },
+      });
+    }
+  }
+
   {
     const [N, C] = [256, 1000];
     const x = floats(N * C, 3, -4, 4);

@@ -49,6 +49,37 @@ export function crossEntropyWithGrad(logits, targets, N, C, out) {
   return { loss: crossEntropy(logits, targets, N, C, grad), grad };
 }
 
+/**
+ * Mean cross-entropy with a target distribution per row: `q` (N·C) class probabilities, or (q
+ * null) class indices `targets` smoothed by ε (PyTorch's label_smoothing: (1 − ε)·onehot + ε/C),
+ * and its gradient (softmax − target) / N into `out` (or a new array): { loss, grad }.
+ */
+export function crossEntropySoftWithGrad(logits, targets, q, eps, N, C, out) {
+  const grad = out ?? new Float32Array(N * C);
+  const invN = 1 / N;
+  const uni = eps / C;
+  let total = 0;
+  for (let n = 0, o = 0; n < N; n++, o += C) {
+    let m = -Infinity;
+    for (let c = o; c < o + C; c++) if (logits[c] > m) m = logits[c];
+    let s = 0;
+    for (let c = o; c < o + C; c++) {
+      const e = Math.exp(logits[c] - m);
+      grad[c] = e;
+      s += e;
+    }
+    const lse = m + Math.log(s);
+    const k = invN / s;
+    const t = q ? -1 : o + targets[n];
+    for (let c = o; c < o + C; c++) {
+      const y = q ? q[c] : (c === t ? 1 - eps : 0) + uni;
+      total += y * (lse - logits[c]);
+      grad[c] = grad[c] * k - y * invN;
+    }
+  }
+  return { loss: total / N, grad };
+}
+
 /** Row softmax of x (N, C): a new array unless `out` is given. */
 export function softmax(x, N, C, out) {
   const y = out ?? new Float32Array(N * C);

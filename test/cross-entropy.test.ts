@@ -71,6 +71,59 @@ describe('cross-entropy: wasm kernels match the float64 reference', () => {
   });
 });
 
+describe('cross-entropy: float32 smoothing and probability gradients where they cancel', () => {
+  // g_c = k·(B·p_c - b_c) cancels where p_c nears b_c/B; a float32 p_c (half an ulp) is then off
+  // by F/2 ulp of g_c, F = B·p_c/|g_c| (hundreds in these rows). Each element must be within 3 of
+  // its own float32 ulp of the float64 reference on the same float32 inputs.
+  const ulp = (x: number) => 2 ** (Math.floor(Math.log2(Math.max(Math.abs(x), 2 ** -126))) - 23);
+  const cases = [
+    { C: 1000, N: 6, labelSmoothing: 0.1 }, { C: 1000, N: 6, probs: true }, { C: 1000, N: 6, labelSmoothing: 0.1, weightOn: true },
+    { C: 10, N: 64, labelSmoothing: 1, weightOn: true }, { C: 10, N: 64, probs: true, labelSmoothing: 0.2 }, { C: 7, N: 9, labelSmoothing: 1 },
+    { C: 3, N: 5, labelSmoothing: 0.5 }, { C: 37, N: 5, probs: true, weightOn: true },
+  ];
+  for (const o of cases) {
+    it(JSON.stringify(o), () => {
+      const { input, target, weight, random } = randomProblem(o.C * 31 + o.N, 'float32', o.N, o.C, []);
+      (input.data as Float32Array).forEach((_, i, a) => (a[i] = -4 + 8 * random()));
+      // probability rows near uniform, so that many p_c sit next to their targets
+      const q = Float32Array.from({ length: o.N * o.C }, () => 0.5 + random());
+      for (let n = 0; n < o.N; n++) {
+        let s = 0;
+        for (let c = 0; c < o.C; c++) s += q[n * o.C + c];
+        for (let c = 0; c < o.C; c++) q[n * o.C + c] /= s;
+      }
+      const opts = { labelSmoothing: o.labelSmoothing ?? 0, ...(o.weightOn ? { weight } : {}), reduction: 'sum' as const };
+      const ours = o.probs ? crossEntropyWithGrad(input, { data: q, shape: input.shape }, opts) : crossEntropyWithGrad(input, target, opts);
+      setBackend('js');
+      const f64 = (a: Float32Array) => Float64Array.from(a);
+      const x64 = { data: f64(input.data as Float32Array), shape: input.shape };
+      const opts64 = { ...opts, ...(o.weightOn ? { weight: f64(weight as Float32Array) } : {}) };
+      const ref = o.probs ? crossEntropyWithGrad(x64, { data: f64(q), shape: input.shape }, opts64) : crossEntropyWithGrad(x64, target, opts64);
+      setBackend('wasm-simd');
+      let worst = 0;
+      ref.grad.data.forEach((r, i) => (worst = Math.max(worst, Math.abs(ours.grad.data[i] - r) / ulp(r))));
+      expect(worst).toBeLessThanOrEqual(3);
+      expect(Math.abs((ours.loss as number) - (ref.loss as number))).toBeLessThanOrEqual(4 * ulp(ref.loss as number));
+    });
+  }
+});
+
+describe('cross-entropy: float32 smoothing, an ignored row with a non-finite logit', () => {
+  // an ignored row's gradient is 0 whatever its logits (e^(z-m) is NaN in a row holding +inf)
+  for (const C of [10, 40]) {
+    it(`C = ${C}`, () => {
+      const N = 8;
+      const x = Float32Array.from({ length: N * C }, (_, i) => Math.sin(i));
+      x[2 * C + 3] = Infinity;
+      x[5 * C + 1] = NaN;
+      const t = Int32Array.from({ length: N }, (_, n) => (n === 2 || n === 5 ? -100 : n % C));
+      const r = crossEntropyWithGrad({ data: x, shape: [N, C] }, t, { labelSmoothing: 0.1, reduction: 'sum' });
+      for (const n of [2, 5]) expect(Array.from(r.grad.data.subarray(n * C, (n + 1) * C))).toEqual(new Array(C).fill(0));
+      expect(Number.isFinite(r.loss as number)).toBe(true);
+    });
+  }
+});
+
 describe('cross-entropy: gradients match finite differences of the reference', () => {
   const cases = [
     { name: 'index, mean', options: {} },

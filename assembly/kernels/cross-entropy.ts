@@ -6,7 +6,7 @@
 // Pointers that are 0 mean "absent": weight (w ≡ 1), probs (class-index targets),
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
-import { f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, vexp_sum_term_k, vexp_sum_term_k_r, vlog } from '../simd/math';
+import { exp_lean_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, sexp, vexp_sum_term_k, vexp_sum_term_k_r, vlog } from '../simd/math';
 import { exp_store_sum_terms, exp_store_sum_terms_fast, exp_sum, fast_residual_ok, row_max, row_max_min, rowMin, scale, sum } from '../simd/reduce';
 // rows shorter than SMALL_C take the across-rows path (one row per lane), SHORT_ROW_CHUNK at a time
 import { SHORT_ROW_CHUNK as CHUNK, SMALL_C } from '../generated/constants';
@@ -113,6 +113,290 @@ function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: f64, k: f64,
 }
 
 
+/**
+ * Probability targets' q'_c·w_c (q' = (1-ε)·q + ε/C, w ≡ 1 when weight is 0), lanes c..c+1 (hi:
+ * c+2..c+3) of the vector at off, in f64: the gradient's b_c, whose rounding a cancelling
+ * a·p_c - b_c would magnify.
+ */
+// @ts-ignore: decorator
+@inline function soft_target_f64(q: usize, weight: usize, off: usize, keep: v128, uni: v128, hi: bool): v128 {
+  const qv = v128.load(q + off);
+  let b = f64x2.add(f64x2.mul(hi ? f32x4_hi_f64(qv) : f32x4_lo_f64(qv), keep), uni);
+  if (weight) {
+    const wv = v128.load(weight + off);
+    b = f64x2.mul(b, hi ? f32x4_hi_f64(wv) : f32x4_lo_f64(wv));
+  }
+  return b;
+}
+
+/** Class weights c..c+1 (hi: c+2..c+3) in f64, or 1. */
+// @ts-ignore: decorator
+@inline function weight_f64(weight: usize, off: usize, hi: bool): v128 {
+  if (!weight) return f64x2.splat(1);
+  const wv = v128.load(weight + off);
+  return hi ? f32x4_hi_f64(wv) : f32x4_lo_f64(wv);
+}
+
+/** soft_row_f32's list of cancelling lane pairs (byte offsets in the row), CANCEL_MAX of them a chunk. */
+const CANCEL_MAX = 1024;
+const CANCEL: usize = memory.data(CANCEL_MAX << 2, 16);
+
+/** soft_sums_f32's other outputs: Σ b·(z - m) (probabilities; smoothing: Σ w·(z - m)) and Σ b. */
+let softBD: f64 = 0, softB: f64 = 0;
+
+/**
+ * soft_row_f32 without gradient, one pass after the max: returns s = Σ e^(z-m) (the float32 sum
+ * exp, as the index-target loss) and sets softBD, softB. The loss does not cancel (its terms are
+ * >= 0): smoothing's w·(z - m) stay float32, their sums promoted to f64 every 16 vectors; the
+ * probability targets' b = w·q' take three roundings in float32 (1.5 ulp of a loss against
+ * PyTorch's 0.5 in a fixture case), so they and b·(z - m) are f64. The last C mod 4 classes are
+ * one vector overlapping the previous one, its repeated lanes masked out of the sums.
+ */
+function soft_sums_f32(C: i32, z: usize, q: usize, weight: usize, m: f32, keep: f64, uni: f64): f64 {
+  const k0 = kexp<f32>(K_MAGIC), k1 = kexp<f32>(K_LOG2E), k2 = kexp<f32>(K_MLN2HI), k3 = kexp<f32>(K_MLN2LO), k4 = kexp<f32>(K_CUTOFF);
+  const c5 = kexp<f32>(K_C5), c4 = kexp<f32>(K_C5 + 1), c3 = kexp<f32>(K_C5 + 2), c2 = kexp<f32>(K_C5 + 3), c1 = kexp<f32>(K_C5 + 4);
+  const vm = f32x4.splat(m), m64 = f64x2.splat(<f64>m), qkeep = f64x2.splat(keep), quni = f64x2.splat(uni);
+  let S = f64x2.splat(0), D = S, B = S;
+  const rem = C & 3;
+  const C4 = C & ~3;
+  let c = 0;
+  // whole vectors; then, with `mask`, the last 4 classes (the tail vector, see below)
+  let mask = i32x4.splat(-1);
+  let tail = false;
+  while (true) {
+    let s4 = f32x4.splat(0), d4 = s4;
+    const stop = min(c + 64, C4);
+    for (; c < stop || tail; c += 4) {
+      const off = <usize>(tail ? C - 4 : c) << 2;
+      const d = f32x4.sub(v128.load(z + off), vm);
+      let e = vexp_sum_term_k<f32>(d, k0, k1, k2, k3, k4, c5, c4, c3, c2, c1);
+      let dm = d;
+      if (tail) {
+        e = v128.and(e, mask);
+        dm = v128.and(d, mask); // (masked, not 0·d: d may be -inf)
+      }
+      s4 = f32x4.add(s4, e);
+      if (q) {
+        // q' = (1-ε)·q + ε/C rounds twice in float32 and once more times w: in f64, z - m exact
+        const zv = v128.load(z + off);
+        let d0 = f64x2.sub(f32x4_lo_f64(zv), m64), d1 = f64x2.sub(f32x4_hi_f64(zv), m64);
+        let b0 = soft_target_f64(q, weight, off, qkeep, quni, false);
+        let b1 = soft_target_f64(q, weight, off, qkeep, quni, true);
+        if (tail) {
+          const lo = i64x2.extend_low_i32x4_s(mask), hi = i64x2.extend_high_i32x4_s(mask);
+          b0 = v128.and(b0, lo); b1 = v128.and(b1, hi);
+          d0 = v128.and(d0, lo); d1 = v128.and(d1, hi);
+        }
+        B = f64x2.add(B, f64x2.add(b0, b1));
+        D = f64x2.add(D, f64x2.add(f64x2.mul(b0, d0), f64x2.mul(b1, d1)));
+      } else {
+        d4 = f32x4.add(d4, weight ? f32x4.mul(v128.load(weight + off), dm) : dm);
+      }
+      if (tail) break;
+    }
+    S = f64x2.add(S, f64x2.add(f32x4_lo_f64(s4), f32x4_hi_f64(s4)));
+    if (!q) D = f64x2.add(D, f64x2.add(f32x4_lo_f64(d4), f32x4_hi_f64(d4)));
+    if (tail) { c = C; break; }
+    if (c < C4) continue;
+    // the last C mod 4 classes (C >= 4): the vector of the last 4, its first lanes (already
+    // counted) masked out of the sums
+    if (rem == 0 || C < 4) break;
+    tail = true;
+    mask = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - rem));
+  }
+  let s = f64x2.extract_lane(S, 0) + f64x2.extract_lane(S, 1);
+  let sd = f64x2.extract_lane(D, 0) + f64x2.extract_lane(D, 1);
+  let sb = f64x2.extract_lane(B, 0) + f64x2.extract_lane(B, 1);
+  for (; c < C; c++) { // C < 4
+    const off = <usize>c << 2;
+    const d = load<f32>(z + off) - m;
+    s += <f64>sexp<f32>(d);
+    const w: f32 = weight ? load<f32>(weight + off) : 1;
+    if (q) {
+      const b = (<f64>load<f32>(q + off) * keep + uni) * <f64>w;
+      sb += b;
+      sd += b * (<f64>load<f32>(z + off) - <f64>m);
+    } else sd += <f64>(w * d);
+  }
+  softBD = sd;
+  softB = sb;
+  return s;
+}
+
+
+/**
+ * One float32 row with label smoothing (index target t) or probability targets (q): returns the
+ * row's loss; with g, writes its gradient scaled by k. docs/accuracy.md, "Label smoothing and
+ * probability targets in float32".
+ *
+ * Loss: Σ_c b_c·(log s - (z_c - m)), b_c = (1-ε)·w_t·[c = t] + (ε/C)·w_c or w_c·q'_c (every
+ * term is >= 0: nothing cancels); with the gradient z_c - m exact in f64 and the sums in f64
+ * lanes, without it soft_sums_f32's.
+ *
+ * Gradient: g_c = k·(B·e_c/s - b_c), B = Σ_c b_c. It cancels where p_c nears b_c/B, by a factor
+ * F = B·p_c/|g_c| that reaches the hundreds in a row of 1000 classes; its error is F times that of
+ * e_c/s. So e_c and s are taken from exp_lean_f64x2 (1e-11) of z - m (exact in f64), and e_c kept
+ * rounded to float32 in g; the last pass forms g_c in f64 and, for the lane pairs that cancel by
+ * more than 2 bits (F > 4: there float32's half ulp of e_c would exceed 2 ulp of g_c), takes e_c
+ * from exp_lean_f64x2 again. Without gradient the loss needs s only to float32 precision (a
+ * relative error of s moves log s by as much): soft_sums_f32.
+ */
+function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usize, k: f64, eps: f64, weightSum: f64): f64 {
+  const m = row_max<f32>(C, z);
+  const m64 = f64x2.splat(<f64>m);
+  const keep = 1 - eps;
+  const uni = eps / <f64>C;
+  const vkeep = f64x2.splat(keep);
+  const vuni = f64x2.splat(uni);
+  let s: f64 = 0;
+  let sbd: f64 = 0; // Σ b·(z - m) (probabilities), Σ w·(z - m) (smoothing)
+  let sb: f64 = 0; // Σ b (probabilities)
+  if (!g) {
+    s = soft_sums_f32(C, z, q, weight, m, keep, uni);
+    sbd = softBD;
+    sb = softB;
+  } else {
+    let as0 = f64x2.splat(0), as1 = as0, ad0 = as0, ad1 = as0, ab0 = as0, ab1 = as0;
+    let c = 0;
+    // whole vectors, then (C >= 4) the last 4 classes as one vector whose first lanes, already
+    // counted, are masked out of the sums (k0, k1: a row of 10 would otherwise take 2 scalar exps)
+    const rem = C & 3;
+    const last = C >= 4 && rem != 0;
+    const C4 = C & ~3;
+    const keepLanes = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - rem));
+    const k0 = i64x2.extend_low_i32x4_s(keepLanes), k1 = i64x2.extend_high_i32x4_s(keepLanes);
+    let tail = false;
+    while (c < C4 || (last && !tail)) {
+      tail = c >= C4;
+      const off = <usize>(tail ? C - 4 : c) << 2;
+      const zv = v128.load(z + off);
+      let d0 = f64x2.sub(f32x4_lo_f64(zv), m64); // exact
+      let d1 = f64x2.sub(f32x4_hi_f64(zv), m64);
+      let e0 = exp_lean_f64x2(d0);
+      let e1 = exp_lean_f64x2(d1);
+      v128.store(g + off, f64_pair_f32x4(e0, e1)); // the tail's repeated lanes: the same values again
+      let b0 = f64x2.splat(1), b1 = b0;
+      if (q) {
+        b0 = soft_target_f64(q, weight, off, vkeep, vuni, false);
+        b1 = soft_target_f64(q, weight, off, vkeep, vuni, true);
+      } else if (weight) {
+        b0 = weight_f64(weight, off, false);
+        b1 = weight_f64(weight, off, true);
+      }
+      if (tail) {
+        e0 = v128.and(e0, k0); e1 = v128.and(e1, k1);
+        d0 = v128.and(d0, k0); d1 = v128.and(d1, k1); // (masked, not 0·d: d may be -inf)
+        b0 = v128.and(b0, k0); b1 = v128.and(b1, k1);
+      }
+      as0 = f64x2.add(as0, e0);
+      as1 = f64x2.add(as1, e1);
+      if (q) {
+        ab0 = f64x2.add(ab0, b0);
+        ab1 = f64x2.add(ab1, b1);
+      }
+      if (q || weight) {
+        ad0 = f64x2.add(ad0, f64x2.mul(b0, d0));
+        ad1 = f64x2.add(ad1, f64x2.mul(b1, d1));
+      } else {
+        ad0 = f64x2.add(ad0, d0);
+        ad1 = f64x2.add(ad1, d1);
+      }
+      c += 4;
+    }
+    if (last) c = C;
+    const as = f64x2.add(as0, as1), ad = f64x2.add(ad0, ad1), ab = f64x2.add(ab0, ab1);
+    s = f64x2.extract_lane(as, 0) + f64x2.extract_lane(as, 1);
+    sbd = f64x2.extract_lane(ad, 0) + f64x2.extract_lane(ad, 1);
+    sb = f64x2.extract_lane(ab, 0) + f64x2.extract_lane(ab, 1);
+    for (; c < C; c++) {
+      const off = <usize>c << 2;
+      const d = <f64>load<f32>(z + off) - <f64>m;
+      if (g) {
+        const e = Math.exp(d);
+        s += e;
+        store<f32>(g + off, <f32>e);
+      }
+      const w: f64 = weight ? <f64>load<f32>(weight + off) : 1;
+      if (q) {
+        const b = (<f64>load<f32>(q + off) * keep + uni) * w;
+        sb += b;
+        sbd += b * d;
+      } else sbd += w * d;
+    }
+  }
+  const ls = Math.log(s);
+  let loss: f64;
+  let B: f64;
+  const wt: f64 = q ? 0 : weight ? <f64>load<f32>(weight + (<usize>t << 2)) : 1;
+  const dt: f64 = q ? 0 : <f64>load<f32>(z + (<usize>t << 2)) - <f64>m;
+  if (q) {
+    loss = ls * sb - sbd;
+    B = sb;
+  } else {
+    // (1-ε)·w_t·(log s - (z_t - m)) + (ε/C)·Σ_c w_c·(log s - (z_c - m))
+    loss = keep * wt * (ls - dt) + uni * (ls * weightSum - sbd);
+    B = keep * wt + uni * weightSum;
+  }
+  if (!g) return loss;
+  const a = k * B / s;
+  const va = f64x2.splat(a);
+  const vb = f64x2.splat(k * uni); // smoothing: b_c = k·(ε/C)·w_c
+  const vk = f64x2.splat(k);
+  const quarter = f64x2.splat(0.25);
+  let c = 0;
+  const C4 = C & ~3;
+  while (c < C4) {
+    // A chunk of up to 2·CANCEL_MAX classes: g from the stored e, and the byte offsets of the lane
+    // pairs where |g| < a·e/4 (cancelling by more than 2 bits) listed, branch-free: taken in a
+    // loop after the chunk's, they cost no mispredicted branch per vector.
+    const stop = min(C4, c + 2 * CANCEL_MAX);
+    let n = 0;
+    for (; c < stop; c += 4) {
+      const off = <usize>c << 2;
+      const ev = v128.load(g + off);
+      const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false)) : f64x2.mul(vb, weight_f64(weight, off, false));
+      const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true)) : f64x2.mul(vb, weight_f64(weight, off, true));
+      const ae0 = f64x2.mul(va, f32x4_lo_f64(ev));
+      const ae1 = f64x2.mul(va, f32x4_hi_f64(ev));
+      const g0 = f64x2.sub(ae0, b0);
+      const g1 = f64x2.sub(ae1, b1);
+      v128.store(g + off, f64_pair_f32x4(g0, g1));
+      store<u32>(CANCEL + (<usize>n << 2), <u32>off);
+      n += <i32>v128.any_true(f64x2.lt(f64x2.abs(g0), f64x2.mul(ae0, quarter)));
+      store<u32>(CANCEL + (<usize>n << 2), <u32>off + 8);
+      n += <i32>v128.any_true(f64x2.lt(f64x2.abs(g1), f64x2.mul(ae1, quarter)));
+    }
+    // there e_c to 1e-11: float32's half ulp of e_c would be F/2 > 2 ulp of g_c
+    for (let i = 0; i < n; i++) {
+      const off = <usize>load<u32>(CANCEL + (<usize>i << 2));
+      const wh = weight ? f64x2.promote_low_f32x4(v128.load64_zero(weight + off)) : f64x2.splat(1);
+      const bh = q ? f64x2.mul(vk, f64x2.mul(f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(q + off)), vkeep), vuni), wh)) : f64x2.mul(vb, wh);
+      const eh = exp_lean_f64x2(f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(z + off)), m64));
+      v128.store64_lane(g + off, f32x4.demote_f64x2_zero(f64x2.sub(f64x2.mul(va, eh), bh)), 0);
+    }
+  }
+  if (c < C && C >= 4) {
+    // the last 4 classes from e^(z-m) in f64 (not from g: its first lanes are already gradients)
+    const off = <usize>(C - 4) << 2;
+    const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false)) : f64x2.mul(vb, weight_f64(weight, off, false));
+    const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true)) : f64x2.mul(vb, weight_f64(weight, off, true));
+    const zv = v128.load(z + off);
+    const g0 = f64x2.sub(f64x2.mul(va, exp_lean_f64x2(f64x2.sub(f32x4_lo_f64(zv), m64))), b0);
+    const g1 = f64x2.sub(f64x2.mul(va, exp_lean_f64x2(f64x2.sub(f32x4_hi_f64(zv), m64))), b1);
+    v128.store(g + off, f64_pair_f32x4(g0, g1));
+    c = C;
+  }
+  for (; c < C; c++) {
+    const off = <usize>c << 2;
+    const w: f64 = weight ? <f64>load<f32>(weight + off) : 1;
+    const b = q ? k * (<f64>load<f32>(q + off) * keep + uni) * w : k * uni * w;
+    store<f32>(g + off, <f32>(a * Math.exp(<f64>load<f32>(z + off) - <f64>m) - b));
+  }
+  // the target's element: a·e_t - k·((1-ε)·w_t + (ε/C)·w_t), cancelling as p_t nears its target
+  if (!q) store<f32>(g + (<usize>t << 2), <f32>(a * f64x2.extract_lane(exp_lean_f64x2(f64x2.splat(dt)), 0) - k * (keep * wt + uni * wt)));
+  return loss;
+}
+
 /** Lane j of v for a lane index known only at run time (via a 16-byte spill slot). */
 // @ts-ignore: decorator
 @inline function lane_at<T>(slot: usize, j: i32): T {
@@ -188,19 +472,36 @@ function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: f64, k: f64,
   }
 }
 
+/** cross_entropy_across_rows's two instantiations (marker types, never allocated). */
+class SmoothRows {}
+class PlainRows {}
+
 /**
- * Index targets with short rows (C < SMALL_C), no smoothing, rows a multiple of the lane count:
+ * Index targets with short rows (C < SMALL_C), rows a multiple of the lane count (label smoothing
+ * in float32 only: eps, the branches marked "smoothing"):
  * a per-row vector loop would be mostly tails, so each lane takes one row and the classes are
  * walked column by column, CHUNK rows at a time: a first pass takes the exps (and writes the
  * gradient), a second the losses, so that the logs do not wait on each other. scratch holds C + 4
  * vectors (16 bytes each), then 3 floats a row of the chunk; logits and grad need one vector of
  * padding after their last row (gather_block / scatter_block).
  */
-function cross_entropy_across_rows<T>(
+function cross_entropy_across_rows<T, S>(
   rows: i32, C: i32, logits: usize, targets: usize, weight: usize,
-  rowLoss: usize, grad: usize, gradRow: usize, scratch: usize, gradScale: f64,
+  rowLoss: usize, grad: usize, gradRow: usize, scratch: usize, gradScale: f64, eps: f64,
 ): f64 {
   const L = lanes<T>();
+  // S: SmoothRows (float32 only) or PlainRows, decided at compile time: the index-target path
+  // keeps none of the smoothing code (its branches in the column loops cost it 13% at 4096×10)
+  const smooth = changetype<S>(0) instanceof SmoothRows;
+  // float32 label smoothing: the loss is B·log s - D, B = (1-ε)·w_t + (ε/C)·Σw,
+  // D = (1-ε)·w_t·(z_t - m) + (ε/C)·Σ_c w_c·(z_c - m) (soft_row_f32's, a lane per row); D takes
+  // the place of z_t - m in the chunk's scratch.
+  const keep = 1 - eps, uni = eps / <f64>C;
+  let weightSum: f64 = <f64>C;
+  if (smooth && weight) {
+    weightSum = 0;
+    for (let c = 0; c < C; c++) weightSum += <f64>load<T>(weight + <usize>c * sizeof<T>());
+  }
   const bytes = <usize>sizeof<T>();
   const rowBytes = <usize>C * bytes;
   const cols = scratch; // C vectors: the block's columns, then their exps
@@ -220,7 +521,30 @@ function cross_entropy_across_rows<T>(
       const block = logits + <usize>r * rowBytes;
       const vmax = gather_block<T>(block, rowBytes, C, cols);
       let vsum = v128.splat<T>(<T>0);
-      if (grad) {
+      // smoothing: Σ_c w_c·(z_c - m) per row, lanes 0-1 and 2-3
+      let sd0 = f64x2.splat(0), sd1 = sd0;
+      const m0 = f32x4_lo_f64(vmax), m1 = f32x4_hi_f64(vmax);
+      let s0 = f64x2.splat(0), s1 = s0; // smoothing with the gradient: s in f64, lanes 0-1 and 2-3
+      if (grad && smooth) {
+        // soft_row_f32's exps, a lane per row: e^(z-m) and s from exp_lean_f64x2 (z - m exact)
+        for (let c = 0; c < C; c++) {
+          const p = cols + (<usize>c << 4);
+          const zc = v128.load(p);
+          let d0 = f64x2.sub(f32x4_lo_f64(zc), m0), d1 = f64x2.sub(f32x4_hi_f64(zc), m1);
+          const e0 = exp_lean_f64x2(d0), e1 = exp_lean_f64x2(d1);
+          s0 = f64x2.add(s0, e0);
+          s1 = f64x2.add(s1, e1);
+          v128.store(p, f64_pair_f32x4(e0, e1));
+          if (weight) {
+            const w = f64x2.splat(<f64>load<T>(weight + <usize>c * sizeof<T>()));
+            d0 = f64x2.mul(w, d0);
+            d1 = f64x2.mul(w, d1);
+          }
+          sd0 = f64x2.add(sd0, d0);
+          sd1 = f64x2.add(sd1, d1);
+        }
+        vsum = f64_pair_f32x4(s0, s1); // for the losses
+      } else if (grad) {
         // The stored exps become the gradient: they take z - m's rounding error in (TwoSum: the
         // lanes are different rows, so Fast2Sum's condition cannot be had for the block).
         for (let c = 0; c < C; c++) {
@@ -236,9 +560,21 @@ function cross_entropy_across_rows<T>(
           const p = cols + (<usize>c << 4);
           // The rr2-p5 exp (2.3 ulp): measured, the gradients meet the accuracy bar as often as with
           // exp_f32x4 (350 against 351 of 369 tensors, docs/accuracy.md), and it is 10% faster here.
-          const e = vexp_sum_term_k<T>(v128.sub<T>(v128.load(p), vmax), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1);
+          const zc = v128.load(p);
+          const e = vexp_sum_term_k<T>(v128.sub<T>(zc, vmax), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1);
           v128.store(p, e);
           vsum = v128.add<T>(vsum, e);
+          if (smooth) {
+            // in f64, z - m exact: at ε = 1 this sum is most of the loss (float32: 1.3 ulp of it)
+            let d0 = f64x2.sub(f32x4_lo_f64(zc), m0), d1 = f64x2.sub(f32x4_hi_f64(zc), m1);
+            if (weight) {
+              const w = f64x2.splat(<f64>load<T>(weight + <usize>c * sizeof<T>()));
+              d0 = f64x2.mul(w, d0);
+              d1 = f64x2.mul(w, d1);
+            }
+            sd0 = f64x2.add(sd0, d0);
+            sd1 = f64x2.add(sd1, d1);
+          }
         }
       }
       let vk = v128.splat<T>(<T>0); // k·w_t per row (0 for ignored rows), for the gradient
@@ -264,9 +600,69 @@ function cross_entropy_across_rows<T>(
         // The losses wait for the chunk's second pass: the log's latency would stall this one.
         const at = <usize>(r - r0) << 2;
         v128.store(sums + at, vsum);
-        v128.store(ds + at, f32x4.sub(zt, vmax));
+        if (smooth) {
+          // D in f64 (z_t - m exact), rounded once
+          const vk = f64x2.splat(keep), vu = f64x2.splat(uni);
+          const dt0 = f64x2.sub(f32x4_lo_f64(zt), m0), dt1 = f64x2.sub(f32x4_hi_f64(zt), m1);
+          const D0 = f64x2.add(f64x2.mul(f64x2.mul(vk, f32x4_lo_f64(wt)), dt0), f64x2.mul(vu, sd0));
+          const D1 = f64x2.add(f64x2.mul(f64x2.mul(vk, f32x4_hi_f64(wt)), dt1), f64x2.mul(vu, sd1));
+          v128.store(ds + at, f64_pair_f32x4(D0, D1));
+        } else v128.store(ds + at, f32x4.sub(zt, vmax));
         v128.store(wts + at, wt);
-        if (grad) {
+        if (grad && smooth) {
+          // soft_row_f32's gradient, a lane per row: g_c = a·e_c - k·(ε/C)·w_c, a = k·B/s, in
+          // f64; the lane pairs that cancel by more than 2 bits listed, then taken from e^(z-m)
+          // in f64; the target's element a·e_t - k·((1-ε)·w_t + (ε/C)·w_t) from it too.
+          const v0 = i64x2.extend_low_i32x4_s(valid), v1 = i64x2.extend_high_i32x4_s(valid);
+          let kk0 = f64x2.splat(gradScale), kk1 = kk0;
+          if (gradRow) {
+            const gr = v128.load(gradRow + (<usize>r << 2));
+            kk0 = f64x2.mul(kk0, f32x4_lo_f64(gr));
+            kk1 = f64x2.mul(kk1, f32x4_hi_f64(gr));
+          }
+          kk0 = v128.and(kk0, v0); // ignored rows: 0
+          kk1 = v128.and(kk1, v1);
+          const wt0 = f32x4_lo_f64(wt), wt1 = f32x4_hi_f64(wt);
+          const vkeep = f64x2.splat(keep), vuw = f64x2.splat(uni * weightSum), vuni = f64x2.splat(uni);
+          const a0 = f64x2.div(f64x2.mul(kk0, f64x2.add(f64x2.mul(vkeep, wt0), vuw)), s0);
+          const a1 = f64x2.div(f64x2.mul(kk1, f64x2.add(f64x2.mul(vkeep, wt1), vuw)), s1);
+          const ku0 = f64x2.mul(kk0, vuni), ku1 = f64x2.mul(kk1, vuni);
+          const quarter = f64x2.splat(0.25);
+          let n = 0;
+          for (let c = 0; c < C; c++) {
+            const p = cols + (<usize>c << 4);
+            const ev = v128.load(p);
+            const w = weight ? f64x2.splat(<f64>load<f32>(weight + (<usize>c << 2))) : f64x2.splat(1);
+            const ae0 = f64x2.mul(a0, f32x4_lo_f64(ev)), ae1 = f64x2.mul(a1, f32x4_hi_f64(ev));
+            // ignored rows: 0 (a = 0, but e may be NaN or inf there)
+            const g0 = v128.and(f64x2.sub(ae0, f64x2.mul(ku0, w)), v0), g1 = v128.and(f64x2.sub(ae1, f64x2.mul(ku1, w)), v1);
+            v128.store(p, f64_pair_f32x4(g0, g1));
+            store<u32>(CANCEL + (<usize>n << 2), <u32>(c << 1));
+            n += <i32>v128.any_true(f64x2.lt(f64x2.abs(g0), f64x2.mul(ae0, quarter)));
+            store<u32>(CANCEL + (<usize>n << 2), <u32>(c << 1) | 1);
+            n += <i32>v128.any_true(f64x2.lt(f64x2.abs(g1), f64x2.mul(ae1, quarter)));
+          }
+          for (let i = 0; i < n; i++) {
+            const v = load<u32>(CANCEL + (<usize>i << 2));
+            const c = <usize>(v >> 1), h = <usize>(v & 1);
+            const zp = block + (h << 1) * rowBytes + (c << 2);
+            const zz = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(zp)), 1, <f64>load<f32>(zp + rowBytes));
+            const w = weight ? f64x2.splat(<f64>load<f32>(weight + (c << 2))) : f64x2.splat(1);
+            const eh = exp_lean_f64x2(f64x2.sub(zz, h ? m1 : m0));
+            const gh = v128.and(f64x2.sub(f64x2.mul(h ? a1 : a0, eh), f64x2.mul(h ? ku1 : ku0, w)), h ? v1 : v0);
+            v128.store64_lane(cols + (c << 4) + (h << 3), f32x4.demote_f64x2_zero(gh), 0);
+          }
+          const gblock = grad + <usize>r * rowBytes;
+          scatter_block<T>(gblock, rowBytes, C, cols, f32x4.splat(1));
+          const et0 = exp_lean_f64x2(f64x2.sub(f32x4_lo_f64(zt), m0)), et1 = exp_lean_f64x2(f64x2.sub(f32x4_hi_f64(zt), m1));
+          const bt = f64x2.add(f64x2.mul(vkeep, wt0), f64x2.mul(vuni, wt0));
+          const bt1 = f64x2.add(f64x2.mul(vkeep, wt1), f64x2.mul(vuni, wt1));
+          const gt = f64_pair_f32x4(f64x2.sub(f64x2.mul(a0, et0), f64x2.mul(kk0, bt)), f64x2.sub(f64x2.mul(a1, et1), f64x2.mul(kk1, bt1)));
+          if (i32x4.extract_lane(tv, 0) >= 0) store<f32>(gblock + (t0 << 2), f32x4.extract_lane(gt, 0));
+          if (i32x4.extract_lane(tv, 1) >= 0) store<f32>(gblock + rowBytes + (t1 << 2), f32x4.extract_lane(gt, 1));
+          if (i32x4.extract_lane(tv, 2) >= 0) store<f32>(gblock + 2 * rowBytes + (t2 << 2), f32x4.extract_lane(gt, 2));
+          if (i32x4.extract_lane(tv, 3) >= 0) store<f32>(gblock + 3 * rowBytes + (t3 << 2), f32x4.extract_lane(gt, 3));
+        } else if (grad) {
           // <f32>(gradScale·gradRow) · w_t
           let k = f32x4.splat(<f32>gradScale);
           if (gradRow) {
@@ -297,7 +693,7 @@ function cross_entropy_across_rows<T>(
         }
         vk = v128.load(slotScale);
       }
-      if (grad) {
+      if (grad && !(smooth)) {
         // grad = k·w_t·(e_c / s - [c = t]); k/s rounded once (a division per L rows).
         const va = v128.div<T>(vk, vsum);
         v128.store(slotLogSum, vsum); // the losses are taken: the slot now holds s
@@ -323,8 +719,17 @@ function cross_entropy_across_rows<T>(
         const ls = vlog<T>(v128.load(sums + at));
         const d = v128.load(ds + at);
         const wt = v128.load(wts + at);
-        const lo = v128.and(f64x2.mul(f32x4_lo_f64(wt), f64x2.sub(f32x4_lo_f64(ls), f32x4_lo_f64(d))), i64x2.extend_low_i32x4_s(valid));
-        const hi = v128.and(f64x2.mul(f32x4_hi_f64(wt), f64x2.sub(f32x4_hi_f64(ls), f32x4_hi_f64(d))), i64x2.extend_high_i32x4_s(valid));
+        let lo: v128, hi: v128;
+        if (smooth) {
+          // B·log s - D, B = (1-ε)·w_t + (ε/C)·Σw in f64
+          const vk = f64x2.splat(keep), vu = f64x2.splat(uni * weightSum);
+          const B0 = f64x2.add(f64x2.mul(vk, f32x4_lo_f64(wt)), vu), B1 = f64x2.add(f64x2.mul(vk, f32x4_hi_f64(wt)), vu);
+          lo = v128.and(f64x2.sub(f64x2.mul(B0, f32x4_lo_f64(ls)), f32x4_lo_f64(d)), i64x2.extend_low_i32x4_s(valid));
+          hi = v128.and(f64x2.sub(f64x2.mul(B1, f32x4_hi_f64(ls)), f32x4_hi_f64(d)), i64x2.extend_high_i32x4_s(valid));
+        } else {
+          lo = v128.and(f64x2.mul(f32x4_lo_f64(wt), f64x2.sub(f32x4_lo_f64(ls), f32x4_lo_f64(d))), i64x2.extend_low_i32x4_s(valid));
+          hi = v128.and(f64x2.mul(f32x4_hi_f64(wt), f64x2.sub(f32x4_hi_f64(ls), f32x4_hi_f64(d))), i64x2.extend_high_i32x4_s(valid));
+        }
         if (rowLoss) v128.store(rowLoss + (<usize>r << 2), f64_pair_f32x4(lo, hi));
         // In row order, as the scalar sum.
         total = (((total + f64x2.extract_lane(lo, 0)) + f64x2.extract_lane(lo, 1)) + f64x2.extract_lane(hi, 0)) + f64x2.extract_lane(hi, 1);
@@ -347,10 +752,17 @@ export function cross_entropy<T>(
 ): f64 {
   const bytes = <usize>sizeof<T>();
   const rowBytes = <usize>C * bytes;
-  if (C > 0 && C < SMALL_C && !probs && smoothing == 0 && rows >= lanes<T>()) {
+  if (C > 0 && C < SMALL_C && !probs && (smoothing == 0 || sizeof<T>() == 4) && rows >= lanes<T>()) {
     // Whole blocks of L rows across the lanes; the few rows left take the per-row path below.
     const main = rows - rows % lanes<T>();
-    const total = cross_entropy_across_rows<T>(main, C, logits, targets, weight, rowLoss, grad, gradRow, scratch, gradScale);
+    let total: f64;
+    if (sizeof<T>() == 4) {
+      total = smoothing != 0
+        ? cross_entropy_across_rows<T, SmoothRows>(main, C, logits, targets, weight, rowLoss, grad, gradRow, scratch, gradScale, smoothing)
+        : cross_entropy_across_rows<T, PlainRows>(main, C, logits, targets, weight, rowLoss, grad, gradRow, scratch, gradScale, 0);
+    } else {
+      total = cross_entropy_across_rows<T, PlainRows>(main, C, logits, targets, weight, rowLoss, grad, gradRow, scratch, gradScale, 0);
+    }
     const done = <usize>main;
     return total + cross_entropy<T>(
       rows - main, C, logits + done * rowBytes, targets + (done << 2), 0, weight,
@@ -361,6 +773,12 @@ export function cross_entropy<T>(
   const eps = <T>smoothing;
   const uni = eps / <T>C;
   const weightSum: T = weight ? <T>sum<T>(C, weight) : <T>C;
+  // Σ w in f64 for soft_row_f32, whose gradient magnifies its error (sum's float32 blocks would not do)
+  let weightSum64: f64 = <f64>C;
+  if (weight && sizeof<T>() == 4 && (probs || eps != 0)) {
+    weightSum64 = 0;
+    for (let c = 0; c < C; c++) weightSum64 += <f64>load<T>(weight + <usize>c * bytes);
+  }
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const z = logits + <usize>r * rowBytes;
@@ -369,6 +787,14 @@ export function cross_entropy<T>(
     if (t < 0) {
       if (rowLoss) store<T>(rowLoss + <usize>r * bytes, <T>0);
       if (g) memory.fill(g, 0, rowBytes);
+      continue;
+    }
+    if (sizeof<T>() == 4 && (probs || eps != 0)) {
+      // float32 with smoothing or probabilities: its own row (soft_row_f32)
+      const kk = gradRow ? gradScale * <f64>load<T>(gradRow + <usize>r * bytes) : gradScale;
+      const loss = soft_row_f32(C, z, t, probs ? probs + <usize>r * rowBytes : 0, weight, g, kk, smoothing, weightSum64);
+      if (rowLoss) store<T>(rowLoss + <usize>r * bytes, <T>loss);
+      total += loss;
       continue;
     }
     // With the gradient, the stored exps take z - m's rounding error in (as softmax's; Fast2Sum where

@@ -188,10 +188,9 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
   const rows = N * inner;
-  // float32 with probability targets or label smoothing runs the float64 kernel and is rounded
-  // once (docs/accuracy.md): there g_c = a·p_c - b·w_c cancels where p_c nears its target, which a
-  // float32 p_c cannot follow within PyTorch's error. These paths are not the speed benchmark's.
-  const kd: Dtype = dtype === 'float32' && (prep.probs || p.smoothing > 0) ? 'float64' : dtype;
+  // float32 with probability targets or label smoothing runs the float32 kernel too: its
+  // cancelling gradient takes e^(z-m) and Σ e in f64 lanes (soft_row_f32, docs/accuracy.md).
+  const kd: Dtype = dtype;
   const run = kernel(k, 'cross_entropy', kd);
   // K-dim inputs (inner > 1) are gathered into rows of C classes and scattered back.
   const gather: Gather | null = inner === 1 ? null : (dst, src, r0, count) => gatherRows(src, dst, C, inner, r0, count);
