@@ -8,8 +8,8 @@ import {
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
 import { callDtype, floatArg, indexArg, isFloatArray, newFloat, readArg, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
-import { WasmTensor } from '../wasm/resident';
-import { input, output, run as runKernel, whole, wholeScratch, type Gather } from '../wasm/runtime';
+import type { WasmTensor } from '../wasm/resident';
+import { fitsOneItem, input, output, run as runKernel, whole, wholeScratch, type Gather } from '../wasm/runtime';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
@@ -218,22 +218,18 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
   const { N, C, inner } = p;
   const run = kernel(k, 'nll', dtype);
   const slice = C * inner; // one batch element of the input
-  const bytes = dtype === 'float32' ? 4 : 8;
-  // Items are batch elements while one fits (at most this: what is staged, with the weight and the
-  // runtime's padding; a resident input and a WasmTensor gradient are used in place): the kernel
-  // reads (C, inner) slices as they are. A larger one (a segmentation map) takes rows of C
-  // classes, gathered, as crossEntropy's: any size fits.
-  const grad = wantGrad && !(into instanceof WasmTensor) ? slice : 0;
-  const element = ((x.resident ? 0 : slice) + grad + inner * (gradRow ? 2 : 1)) * bytes + inner * 4 + (C * bytes + 16) + 256;
-  if (inner > 1 && element > arena.available()) return nllRows(prep, run, arena, wantGrad, gradRow, gradScale, into);
-  const r = runKernel(arena, dtype, N, [
+  // Items are batch elements while one fits: the kernel reads (C, inner) slices as they are. A
+  // larger one (a segmentation map) takes rows of C classes, gathered, as crossEntropy's: any size fits.
+  const operands = [
     input(slice, x),
     input(inner, p.targets!),
     prep.weight ? whole(prep.weight) : null,
     output(inner),
     wantGrad ? output(slice, into) : null,
     gradRow ? input(inner, gradRow) : null,
-  ], (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale));
+  ];
+  if (inner > 1 && !fitsOneItem(arena, dtype, operands)) return nllRows(prep, run, arena, wantGrad, gradRow, gradScale, into);
+  const r = runKernel(arena, dtype, N, operands, (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale));
   return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
 

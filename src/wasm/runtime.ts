@@ -87,17 +87,10 @@ function lengthOfValues(v: Values): number {
 }
 
 /**
- * Runs `kernel(count, ptrs, start)` over `items` items in blocks. `ptrs[i]` is operand i's pointer
- * for the block (0 for a null operand; the same array each block). Each staged operand is padded
- * by one vector: kernels may read and write their last vector whole. `maxBlock` caps the items per
- * block (e.g. 1 when a kernel keeps state across items); `wholeCall` runs all items as one block,
- * or throws if they do not fit.
+ * What a call of `run` would stage: per operand, the pointer of one that needs no staging (-1 when
+ * staged), and the bytes per item, of slack, and of whole operands.
  */
-export function run(
-  arena: Arena, dtype: Dtype, items: number, operands: ReadonlyArray<Operand | null>,
-  kernel: (count: number, ptrs: number[], start: number) => number,
-  maxBlock = Infinity, wholeCall = false,
-): RunResult {
+function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed: number[]; perItem: number; slack: number; wholeBytes: number } {
   const bytes = dtype === 'float32' ? 4 : 8;
   const n = operands.length;
   // `dtype` is the kernel's: a loss may run a float64 kernel on float32 data (docs/accuracy.md).
@@ -125,7 +118,30 @@ export function run(
       slack += 16 + (o.role === 'scratch' ? o.extra * bytes : 0);
     }
   }
+  return { fixed, perItem, slack, wholeBytes };
+}
 
+/** Whether one item of these operands fits under the memory limit (a loss may then choose larger items). */
+export function fitsOneItem(arena: Arena, dtype: Dtype, operands: ReadonlyArray<Operand | null>): boolean {
+  const { perItem, slack, wholeBytes } = planOf(dtype, operands);
+  return arena.available() - wholeBytes - slack >= perItem;
+}
+
+/**
+ * Runs `kernel(count, ptrs, start)` over `items` items in blocks. `ptrs[i]` is operand i's pointer
+ * for the block (0 for a null operand; the same array each block). Each staged operand is padded
+ * by one vector: kernels may read and write their last vector whole. `maxBlock` caps the items per
+ * block (e.g. 1 when a kernel keeps state across items); `wholeCall` runs all items as one block,
+ * or throws if they do not fit.
+ */
+export function run(
+  arena: Arena, dtype: Dtype, items: number, operands: ReadonlyArray<Operand | null>,
+  kernel: (count: number, ptrs: number[], start: number) => number,
+  maxBlock = Infinity, wholeCall = false,
+): RunResult {
+  const bytes = dtype === 'float32' ? 4 : 8;
+  const n = operands.length;
+  const { fixed, perItem, slack, wholeBytes } = planOf(dtype, operands);
   // Size the blocks, then allocate everything at once.
   let block = 0;
   if (items > 0) {
