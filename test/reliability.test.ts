@@ -262,3 +262,47 @@ describe('Object.prototype pollution never reaches the runtime', () => {
     expect(Array.from(sentinel.data)).toEqual(new Array(256).fill(3));
   });
 });
+
+describe('the kernels read and write only their operands, whatever the class indices', () => {
+  it('cross_entropy and nll ignore a target outside [0, C) (long and short rows, both dtypes, with the gradient)', async () => {
+    const { loadModule } = await import('../src/wasm/instance');
+    const { crossEntropyModule } = await import('../src/wasm/modules');
+    const { kernel } = await import('../src/wasm/kernels');
+    const k = loadModule(crossEntropyModule)!;
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const C of [10, 40]) {
+        const rows = 8;
+        const guard = (n: number) => {
+          const t = sl.allocTensor('float64', [n]);
+          t.data.fill(7);
+          freeLater.push(t);
+          return t;
+        };
+        const before = guard(64);
+        const logits = sl.allocTensor(dtype, [rows, C]);
+        const targets = sl.allocTensor('float32', [rows]);
+        const rowLoss = sl.allocTensor(dtype, [rows]);
+        const grad = sl.allocTensor(dtype, [rows, C]);
+        const scratch = sl.allocTensor('float64', [(C + 4) * 2 + 3 * 64]);
+        const after = guard(64);
+        freeLater.push(logits, targets, rowLoss, grad, scratch);
+        logits.data.set(Float64Array.from({ length: rows * C }, (_, i) => Math.sin(i)));
+        const bad = [C, 1e9, -5, 2 ** 31 - 1];
+        new Int32Array(targets.data.buffer, targets.ptr, rows).set([0, bad[0], 1, bad[1], 2, bad[2], 3, bad[3]]);
+        for (const name of ['cross_entropy', 'nll'] as const) {
+          grad.data.fill(5);
+          const total = name === 'cross_entropy'
+            ? kernel(k, 'cross_entropy', dtype)(rows, C, logits.ptr, targets.ptr, 0, 0, rowLoss.ptr, grad.ptr, 0, scratch.ptr, 0, 1)
+            : kernel(k, 'nll', dtype)(rows, C, 1, logits.ptr, targets.ptr, 0, rowLoss.ptr, grad.ptr, 0, 1);
+          expect(Number.isFinite(total), `${name} ${dtype} C=${C}`).toBe(true);
+          for (const r of [1, 3, 5, 7]) {
+            expect(rowLoss.data[r], `${name} ${dtype} C=${C} row ${r}`).toBe(0);
+            expect(Array.from(grad.data.subarray(r * C, (r + 1) * C)), `${name} ${dtype} C=${C} row ${r}`).toEqual(new Array(C).fill(0));
+          }
+          expect(Array.from(before.data)).toEqual(new Array(64).fill(7));
+          expect(Array.from(after.data)).toEqual(new Array(64).fill(7));
+        }
+      }
+    }
+  });
+});

@@ -2,7 +2,9 @@
 // their sum, and (when `grad` is not 0) the gradient. T = f32 | f64.
 //
 // Rows are contiguous: logits (rows, C). The TypeScript side moves the class dim of
-// (N, C, d1..dk) inputs last, checks every target, and maps ignored targets to -1.
+// (N, C, d1..dk) inputs last, checks every target, and maps ignored targets to -1. A target
+// outside [0, C) is ignored here too (an unsigned compare, as cheap as the sign test), so that
+// whatever reaches a kernel, it reads and writes only its own rows.
 // Pointers that are 0 mean "absent": weight (w ≡ 1), probs (class-index targets),
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
@@ -582,7 +584,7 @@ function cross_entropy_across_rows<T, S>(
         // The L rows' losses as one vector (scalar per-row code was a third of this loop's time,
         // and waited on the log's latency): each lane rounds exactly as the scalar form below.
         const tv = v128.load(targets + (<usize>r << 2));
-        const valid = i32x4.ge_s(tv, i32x4.splat(0));
+        const valid = i32x4.lt_u(tv, i32x4.splat(C)); // a class outside [0, C) reads nothing (ignored)
         const tc = v128.and(tv, valid); // ignored rows read class 0, then masked
         const t0 = <usize>i32x4.extract_lane(tc, 0), t1 = <usize>i32x4.extract_lane(tc, 1);
         const t2 = <usize>i32x4.extract_lane(tc, 2), t3 = <usize>i32x4.extract_lane(tc, 3);
@@ -680,7 +682,7 @@ function cross_entropy_across_rows<T, S>(
           const t = load<i32>(targets + (<usize>row << 2));
           let loss: f64 = 0;
           let a: T = 0;
-          if (t >= 0) {
+          if (<u32>t < <u32>C) {
             const wt: T = weight ? load<T>(weight + (<usize>t) * bytes) : <T>1;
             const ls = lane_at<T>(slotLogSum, j);
             // loss = w_t·(log s - (z_t - m)), log_softmax's order; the last two operations in f64.
@@ -702,7 +704,7 @@ function cross_entropy_across_rows<T, S>(
         scatter_block<T>(gblock, rowBytes, C, cols, va);
         for (let j = 0; j < L; j++) {
           const t = load<i32>(targets + (<usize>(r + j) << 2));
-          if (t < 0) continue;
+          if (<u32>t >= <u32>C) continue;
           // k·(e_t/s - 1) = (e_t - s)·(k/s), e_t - s in f64: the target's element cancels as p_t → 1.
           const p = gblock + <usize>j * rowBytes + (<usize>t) * bytes;
           const et = <f64>lane_at<T>(cols + (<usize>t << 4), j);
@@ -715,7 +717,7 @@ function cross_entropy_across_rows<T, S>(
       // loss = w_t·(log s - (z_t - m)), log_softmax's order; the last two operations in f64.
       for (let r = r0; r < r1; r += L) {
         const at = <usize>(r - r0) << 2;
-        const valid = i32x4.ge_s(v128.load(targets + (<usize>r << 2)), i32x4.splat(0));
+        const valid = i32x4.lt_u(v128.load(targets + (<usize>r << 2)), i32x4.splat(C));
         const ls = vlog<T>(v128.load(sums + at));
         const d = v128.load(ds + at);
         const wt = v128.load(wts + at);
@@ -784,7 +786,7 @@ export function cross_entropy<T>(
     const z = logits + <usize>r * rowBytes;
     const g = grad ? grad + <usize>r * rowBytes : 0;
     const t = probs ? 0 : load<i32>(targets + (<usize>r << 2));
-    if (t < 0) {
+    if (<u32>t >= <u32>C) {
       if (rowLoss) store<T>(rowLoss + <usize>r * bytes, <T>0);
       if (g) memory.fill(g, 0, rowBytes);
       continue;
@@ -851,7 +853,7 @@ export function nll<T>(
   for (let r = 0; r < rows; r++) {
     const t = load<i32>(targets + (<usize>r << 2));
     let loss: f64 = 0;
-    if (t >= 0) {
+    if (<u32>t < <u32>C) {
       const n = r / inner;
       const s = r - n * inner;
       const idx = (<usize>n * <usize>C + <usize>t) * <usize>inner + <usize>s;
