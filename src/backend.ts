@@ -20,6 +20,7 @@ let arena: Arena | null = null;
  * import { backend } from 'simdloss';
  * backend(); // 'wasm-simd' in Node ≥ 16.4 and current browsers
  * ```
+ * @group Setup and memory
  */
 export function backend(): Backend {
   if (forced) return forced;
@@ -40,6 +41,7 @@ export function backend(): Backend {
  * const reference = mseLoss(new Float64Array([1, 2]), new Float64Array([0, 0]));
  * setBackend('wasm-simd');
  * ```
+ * @group Setup and memory
  */
 export function setBackend(name: Backend): void {
   if (name !== 'wasm-simd' && name !== 'js') {
@@ -69,6 +71,7 @@ export function setBackend(name: Backend): void {
  * import { init } from 'simdloss';
  * const where = await init(); // 'wasm-simd' or 'js'
  * ```
+ * @group Setup and memory
  */
 export async function init(): Promise<Backend> {
   await loadAllAsync();
@@ -78,6 +81,7 @@ export async function init(): Promise<Backend> {
 /**
  * The kernels of family `module` and the arena, reset for a call of `fn`, when the wasm backend is
  * active and the family's module compiles; else null (the call runs on the reference).
+ * @group Setup and memory
  */
 export function wasm<F extends FamilySpec>(fn: string, module: WasmModule<F>): { k: Kernels<F>; arena: Arena } | null {
   if (backend() !== 'wasm-simd') return null;
@@ -94,7 +98,10 @@ function wasmArena(fn: string): Arena {
   return arena;
 }
 
-/** The module memory's buffer, once the module exists (views of it detach when it grows). */
+/**
+ * The module memory's buffer, once the module exists (views of it detach when it grows).
+ * @group Setup and memory
+ */
 export function wasmMemoryBuffer(): ArrayBufferLike | null {
   return arena ? arena.memory.buffer : null;
 }
@@ -117,6 +124,7 @@ export function wasmMemoryBuffer(): ArrayBufferLike | null {
  * mseLoss(x, new Float32Array(1024)); // 1, read in place
  * x.free();
  * ```
+ * @group Setup and memory
  */
 export function allocTensor(dtype: 'float32', shape: readonly number[]): WasmTensor<Float32Array>;
 export function allocTensor(dtype: 'float64', shape: readonly number[]): WasmTensor<Float64Array>;
@@ -140,6 +148,7 @@ export function allocTensor(dtype: Dtype, shape: readonly number[]): WasmTensor 
  * import { setMemoryLimit } from 'simdloss';
  * setMemoryLimit(16 * 1024 * 1024);
  * ```
+ * @group Setup and memory
  */
 export function setMemoryLimit(bytes: number): void {
   wasmArena('setMemoryLimit').setLimit(bytes);
@@ -155,6 +164,7 @@ export function setMemoryLimit(bytes: number): void {
  * import { getMemoryLimit } from 'simdloss';
  * getMemoryLimit(); // 67108864 unless set
  * ```
+ * @group Setup and memory
  */
 export function getMemoryLimit(): number {
   return wasmArena('getMemoryLimit').getLimit();
@@ -170,6 +180,7 @@ export function getMemoryLimit(): number {
  * import { memoryUsage } from 'simdloss';
  * memoryUsage(); // bytes
  * ```
+ * @group Setup and memory
  */
 export function memoryUsage(): number {
   return wasmArena('memoryUsage').memory.buffer.byteLength;

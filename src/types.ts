@@ -3,12 +3,14 @@ import type { WasmTensor } from './wasm/resident';
 /**
  * The float arrays simdloss computes in. All float arguments of one call share one dtype: a
  * Float32Array call computes in float32, a Float64Array call in float64.
+ * @group Types
  */
 export type FloatArray = Float32Array | Float64Array;
 
 /**
  * A row-major, contiguous tensor: `data.length` equals the product of `shape` (1 for `[]`).
  * @typeParam D - The array type of `data`.
+ * @group Types
  */
 export interface Tensor<D = FloatArray> {
   /** The elements, row-major (the last dimension varies fastest). */
@@ -22,6 +24,7 @@ export interface Tensor<D = FloatArray> {
  * {@link WasmTensor} included), or plain numbers ({@link NestedNumbers}, or a tensor of a
  * `number[]`), which take the dtype of the call's typed float arguments (float32 when none is).
  * @typeParam D - Its array type. The results of a call have the matching {@link ResultArray}.
+ * @group Types
  */
 export type FloatInput<D extends FloatArray = FloatArray> = D | Tensor<D> | NestedNumbers | Tensor<readonly number[]>;
 
@@ -29,6 +32,7 @@ export type FloatInput<D extends FloatArray = FloatArray> = D | Tensor<D> | Nest
  * Plain numbers: a `number[]` (1-D) or nested arrays, one level per dim (rows may be typed
  * arrays). The shape is inferred; a ragged array is a RangeError. A call whose float arguments are
  * all plain computes in float32; its result type is then `Float32Array | Float64Array`.
+ * @group Types
  */
 export type NestedNumbers = readonly number[] | ReadonlyArray<NestedNumbers | FloatArray>;
 
@@ -36,6 +40,7 @@ export type NestedNumbers = readonly number[] | ReadonlyArray<NestedNumbers | Fl
  * The array type of a call's results when its float arguments hold `D`: `Float32Array` for
  * float32, `Float64Array` for float64, and either when `D` may be both.
  * @typeParam D - The array type of the call's float arguments.
+ * @group Types
  */
 export type ResultArray<D extends FloatArray> = D extends Float32Array ? Float32Array : D extends Float64Array ? Float64Array : FloatArray;
 
@@ -45,24 +50,35 @@ export type ResultArray<D extends FloatArray> = D extends Float32Array ? Float32
  * the options interface itself), the union of both: `number | Tensor`.
  * @typeParam R - The reduction the call passes (or the function's default).
  * @typeParam D - The array type of the call's float arguments.
+ * @group Types
  */
 export type Loss<R, D extends FloatArray = FloatArray> = R extends 'none' ? Tensor<ResultArray<D>> : number;
 
-/** Integer arrays accepted for class indices. */
+/**
+ * Integer arrays accepted for class indices.
+ * @group Types
+ */
 export type IntegerArray =
   | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
   | BigInt64Array | BigUint64Array | readonly number[];
 
-/** Class indices as nested arrays: `number[]` rows, one level per dim, or integer typed-array rows. */
+/**
+ * Class indices as nested arrays: `number[]` rows, one level per dim, or integer typed-array rows.
+ * @group Types
+ */
 export type NestedIndices = readonly number[] | ReadonlyArray<NestedIndices | IntegerArray>;
 
-/** Class-index targets: an integer array (1-D), nested arrays ({@link NestedIndices}), or a `{ data, shape }` tensor of an integer array. */
+/**
+ * Class-index targets: an integer array (1-D), nested arrays ({@link NestedIndices}), or a `{ data, shape }` tensor of an integer array.
+ * @group Types
+ */
 export type IndexInput = IntegerArray | Tensor<IntegerArray> | NestedIndices;
 
 /**
  * How a loss reduces its per-element values: `'mean'` and `'sum'` give a number, `'none'` a
  * tensor of PyTorch's output shape. Each function has PyTorch's default (`'mean'` for the
  * `torch.nn` losses, `'none'` for torchvision's).
+ * @group Types
  */
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -70,6 +86,7 @@ export type Reduction = 'mean' | 'sum' | 'none';
  * What a `…WithGrad` function returns.
  * @typeParam L - The type of `loss`: what the plain function returns.
  * @typeParam D - The array type of the gradients: the call's dtype.
+ * @group Types
  */
 export interface WithGrad<L = number | Tensor, D = FloatArray> {
   /** The value the plain function returns. */
@@ -80,7 +97,10 @@ export interface WithGrad<L = number | Tensor, D = FloatArray> {
   grads: Tensor<D>[];
 }
 
-/** Options every `…WithGrad` function takes. */
+/**
+ * Options every `…WithGrad` function takes.
+ * @group Types
+ */
 export interface GradOptions {
   /**
    * Upstream gradient. A tensor of the result's shape when the result is a tensor (default: ones),
@@ -95,11 +115,20 @@ export interface GradOptions {
   gradInto?: GradTarget | ReadonlyArray<GradTarget | null | undefined>;
 }
 
-/** A gradient target for {@link GradOptions.gradInto}: a typed array, or a {@link WasmTensor}. */
+/**
+ * A gradient target for {@link GradOptions.gradInto}: a typed array, or a {@link WasmTensor}.
+ * @group Types
+ */
 export type GradTarget = FloatArray | WasmTensor;
 
-/** Where calls run: the WebAssembly SIMD kernels, or the float64 TypeScript reference. */
+/**
+ * Where calls run: the WebAssembly SIMD kernels, or the float64 TypeScript reference.
+ * @group Types
+ */
 export type Backend = 'wasm-simd' | 'js';
 
-/** The two dtypes: float32 (`Float32Array`) and float64 (`Float64Array`). */
+/**
+ * The two dtypes: float32 (`Float32Array`) and float64 (`Float64Array`).
+ * @group Types
+ */
 export type Dtype = 'float32' | 'float64';

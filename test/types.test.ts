@@ -83,17 +83,34 @@ describe('types: a TypeScript consumer of dist/', () => {
 });
 
 describe('types: the API documentation', () => {
-  it('builds with TypeDoc with no warnings (every export documented, no broken links)', () => {
-    // typedoc.json turns validation on and warnings into errors; --emit none only validates.
+  it('builds with TypeDoc with no warnings (every export documented, no broken links), grouped by family, functions first', () => {
+    // typedoc.json turns validation on and warnings into errors; the pages go to a temporary folder.
     const typedoc = join(root, 'node_modules', 'typedoc', 'bin', 'typedoc');
+    const dir = mkdtempSync(join(tmpdir(), 'simdloss-typedoc-'));
+    const json = join(dir, 'api.json');
     let output: string;
     try {
-      output = execFileSync(process.execPath, [typedoc, '--emit', 'none'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      output = execFileSync(process.execPath, [typedoc, '--out', join(dir, 'html'), '--json', json], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string };
       output = `${err.stdout ?? ''}${err.stderr ?? ''}` || 'typedoc failed';
     }
     expect(output).not.toMatch(/warning|error/i);
+    // Every export sits in a family's group (or Setup and memory, Types), never TypeDoc's kind
+    // groups; within a group the functions come before the options interfaces.
+    const api = JSON.parse(readFileSync(json, 'utf8')) as { children: Array<{ id: number; name: string; kind: number }>; groups: Array<{ title: string; children: number[] }> };
+    const byId = new Map(api.children.map((c) => [c.id, c]));
+    expect(api.groups.map((g) => g.title)).not.toContain('Functions');
+    expect(api.groups.map((g) => g.title)).not.toContain('Interfaces');
+    const FUNCTION = 64, VARIABLE = 32, INTERFACE = 256;
+    for (const g of api.groups) {
+      const kinds = g.children.map((id) => byId.get(id)!.kind);
+      const lastFunction = Math.max(...kinds.map((k, i) => (k === FUNCTION || k === VARIABLE ? i : -1)));
+      const firstInterface = kinds.indexOf(INTERFACE);
+      if (firstInterface >= 0 && lastFunction >= 0) expect(lastFunction, g.title).toBeLessThan(firstInterface);
+    }
+    expect(api.groups.find((g) => g.title === 'Cross-entropy')!.children.map((id) => byId.get(id)!.name)).toEqual(
+      expect.arrayContaining(['crossEntropy', 'crossEntropyWithGrad', 'nllLoss', 'nllLossWithGrad', 'CrossEntropyOptions', 'NllLossOptions']));
   }, 180_000);
 });
 

@@ -12,7 +12,10 @@ import type { Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { binaryCrossEntropyModule } from '../wasm/modules';
 
-/** Options of {@link binaryCrossEntropy} and {@link multilabelSoftMarginLoss}. */
+/**
+ * Options of {@link binaryCrossEntropy} and {@link multilabelSoftMarginLoss}.
+ * @group Binary cross-entropy
+ */
 export interface BinaryCrossEntropyOptions {
   /** Rescales each element's loss; broadcasts to the input's shape. */
   weight?: FloatInput;
@@ -22,7 +25,10 @@ export interface BinaryCrossEntropyOptions {
   out?: GradTarget;
 }
 
-/** Options of {@link binaryCrossEntropyWithLogits}. */
+/**
+ * Options of {@link binaryCrossEntropyWithLogits}.
+ * @group Binary cross-entropy
+ */
 export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyOptions {
   /** Weight of the positive term; broadcasts to the input's shape (usually (C), the last dim). */
   posWeight?: FloatInput;
@@ -127,6 +133,7 @@ function runBce(fn: string, input: FloatInput, target: FloatInput, options: unkn
  * import { binaryCrossEntropy } from 'simdloss';
  * binaryCrossEntropy(new Float32Array([0.9, 0.2]), new Float32Array([1, 0])); // 0.1643
  * ```
+ * @group Binary cross-entropy
  */
 export function binaryCrossEntropy<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & { reduction?: R }): Loss<R, D>;
 export function binaryCrossEntropy(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions): number | Tensor {
@@ -149,6 +156,7 @@ export function binaryCrossEntropy(input: FloatInput, target: FloatInput, option
  * const { grad } = binaryCrossEntropyWithGrad(new Float32Array([0.9, 0.2]), new Float32Array([1, 0]));
  * grad.data; // (x - t) / (x·(1 - x)) / 2: Float32Array [-0.556, 0.625]
  * ```
+ * @group Binary cross-entropy
  */
 export function binaryCrossEntropyWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function binaryCrossEntropyWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions & GradOptions): WithGrad {
@@ -171,6 +179,7 @@ export function binaryCrossEntropyWithGrad(input: FloatInput, target: FloatInput
  * import { binaryCrossEntropyWithLogits } from 'simdloss';
  * binaryCrossEntropyWithLogits(new Float32Array([2, -1]), new Float32Array([1, 0])); // 0.2201
  * ```
+ * @group Binary cross-entropy
  */
 export function binaryCrossEntropyWithLogits<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyWithLogitsOptions & { reduction?: R }): Loss<R, D>;
 export function binaryCrossEntropyWithLogits(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyWithLogitsOptions): number | Tensor {
@@ -195,6 +204,7 @@ export function binaryCrossEntropyWithLogits(input: FloatInput, target: FloatInp
  * const { grad } = binaryCrossEntropyWithLogitsWithGrad(logits, targets, { posWeight: new Float32Array([1, 2]) });
  * grad.shape; // [2, 2]
  * ```
+ * @group Binary cross-entropy
  */
 export function binaryCrossEntropyWithLogitsWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function binaryCrossEntropyWithLogitsWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions): WithGrad {
@@ -225,6 +235,7 @@ function runMultilabel(fn: string, input: FloatInput, target: FloatInput, option
  * multilabelSoftMarginLoss(logits, labels); // a number
  * multilabelSoftMarginLoss(logits, labels, { reduction: 'none' }).shape; // [2]
  * ```
+ * @group Binary cross-entropy
  */
 export function multilabelSoftMarginLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & { reduction?: R }): Loss<R, D>;
 export function multilabelSoftMarginLoss(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions): number | Tensor {
@@ -248,6 +259,7 @@ export function multilabelSoftMarginLoss(input: FloatInput, target: FloatInput, 
  * const labels = { data: new Float32Array([1, 0, 1, 0, 1, 0]), shape: [2, 3] };
  * multilabelSoftMarginLossWithGrad(logits, labels).grad.shape; // [2, 3]
  * ```
+ * @group Binary cross-entropy
  */
 export function multilabelSoftMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function multilabelSoftMarginLossWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyOptions & GradOptions): WithGrad {

@@ -10,7 +10,10 @@ import { rangeError, shapeString, typeError } from '../errors';
 import { checkOptions, floatOfDtype, gradForArgument, gradScaling, numberOption, outTarget, placed, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads, type CheckedOptions, type WriteTarget } from '../options';
 import { ALPHA_IOU_FORMS, boxLossReference, type BoxLossKind, type BoxLossSpec } from '../reference/box-iou';
 
-/** The base loss of {@link alphaIouLoss}: `'iou'`, `'giou'`, `'diou'` or `'ciou'`. */
+/**
+ * The base loss of {@link alphaIouLoss}: `'iou'`, `'giou'`, `'diou'` or `'ciou'`.
+ * @group Box IoU
+ */
 export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
 import { broadcastShapes, callDtype, field, floatArg, roundTo, sizeOf, valuesOver } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
@@ -20,7 +23,10 @@ import { input, output, run as runKernel, scratch } from '../wasm/runtime';
 import { boxIouKernels, kernel } from '../wasm/kernels';
 import { boxIouModule } from '../wasm/modules';
 
-/** Options every box loss takes ({@link generalizedBoxIouLoss} and the others). */
+/**
+ * Options every box loss takes ({@link generalizedBoxIouLoss} and the others).
+ * @group Box IoU
+ */
 export interface BoxLossOptions {
   /** Default 'none' (torchvision). 'mean' of no boxes is 0, as torchvision's. */
   reduction?: Reduction;
@@ -29,24 +35,36 @@ export interface BoxLossOptions {
   /** Keeps the divisions finite. Default 1e-7. */
   eps?: number;
 }
-/** Options of {@link focalEiouLoss}. */
+/**
+ * Options of {@link focalEiouLoss}.
+ * @group Box IoU
+ */
 export interface FocalEiouLossOptions extends BoxLossOptions {
   /** The IoU^γ weight's exponent. Default 0.5 (the paper). */
   gamma?: number;
 }
-/** Options of {@link alphaIouLoss}. */
+/**
+ * Options of {@link alphaIouLoss}.
+ * @group Box IoU
+ */
 export interface AlphaIouLossOptions extends BoxLossOptions {
   /** The power. Default 3 (the paper's recommendation); 1 gives the base loss. */
   alpha?: number;
   /** The base loss whose IoU and penalty are raised to α. Default 'iou'. */
   form?: AlphaIouForm;
 }
-/** Options of {@link siouLoss}. */
+/**
+ * Options of {@link siouLoss}.
+ * @group Box IoU
+ */
 export interface SiouLossOptions extends BoxLossOptions {
   /** The shape cost's exponent θ. Default 4. */
   theta?: number;
 }
-/** Options of {@link wiseIouLoss}: v1, or v3 with its running mean. */
+/**
+ * Options of {@link wiseIouLoss}: v1, or v3 with its running mean.
+ * @group Box IoU
+ */
 export interface WiseIouLossOptions extends BoxLossOptions {
   /** Default 'v1'. */
   version?: 'v1' | 'v3';
@@ -60,7 +78,10 @@ export interface WiseIouLossOptions extends BoxLossOptions {
   delta?: number;
 }
 
-/** What {@link wiseIouLossWithGrad} v3 returns besides the loss and gradients. */
+/**
+ * What {@link wiseIouLossWithGrad} v3 returns besides the loss and gradients.
+ * @group Box IoU
+ */
 export interface WiseIouMean {
   /** The running mean of 1 - IoU after this batch: pass it as `options.iouMean` next time. */
   iouMean: number;
@@ -69,6 +90,7 @@ export interface WiseIouMean {
 /**
  * wiseIouLoss v3's result: the loss and the updated running mean to pass to the next call.
  * @typeParam L - The loss's type: a number, or a tensor for `reduction: 'none'`.
+ * @group Box IoU
  */
 export interface WiseIouV3Result<L = number | Tensor> {
   /** The loss, as v1 returns it. */
@@ -258,6 +280,7 @@ type Options<O> = O & GradOptions;
  * generalizedBoxIouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
  * @function
+ * @group Box IoU
  */
 export const generalizedBoxIouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('generalizedBoxIouLoss');
 /**
@@ -279,6 +302,7 @@ export const generalizedBoxIouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('gen
  * dPredicted.shape; // [2, 4]
  * ```
  * @function
+ * @group Box IoU
  */
 export const generalizedBoxIouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOptions>('generalizedBoxIouLoss');
 /**
@@ -301,6 +325,7 @@ export const generalizedBoxIouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossO
  * distanceBoxIouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
  * @function
+ * @group Box IoU
  */
 export const distanceBoxIouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('distanceBoxIouLoss');
 /**
@@ -322,6 +347,7 @@ export const distanceBoxIouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('distan
  * dPredicted.shape; // [2, 4]
  * ```
  * @function
+ * @group Box IoU
  */
 export const distanceBoxIouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOptions>('distanceBoxIouLoss');
 /**
@@ -344,6 +370,7 @@ export const distanceBoxIouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOpti
  * completeBoxIouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
  * @function
+ * @group Box IoU
  */
 export const completeBoxIouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('completeBoxIouLoss');
 /**
@@ -365,6 +392,7 @@ export const completeBoxIouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('comple
  * dPredicted.shape; // [2, 4]
  * ```
  * @function
+ * @group Box IoU
  */
 export const completeBoxIouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOptions>('completeBoxIouLoss');
 /**
@@ -387,6 +415,7 @@ export const completeBoxIouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOpti
  * iouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
  * @function
+ * @group Box IoU
  */
 export const iouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('iouLoss');
 /**
@@ -408,6 +437,7 @@ export const iouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('iouLoss');
  * dPredicted.shape; // [2, 4]
  * ```
  * @function
+ * @group Box IoU
  */
 export const iouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOptions>('iouLoss');
 /**
@@ -430,6 +460,7 @@ export const iouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOptions>('iouLo
  * eiouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
  * @function
+ * @group Box IoU
  */
 export const eiouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('eiouLoss');
 /**
@@ -451,6 +482,7 @@ export const eiouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('eiouLoss');
  * dPredicted.shape; // [2, 4]
  * ```
  * @function
+ * @group Box IoU
  */
 export const eiouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOptions>('eiouLoss');
 /**
@@ -473,6 +505,7 @@ export const eiouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOptions>('eiou
  * focalEiouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
  * @function
+ * @group Box IoU
  */
 export const focalEiouLoss = /* @__PURE__ */ lossOf<FocalEiouLossOptions>('focalEiouLoss');
 /**
@@ -494,6 +527,7 @@ export const focalEiouLoss = /* @__PURE__ */ lossOf<FocalEiouLossOptions>('focal
  * dPredicted.shape; // [2, 4]
  * ```
  * @function
+ * @group Box IoU
  */
 export const focalEiouLossWithGrad = /* @__PURE__ */ withGradOf<FocalEiouLossOptions>('focalEiouLoss');
 /**
@@ -516,6 +550,7 @@ export const focalEiouLossWithGrad = /* @__PURE__ */ withGradOf<FocalEiouLossOpt
  * alphaIouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
  * @function
+ * @group Box IoU
  */
 export const alphaIouLoss = /* @__PURE__ */ lossOf<AlphaIouLossOptions>('alphaIouLoss');
 /**
@@ -537,6 +572,7 @@ export const alphaIouLoss = /* @__PURE__ */ lossOf<AlphaIouLossOptions>('alphaIo
  * dPredicted.shape; // [2, 4]
  * ```
  * @function
+ * @group Box IoU
  */
 export const alphaIouLossWithGrad = /* @__PURE__ */ withGradOf<AlphaIouLossOptions>('alphaIouLoss');
 /**
@@ -559,6 +595,7 @@ export const alphaIouLossWithGrad = /* @__PURE__ */ withGradOf<AlphaIouLossOptio
  * siouLoss(predicted, target, { reduction: 'mean' }); // a number
  * ```
  * @function
+ * @group Box IoU
  */
 export const siouLoss = /* @__PURE__ */ lossOf<SiouLossOptions>('siouLoss');
 /**
@@ -580,6 +617,7 @@ export const siouLoss = /* @__PURE__ */ lossOf<SiouLossOptions>('siouLoss');
  * dPredicted.shape; // [2, 4]
  * ```
  * @function
+ * @group Box IoU
  */
 export const siouLossWithGrad = /* @__PURE__ */ withGradOf<SiouLossOptions>('siouLoss');
 
@@ -604,6 +642,7 @@ export const siouLossWithGrad = /* @__PURE__ */ withGradOf<SiouLossOptions>('sio
  * iouMean = r.iouMean; // for the next batch
  * r.loss; // a number
  * ```
+ * @group Box IoU
  */
 export function wiseIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options: WiseIouLossOptions & { version: 'v3'; reduction?: R }): WiseIouV3Result<Loss<R, D>>;
 /**
@@ -624,6 +663,7 @@ export function wiseIouLoss<D extends FloatArray = Float32Array, R extends Reduc
  * const target = { data: new Float32Array([0, 0, 2, 2, 0, 0, 4, 4]), shape: [2, 4] };
  * wiseIouLoss(predicted, target).data; // Float32Array(2): one loss per pair
  * ```
+ * @group Box IoU
  */
 export function wiseIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: WiseIouLossOptions & { version?: 'v1'; reduction?: R }): Loss<R, D>;
 /**
@@ -646,6 +686,7 @@ export function wiseIouLoss<D extends FloatArray = Float32Array, R extends Reduc
  * const r = wiseIouLoss(predicted, target, options);
  * const loss = typeof r === 'object' && 'iouMean' in r ? r.loss : r; // v3 : v1
  * ```
+ * @group Box IoU
  */
 export function wiseIouLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: WiseIouLossOptions & { reduction?: R }): Loss<R, D> | WiseIouV3Result<Loss<R, D>>;
 export function wiseIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: WiseIouLossOptions): number | Tensor | WiseIouV3Result {
@@ -672,6 +713,7 @@ export function wiseIouLoss(boxes1: FloatInput, boxes2: FloatInput, options?: Wi
  * state = { iouMean: r.iouMean };
  * r.grad.shape; // [2, 4]
  * ```
+ * @group Box IoU
  */
 export function wiseIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options: WiseIouLossOptions & GradOptions & { version: 'v3'; reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>> & WiseIouMean;
 /**
@@ -692,6 +734,7 @@ export function wiseIouLossWithGrad<D extends FloatArray = Float32Array, R exten
  * const { loss, grad } = wiseIouLossWithGrad(predicted, target, { reduction: 'sum' });
  * grad.shape; // [2, 4]
  * ```
+ * @group Box IoU
  */
 export function wiseIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: WiseIouLossOptions & GradOptions & { version?: 'v1'; reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 /**
@@ -713,6 +756,7 @@ export function wiseIouLossWithGrad<D extends FloatArray = Float32Array, R exten
  * const r = wiseIouLossWithGrad(predicted, target, options);
  * r.iouMean; // number | undefined
  * ```
+ * @group Box IoU
  */
 export function wiseIouLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: WiseIouLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>> & Partial<WiseIouMean>;
 export function wiseIouLossWithGrad(boxes1: FloatInput, boxes2: FloatInput, options?: Options<WiseIouLossOptions>): WithGrad & { iouMean?: number } {

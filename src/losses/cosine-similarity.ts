@@ -19,7 +19,10 @@ import { runRowPairs } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
 import { cosineSimilarityModule } from '../wasm/modules';
 
-/** Options of {@link cosineSimilarity}. */
+/**
+ * Options of {@link cosineSimilarity}.
+ * @group Cosine similarity
+ */
 export interface CosineSimilarityOptions {
   /** The dim to reduce; negative counts from the end. Default 1. */
   dim?: number;
@@ -78,7 +81,10 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   return { loss, grads: [d1, d2], opts };
 }
 
-/** Cosines of rows (rows, D) of a and b, and with an upstream per row the gradients for a and b (float64: the callers round once). */
+/**
+ * Cosines of rows (rows, D) of a and b, and with an upstream per row the gradients for a and b (float64: the callers round once).
+ * @group Cosine similarity
+ */
 export interface CosineRows {
   out: Float64Array;
   ga: ArrayLike<number> | null;
@@ -89,6 +95,7 @@ export interface CosineRows {
  * The row kernel (chunked under the memory cap) or the float64 reference. addEps: norms
  * sqrt(Σa² + eps) (cosine_embedding_loss) instead of max(‖a‖, eps) (cosine_similarity).
  * float32 rows too run the float64 kernel (docs/accuracy.md, "float32 computed in float64").
+ * @group Cosine similarity
  */
 export function cosineRows(fn: string, ra: FloatArray, rb: FloatArray, rows: number, D: number, eps: number, addEps: boolean, up: FloatArray | null): CosineRows {
   if (D === 0 && rows > 1) {
@@ -107,7 +114,10 @@ export function cosineRows(fn: string, ra: FloatArray, rb: FloatArray, rows: num
   return { out: r.out as Float64Array, ga: r.grads[0] ?? null, gb: r.grads[1] ?? null };
 }
 
-/** Options of {@link cosineEmbeddingLoss}. */
+/**
+ * Options of {@link cosineEmbeddingLoss}.
+ * @group Cosine similarity
+ */
 export interface CosineEmbeddingLossOptions {
   /** Default 0. */
   margin?: number;
@@ -186,6 +196,7 @@ function embedding(fn: string, input1: FloatInput, input2: FloatInput, target: F
  * const b = { data: new Float32Array([1, 0, 0, 1]), shape: [2, 2] };
  * cosineEmbeddingLoss(a, b, [1, -1]); // (0 + 0.7071) / 2 = 0.3536
  * ```
+ * @group Cosine similarity
  */
 export function cosineEmbeddingLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input1: FloatInput<D>, input2: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: CosineEmbeddingLossOptions & { reduction?: R }): Loss<R, D>;
 export function cosineEmbeddingLoss(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: CosineEmbeddingLossOptions): number | Tensor {
@@ -211,6 +222,7 @@ export function cosineEmbeddingLoss(input1: FloatInput, input2: FloatInput, targ
  * const { grads: [d1, d2] } = cosineEmbeddingLossWithGrad(a, b, new Int32Array([1, -1]));
  * d2.shape; // [2, 2]
  * ```
+ * @group Cosine similarity
  */
 export function cosineEmbeddingLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input1: FloatInput<D>, input2: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: CosineEmbeddingLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function cosineEmbeddingLossWithGrad(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: CosineEmbeddingLossOptions & GradOptions): WithGrad {
@@ -234,6 +246,7 @@ export function cosineEmbeddingLossWithGrad(input1: FloatInput, input2: FloatInp
  * const b = { data: new Float32Array([1, 0, 0, 1]), shape: [2, 2] };
  * cosineSimilarity(a, b).data; // Float32Array [1, 0.7071]
  * ```
+ * @group Cosine similarity
  */
 export function cosineSimilarity<D extends FloatArray = Float32Array>(x1: FloatInput<D>, x2: FloatInput<D>, options?: CosineSimilarityOptions): Tensor<ResultArray<D>>;
 export function cosineSimilarity(x1: FloatInput, x2: FloatInput, options?: CosineSimilarityOptions): Tensor {
@@ -257,6 +270,7 @@ export function cosineSimilarity(x1: FloatInput, x2: FloatInput, options?: Cosin
  * const { grads: [da, db] } = cosineSimilarityWithGrad(a, b);
  * da.shape; // [2, 2]
  * ```
+ * @group Cosine similarity
  */
 export function cosineSimilarityWithGrad<D extends FloatArray = Float32Array>(x1: FloatInput<D>, x2: FloatInput<D>, options?: CosineSimilarityOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function cosineSimilarityWithGrad(x1: FloatInput, x2: FloatInput, options?: CosineSimilarityOptions & GradOptions): WithGrad<Tensor> {

@@ -16,7 +16,10 @@ import type { Loss, ResultArray } from '../types';
 import { crossEntropyKernels, kernel } from '../wasm/kernels';
 import { crossEntropyModule } from '../wasm/modules';
 
-/** Options of {@link nllLoss}. */
+/**
+ * Options of {@link nllLoss}.
+ * @group Cross-entropy
+ */
 export interface NllLossOptions {
   /** Class weights, shape (C). */
   weight?: FloatInput;
@@ -28,7 +31,10 @@ export interface NllLossOptions {
   out?: GradTarget;
 }
 
-/** Options of {@link crossEntropy}. */
+/**
+ * Options of {@link crossEntropy}.
+ * @group Cross-entropy
+ */
 export interface CrossEntropyOptions extends NllLossOptions {
   /** ε in [0, 1]: mixes the target with the uniform distribution. Default 0. */
   labelSmoothing?: number;
@@ -290,6 +296,7 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
  * const loss = crossEntropy(logits, [0, 1]); // 0.3974, a number
  * const perSample = crossEntropy(logits, [0, 1], { reduction: 'none' }).data; // Float32Array(2)
  * ```
+ * @group Cross-entropy
  */
 export function crossEntropy<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput | FloatInput<D>, options?: CrossEntropyOptions & { reduction?: R }): Loss<R, D>;
 export function crossEntropy(input: FloatInput, target: IndexInput | FloatInput, options?: CrossEntropyOptions): number | Tensor {
@@ -313,6 +320,7 @@ export function crossEntropy(input: FloatInput, target: IndexInput | FloatInput,
  * const { loss, grad } = crossEntropyWithGrad(logits, new Int32Array([0, 1]));
  * grad.data; // (softmax(logits) - onehot(target)) / 2, a Float32Array(6)
  * ```
+ * @group Cross-entropy
  */
 export function crossEntropyWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput | FloatInput<D>, options?: CrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function crossEntropyWithGrad(input: FloatInput, target: IndexInput | FloatInput, options?: CrossEntropyOptions & GradOptions): WithGrad {
@@ -336,6 +344,7 @@ export function crossEntropyWithGrad(input: FloatInput, target: IndexInput | Flo
  * const logProbs = logSoftmax({ data: new Float64Array([2, 0.5, -1, 0.1, 1.2, 0.3]), shape: [2, 3] });
  * nllLoss(logProbs, [0, 1]); // 0.3974, as crossEntropy on the logits
  * ```
+ * @group Cross-entropy
  */
 export function nllLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: NllLossOptions & { reduction?: R }): Loss<R, D>;
 export function nllLoss(input: FloatInput, target: IndexInput, options?: NllLossOptions): number | Tensor {
@@ -358,6 +367,7 @@ export function nllLoss(input: FloatInput, target: IndexInput, options?: NllLoss
  * const logProbs = { data: new Float64Array([-0.2, -1.7, -3.2, -1.6, -0.5, -1.4]), shape: [2, 3] };
  * nllLossWithGrad(logProbs, [0, 1]).grad.data; // Float64Array [-0.5, 0, 0, 0, -0.5, 0]
  * ```
+ * @group Cross-entropy
  */
 export function nllLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: NllLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function nllLossWithGrad(input: FloatInput, target: IndexInput, options?: NllLossOptions & GradOptions): WithGrad {

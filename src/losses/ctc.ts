@@ -14,7 +14,10 @@ import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { ctcModule } from '../wasm/modules';
 
-/** Options of {@link ctcLoss}. */
+/**
+ * Options of {@link ctcLoss}.
+ * @group CTC
+ */
 export interface CtcLossOptions {
   /** The blank class. Default 0. */
   blank?: number;
@@ -161,6 +164,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
  * const logProbs = logSoftmax({ data: new Float32Array(T * N * C).map(Math.random), shape: [T, N, C] }, { dim: 2 });
  * ctcLoss(logProbs, { data: [1, 2], shape: [1, 2] }, [5], [2]); // a number
  * ```
+ * @group CTC
  */
 export function ctcLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(logProbs: FloatInput<D>, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number, options?: CtcLossOptions & { reduction?: R }): Loss<R, D>;
 export function ctcLoss(logProbs: FloatInput, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number,
@@ -187,6 +191,7 @@ export function ctcLoss(logProbs: FloatInput, targets: IndexInput, inputLengths:
  * const { grad } = ctcLossWithGrad(logProbs, { data: [1, 2], shape: [1, 2] }, [5], [2]);
  * grad.shape; // [5, 1, 3] (PyTorch's gradient, which assumes log-softmax input)
  * ```
+ * @group CTC
  */
 export function ctcLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(logProbs: FloatInput<D>, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number, options?: CtcLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function ctcLossWithGrad(logProbs: FloatInput, targets: IndexInput, inputLengths: IndexInput | number, targetLengths: IndexInput | number,

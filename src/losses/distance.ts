@@ -18,7 +18,10 @@ import { runRowPairs } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
 import { distanceModule } from '../wasm/modules';
 
-/** Options of {@link pairwiseDistance}. */
+/**
+ * Options of {@link pairwiseDistance}.
+ * @group Distance and triplet
+ */
 export interface PairwiseDistanceOptions {
   /** The norm's order: any p >= 0, Infinity included. Default 2. */
   p?: number;
@@ -30,7 +33,10 @@ export interface PairwiseDistanceOptions {
   out?: GradTarget;
 }
 
-/** Options of {@link tripletMarginLoss}. */
+/**
+ * Options of {@link tripletMarginLoss}.
+ * @group Distance and triplet
+ */
 export interface TripletMarginLossOptions {
   /** Default 1. */
   margin?: number;
@@ -46,7 +52,10 @@ export interface TripletMarginLossOptions {
   out?: GradTarget;
 }
 
-/** Options of {@link tripletMarginWithDistanceLoss}. */
+/**
+ * Options of {@link tripletMarginWithDistanceLoss}.
+ * @group Distance and triplet
+ */
 export interface TripletMarginWithDistanceLossOptions {
   /** 'pairwise': pairwiseDistance (p = 2, eps = 1e-6); 'cosine': 1 - cosineSimilarity along the last dim. Default 'pairwise'. */
   distance?: 'pairwise' | 'cosine';
@@ -220,6 +229,7 @@ function tripletWithDistance(fn: string, anchor: FloatInput, positive: FloatInpu
  * const b = { data: new Float64Array([3, 4, 1, 1]), shape: [2, 2] };
  * pairwiseDistance(a, b).data; // Float64Array [≈5, ≈1.4e-6] (eps is added to each difference)
  * ```
+ * @group Distance and triplet
  */
 export function pairwiseDistance<D extends FloatArray = Float32Array>(x1: FloatInput<D>, x2: FloatInput<D>, options?: PairwiseDistanceOptions): Tensor<ResultArray<D>>;
 export function pairwiseDistance(x1: FloatInput, x2: FloatInput, options?: PairwiseDistanceOptions): Tensor {
@@ -242,6 +252,7 @@ export function pairwiseDistance(x1: FloatInput, x2: FloatInput, options?: Pairw
  * const { grads: [da, db] } = pairwiseDistanceWithGrad(a, b);
  * da.data; // the unit vectors (a - b)/‖a - b‖ per row
  * ```
+ * @group Distance and triplet
  */
 export function pairwiseDistanceWithGrad<D extends FloatArray = Float32Array>(x1: FloatInput<D>, x2: FloatInput<D>, options?: PairwiseDistanceOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function pairwiseDistanceWithGrad(x1: FloatInput, x2: FloatInput, options?: PairwiseDistanceOptions & GradOptions): WithGrad<Tensor> {
@@ -267,6 +278,7 @@ export function pairwiseDistanceWithGrad(x1: FloatInput, x2: FloatInput, options
  * const negative = { data: new Float32Array([3, 0, 1, 2]), shape: [2, 2] };
  * tripletMarginLoss(anchor, positive, negative); // a number
  * ```
+ * @group Distance and triplet
  */
 export function tripletMarginLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(anchor: FloatInput<D>, positive: FloatInput<D>, negative: FloatInput<D>, options?: TripletMarginLossOptions & { reduction?: R }): Loss<R, D>;
 export function tripletMarginLoss(anchor: FloatInput, positive: FloatInput, negative: FloatInput, options?: TripletMarginLossOptions): number | Tensor {
@@ -292,6 +304,7 @@ export function tripletMarginLoss(anchor: FloatInput, positive: FloatInput, nega
  * const { grads } = tripletMarginLossWithGrad(anchor, positive, negative);
  * grads.length; // 3: dAnchor, dPositive, dNegative
  * ```
+ * @group Distance and triplet
  */
 export function tripletMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(anchor: FloatInput<D>, positive: FloatInput<D>, negative: FloatInput<D>, options?: TripletMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function tripletMarginLossWithGrad(anchor: FloatInput, positive: FloatInput, negative: FloatInput, options?: TripletMarginLossOptions & GradOptions): WithGrad {
@@ -317,6 +330,7 @@ export function tripletMarginLossWithGrad(anchor: FloatInput, positive: FloatInp
  * const negative = { data: new Float32Array([3, 0, 1, 2]), shape: [2, 2] };
  * tripletMarginWithDistanceLoss(anchor, positive, negative, { distance: 'cosine', margin: 0.5 }); // a number
  * ```
+ * @group Distance and triplet
  */
 export function tripletMarginWithDistanceLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(anchor: FloatInput<D>, positive: FloatInput<D>, negative: FloatInput<D>, options?: TripletMarginWithDistanceLossOptions & { reduction?: R }): Loss<R, D>;
 export function tripletMarginWithDistanceLoss(anchor: FloatInput, positive: FloatInput, negative: FloatInput, options?: TripletMarginWithDistanceLossOptions): number | Tensor {
@@ -342,6 +356,7 @@ export function tripletMarginWithDistanceLoss(anchor: FloatInput, positive: Floa
  * const { grad } = tripletMarginWithDistanceLossWithGrad(anchor, positive, negative, { distance: 'cosine' });
  * grad.shape; // [2, 2]
  * ```
+ * @group Distance and triplet
  */
 export function tripletMarginWithDistanceLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(anchor: FloatInput<D>, positive: FloatInput<D>, negative: FloatInput<D>, options?: TripletMarginWithDistanceLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function tripletMarginWithDistanceLossWithGrad(anchor: FloatInput, positive: FloatInput, negative: FloatInput,

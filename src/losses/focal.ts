@@ -11,7 +11,10 @@ import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { focalModule } from '../wasm/modules';
 
-/** Options of {@link sigmoidFocalLoss}. */
+/**
+ * Options of {@link sigmoidFocalLoss}.
+ * @group Focal
+ */
 export interface SigmoidFocalLossOptions {
   /** Weight of the positive class, 1 - alpha of the negative; negative: no weighting. Default 0.25. */
   alpha?: number;
@@ -60,6 +63,7 @@ function focal(fn: string, inputs: FloatInput, targets: FloatInput, options: unk
  * sigmoidFocalLoss(logits, labels).data; // Float32Array(3): the default reduction is 'none'
  * sigmoidFocalLoss(logits, labels, { reduction: 'sum' }); // a number
  * ```
+ * @group Focal
  */
 export function sigmoidFocalLoss<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(inputs: FloatInput<D>, targets: FloatInput<D>, options?: SigmoidFocalLossOptions & { reduction?: R }): Loss<R, D>;
 export function sigmoidFocalLoss(inputs: FloatInput, targets: FloatInput, options?: SigmoidFocalLossOptions): number | Tensor {
@@ -83,6 +87,7 @@ export function sigmoidFocalLoss(inputs: FloatInput, targets: FloatInput, option
  * const { loss, grad } = sigmoidFocalLossWithGrad(logits, labels, { reduction: 'mean' });
  * grad.data; // Float32Array(3)
  * ```
+ * @group Focal
  */
 export function sigmoidFocalLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'none'>(inputs: FloatInput<D>, targets: FloatInput<D>, options?: SigmoidFocalLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function sigmoidFocalLossWithGrad(inputs: FloatInput, targets: FloatInput, options?: SigmoidFocalLossOptions & GradOptions): WithGrad {

@@ -12,10 +12,16 @@ import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { klDivModule } from '../wasm/modules';
 
-/** klDiv's reductions: PyTorch's three and `'batchmean'`, the sum divided by the first dimension. */
+/**
+ * klDiv's reductions: PyTorch's three and `'batchmean'`, the sum divided by the first dimension.
+ * @group KL divergence
+ */
 export type KlDivReduction = 'mean' | 'batchmean' | 'sum' | 'none';
 
-/** Options of {@link klDiv}. */
+/**
+ * Options of {@link klDiv}.
+ * @group KL divergence
+ */
 export interface KlDivOptions {
   /** Default 'mean' (PyTorch's default; 'batchmean' is the KL divergence per sample). */
   reduction?: KlDivReduction;
@@ -75,6 +81,7 @@ function run(fn: string, input: FloatInput, target: FloatInput, options: unknown
  * const p = softmax({ data: new Float32Array([1, 2, 3, 1, 2, 3]), shape: [2, 3] });
  * klDiv(q, p, { reduction: 'batchmean' }); // KL(p ‖ q) per sample, averaged: a number
  * ```
+ * @group KL divergence
  */
 export function klDiv<D extends FloatArray = Float32Array, R extends KlDivReduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: KlDivOptions & { reduction?: R }): Loss<R, D>;
 export function klDiv(input: FloatInput, target: FloatInput, options?: KlDivOptions): number | Tensor {
@@ -98,6 +105,7 @@ export function klDiv(input: FloatInput, target: FloatInput, options?: KlDivOpti
  * const { grads: [dInput, dTarget] } = klDivWithGrad(q, new Float32Array([0.3, 0.7]), { reduction: 'sum' });
  * dInput.data; // -target: Float32Array [-0.3, -0.7]
  * ```
+ * @group KL divergence
  */
 export function klDivWithGrad<D extends FloatArray = Float32Array, R extends KlDivReduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: KlDivOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function klDivWithGrad(input: FloatInput, target: FloatInput, options?: KlDivOptions & GradOptions): WithGrad {

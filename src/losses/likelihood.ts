@@ -11,7 +11,10 @@ import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { likelihoodModule } from '../wasm/modules';
 
-/** Options of {@link poissonNllLoss}. */
+/**
+ * Options of {@link poissonNllLoss}.
+ * @group Likelihood
+ */
 export interface PoissonNllLossOptions {
   /** The input holds log-rates (ℓ = e^x - t·x). Default true. */
   logInput?: boolean;
@@ -25,7 +28,10 @@ export interface PoissonNllLossOptions {
   out?: GradTarget;
 }
 
-/** Options of {@link gaussianNllLoss}. */
+/**
+ * Options of {@link gaussianNllLoss}.
+ * @group Likelihood
+ */
 export interface GaussianNllLossOptions {
   /** Adds the constant 0.5·log(2π) per element. Default false. */
   full?: boolean;
@@ -132,6 +138,7 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
  * import { poissonNllLoss } from 'simdloss';
  * poissonNllLoss(new Float32Array([0, 1]), new Float32Array([1, 2])); // (1 + (e - 2)) / 2 = 0.8591
  * ```
+ * @group Likelihood
  */
 export function poissonNllLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: PoissonNllLossOptions & { reduction?: R }): Loss<R, D>;
 export function poissonNllLoss(input: FloatInput, target: FloatInput, options?: PoissonNllLossOptions): number | Tensor {
@@ -153,6 +160,7 @@ export function poissonNllLoss(input: FloatInput, target: FloatInput, options?: 
  * const { grad } = poissonNllLossWithGrad(new Float32Array([0, 1]), new Float32Array([1, 2]), { reduction: 'sum' });
  * grad.data; // e^x - t: Float32Array [0, 0.718]
  * ```
+ * @group Likelihood
  */
 export function poissonNllLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: PoissonNllLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function poissonNllLossWithGrad(input: FloatInput, target: FloatInput, options?: PoissonNllLossOptions & GradOptions): WithGrad {
@@ -175,6 +183,7 @@ export function poissonNllLossWithGrad(input: FloatInput, target: FloatInput, op
  * import { gaussianNllLoss } from 'simdloss';
  * gaussianNllLoss(new Float32Array([0, 1]), new Float32Array([0, 3]), 1); // (0 + 2) / 2 = 1
  * ```
+ * @group Likelihood
  */
 export function gaussianNllLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, variance: FloatInput<D> | number, options?: GaussianNllLossOptions & { reduction?: R }): Loss<R, D>;
 export function gaussianNllLoss(input: FloatInput, target: FloatInput, variance: FloatInput | number, options?: GaussianNllLossOptions): number | Tensor {
@@ -198,6 +207,7 @@ export function gaussianNllLoss(input: FloatInput, target: FloatInput, variance:
  * const { grads } = gaussianNllLossWithGrad(new Float32Array([0, 1]), new Float32Array([0, 3]), variance);
  * grads.length; // 3: dInput, dTarget, dVariance (2 for a number variance)
  * ```
+ * @group Likelihood
  */
 export function gaussianNllLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, variance: FloatInput<D> | number, options?: GaussianNllLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function gaussianNllLossWithGrad(input: FloatInput, target: FloatInput, variance: FloatInput | number, options?: GaussianNllLossOptions & GradOptions): WithGrad {

@@ -12,7 +12,10 @@ import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { marginModule } from '../wasm/modules';
 
-/** Options of {@link hingeEmbeddingLoss}. */
+/**
+ * Options of {@link hingeEmbeddingLoss}.
+ * @group Margin
+ */
 export interface HingeEmbeddingLossOptions {
   /** Default 1. */
   margin?: number;
@@ -22,7 +25,10 @@ export interface HingeEmbeddingLossOptions {
   out?: GradTarget;
 }
 
-/** Options of {@link softMarginLoss}. */
+/**
+ * Options of {@link softMarginLoss}.
+ * @group Margin
+ */
 export interface SoftMarginLossOptions {
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
@@ -30,7 +36,10 @@ export interface SoftMarginLossOptions {
   out?: GradTarget;
 }
 
-/** Options of {@link marginRankingLoss}. */
+/**
+ * Options of {@link marginRankingLoss}.
+ * @group Margin
+ */
 export interface MarginRankingLossOptions {
   /** Default 0. */
   margin?: number;
@@ -110,6 +119,7 @@ function ranking(fn: string, input1: FloatInput, input2: FloatInput, target: Flo
  * import { hingeEmbeddingLoss } from 'simdloss';
  * hingeEmbeddingLoss(new Float32Array([0.3, 2]), new Int8Array([1, -1])); // (0.3 + 0) / 2 = 0.15
  * ```
+ * @group Margin
  */
 export function hingeEmbeddingLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: HingeEmbeddingLossOptions & { reduction?: R }): Loss<R, D>;
 export function hingeEmbeddingLoss(input: FloatInput, target: FloatInput | IndexInput, options?: HingeEmbeddingLossOptions): number | Tensor {
@@ -131,6 +141,7 @@ export function hingeEmbeddingLoss(input: FloatInput, target: FloatInput | Index
  * const { grad } = hingeEmbeddingLossWithGrad(new Float32Array([0.3, 0.5]), new Int8Array([1, -1]), { reduction: 'sum' });
  * grad.data; // Float32Array [1, -1]
  * ```
+ * @group Margin
  */
 export function hingeEmbeddingLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: HingeEmbeddingLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function hingeEmbeddingLossWithGrad(input: FloatInput, target: FloatInput | IndexInput, options?: HingeEmbeddingLossOptions & GradOptions): WithGrad {
@@ -152,6 +163,7 @@ export function hingeEmbeddingLossWithGrad(input: FloatInput, target: FloatInput
  * import { softMarginLoss } from 'simdloss';
  * softMarginLoss(new Float32Array([2, -1]), new Int8Array([1, -1])); // 0.2201
  * ```
+ * @group Margin
  */
 export function softMarginLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: SoftMarginLossOptions & { reduction?: R }): Loss<R, D>;
 export function softMarginLoss(input: FloatInput, target: FloatInput | IndexInput, options?: SoftMarginLossOptions): number | Tensor {
@@ -173,6 +185,7 @@ export function softMarginLoss(input: FloatInput, target: FloatInput | IndexInpu
  * const { grad } = softMarginLossWithGrad(new Float32Array([2, -1]), new Int8Array([1, -1]));
  * grad.data; // -t·sigmoid(-t·x) / 2: Float32Array [-0.0596, 0.1345]
  * ```
+ * @group Margin
  */
 export function softMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: SoftMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function softMarginLossWithGrad(input: FloatInput, target: FloatInput | IndexInput, options?: SoftMarginLossOptions & GradOptions): WithGrad {
@@ -195,6 +208,7 @@ export function softMarginLossWithGrad(input: FloatInput, target: FloatInput | I
  * import { marginRankingLoss } from 'simdloss';
  * marginRankingLoss(new Float32Array([1, 0]), new Float32Array([0, 1]), new Int8Array([1, 1])); // (0 + 1) / 2 = 0.5
  * ```
+ * @group Margin
  */
 export function marginRankingLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input1: FloatInput<D>, input2: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: MarginRankingLossOptions & { reduction?: R }): Loss<R, D>;
 export function marginRankingLoss(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: MarginRankingLossOptions): number | Tensor {
@@ -217,6 +231,7 @@ export function marginRankingLoss(input1: FloatInput, input2: FloatInput, target
  * const { grads } = marginRankingLossWithGrad(new Float32Array([1, 0]), new Float32Array([0, 1]), new Float32Array([1, 1]));
  * grads[0].data; // Float32Array [0, -0.5]
  * ```
+ * @group Margin
  */
 export function marginRankingLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input1: FloatInput<D>, input2: FloatInput<D>, target: FloatInput<D> | IndexInput, options?: MarginRankingLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function marginRankingLossWithGrad(input1: FloatInput, input2: FloatInput, target: FloatInput | IndexInput, options?: MarginRankingLossOptions & GradOptions): WithGrad {

@@ -17,7 +17,10 @@ import { input, output, run as runKernel, whole, wholeScratch, type Operand } fr
 import { kernel as kernelOf, type Kernels, type multiMarginKernels } from '../wasm/kernels';
 import { multiMarginModule } from '../wasm/modules';
 
-/** Options of {@link multiMarginLoss}. */
+/**
+ * Options of {@link multiMarginLoss}.
+ * @group Multi-class margin
+ */
 export interface MultiMarginLossOptions {
   /** 1 or 2. Default 1. */
   p?: number;
@@ -31,7 +34,10 @@ export interface MultiMarginLossOptions {
   out?: GradTarget;
 }
 
-/** Options of {@link multilabelMarginLoss}. */
+/**
+ * Options of {@link multilabelMarginLoss}.
+ * @group Multi-class margin
+ */
 export interface MultilabelMarginLossOptions {
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
@@ -155,6 +161,7 @@ function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, opt
  * const scores = { data: new Float32Array([0.1, 0.2, 0.4, 0.8]), shape: [1, 4] };
  * multiMarginLoss(scores, [3]); // (0.3 + 0.4 + 0.6) / 4 = 0.325
  * ```
+ * @group Multi-class margin
  */
 export function multiMarginLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: MultiMarginLossOptions & { reduction?: R }): Loss<R, D>;
 export function multiMarginLoss(input: FloatInput, target: IndexInput, options?: MultiMarginLossOptions): number | Tensor {
@@ -176,6 +183,7 @@ export function multiMarginLoss(input: FloatInput, target: IndexInput, options?:
  * const scores = { data: new Float32Array([0.1, 0.2, 0.4, 0.8]), shape: [1, 4] };
  * multiMarginLossWithGrad(scores, [3]).grad.data; // Float32Array [0.25, 0.25, 0.25, -0.75]
  * ```
+ * @group Multi-class margin
  */
 export function multiMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: MultiMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function multiMarginLossWithGrad(input: FloatInput, target: IndexInput, options?: MultiMarginLossOptions & GradOptions): WithGrad {
@@ -198,6 +206,7 @@ export function multiMarginLossWithGrad(input: FloatInput, target: IndexInput, o
  * const scores = { data: new Float32Array([0.1, 0.2, 0.4, 0.8]), shape: [1, 4] };
  * multilabelMarginLoss(scores, { data: [3, 0, -1, 1], shape: [1, 4] }); // 0.85 (targets 3 and 0)
  * ```
+ * @group Multi-class margin
  */
 export function multilabelMarginLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: MultilabelMarginLossOptions & { reduction?: R }): Loss<R, D>;
 export function multilabelMarginLoss(input: FloatInput, target: IndexInput, options?: MultilabelMarginLossOptions): number | Tensor {
@@ -220,6 +229,7 @@ export function multilabelMarginLoss(input: FloatInput, target: IndexInput, opti
  * const { grad } = multilabelMarginLossWithGrad(scores, { data: [3, 0, -1, 1], shape: [1, 4] });
  * grad.shape; // [1, 4]
  * ```
+ * @group Multi-class margin
  */
 export function multilabelMarginLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput, options?: MultilabelMarginLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function multilabelMarginLossWithGrad(input: FloatInput, target: IndexInput, options?: MultilabelMarginLossOptions & GradOptions): WithGrad {

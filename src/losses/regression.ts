@@ -11,7 +11,10 @@ import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { regressionModule } from '../wasm/modules';
 
-/** Options of {@link mseLoss} and {@link l1Loss} (and the base of the other regression losses' options). */
+/**
+ * Options of {@link mseLoss} and {@link l1Loss} (and the base of the other regression losses' options).
+ * @group Regression
+ */
 export interface RegressionOptions {
   /** `'mean'` (default), `'sum'` or `'none'` (no reduction: a tensor). */
   reduction?: Reduction;
@@ -19,13 +22,19 @@ export interface RegressionOptions {
   out?: GradTarget;
 }
 
-/** Options of {@link smoothL1Loss}. */
+/**
+ * Options of {@link smoothL1Loss}.
+ * @group Regression
+ */
 export interface SmoothL1LossOptions extends RegressionOptions {
   /** Where the loss turns from quadratic to linear; >= 0, default 1. β = 0 is l1Loss (PyTorch 2.x). */
   beta?: number;
 }
 
-/** Options of {@link huberLoss}. */
+/**
+ * Options of {@link huberLoss}.
+ * @group Regression
+ */
 export interface HuberLossOptions extends RegressionOptions {
   /** Where the loss turns from quadratic to linear; > 0, default 1. */
   delta?: number;
@@ -86,6 +95,7 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
  * const loss: number = mseLoss(x, y); // 1.3333
  * const perElement: Float32Array = mseLoss(x, y, { reduction: 'none' }).data; // [0, 0, 4]
  * ```
+ * @group Regression
  */
 export function mseLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & { reduction?: R }): Loss<R, D>;
 export function mseLoss(input: FloatInput, target: FloatInput, options?: RegressionOptions): number | Tensor {
@@ -107,6 +117,7 @@ export function mseLoss(input: FloatInput, target: FloatInput, options?: Regress
  * const { loss, grads: [dInput, dTarget] } = mseLossWithGrad(new Float32Array([1, 2, 3]), new Float32Array([1, 2, 5]));
  * dInput.data; // 2·(x - y) / 3: Float32Array [0, 0, -1.333]
  * ```
+ * @group Regression
  */
 export function mseLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function mseLossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
@@ -128,6 +139,7 @@ export function mseLossWithGrad(input: FloatInput, target: FloatInput, options?:
  * import { l1Loss } from 'simdloss';
  * l1Loss(new Float32Array([1, 2, 3]), new Float32Array([1, 2, 5])); // 0.6667
  * ```
+ * @group Regression
  */
 export function l1Loss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & { reduction?: R }): Loss<R, D>;
 export function l1Loss(input: FloatInput, target: FloatInput, options?: RegressionOptions): number | Tensor {
@@ -149,6 +161,7 @@ export function l1Loss(input: FloatInput, target: FloatInput, options?: Regressi
  * const { grad } = l1LossWithGrad(new Float32Array([1, 2, 3]), new Float32Array([1, 2, 5]));
  * grad.data; // sign(x - y) / 3: Float32Array [0, 0, -0.333]
  * ```
+ * @group Regression
  */
 export function l1LossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function l1LossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
@@ -170,6 +183,7 @@ export function l1LossWithGrad(input: FloatInput, target: FloatInput, options?: 
  * import { smoothL1Loss } from 'simdloss';
  * smoothL1Loss(new Float32Array([0, 2]), new Float32Array([0.5, 0])); // (0.125 + 1.5) / 2 = 0.8125
  * ```
+ * @group Regression
  */
 export function smoothL1Loss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: SmoothL1LossOptions & { reduction?: R }): Loss<R, D>;
 export function smoothL1Loss(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions): number | Tensor {
@@ -191,6 +205,7 @@ export function smoothL1Loss(input: FloatInput, target: FloatInput, options?: Sm
  * const { grad } = smoothL1LossWithGrad(new Float32Array([0, 2]), new Float32Array([0.5, 0]), { reduction: 'sum' });
  * grad.data; // Float32Array [-0.5, 1]
  * ```
+ * @group Regression
  */
 export function smoothL1LossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: SmoothL1LossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function smoothL1LossWithGrad(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions & GradOptions): WithGrad {
@@ -212,6 +227,7 @@ export function smoothL1LossWithGrad(input: FloatInput, target: FloatInput, opti
  * import { huberLoss } from 'simdloss';
  * huberLoss(new Float32Array([0, 2]), new Float32Array([0.5, 0]), { delta: 2 }); // (0.125 + 2) / 2 = 1.0625
  * ```
+ * @group Regression
  */
 export function huberLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: HuberLossOptions & { reduction?: R }): Loss<R, D>;
 export function huberLoss(input: FloatInput, target: FloatInput, options?: HuberLossOptions): number | Tensor {
@@ -233,6 +249,7 @@ export function huberLoss(input: FloatInput, target: FloatInput, options?: Huber
  * const { grad } = huberLossWithGrad(new Float32Array([0, 2]), new Float32Array([0.5, 0]), { reduction: 'sum' });
  * grad.data; // Float32Array [-0.5, 1]
  * ```
+ * @group Regression
  */
 export function huberLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: HuberLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function huberLossWithGrad(input: FloatInput, target: FloatInput, options?: HuberLossOptions & GradOptions): WithGrad {

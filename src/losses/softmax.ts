@@ -10,7 +10,10 @@ import type { ResultArray } from '../types';
 import { kernel } from '../wasm/kernels';
 import { softmaxModule } from '../wasm/modules';
 
-/** Options of {@link softmax} and {@link logSoftmax}. */
+/**
+ * Options of {@link softmax} and {@link logSoftmax}.
+ * @group Softmax and sigmoid
+ */
 export interface SoftmaxOptions {
   /** The dim to normalize over; negative counts from the end. Default -1. */
   dim?: number;
@@ -87,7 +90,10 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
   return { loss, grads: dx ? [gradTensor(dx, x.shape, dtype)] : [], opts };
 }
 
-/** Options of {@link sigmoid}. */
+/**
+ * Options of {@link sigmoid}.
+ * @group Softmax and sigmoid
+ */
 export interface SigmoidOptions {
   /** A Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
   out?: GradTarget;
@@ -140,6 +146,7 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
  * const p = softmax({ data: new Float32Array([1, 2, 3, 1, 1, 1]), shape: [2, 3] });
  * p.data; // Float32Array [0.090, 0.245, 0.665, 0.333, 0.333, 0.333]
  * ```
+ * @group Softmax and sigmoid
  */
 export function softmax<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions): Tensor<ResultArray<D>>;
 export function softmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
@@ -160,6 +167,7 @@ export function softmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
  * const { loss: p, grad } = softmaxWithGrad(new Float32Array([1, 2, 3]), { gradOutput: new Float32Array([1, 0, 0]) });
  * grad.data; // ∂p[0]/∂x, a Float32Array(3)
  * ```
+ * @group Softmax and sigmoid
  */
 export function softmaxWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function softmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
@@ -181,6 +189,7 @@ export function softmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & Gr
  * const logProbs = logSoftmax({ data: new Float64Array([1, 2, 3, 1, 1, 1]), shape: [2, 3] });
  * logProbs.data; // Float64Array [-2.408, -1.408, -0.408, -1.099, -1.099, -1.099]
  * ```
+ * @group Softmax and sigmoid
  */
 export function logSoftmax<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions): Tensor<ResultArray<D>>;
 export function logSoftmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
@@ -201,6 +210,7 @@ export function logSoftmax(input: FloatInput, options?: SoftmaxOptions): Tensor 
  * const { grad } = logSoftmaxWithGrad(new Float32Array([1, 2, 3]), { gradOutput: new Float32Array([1, 0, 0]) });
  * grad.data; // ∂logp[0]/∂x = onehot(0) - softmax(x)
  * ```
+ * @group Softmax and sigmoid
  */
 export function logSoftmaxWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & GradOptions): WithGrad<Tensor> {
@@ -221,6 +231,7 @@ export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions &
  * import { sigmoid } from 'simdloss';
  * sigmoid(new Float32Array([0, 2])).data; // Float32Array [0.5, 0.881]
  * ```
+ * @group Softmax and sigmoid
  */
 export function sigmoid<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SigmoidOptions): Tensor<ResultArray<D>>;
 export function sigmoid(input: FloatInput, options?: SigmoidOptions): Tensor {
@@ -241,6 +252,7 @@ export function sigmoid(input: FloatInput, options?: SigmoidOptions): Tensor {
  * const { loss: s, grad } = sigmoidWithGrad(new Float32Array([0, 2]));
  * grad.data; // s·(1 - s): Float32Array [0.25, 0.105]
  * ```
+ * @group Softmax and sigmoid
  */
 export function sigmoidWithGrad<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SigmoidOptions & GradOptions): WithGrad<Tensor<ResultArray<D>>, ResultArray<D>>;
 export function sigmoidWithGrad(input: FloatInput, options?: SigmoidOptions & GradOptions): WithGrad<Tensor> {

@@ -6,6 +6,7 @@ import type { Arena } from './arena';
 /**
  * A checked shape: a real array of non-negative integers, copied and frozen, so nothing the
  * caller does later (or a getter that changes its answer) can make it disagree with the memory.
+ * @group Setup and memory
  */
 export function checkedShape(fn: string, name: string, shape: unknown): readonly number[] {
   if (!Array.isArray(shape)) throw new TypeError(`${fn}: ${name} must be an array of non-negative integers; got ${typeof shape}`);
@@ -22,6 +23,7 @@ export function checkedShape(fn: string, name: string, shape: unknown): readonly
  * A { data, shape } tensor whose data lives in wasm memory. `data` is a view made afresh
  * whenever wasm memory has grown since the last access (growth detaches older views: read
  * `.data` again after any simdloss call instead of keeping the array), and throws after free().
+ * @group Setup and memory
  */
 export class WasmTensor<D extends FloatArray = FloatArray> implements Tensor<D> {
   /** 'float32' or 'float64': the dtype of `data`. */
