@@ -7,7 +7,7 @@
 import { describe, rangeError, shapeString, typeError } from './errors';
 import type { Dtype, FloatArray, FloatInput, IndexInput, IntegerArray, Tensor } from './types';
 import { WasmTensor } from './wasm/resident';
-import { ownView, partsOf, typedArrayName, wasmView, wasmViewStatus } from './wasm/views';
+import { ownView, partsOf, typedArrayName, wasmRangeHeld, wasmView, wasmViewStatus } from './wasm/views';
 
 /**
  * The memory the current call's arguments occupy, as read (a typed array's buffer and byte range,
@@ -37,10 +37,25 @@ export class FloatTensor {
     private readonly own: FloatArray | null,
     /** Set when the values live in wasm memory: kernels read them in place (no copy). */
     readonly resident: { readonly ptr: number } | null = null,
+    /** `fn: name`, for the error when a resident argument's memory is freed before it is used. */
+    private readonly label = '',
   ) {}
+
+  /**
+   * Throws when the wasm memory of a resident argument was freed after the argument was read (a
+   * getter of a later argument can free it): a TypeError naming the call, never a read of memory
+   * that may hold something else by now.
+   */
+  checkLive(): void {
+    const r = this.resident;
+    if (r === null) return;
+    const gone = r instanceof WasmTensor ? r.freed : !wasmRangeHeld(r.ptr, this.size * (this.dtype === 'float32' ? 4 : 8));
+    if (gone) throw new TypeError(`${this.label} lives in wasm memory that was freed during the call (after the argument was read); keep the WasmTensor until the call returns`);
+  }
 
   get data(): FloatArray {
     if (this.own !== null) return this.own;
+    this.checkLive();
     const r = this.resident!;
     if (r instanceof WasmTensor) return r.data;
     const c = this.cached;
@@ -347,7 +362,7 @@ function floatArgOnce(fn: string, name: string, value: unknown, dtype: Dtype): F
   if (value instanceof WasmTensor) {
     if (value.freed) throw new TypeError(`${fn}: ${name} is a WasmTensor that was freed; allocate a new one with allocTensor()`);
     callSpans.push({ buffer: 'wasm', start: value.ptr, end: value.ptr + value.size * (value.dtype === 'float32' ? 4 : 8) });
-    return new FloatTensor(value.shape.slice(), value.dtype, value.size, null, value);
+    return new FloatTensor(value.shape.slice(), value.dtype, value.size, null, value, `${fn}: ${name}`);
   }
   if (isFloatArray(value)) return floatOfTyped(fn, name, value, null);
   if (Array.isArray(value)) {
@@ -401,7 +416,7 @@ function floatOfTyped(fn: string, name: string, raw: FloatArray, value: TensorLi
   if (status === 'live') {
     const parts = partsOf(data);
     // a contiguous view (or part) of the tensor is read in place; a strided one was gathered into a copy
-    if (parts.buffer === buffer) return new FloatTensor(shape, dtype, parts.length, null, new WasmRange(parts.byteOffset));
+    if (parts.buffer === buffer) return new FloatTensor(shape, dtype, parts.length, null, new WasmRange(parts.byteOffset), `${fn}: ${name}`);
   }
   return new FloatTensor(shape, dtype, data.length, data);
 }

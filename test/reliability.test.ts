@@ -117,6 +117,28 @@ describe('no view of wasm memory survives an allocation', () => {
   });
 });
 
+describe('a resident argument freed after it was read (by a getter of a later argument)', () => {
+  for (const backendName of ['wasm-simd', 'js'] as const) {
+    it(`${backendName}: a TypeError naming the call and the argument, and the next call works`, () => {
+      sl.setBackend(backendName);
+      try {
+        for (const raw of [false, true]) {
+          const x = resident('float32', [2, 3], [1, 2, 3, 4, 5, 6]);
+          const target = { get data() { x.free(); return Int32Array.of(0, 1); }, shape: [2] };
+          const input = raw ? { data: x.data, shape: [2, 3] } : x;
+          expect(() => sl.crossEntropy(input, target)).toThrow(/^crossEntropy: input lives in wasm memory that was freed during the call/);
+          const y = resident('float32', [4], [1, 2, 3, 4]);
+          const other = { get data() { y.free(); return new Float32Array(4); }, shape: [4] };
+          expect(() => sl.mseLossWithGrad(raw ? { data: y.data, shape: [4] } : y, other)).toThrow(/^mseLossWithGrad: input lives in wasm memory that was freed during the call/);
+        }
+        expect(sl.crossEntropy({ data: new Float32Array([1, 2, 3, 4, 5, 6]), shape: [2, 3] }, Int32Array.of(0, 1))).toBeGreaterThan(0);
+      } finally {
+        sl.setBackend('wasm-simd');
+      }
+    });
+  }
+});
+
 describe('no user code runs inside a call', () => {
   const N = 20_000, C = 10; // several of the runtime's blocks
   const x = Float32Array.from({ length: N * C }, (_, i) => Math.cos(i * 0.37) * 4);

@@ -262,6 +262,11 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: boolean): WithGrad | { loss: number | Tensor } {
   const prep = prepare(fn, input, target, options, isCE, wantGrad);
   const { problem, dtype, reduction, outShape, denominator, opts } = prep;
+  // the values as of now, every argument read: a getter of a later argument may have freed a
+  // resident one (its data getter then throws, naming the call)
+  problem.input = prep.x.data;
+  if (prep.weight) problem.weight = prep.weight.data;
+  if (prep.probs) problem.probs = prep.probs.data;
   const upstream = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, upstream, denominator);
   const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);

@@ -107,6 +107,7 @@ function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed:
       continue;
     }
     const v = o.values;
+    if (v instanceof FloatTensor) v.checkLive();
     if ((o.role === 'in' || o.role === 'whole') && v instanceof FloatTensor && v.resident !== null && v.dtype === dtype && o.gather === null) {
       fixed[i] = v.resident.ptr;
     } else if (o.role === 'out' && o.into instanceof WasmTensor && o.into.dtype === dtype && o.scatter === null) {

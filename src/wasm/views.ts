@@ -64,6 +64,11 @@ export function wasmViewStatus(buffer: ArrayBufferLike, byteOffset: number, byte
   return info.retired(buffer) ? 'detached' : 'not-wasm';
 }
 
+/** Whether [ptr, ptr + bytes) still lies inside a live resident tensor. */
+export function wasmRangeHeld(ptr: number, bytes: number): boolean {
+  return info !== null && info.holds(ptr, bytes);
+}
+
 /** A fresh view of n values at ptr in wasm memory (make it after the call's last allocation). */
 export function wasmView(type: Dtype | 'int32', ptr: number, n: number): FloatArray | Int32Array {
   const buffer = info!.memory.buffer;
