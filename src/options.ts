@@ -263,8 +263,9 @@ export function placed(out: WriteTarget | null, data: FloatArray, shape: readonl
   return { data: out.caller instanceof WasmTensor ? out.caller.data : out.caller, shape: shape.slice() };
 }
 
-/** gradTargets' answer per options snapshot: checked once per call, whoever asks. */
-const checkedTargets = new WeakMap<CheckedOptions, Array<WriteTarget | null>>();
+/** Where gradTargets keeps its answer on the call's options snapshot (checked once per call, whoever
+ *  asks): a symbol, so no option name can collide with it. */
+const TARGETS = Symbol('gradTargets');
 
 /**
  * options.gradInto: where a WithGrad call writes its gradients, one entry per gradient (null:
@@ -273,7 +274,7 @@ const checkedTargets = new WeakMap<CheckedOptions, Array<WriteTarget | null>>();
  * that throws leaves every target untouched.
  */
 export function gradTargets(fn: string, opts: CheckedOptions, dtype: Dtype, sizes: readonly number[]): Array<WriteTarget | null> {
-  const known = checkedTargets.get(opts);
+  const known = (opts as Record<symbol, unknown>)[TARGETS] as Array<WriteTarget | null> | undefined;
   if (known) return known;
   const value = opts.gradInto;
   if (value === undefined) return [];
@@ -289,7 +290,7 @@ export function gradTargets(fn: string, opts: CheckedOptions, dtype: Dtype, size
       throw rangeError(fn, `${nameOf(i)} and ${nameOf(j)} share memory; each gradient needs its own array`);
     }
   }));
-  checkedTargets.set(opts, targets);
+  (opts as Record<symbol, unknown>)[TARGETS] = targets;
   return targets;
 }
 

@@ -7,7 +7,7 @@
 import { describe, rangeError, shapeString, typeError } from './errors';
 import type { Dtype, FloatArray, FloatInput, IndexInput, IntegerArray, Tensor } from './types';
 import { WasmTensor } from './wasm/resident';
-import { ownView, partsOf, typedArrayName, wasmRangeHeld, wasmView, wasmViewStatus } from './wasm/views';
+import { bufferOf, byteOffsetOf, lengthOf, ownView, partsOf, typedArrayName, wasmRangeHeld, wasmView, wasmViewStatus } from './wasm/views';
 
 /**
  * The memory the current call's arguments occupy, as read (a typed array's buffer and byte range,
@@ -402,7 +402,7 @@ function floatArgOnce(fn: string, name: string, value: unknown, dtype: Dtype): F
  */
 function floatOfTyped(fn: string, name: string, raw: FloatArray, value: TensorLike | null): FloatTensor {
   const dtype = dtypeOf(raw);
-  const { buffer, byteOffset, length } = partsOf(raw);
+  const buffer = bufferOf(raw), byteOffset = byteOffsetOf(raw), length = lengthOf(raw);
   const status = wasmViewStatus(buffer, byteOffset, length * (dtype === 'float32' ? 4 : 8));
   if (status === 'detached') {
     throw new TypeError(`${fn}: ${name} is a view of wasm memory that was detached when the memory grew; pass the WasmTensor itself, or read its .data again just before the call`);
@@ -414,9 +414,8 @@ function floatOfTyped(fn: string, name: string, raw: FloatArray, value: TensorLi
   const own = ownView(raw);
   const { data, shape } = value ? stridedData<FloatArray>(fn, name, value, own, (n) => newFloat(dtype, n)) : { data: own, shape: [length] };
   if (status === 'live') {
-    const parts = partsOf(data);
     // a contiguous view (or part) of the tensor is read in place; a strided one was gathered into a copy
-    if (parts.buffer === buffer) return new FloatTensor(shape, dtype, parts.length, null, new WasmRange(parts.byteOffset), `${fn}: ${name}`);
+    if (bufferOf(data) === buffer) return new FloatTensor(shape, dtype, lengthOf(data), null, new WasmRange(byteOffsetOf(data)), `${fn}: ${name}`);
   }
   return new FloatTensor(shape, dtype, data.length, data);
 }

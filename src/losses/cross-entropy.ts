@@ -187,6 +187,9 @@ function scatterRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: 
   }
 }
 
+/** The per-row losses of a call that reduces them (never read). */
+const NO_LOSSES = new Float64Array(0);
+
 function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | WasmTensor | null): LossParts | null {
   const w = wasm(fn, crossEntropyModule);
   if (!w) return null;
@@ -213,7 +216,7 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
   ], (count, [logits, probs, targets, weight, rowLoss, g, upstream, scratch]) =>
     run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale));
   const outs = r.outputs;
-  return { elementLoss: prep.reduction === 'none' ? outs[0] : newFloat(dtype, 0), total: r.total, grad: wantGrad ? outs[outs.length - 1] : null };
+  return { elementLoss: prep.reduction === 'none' ? outs[0] : NO_LOSSES, total: r.total, grad: wantGrad ? outs[outs.length - 1] : null };
 }
 
 function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | WasmTensor | null): LossParts | null {

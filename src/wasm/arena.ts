@@ -9,7 +9,7 @@
 // a call's allocations (view()), and resident tensors re-create theirs on access.
 import type { Dtype, FloatArray } from '../types';
 import { HEAP_BASE } from './modules/layout';
-import { setWasmMemoryInfo } from './views';
+import { setWasmMemoryInfo, wasmBuffer } from './views';
 
 const ALIGN = 16;
 const PAGE = 65536;
@@ -163,7 +163,8 @@ export class Arena {
 
   /** A fresh view of n floats at ptr (make views only after the call's allocations). */
   view(dtype: Dtype, ptr: number, n: number): FloatArray {
-    return dtype === 'float32' ? new Float32Array(this.memory.buffer, ptr, n) : new Float64Array(this.memory.buffer, ptr, n);
+    const buffer = wasmBuffer();
+    return dtype === 'float32' ? new Float32Array(buffer, ptr, n) : new Float64Array(buffer, ptr, n);
   }
 
   /** Allocates n floats of dtype. */

@@ -2,6 +2,7 @@
 // every loss reads them in place (no copy in). See README "Data in wasm memory".
 import type { Dtype, FloatArray, Tensor } from '../types';
 import type { Arena } from './arena';
+import { wasmBuffer } from './views';
 
 /**
  * A checked shape: a real array of non-negative integers, copied and frozen, so nothing the
@@ -61,7 +62,7 @@ export class WasmTensor<D extends FloatArray = FloatArray> implements Tensor<D> 
   /** The elements: a view of wasm memory, made afresh when memory has grown since the last access. */
   get data(): D {
     if (this._freed) throw new TypeError('WasmTensor.data: this tensor was freed; allocate a new one with allocTensor()');
-    const buffer = this.arena.memory.buffer;
+    const buffer = wasmBuffer();
     if (!this.cached || this.cached.buffer !== buffer) this.cached = this.arena.view(this.dtype, this.ptr, this.size) as D;
     return this.cached;
   }

@@ -90,13 +90,24 @@ function lengthOfValues(v: Values): number {
  * What a call of `run` would stage: per operand, the pointer of one that needs no staging (-1 when
  * staged), and the bytes per item, of slack, and of whole operands.
  */
+// The arrays a call of run() works in, kept between calls: calls never nest (no code of the
+// caller's runs inside one), and a call that allocated nothing leaves nothing for the collector.
+const FIXED: number[] = [];
+const PTRS: number[] = [];
+const BLOCK_PTRS: number[] = [];
+const STAGING: Array<FloatArray | Int32Array | null> = [];
+const SOURCES: Array<FloatArray | Int32Array | null> = [];
+const RESULTS: Array<FloatArray | null> = [];
+
 function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed: number[]; perItem: number; slack: number; wholeBytes: number } {
   const bytes = dtype === 'float32' ? 4 : 8;
   const n = operands.length;
   // `dtype` is the kernel's: a loss may run a float64 kernel on float32 data (docs/accuracy.md).
   // Decided once per operand: read in place (a resident input or whole of the kernel's dtype, not
   // gathered), written in place (a WasmTensor output of the kernel's dtype, not scattered), or staged.
-  const fixed = new Array<number>(n).fill(-1); // the pointer of an operand that needs no staging
+  const fixed = FIXED; // the pointer of an operand that needs no staging, or -1
+  fixed.length = n;
+  fixed.fill(-1);
   let perItem = 0;
   let slack = 16;
   let wholeBytes = 0;
@@ -158,7 +169,9 @@ export function run(
     block = Math.min(items, fit, wholeCall ? Infinity : cacheSized, maxBlock);
   }
   const mark = arena.mark();
-  const ptrs = new Array<number>(n).fill(0);
+  const ptrs = PTRS;
+  ptrs.length = n;
+  ptrs.fill(0);
   for (let i = 0; i < n; i++) {
     const o = operands[i];
     if (!o || fixed[i] >= 0) {
@@ -172,9 +185,11 @@ export function run(
 
   try {
     // Views, after the last allocation: the staging areas and every source and result.
-    const staging = new Array<FloatArray | Int32Array | null>(n).fill(null);
-    const sources = new Array<FloatArray | Int32Array | null>(n).fill(null);
-    const results = new Array<FloatArray | null>(n).fill(null);
+    const staging = STAGING, sources = SOURCES, results = RESULTS;
+    staging.length = sources.length = results.length = n;
+    staging.fill(null);
+    sources.fill(null);
+    results.fill(null);
     for (let i = 0; i < n; i++) {
       const o = operands[i];
       if (!o) continue;
@@ -191,7 +206,9 @@ export function run(
 
     let total = 0;
     if (items === 0) total = kernel(0, ptrs, 0);
-    const blockPtrs = ptrs.slice();
+    const blockPtrs = BLOCK_PTRS;
+    blockPtrs.length = n;
+    for (let i = 0; i < n; i++) blockPtrs[i] = ptrs[i];
     for (let start = 0; start < items; start += block) {
       const count = Math.min(block, items - start);
       for (let i = 0; i < n; i++) {
@@ -221,5 +238,9 @@ export function run(
     return { total, outputs };
   } finally {
     arena.rewind(mark);
+    // nothing of this call's is kept alive by the reused arrays
+    STAGING.fill(null);
+    SOURCES.fill(null);
+    RESULTS.fill(null);
   }
 }

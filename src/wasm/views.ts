@@ -30,13 +30,26 @@ export function lengthOf(x: ArrayBufferView): number {
   return lengthGetter.call(x) as number;
 }
 
+/** The buffer of a typed array, through the intrinsic accessor. */
+export function bufferOf(x: ArrayBufferView): ArrayBufferLike {
+  return bufferGetter.call(x) as ArrayBufferLike;
+}
+
+/** The byte offset of a typed array, through the intrinsic accessor. */
+export function byteOffsetOf(x: ArrayBufferView): number {
+  return byteOffsetGetter.call(x) as number;
+}
+
 const CONSTRUCTORS = { Float32Array, Float64Array, Int32Array, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Uint32Array, BigInt64Array, BigUint64Array } as const;
 
 /** A plain typed array of the same type over the same memory as `x`: nothing of the caller's is reachable from it. */
 export function ownView<T extends ArrayBufferView>(x: T): T {
-  const name = typedArrayName(x) as keyof typeof CONSTRUCTORS;
-  const { buffer, byteOffset, length } = partsOf(x);
-  return new CONSTRUCTORS[name](buffer as ArrayBuffer, byteOffset, length) as unknown as T;
+  const name = typedArrayName(x);
+  const buffer = bufferGetter.call(x) as ArrayBuffer, byteOffset = byteOffsetGetter.call(x) as number, length = lengthGetter.call(x) as number;
+  // the float arrays first, without the table's lookup: they are most arguments
+  if (name === 'Float32Array') return new Float32Array(buffer, byteOffset, length) as unknown as T;
+  if (name === 'Float64Array') return new Float64Array(buffer, byteOffset, length) as unknown as T;
+  return new CONSTRUCTORS[name as keyof typeof CONSTRUCTORS](buffer, byteOffset, length) as unknown as T;
 }
 
 /**
@@ -52,16 +65,30 @@ export interface WasmMemoryInfo {
 }
 
 let info: WasmMemoryInfo | null = null;
+/**
+ * The memory's buffer as last read. Reading `memory.buffer` is a call into the engine; growth
+ * detaches the old buffer (byteLength 0), which is when it is read again. (A shared memory's
+ * buffers never detach: threads will need another test.)
+ */
+let buffer: ArrayBufferLike | null = null;
+
+/** The wasm memory's current buffer. */
+export function wasmBuffer(): ArrayBufferLike {
+  const b = buffer;
+  if (b !== null && b.byteLength !== 0) return b;
+  return (buffer = info!.memory.buffer);
+}
 
 export function setWasmMemoryInfo(i: WasmMemoryInfo): void {
   info = i;
+  buffer = null;
 }
 
 /** Where a view of wasm memory passed as an argument stands: live (inside a tensor), stale, or outside. */
-export function wasmViewStatus(buffer: ArrayBufferLike, byteOffset: number, bytes: number): 'not-wasm' | 'live' | 'detached' | 'outside' {
+export function wasmViewStatus(of: ArrayBufferLike, byteOffset: number, bytes: number): 'not-wasm' | 'live' | 'detached' | 'outside' {
   if (!info) return 'not-wasm';
-  if (buffer === info.memory.buffer) return info.holds(byteOffset, bytes) ? 'live' : 'outside';
-  return info.retired(buffer) ? 'detached' : 'not-wasm';
+  if (of === wasmBuffer()) return info.holds(byteOffset, bytes) ? 'live' : 'outside';
+  return info.retired(of) ? 'detached' : 'not-wasm';
 }
 
 /** Whether [ptr, ptr + bytes) still lies inside a live resident tensor. */
@@ -71,6 +98,6 @@ export function wasmRangeHeld(ptr: number, bytes: number): boolean {
 
 /** A fresh view of n values at ptr in wasm memory (make it after the call's last allocation). */
 export function wasmView(type: Dtype | 'int32', ptr: number, n: number): FloatArray | Int32Array {
-  const buffer = info!.memory.buffer;
-  return type === 'float32' ? new Float32Array(buffer, ptr, n) : type === 'float64' ? new Float64Array(buffer, ptr, n) : new Int32Array(buffer, ptr, n);
+  const b = wasmBuffer();
+  return type === 'float32' ? new Float32Array(b, ptr, n) : type === 'float64' ? new Float64Array(b, ptr, n) : new Int32Array(b, ptr, n);
 }
