@@ -140,7 +140,6 @@ export function makeCases({ sl, plain, tf, quick = false, compare = {} }) {
     const [N, C] = [256, 1000];
     const x = floats(N * C, 3, -4, 4);
     const input = { data: x, shape: [N, C] };
-    // simdloss's softmax has no output option: fresh on both sides only.
     cases.push({
       id: 'softmax-256×1000-fresh', name: 'softmax 256×1000', family: 'softmax', mode: 'fresh', elements: N * C,
       target: target('softmax', 'fresh'),
@@ -148,6 +147,16 @@ export function makeCases({ sl, plain, tf, quick = false, compare = {} }) {
         ...ours((m) => () => ({ out: m.softmax(input).data })),
         'plain JS': () => ({ out: plain.softmax(x, N, C) }),
         ...(tf && { 'TF.js wasm': () => tfRun(() => ({ out: tf.softmax(tf.tensor2d(x, [N, C])) })) }),
+      },
+    });
+    // both sides write into a buffer they keep: simdloss through options.out (issue 17)
+    const slOut = new Float32Array(N * C), jsOut = new Float32Array(N * C);
+    cases.push({
+      id: 'softmax-256×1000-reused', name: 'softmax 256×1000', family: 'softmax', mode: 'reused', elements: N * C,
+      target: target('softmax', 'reused'),
+      contenders: {
+        ...ours((m) => () => ({ out: m.softmax(input, { out: slOut }).data })),
+        'plain JS': () => ({ out: plain.softmax(x, N, C, jsOut) }),
       },
     });
   }
@@ -193,6 +202,55 @@ export function makeCases({ sl, plain, tf, quick = false, compare = {} }) {
         contenders: {
           ...ours((m) => () => ({ loss: m[family](a, b) })),
           'plain JS': () => ({ loss: js(a, b) }),
+        },
+      });
+    }
+  }
+
+  if (!quick) {
+    // The sizes most calls have (issue 17): a handful of rows or elements, where the fixed cost of
+    // a call (options, shapes, staging, the kernel call) is most of it. Reused mode: both sides
+    // write into a buffer they keep. The issue's floor is 1× plain JS from 1024 elements (mseLoss),
+    // 256 (BCE) and 32×10 (cross-entropy, softmax), 4× from 2^16 and 256×100; smaller sizes are
+    // reported without a target.
+    const small = (family, mode, atLeast) => (atLeast ? { 'plain JS': atLeast } : {});
+    for (const [N, C, floor] of [[1, 10, 0], [32, 10, 1], [256, 100, 4]]) {
+      const x = floats(N * C, 11 + N, -4, 4);
+      const t = classes(N, C, 13 + N);
+      const input = { data: x, shape: [N, C] };
+      const name = `${N}×${C}`;
+      const slInto = new Float32Array(N * C), jsInto = new Float32Array(N * C);
+      cases.push({
+        id: `ce-fwd-${name}`, name: `crossEntropy ${name}`, family: 'crossEntropy', mode: 'fresh', elements: N * C, target: small('crossEntropy', 'fresh', floor),
+        contenders: { ...ours((m) => () => ({ loss: m.crossEntropy(input, t) })), 'plain JS': () => ({ loss: plain.crossEntropy(x, t, N, C) }) },
+      });
+      cases.push({
+        id: `ce-grad-${name}-reused`, name: `crossEntropyWithGrad ${name}`, family: 'crossEntropyWithGrad', mode: 'reused', elements: N * C, target: small('crossEntropyWithGrad', 'reused', floor),
+        contenders: {
+          ...ours((m) => () => { const r = m.crossEntropyWithGrad(input, t, { gradInto: slInto }); return { loss: r.loss, out: r.grad.data }; }),
+          'plain JS': () => { const r = plain.crossEntropyWithGrad(x, t, N, C, jsInto); return { loss: r.loss, out: r.grad }; },
+        },
+      });
+      const slOut = new Float32Array(N * C), jsOut = new Float32Array(N * C);
+      cases.push({
+        id: `softmax-${name}-reused`, name: `softmax ${name}`, family: 'softmax', mode: 'reused', elements: N * C, target: small('softmax', 'reused', floor),
+        contenders: { ...ours((m) => () => ({ out: m.softmax(input, { out: slOut }).data })), 'plain JS': () => ({ out: plain.softmax(x, N, C, jsOut) }) },
+      });
+    }
+    for (const [n, floorMse, floorBce] of [[16, 0, 0], [256, 0, 1], [1024, 1, 1], [1 << 16, 4, 4]]) {
+      const a = floats(n, 17, -3, 3), b = floats(n, 19, -3, 3);
+      cases.push({
+        id: `mseLoss-${n}`, name: `mseLoss ${n}`, family: 'mseLoss', mode: 'fresh', elements: n, target: small('mseLoss', 'fresh', floorMse),
+        contenders: { ...ours((m) => () => ({ loss: m.mseLoss(a, b) })), 'plain JS': () => ({ loss: plain.mse(a, b) }) },
+      });
+      const x = floats(n, 23, -6, 6), t = floats(n, 29, 0, 1).map(Math.round);
+      const slInto = new Float32Array(n), jsInto = new Float32Array(n);
+      cases.push({
+        id: `bce-logits-grad-${n}-reused`, name: `binaryCrossEntropyWithLogitsWithGrad ${n}`, family: 'binaryCrossEntropyWithLogitsWithGrad', mode: 'reused', elements: n,
+        target: small('binaryCrossEntropyWithLogitsWithGrad', 'reused', floorBce),
+        contenders: {
+          ...ours((m) => () => { const r = m.binaryCrossEntropyWithLogitsWithGrad(x, t, { gradInto: slInto }); return { loss: r.loss, out: r.grad.data }; }),
+          'plain JS': () => { const r = plain.bceWithLogitsWithGrad(x, t, jsInto); return { loss: r.loss, out: r.grad }; },
         },
       });
     }

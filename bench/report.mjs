@@ -141,7 +141,7 @@ function floorSection(run, lines) {
 const MOVES = {
   crossEntropy: { ins: 1, outs: 0 },
   crossEntropyWithGrad: { ins: 1, outs: 1 },
-  // the resident softmax still copies its result out into a new array (no output option)
+  // the floor's resident softmax copies its result out into a new array
   softmax: { ins: 1, outs: 1, residentOuts: true },
   binaryCrossEntropyWithLogitsWithGrad: { ins: 2, outs: 1 },
   mseLoss: { ins: 2, outs: 0 },
@@ -250,7 +250,7 @@ export function writeReport(data) {
   lines.push(`Written by \`${command}\` (bench/run.mjs) on ${date}, in one run. Do not edit: re-run the benchmark.`, '');
   lines.push('## How it is measured', '');
   lines.push('- **Contenders**: simdloss (wasm-simd backend); the plain-JS baseline (`bench/plain-js.mjs`: each exp computed once and stored, loss and gradient fused in one pass, no allocation beyond the returned array, float64 sums, a branch-free smooth L1); TF.js with its wasm backend (XNNPACK kernels, SIMD, one thread) for cross-entropy, BCE and softmax. Float32Array inputs, end to end: copies into and out of wasm memory included.');
-  lines.push('- **Modes**, symmetric on both sides: *fresh*, every contender returns a new result array per call (simdloss\'s default API; TF.js always does); *reused*, simdloss writes into a caller-owned array (`options.gradInto`) and the plain-JS loop into a buffer it keeps. Forward-only cases return a number and are listed with the fresh ones; simdloss\'s softmax has no output option, so it is fresh only.');
+  lines.push('- **Modes**, symmetric on both sides: *fresh*, every contender returns a new result array per call (simdloss\'s default API; TF.js always does); *reused*, simdloss writes into a caller-owned array (`options.gradInto`) and the plain-JS loop into a buffer it keeps. Forward-only cases return a number and are listed with the fresh ones; simdloss\'s softmax writes into a kept array through `options.out`.');
   lines.push('- **Checked first**: every simdloss result was compared with the plain-JS baseline before timing (loss relative error, and the output array\'s largest error relative to its largest element, each ≤ 1e-5; the run fails otherwise).');
   lines.push(`- **Timed**: contenders interleaved round by round (rotating order), each round timing enough calls for about 10 ms; 2 warm-up rounds dropped, then ${runs[0]?.rounds ?? '?'} rounds per contender. Times are per call: min / median / p75 over the rounds. Ratios are the peer's time over simdloss's (higher = simdloss faster): ratio of medians, with the spread as (min/min–p75/p75). Where the spread of a ratio reaches across a target, the difference is not measured.`);
   lines.push('- **Targets** (issue 8): they must hold on Node 24 and in Chromium; Node 20 is a compatibility column. Every case must also be at least 1× plain JS.');
