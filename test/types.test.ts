@@ -98,8 +98,11 @@ describe('types: the API documentation', () => {
     expect(output).not.toMatch(/warning|error/i);
     // Every export sits in a family's group (or Setup and memory, Types), never TypeDoc's kind
     // groups; within a group the functions come before the options interfaces.
-    const api = JSON.parse(readFileSync(json, 'utf8')) as { children: Array<{ id: number; name: string; kind: number }>; groups: Array<{ title: string; children: number[] }> };
-    const byId = new Map(api.children.map((c) => [c.id, c]));
+    type Entry = { id: number; name: string; kind: number };
+    const api = JSON.parse(readFileSync(json, 'utf8')) as { children: Entry[]; documents?: Entry[]; groups: Array<{ title: string; children: number[] }> };
+    // typedoc.json's projectDocuments: the training guide is a page of the site, in the Documents group.
+    expect(api.documents?.map((d) => d.name)).toEqual(['Training loop guide']);
+    const byId = new Map([...api.children, ...(api.documents ?? [])].map((c) => [c.id, c]));
     expect(api.groups.map((g) => g.title)).not.toContain('Functions');
     expect(api.groups.map((g) => g.title)).not.toContain('Interfaces');
     const FUNCTION = 64, VARIABLE = 32, INTERFACE = 256;
