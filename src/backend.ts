@@ -1,7 +1,9 @@
 // Which implementation runs: the wasm SIMD kernels, or the float64 reference ('js').
 import { Arena } from './wasm/arena';
 import type { FamilySpec, Kernels } from './wasm/kernels';
-import { kernelsAvailable, kernelUnavailableReason, loadAllAsync, loadModule, sharedMemory, type WasmModule } from './wasm/instance';
+import { currentBuild, kernelsAvailable, kernelUnavailableReason, loadAllAsync, loadModule, setBuild, sharedMemory, type WasmModule } from './wasm/instance';
+import { checkOptions } from './options';
+import { typeError } from './errors';
 import { WasmTensor } from './wasm/resident';
 import type { Backend, Dtype } from './types';
 
@@ -54,6 +56,19 @@ export function setBackend(name: Backend): void {
 }
 
 /**
+ * Options of {@link init}.
+ * @group Setup and memory
+ */
+export interface InitOptions {
+  /**
+   * `true` (the default) loads the relaxed-SIMD builds of cross-entropy, softmax and
+   * binary-cross-entropy and uses them where the engine validates them; `false` keeps the plain
+   * SIMD builds, whose results are the same on every machine. Given again, it switches back.
+   */
+  relaxedSimd?: boolean;
+}
+
+/**
  * Compiles the kernels asynchronously: every family's module the bundle holds (one per family, 2–70 KB
  * of WebAssembly each). Optional: without it each family's first call compiles its module
  * synchronously; in a browser's main thread, `await init()` first.
@@ -61,19 +76,27 @@ export function setBackend(name: Backend): void {
  * tries again. It also loads the relaxed-SIMD builds of cross-entropy, softmax and
  * binary-cross-entropy (fused multiply-add in exp and log) and uses them where the engine
  * validates them (Node 22+, current Chromium); results then differ from the plain build's in the
- * last bits.
+ * last bits. `init({ relaxedSimd: false })` keeps the plain builds: the same results everywhere.
  *
+ * @param options - `relaxedSimd` (default: as before, `true` unless an earlier `init` said `false`).
  * @returns The backend calls will run on, as {@link backend} returns it.
- * @throws Nothing: a module that cannot be compiled resolves to `'js'` (after one console.warn
- * with the reason, when the engine refused a valid module).
+ * @throws TypeError if `options` is not a plain object of the options above, or `relaxedSimd` is
+ * not a boolean. Nothing else: a module that cannot be compiled resolves to `'js'` (after one
+ * console.warn with the reason, when the engine refused a valid module).
  * @example
  * ```ts
  * import { init } from 'simdloss';
  * const where = await init(); // 'wasm-simd' or 'js'
+ * await init({ relaxedSimd: false }); // the plain SIMD builds: identical results on every machine
  * ```
  * @group Setup and memory
  */
-export async function init(): Promise<Backend> {
+export async function init(options?: InitOptions): Promise<Backend> {
+  const opts = checkOptions('init', options, ['relaxedSimd']);
+  const relaxed = opts.relaxedSimd;
+  if (relaxed !== undefined && typeof relaxed !== 'boolean') throw typeError('init', 'options.relaxedSimd', 'a boolean', relaxed);
+  // switching builds drops the compiled modules; loadAllAsync compiles them again as the build says
+  if (relaxed !== undefined && currentBuild() !== (relaxed ? 'relaxed' : 'simd')) setBuild(relaxed ? 'relaxed' : 'simd');
   await loadAllAsync();
   return backend();
 }

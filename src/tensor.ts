@@ -69,14 +69,6 @@ export function floatTensor(data: FloatArray, shape: number[]): FloatTensor {
   return new FloatTensor(shape, dtypeOf(data), data.length, data);
 }
 
-/**
- * The data of t as of now. A resident tensor's view is detached when wasm memory grows, so code
- * that allocates scratch and then reads an argument's values must read them through this.
- */
-export function current(t: FloatTensor): FloatArray {
-  return t.data;
-}
-
 /** A checked class-index argument; `at(i)` reads element i as a number. */
 export interface IndexTensor {
   shape: number[];
@@ -576,7 +568,7 @@ export function expandTo(src: FloatArray, inShape: readonly number[], outShape: 
  */
 export function valuesOver(t: FloatTensor, inShape: readonly number[], outShape: readonly number[]): FloatArray {
   if (!t.resident && sameShape(inShape, outShape)) return t.data;
-  return expandTo(current(t), inShape, outShape, t.dtype);
+  return expandTo(t.data, inShape, outShape, t.dtype);
 }
 
 /** The gradient for an argument of `inShape` that was broadcast to `outShape`: sums over the copies. */

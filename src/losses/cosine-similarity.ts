@@ -10,7 +10,7 @@ import {
 } from '../options';
 import { cosineSimilarityReference } from '../reference/cosine-similarity';
 import {
-  broadcastShapes, callDtype, current, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf, valuesOver,
+  broadcastShapes, callDtype, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf, valuesOver,
 } from '../tensor';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';

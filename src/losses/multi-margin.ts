@@ -8,11 +8,10 @@ import {
   type LossAndGrads,
 } from '../options';
 import { multiMarginReference, multilabelMarginReference, type RowParts } from '../reference/multi-margin';
-import { callDtype, current, floatArg, indexArg, isFloatArray, sameShape, type FloatTensor } from '../tensor';
+import { callDtype, floatArg, indexArg, isFloatArray, sameShape, type FloatTensor } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
-import type { Arena } from '../wasm/arena';
 import { input, output, run as runKernel, whole, wholeScratch, type Operand } from '../wasm/runtime';
 import { kernel as kernelOf, type Kernels, type multiMarginKernels } from '../wasm/kernels';
 import { multiMarginModule } from '../wasm/modules';

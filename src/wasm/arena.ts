@@ -172,24 +172,11 @@ export class Arena {
     return this.alloc(n * (dtype === 'float32' ? 4 : 8));
   }
 
-  /** Allocates and fills a copy of `src` (any byteOffset, SharedArrayBuffer or not). */
-  copyIn(dtype: Dtype, src: ArrayLike<number>): number {
-    const ptr = this.floats(dtype, src.length);
-    this.view(dtype, ptr, src.length).set(src);
-    return ptr;
-  }
 
-  /** The argument's data in wasm memory: in place for a resident tensor, else a copy. */
-  input(t: { data: ArrayLike<number>; dtype: Dtype; resident?: { ptr: number } }): number {
-    return t.resident ? t.resident.ptr : this.copyIn(t.dtype, t.data);
-  }
 
-  /** Allocates and fills an Int32Array copy. */
-  copyInInt32(src: Int32Array): number {
-    const ptr = this.alloc(src.length * 4);
-    new Int32Array(this.memory.buffer, ptr, src.length).set(src);
-    return ptr;
-  }
+
+
+
 
   /** A copy (outside wasm memory) of n floats at ptr. */
   copyOut(dtype: Dtype, ptr: number, n: number): FloatArray {

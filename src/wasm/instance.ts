@@ -95,6 +95,11 @@ async function loadRelaxed(m: WasmModule): Promise<void> {
  * Selects the build (tests: run the suites on both). Drops the compiled modules; the shared
  * memory, and the resident tensors in it, stay.
  */
+/** The build modules compile as (setBuild). */
+export function currentBuild(): Build {
+  return build;
+}
+
 export function setBuild(b: Build): void {
   build = b;
   instances.clear();
