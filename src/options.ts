@@ -1,9 +1,9 @@
 // Option checking shared by every function, and turning per-element losses into the result.
 import { describe, rangeError, shapeString, typeError } from './errors';
-import { callSpans, dtypeOf, floatArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf, sumToShape, type FloatTensor } from './tensor';
+import { callSpans, dtypeOf, floatArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf, spanOf, sumToShape, type FloatTensor, type Span } from './tensor';
 import type { Dtype, FloatArray, Reduction, Tensor, WithGrad } from './types';
 import { WasmTensor } from './wasm/resident';
-import { ownView, partsOf, wasmViewStatus } from './wasm/views';
+import { ownView } from './wasm/views';
 
 /**
  * The call's options as read once: a copy of the own enumerable properties on a prototype chain
@@ -197,15 +197,18 @@ export class WriteTarget {
   }
 }
 
-/** The bytes a target occupies: its buffer and range, or 'wasm' and a pointer range. */
-function spanOf(t: FloatArray | WasmTensor): { buffer: unknown; start: number; end: number } {
-  return t instanceof WasmTensor
-    ? { buffer: 'wasm', start: t.ptr, end: t.ptr + t.size * (t.dtype === 'float32' ? 4 : 8) }
-    : { buffer: t.buffer, start: t.byteOffset, end: t.byteOffset + t.byteLength };
-}
+const overlaps = (a: Span, b: Span) => a.buffer === b.buffer && a.start < b.end && b.start < a.end;
 
-const overlaps = (a: { buffer: unknown; start: number; end: number }, b: { buffer: unknown; start: number; end: number }) =>
-  a.buffer === b.buffer && a.start < b.end && b.start < a.end;
+/** options.gradInto as a list, read once per call (a Proxy of a list answers only once). */
+const GRAD_INTO = Symbol('gradInto list');
+function gradIntoList(opts: CheckedOptions): unknown[] {
+  const known = (opts as Record<symbol, unknown>)[GRAD_INTO] as unknown[] | undefined;
+  if (known) return known;
+  const value = opts.gradInto;
+  const list = Array.isArray(value) ? Array.from(value as unknown[]) : value === undefined ? [] : [value];
+  (opts as Record<symbol, unknown>)[GRAD_INTO] = list;
+  return list;
+}
 
 /**
  * A Float32Array, Float64Array or WasmTensor that a call writes a result into (options.gradInto's
@@ -214,11 +217,8 @@ const overlaps = (a: { buffer: unknown; start: number; end: number }, b: { buffe
  */
 function checkedTarget(fn: string, name: string, t: unknown, dtype: Dtype, size: number, what: string): WriteTarget {
   if (!isFloatArray(t) && !(t instanceof WasmTensor)) throw typeError(fn, name, 'a Float32Array, Float64Array or WasmTensor', t);
-  if (isFloatArray(t)) {
-    const { buffer, byteOffset, length } = partsOf(t);
-    if (wasmViewStatus(buffer, byteOffset, length) !== 'not-wasm') {
-      throw new TypeError(`${fn}: ${name} is a view of wasm memory; pass the WasmTensor itself (allocTensor) instead of its .data`);
-    }
+  if (isFloatArray(t) && spanOf(t).buffer === 'wasm') {
+    throw new TypeError(`${fn}: ${name} is a view of wasm memory; pass the WasmTensor itself (allocTensor) instead of its .data`);
   }
   const own = t instanceof WasmTensor ? t.dtype : dtypeOf(t);
   if (own !== dtype) throw new TypeError(`${fn}: ${name} must have the call's dtype (${dtype}); got ${own}`);
@@ -244,9 +244,7 @@ export function outTarget(fn: string, opts: CheckedOptions, dtype: Dtype, outSha
   const t = checkedTarget(fn, 'options.out', value, dtype, sizeOf(outShape), 'the result');
   const span = spanOf(t.target);
   if (callSpans.some((a) => overlaps(a, span))) throw rangeError(fn, 'options.out shares memory with an argument of the call; the result needs its own array');
-  const into = opts.gradInto;
-  const list = Array.isArray(into) ? Array.from(into as unknown[]) : into === undefined ? [] : [into];
-  for (const g of list) {
+  for (const g of gradIntoList(opts)) {
     if ((isFloatArray(g) || g instanceof WasmTensor) && overlaps(spanOf(g), span)) throw rangeError(fn, 'options.out and options.gradInto share memory; each result needs its own array');
   }
   return t;
@@ -279,7 +277,7 @@ export function gradTargets(fn: string, opts: CheckedOptions, dtype: Dtype, size
   const value = opts.gradInto;
   if (value === undefined) return [];
   const listed = Array.isArray(value);
-  const list = listed ? Array.from(value as unknown[]) : [value];
+  const list = gradIntoList(opts);
   const nameOf = (i: number) => (listed ? `options.gradInto[${i}]` : 'options.gradInto');
   if (list.length > sizes.length) throw rangeError(fn, `options.gradInto has ${list.length} entries but ${fn} returns ${sizes.length} gradient(s)`);
   const targets = list.map((t, i) => (t === null || t === undefined ? null : checkedTarget(fn, nameOf(i), t, dtype, sizes[i], `gradient ${i}`)));

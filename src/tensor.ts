@@ -7,14 +7,28 @@
 import { describe, rangeError, shapeString, typeError } from './errors';
 import type { Dtype, FloatArray, FloatInput, IndexInput, IntegerArray, Tensor } from './types';
 import { WasmTensor } from './wasm/resident';
-import { bufferOf, byteOffsetOf, lengthOf, ownView, partsOf, typedArrayName, wasmRangeHeld, wasmView, wasmViewStatus } from './wasm/views';
+import { bufferOf, byteOffsetOf, lengthOf, ownView, typedArrayName, wasmRangeHeld, wasmView, wasmViewStatus } from './wasm/views';
 
 /**
  * The memory the current call's arguments occupy, as read (a typed array's buffer and byte range,
  * or 'wasm' and a pointer range): options.out must share none of it. Reset by checkOptions at the
  * start of every call; sound because calls never nest (no code of the caller's runs inside one).
  */
-export const callSpans: Array<{ buffer: unknown; start: number; end: number }> = [];
+export const callSpans: Span[] = [];
+
+/** Bytes in one memory: a buffer (or 'wasm', wasm memory whatever its current buffer) and a range. */
+export interface Span {
+  buffer: unknown;
+  start: number;
+  end: number;
+}
+
+/** The bytes a WasmTensor or a typed array (the library's own view) occupies; wasm memory is 'wasm'. */
+export function spanOf(t: FloatArray | WasmTensor): Span {
+  if (t instanceof WasmTensor) return { buffer: 'wasm', start: t.ptr, end: t.ptr + t.size * (t.dtype === 'float32' ? 4 : 8) };
+  const buffer = bufferOf(t), start = byteOffsetOf(t), end = start + lengthOf(t) * (dtypeOf(t) === 'float32' ? 4 : 8);
+  return { buffer: wasmViewStatus(buffer, start, end - start) === 'not-wasm' ? buffer : 'wasm', start, end };
+}
 
 /** A range of wasm memory a view passed as an argument covers (inside a live WasmTensor). */
 class WasmRange {
@@ -83,12 +97,10 @@ export interface IndexTensor {
  * taken for a field of the caller's object (a class's own prototype, ndarray's getters, still count).
  */
 export function field(value: object, key: string): unknown {
-  for (let o: object | null = value; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
-    if (Object.prototype.hasOwnProperty.call(o, key)) return (value as Record<string, unknown>)[key];
-  }
-  return undefined;
+  return hasField(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
+/** Whether value has `key` on itself or a prototype other than Object.prototype (see field()). */
 function hasField(value: object, key: string): boolean {
   for (let o: object | null = value; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
     if (Object.prototype.hasOwnProperty.call(o, key)) return true;
@@ -147,11 +159,11 @@ export function callDtype(values: readonly unknown[], options?: Record<string, u
  */
 function typedDtype(v: unknown): Dtype | null {
   try {
-    if (isFloatArray(v)) return typedArrayName(v) === 'Float32Array' ? 'float32' : 'float64';
+    if (isFloatArray(v)) return dtypeOf(v);
     if (v instanceof WasmTensor) return v.dtype;
     if (isTensorLike(v)) {
       const data = field(v, 'data');
-      if (isFloatArray(data)) return typedArrayName(data) === 'Float32Array' ? 'float32' : 'float64';
+      if (isFloatArray(data)) return dtypeOf(data);
     }
   } catch {
     // reported by floatArg
@@ -353,7 +365,7 @@ export function readArg<T>(fn: string, name: string, read: () => T): T {
 function floatArgOnce(fn: string, name: string, value: unknown, dtype: Dtype): FloatTensor {
   if (value instanceof WasmTensor) {
     if (value.freed) throw new TypeError(`${fn}: ${name} is a WasmTensor that was freed; allocate a new one with allocTensor()`);
-    callSpans.push({ buffer: 'wasm', start: value.ptr, end: value.ptr + value.size * (value.dtype === 'float32' ? 4 : 8) });
+    callSpans.push(spanOf(value));
     return new FloatTensor(value.shape.slice(), value.dtype, value.size, null, value, `${fn}: ${name}`);
   }
   if (isFloatArray(value)) return floatOfTyped(fn, name, value, null);
@@ -395,14 +407,15 @@ function floatArgOnce(fn: string, name: string, value: unknown, dtype: Dtype): F
 function floatOfTyped(fn: string, name: string, raw: FloatArray, value: TensorLike | null): FloatTensor {
   const dtype = dtypeOf(raw);
   const buffer = bufferOf(raw), byteOffset = byteOffsetOf(raw), length = lengthOf(raw);
-  const status = wasmViewStatus(buffer, byteOffset, length * (dtype === 'float32' ? 4 : 8));
+  const bytes = length * (dtype === 'float32' ? 4 : 8);
+  const status = wasmViewStatus(buffer, byteOffset, bytes);
   if (status === 'detached') {
     throw new TypeError(`${fn}: ${name} is a view of wasm memory that was detached when the memory grew; pass the WasmTensor itself, or read its .data again just before the call`);
   }
   if (status === 'outside') {
     throw new TypeError(`${fn}: ${name} is a view of wasm memory outside any live WasmTensor; pass a WasmTensor (allocTensor) or an array of your own`);
   }
-  callSpans.push(status === 'live' ? { buffer: 'wasm', start: byteOffset, end: byteOffset + length * (dtype === 'float32' ? 4 : 8) } : { buffer, start: byteOffset, end: byteOffset + length * (dtype === 'float32' ? 4 : 8) });
+  callSpans.push({ buffer: status === 'live' ? 'wasm' : buffer, start: byteOffset, end: byteOffset + bytes });
   const own = ownView(raw);
   const { data, shape } = value ? stridedData<FloatArray>(fn, name, value, own, (n) => newFloat(dtype, n)) : { data: own, shape: [length] };
   if (status === 'live') {
@@ -464,9 +477,8 @@ const INDEX_ARRAYS = { Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uin
  * (the call's own allocations may detach or reuse that memory), refused when already detached.
  */
 function ownIndexView(fn: string, name: string, raw: ArrayBufferView): ArrayBufferView {
-  const { buffer, byteOffset, length } = partsOf(raw);
   const own = ownView(raw);
-  const status = wasmViewStatus(buffer, byteOffset, length * (own as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT);
+  const status = wasmViewStatus(bufferOf(raw), byteOffsetOf(raw), lengthOf(raw) * (own as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT);
   if (status === 'detached') {
     throw new TypeError(`${fn}: ${name} is a view of wasm memory that was detached when the memory grew; read the array again just before the call`);
   }

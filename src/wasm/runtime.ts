@@ -86,10 +86,6 @@ function lengthOfValues(v: Values): number {
   return v instanceof FloatTensor ? v.size : v.length;
 }
 
-/**
- * What a call of `run` would stage: per operand, the pointer of one that needs no staging (-1 when
- * staged), and the bytes per item, of slack, and of whole operands.
- */
 // The arrays a call of run() works in, kept between calls: calls never nest (no code of the
 // caller's runs inside one), and a call that allocated nothing leaves nothing for the collector.
 const FIXED: number[] = [];
@@ -99,6 +95,10 @@ const STAGING: Array<FloatArray | Int32Array | null> = [];
 const SOURCES: Array<FloatArray | Int32Array | null> = [];
 const RESULTS: Array<FloatArray | null> = [];
 
+/**
+ * What a call of `run` would stage: per operand, the pointer of one that needs no staging (-1 when
+ * staged), and the bytes per item, of slack, and of whole operands.
+ */
 function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed: number[]; perItem: number; slack: number; wholeBytes: number } {
   const bytes = dtype === 'float32' ? 4 : 8;
   const n = operands.length;
@@ -171,7 +171,6 @@ export function run(
   const mark = arena.mark();
   const ptrs = PTRS;
   ptrs.length = n;
-  ptrs.fill(0);
   for (let i = 0; i < n; i++) {
     const o = operands[i];
     if (!o || fixed[i] >= 0) {
@@ -180,7 +179,7 @@ export function run(
     }
     const v = o.values;
     if (o.role === 'whole') ptrs[i] = arena.alloc(v === null ? o.extra : lengthOfValues(v) * (isInt32(v) ? 4 : bytes) + 16);
-    else if (items > 0) ptrs[i] = arena.alloc((block * o.per + (o.role === 'scratch' ? o.extra : 0)) * (isInt32(v) ? 4 : bytes) + 16);
+    else ptrs[i] = items > 0 ? arena.alloc((block * o.per + (o.role === 'scratch' ? o.extra : 0)) * (isInt32(v) ? 4 : bytes) + 16) : 0;
   }
 
   try {

@@ -20,11 +20,6 @@ export function typedArrayName(x: unknown): string | undefined {
   return tagGetter.call(x) as string | undefined;
 }
 
-/** The parts of a typed array, read through the intrinsic accessors. */
-export function partsOf(x: ArrayBufferView): { buffer: ArrayBufferLike; byteOffset: number; length: number } {
-  return { buffer: bufferGetter.call(x) as ArrayBufferLike, byteOffset: byteOffsetGetter.call(x) as number, length: lengthGetter.call(x) as number };
-}
-
 /** The length of a typed array, through the intrinsic accessor (0 once its buffer is detached). */
 export function lengthOf(x: ArrayBufferView): number {
   return lengthGetter.call(x) as number;
