@@ -100,8 +100,8 @@ export interface WiseIouV3Result<L = number | Tensor> {
 }
 
 interface Pairs {
-  b1: Float32Array | Float64Array;
-  b2: Float32Array | Float64Array;
+  b1: FloatArray;
+  b2: FloatArray;
   n: number;
   shape: number[];
   shapes: [number[], number[]];
