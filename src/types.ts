@@ -16,19 +16,33 @@ export type FloatArray = Float32Array | Float64Array | Float16ArrayLike;
  * @group Types
  */
 export interface Float16ArrayLike {
+  /** `'Float16Array'`: what tells it from the other float arrays. */
   readonly [Symbol.toStringTag]: 'Float16Array';
+  /** Element i, as a number. */
   [index: number]: number;
+  /** The number of elements. */
   readonly length: number;
+  /** 2. */
   readonly BYTES_PER_ELEMENT: number;
+  /** The memory it views. */
   readonly buffer: ArrayBufferLike;
+  /** Where in `buffer` it starts, in bytes. */
   readonly byteOffset: number;
+  /** Its size in bytes. */
   readonly byteLength: number;
+  /** Copies `array` in from `offset`, each value rounded to float16. */
   set(array: ArrayLike<number>, offset?: number): void;
+  /** A view of elements [begin, end). */
   subarray(begin?: number, end?: number): Float16ArrayLike;
+  /** A copy of elements [start, end). */
   slice(start?: number, end?: number): Float16ArrayLike;
+  /** Sets elements [start, end) to `value`. */
   fill(value: number, start?: number, end?: number): this;
+  /** Whether `predicate` holds for every element. */
   every(predicate: (value: number, index: number) => unknown): boolean;
+  /** A new Float16Array of `f` of each element. */
   map(f: (value: number, index: number) => number): Float16ArrayLike;
+  /** The elements in order. */
   [Symbol.iterator](): IterableIterator<number>;
 }
 
