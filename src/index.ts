@@ -64,3 +64,7 @@ export {
 export {
   gaussianNllLoss, gaussianNllLossWithGrad, poissonNllLoss, poissonNllLossWithGrad, type GaussianNllLossOptions, type PoissonNllLossOptions,
 } from './losses/likelihood';
+export {
+  diceLoss, diceLossWithGrad, generalizedDiceLoss, generalizedDiceLossWithGrad, tverskyLoss, tverskyLossWithGrad,
+  type DiceCommonOptions, type DiceLossOptions, type GeneralizedDiceLossOptions, type TverskyLossOptions,
+} from './losses/dice';

@@ -189,6 +189,19 @@ export const likelihoodKernels = {
   },
 } as const satisfies FamilySpec;
 
+export const diceKernels = {
+  source: 'dice',
+  kernels: {
+    // f64 only, non-generic: float32 arguments are widened (docs/accuracy.md)
+    dice_forward: { dtypes: ['f64'], generic: false, args: ['items:size', 'C:size', 'S:size', 'x:in', 't:in', 'labels:in', 'p:out', 'sums:out', 'act:i32', 'squared:bool'], returns: 'void' },
+    dice_backward: {
+      dtypes: ['f64'], generic: false,
+      args: ['items:size', 'C:size', 'S:size', 'x:in', 'p:in', 't:in', 'labels:in', 'coef:in', 'dx:out', 'dt:out', 'act:i32', 'squared:bool'],
+      returns: 'void',
+    },
+  },
+} as const satisfies FamilySpec;
+
 /** The vector exp and log over arrays: for the accuracy tests only (no loss imports this module). */
 export const mathKernels = {
   source: 'math',
@@ -219,6 +232,7 @@ export const FAMILIES: readonly { spec: FamilySpec; relaxed?: boolean }[] = [
   { spec: ctcKernels },
   { spec: boxIouKernels },
   { spec: likelihoodKernels },
+  { spec: diceKernels },
   { spec: mathKernels, relaxed: true },
 ];
 
