@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   diceLoss, diceLossWithGrad, generalizedDiceLoss, generalizedDiceLossWithGrad, setBackend, tverskyLoss, tverskyLossWithGrad,
 } from '../src/index';
-import type { Tensor } from '../src/types';
+import type { Tensor, WithGrad } from '../src/types';
 import { expectClose } from './helpers/fixtures';
 import { finiteDifference, randomFloats, rng } from './helpers/numeric';
 import { DTYPES, expectSameResult, fixtureSuite, onBothBackends } from './helpers/suites';
 
 const fns = { diceLoss, diceLossWithGrad, generalizedDiceLoss, generalizedDiceLossWithGrad, tverskyLoss, tverskyLossWithGrad } as Record<string, (...a: unknown[]) => unknown>;
-type WithGradFn = (x: unknown, t: unknown, o?: Record<string, unknown>) => { loss: number | Tensor; grads: Tensor[] };
+type WithGradFn = (x: unknown, t: unknown, o?: Record<string, unknown>) => WithGrad;
 type LossFn = (x: unknown, t: unknown, o?: Record<string, unknown>) => number | Tensor;
 const withGradOf: Record<string, WithGradFn> = { diceLoss: diceLossWithGrad as WithGradFn, generalizedDiceLoss: generalizedDiceLossWithGrad as WithGradFn, tverskyLoss: tverskyLossWithGrad as WithGradFn };
 const lossOf: Record<string, LossFn> = { diceLoss: diceLoss as LossFn, generalizedDiceLoss: generalizedDiceLoss as LossFn, tverskyLoss: tverskyLoss as LossFn };

@@ -27,6 +27,9 @@ const OPTIONS: Record<string, string[]> = {
   focalEiouLoss: [...BOX, 'gamma'], alphaIouLoss: [...BOX, 'alpha', 'form'], siouLoss: [...BOX, 'theta'],
   wiseIouLoss: [...BOX, 'version', 'iouMean', 'momentum', 'alpha', 'delta'],
 };
+// the Dice family (MONAI)
+const DICE = ['sigmoid', 'softmax', 'includeBackground', 'toOnehotY', 'smoothNr', 'smoothDr', 'batch', 'reduction'];
+Object.assign(OPTIONS, { diceLoss: [...DICE, 'squaredPred', 'jaccard', 'weight'], generalizedDiceLoss: [...DICE, 'wType'], tverskyLoss: [...DICE, 'alpha', 'beta'] });
 // every function has a tensor result (for a loss: with reduction 'none'), so every one takes options.out
 for (const name of Object.keys(OPTIONS)) OPTIONS[name] = [...OPTIONS[name], 'out'];
 

@@ -425,7 +425,8 @@ export function diceLoss(input: FloatInput, target: FloatInput | IndexInput, opt
  * ```ts
  * import { diceLossWithGrad } from 'simdloss';
  * const logits = { data: new Float32Array([2, -1, 0.5, -2, 1, 0]), shape: [1, 2, 3] };
- * const { grad } = diceLossWithGrad(logits, new Int32Array([0, 1, 1]), { softmax: true, toOnehotY: true });
+ * const labels = { data: new Int32Array([0, 1, 1]), shape: [1, 1, 3] };
+ * const { grad } = diceLossWithGrad(logits, labels, { softmax: true, toOnehotY: true });
  * grad.shape; // [1, 2, 3]
  * ```
  * @group Dice
@@ -474,7 +475,8 @@ export function generalizedDiceLoss(input: FloatInput, target: FloatInput | Inde
  * ```ts
  * import { generalizedDiceLossWithGrad } from 'simdloss';
  * const logits = { data: new Float32Array([2, -1, 0.5, -2, 1, 0]), shape: [1, 2, 3] };
- * const { grad } = generalizedDiceLossWithGrad(logits, new Int32Array([0, 1, 1]), { softmax: true, toOnehotY: true });
+ * const labels = { data: new Int32Array([0, 1, 1]), shape: [1, 1, 3] };
+ * const { grad } = generalizedDiceLossWithGrad(logits, labels, { softmax: true, toOnehotY: true });
  * grad.shape; // [1, 2, 3]
  * ```
  * @group Dice
