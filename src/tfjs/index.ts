@@ -33,6 +33,7 @@ import type {
   PairwiseDistanceOptions, PoissonNllLossOptions, RegressionOptions, SigmoidFocalLossOptions, SiouLossOptions, SmoothL1LossOptions,
   SoftMarginLossOptions, TripletMarginLossOptions, TripletMarginWithDistanceLossOptions, WiseIouLossOptions,
 } from '../index';
+import type { DiceLossOptions, GeneralizedDiceLossOptions, TverskyLossOptions } from '../index';
 import { adapt, ADAPTED, type AdaptedInfo, describeValue, type LossSpec } from './adapt';
 
 /** A tf tensor, as `@tensorflow/tfjs-core` declares it. */
@@ -111,6 +112,10 @@ export interface TfLosses {
   alphaIouLoss: TfLossFactory<AlphaIouLossOptions, 'none', Boxes>;
   siouLoss: TfLossFactory<SiouLossOptions, 'none', Boxes>;
   wiseIouLoss: <R extends string = 'none'>(options?: TfLossOptions<WiseIouLossOptions> & { reduction?: R }) => TfWiseIouLossFunction<R>;
+  /** MONAI's: the target is float (differentiated), or class indices `(B, 1, spatial…)` with `toOnehotY`. */
+  diceLoss: TfLossFactory<DiceLossOptions, 'mean', [input: T, target: T | IndexInput]>;
+  generalizedDiceLoss: TfLossFactory<GeneralizedDiceLossOptions, 'mean', [input: T, target: T | IndexInput]>;
+  tverskyLoss: TfLossFactory<TverskyLossOptions, 'mean', [input: T, target: T | IndexInput]>;
 }
 
 const F = (name: string) => [name, 'float', true] as const;
@@ -119,6 +124,7 @@ const INDEX = (name: string) => [name, 'index', false] as const;
 const TWO: LossSpec = { args: [F('input'), F('target')], keras: 'as-is' };
 const INPUT_ONLY: LossSpec = { args: [F('input'), NO_GRAD('target')], keras: 'as-is' };
 const BOXES: LossSpec = { args: [F('boxes1'), F('boxes2')], keras: 'as-is' };
+const SEGMENTATION: LossSpec = { args: [F('input'), ['target', 'segTarget', true]], keras: 'as-is' };
 
 /**
  * Each loss's arguments: which PyTorch differentiates (the …WithGrad twin's `grads`, in order)
@@ -158,6 +164,9 @@ export const SPECS: Readonly<Record<keyof TfLosses, LossSpec>> = {
   alphaIouLoss: BOXES,
   siouLoss: BOXES,
   wiseIouLoss: BOXES,
+  diceLoss: SEGMENTATION,
+  generalizedDiceLoss: SEGMENTATION,
+  tverskyLoss: SEGMENTATION,
 };
 
 type AnyFn = (...args: unknown[]) => unknown;
