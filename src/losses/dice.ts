@@ -11,11 +11,12 @@ import {
   type CheckedOptions, type LossAndGrads,
 } from '../options';
 import { diceBackwardReference, diceForwardReference, type DiceActivation } from '../reference/dice';
-import { callDtype, field, floatArg, isFloatArray, readArg, sameShape, sizeOf, type FloatTensor } from '../tensor';
+import { callDtype, field, floatArg, indexArg, isFloatArray, readArg, sameShape, sizeOf, type FloatTensor } from '../tensor';
 import type { FloatArray, FloatInput, GradOptions, GradTarget, IndexInput, Loss, Reduction, ResultArray, Tensor, WithGrad } from '../types';
 import { kernel } from '../wasm/kernels';
 import { diceModule } from '../wasm/modules';
-import { input as operandIn, output, run as runKernel } from '../wasm/runtime';
+import { input as operandIn, output, run as runKernel, scratch } from '../wasm/runtime';
+import { wasmView } from '../wasm/views';
 
 /**
  * The options {@link diceLoss}, {@link generalizedDiceLoss} and {@link tverskyLoss} share (MONAI's names in camelCase).
@@ -182,22 +183,26 @@ function parse(fn: string, input: FloatInput, target: unknown, opts: CheckedOpti
     const inner = typeof target === 'object' && target !== null && !ArrayBuffer.isView(target) && !Array.isArray(target) ? field(target, 'data') : undefined;
     return isFloatArray(target) || Array.isArray(target) || isFloatArray(inner) || Array.isArray(inner);
   });
-  const y = floatOrLabels(fn, 'target', target, dtype);
   if (toOnehotY && C !== 1) {
+    // class indices: integers read as they are (one pass), or floats truncated as MONAI's labels.long()
+    const idx = isFloat ? null : indexArg(fn, 'target', target);
+    const ft = isFloat ? floatOfDtype(fn, 'target', target, dtype) : null;
+    const tShape = ft ? argShape(ft, target) : ArrayBuffer.isView(target) ? [idx!.size] : idx!.shape;
     const want = [B, 1, ...shape.slice(2)];
-    if (!sameShape(y.shape, want)) {
-      throw rangeError(fn, `with toOnehotY the target holds class indices and must have shape ${shapeString(want)}; got ${shapeString(y.shape)}`);
+    if (!sameShape(tShape, want)) {
+      throw rangeError(fn, `with toOnehotY the target holds class indices and must have shape ${shapeString(want)}; got ${shapeString(tShape)}`);
     }
-    // MONAI's one_hot takes labels.long(): floats are truncated
-    const data = y.t.data;
-    const labels = new Int32Array(data.length);
-    for (let i = 0; i < data.length; i++) {
-      const v = Math.trunc(data[i]);
-      if (!(v >= 0 && v < C)) throw rangeError(fn, `target[${i}] is ${data[i]}; class indices must be in [0, ${C}) (the input has ${C} channels)`);
+    const values = ft ? ft.data : idx!.typed;
+    const labels = new Int32Array(B * S);
+    for (let i = 0; i < labels.length; i++) {
+      const raw = values ? values[i] : idx!.at(i);
+      const v = Math.trunc(raw);
+      if (!(v >= 0 && v < C)) throw rangeError(fn, `target[${i}] is ${raw}; class indices must be in [0, ${C}) (the input has ${C} channels)`);
       labels[i] = v;
     }
     return { x, shape, B, C, S, c0, act, t: null, labels, targetGrad: false };
   }
+  const y = floatOrLabels(fn, 'target', target, dtype);
   if (!sameShape(y.shape, shape)) {
     throw rangeError(fn, `target must have the input's shape ${shapeString(shape)}${toOnehotY ? '' : ' (class indices need toOnehotY)'}; got ${shapeString(y.shape)}`);
   }
@@ -272,82 +277,134 @@ function run(kind: Kind, fn: string, input: FloatInput, target: unknown, options
   const { gradRow, gradScale } = gradScaling(reduction, up, count);
   const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
 
-  const { p, sums } = forward(fn, q, squared);
-  // I, P, G per (row, kept class)
+  // I, P, G per (row, kept class); f per result value; ∂(Σ upstream·f)/∂(I, P, G) per (row, class)
   const I = new Float64Array(R * Cp), P = new Float64Array(R * Cp), G = new Float64Array(R * Cp);
-  for (let b = 0; b < B; b++) {
-    for (let c = 0; c < Cp; c++) {
-      const o = (b * C + c + c0) * 3;
-      const at = (batch ? 0 : b * Cp) + c;
-      I[at] += sums[o];
-      P[at] += sums[o + 1];
-      G[at] += sums[o + 2];
-    }
-  }
   const f = new Float64Array(count);
-  // ∂(Σ upstream·f)/∂(I, P, G) per (row, class)
   const kI = wantGrad ? new Float64Array(R * Cp) : null, kP = wantGrad ? new Float64Array(R * Cp) : null, kG = wantGrad ? new Float64Array(R * Cp) : null;
   const u = (i: number) => (gradRow ? gradRow[i] : gradScale);
-  if (kind === 'dice') {
-    for (let i = 0; i < R * Cp; i++) {
-      const D = jaccard ? 2 * (G[i] + P[i] - I[i]) : G[i] + P[i];
-      const N = 2 * I[i] + smoothNr, Q = D + smoothDr;
-      const wc = weight ? weight[i % Cp] : 1;
-      f[i] = (1 - N / Q) * wc;
-      if (!kI) continue;
-      const g = u(i) * wc;
-      const dD = g * N / (Q * Q); // ∂f/∂D
-      kI[i] = -2 * g / Q + (jaccard ? -2 * dD : 0);
-      kP![i] = kG![i] = jaccard ? 2 * dD : dD;
+  /** Adds items [b0, b0 + n)'s sums (at sums[0..]) into I, P, G. */
+  const gather = (sums: ArrayLike<number>, b0: number, n: number) => {
+    for (let b = 0; b < n; b++) {
+      for (let c = 0; c < Cp; c++) {
+        const o = (b * C + c + c0) * 3;
+        const at = (batch ? 0 : (b0 + b) * Cp) + c;
+        I[at] += sums[o];
+        P[at] += sums[o + 1];
+        G[at] += sums[o + 2];
+      }
     }
-  } else if (kind === 'tversky') {
-    for (let i = 0; i < R * Cp; i++) {
-      const N = I[i] + smoothNr;
-      const Q = I[i] + alpha * (P[i] - I[i]) + beta * (G[i] - I[i]) + smoothDr;
-      f[i] = 1 - N / Q;
-      if (!kI) continue;
-      const g = u(i);
-      const dQ = g * N / (Q * Q);
-      kI[i] = -g / Q + dQ * (1 - alpha - beta);
-      kP![i] = dQ * alpha;
-      kG![i] = dQ * beta;
-    }
-  } else {
-    for (let r = 0; r < R; r++) {
+  };
+  /** The loss formula of rows [r0, r1): f and the coefficients. */
+  const formula = (r0: number, r1: number) => {
+    for (let r = r0; r < r1; r++) {
       const o = r * Cp;
-      const { w0, w, inf, m, arg } = gdlWeights(G, o, Cp, wType);
-      let sn = 0, sd = 0;
-      for (let c = 0; c < Cp; c++) {
-        sn += I[o + c] * w[c];
-        sd += (G[o + c] + P[o + c]) * w[c];
+      if (kind === 'generalized') {
+        const { w0, w, inf, m, arg } = gdlWeights(G, o, Cp, wType);
+        let sn = 0, sd = 0;
+        for (let c = 0; c < Cp; c++) {
+          sn += I[o + c] * w[c];
+          sd += (G[o + c] + P[o + c]) * w[c];
+        }
+        const numer = 2 * sn + smoothNr, denom = sd + smoothDr;
+        f[r] = 1 - numer / denom;
+        if (!kI) continue;
+        const dn = -u(r) / denom, dd = u(r) * numer / (denom * denom);
+        for (let c = 0; c < Cp; c++) {
+          kI[o + c] = dn * 2 * w[c];
+          kP![o + c] = kG![o + c] = dd * w[c];
+        }
+        if (q.targetGrad && wType !== 'uniform') gdlWeightGrad(kG!, o, Cp, I, G, P, w0, inf, m, arg, dn, dd, batch, wType);
+        continue;
       }
-      const numer = 2 * sn + smoothNr, denom = sd + smoothDr;
-      f[r] = 1 - numer / denom;
-      if (!kI) continue;
-      const dn = -u(r) / denom, dd = u(r) * numer / (denom * denom);
-      for (let c = 0; c < Cp; c++) {
-        kI[o + c] = dn * 2 * w[c];
-        kP![o + c] = kG![o + c] = dd * w[c];
+      for (let i = o; i < o + Cp; i++) {
+        if (kind === 'dice') {
+          const D = jaccard ? 2 * (G[i] + P[i] - I[i]) : G[i] + P[i];
+          const N = 2 * I[i] + smoothNr, Q = D + smoothDr;
+          const wc = weight ? weight[i - o] : 1;
+          f[i] = (1 - N / Q) * wc;
+          if (!kI) continue;
+          const g = u(i) * wc;
+          const dD = g * N / (Q * Q); // ∂f/∂D
+          kI[i] = -2 * g / Q + (jaccard ? -2 * dD : 0);
+          kP![i] = kG![i] = jaccard ? 2 * dD : dD;
+        } else {
+          const N = I[i] + smoothNr;
+          const Q = I[i] + alpha * (P[i] - I[i]) + beta * (G[i] - I[i]) + smoothDr;
+          f[i] = 1 - N / Q;
+          if (!kI) continue;
+          const g = u(i);
+          const dQ = g * N / (Q * Q);
+          kI[i] = -g / Q + dQ * (1 - alpha - beta);
+          kP![i] = dQ * alpha;
+          kG![i] = dQ * beta;
+        }
       }
-      if (q.targetGrad && wType !== 'uniform') gdlWeightGrad(kG!, o, Cp, I, G, P, w0, inf, m, arg, dn, dd, batch, wType);
+    }
+  };
+  /** The kernel's coefficients of items [b0, b0 + n) into coef[0..]: zero for a dropped background. */
+  const coefficients = (coef: Float64Array, b0: number, n: number) => {
+    coef.fill(0, 0, n * C * 3);
+    for (let b = 0; b < n; b++) {
+      for (let c = 0; c < Cp; c++) {
+        const at = (batch ? 0 : (b0 + b) * Cp) + c;
+        const o = (b * C + c + c0) * 3;
+        coef[o] = kI![at];
+        coef[o + 1] = kP![at];
+        coef[o + 2] = kG![at];
+      }
+    }
+  };
+
+  let grads: Tensor[] = [];
+  const fused = wantGrad && !batch ? fusedPass(fn, q, squared, (sums, coef, b0, n) => {
+    gather(sums, b0, n);
+    formula(b0, b0 + n);
+    coefficients(coef, b0, n);
+  }) : null;
+  if (fused) {
+    grads = [gradTensor(fused.dx, shape, dtype)];
+    if (fused.dt) grads.push(gradTensor(fused.dt, shape, dtype));
+  } else {
+    const { p, sums } = forward(fn, q, squared);
+    gather(sums, 0, B);
+    formula(0, R);
+    if (kI) {
+      const coef = new Float64Array(B * C * 3);
+      coefficients(coef, 0, B);
+      const { dx, dt } = backward(fn, q, p, coef, squared);
+      grads = [gradTensor(dx, shape, dtype)];
+      if (dt) grads.push(gradTensor(dt, shape, dtype));
     }
   }
   let total = 0;
   for (let i = 0; i < count; i++) total += f[i];
   const loss = lossResult(reduction, () => toDtype(f, dtype), total, count, outShape, dtype, out);
-  if (!kI) return { loss, grads: [], opts };
-
-  const coef = new Float64Array(B * C * 3);
-  for (let b = 0; b < B; b++) {
-    for (let c = 0; c < Cp; c++) {
-      const at = (batch ? 0 : b * Cp) + c;
-      coef.set([kI[at], kP![at], kG![at]], (b * C + c + c0) * 3);
-    }
-  }
-  const { dx, dt } = backward(fn, q, p, coef, squared);
-  const grads = [gradTensor(dx, shape, dtype)];
-  if (dt) grads.push(gradTensor(dt, shape, dtype));
   return { loss, grads, opts };
+}
+
+/**
+ * Without `batch` each item's gradient needs only its own sums: one runtime pass does the forward,
+ * the formula (`between`, given the block's sums and filling its coefficients) and the backward of
+ * each block while it is in cache, and nothing of p leaves wasm memory. Null on the js backend.
+ */
+function fusedPass(fn: string, q: Parsed, squared: boolean,
+  between: (sums: Float64Array, coef: Float64Array, b0: number, n: number) => void): { dx: ArrayLike<number>; dt: ArrayLike<number> | null } | null {
+  const { x, B, C, S, act, t, labels, targetGrad } = q;
+  const w = B * C * S > 0 ? wasm(fn, diceModule) : null;
+  if (!w) return null;
+  const fwd = kernel(w.k, 'dice_forward', 'float64');
+  const bwd = kernel(w.k, 'dice_backward', 'float64');
+  const r = runKernel(w.arena, 'float64', B, [
+    operandIn(C * S, x), t ? operandIn(C * S, t) : null, labels ? operandIn(S, labels) : null,
+    act ? scratch(C * S) : null, scratch(3 * C), scratch(3 * C), output(C * S), targetGrad ? output(C * S) : null,
+  ], (count, [px, pt, pl, pp, ps, pc, pdx, pdt], start) => {
+    fwd(count, C, S, px, pt, pl, pp, ps, act, squared ? 1 : 0);
+    // views made here, after the call's allocations (the runtime allocates before the first block)
+    between(wasmView('float64', ps, count * 3 * C) as Float64Array, wasmView('float64', pc, count * 3 * C) as Float64Array, start, count);
+    bwd(count, C, S, px, pp, pt, pl, pc, pdx, pdt, act, squared ? 1 : 0);
+    return 0;
+  });
+  return { dx: r.outputs[0], dt: targetGrad ? r.outputs[1] : null };
 }
 
 /**
