@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  diceLoss, diceLossWithGrad, generalizedDiceLoss, generalizedDiceLossWithGrad, setBackend, tverskyLoss, tverskyLossWithGrad,
+  diceLoss, diceLossWithGrad, generalizedDiceLoss, generalizedDiceLossWithGrad, getMemoryLimit, setBackend, setMemoryLimit, tverskyLoss, tverskyLossWithGrad,
 } from '../src/index';
 import type { Tensor, WithGrad } from '../src/types';
 import { expectClose } from './helpers/fixtures';
@@ -22,7 +22,8 @@ const labelsOf = (n: number, C: number, random: () => number) => Int32Array.from
 
 describe('dice: wasm kernels match the float64 reference', () => {
   // spatial sizes around the f64x2 width, odd ones for the scalar tails, and a large one
-  const SHAPES = [[1, 1, 1], [2, 3, 5], [1, 4, 2, 3], [3, 2, 17], [2, 5, 4, 4, 3], [1, 3, 1031], [2, 2, 0]];
+  // [2, 3, 64, 96] runs in spatial chunks (two per batch item); [1, 2, 8209] is a prime too long for one chunk
+  const SHAPES = [[1, 1, 1], [2, 3, 5], [1, 4, 2, 3], [3, 2, 17], [2, 5, 4, 4, 3], [1, 3, 1031], [2, 2, 0], [2, 3, 64, 96], [1, 2, 8209]];
   const OPTIONS: Record<string, unknown>[] = [
     {}, { sigmoid: true }, { softmax: true }, { softmax: true, includeBackground: false }, { squaredPred: true, sigmoid: true }, { jaccard: true },
     { batch: true, softmax: true }, { wType: 'simple' }, { alpha: 0.2, beta: 0.9 },
@@ -123,6 +124,21 @@ describe('dice: semantics', () => {
   it('an integer target gets no gradient; a float one does', () => {
     expect(diceLossWithGrad(x, { data: new Int32Array([1, 1, 0, 0]), shape: [1, 1, 4] }).grads.length).toBe(1);
     expect(diceLossWithGrad(x, t).grads.length).toBe(2);
+  });
+
+  it('a volume far larger than the memory limit runs, in spatial chunks', () => {
+    const shape = [1, 2, 512, 512]; // 4 MiB of float64 per channel pair: one item whole would need 16 MiB of wasm memory
+    const random = rng(2203);
+    const x = { data: randomFloats('float32', 2 * 512 * 512, random), shape };
+    const labels = { data: labelsOf(512 * 512, 2, random), shape: [1, 1, 512, 512] };
+    const limit = getMemoryLimit();
+    setMemoryLimit(2 * 1024 * 1024);
+    try {
+      const [a, b] = onBothBackends(() => diceLossWithGrad(x, labels, { softmax: true, toOnehotY: true }));
+      expectSameResult(a, b, 'float32', 'chunked');
+    } finally {
+      setMemoryLimit(limit);
+    }
   });
 
   it('no input is mutated', () => {

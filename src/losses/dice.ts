@@ -15,7 +15,7 @@ import { callDtype, field, floatArg, indexArg, isFloatArray, readArg, sameShape,
 import type { FloatArray, FloatInput, GradOptions, GradTarget, IndexInput, Loss, Reduction, ResultArray, Tensor, WithGrad } from '../types';
 import { kernel } from '../wasm/kernels';
 import { diceModule } from '../wasm/modules';
-import { input as operandIn, output, run as runKernel, scratch } from '../wasm/runtime';
+import { input as operandIn, output, run as runKernel, scratch, type Gather, type Scatter } from '../wasm/runtime';
 import { wasmView } from '../wasm/views';
 
 /**
@@ -209,36 +209,91 @@ function parse(fn: string, input: FloatInput, target: unknown, opts: CheckedOpti
   return { x, shape, B, C, S, c0, act, t: y.t, labels: null, targetGrad: isFloat };
 }
 
-/** The per-(item, class) sums (Σ p·g, Σ p or Σ p², Σ g or Σ g²), and p (x itself without activation). */
-function forward(fn: string, q: Parsed, squared: boolean): { p: ArrayLike<number> | FloatTensor; sums: Float64Array } {
-  const { x, B, C, S, act, t, labels } = q;
-  const w = B * C * S > 0 ? wasm(fn, diceModule) : null;
-  if (!w) return diceForwardReference(x.data, { t: t ? t.data : null, labels }, B, C, S, act, squared);
-  const run = kernel(w.k, 'dice_forward', 'float64');
-  const r = runKernel(w.arena, 'float64', B, [
-    operandIn(C * S, x), t ? operandIn(C * S, t) : null, labels ? operandIn(S, labels) : null, act ? output(C * S) : null, output(3 * C),
-  ], (count, [px, pt, pl, pp, ps]) => {
-    run(count, C, S, px, pt, pl, pp, ps, act, squared ? 1 : 0);
-    return 0;
-  });
-  return act ? { p: r.outputs[0], sums: r.outputs[1] as Float64Array } : { p: x, sums: r.outputs[0] as Float64Array };
+/**
+ * The spatial chunk K (a divisor of S) that the runtime's items span: an item is one batch item's C
+ * channels × K elements, about 16 Ki values, so that a volume of any size runs in cache-sized blocks
+ * under the memory limit. K = S when S is that small, or has no divisor near it (a large prime).
+ */
+function chunkOf(C: number, S: number): number {
+  const target = Math.max(1, Math.floor(16384 / Math.max(C, 1)));
+  if (S <= target) return S;
+  for (let k = target; k >= Math.ceil(target / 8); k--) if (S % k === 0) return k;
+  return S;
 }
 
-/** dx (and dt for a float target) from coef: (kI, kP, kG) per (item, class). */
-function backward(fn: string, q: Parsed, p: ArrayLike<number> | FloatTensor, coef: Float64Array, squared: boolean): { dx: ArrayLike<number>; dt: ArrayLike<number> | null } {
+/** Items (b, j) of C rows of K: chunk j of each channel of batch item b, gathered from the (B, C, S) layout. */
+function chunkGather(C: number, S: number, K: number): Gather | null {
+  if (K === S) return null;
+  const m = S / K;
+  return (dst, src, start, count) => {
+    for (let i = 0; i < count; i++) {
+      const b = Math.floor((start + i) / m), o = ((start + i) % m) * K;
+      for (let c = 0; c < C; c++) dst.set(src.subarray((b * C + c) * S + o, (b * C + c) * S + o + K), (i * C + c) * K);
+    }
+  };
+}
+
+/** The inverse of chunkGather: an item's C rows of K back to their place in (B, C, S). */
+function chunkScatter(C: number, S: number, K: number): Scatter | null {
+  if (K === S) return null;
+  const m = S / K;
+  return (src, result, start, count) => {
+    for (let i = 0; i < count; i++) {
+      const b = Math.floor((start + i) / m), o = ((start + i) % m) * K;
+      for (let c = 0; c < C; c++) result.set(src.subarray((i * C + c) * K, (i * C + c + 1) * K), (b * C + c) * S + o);
+    }
+  };
+}
+
+/** The per-(item, class) sums (Σ p·g, Σ p or Σ p², Σ g or Σ g²), B·C·3 values. */
+function forward(fn: string, q: Parsed, squared: boolean): Float64Array {
+  const { x, B, C, S, act, t, labels } = q;
+  const w = B * C * S > 0 ? wasm(fn, diceModule) : null;
+  if (!w) return diceForwardReference(x.data, { t: t ? t.data : null, labels }, B, C, S, act, squared).sums;
+  const K = chunkOf(C, S), m = S / K;
+  const fwd = kernel(w.k, 'dice_forward', 'float64');
+  const r = runKernel(w.arena, 'float64', B * m, [
+    operandIn(C * K, x, chunkGather(C, S, K)), t ? operandIn(C * K, t, chunkGather(C, S, K)) : null, labels ? operandIn(K, labels) : null,
+    act ? scratch(C * K) : null, output(3 * C),
+  ], (count, [px, pt, pl, pp, ps]) => {
+    fwd(count, C, K, px, pt, pl, pp, ps, act, squared ? 1 : 0);
+    return 0;
+  });
+  const chunks = r.outputs[0];
+  if (m === 1) return chunks as Float64Array;
+  const sums = new Float64Array(B * C * 3);
+  for (let i = 0; i < B * m; i++) {
+    const o = Math.floor(i / m) * C * 3;
+    for (let k = 0; k < C * 3; k++) sums[o + k] += chunks[i * C * 3 + k];
+  }
+  return sums;
+}
+
+/** dx (and dt for a float target) from coef: (kI, kP, kG) per (item, class); the activation is computed again. */
+function backward(fn: string, q: Parsed, coef: Float64Array, squared: boolean): { dx: ArrayLike<number>; dt: ArrayLike<number> | null } {
   const { x, B, C, S, act, t, labels, targetGrad } = q;
   const w = B * C * S > 0 ? wasm(fn, diceModule) : null;
   if (!w) {
-    const pd = act ? (p as ArrayLike<number>) : x.data;
-    return diceBackwardReference(pd, { t: t ? t.data : null, labels }, coef, B, C, S, act, squared, targetGrad);
+    const g = { t: t ? t.data : null, labels };
+    const { p } = diceForwardReference(x.data, g, B, C, S, act, squared);
+    return diceBackwardReference(p, g, coef, B, C, S, act, squared, targetGrad);
   }
-  const run = kernel(w.k, 'dice_backward', 'float64');
-  const r = runKernel(w.arena, 'float64', B, [
-    act ? null : operandIn(C * S, x), act ? operandIn(C * S, p as Float64Array) : null,
-    t ? operandIn(C * S, t) : null, labels ? operandIn(S, labels) : null, operandIn(3 * C, coef),
-    output(C * S), targetGrad ? output(C * S) : null,
-  ], (count, [px, pp, pt, pl, pc, pdx, pdt]) => {
-    run(count, C, S, px, pp, pt, pl, pc, pdx, pdt, act, squared ? 1 : 0);
+  const K = chunkOf(C, S), m = S / K;
+  // every chunk of a batch item takes the item's coefficients
+  let items = coef;
+  if (m > 1) {
+    items = new Float64Array(B * m * C * 3);
+    for (let i = 0; i < B * m; i++) items.set(coef.subarray(Math.floor(i / m) * C * 3, (Math.floor(i / m) + 1) * C * 3), i * C * 3);
+  }
+  const fwd = kernel(w.k, 'dice_forward', 'float64');
+  const bwd = kernel(w.k, 'dice_backward', 'float64');
+  const r = runKernel(w.arena, 'float64', B * m, [
+    operandIn(C * K, x, chunkGather(C, S, K)), t ? operandIn(C * K, t, chunkGather(C, S, K)) : null, labels ? operandIn(K, labels) : null,
+    act ? scratch(C * K) : null, act ? scratch(3 * C) : null, operandIn(3 * C, items),
+    output(C * K, null, chunkScatter(C, S, K)), targetGrad ? output(C * K, null, chunkScatter(C, S, K)) : null,
+  ], (count, [px, pt, pl, pp, ps, pc, pdx, pdt]) => {
+    if (act) fwd(count, C, K, px, pt, pl, pp, ps, act, squared ? 1 : 0); // p again, into scratch
+    bwd(count, C, K, px, pp, pt, pl, pc, pdx, pdt, act, squared ? 1 : 0);
     return 0;
   });
   return { dx: r.outputs[0], dt: targetGrad ? r.outputs[1] : null };
@@ -283,7 +338,7 @@ function run(kind: Kind, fn: string, input: FloatInput, target: unknown, options
   const kI = wantGrad ? new Float64Array(R * Cp) : null, kP = wantGrad ? new Float64Array(R * Cp) : null, kG = wantGrad ? new Float64Array(R * Cp) : null;
   const u = (i: number) => (gradRow ? gradRow[i] : gradScale);
   /** Adds items [b0, b0 + n)'s sums (at sums[0..]) into I, P, G. */
-  const gather = (sums: ArrayLike<number>, b0: number, n: number) => {
+  const addSums = (sums: ArrayLike<number>, b0: number, n: number) => {
     for (let b = 0; b < n; b++) {
       for (let c = 0; c < Cp; c++) {
         const o = (b * C + c + c0) * 3;
@@ -356,8 +411,9 @@ function run(kind: Kind, fn: string, input: FloatInput, target: unknown, options
   };
 
   let grads: Tensor[] = [];
-  const fused = wantGrad && !batch ? fusedPass(fn, q, squared, (sums, coef, b0, n) => {
-    gather(sums, b0, n);
+  // one pass when each batch item is one chunk (see fusedPass); else sums, then gradients
+  const fused = wantGrad && !batch && chunkOf(C, q.S) === q.S ? fusedPass(fn, q, squared, (sums, coef, b0, n) => {
+    addSums(sums, b0, n);
     formula(b0, b0 + n);
     coefficients(coef, b0, n);
   }) : null;
@@ -365,13 +421,12 @@ function run(kind: Kind, fn: string, input: FloatInput, target: unknown, options
     grads = [gradTensor(fused.dx, shape, dtype)];
     if (fused.dt) grads.push(gradTensor(fused.dt, shape, dtype));
   } else {
-    const { p, sums } = forward(fn, q, squared);
-    gather(sums, 0, B);
+    addSums(forward(fn, q, squared), 0, B);
     formula(0, R);
     if (kI) {
       const coef = new Float64Array(B * C * 3);
       coefficients(coef, 0, B);
-      const { dx, dt } = backward(fn, q, p, coef, squared);
+      const { dx, dt } = backward(fn, q, coef, squared);
       grads = [gradTensor(dx, shape, dtype)];
       if (dt) grads.push(gradTensor(dt, shape, dtype));
     }
@@ -383,7 +438,8 @@ function run(kind: Kind, fn: string, input: FloatInput, target: unknown, options
 }
 
 /**
- * Without `batch` each item's gradient needs only its own sums: one runtime pass does the forward,
+ * Without `batch`, and when a batch item is one chunk (chunkOf), each item's gradient needs only
+ * its own sums: one runtime pass does the forward,
  * the formula (`between`, given the block's sums and filling its coefficients) and the backward of
  * each block while it is in cache, and nothing of p leaves wasm memory. Null on the js backend.
  */
