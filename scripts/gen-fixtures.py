@@ -1035,6 +1035,13 @@ def dice_family():
         fam.throws(f'{fn}/error/{name}', fn, [(a, 'float'), (b, 'index' if b.dtype == torch.int64 else 'float')], opts,
                    lambda p, q, kw=snake(opts), cls=classes[fn]: cls(**kw)(p, q))
     del lab
+    # Generalized Dice weight ties: classes 0 and 1 share a volume and class 2 has none, so the
+    # largest weight is tied (per item, and over the batch): where the replaced weight's gradient goes.
+    tx = f32([[[0.2, 0.7], [0.5, 0.1], [0.9, 0.3]], [[0.4, 0.6], [0.3, 0.3], [0.8, 0.2]]])
+    tt = f32([[[0.5, 0.5], [0.25, 0.75], [0.0, 0.0]], [[0.5, 0.5], [1.0, 0.0], [0.0, 0.0]]])
+    for opts in [{}, {'batch': True}, {'wType': 'simple', 'batch': True}]:
+        tag = '/'.join(f'{k}-{v}' for k, v in opts.items()) or 'default'
+        add('generalizedDiceLoss', f'weight-ties/{tag}', tx, tt, opts, ('sum',))
     fam.write()
 
 
