@@ -30,10 +30,10 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
 
   // Issue 9's budget. The whole library measured 91.7 KB once seven families computed float32 in
   // float64 and dropped their f32 kernels (110.8 KB before; docs/accuracy.md). Issue 22's MONAI
-  // Dice family adds 4.7 KB (109.7 KB without it, 114.4 KB with it): 115 KB.
-  it('the whole library: ≤ 115 KB, every family but the test-only math module', async () => {
+  // Dice family adds 5.3 KB (109.7 KB without it, 115.0 KB with it): 116 KB.
+  it('the whole library: ≤ 116 KB, every family but the test-only math module', async () => {
     const b = await bundle(wholeLibraryApp);
     expect(modulesIn(b.text)).toEqual(['binary-cross-entropy', 'box-iou', 'ctc', 'cosine-similarity', 'cross-entropy', 'dice', 'distance', 'focal', 'kl-div', 'likelihood', 'margin', 'multi-margin', 'regression', 'softmax'].sort());
-    expect(b.gzip).toBeLessThanOrEqual(115 * KB);
+    expect(b.gzip).toBeLessThanOrEqual(116 * KB);
   });
 });
