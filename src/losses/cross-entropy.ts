@@ -7,9 +7,12 @@ import {
   numberOption, outTarget, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
-import { callDtype, floatArg, indexArg, isFloatArray, newFloat, readArg, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
+import { callDtype, floatArg, indexArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
 import type { WasmTensor } from '../wasm/resident';
-import { fitsOneItem, input, output, run as runKernel, whole, wholeScratch, type Gather } from '../wasm/runtime';
+import { BLOCK_BYTES, fitsOneItem, input, output, run as runKernel, whole, wholeScratch, type Gather } from '../wasm/runtime';
+import { align16, copyIn, copyOut, heap, heapI32 } from '../wasm/direct';
+import { LEAN, GRAD_INTO, LEAN_2D, LEAN_OPTIONS, leanInt32, leanMatrix, leanOptions, leanReduction, leanTarget, REDUCTION } from '../lean';
+import { lengthOf } from '../wasm/views';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
@@ -211,12 +214,60 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
     prep.reduction === 'none' ? output(1) : null,
     wantGrad ? output(C, into, inner === 1 ? null : (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count)) : null,
     gradRow ? input(1, gradRow) : null,
-    // the across-rows path for short rows (SMALL_C, src/wasm/kernels.ts) needs a little scratch
-    C < crossEntropyKernels.constants.SMALL_C ? wholeScratch((C + 4) * 16 + 3 * 4 * crossEntropyKernels.constants.SHORT_ROW_CHUNK) : null,
+    C < crossEntropyKernels.constants.SMALL_C ? wholeScratch(shortRowScratch(C)) : null,
   ], (count, [logits, probs, targets, weight, rowLoss, g, upstream, scratch]) =>
     run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale));
   const outs = r.outputs;
   return { elementLoss: prep.reduction === 'none' ? outs[0] : NO_LOSSES, total: r.total, grad: wantGrad ? outs[outs.length - 1] : null };
+}
+
+/** The scratch of the across-rows path for short rows (C < SMALL_C, src/wasm/kernels.ts), in bytes. */
+function shortRowScratch(C: number): number {
+  return (C + 4) * 16 + 3 * 4 * crossEntropyKernels.constants.SHORT_ROW_CHUNK;
+}
+
+/**
+ * crossEntropy's lean form (src/lean.ts): (N, C) logits, Int32Array class indices all in [0, C),
+ * 'mean' or 'sum', gradInto a bare array; one runtime block. Undefined when the call is not in it.
+ */
+function crossEntropyLean(fn: string, input: unknown, target: unknown, options: unknown, wantGrad: boolean): number | WithGrad | undefined {
+  if (!leanOptions(options, wantGrad ? REDUCTION | GRAD_INTO : REDUCTION)) return undefined;
+  const sum = leanReduction(LEAN_OPTIONS.reduction);
+  const dtype = leanMatrix(input);
+  if (sum < 0 || dtype === null) return undefined;
+  const x = LEAN_2D.data, N = LEAN_2D.rows, C = LEAN_2D.cols;
+  const into = LEAN_OPTIONS.gradInto;
+  if (!leanInt32(target) || lengthOf(target) !== N || (into !== undefined && !leanTarget(into, dtype, N * C, x, null))) return undefined;
+  const w = wasm(fn, crossEntropyModule);
+  if (!w) return undefined;
+  const { k, arena } = w;
+  const bytes = dtype === 'float32' ? 4 : 8;
+  // the general path would run this call as one block (src/wasm/runtime.ts): the same kernel call
+  const perRow = C * bytes + 4 + (wantGrad ? C * bytes : 0);
+  const scratch = C < crossEntropyKernels.constants.SMALL_C ? shortRowScratch(C) + 16 : 0;
+  if (N * perRow > BLOCK_BYTES || N * perRow + 64 + scratch > arena.available()) return undefined;
+  const mark = arena.mark();
+  try {
+    // one allocation, each operand 16-aligned and padded by a vector (kernels read their last vector whole)
+    const xBytes = align16(N * C * bytes + 16), tBytes = align16(N * 4 + 16);
+    const px = arena.alloc(xBytes + tBytes + (wantGrad ? xBytes : 0) + scratch);
+    const pt = px + xBytes, pg = wantGrad ? pt + tBytes : 0, ps = scratch ? pt + tBytes + (wantGrad ? xBytes : 0) : 0;
+    const h = heap(dtype), hi = heapI32();
+    copyIn(h, px, x);
+    copyIn(hi, pt, target);
+    // checked in our copy, which no other thread can change: an ignored or bad index takes the general path
+    for (let i = pt >> 2, end = i + N; i < end; i++) if (hi[i] >>> 0 >= C) return undefined;
+    LEAN.taken++;
+    const total = kernel(k, 'cross_entropy', dtype)(N, C, px, pt, 0, 0, 0, pg, 0, ps, 0, sum ? 1 : 1 / N);
+    const loss = roundTo(dtype, sum ? total : total / N);
+    if (!wantGrad) return loss;
+    const g = (into as FloatArray | undefined) ?? newFloat(dtype, N * C);
+    copyOut(h, pg, N * C, g);
+    const grad = { data: g, shape: [N, C] };
+    return { loss, grad, grads: [grad] };
+  } finally {
+    arena.rewind(mark);
+  }
 }
 
 function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | WasmTensor | null): LossParts | null {
@@ -308,7 +359,7 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
  */
 export function crossEntropy<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput | FloatInput<D>, options?: CrossEntropyOptions & { reduction?: R }): Loss<R, D>;
 export function crossEntropy(input: FloatInput, target: IndexInput | FloatInput, options?: CrossEntropyOptions): number | Tensor {
-  return run('crossEntropy', input, target, options, true, false).loss;
+  return (crossEntropyLean('crossEntropy', input, target, options, false) as number | undefined) ?? run('crossEntropy', input, target, options, true, false).loss;
 }
 
 /**
@@ -332,7 +383,7 @@ export function crossEntropy(input: FloatInput, target: IndexInput | FloatInput,
  */
 export function crossEntropyWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput | FloatInput<D>, options?: CrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function crossEntropyWithGrad(input: FloatInput, target: IndexInput | FloatInput, options?: CrossEntropyOptions & GradOptions): WithGrad {
-  return run('crossEntropyWithGrad', input, target, options, true, true);
+  return (crossEntropyLean('crossEntropyWithGrad', input, target, options, true) as WithGrad | undefined) ?? run('crossEntropyWithGrad', input, target, options, true, true);
 }
 
 /**

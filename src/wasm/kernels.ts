@@ -242,7 +242,19 @@ type Typed<F extends FamilySpec> = { [N in keyof F['kernels'] & string]: F['kern
  * place a dtype turns into an export name.
  */
 export function kernel<F extends FamilySpec, N extends Typed<F>>(k: Kernels<F>, name: N, dtype: 'float32' | 'float64'): Fn<F['kernels'][N]> {
-  const f = (k as unknown as Record<string, unknown>)[(dtype === 'float32' ? 'f32_' : 'f64_') + name];
-  if (typeof f !== 'function') throw new Error(`simdloss: the kernel ${name} has no ${dtype} export (src/wasm/kernels.ts)`);
+  // looked up once per module and name: building the export's name is a string concatenation,
+  // and a lookup by a concatenated name costs more than a small kernel call (src/lean.ts)
+  const cache = dtype === 'float32' ? F32_EXPORTS : F64_EXPORTS;
+  let byName = cache.get(k);
+  if (byName === undefined) cache.set(k, (byName = new Map()));
+  let f = byName.get(name);
+  if (f === undefined) {
+    f = (k as unknown as Record<string, unknown>)[(dtype === 'float32' ? 'f32_' : 'f64_') + name];
+    if (typeof f !== 'function') throw new Error(`simdloss: the kernel ${name} has no ${dtype} export (src/wasm/kernels.ts)`);
+    byName.set(name, f);
+  }
   return f as Fn<F['kernels'][N]>;
 }
+
+const F32_EXPORTS = new WeakMap<object, Map<string, unknown>>();
+const F64_EXPORTS = new WeakMap<object, Map<string, unknown>>();
