@@ -6,7 +6,7 @@ import { wasm } from './backend';
 import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, outTarget, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
 import { field, FloatTensor, indexArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf } from './tensor';
 import type { Dtype, FloatArray, Reduction, WithGrad } from './types';
-import { LEAN, GRAD_INTO, LEAN_OPTIONS, leanFloat, leanOptions, leanReduction, leanTarget, REDUCTION } from './lean';
+import { leanCommit, GRAD_INTO, LEAN_OPTIONS, leanFloat, leanOptions, leanReduction, leanTarget, REDUCTION } from './lean';
 import { BLOCK_BYTES } from './wasm/runtime';
 import { align16, copyIn, copyOut, heap } from './wasm/direct';
 import { lengthOf } from './wasm/views';
@@ -197,7 +197,7 @@ export function leanElementwise<F extends FamilySpec>(
     const h = heap(dtype);
     copyIn(h, px, x as FloatArray);
     copyIn(h, py, y as FloatArray);
-    LEAN.taken++;
+    leanCommit();
     const total = call(k, dtype, n, px, py, pg, pgt, sum ? 1 : 1 / n);
     const loss = roundTo(dtype, sum ? total : total / n);
     if (!wantGrad) return loss;

@@ -42,15 +42,25 @@ function isPlain(x: object): boolean {
 }
 
 /**
- * A { data, shape } tensor-like of a lean float array and a shape of two non-negative integers
- * whose product is its length: sets LEAN_2D and returns its dtype; null otherwise.
+ * A { data, shape } tensor-like of a lean float array and a shape of two positive integers whose
+ * product is its length: sets LEAN_2D and returns its dtype; null otherwise. Only a plain object
+ * with own `data` and `shape` and none of the keys that make the general path read it otherwise
+ * (strides, an onnxruntime or TF.js tensor's) is read.
  */
 export function leanMatrix(x: unknown): Dtype | null {
-  if (typeof x !== 'object' || x === null || typedArrayName(x) !== undefined || Array.isArray(x) || !isPlain(x)) return null;
-  // strided tensor-likes (stride/strides/offset) take the general path
-  if (!hasOwn.call(x, 'data') || !hasOwn.call(x, 'shape') || hasOwn.call(x, 'stride') || hasOwn.call(x, 'strides') || hasOwn.call(x, 'offset')) return null;
-  const data = (x as { data: unknown }).data;
-  const shape = (x as { shape: unknown }).shape;
+  if (typeof x !== 'object' || x === null || typedArrayName(x) !== undefined) return null;
+  let data: unknown, shape: unknown;
+  try {
+    if (Array.isArray(x) || !isPlain(x) || !hasOwn.call(x, 'data') || !hasOwn.call(x, 'shape')) return null;
+    for (const key of OTHER_TENSOR_KEYS) if (hasOwn.call(x, key)) return null;
+    data = (x as { data: unknown }).data;
+    shape = (x as { shape: unknown }).shape;
+  } catch {
+    return null; // a revoked Proxy, a throwing getter: the general path reads it again and says so
+  }
+  READ.input = true;
+  READ.data = data;
+  READ.shape = shape;
   const dtype = leanFloat(data);
   if (dtype === null || !Array.isArray(shape) || shape.length !== 2) return null;
   const rows = shape[0], cols = shape[1];
@@ -61,8 +71,12 @@ export function leanMatrix(x: unknown): Dtype | null {
   return dtype;
 }
 
+/** Keys a tensor-like may have that the general path reads (src/tensor.ts: stridedData, foreignTensor). */
+const OTHER_TENSOR_KEYS = ['stride', 'strides', 'offset', 'dims', 'dataSync'];
+
 /** What leanMatrix read (valid until the next leanMatrix). */
 export const LEAN_2D = { data: new Float32Array(0) as FloatArray, rows: 0, cols: 0 };
+
 
 /** The options the lean path knows, as read by leanOptions (valid until the next leanOptions). */
 export const LEAN_OPTIONS = {
@@ -76,25 +90,89 @@ export const LEAN_OPTIONS = {
 export const REDUCTION = 1, GRAD_INTO = 2, OUT = 4, DIM = 8;
 
 /**
+ * What the current call's lean attempt read of the caller's objects: the options' own keys and
+ * values, and a tensor-like input's data and shape. A declined call hands these to the general
+ * path (generalOptions, generalInput), so that a getter runs once per call whichever path serves it.
+ */
+const READ = { options: false, keys: [] as string[], values: [] as unknown[], input: false, data: undefined as unknown, shape: undefined as unknown };
+
+/**
  * Reads `options` (undefined, or a plain object whose own enumerable keys are among `allowed`,
- * none inherited) into LEAN_OPTIONS; false when the call is not in the lean form.
+ * none inherited) into LEAN_OPTIONS; false when the call is not in the lean form. Starts a call's
+ * lean attempt: every lean form calls it first.
  */
 export function leanOptions(options: unknown, allowed: number): boolean {
+  READ.options = READ.input = false;
+  READ.data = READ.shape = undefined;
   if (!LEAN.enabled) return false;
   const o = LEAN_OPTIONS;
   o.reduction = o.gradInto = o.out = o.dim = undefined;
   if (options === undefined) return true;
-  if (typeof options !== 'object' || options === null || !isPlain(options)) return false;
-  for (const key in options) {
-    if (!hasOwn.call(options, key)) return false; // an inherited key (a polluted prototype)
-    const value = (options as Record<string, unknown>)[key];
-    if (key === 'reduction' && allowed & REDUCTION) o.reduction = value;
-    else if (key === 'gradInto' && allowed & GRAD_INTO) o.gradInto = value;
-    else if (key === 'out' && allowed & OUT) o.out = value;
-    else if (key === 'dim' && allowed & DIM) o.dim = value;
-    else return false;
+  if (typeof options !== 'object' || options === null) return false;
+  const keys = READ.keys, values = READ.values;
+  let n = 0;
+  let lean = true;
+  try {
+    if (!isPlain(options)) return false;
+    // every own key is read (once), a known one or not: a declined call's general path reads this copy
+    for (const key in options) {
+      if (!hasOwn.call(options, key)) {
+        lean = false; // an inherited key (a polluted prototype): never read
+        continue;
+      }
+      const value = (options as Record<string, unknown>)[key];
+      keys[n] = key;
+      values[n++] = value;
+      if (key === 'reduction' && allowed & REDUCTION) o.reduction = value;
+      else if (key === 'gradInto' && allowed & GRAD_INTO) o.gradInto = value;
+      else if (key === 'out' && allowed & OUT) o.out = value;
+      else if (key === 'dim' && allowed & DIM) o.dim = value;
+      else lean = false;
+    }
+  } catch {
+    values.fill(undefined);
+    return false; // a revoked Proxy, a throwing getter: the general path reads it again and says so
   }
-  return true;
+  keys.length = values.length = n;
+  READ.options = true;
+  return lean;
+}
+
+/** Drops the lean attempt's references to the caller's objects (a call keeps nothing alive). */
+function forgetForms(): void {
+  const o = LEAN_OPTIONS;
+  o.reduction = o.gradInto = o.out = o.dim = undefined;
+  LEAN_2D.data = EMPTY;
+}
+const EMPTY = new Float32Array(0);
+
+/** Marks the call served by the lean path (after its last reason to decline) and forgets what it read. */
+export function leanCommit(): void {
+  LEAN.taken++;
+  READ.options = READ.input = false;
+  READ.values.fill(undefined);
+  READ.data = READ.shape = undefined;
+  forgetForms();
+}
+
+/** The options for the general path of a call the lean path declined: a copy of what it read, or `options` itself when it read nothing. */
+export function generalOptions(options: unknown): unknown {
+  if (!READ.options) return options;
+  READ.options = false;
+  const entries: Array<[string, unknown]> = READ.keys.map((k, i) => [k, READ.values[i]]);
+  READ.values.fill(undefined);
+  forgetForms();
+  return Object.fromEntries(entries); // (defines each key: '__proto__' stays a key)
+}
+
+/** The input for the general path of a call the lean path declined: a tensor-like's data and shape as read, or `input` itself. */
+export function generalInput(input: unknown): unknown {
+  if (!READ.input) return input;
+  READ.input = false;
+  const copy = { data: READ.data, shape: READ.shape };
+  READ.data = READ.shape = undefined;
+  forgetForms();
+  return copy;
 }
 
 /** 'mean' (absent) or 'sum' as a flag, -1 for anything else ('none' and bad values take the general path). */

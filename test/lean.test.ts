@@ -199,7 +199,7 @@ describe('lean path: other forms take the general path', () => {
     expect(() => sl.crossEntropyWithGrad(x, new Int32Array([0, 1]), { gradInto: new Float32Array(19) })).toThrow(RangeError);
     expect(() => sl.mseLoss(new Float32Array(3), new Float32Array(4))).toThrow(/mseLoss/);
     expect(() => sl.softmax(x, { dim: 2 })).toThrow(/softmax/);
-    expect(() => sl.mseLoss(new Float32Array(3), new Float32Array(3), { reduction: 'avg' })).toThrow(/mseLoss: options.reduction/);
+    expect(() => sl.mseLoss(new Float32Array(3), new Float32Array(3), { reduction: 'avg' as 'mean' })).toThrow(/mseLoss: options.reduction/);
     expect(sl.crossEntropy(x, new Int32Array([0, 1]))).toBeCloseTo(Math.log(10), 6);
   });
 

@@ -3,6 +3,7 @@
 // (docs/semantics.md §4).
 import { argShape, elementwiseLoss, leanElementwise, type ElementwiseArg, type LeanKernel } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
+import { generalOptions } from '../lean';
 import { checkOptions, floatOfDtype, floatOption, reductionOption, withGrad, type LossAndGrads, type CheckedOptions } from '../options';
 import { bceReference, bceWithLogitsReference } from '../reference/binary-cross-entropy';
 import { broadcastShapes, callDtype, floatArg, sameShape, type FloatTensor } from '../tensor';
@@ -187,7 +188,7 @@ export function binaryCrossEntropyWithGrad(input: FloatInput, target: FloatInput
 export function binaryCrossEntropyWithLogits<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyWithLogitsOptions & { reduction?: R }): Loss<R, D>;
 export function binaryCrossEntropyWithLogits(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyWithLogitsOptions): number | Tensor {
   return (leanElementwise('binaryCrossEntropyWithLogits', binaryCrossEntropyModule, LEAN_BCE_LOGITS, input, target, options, false, 1) as number | undefined)
-    ?? runBce('binaryCrossEntropyWithLogits', input, target, options, true, false).loss;
+    ?? runBce('binaryCrossEntropyWithLogits', input, target, generalOptions(options), true, false).loss;
 }
 
 /**
@@ -213,7 +214,7 @@ export function binaryCrossEntropyWithLogits(input: FloatInput, target: FloatInp
 export function binaryCrossEntropyWithLogitsWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function binaryCrossEntropyWithLogitsWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions): WithGrad {
   return (leanElementwise('binaryCrossEntropyWithLogitsWithGrad', binaryCrossEntropyModule, LEAN_BCE_LOGITS, input, target, options, true, 1) as WithGrad | undefined)
-    ?? withGrad(runBce('binaryCrossEntropyWithLogitsWithGrad', input, target, options, true, true), 'binaryCrossEntropyWithLogitsWithGrad');
+    ?? withGrad(runBce('binaryCrossEntropyWithLogitsWithGrad', input, target, generalOptions(options), true, true), 'binaryCrossEntropyWithLogitsWithGrad');
 }
 
 function runMultilabel(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {

@@ -11,7 +11,7 @@ import { callDtype, floatArg, indexArg, isFloatArray, newFloat, readArg, roundTo
 import type { WasmTensor } from '../wasm/resident';
 import { BLOCK_BYTES, fitsOneItem, input, output, run as runKernel, whole, wholeScratch, type Gather } from '../wasm/runtime';
 import { align16, copyIn, copyOut, heap, heapI32 } from '../wasm/direct';
-import { LEAN, GRAD_INTO, LEAN_2D, LEAN_OPTIONS, leanInt32, leanMatrix, leanOptions, leanReduction, leanTarget, REDUCTION } from '../lean';
+import { generalInput, generalOptions, leanCommit, GRAD_INTO, LEAN_2D, LEAN_OPTIONS, leanInt32, leanMatrix, leanOptions, leanReduction, leanTarget, REDUCTION } from '../lean';
 import { lengthOf } from '../wasm/views';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { GradTarget } from '../types';
@@ -257,7 +257,7 @@ function crossEntropyLean(fn: string, input: unknown, target: unknown, options: 
     copyIn(hi, pt, target);
     // checked in our copy, which no other thread can change: an ignored or bad index takes the general path
     for (let i = pt >> 2, end = i + N; i < end; i++) if (hi[i] >>> 0 >= C) return undefined;
-    LEAN.taken++;
+    leanCommit();
     const total = kernel(k, 'cross_entropy', dtype)(N, C, px, pt, 0, 0, 0, pg, 0, ps, 0, sum ? 1 : 1 / N);
     const loss = roundTo(dtype, sum ? total : total / N);
     if (!wantGrad) return loss;
@@ -359,7 +359,8 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
  */
 export function crossEntropy<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput | FloatInput<D>, options?: CrossEntropyOptions & { reduction?: R }): Loss<R, D>;
 export function crossEntropy(input: FloatInput, target: IndexInput | FloatInput, options?: CrossEntropyOptions): number | Tensor {
-  return (crossEntropyLean('crossEntropy', input, target, options, false) as number | undefined) ?? run('crossEntropy', input, target, options, true, false).loss;
+  return (crossEntropyLean('crossEntropy', input, target, options, false) as number | undefined)
+    ?? run('crossEntropy', generalInput(input) as FloatInput, target, generalOptions(options), true, false).loss;
 }
 
 /**
@@ -383,7 +384,8 @@ export function crossEntropy(input: FloatInput, target: IndexInput | FloatInput,
  */
 export function crossEntropyWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput | FloatInput<D>, options?: CrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function crossEntropyWithGrad(input: FloatInput, target: IndexInput | FloatInput, options?: CrossEntropyOptions & GradOptions): WithGrad {
-  return (crossEntropyLean('crossEntropyWithGrad', input, target, options, true) as WithGrad | undefined) ?? run('crossEntropyWithGrad', input, target, options, true, true);
+  return (crossEntropyLean('crossEntropyWithGrad', input, target, options, true) as WithGrad | undefined)
+    ?? run('crossEntropyWithGrad', generalInput(input) as FloatInput, target, generalOptions(options), true, true);
 }
 
 /**

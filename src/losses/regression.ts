@@ -2,6 +2,7 @@
 // F.huber_loss (docs/semantics.md §5). input and target broadcast against each other
 // (PyTorch only warns); 'mean' divides by the broadcast numel; both receive gradients.
 import { argShape, elementwiseLoss, leanElementwise, type LeanKernel } from '../elementwise-loss';
+import { generalOptions } from '../lean';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { regressionReference, type RegressionKind } from '../reference/regression';
 import { broadcastShapes, callDtype, floatArg, negated } from '../tensor';
@@ -111,7 +112,7 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
  */
 export function mseLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & { reduction?: R }): Loss<R, D>;
 export function mseLoss(input: FloatInput, target: FloatInput, options?: RegressionOptions): number | Tensor {
-  return (lean('mseLoss', 'mse', input, target, options, false) as number | undefined) ?? run('mseLoss', 'mse', input, target, options, false).loss;
+  return (lean('mseLoss', 'mse', input, target, options, false) as number | undefined) ?? run('mseLoss', 'mse', input, target, generalOptions(options), false).loss;
 }
 /**
  * {@link mseLoss} and its gradients (dInput, dTarget), computed in one pass.
@@ -133,7 +134,7 @@ export function mseLoss(input: FloatInput, target: FloatInput, options?: Regress
  */
 export function mseLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function mseLossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
-  return (lean('mseLossWithGrad', 'mse', input, target, options, true) as WithGrad | undefined) ?? withGrad(run('mseLossWithGrad', 'mse', input, target, options, true), 'mseLossWithGrad');
+  return (lean('mseLossWithGrad', 'mse', input, target, options, true) as WithGrad | undefined) ?? withGrad(run('mseLossWithGrad', 'mse', input, target, generalOptions(options), true), 'mseLossWithGrad');
 }
 /**
  * F.l1_loss: the absolute error `|x - y|` per element.
@@ -155,7 +156,7 @@ export function mseLossWithGrad(input: FloatInput, target: FloatInput, options?:
  */
 export function l1Loss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & { reduction?: R }): Loss<R, D>;
 export function l1Loss(input: FloatInput, target: FloatInput, options?: RegressionOptions): number | Tensor {
-  return (lean('l1Loss', 'l1', input, target, options, false) as number | undefined) ?? run('l1Loss', 'l1', input, target, options, false).loss;
+  return (lean('l1Loss', 'l1', input, target, options, false) as number | undefined) ?? run('l1Loss', 'l1', input, target, generalOptions(options), false).loss;
 }
 /**
  * {@link l1Loss} and its gradients (dInput, dTarget), computed in one pass.
@@ -177,7 +178,7 @@ export function l1Loss(input: FloatInput, target: FloatInput, options?: Regressi
  */
 export function l1LossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function l1LossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
-  return (lean('l1LossWithGrad', 'l1', input, target, options, true) as WithGrad | undefined) ?? withGrad(run('l1LossWithGrad', 'l1', input, target, options, true), 'l1LossWithGrad');
+  return (lean('l1LossWithGrad', 'l1', input, target, options, true) as WithGrad | undefined) ?? withGrad(run('l1LossWithGrad', 'l1', input, target, generalOptions(options), true), 'l1LossWithGrad');
 }
 /**
  * F.smooth_l1_loss: `0.5·d²/β` where `|d| < β`, `|d| - 0.5·β` elsewhere (`d = x - y`); `β = 0` is {@link l1Loss}.
@@ -199,7 +200,7 @@ export function l1LossWithGrad(input: FloatInput, target: FloatInput, options?: 
  */
 export function smoothL1Loss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: SmoothL1LossOptions & { reduction?: R }): Loss<R, D>;
 export function smoothL1Loss(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions): number | Tensor {
-  return (lean('smoothL1Loss', 'smoothL1', input, target, options, false) as number | undefined) ?? run('smoothL1Loss', 'smoothL1', input, target, options, false).loss;
+  return (lean('smoothL1Loss', 'smoothL1', input, target, options, false) as number | undefined) ?? run('smoothL1Loss', 'smoothL1', input, target, generalOptions(options), false).loss;
 }
 /**
  * {@link smoothL1Loss} and its gradients (dInput, dTarget), computed in one pass.
@@ -221,7 +222,7 @@ export function smoothL1Loss(input: FloatInput, target: FloatInput, options?: Sm
  */
 export function smoothL1LossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: SmoothL1LossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function smoothL1LossWithGrad(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions & GradOptions): WithGrad {
-  return (lean('smoothL1LossWithGrad', 'smoothL1', input, target, options, true) as WithGrad | undefined) ?? withGrad(run('smoothL1LossWithGrad', 'smoothL1', input, target, options, true), 'smoothL1LossWithGrad');
+  return (lean('smoothL1LossWithGrad', 'smoothL1', input, target, options, true) as WithGrad | undefined) ?? withGrad(run('smoothL1LossWithGrad', 'smoothL1', input, target, generalOptions(options), true), 'smoothL1LossWithGrad');
 }
 /**
  * F.huber_loss: `0.5·d²` where `|d| < δ`, `δ·(|d| - 0.5·δ)` elsewhere (`d = x - y`).
@@ -243,7 +244,7 @@ export function smoothL1LossWithGrad(input: FloatInput, target: FloatInput, opti
  */
 export function huberLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: HuberLossOptions & { reduction?: R }): Loss<R, D>;
 export function huberLoss(input: FloatInput, target: FloatInput, options?: HuberLossOptions): number | Tensor {
-  return (lean('huberLoss', 'huber', input, target, options, false) as number | undefined) ?? run('huberLoss', 'huber', input, target, options, false).loss;
+  return (lean('huberLoss', 'huber', input, target, options, false) as number | undefined) ?? run('huberLoss', 'huber', input, target, generalOptions(options), false).loss;
 }
 /**
  * {@link huberLoss} and its gradients (dInput, dTarget), computed in one pass.
@@ -265,5 +266,5 @@ export function huberLoss(input: FloatInput, target: FloatInput, options?: Huber
  */
 export function huberLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: HuberLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function huberLossWithGrad(input: FloatInput, target: FloatInput, options?: HuberLossOptions & GradOptions): WithGrad {
-  return (lean('huberLossWithGrad', 'huber', input, target, options, true) as WithGrad | undefined) ?? withGrad(run('huberLossWithGrad', 'huber', input, target, options, true), 'huberLossWithGrad');
+  return (lean('huberLossWithGrad', 'huber', input, target, options, true) as WithGrad | undefined) ?? withGrad(run('huberLossWithGrad', 'huber', input, target, generalOptions(options), true), 'huberLossWithGrad');
 }

@@ -5,7 +5,7 @@ import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, s
 import { callDtype, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../tensor';
 import { BLOCK_BYTES, input as operandIn, output, run as runKernel } from '../wasm/runtime';
 import { align16, copyIn, copyOut, heap } from '../wasm/direct';
-import { LEAN, DIM, LEAN_2D, LEAN_OPTIONS, leanFloat, leanMatrix, leanOptions, leanTarget, OUT } from '../lean';
+import { generalInput, generalOptions, leanCommit, DIM, LEAN_2D, LEAN_OPTIONS, leanFloat, leanMatrix, leanOptions, leanTarget, OUT } from '../lean';
 import { lengthOf } from '../wasm/views';
 import type { FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
@@ -60,7 +60,7 @@ function lean(fn: string, input: unknown, options: unknown, op: 'softmax' | 'log
     const px = arena.alloc(2 * one), py = px + one;
     const h = heap(dtype);
     copyIn(h, px, x);
-    LEAN.taken++;
+    leanCommit();
     if (op === 'sigmoid') kernel(k, 'sigmoid_fwd', dtype)(size, px, py);
     else kernel(k, 'softmax_fwd', dtype)(rows, n, px, py, op === 'logSoftmax' ? 1 : 0);
     const y = (out as FloatArray | undefined) ?? newFloat(dtype, size);
@@ -200,7 +200,7 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
  */
 export function softmax<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions): Tensor<ResultArray<D>>;
 export function softmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
-  return lean('softmax', input, options, 'softmax') ?? softmaxRun('softmax', input, options, false, false).loss;
+  return lean('softmax', input, options, 'softmax') ?? softmaxRun('softmax', generalInput(input) as FloatInput, generalOptions(options), false, false).loss;
 }
 
 /**
@@ -243,7 +243,7 @@ export function softmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & Gr
  */
 export function logSoftmax<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions): Tensor<ResultArray<D>>;
 export function logSoftmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
-  return lean('logSoftmax', input, options, 'logSoftmax') ?? softmaxRun('logSoftmax', input, options, true, false).loss;
+  return lean('logSoftmax', input, options, 'logSoftmax') ?? softmaxRun('logSoftmax', generalInput(input) as FloatInput, generalOptions(options), true, false).loss;
 }
 
 /**
@@ -285,7 +285,7 @@ export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions &
  */
 export function sigmoid<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SigmoidOptions): Tensor<ResultArray<D>>;
 export function sigmoid(input: FloatInput, options?: SigmoidOptions): Tensor {
-  return lean('sigmoid', input, options, 'sigmoid') ?? sigmoidRun('sigmoid', input, options, false).loss;
+  return lean('sigmoid', input, options, 'sigmoid') ?? sigmoidRun('sigmoid', generalInput(input) as FloatInput, generalOptions(options), false).loss;
 }
 
 /**
