@@ -189,6 +189,26 @@ export const likelihoodKernels = {
   },
 } as const satisfies FamilySpec;
 
+// ---- Kornia 0.7.4: softmax focal loss; PSNR and SSIM losses (docs/semantics.md §14, §15) ----
+
+export const softmaxFocalKernels = {
+  source: 'softmax-focal',
+  kernels: {
+    softmax_focal: {
+      dtypes: both,
+      args: ['rows:size', 'C:size', 'x:in', 'targets:in', 'weight:in', 'loss:out', 'grad:out', 'gradRow:in', 'gamma:f64', 'gradScale:f64'],
+      returns: 'f64',
+    },
+  },
+} as const satisfies FamilySpec;
+
+export const imageQualityKernels = {
+  source: 'image-quality',
+  kernels: {
+    sq_diff: { dtypes: both, args: ['n:size', 'x:in', 'y:in', 'gx:out', 'gy:out', 'scale:f64'], returns: 'f64' },
+  },
+} as const satisfies FamilySpec;
+
 /** The vector exp and log over arrays: for the accuracy tests only (no loss imports this module). */
 export const mathKernels = {
   source: 'math',
@@ -219,6 +239,8 @@ export const FAMILIES: readonly { spec: FamilySpec; relaxed?: boolean }[] = [
   { spec: ctcKernels },
   { spec: boxIouKernels },
   { spec: likelihoodKernels },
+  { spec: softmaxFocalKernels },
+  { spec: imageQualityKernels },
   { spec: mathKernels, relaxed: true },
 ];
 
