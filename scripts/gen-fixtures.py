@@ -1031,7 +1031,7 @@ def image_quality_family():
     fam.add('ssimLoss/identical', 'ssimLoss', [(a, 'float'), (a.clone(), 'float')], {'windowSize': 5, 'maxVal': 2.0},
             lambda x, y: ssim_loss(x, y, 5, max_val=2.0), [0, 1], note='SSIM = den/(den + eps): the loss is about 1e-11, not 0')
     anti = f32(rng.uniform(0, 1, size=[1, 1, 7, 7]))
-    fam.add('ssimLoss/anticorrelated', 'ssimLoss', [(anti, 'float'), (1 - anti, 'float')], {'windowSize': 3, 'reduction': 'none'},
+    fam.add('ssimLoss/anticorrelated', 'ssimLoss', [(anti, 'float'), (f32(1 - anti.numpy()), 'float')], {'windowSize': 3, 'reduction': 'none'},
             lambda x, y: ssim_loss(x, y, 3, reduction='none'), [0, 1], grad_output=True, rng=rng)
     # 'valid' with H = windowSize - 1: an empty map ('mean' of nothing is NaN)
     e1, e2 = f32(rng.uniform(0, 1, size=[1, 1, 4, 6])), f32(rng.uniform(0, 1, size=[1, 1, 4, 6]))
