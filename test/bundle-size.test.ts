@@ -22,11 +22,18 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
     expect(b.gzip).toBeLessThanOrEqual(35 * KB);
   });
 
+  // Kornia's losses (issue 22): each family its own module, so neither grows the other's apps
+  it('focalLoss only: the softmax-focal module only; ssimLoss only: the image-quality module only', async () => {
+    expect(modulesIn((await bundle(one('focalLoss'))).text)).toEqual(['softmax-focal']);
+    expect(modulesIn((await bundle(one('ssimLoss'))).text)).toEqual(['image-quality']);
+  });
+
   // Issue 9's budget. The whole library measured 91.7 KB once seven families computed float32 in
   // float64 and dropped their f32 kernels (110.8 KB before; docs/accuracy.md).
   it('the whole library: ≤ 110 KB, every family but the test-only math module', async () => {
     const b = await bundle(wholeLibraryApp);
-    expect(modulesIn(b.text)).toEqual(['binary-cross-entropy', 'box-iou', 'ctc', 'cosine-similarity', 'cross-entropy', 'distance', 'focal', 'kl-div', 'likelihood', 'margin', 'multi-margin', 'regression', 'softmax'].sort());
+    expect(modulesIn(b.text)).toEqual(['binary-cross-entropy', 'box-iou', 'ctc', 'cosine-similarity', 'cross-entropy', 'distance', 'focal', 'kl-div', 'likelihood', 'margin', 'multi-margin', 'regression', 'softmax',
+      'softmax-focal', 'image-quality'].sort());
     expect(b.gzip).toBeLessThanOrEqual(110 * KB);
   });
 });

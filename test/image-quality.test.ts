@@ -1,4 +1,4 @@
-// psnrLoss and ssimLoss: Kornia 0.7.4's PSNR and SSIM losses (docs/semantics.md §15).
+// psnrLoss and ssimLoss: Kornia 0.7.4's PSNR and SSIM losses (docs/semantics.md §16).
 import { afterEach, describe, expect, it } from 'vitest';
 import { mseLoss, psnrLoss, psnrLossWithGrad, setBackend, ssimLoss, ssimLossWithGrad } from '../src/index';
 import { filterPass, gaussianWindow } from '../src/reference/image-quality';

@@ -1,4 +1,4 @@
-// focalLoss: Kornia 0.7.4's softmax focal loss (docs/semantics.md §14).
+// focalLoss: Kornia 0.7.4's softmax focal loss (docs/semantics.md §15).
 import { afterEach, describe, expect, it } from 'vitest';
 import { crossEntropy, focalLoss, focalLossWithGrad, setBackend } from '../src/index';
 import type { Dtype, Tensor } from '../src/types';

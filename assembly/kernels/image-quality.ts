@@ -1,4 +1,4 @@
-// Kornia's PSNR and SSIM losses (docs/semantics.md §15). T = f32 | f64.
+// Kornia's PSNR and SSIM losses (docs/semantics.md §16). T = f32 | f64.
 // sq_diff: Σ (x - y)² over n values (PSNR's MSE), through the shared elementwise loop; with gx
 // given it writes dx = scale·(x - y) and dy = -dx: PSNR's gradient is a multiple of x - y that the
 // TypeScript side knows only once the sum is known, so it runs this kernel twice.

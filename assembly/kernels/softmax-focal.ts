@@ -1,4 +1,4 @@
-// Kornia's softmax focal loss (kornia.losses.focal_loss, 0.7.4; docs/semantics.md §14), one
+// Kornia's softmax focal loss (kornia.losses.focal_loss, 0.7.4; docs/semantics.md §15), one
 // row of C classes per lane. The TypeScript side gathers rows planar: class c of the block's row i
 // at c·rows + i, so that 4 (f32) or 2 (f64) rows are one vector per class and no row needs a
 // horizontal reduction (segmentation maps have a few classes and many rows). T = f32 | f64.
@@ -89,8 +89,9 @@ const EPS: f64 = 1e-6;
     } else {
       const lq = vlog<T>(q);
       qg = pow_of_log<T>(lq, vgamma);
-      // PyTorch's pow backward is 0 for a zero exponent
-      dqg = v128.andnot(v128.mul<T>(vgamma, pow_of_log<T>(lq, v128.sub<T>(vgamma, one))), v128.eq<T>(vgamma, zero));
+      // PyTorch's pow backward is 0 for a zero exponent; where q rounds to 0 (p = 1) the term
+      // γ·q^(γ-1)·p·l is taken as its limit 0 (with γ < 1 PyTorch's ∞·0 gives NaN there)
+      dqg = v128.andnot(v128.mul<T>(vgamma, pow_of_log<T>(lq, v128.sub<T>(vgamma, one))), v128.or(v128.eq<T>(vgamma, zero), v128.eq<T>(q, zero)));
     }
     // one_hot + eps, times the ignore mask (a multiply, as Kornia: NaN logits of an ignored row stay NaN)
     const oh = v128.and(v128.add<T>(v128.and(target_is<T>(t, c), one), veps), keep);

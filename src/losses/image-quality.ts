@@ -1,5 +1,5 @@
 // psnrLoss and ssimLoss: Kornia 0.7.4's kornia.losses.psnr_loss and kornia.losses.ssim_loss
-// (kornia/losses/psnr.py, kornia/losses/ssim.py, and the metrics they call; docs/semantics.md §15).
+// (kornia/losses/psnr.py, kornia/losses/ssim.py, and the metrics they call; docs/semantics.md §16).
 // One family: both compare two images pixel by pixel and share the image-argument checks; their
 // kernels sit in one small module that only these two losses import.
 import { wasm } from '../backend';

@@ -1,5 +1,5 @@
 // focalLoss: Kornia 0.7.4's multi-class (softmax) focal loss, kornia.losses.focal_loss
-// (kornia/losses/focal.py; docs/semantics.md §14; Lin et al., "Focal Loss for Dense Object
+// (kornia/losses/focal.py; docs/semantics.md §15; Lin et al., "Focal Loss for Dense Object
 // Detection", 2017). Not torchvision's sigmoidFocalLoss (src/losses/focal.ts): a loss per class of
 // each sample, over a softmax. Its default reduction is 'none' (a result of the input's shape).
 import { wasm } from '../backend';

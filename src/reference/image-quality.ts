@@ -1,6 +1,6 @@
 // float64 references of Kornia 0.7.4's PSNR and SSIM losses (kornia/losses/psnr.py,
 // kornia/metrics/psnr.py, kornia/losses/ssim.py, kornia/metrics/ssim.py, kornia/filters/filter.py;
-// docs/semantics.md §15). The oracle for the kernels and the 'js' backend.
+// docs/semantics.md §16). The oracle for the kernels and the 'js' backend.
 
 /** Σ (x - y)² and, when wanted, scale·(x - y) and its negation (PSNR's gradients). */
 export function sqDiffReference(x: ArrayLike<number>, y: ArrayLike<number>, wantGrad: boolean, scale: number): { total: number; grads: Float64Array[] } {

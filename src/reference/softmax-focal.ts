@@ -1,5 +1,5 @@
 // float64 reference of Kornia 0.7.4's softmax focal loss (kornia/losses/focal.py, focal_loss;
-// docs/semantics.md §14). The oracle for the kernel and the 'js' backend; works on the caller's
+// docs/semantics.md §15). The oracle for the kernel and the 'js' backend; works on the caller's
 // (N, C, d1..dk) layout.
 import type { ElementwiseParts } from '../elementwise-loss';
 
@@ -54,8 +54,9 @@ export function softmaxFocalReference(p: FocalProblem, wantGrad: boolean, gradRo
         elementLoss[at(c)] = loss;
         total += loss;
         if (grad) {
-          // f'(l) = γ·q^(γ-1)·p·l - q^γ; PyTorch's pow backward is 0 for a zero exponent
-          const dqg = gamma === 0 ? 0 : gamma * pow(q, gamma - 1);
+          // f'(l) = γ·q^(γ-1)·p·l - q^γ; PyTorch's pow backward is 0 for a zero exponent, and
+          // where q rounds to 0 (p = 1) the first term is its limit 0 (PyTorch: NaN for γ < 1)
+          const dqg = gamma === 0 || q === 0 ? 0 : gamma * pow(q, gamma - 1);
           a[c] = gradScale * (gradRow ? gradRow[at(c)] : 1) * w * oh * (dqg * Math.exp(l[c]) * l[c] - qg);
           S += a[c];
         }

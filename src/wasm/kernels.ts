@@ -189,7 +189,7 @@ export const likelihoodKernels = {
   },
 } as const satisfies FamilySpec;
 
-// ---- Kornia 0.7.4: softmax focal loss; PSNR and SSIM losses (docs/semantics.md §14, §15) ----
+// ---- Kornia 0.7.4: softmax focal loss; PSNR and SSIM losses (docs/semantics.md §15, §16) ----
 
 export const softmaxFocalKernels = {
   source: 'softmax-focal',
