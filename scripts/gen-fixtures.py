@@ -934,6 +934,17 @@ class KorniaFamily(Family):
             f.write('\n')
 
 
+def focal_limit(case):
+    """With one class p = 1 and 1 - p = 0: for 0 < γ < 1 autograd's γ·(1 - p)^(γ-1)·p·log p is ∞·0 =
+    NaN, though the loss is constant (0) and its gradient 0, the term's limit. simdloss takes the
+    limit (docs/semantics.md §15); the case keeps Kornia's loss and records the gradient as 0."""
+    for exp in (case['expected'], case['expected32']):
+        for g in exp['grads']:
+            assert all(v == 'NaN' for v in g['data']), g
+            g['data'] = [0.0] * len(g['data'])
+    case['note'] = 'PyTorch gives NaN gradients here (inf * 0 in pow\'s backward where 1 - p = 0); simdloss gives the limit 0 (docs/semantics.md §15)'
+
+
 def softmax_focal_family():
     focal_loss = kornia().losses.focal_loss
     fam = KorniaFamily('softmax-focal', {'focalLoss': 'kornia/losses/focal.py (focal_loss), kornia/utils/one_hot.py, kornia/losses/_utils.py'})
@@ -965,6 +976,8 @@ def softmax_focal_family():
                 fam.add(f'focalLoss/{sname}/{vname}/{red}', 'focalLoss', [(x, 'float'), (t, 'index')], {**opts, 'reduction': red},
                         lambda a, b, al=alpha, g=gamma, ii=ii, red=red, w=(w if weighted else None): focal_loss(a, b, al, gamma=g, reduction=red, weight=w, ignore_index=ii),
                         [0], grad_output=red == 'none', rng=rng)
+                if C == 1 and 0 < gamma < 1:
+                    focal_limit(fam.cases[-1])
     # defaults (gamma 2, reduction 'none', ignore_index -100); confident logits (p → 1, 1 - p → 0)
     x = rand(rng, [4, 3], -2, 2)
     t = torch.tensor([0, 2, 1, 2])

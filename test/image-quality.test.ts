@@ -1,6 +1,6 @@
 // psnrLoss and ssimLoss: Kornia 0.7.4's PSNR and SSIM losses (docs/semantics.md §16).
 import { afterEach, describe, expect, it } from 'vitest';
-import { mseLoss, psnrLoss, psnrLossWithGrad, setBackend, ssimLoss, ssimLossWithGrad } from '../src/index';
+import { getMemoryLimit, mseLoss, psnrLoss, psnrLossWithGrad, setBackend, setMemoryLimit, ssimLoss, ssimLossWithGrad } from '../src/index';
 import { filterPass, gaussianWindow } from '../src/reference/image-quality';
 import type { Tensor } from '../src/types';
 import { expectClose } from './helpers/fixtures';
@@ -27,6 +27,73 @@ describe('image-quality: the PSNR kernel matches the float64 reference', () => {
       });
     }
   }
+});
+
+describe('image-quality: the SSIM kernel matches the float64 reference', () => {
+  const shapes: Array<[number, number, number, number]> = [[1, 1, 1, 1], [2, 3, 5, 6], [1, 2, 7, 9], [1, 1, 6, 17], [3, 1, 12, 5], [1, 1, 33, 31]];
+  for (const dtype of DTYPES) {
+    for (const windowSize of [1, 3, 5, 7, 11]) {
+      it(`${dtype} window ${windowSize}: every shape that fits, both paddings, every reduction`, () => {
+        let ran = 0;
+        for (const shape of shapes) {
+          const [, , H, W] = shape;
+          const half = (windowSize - 1) / 2;
+          for (const padding of ['same', 'valid'] as const) {
+            if (half >= Math.min(H, W) || (padding === 'valid' && Math.min(H, W) < windowSize - 1)) continue;
+            const random = rng(H * 100 + W + windowSize);
+            const n = shape.reduce((a, b) => a * b, 1);
+            const a = { data: randomFloats(dtype, n, random, 0, 1), shape };
+            const b = { data: randomFloats(dtype, n, random, 0, 1), shape };
+            for (const reduction of ['mean', 'sum', 'none'] as const) {
+              const none = reduction === 'none' ? (ssimLoss(a, b, { windowSize, padding, reduction }) as Tensor).data.length : 0;
+              const extra = none ? { gradOutput: randomFloats(dtype, none, random, -1, 1) } : {};
+              const [x, y] = onBothBackends(() => ssimLossWithGrad(a, b, { windowSize, padding, reduction, maxVal: 1.5, ...extra }));
+              expectSameResult(x, y, dtype, `${JSON.stringify(shape)} ${padding} ${reduction}`);
+              ran++;
+            }
+          }
+        }
+        expect(ran).toBeGreaterThan(0);
+      });
+    }
+  }
+
+  it('degenerate images: constant (zero variance), identical, anticorrelated, a NaN pixel, values up to 255', () => {
+    for (const dtype of DTYPES) {
+      const Arr = dtype === 'float32' ? Float32Array : Float64Array;
+      const shape = [1, 2, 6, 7];
+      const random = rng(77);
+      const base = randomFloats(dtype, 84, random, 0, 1);
+      const pairs: Array<[string, ArrayLike<number>, ArrayLike<number>, number]> = [
+        ['constant', new Arr(84).fill(0.5), new Arr(84).fill(0.25), 1],
+        ['identical', base, base.slice(), 1],
+        ['anticorrelated', base, Arr.from(base, (v) => 1 - v), 1],
+        ['NaN pixel', Arr.from(base, (v, i) => (i === 20 ? NaN : v)), base, 1],
+        ['bytes', Arr.from(base, (v) => Math.round(v * 255)), Arr.from(base, (v) => Math.round((1 - v) * 255)), 255],
+      ];
+      for (const [what, p, q, maxVal] of pairs) {
+        for (const reduction of ['mean', 'none'] as const) {
+          const [x, y] = onBothBackends(() => ssimLossWithGrad({ data: p, shape }, { data: q, shape }, { windowSize: 5, maxVal, reduction }));
+          expectSameResult(x, y, dtype, `${what} ${reduction}`);
+        }
+      }
+    }
+  });
+
+  it('a plane too large for the memory limit is computed by the reference instead (same result)', () => {
+    const shape = [1, 1, 300, 300];
+    const random = rng(12);
+    const a = { data: randomFloats('float32', 90000, random, 0, 1), shape };
+    const b = { data: randomFloats('float32', 90000, random, 0, 1), shape };
+    const limit = getMemoryLimit();
+    setMemoryLimit(4 * 1024 * 1024); // 300 × 300 planes need ~10 MiB of scratch maps in float64
+    try {
+      const [x, y] = onBothBackends(() => ssimLossWithGrad(a, b, { windowSize: 11 }));
+      expectSameResult(x, y, 'float32', 'large plane');
+    } finally {
+      setMemoryLimit(limit);
+    }
+  });
 });
 
 describe('image-quality: gradients match finite differences', () => {

@@ -14,6 +14,7 @@ import { callDtype, floatArg, roundTo, sameShape, sizeOf, type FloatTensor } fro
 import type { FloatArray, FloatInput, GradOptions, GradTarget, Loss, Reduction, ResultArray, Tensor, WithGrad } from '../types';
 import { runElementwise } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
+import { fitsOneItem, input, output, run as runKernel, scratch, whole } from '../wasm/runtime';
 import { imageQualityModule } from '../wasm/modules';
 
 /**
@@ -115,9 +116,33 @@ function ssim(fn: string, img1: FloatInput, img2: FloatInput, options: unknown, 
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, m);
   const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
-  if (wantGrad) gradTargets(fn, opts, dtype, [x.size, x.size]); // checked before anything is computed
-  // No SSIM kernel yet: both backends compute in float64 (float32 results rounded once).
-  const parts = ssimReference({ planes: B * C, H, W, img1: x.data, img2: y.data, window: gaussianWindow(k), maxVal, eps, valid }, wantGrad, gradRow, gradScale);
+  const targets = wantGrad ? gradTargets(fn, opts, dtype, [x.size, x.size]) : [];
+  const window = gaussianWindow(k);
+  const c1 = (0.01 * maxVal) ** 2;
+  const c2 = (0.03 * maxVal) ** 2;
+  let parts: { elementLoss: ArrayLike<number>; total: number; grads: ArrayLike<number>[] } | null = null;
+  const w = wasm(fn, imageQualityModule);
+  if (w) {
+    // one plane (an image channel) per item; float32 is computed in float64 too (the f64 kernel)
+    const HW = H * W;
+    const into = [0, 1].map((i) => (wantGrad ? directTarget(targets, i, x.size, [x.data, y.data, gradRow]) : null));
+    const operands = [
+      input(HW, x), input(HW, y), whole(window),
+      reduction === 'none' ? output(Ho * Wo) : null,
+      wantGrad ? output(HW, into[0]) : null,
+      wantGrad ? output(HW, into[1]) : null,
+      gradRow ? input(Ho * Wo, gradRow) : null,
+      scratch(9 * HW + 4 * (W + 2 * k)),
+    ];
+    // a plane too large for the memory limit with its scratch maps is left to the reference (which needs no wasm memory)
+    if (fitsOneItem(w.arena, 'float64', operands)) {
+      const r = runKernel(w.arena, 'float64', B * C, operands, (count, [px, py, pw, pl, pg1, pg2, pr, ps]) =>
+        kernel(w.k, 'ssim', 'float64')(count, H, W, k, px, py, pw, pl, pg1, pg2, pr, ps, valid ? 1 : 0, c1, c2, eps, gradScale));
+      const outs = r.outputs;
+      parts = { elementLoss: reduction === 'none' ? outs[0] : new Float64Array(0), total: r.total, grads: wantGrad ? outs.slice(-2) : [] };
+    }
+  }
+  parts ??= ssimReference({ planes: B * C, H, W, img1: x.data, img2: y.data, window, maxVal, eps, valid }, wantGrad, gradRow, gradScale);
   const loss = lossResult(reduction, () => toDtype(parts.elementLoss, dtype), parts.total, m, outShape, dtype, out);
   return { loss, grads: parts.grads.map((g) => gradTensor(g, shape, dtype)), opts };
 }

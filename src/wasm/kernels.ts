@@ -206,6 +206,13 @@ export const imageQualityKernels = {
   source: 'image-quality',
   kernels: {
     sq_diff: { dtypes: both, args: ['n:size', 'x:in', 'y:in', 'gx:out', 'gy:out', 'scale:f64'], returns: 'f64' },
+    // float32 is computed in float64 too: SSIM's variances cancel (E[x²] - μ²), docs/accuracy.md
+    ssim: {
+      dtypes: f64,
+      args: ['planes:size', 'H:size', 'W:size', 'k:size', 'x:in', 'y:in', 'window:in', 'loss:out', 'g1:out', 'g2:out', 'gradRow:in', 'scratch:scratch',
+        'valid:i32', 'c1:f64', 'c2:f64', 'eps:f64', 'gradScale:f64'],
+      returns: 'f64',
+    },
   },
 } as const satisfies FamilySpec;
 
