@@ -1,7 +1,9 @@
 // Kornia's softmax focal loss (kornia.losses.focal_loss, 0.7.4; docs/semantics.md §15), one
 // row of C classes per lane. The TypeScript side gathers rows planar: class c of the block's row i
 // at c·rows + i, so that 4 (f32) or 2 (f64) rows are one vector per class and no row needs a
-// horizontal reduction (segmentation maps have a few classes and many rows). T = f32 | f64.
+// horizontal reduction (segmentation maps have a few classes and many rows). Generic over
+// T = f32 | f64; the kernel list instantiates f64 only: float32 arguments are computed in float64
+// and rounded once (docs/accuracy.md).
 //
 // Per class c of a row with target t (-1: ignored), l = log_softmax(x)_c, p = e^l, q = 1 - p:
 //   ℓ_c = w_c·oh_c·(-q^γ·l),  oh_c = [c = t] + 1e-6 (0 for an ignored row),

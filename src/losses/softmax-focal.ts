@@ -9,7 +9,7 @@ import {
   outTarget, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads,
 } from '../options';
 import { softmaxFocalReference, type FocalProblem } from '../reference/softmax-focal';
-import { callDtype, floatArg, indexArg, newFloat, sameShape, sizeOf } from '../tensor';
+import { callDtype, floatArg, indexArg, sameShape, sizeOf } from '../tensor';
 import type { FloatArray, FloatInput, GradOptions, GradTarget, IndexInput, Loss, Reduction, ResultArray, Tensor, WithGrad } from '../types';
 import { kernel } from '../wasm/kernels';
 import { softmaxFocalModule } from '../wasm/modules';
@@ -88,9 +88,9 @@ function focal(fn: string, inputArg: FloatInput, target: IndexInput, options: un
     else throw rangeError(fn, `Target ${v} is out of bounds: target[${i}] must be in [0, ${C})${ignoreIndex === null ? '' : ` or equal options.ignoreIndex (${ignoreIndex})`}`);
   }
   // α's factor and the class weight, one number per class (Kornia multiplies the loss by each)
-  let weight: FloatArray | null = null;
+  let weight: Float64Array | null = null;
   if (alpha !== null || w) {
-    weight = newFloat(dtype, C);
+    weight = new Float64Array(C);
     const wd = w?.data;
     for (let c = 0; c < C; c++) weight[c] = (alpha === null ? 1 : c === 0 ? 1 - alpha : alpha) * (wd ? wd[c] : 1);
   }
@@ -102,15 +102,16 @@ function focal(fn: string, inputArg: FloatInput, target: IndexInput, options: un
   let parts: { elementLoss: ArrayLike<number>; total: number; grads: ArrayLike<number>[] };
   const wm = wasm(fn, softmaxFocalModule);
   if (wm) {
+    // float32 is computed in float64 and rounded once (docs/accuracy.md, "float32 computed in float64")
     const rows = N * inner;
-    const r = runKernel(wm.arena, dtype, rows, [
+    const r = runKernel(wm.arena, 'float64', rows, [
       input(C, x, planar(C, inner)),
       input(1, targets),
       weight ? whole(weight) : null,
       reduction === 'none' ? output(C, null, unplanar(C, inner)) : null,
       wantGrad ? output(C, into, unplanar(C, inner)) : null,
       gradRow ? input(C, gradRow, planar(C, inner)) : null,
-    ], (count, [px, pt, pw, pl, pg, pr]) => kernel(wm.k, 'softmax_focal', dtype)(count, C, px, pt, pw, pl, pg, pr, gamma, gradScale));
+    ], (count, [px, pt, pw, pl, pg, pr]) => kernel(wm.k, 'softmax_focal', 'float64')(count, C, px, pt, pw, pl, pg, pr, gamma, gradScale));
     const outs = r.outputs;
     parts = { elementLoss: reduction === 'none' ? outs[0] : new Float64Array(0), total: r.total, grads: wantGrad ? [outs[outs.length - 1]] : [] };
   } else {
@@ -136,7 +137,7 @@ function focal(fn: string, inputArg: FloatInput, target: IndexInput, options: un
  * ```ts
  * import { focalLoss } from 'simdloss';
  * const logits = { data: new Float32Array([2, 0.5, -1, 0.1, 1.2, 0.3]), shape: [2, 3] };
- * focalLoss(logits, [0, 1], { alpha: 0.25, reduction: 'sum' }); // 0.0587, a number
+ * focalLoss(logits, [0, 1], { alpha: 0.25, reduction: 'sum' }); // 0.0333, a number
  * focalLoss(logits, [0, 1], { alpha: null }).shape; // [2, 3]: the default reduction is 'none'
  * ```
  * @group Focal

@@ -194,8 +194,9 @@ export const likelihoodKernels = {
 export const softmaxFocalKernels = {
   source: 'softmax-focal',
   kernels: {
+    // float32 is computed in float64 too (docs/accuracy.md): its f32 build missed the bar on 9% of the fixtures' tensors
     softmax_focal: {
-      dtypes: both,
+      dtypes: f64,
       args: ['rows:size', 'C:size', 'x:in', 'targets:in', 'weight:in', 'loss:out', 'grad:out', 'gradRow:in', 'gamma:f64', 'gradScale:f64'],
       returns: 'f64',
     },
