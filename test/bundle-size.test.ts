@@ -28,12 +28,13 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
     expect(modulesIn((await bundle(one('ssimLoss'))).text)).toEqual(['image-quality']);
   });
 
-  // Issue 9's budget. The whole library measured 91.7 KB once seven families computed float32 in
-  // float64 and dropped their f32 kernels (110.8 KB before; docs/accuracy.md).
-  it('the whole library: ≤ 110 KB, every family but the test-only math module', async () => {
+  // Issue 9's budget was 110 KB. The whole library measured 91.7 KB once seven families computed float32 in
+  // float64 and dropped their f32 kernels (110.8 KB before; docs/accuracy.md), and 109.4 KB before
+  // issue 22's Kornia families, which add 3.0 KB (softmax-focal) and 4.2 KB (image-quality): 116.9 KB.
+  it('the whole library: ≤ 120 KB, every family but the test-only math module', async () => {
     const b = await bundle(wholeLibraryApp);
     expect(modulesIn(b.text)).toEqual(['binary-cross-entropy', 'box-iou', 'ctc', 'cosine-similarity', 'cross-entropy', 'distance', 'focal', 'kl-div', 'likelihood', 'margin', 'multi-margin', 'regression', 'softmax',
       'softmax-focal', 'image-quality'].sort());
-    expect(b.gzip).toBeLessThanOrEqual(110 * KB);
+    expect(b.gzip).toBeLessThanOrEqual(120 * KB);
   });
 });

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getMemoryLimit, mseLoss, psnrLoss, psnrLossWithGrad, setBackend, setMemoryLimit, ssimLoss, ssimLossWithGrad } from '../src/index';
 import { filterPass, gaussianWindow } from '../src/reference/image-quality';
-import type { Tensor } from '../src/types';
+import type { FloatArray, Tensor } from '../src/types';
 import { expectClose } from './helpers/fixtures';
 import { KERNEL_SIZES, finiteDifference, randomFloats, rng } from './helpers/numeric';
 import { DTYPES, expectSameResult, fixtureSuite, onBothBackends } from './helpers/suites';
@@ -69,7 +69,7 @@ describe('image-quality: the SSIM kernel matches the float64 reference', () => {
         for (let i = 0; i < 84; i++) a[i] = f(base[i], i);
         return a;
       };
-      const pairs: Array<[string, ArrayLike<number>, ArrayLike<number>, number]> = [
+      const pairs: Array<[string, FloatArray, FloatArray, number]> = [
         ['constant', make(() => 0.5), make(() => 0.25), 1],
         ['identical', base, base.slice(), 1],
         ['anticorrelated', base, make((v) => 1 - v), 1],
@@ -115,7 +115,7 @@ describe('image-quality: gradients match finite differences', () => {
   for (const [windowSize, padding, shape] of [[3, 'same', [2, 1, 5, 6]], [5, 'valid', [1, 2, 7, 6]], [5, 'same', [1, 1, 3, 4]], [11, 'same', [1, 1, 6, 7]]] as const) {
     it(`ssimLoss, window ${windowSize}, '${padding}', ${JSON.stringify(shape)}: both images, a weighted 'none'`, () => {
       const random = rng(windowSize * 7);
-      const n = shape.reduce((a, b) => a * b, 1);
+      const n = (shape as readonly number[]).reduce((a, b) => a * b, 1);
       const x = Float64Array.from({ length: n }, () => random());
       const y = Float64Array.from(x, (v) => Math.min(1, Math.max(0, v + (random() - 0.5) * 0.5)));
       const t = (data: Float64Array) => ({ data, shape: [...shape] });
@@ -123,7 +123,7 @@ describe('image-quality: gradients match finite differences', () => {
       const gradOutput = Float64Array.from(out.data, () => random() * 2 - 1);
       const weighted = (a: Float64Array, b: Float64Array) => {
         const l = ssimLoss(t(a), t(b), { windowSize, padding, reduction: 'none' }) as Tensor;
-        return l.data.reduce((s, v, i) => s + v * gradOutput[i], 0);
+        return Array.from(l.data).reduce((s, v, i) => s + v * gradOutput[i], 0);
       };
       for (const r of onBothBackends(() => ssimLossWithGrad(t(x), t(y), { windowSize, padding, reduction: 'none', gradOutput }))) {
         expectClose(r.grads[0].data, finiteDifference((v) => weighted(v, y), Float64Array.from(x)), 'float64', 'dImg1', 1e4);
