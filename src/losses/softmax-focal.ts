@@ -36,28 +36,36 @@ export interface FocalLossOptions {
 
 const OPTIONS = ['alpha', 'gamma', 'weight', 'ignoreIndex', 'reduction'] as const;
 
+/**
+ * Calls f(i, base, len) for the runs of rows [r0, r0 + count) within one batch element: rows
+ * r0 + i .. r0 + i + len - 1, whose class c lies at base + c·inner + (0 .. len - 1) in (N, C, inner).
+ */
+function runs(C: number, inner: number, r0: number, count: number, f: (i: number, base: number, len: number) => void): void {
+  for (let i = 0; i < count;) {
+    const r = r0 + i;
+    const n = Math.floor(r / inner);
+    const s = r - n * inner;
+    const len = Math.min(inner - s, count - i);
+    f(i, n * C * inner + s, len);
+    i += len;
+  }
+}
+
 /** Rows [r0, r0 + count) of (N, C, inner) planar: class c of row i at c·count + i (the kernel's layout). */
 function planar(C: number, inner: number): Gather {
-  return (dst, src, r0, count) => {
-    for (let i = 0; i < count; i++) {
-      const r = r0 + i;
-      const n = Math.floor(r / inner);
-      const base = n * C * inner + (r - n * inner);
-      for (let c = 0; c < C; c++) dst[c * count + i] = src[base + c * inner];
-    }
-  };
+  return (dst, src, r0, count) => runs(C, inner, r0, count, (i, base, len) => {
+    // (N, C, d…): a class's run of rows is contiguous in both layouts; (N, C): a transposition
+    if (len > 1) for (let c = 0; c < C; c++) dst.set(src.subarray(base + c * inner, base + c * inner + len), c * count + i);
+    else for (let c = 0; c < C; c++) dst[c * count + i] = src[base + c * inner];
+  });
 }
 
 /** The inverse of planar: a block's planar values back into (N, C, inner). */
 function unplanar(C: number, inner: number): Scatter {
-  return (src, dst, r0, count) => {
-    for (let i = 0; i < count; i++) {
-      const r = r0 + i;
-      const n = Math.floor(r / inner);
-      const base = n * C * inner + (r - n * inner);
-      for (let c = 0; c < C; c++) dst[base + c * inner] = src[c * count + i];
-    }
-  };
+  return (src, dst, r0, count) => runs(C, inner, r0, count, (i, base, len) => {
+    if (len > 1) for (let c = 0; c < C; c++) dst.set(src.subarray(c * count + i, c * count + i + len), base + c * inner);
+    else for (let c = 0; c < C; c++) dst[base + c * inner] = src[c * count + i];
+  });
 }
 
 function focal(fn: string, inputArg: FloatInput, target: IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
