@@ -81,6 +81,12 @@ const CASES: Case[] = [
   ...(['generalizedBoxIouLoss', 'distanceBoxIouLoss', 'completeBoxIouLoss', 'iouLoss', 'eiouLoss', 'focalEiouLoss', 'alphaIouLoss', 'siouLoss', 'wiseIouLoss'] as const)
     .map((name): Case => ({ name, args: () => [boxes(6), boxes(6)] })),
   { name: 'alphaIouLoss', label: "ciou, 'sum'", args: () => [boxes(6), boxes(6)], options: { form: 'ciou', reduction: 'sum' } },
+  // Kornia's (issue 22)
+  { name: 'focalLoss', args: () => [uniform([5, 4]), ints([5], 4)], options: { alpha: 0.25 } },
+  { name: 'focalLoss', label: "(N, C, d), weight tensor, 'mean'", args: () => [uniform([2, 3, 4]), ints([2, 4], 3)], options: { alpha: null, weight: tf.tensor1d([1, 2, 0.5]), reduction: 'mean' } },
+  { name: 'psnrLoss', args: () => [uniform([2, 6], 0, 1), uniform([2, 6], 0, 1)], options: { maxVal: 1 } },
+  { name: 'ssimLoss', args: () => [uniform([1, 2, 5, 6], 0, 1), uniform([1, 2, 5, 6], 0, 1)], options: { windowSize: 3 } },
+  { name: 'ssimLoss', label: "'valid', 'none'", args: () => [uniform([2, 1, 6, 6], 0, 1), uniform([2, 1, 6, 6], 0, 1)], options: { windowSize: 5, padding: 'valid', reduction: 'none' } },
 ];
 
 // ---- helpers ----

@@ -1,4 +1,4 @@
-// MONAI's Dice losses (DiceLoss, GeneralizedDiceLoss, TverskyLoss; docs/semantics.md §15): the
+// MONAI's Dice losses (DiceLoss, GeneralizedDiceLoss, TverskyLoss; docs/semantics.md §17): the
 // per-element work, in f64 (float32 arguments are widened by the runtime: docs/accuracy.md, "float32
 // computed in float64"). One item is one batch item of C channels × S spatial elements, each
 // channel's S values contiguous (the (B, C, spatial…) layout as it comes).

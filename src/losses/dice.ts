@@ -1,5 +1,5 @@
 // diceLoss, generalizedDiceLoss, tverskyLoss: MONAI 1.3.2's DiceLoss, GeneralizedDiceLoss and
-// TverskyLoss (monai/losses/dice.py, monai/losses/tversky.py; docs/semantics.md §15).
+// TverskyLoss (monai/losses/dice.py, monai/losses/tversky.py; docs/semantics.md §17).
 // Two passes over the elements (assembly/kernels/dice.ts): the activation and the per-(item, class)
 // sums Σ p·g, Σ p, Σ g; then, from each class's derivative of the small formula below with
 // respect to those sums, every element's gradient.

@@ -1,4 +1,4 @@
-// float64 reference of the Dice family's per-element work (docs/semantics.md §15), the same parts
+// float64 reference of the Dice family's per-element work (docs/semantics.md §17), the same parts
 // as assembly/kernels/dice.ts: over B items of C channels × S elements, the activation and the
 // per-channel sums; then, from per-channel coefficients, the per-element gradients. The per-class
 // formulas (Dice, generalized Dice, Tversky) are in src/losses/dice.ts, shared by both backends.

@@ -211,6 +211,34 @@ for (const [name, extra] of Object.entries(BOX)) {
   GENERATORS[name] = (t) => [boxPairs(t, t.dim(60)), { reduction: t.reduction(), ...(typeof extra === 'function' ? extra(t) : extra) }];
 }
 
+// Kornia's losses (issue 22)
+GENERATORS.focalLoss = (t) => {
+  const N = t.dim(), C = t.posDim(20);
+  const spatial = t.pick([[], [t.dim(9)], [t.dim(5), t.dim(5)]]);
+  const inner = spatial.reduce((a, b) => a * b, 1);
+  const ignoreIndex = t.pick([-100, null, 0]);
+  const targets = Int32Array.from({ length: N * inner }, () => (ignoreIndex === -100 && t.random() < 0.1 ? -100 : t.int(0, C - 1)));
+  const options = { alpha: t.pick([0.25, null, 0.8]), gamma: t.pick([0, 0.5, 1, 2, 3.5]), ignoreIndex, reduction: t.reduction() };
+  if (t.random() < 0.5) options.weight = t.floats(C, t.unit);
+  return [[t.tensor([N, C, ...spatial], () => t.value(10)), { data: targets, shape: [N, ...spatial] }], options];
+};
+GENERATORS.psnrLoss = (t) => {
+  const shape = [t.dim(), t.posDim(40)];
+  const a = t.tensor(shape, t.unit);
+  // now and then identical images (MSE 0: -∞, NaN gradients)
+  const b = t.random() < 0.1 ? { data: a.data.slice(), shape } : t.tensor(shape, t.unit);
+  return [[a, b], { maxVal: t.pick([1, 2, 255]) }];
+};
+GENERATORS.ssimLoss = (t) => {
+  const windowSize = t.pick([1, 3, 5, 7, 11]);
+  const half = (windowSize - 1) / 2;
+  const padding = t.pick(['same', 'valid']);
+  const side = () => Math.max(padding === 'valid' ? windowSize - 1 : half + 1, Math.min(t.dim(), 40));
+  const shape = [t.int(1, 2), t.int(1, 3), side(), side()];
+  const a = t.tensor(shape, t.unit);
+  const b = t.random() < 0.1 ? { data: a.data.slice(), shape } : t.tensor(shape, t.unit);
+  return [[a, b], { windowSize, padding, maxVal: t.pick([1, 2]), eps: t.pick([1e-12, 0.01]), reduction: t.reduction() }];
+};
 // The Dice family (MONAI): (B, C, spatial…) with one or two spatial dims, a float target in [0, 1]
 // (empty classes now and then) or class indices with toOnehotY, and the options at random.
 const DICE = {
