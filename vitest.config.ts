@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 const relaxedFlag = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
 // The suites of the families with a relaxed-SIMD build (fixtures, reference, finite differences, the
 // exp/log accuracy, the float32 accuracy bars): run on both builds.
-const FAMILY_SUITES = ['softmax', 'cross-entropy', 'binary-cross-entropy', 'simd-math', 'accuracy', 'builds'].map((f) => `test/${f}.test.ts`);
+const FAMILY_SUITES = ['softmax', 'cross-entropy', 'binary-cross-entropy', 'simd-math', 'accuracy', 'builds', 'lean'].map((f) => `test/${f}.test.ts`);
 
 // Suites that do not call the library's kernels (the build, the package, the types, the browsers).
 const GROWTH_SKIPS = ['test/browser/**', 'test/bench-smoke.test.ts', 'test/bundle-size.test.ts', 'test/package-page.test.ts', 'test/types.test.ts', 'test/readme.test.ts', 'test/builds.test.ts'];

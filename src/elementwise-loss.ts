@@ -4,8 +4,12 @@
 // backend), reduce, and sum each gradient back to its argument's shape.
 import { wasm } from './backend';
 import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, outTarget, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
-import { field, FloatTensor, halfOutput, indexArg, isFloatArray, newFloat, readArg, sameShape, sizeOf } from './tensor';
-import type { Dtype, FloatArray, Reduction } from './types';
+import { field, FloatTensor, halfOutput, indexArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf } from './tensor';
+import type { Dtype, FloatArray, Reduction, WithGrad } from './types';
+import type { ElementwiseParts } from './reference/parts';
+import { leanCommit, GRAD_INTO, LEAN_OPTIONS, leanFloat, leanOptions, leanReduction, leanTarget, REDUCTION } from './lean';
+import { copyIn, copyOut, heap, place, PTRS, release } from './wasm/direct';
+import { lengthOf } from './wasm/views';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
 import type { Arena } from './wasm/arena';
 import type { WasmModule } from './wasm/instance';
@@ -41,12 +45,7 @@ export function floatOrLabels(fn: string, name: string, value: unknown, dtype: D
   return { t: new FloatTensor(shape, dtype, idx.size, data), shape };
 }
 
-/** Per-element losses, their sum and the gradients (one array per gradient output). */
-export interface ElementwiseParts {
-  elementLoss: ArrayLike<number>;
-  total: number;
-  grads: ArrayLike<number>[];
-}
+export type { ElementwiseParts } from './reference/parts';
 
 export interface ElementwiseLoss<F extends FamilySpec> {
   fn: string;
@@ -154,4 +153,55 @@ function groupMeans(e: ArrayLike<number>, C: number, rows: number, dtype: Dtype)
     out[r] = sum / C;
   }
   return out;
+}
+
+/**
+ * Runs an elementwise kernel in the lean form: `(k, dtype, n, x, y, grad, gradTarget, gradScale)`
+ * with byte pointers (0 when absent), returning the loss sum. A module-level function per kernel,
+ * so that a lean call makes no closure.
+ */
+export type LeanKernel<F extends FamilySpec> = (k: Kernels<F>, dtype: Dtype, n: number, px: number, py: number, pg: number, pgt: number, scale: number) => number;
+
+/**
+ * An elementwise loss's lean form (src/lean.ts): two bare arrays of one dtype and length, 'mean' or
+ * 'sum', gradInto a bare array (the first gradient's); one runtime block, the general path's
+ * kernel call. `grads`: how many gradients the WithGrad twin returns (input, and target when 2).
+ * Undefined when the call is not in the form.
+ */
+export function leanElementwise<F extends FamilySpec>(
+  fn: string, module: WasmModule<F>, call: LeanKernel<F>, x: unknown, y: unknown, options: unknown, wantGrad: boolean, grads: 1 | 2,
+): number | WithGrad | undefined {
+  if (!leanOptions(options, wantGrad ? REDUCTION | GRAD_INTO : REDUCTION)) return undefined;
+  const sum = leanReduction(LEAN_OPTIONS.reduction);
+  const dtype = leanFloat(x);
+  if (sum < 0 || dtype === null || leanFloat(y) !== dtype) return undefined;
+  const n = lengthOf(x as FloatArray);
+  const into = LEAN_OPTIONS.gradInto;
+  if (lengthOf(y as FloatArray) !== n || (into !== undefined && !leanTarget(into, dtype, n, x as FloatArray, y as FloatArray))) return undefined;
+  const w = wasm(fn, module);
+  if (!w) return undefined;
+  const { k, arena } = w;
+  const bytes = dtype === 'float32' ? 4 : 8;
+  const outs = wantGrad ? grads : 0;
+  // x, y and the gradients, as the general path's single block
+  if (!place(arena, n * bytes, n * bytes, outs > 0 ? n * bytes : 0, outs > 1 ? n * bytes : 0, 0)) return undefined;
+  try {
+    const px = PTRS[0], py = PTRS[1], pg = PTRS[2], pgt = PTRS[3];
+    const h = heap(dtype);
+    copyIn(h, px, x as FloatArray);
+    copyIn(h, py, y as FloatArray);
+    leanCommit();
+    const total = call(k, dtype, n, px, py, pg, pgt, sum ? 1 : 1 / n);
+    const loss = roundTo(dtype, sum ? total : total / n);
+    if (!wantGrad) return loss;
+    const g = (into as FloatArray | undefined) ?? newFloat(dtype, n);
+    copyOut(h, pg, n, g);
+    const grad = { data: g, shape: [n] };
+    if (grads === 1) return { loss, grad, grads: [grad] };
+    const gt = newFloat(dtype, n);
+    copyOut(h, pgt, n, gt);
+    return { loss, grad, grads: [grad, { data: gt, shape: [n] }] };
+  } finally {
+    release(arena);
+  }
 }

@@ -1,6 +1,6 @@
 // Option checking shared by every function, and turning per-element losses into the result.
 import { describe, rangeError, shapeString, typeError } from './errors';
-import { asResult, callSpans, callState, callStorage, dtypeOf, floatArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf, spanOf, storageOf, sumToShape, type FloatTensor, type Span } from './tensor';
+import { asResult, callSpans, callState, callStorage, dtypeOf, floatArg, isFloatArray, newFloat, readArg, roundResult, sameShape, sizeOf, spanOf, storageOf, sumToShape, type FloatTensor, type Span } from './tensor';
 import type { Dtype, FloatArray, Reduction, Tensor, WithGrad } from './types';
 import { WasmTensor } from './wasm/resident';
 import { Float16, ownView } from './wasm/views';
@@ -148,7 +148,7 @@ export function upstreamOption(fn: string, value: unknown, outShape: readonly nu
  */
 export function lossResult(reduction: Reduction, elementLoss: () => ArrayLike<number>, total: number, denominator: number, outShape: readonly number[], dtype: Dtype, out: WriteTarget | null = null): number | Tensor {
   if (reduction === 'none') return placed(out, asResult(elementLoss(), dtype), outShape);
-  return roundTo(dtype, reduction === 'sum' ? total : total / denominator);
+  return roundResult(dtype, reduction === 'sum' ? total : total / denominator);
 }
 
 /** How the reduction scales the gradient: per-element upstream for 'none', g or g/denominator otherwise. */

@@ -564,13 +564,22 @@ export function negated(x: ArrayLike<number>): Float64Array {
 
 const ROUND16 = Float16 ? new Float16(1) : null;
 
-/** Rounds a float64 result to the dtype of the call's results (float16 in a float16 call). */
+/** Rounds a float64 result to the dtype a call computes in. */
 export function roundTo(dtype: Dtype, x: number): number {
+  return dtype === 'float32' ? Math.fround(x) : x;
+}
+
+/**
+ * Rounds a float64 result to the dtype of the call's results: roundTo's, or float16 in a float16
+ * call (callState). Only for the general path, after checkOptions: the lean path (src/lean.ts)
+ * never sees float16 and does not reset callState, so it rounds with roundTo.
+ */
+export function roundResult(dtype: Dtype, x: number): number {
   if (dtype === 'float32' && callState.half) {
     ROUND16![0] = x;
     return ROUND16![0];
   }
-  return dtype === 'float32' ? Math.fround(x) : x;
+  return roundTo(dtype, x);
 }
 
 /** A dim in [-ndim, ndim) made non-negative. ndim 0 accepts -1 and 0, as PyTorch does. */

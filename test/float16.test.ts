@@ -60,7 +60,7 @@ function within1ulp(got: number, want: number): boolean {
 
 const FAMILIES = [
   'softmax', 'cross-entropy', 'binary-cross-entropy', 'regression', 'cosine-similarity', 'kl-div', 'margin',
-  'multi-margin', 'focal', 'distance', 'ctc', 'box-iou', 'likelihood',
+  'multi-margin', 'focal', 'distance', 'ctc', 'box-iou', 'likelihood', 'softmax-focal', 'image-quality', 'dice',
 ];
 const lib = api as unknown as Record<string, (...a: unknown[]) => unknown>;
 function fnOf(name: string): (...a: unknown[]) => unknown {
@@ -270,6 +270,21 @@ describe.runIf(F16 !== undefined)('Float16Array', () => {
       expect(() => crossEntropyWithGrad({ data: new Float32Array(6), shape: [2, 3] }, labels, { gradInto: new F16!(6) })).toThrow(/options.gradInto must have the call's dtype \(float32\); got float16$/);
       // a float16 weight with float16 logits is fine
       expect(typeof crossEntropy(input, labels, { weight: new F16!([1, 2, 3]) })).toBe('number');
+    });
+
+    it('a float32 call after a float16 call is float32 again (the lean path, which skips checkOptions, included)', () => {
+      const a32 = new Float32Array([0.1, 0.3]), b32 = new Float32Array([0, 0]);
+      mseLoss(new F16!([0.1, 0.3]), new F16!([0, 0]));
+      // 0.05 in float32 (about 0.0500000007), not rounded to float16 (0.0500030518)
+      const r = mseLoss(a32, b32);
+      expect(r).toBe(Math.fround(r));
+      expect(Math.abs(r - 0.05)).toBeLessThan(1e-8);
+      crossEntropyWithGrad(input, labels);
+      const ce = crossEntropyWithGrad({ data: Float32Array.from(x), shape: [2, 3] }, labels);
+      expect(ce.loss).toBe(Math.fround(ce.loss));
+      expect(typeName(ce.grad.data)).toBe('Float32Array');
+      crossEntropy(input, labels);
+      expect(typeName(softmax(Float32Array.from(x)).data)).toBe('Float32Array');
     });
 
     it('no input is mutated', () => {

@@ -1,15 +1,16 @@
 // binaryCrossEntropy, binaryCrossEntropyWithLogits, multilabelSoftMarginLoss:
 // F.binary_cross_entropy, F.binary_cross_entropy_with_logits, F.multilabel_soft_margin_loss
 // (docs/semantics.md §4).
-import { argShape, elementwiseLoss, type ElementwiseArg } from '../elementwise-loss';
+import { argShape, elementwiseLoss, leanElementwise, type ElementwiseArg, type LeanKernel } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
+import { generalOptions } from '../lean';
 import { checkOptions, floatOfDtype, floatOption, reductionOption, withGrad, type LossAndGrads, type CheckedOptions } from '../options';
 import { bceReference, bceWithLogitsReference } from '../reference/binary-cross-entropy';
 import { broadcastShapes, callDtype, floatArg, sameShape, type FloatTensor } from '../tensor';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
-import { kernel } from '../wasm/kernels';
+import { kernel, type binaryCrossEntropyKernels } from '../wasm/kernels';
 import { binaryCrossEntropyModule } from '../wasm/modules';
 
 /**
@@ -97,6 +98,9 @@ function prepare(fn: string, input: FloatInput, target: FloatInput, options: unk
  * BCE (with logits or not) on the elementwise path; multilabel: multilabelSoftMarginLoss, the mean
  * over the last (class) dim before the reduction (and no posWeight).
  */
+/** BCE with logits' lean form's kernel call (src/lean.ts): no weight, no posWeight. */
+const LEAN_BCE_LOGITS: LeanKernel<typeof binaryCrossEntropyKernels> = (k, d, n, px, py, pg, _pgt, scale) => kernel(k, 'bce_logits', d)(n, px, py, 0, 0, 0, pg, 0, scale);
+
 function runBce(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean, multilabel = false): LossAndGrads {
   const p = prepare(fn, input, target, options, logits, wantGrad, multilabel);
   const groupMean = multilabel ? (p.shape.length === 0 ? 1 : p.shape[p.shape.length - 1]) : undefined;
@@ -183,7 +187,8 @@ export function binaryCrossEntropyWithGrad(input: FloatInput, target: FloatInput
  */
 export function binaryCrossEntropyWithLogits<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyWithLogitsOptions & { reduction?: R }): Loss<R, D>;
 export function binaryCrossEntropyWithLogits(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyWithLogitsOptions): number | Tensor {
-  return runBce('binaryCrossEntropyWithLogits', input, target, options, true, false).loss;
+  return (leanElementwise('binaryCrossEntropyWithLogits', binaryCrossEntropyModule, LEAN_BCE_LOGITS, input, target, options, false, 1) as number | undefined)
+    ?? runBce('binaryCrossEntropyWithLogits', input, target, generalOptions(options), true, false).loss;
 }
 
 /**
@@ -208,7 +213,8 @@ export function binaryCrossEntropyWithLogits(input: FloatInput, target: FloatInp
  */
 export function binaryCrossEntropyWithLogitsWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function binaryCrossEntropyWithLogitsWithGrad(input: FloatInput, target: FloatInput, options?: BinaryCrossEntropyWithLogitsOptions & GradOptions): WithGrad {
-  return withGrad(runBce('binaryCrossEntropyWithLogitsWithGrad', input, target, options, true, true), 'binaryCrossEntropyWithLogitsWithGrad');
+  return (leanElementwise('binaryCrossEntropyWithLogitsWithGrad', binaryCrossEntropyModule, LEAN_BCE_LOGITS, input, target, options, true, 1) as WithGrad | undefined)
+    ?? withGrad(runBce('binaryCrossEntropyWithLogitsWithGrad', input, target, generalOptions(options), true, true), 'binaryCrossEntropyWithLogitsWithGrad');
 }
 
 function runMultilabel(fn: string, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {

@@ -7,9 +7,12 @@ import {
   numberOption, outTarget, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
-import { callDtype, floatArg, halfOutput, indexArg, isFloatArray, newFloat, readArg, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
+import { callDtype, floatArg, halfOutput, indexArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
 import type { WasmTensor } from '../wasm/resident';
 import { fitsOneItem, input, output, run as runKernel, whole, wholeScratch, type Gather } from '../wasm/runtime';
+import { copyIn, copyOut, heap, heapI32, place, PTRS, release } from '../wasm/direct';
+import { generalInput, generalOptions, leanCommit, GRAD_INTO, LEAN_2D, LEAN_OPTIONS, leanInt32, leanMatrix, leanOptions, leanReduction, leanTarget, REDUCTION } from '../lean';
+import { lengthOf } from '../wasm/views';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
@@ -211,12 +214,55 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
     prep.reduction === 'none' ? output(1) : null,
     wantGrad ? output(C, into, inner === 1 ? null : (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count)) : null,
     gradRow ? input(1, gradRow) : null,
-    // the across-rows path for short rows (SMALL_C, src/wasm/kernels.ts) needs a little scratch
-    C < crossEntropyKernels.constants.SMALL_C ? wholeScratch((C + 4) * 16 + 3 * 4 * crossEntropyKernels.constants.SHORT_ROW_CHUNK) : null,
+    C < crossEntropyKernels.constants.SMALL_C ? wholeScratch(shortRowScratch(C)) : null,
   ], (count, [logits, probs, targets, weight, rowLoss, g, upstream, scratch]) =>
     run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale));
   const outs = r.outputs;
   return { elementLoss: prep.reduction === 'none' ? outs[0] : NO_LOSSES, total: r.total, grad: wantGrad ? outs[outs.length - 1] : null };
+}
+
+/** The scratch of the across-rows path for short rows (C < SMALL_C, src/wasm/kernels.ts), in bytes. */
+function shortRowScratch(C: number): number {
+  return (C + 4) * 16 + 3 * 4 * crossEntropyKernels.constants.SHORT_ROW_CHUNK;
+}
+
+/**
+ * crossEntropy's lean form (src/lean.ts): (N, C) logits, Int32Array class indices all in [0, C),
+ * 'mean' or 'sum', gradInto a bare array; one runtime block. Undefined when the call is not in it.
+ */
+function crossEntropyLean(fn: string, input: unknown, target: unknown, options: unknown, wantGrad: boolean): number | WithGrad | undefined {
+  if (!leanOptions(options, wantGrad ? REDUCTION | GRAD_INTO : REDUCTION)) return undefined;
+  const sum = leanReduction(LEAN_OPTIONS.reduction);
+  const dtype = leanMatrix(input);
+  if (sum < 0 || dtype === null) return undefined;
+  const x = LEAN_2D.data, N = LEAN_2D.rows, C = LEAN_2D.cols;
+  const into = LEAN_OPTIONS.gradInto;
+  if (!leanInt32(target) || lengthOf(target) !== N || (into !== undefined && !leanTarget(into, dtype, N * C, x, null))) return undefined;
+  const w = wasm(fn, crossEntropyModule);
+  if (!w) return undefined;
+  const { k, arena } = w;
+  const bytes = dtype === 'float32' ? 4 : 8;
+  // logits, targets, the gradient and the short rows' scratch, as the general path's single block
+  const scratch = C < crossEntropyKernels.constants.SMALL_C ? shortRowScratch(C) : 0;
+  if (!place(arena, N * C * bytes, N * 4, wantGrad ? N * C * bytes : 0, 0, scratch)) return undefined;
+  try {
+    const px = PTRS[0], pt = PTRS[1], pg = PTRS[2], ps = PTRS[4];
+    const h = heap(dtype), hi = heapI32();
+    copyIn(h, px, x);
+    copyIn(hi, pt, target);
+    // checked in our copy, which no other thread can change: an ignored or bad index takes the general path
+    for (let i = pt >> 2, end = i + N; i < end; i++) if (hi[i] >>> 0 >= C) return undefined;
+    leanCommit();
+    const total = kernel(k, 'cross_entropy', dtype)(N, C, px, pt, 0, 0, 0, pg, 0, ps, 0, sum ? 1 : 1 / N);
+    const loss = roundTo(dtype, sum ? total : total / N);
+    if (!wantGrad) return loss;
+    const g = (into as FloatArray | undefined) ?? newFloat(dtype, N * C);
+    copyOut(h, pg, N * C, g);
+    const grad = { data: g, shape: [N, C] };
+    return { loss, grad, grads: [grad] };
+  } finally {
+    release(arena);
+  }
 }
 
 function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | WasmTensor | null): LossParts | null {
@@ -308,7 +354,8 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
  */
 export function crossEntropy<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput | FloatInput<D>, options?: CrossEntropyOptions & { reduction?: R }): Loss<R, D>;
 export function crossEntropy(input: FloatInput, target: IndexInput | FloatInput, options?: CrossEntropyOptions): number | Tensor {
-  return run('crossEntropy', input, target, options, true, false).loss;
+  return (crossEntropyLean('crossEntropy', input, target, options, false) as number | undefined)
+    ?? run('crossEntropy', generalInput(input) as FloatInput, target, generalOptions(options), true, false).loss;
 }
 
 /**
@@ -332,7 +379,8 @@ export function crossEntropy(input: FloatInput, target: IndexInput | FloatInput,
  */
 export function crossEntropyWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: IndexInput | FloatInput<D>, options?: CrossEntropyOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function crossEntropyWithGrad(input: FloatInput, target: IndexInput | FloatInput, options?: CrossEntropyOptions & GradOptions): WithGrad {
-  return run('crossEntropyWithGrad', input, target, options, true, true);
+  return (crossEntropyLean('crossEntropyWithGrad', input, target, options, true) as WithGrad | undefined)
+    ?? run('crossEntropyWithGrad', generalInput(input) as FloatInput, target, generalOptions(options), true, true);
 }
 
 /**

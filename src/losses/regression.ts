@@ -1,14 +1,15 @@
 // mseLoss, l1Loss, smoothL1Loss, huberLoss: F.mse_loss, F.l1_loss, F.smooth_l1_loss,
 // F.huber_loss (docs/semantics.md §5). input and target broadcast against each other
 // (PyTorch only warns); 'mean' divides by the broadcast numel; both receive gradients.
-import { argShape, elementwiseLoss } from '../elementwise-loss';
+import { argShape, elementwiseLoss, leanElementwise, type LeanKernel } from '../elementwise-loss';
+import { generalOptions } from '../lean';
 import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
 import { regressionReference, type RegressionKind } from '../reference/regression';
 import { broadcastShapes, callDtype, floatArg, negated } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
-import { kernel } from '../wasm/kernels';
+import { kernel, type regressionKernels } from '../wasm/kernels';
 import { regressionModule } from '../wasm/modules';
 
 /**
@@ -38,6 +39,18 @@ export interface SmoothL1LossOptions extends RegressionOptions {
 export interface HuberLossOptions extends RegressionOptions {
   /** Where the loss turns from quadratic to linear; > 0, default 1. */
   delta?: number;
+}
+
+// The lean form's kernel calls (src/lean.ts): beta and delta at their defaults (1).
+const LEAN: Record<RegressionKind, LeanKernel<typeof regressionKernels>> = {
+  mse: (k, d, n, px, py, pg, pgt, scale) => kernel(k, 'mse', d)(n, px, py, 0, pg, pgt, 0, scale),
+  l1: (k, d, n, px, py, pg, pgt, scale) => kernel(k, 'l1', d)(n, px, py, 0, pg, pgt, 0, scale),
+  smoothL1: (k, d, n, px, py, pg, pgt, scale) => kernel(k, 'smooth_l1', d)(n, px, py, 0, pg, pgt, 0, 1, scale),
+  huber: (k, d, n, px, py, pg, pgt, scale) => kernel(k, 'huber', d)(n, px, py, 0, pg, pgt, 0, 1, scale),
+};
+
+function lean(fn: string, kind: RegressionKind, input: unknown, target: unknown, options: unknown, wantGrad: boolean): number | WithGrad | undefined {
+  return leanElementwise(fn, regressionModule, LEAN[kind], input, target, options, wantGrad, 2);
 }
 
 function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
@@ -99,7 +112,7 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
  */
 export function mseLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & { reduction?: R }): Loss<R, D>;
 export function mseLoss(input: FloatInput, target: FloatInput, options?: RegressionOptions): number | Tensor {
-  return run('mseLoss', 'mse', input, target, options, false).loss;
+  return (lean('mseLoss', 'mse', input, target, options, false) as number | undefined) ?? run('mseLoss', 'mse', input, target, generalOptions(options), false).loss;
 }
 /**
  * {@link mseLoss} and its gradients (dInput, dTarget), computed in one pass.
@@ -121,7 +134,7 @@ export function mseLoss(input: FloatInput, target: FloatInput, options?: Regress
  */
 export function mseLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function mseLossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
-  return withGrad(run('mseLossWithGrad', 'mse', input, target, options, true), 'mseLossWithGrad');
+  return (lean('mseLossWithGrad', 'mse', input, target, options, true) as WithGrad | undefined) ?? withGrad(run('mseLossWithGrad', 'mse', input, target, generalOptions(options), true), 'mseLossWithGrad');
 }
 /**
  * F.l1_loss: the absolute error `|x - y|` per element.
@@ -143,7 +156,7 @@ export function mseLossWithGrad(input: FloatInput, target: FloatInput, options?:
  */
 export function l1Loss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & { reduction?: R }): Loss<R, D>;
 export function l1Loss(input: FloatInput, target: FloatInput, options?: RegressionOptions): number | Tensor {
-  return run('l1Loss', 'l1', input, target, options, false).loss;
+  return (lean('l1Loss', 'l1', input, target, options, false) as number | undefined) ?? run('l1Loss', 'l1', input, target, generalOptions(options), false).loss;
 }
 /**
  * {@link l1Loss} and its gradients (dInput, dTarget), computed in one pass.
@@ -165,7 +178,7 @@ export function l1Loss(input: FloatInput, target: FloatInput, options?: Regressi
  */
 export function l1LossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: RegressionOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function l1LossWithGrad(input: FloatInput, target: FloatInput, options?: RegressionOptions & GradOptions): WithGrad {
-  return withGrad(run('l1LossWithGrad', 'l1', input, target, options, true), 'l1LossWithGrad');
+  return (lean('l1LossWithGrad', 'l1', input, target, options, true) as WithGrad | undefined) ?? withGrad(run('l1LossWithGrad', 'l1', input, target, generalOptions(options), true), 'l1LossWithGrad');
 }
 /**
  * F.smooth_l1_loss: `0.5·d²/β` where `|d| < β`, `|d| - 0.5·β` elsewhere (`d = x - y`); `β = 0` is {@link l1Loss}.
@@ -187,7 +200,7 @@ export function l1LossWithGrad(input: FloatInput, target: FloatInput, options?: 
  */
 export function smoothL1Loss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: SmoothL1LossOptions & { reduction?: R }): Loss<R, D>;
 export function smoothL1Loss(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions): number | Tensor {
-  return run('smoothL1Loss', 'smoothL1', input, target, options, false).loss;
+  return (lean('smoothL1Loss', 'smoothL1', input, target, options, false) as number | undefined) ?? run('smoothL1Loss', 'smoothL1', input, target, generalOptions(options), false).loss;
 }
 /**
  * {@link smoothL1Loss} and its gradients (dInput, dTarget), computed in one pass.
@@ -209,7 +222,7 @@ export function smoothL1Loss(input: FloatInput, target: FloatInput, options?: Sm
  */
 export function smoothL1LossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: SmoothL1LossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function smoothL1LossWithGrad(input: FloatInput, target: FloatInput, options?: SmoothL1LossOptions & GradOptions): WithGrad {
-  return withGrad(run('smoothL1LossWithGrad', 'smoothL1', input, target, options, true), 'smoothL1LossWithGrad');
+  return (lean('smoothL1LossWithGrad', 'smoothL1', input, target, options, true) as WithGrad | undefined) ?? withGrad(run('smoothL1LossWithGrad', 'smoothL1', input, target, generalOptions(options), true), 'smoothL1LossWithGrad');
 }
 /**
  * F.huber_loss: `0.5·d²` where `|d| < δ`, `δ·(|d| - 0.5·δ)` elsewhere (`d = x - y`).
@@ -231,7 +244,7 @@ export function smoothL1LossWithGrad(input: FloatInput, target: FloatInput, opti
  */
 export function huberLoss<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: HuberLossOptions & { reduction?: R }): Loss<R, D>;
 export function huberLoss(input: FloatInput, target: FloatInput, options?: HuberLossOptions): number | Tensor {
-  return run('huberLoss', 'huber', input, target, options, false).loss;
+  return (lean('huberLoss', 'huber', input, target, options, false) as number | undefined) ?? run('huberLoss', 'huber', input, target, generalOptions(options), false).loss;
 }
 /**
  * {@link huberLoss} and its gradients (dInput, dTarget), computed in one pass.
@@ -253,5 +266,5 @@ export function huberLoss(input: FloatInput, target: FloatInput, options?: Huber
  */
 export function huberLossWithGrad<D extends FloatArray = Float32Array, R extends Reduction = 'mean'>(input: FloatInput<D>, target: FloatInput<D>, options?: HuberLossOptions & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
 export function huberLossWithGrad(input: FloatInput, target: FloatInput, options?: HuberLossOptions & GradOptions): WithGrad {
-  return withGrad(run('huberLossWithGrad', 'huber', input, target, options, true), 'huberLossWithGrad');
+  return (lean('huberLossWithGrad', 'huber', input, target, options, true) as WithGrad | undefined) ?? withGrad(run('huberLossWithGrad', 'huber', input, target, generalOptions(options), true), 'huberLossWithGrad');
 }

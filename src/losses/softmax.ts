@@ -4,6 +4,9 @@ import { checkOptions, gradTensor, outTarget, placed, toDtype, upstreamOption, w
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
 import { callDtype, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../tensor';
 import { input as operandIn, output, run as runKernel } from '../wasm/runtime';
+import { copyIn, copyOut, heap, place, PTRS, release } from '../wasm/direct';
+import { generalInput, generalOptions, leanCommit, DIM, LEAN_2D, LEAN_OPTIONS, leanFloat, leanMatrix, leanOptions, leanTarget, OUT } from '../lean';
+import { lengthOf } from '../wasm/views';
 import type { FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { ResultArray } from '../types';
@@ -19,6 +22,52 @@ export interface SoftmaxOptions {
   dim?: number;
   /** A Float32Array/Float64Array or WasmTensor of the result's size and the call's dtype to write the result into (PyTorch's `out=`); the result's `data` is then that array. */
   out?: GradTarget;
+}
+
+/**
+ * softmax, logSoftmax and sigmoid in the lean form (src/lean.ts): a bare array, or (for the
+ * softmaxes) an (N, C) tensor-like, over the last dim; `out` a bare array. One runtime block, the
+ * general path's kernel call. Undefined when the call is not in the form.
+ */
+function lean(fn: string, input: unknown, options: unknown, op: 'softmax' | 'logSoftmax' | 'sigmoid'): Tensor | undefined {
+  if (!leanOptions(options, op === 'sigmoid' ? OUT : OUT | DIM)) return undefined;
+  let dtype = leanFloat(input);
+  let x: FloatArray, rows: number, n: number;
+  const dim = LEAN_OPTIONS.dim;
+  if (dtype !== null) {
+    x = input as FloatArray;
+    rows = 1;
+    n = lengthOf(x);
+    if (!(dim === undefined || dim === -1 || dim === 0)) return undefined;
+  } else {
+    dtype = op === 'sigmoid' ? null : leanMatrix(input);
+    if (dtype === null || !(dim === undefined || dim === -1 || dim === 1)) return undefined;
+    x = LEAN_2D.data;
+    rows = LEAN_2D.rows;
+    n = LEAN_2D.cols;
+  }
+  const size = rows * n;
+  const out = LEAN_OPTIONS.out;
+  if (out !== undefined && !leanTarget(out, dtype, size, x, null)) return undefined;
+  const w = wasm(fn, softmaxModule);
+  if (!w) return undefined;
+  const { k, arena } = w;
+  const bytes = dtype === 'float32' ? 4 : 8;
+  // the input and the result, as the general path's single block
+  if (!place(arena, size * bytes, size * bytes, 0, 0, 0)) return undefined;
+  try {
+    const px = PTRS[0], py = PTRS[1];
+    const h = heap(dtype);
+    copyIn(h, px, x);
+    leanCommit();
+    if (op === 'sigmoid') kernel(k, 'sigmoid_fwd', dtype)(size, px, py);
+    else kernel(k, 'softmax_fwd', dtype)(rows, n, px, py, op === 'logSoftmax' ? 1 : 0);
+    const y = (out as FloatArray | undefined) ?? newFloat(dtype, size);
+    copyOut(h, py, size, y);
+    return { data: y, shape: x === input ? [n] : [rows, n] };
+  } finally {
+    release(arena);
+  }
 }
 
 function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolean, wantGrad: boolean): LossAndGrads<Tensor> {
@@ -150,7 +199,7 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
  */
 export function softmax<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions): Tensor<ResultArray<D>>;
 export function softmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
-  return softmaxRun('softmax', input, options, false, false).loss;
+  return lean('softmax', input, options, 'softmax') ?? softmaxRun('softmax', generalInput(input) as FloatInput, generalOptions(options), false, false).loss;
 }
 
 /**
@@ -193,7 +242,7 @@ export function softmaxWithGrad(input: FloatInput, options?: SoftmaxOptions & Gr
  */
 export function logSoftmax<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SoftmaxOptions): Tensor<ResultArray<D>>;
 export function logSoftmax(input: FloatInput, options?: SoftmaxOptions): Tensor {
-  return softmaxRun('logSoftmax', input, options, true, false).loss;
+  return lean('logSoftmax', input, options, 'logSoftmax') ?? softmaxRun('logSoftmax', generalInput(input) as FloatInput, generalOptions(options), true, false).loss;
 }
 
 /**
@@ -235,7 +284,7 @@ export function logSoftmaxWithGrad(input: FloatInput, options?: SoftmaxOptions &
  */
 export function sigmoid<D extends FloatArray = Float32Array>(input: FloatInput<D>, options?: SigmoidOptions): Tensor<ResultArray<D>>;
 export function sigmoid(input: FloatInput, options?: SigmoidOptions): Tensor {
-  return sigmoidRun('sigmoid', input, options, false).loss;
+  return lean('sigmoid', input, options, 'sigmoid') ?? sigmoidRun('sigmoid', generalInput(input) as FloatInput, generalOptions(options), false).loss;
 }
 
 /**

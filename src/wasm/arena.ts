@@ -35,6 +35,8 @@ export class Arena {
   private readonly free: Array<{ ptr: number; bytes: number }> = [];
   /** The memory's buffers before it last grew: views of them are detached (src/wasm/views.ts). */
   private readonly retired = new WeakSet<ArrayBufferLike>();
+  /** The memory's size in bytes after the last growth. */
+  private capacity: number;
   /** The function the current call serves, for error messages. */
   fn = 'simdloss';
 
@@ -43,6 +45,7 @@ export class Arena {
     this.base = alignUp(HEAP_BASE);
     this.residentTop = this.base;
     this.top = this.base;
+    this.capacity = memory.buffer.byteLength;
     setWasmMemoryInfo({
       memory,
       retired: (buffer) => this.retired.has(buffer),
@@ -87,11 +90,14 @@ export class Arena {
 
   /** Grows memory so that [0, end) exists. */
   private ensure(end: number): void {
+    // the size as of the last growth (only this arena grows the memory): reading memory.buffer is
+    // a call into the engine, which a lean call (src/lean.ts) would pay on every allocation
+    if (end <= this.capacity && !Arena.forceGrowth) return;
     const buffer = this.memory.buffer;
     const have = buffer.byteLength;
-    if (end <= have && !Arena.forceGrowth) return;
     this.retired.add(buffer);
     this.memory.grow(end > have ? Math.ceil((end - have) / PAGE) : 0);
+    this.capacity = this.memory.buffer.byteLength;
   }
 
   /** `bytes` bytes of scratch, 16-aligned. Throws past the limit: callers chunk before that. */

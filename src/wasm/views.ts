@@ -82,6 +82,11 @@ export function wasmBuffer(): ArrayBufferLike {
   return (buffer = info!.memory.buffer);
 }
 
+/** The wasm memory's current buffer, or null before the memory exists. */
+export function wasmMemoryBufferIfAny(): ArrayBufferLike | null {
+  return info === null ? null : wasmBuffer();
+}
+
 export function setWasmMemoryInfo(i: WasmMemoryInfo): void {
   info = i;
   buffer = null;

@@ -1,0 +1,202 @@
+// The lean call path (docs/kernels.md, "Fixed cost"): the call forms a training loop makes most
+// (bare Float32Array/Float64Array arguments or { data, shape } of one, Int32Array class indices,
+// options absent or holding only reduction, gradInto, out or dim) are recognised here with a few
+// checks and no allocation, and run as one kernel call through src/wasm/direct.ts. Anything else
+// (other options, other array types, views of wasm memory, WasmTensors, a call larger than one
+// runtime block, the 'js' backend) answers "not lean" and takes the general path, which also owns
+// every error message: the lean path never throws for bad input, it declines it.
+//
+// Results are bit-identical to the general path's: the same kernel on the same single block (the
+// general path runs a call this small as one block too). test/lean.test.ts checks it.
+//
+// Reading a caller's objects: only own data of plain objects, through the intrinsic typed-array
+// accessors (src/wasm/views.ts); a getter or Proxy trap may run here before anything is staged,
+// and runs again on the general path if the call is declined (nothing is kept from the first read).
+import type { Dtype, FloatArray } from './types';
+import { bufferOf, byteOffsetOf, lengthOf, typedArrayName, wasmMemoryBufferIfAny } from './wasm/views';
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * Test switches (not public API): `enabled: false` sends every call down the general path (the
+ * lean tests compare the two bit for bit); `taken` counts the calls the lean path served.
+ */
+export const LEAN = { enabled: true, taken: 0 };
+
+/** The dtype of a bare Float32Array/Float64Array the lean path may read (not empty, not a view of wasm memory); null otherwise. */
+export function leanFloat(x: unknown): Dtype | null {
+  const name = typedArrayName(x);
+  const dtype: Dtype | null = name === 'Float32Array' ? 'float32' : name === 'Float64Array' ? 'float64' : null;
+  if (dtype === null || lengthOf(x as FloatArray) === 0 || bufferOf(x as FloatArray) === wasmMemoryBufferIfAny()) return null;
+  return dtype;
+}
+
+/** Whether x is an Int32Array the lean path may read (not a view of wasm memory). */
+export function leanInt32(x: unknown): x is Int32Array {
+  return typedArrayName(x) === 'Int32Array' && bufferOf(x as Int32Array) !== wasmMemoryBufferIfAny();
+}
+
+function isPlain(x: object): boolean {
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A { data, shape } tensor-like of a lean float array and a shape of two positive integers whose
+ * product is its length: sets LEAN_2D and returns its dtype; null otherwise. Only a plain object
+ * with own `data` and `shape` and none of the keys that make the general path read it otherwise
+ * (strides, an onnxruntime or TF.js tensor's) is read.
+ */
+export function leanMatrix(x: unknown): Dtype | null {
+  if (typeof x !== 'object' || x === null || typedArrayName(x) !== undefined) return null;
+  let data: unknown, shape: unknown;
+  try {
+    if (Array.isArray(x) || !isPlain(x) || !hasOwn.call(x, 'data') || !hasOwn.call(x, 'shape')) return null;
+    for (const key of OTHER_TENSOR_KEYS) if (hasOwn.call(x, key)) return null;
+    data = (x as { data: unknown }).data;
+    shape = (x as { shape: unknown }).shape;
+  } catch {
+    return null; // a revoked Proxy, a throwing getter: the general path reads it again and says so
+  }
+  READ.input = true;
+  READ.data = data;
+  READ.shape = shape;
+  const dtype = leanFloat(data);
+  if (dtype === null || !Array.isArray(shape) || shape.length !== 2) return null;
+  const rows = shape[0], cols = shape[1];
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows <= 0 || cols <= 0 || rows * cols !== lengthOf(data as FloatArray)) return null;
+  LEAN_2D.data = data as FloatArray;
+  LEAN_2D.rows = rows;
+  LEAN_2D.cols = cols;
+  return dtype;
+}
+
+/** Keys a tensor-like may have that the general path reads (src/tensor.ts: stridedData, foreignTensor). */
+const OTHER_TENSOR_KEYS = ['stride', 'strides', 'offset', 'dims', 'dataSync'];
+
+/** What leanMatrix read (valid until the next leanMatrix). */
+export const LEAN_2D = { data: new Float32Array(0) as FloatArray, rows: 0, cols: 0 };
+
+
+/** The options the lean path knows, as read by leanOptions (valid until the next leanOptions). */
+export const LEAN_OPTIONS = {
+  reduction: undefined as unknown,
+  gradInto: undefined as unknown,
+  out: undefined as unknown,
+  dim: undefined as unknown,
+};
+
+/** Bits of leanOptions' `allowed`. */
+export const REDUCTION = 1, GRAD_INTO = 2, OUT = 4, DIM = 8;
+
+/**
+ * What the current call's lean attempt read of the caller's objects: the options' own keys and
+ * values, and a tensor-like input's data and shape. A declined call hands these to the general
+ * path (generalOptions, generalInput), so that a getter runs once per call whichever path serves it.
+ */
+const READ = { options: false, keys: [] as string[], values: [] as unknown[], input: false, data: undefined as unknown, shape: undefined as unknown };
+
+/**
+ * Reads `options` (undefined, or a plain object whose own enumerable keys are among `allowed`,
+ * none inherited) into LEAN_OPTIONS; false when the call is not in the lean form. Starts a call's
+ * lean attempt: every lean form calls it first.
+ */
+export function leanOptions(options: unknown, allowed: number): boolean {
+  READ.options = READ.input = false;
+  READ.data = READ.shape = undefined;
+  if (!LEAN.enabled) return false;
+  const o = LEAN_OPTIONS;
+  o.reduction = o.gradInto = o.out = o.dim = undefined;
+  if (options === undefined) return true;
+  if (typeof options !== 'object' || options === null) return false;
+  const keys = READ.keys, values = READ.values;
+  let n = 0;
+  let lean = true;
+  try {
+    if (!isPlain(options)) return false;
+    // every own key is read (once), a known one or not: a declined call's general path reads this copy
+    for (const key in options) {
+      if (!hasOwn.call(options, key)) {
+        lean = false; // an inherited key (a polluted prototype): never read
+        continue;
+      }
+      const value = (options as Record<string, unknown>)[key];
+      keys[n] = key;
+      values[n++] = value;
+      if (key === 'reduction' && allowed & REDUCTION) o.reduction = value;
+      else if (key === 'gradInto' && allowed & GRAD_INTO) o.gradInto = value;
+      else if (key === 'out' && allowed & OUT) o.out = value;
+      else if (key === 'dim' && allowed & DIM) o.dim = value;
+      else lean = false;
+    }
+  } catch {
+    values.fill(undefined);
+    return false; // a revoked Proxy, a throwing getter: the general path reads it again and says so
+  }
+  keys.length = values.length = n;
+  READ.options = true;
+  return lean;
+}
+
+/** Drops the lean attempt's references to the caller's objects (a call keeps nothing alive). */
+function forgetForms(): void {
+  const o = LEAN_OPTIONS;
+  o.reduction = o.gradInto = o.out = o.dim = undefined;
+  LEAN_2D.data = EMPTY;
+}
+const EMPTY = new Float32Array(0);
+
+/** Marks the call served by the lean path (after its last reason to decline) and forgets what it read. */
+export function leanCommit(): void {
+  LEAN.taken++;
+  READ.options = READ.input = false;
+  READ.values.fill(undefined);
+  READ.data = READ.shape = undefined;
+  forgetForms();
+}
+
+/** The options for the general path of a call the lean path declined: a copy of what it read, or `options` itself when it read nothing. */
+export function generalOptions(options: unknown): unknown {
+  if (!READ.options) return options;
+  READ.options = false;
+  const entries: Array<[string, unknown]> = READ.keys.map((k, i) => [k, READ.values[i]]);
+  READ.values.fill(undefined);
+  forgetForms();
+  return Object.fromEntries(entries); // (defines each key: '__proto__' stays a key)
+}
+
+/** The input for the general path of a call the lean path declined: a tensor-like's data and shape as read, or `input` itself. */
+export function generalInput(input: unknown): unknown {
+  if (!READ.input) return input;
+  READ.input = false;
+  const copy = { data: READ.data, shape: READ.shape };
+  READ.data = READ.shape = undefined;
+  forgetForms();
+  return copy;
+}
+
+/** 'mean' (absent) or 'sum' as a flag, -1 for anything else ('none' and bad values take the general path). */
+export function leanReduction(value: unknown): 0 | 1 | -1 {
+  return value === undefined || value === 'mean' ? 0 : value === 'sum' ? 1 : -1;
+}
+
+/**
+ * A write target (gradInto, out) the lean path can fill: a bare array of `dtype` and length `n`,
+ * not a view of wasm memory, and sharing no byte with `a` or `b` (the call's inputs).
+ */
+export function leanTarget(t: unknown, dtype: Dtype, n: number, a: ArrayBufferView, b: ArrayBufferView | null): t is FloatArray {
+  if (leanFloat(t) !== dtype || lengthOf(t as FloatArray) !== n) return false;
+  return !overlaps(t as FloatArray, a) && (b === null || !overlaps(t as FloatArray, b));
+}
+
+function overlaps(x: ArrayBufferView, y: ArrayBufferView): boolean {
+  if (bufferOf(x) !== bufferOf(y)) return false;
+  const xs = byteOffsetOf(x), ys = byteOffsetOf(y);
+  const xe = xs + lengthOf(x) * bytesPer(x), ye = ys + lengthOf(y) * bytesPer(y);
+  return xs < ye && ys < xe;
+}
+
+/** Bytes per element of the arrays the lean path reads (Float32Array, Float64Array, Int32Array), from the internal type: an instance may shadow BYTES_PER_ELEMENT. */
+function bytesPer(x: ArrayBufferView): number {
+  return typedArrayName(x) === 'Float64Array' ? 8 : 4;
+}
