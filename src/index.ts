@@ -64,3 +64,6 @@ export {
 export {
   gaussianNllLoss, gaussianNllLossWithGrad, poissonNllLoss, poissonNllLossWithGrad, type GaussianNllLossOptions, type PoissonNllLossOptions,
 } from './losses/likelihood';
+export {
+  lovaszHingeLoss, lovaszHingeLossWithGrad, lovaszSoftmaxLoss, lovaszSoftmaxLossWithGrad, type LovaszSoftmaxLossOptions,
+} from './losses/lovasz';
