@@ -15,7 +15,7 @@ import { caseArgs, loadFixture, num, type FixtureCase, type FixtureTensor, type 
 
 const FAMILIES = [
   'softmax', 'cross-entropy', 'binary-cross-entropy', 'regression', 'cosine-similarity', 'kl-div', 'margin',
-  'multi-margin', 'focal', 'distance', 'ctc', 'box-iou', 'likelihood',
+  'multi-margin', 'focal', 'distance', 'ctc', 'box-iou', 'likelihood', 'lovasz',
 ];
 
 type Fn = (...a: unknown[]) => unknown;

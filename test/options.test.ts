@@ -27,8 +27,11 @@ const OPTIONS: Record<string, string[]> = {
   focalEiouLoss: [...BOX, 'gamma'], alphaIouLoss: [...BOX, 'alpha', 'form'], siouLoss: [...BOX, 'theta'],
   wiseIouLoss: [...BOX, 'version', 'iouMean', 'momentum', 'alpha', 'delta'],
 };
-// every function has a tensor result (for a loss: with reduction 'none'), so every one takes options.out
+/** The functions whose result is always a number (no reduction): they take no options.out. */
+const SCALAR_ONLY: Record<string, string[]> = { lovaszHingeLoss: [], lovaszSoftmaxLoss: ['weight'] };
+// every other function has a tensor result (for a loss: with reduction 'none'), so it takes options.out
 for (const name of Object.keys(OPTIONS)) OPTIONS[name] = [...OPTIONS[name], 'out'];
+Object.assign(OPTIONS, SCALAR_ONLY);
 
 const isOptions = (v: unknown) => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !Array.isArray(v) && !('data' in v);
 

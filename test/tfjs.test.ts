@@ -77,6 +77,8 @@ const CASES: Case[] = [
   ...(['generalizedBoxIouLoss', 'distanceBoxIouLoss', 'completeBoxIouLoss', 'iouLoss', 'eiouLoss', 'focalEiouLoss', 'alphaIouLoss', 'siouLoss', 'wiseIouLoss'] as const)
     .map((name): Case => ({ name, args: () => [boxes(6), boxes(6)] })),
   { name: 'alphaIouLoss', label: "ciou, 'sum'", args: () => [boxes(6), boxes(6)], options: { form: 'ciou', reduction: 'sum' } },
+  { name: 'lovaszHingeLoss', args: () => [uniform([2, 1, 3, 4]), ints([2, 3, 4], 2)] },
+  { name: 'lovaszSoftmaxLoss', args: () => [uniform([2, 3, 3, 4]), ints([2, 3, 4], 3)], options: { weight: tf.tensor1d([1, 2, 0.5]) } },
 ];
 
 // ---- helpers ----

@@ -29,7 +29,7 @@ import * as sl from '../index';
 import type {
   AlphaIouLossOptions, BinaryCrossEntropyOptions, BinaryCrossEntropyWithLogitsOptions, BoxLossOptions, CosineEmbeddingLossOptions,
   CosineSimilarityOptions, CrossEntropyOptions, CtcLossOptions, FocalEiouLossOptions, GaussianNllLossOptions, HingeEmbeddingLossOptions,
-  HuberLossOptions, IndexInput, KlDivOptions, MarginRankingLossOptions, MultilabelMarginLossOptions, MultiMarginLossOptions, NllLossOptions,
+  HuberLossOptions, IndexInput, KlDivOptions, LovaszSoftmaxLossOptions, MarginRankingLossOptions, MultilabelMarginLossOptions, MultiMarginLossOptions, NllLossOptions,
   PairwiseDistanceOptions, PoissonNllLossOptions, RegressionOptions, SigmoidFocalLossOptions, SiouLossOptions, SmoothL1LossOptions,
   SoftMarginLossOptions, TripletMarginLossOptions, TripletMarginWithDistanceLossOptions, WiseIouLossOptions,
 } from '../index';
@@ -111,6 +111,10 @@ export interface TfLosses {
   alphaIouLoss: TfLossFactory<AlphaIouLossOptions, 'none', Boxes>;
   siouLoss: TfLossFactory<SiouLossOptions, 'none', Boxes>;
   wiseIouLoss: <R extends string = 'none'>(options?: TfLossOptions<WiseIouLossOptions> & { reduction?: R }) => TfWiseIouLossFunction<R>;
+  /** No reduction option: always a `tf.Scalar` (the mean over the batch). */
+  lovaszHingeLoss: () => TfLossFunction<[input: T, target: TfIndexInput], 'mean'>;
+  /** No reduction option: always a `tf.Scalar`. */
+  lovaszSoftmaxLoss: (options?: TfLossOptions<LovaszSoftmaxLossOptions>) => TfLossFunction<[input: T, target: TfIndexInput], 'mean'>;
 }
 
 const F = (name: string) => [name, 'float', true] as const;
@@ -158,6 +162,8 @@ export const SPECS: Readonly<Record<keyof TfLosses, LossSpec>> = {
   alphaIouLoss: BOXES,
   siouLoss: BOXES,
   wiseIouLoss: BOXES,
+  lovaszHingeLoss: { args: [F('input'), INDEX('target')], keras: 'as-is' },
+  lovaszSoftmaxLoss: { args: [F('input'), INDEX('target')], keras: 'as-is' },
 };
 
 type AnyFn = (...args: unknown[]) => unknown;

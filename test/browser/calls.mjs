@@ -19,7 +19,7 @@ export const FUNCTIONS = [
   'hingeEmbeddingLoss', 'softMarginLoss', 'marginRankingLoss', 'poissonNllLoss', 'gaussianNllLoss', 'multiMarginLoss',
   'multilabelMarginLoss', 'cosineEmbeddingLoss', 'pairwiseDistance', 'tripletMarginLoss', 'tripletMarginWithDistanceLoss', 'ctcLoss',
   'sigmoidFocalLoss', 'generalizedBoxIouLoss', 'distanceBoxIouLoss', 'completeBoxIouLoss', 'iouLoss', 'eiouLoss', 'focalEiouLoss',
-  'alphaIouLoss', 'siouLoss', 'wiseIouLoss',
+  'alphaIouLoss', 'siouLoss', 'wiseIouLoss', 'lovaszHingeLoss', 'lovaszSoftmaxLoss',
 ];
 
 /** The argument lists each function is called with, for one dtype: { name: [args, ...] }. */
@@ -75,6 +75,10 @@ export function makeCalls(sl, dtype) {
     siouLoss: [[boxes1, boxes2, {}]],
     wiseIouLoss: [[boxes1, boxes2, {}], [boxes1, boxes2, { version: 'v3', iouMean: 0.7, momentum: 0.1, reduction: 'mean' }]],
   };
+  // the Lovász losses: images (N, C, H, W) of x's values, and their labels
+  calls.lovaszHingeLoss = [[{ data: x.data, shape: [2, 1, 3, 10] }, { data: Int32Array.from({ length: 60 }, () => (r() < 0.4 ? 1 : 0)), shape: [2, 3, 10] }]];
+  const classes = { data: Int32Array.from({ length: 20 }, () => Math.floor(r() * 3)), shape: [2, 2, 5] };
+  calls.lovaszSoftmaxLoss = [[{ data: x.data, shape: [2, 3, 2, 5] }, classes, {}], [{ data: x.data, shape: [2, 3, 2, 5] }, classes, { weight: floats(3, 0.5, 2) }]];
   return calls;
 }
 
