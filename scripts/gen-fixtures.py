@@ -965,6 +965,10 @@ def lovasz_family():
     hinge_case('one-image-empty', x, torch.tensor(np.stack([np.zeros([4, 5]), rng.integers(0, 2, size=[4, 5])]).astype(np.int64)))
     hinge_case('large-logits', rand(rng, [2, 1, 6, 6], -30, 30), torch.tensor(rng.integers(0, 2, size=[2, 6, 6])))
     hinge_case('N2x3x4', rand(rng, [2, 1, 3, 4]), torch.tensor(rng.integers(0, 2, size=[2, 3, 4])))
+    hinge_case('empty-image', rand(rng, [2, 1, 0, 3]), torch.zeros(2, 0, 3, dtype=torch.int64))
+    # Kornia checks no batch size: its indexing fails (IndexError)
+    fam.throws('lovaszHingeLoss/error/batch-size', 'lovaszHingeLoss', [(rand(rng, [1, 1, 2, 3]), 'float'), (torch.zeros(2, 2, 3, dtype=torch.int64), 'index')], {},
+               lambda a, b: hinge(a, b))
     fam.throws('lovaszHingeLoss/error/two-channels', 'lovaszHingeLoss', [(rand(rng, [1, 2, 3, 3]), 'float'), (torch.zeros(1, 3, 3, dtype=torch.int64), 'index')], {},
                lambda a, b: hinge(a, b))
     fam.throws('lovaszHingeLoss/error/spatial-size', 'lovaszHingeLoss', [(rand(rng, [1, 1, 3, 3]), 'float'), (torch.zeros(1, 3, 4, dtype=torch.int64), 'index')], {},
@@ -1013,6 +1017,7 @@ def lovasz_family():
         softmax_case(f'kornia/C{C}/weight-class1', x, t, w, kornia=True)
     x = rand(rng, [3, 2, 3, 3])
     softmax_case('kornia/C2/weight-class1-scaled', x, torch.tensor(rng.integers(0, 2, size=[3, 3, 3])), f32([0.0, 1.75]), kornia=True)
+    softmax_case('empty-image', rand(rng, [2, 3, 0, 3]), torch.zeros(2, 0, 3, dtype=torch.int64))
     fam.throws('lovaszSoftmaxLoss/error/one-class', 'lovaszSoftmaxLoss', [(rand(rng, [1, 1, 3, 3]), 'float'), (torch.zeros(1, 3, 3, dtype=torch.int64), 'index')], {},
                lambda a, b: kornia_softmax(a, b))
     fam.throws('lovaszSoftmaxLoss/error/spatial-size', 'lovaszSoftmaxLoss', [(rand(rng, [1, 3, 3, 3]), 'float'), (torch.zeros(1, 3, 2, dtype=torch.int64), 'index')], {},
