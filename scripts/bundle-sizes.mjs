@@ -34,7 +34,7 @@ const FAMILIES = [
   ['binary-cross-entropy', 'binaryCrossEntropyWithLogits'], ['cosine-similarity', 'cosineSimilarity'],
   ['kl-div', 'klDiv'], ['margin', 'hingeEmbeddingLoss'], ['multi-margin', 'multiMarginLoss'], ['focal', 'sigmoidFocalLoss'],
   ['distance', 'pairwiseDistance', 'distance (with cosine-similarity)'], ['ctc', 'ctcLoss'], ['box-iou', 'generalizedBoxIouLoss'],
-  ['likelihood', 'poissonNllLoss'],
+  ['likelihood', 'poissonNllLoss'], ['lovasz', 'lovaszSoftmaxLoss'],
 ];
 
 async function readmeTable() {

@@ -23,10 +23,11 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
   });
 
   // Issue 9's budget. The whole library measured 91.7 KB once seven families computed float32 in
-  // float64 and dropped their f32 kernels (110.8 KB before; docs/accuracy.md).
-  it('the whole library: ≤ 110 KB, every family but the test-only math module', async () => {
+  // float64 and dropped their f32 kernels (110.8 KB before; docs/accuracy.md). 110 KB until issue
+  // 22: the catalogue then measured 109.9 KB, and the lovasz family adds 3.0 KB (112.9 KB).
+  it('the whole library: ≤ 114 KB, every family but the test-only math module', async () => {
     const b = await bundle(wholeLibraryApp);
     expect(modulesIn(b.text)).toEqual(['binary-cross-entropy', 'box-iou', 'ctc', 'cosine-similarity', 'cross-entropy', 'distance', 'focal', 'kl-div', 'likelihood', 'lovasz', 'margin', 'multi-margin', 'regression', 'softmax'].sort());
-    expect(b.gzip).toBeLessThanOrEqual(110 * KB);
+    expect(b.gzip).toBeLessThanOrEqual(114 * KB);
   });
 });
