@@ -37,16 +37,21 @@ function labelsOf(fn: string, t: IndexTensor, classes: number, hinge: boolean): 
   return labels;
 }
 
-/** input (N, C, H, W) and target (N, H, W), checked; C must be 1 (hinge) or at least 2 (softmax). */
+/** input (N, C, H, W), target (N, H, W) and options.weight (C), checked; C must be 1 (hinge) or at least 2 (softmax). */
 function prepare(fn: string, inputValue: FloatInput, target: IndexInput, opts: Record<string, unknown>, hinge: boolean) {
+  // every argument read before any is checked (docs/CONTRACT.md: arguments are read once, up front)
   const x = floatArg(fn, 'input', inputValue, callDtype([inputValue], opts));
+  const t = indexArg(fn, 'target', target);
+  const weight = floatOption(fn, 'weight', opts.weight, x.dtype);
   const shape = argShape(x, inputValue);
   const layout = hinge ? '(N, 1, H, W)' : '(N, C, H, W) with C > 1';
   if (shape.length !== 4 || (hinge ? shape[1] !== 1 : shape[1] < 2)) throw rangeError(fn, `input must be ${layout}; got shape ${shapeString(shape)}`);
   const [N, C, H, W] = shape;
-  const t = indexArg(fn, 'target', target);
   if (!sameShape(t.shape, [N, H, W])) throw rangeError(fn, `target must be (N, H, W) = ${shapeString([N, H, W])} for input of shape ${shapeString(shape)}; got ${shapeString(t.shape)}`);
-  return { x, shape, N, C, n: H * W, labels: labelsOf(fn, t, hinge ? 2 : C, hinge) };
+  if (weight && (weight.shape.length !== 1 || weight.size !== C)) {
+    throw rangeError(fn, `options.weight must have shape [${C}] (one weight per class); got ${shapeString(weight.shape)}`);
+  }
+  return { x, shape, N, C, n: H * W, labels: labelsOf(fn, t, hinge ? 2 : C, hinge), weight };
 }
 
 function hingeLoss(fn: string, inputValue: FloatInput, target: IndexInput, options: unknown, wantGrad: boolean): LossAndGrads<number> {
@@ -70,12 +75,8 @@ function hingeLoss(fn: string, inputValue: FloatInput, target: IndexInput, optio
 
 function softmaxLoss(fn: string, inputValue: FloatInput, target: IndexInput, options: unknown, wantGrad: boolean): LossAndGrads<number> {
   const opts = checkOptions(fn, options, ['weight'], wantGrad);
-  const { x, shape, N, C, n, labels } = prepare(fn, inputValue, target, opts, false);
+  const { x, shape, N, C, n, labels, weight } = prepare(fn, inputValue, target, opts, false);
   const dtype = x.dtype;
-  const weight = floatOption(fn, 'weight', opts.weight, dtype);
-  if (weight && (weight.shape.length !== 1 || weight.size !== C)) {
-    throw rangeError(fn, `options.weight must have shape [${C}] (one weight per class); got ${shapeString(weight.shape)}`);
-  }
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, null, dtype);
   const gradScale = up.scalar! / (N * C); // the means over the batch and the classes
   let r: LovaszParts;
