@@ -14,7 +14,7 @@ fixtureSuite('lovasz', fns, { throws: RangeError });
 const t4 = (data: FloatArray, shape: number[]) => ({ data, shape });
 const labels = (data: ArrayLike<number>, shape: number[]) => ({ data: Int32Array.from(data), shape });
 
-describe('lovasz: the per-class masks against Kornia 0.7.4 (docs/semantics.md §16)', () => {
+describe('lovasz: the per-class masks against Kornia 0.7.4 (docs/semantics.md §18)', () => {
   const cases = loadFixture('lovasz').cases as Array<FixtureCase & { kornia?: number }>;
   const byName = (name: string) => cases.find((c) => c.name === `lovaszSoftmaxLoss/${name}`)!;
 

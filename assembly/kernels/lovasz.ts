@@ -1,5 +1,5 @@
 // The Lovász hinge and Lovász-softmax losses (Berman et al., "The Lovász-Softmax loss", CVPR 2018;
-// Kornia 0.7.4's lovasz_hinge_loss and lovasz_softmax_loss, docs/semantics.md §16), in f64 (the
+// Kornia 0.7.4's lovasz_hinge_loss and lovasz_softmax_loss, docs/semantics.md §18), in f64 (the
 // TypeScript side widens float32 input: docs/accuracy.md, "float32 computed in float64").
 //
 // Per row (an image, or one class of an image): the errors, sorted in descending order, give the

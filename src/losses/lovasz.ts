@@ -1,5 +1,5 @@
 // lovaszHingeLoss and lovaszSoftmaxLoss: Kornia 0.7.4's lovasz_hinge_loss and lovasz_softmax_loss
-// (docs/semantics.md §16; Berman et al., "The Lovász-Softmax loss", CVPR 2018), the softmax one
+// (docs/semantics.md §18; Berman et al., "The Lovász-Softmax loss", CVPR 2018), the softmax one
 // with each class's Lovász gradient from that class's own mask. One image at a time per row of
 // the kernel, in f64 (float32 input is widened: docs/accuracy.md); the sort runs in the kernel too.
 import { wasm } from '../backend';
@@ -145,7 +145,7 @@ export function lovaszHingeLossWithGrad(input: FloatInput, target: IndexInput, o
 /**
  * kornia.losses.lovasz_softmax_loss: the Lovász-softmax loss, a convex surrogate of 1 - IoU per class for multi-class segmentation (Berman et al., CVPR 2018), with each class's Lovász gradient from that class's own mask.
  *
- * Per image and class: `p = softmax(input)` over the classes, errors `|p - fg|` (`fg` = label is the class) sorted in descending order, `Σ error·g` with `g` the Lovász gradient of `fg` in that order; the mean over the batch, times `weight`, then the mean over all C classes (Kornia's). Kornia 0.7.4 builds every class's `g` from the raw labels instead, so its value changes when the classes are renumbered; the two agree where they coincide (docs/semantics.md §16).
+ * Per image and class: `p = softmax(input)` over the classes, errors `|p - fg|` (`fg` = label is the class) sorted in descending order, `Σ error·g` with `g` the Lovász gradient of `fg` in that order; the mean over the batch, times `weight`, then the mean over all C classes (Kornia's). Kornia 0.7.4 builds every class's `g` from the raw labels instead, so its value changes when the classes are renumbered; the two agree where they coincide (docs/semantics.md §18).
  *
  * @param input - Logits, `(N, C, H, W)` with `C > 1`.
  * @param target - Class indices in `[0, C)`, `(N, H, W)`.

@@ -1,4 +1,4 @@
-// float64 reference of the Lovász hinge and Lovász-softmax losses (docs/semantics.md §16): Kornia
+// float64 reference of the Lovász hinge and Lovász-softmax losses (docs/semantics.md §18): Kornia
 // 0.7.4's lovasz_hinge_loss, and its lovasz_softmax_loss with each class's Lovász gradient from
 // that class's own mask (Berman et al. 2018, lovasz_grad).
 
