@@ -166,6 +166,12 @@ function parse(fn: string, input: FloatInput, target: unknown, opts: CheckedOpti
   const x = floatArg(fn, 'input', input, callDtype([input, target], opts));
   const dtype = x.dtype;
   const shape = argShape(x, input);
+  // a float target (a typed float array or plain numbers) gets a gradient; integers are labels.
+  // Looked at before the input's shape is judged: a target that cannot be read is named first
+  const isFloat = readArg(fn, 'target', () => {
+    const inner = typeof target === 'object' && target !== null && !ArrayBuffer.isView(target) && !Array.isArray(target) ? field(target, 'data') : undefined;
+    return isFloatArray(target) || Array.isArray(target) || isFloatArray(inner) || Array.isArray(inner);
+  });
   if (shape.length < 3) throw rangeError(fn, `input must have shape (B, C, spatial…) with at least one spatial dim; got ${shapeString(shape)}`);
   const [B, C] = shape;
   const S = sizeOf(shape.slice(2));
@@ -177,11 +183,6 @@ function parse(fn: string, input: FloatInput, target: unknown, opts: CheckedOpti
   // MONAI ignores softmax, toOnehotY and includeBackground: false for a single channel
   const act: DiceActivation = sigmoid ? 1 : softmax && C !== 1 ? 2 : 0;
   const c0 = !includeBackground && C !== 1 ? 1 : 0;
-  // a float target (a typed float array or plain numbers) gets a gradient; integers are labels
-  const isFloat = readArg(fn, 'target', () => {
-    const inner = typeof target === 'object' && target !== null && !ArrayBuffer.isView(target) && !Array.isArray(target) ? field(target, 'data') : undefined;
-    return isFloatArray(target) || Array.isArray(target) || isFloatArray(inner) || Array.isArray(inner);
-  });
   if (toOnehotY && C !== 1) {
     // class indices: integers read as they are (one pass), or floats truncated as MONAI's labels.long()
     const idx = isFloat ? null : indexArg(fn, 'target', target);

@@ -23,7 +23,7 @@ export const FUNCTIONS = [
   // Kornia's losses (issue 22)
   'focalLoss', 'psnrLoss', 'ssimLoss',
   'diceLoss', 'generalizedDiceLoss', 'tverskyLoss',
-  'alphaIouLoss', 'siouLoss', 'wiseIouLoss', 'lovaszHingeLoss', 'lovaszSoftmaxLoss',
+  'lovaszHingeLoss', 'lovaszSoftmaxLoss',
 ];
 
 /** The argument lists each function is called with, for one dtype: { name: [args, ...] }. */
