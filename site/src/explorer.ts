@@ -11,7 +11,8 @@ type Value = number | string | boolean;
 type Values = Record<string, any>;
 /** A control: a slider (min/max/step), a choice (choices) or a checkbox (boolean value). `axis`: a point on the x axis, drawn and set by dragging the plot. */
 interface Control { key: string; label: string; value: Value; min?: number; max?: number; step?: number; choices?: Value[]; axis?: boolean }
-interface Curve { y: ArrayLike<number>; g: ArrayLike<number> }
+/** A run's curves: the loss, its gradient (unless the spec has none), and the spec's `extra` curves in order. */
+interface Curve { y: ArrayLike<number>; g?: ArrayLike<number>; extra?: ArrayLike<number>[] }
 export interface Spec {
   name: string; torch: string; group: string; x: string; y?: string;
   range: (v: Values) => [number, number];
@@ -19,8 +20,14 @@ export interface Spec {
   /** The call shown above the plot. */
   call: (v: Values) => string;
   run?: (xs: Float64Array, v: Values) => Curve;
+  /** The gradient's legend label (default ∂/∂x); false: the plot has no gradient curve. */
+  grad?: string | false;
+  /** Labels of further curves on the loss axis, drawn thin (for comparison); `run` returns them in `extra`. */
+  extra?: string[];
   /** Box losses: the options of this loss. */
   box?: (v: Values) => Values;
+  /** Image losses: the image view. */
+  image?: boolean;
 }
 
 const slider = (key: string, label: string, min: number, max: number, step: number, value: number, axis = false): Control => ({ key, label, min, max, step, value, axis });
@@ -78,6 +85,27 @@ const fmt = (o: Values) => `{ ${Object.entries(o).map(([k, v]) => `${k}: ${typeo
 const logits3 = (x: number) => [x, 1, -1];
 /** The fixed logits (blank, 1, 2) of the CTC example's four frames. */
 const CTC_LOGITS = [[1, 0.5, 0], [0, 1.5, 0.5], [0.5, 0, 1.5], [1, 0.5, 0.5]];
+/**
+ * focalLoss against the target class's probability p: the row whose softmax is p for class k and
+ * (1 - p)/2 for the two others (logits log p and log((1 - p)/2)). 'none' gives one loss per class
+ * (Kornia's one-hot adds 1e-6 to every class), summed here per row; the gradient with respect to p
+ * is the chain rule through the logits: ∂z_k/∂p = 1/p, ∂z_c/∂p = -1/(1 - p).
+ */
+const focalOptions = (v: Values) => ({ alpha: v.alpha === 'null' ? null : v.alpha, gamma: v.gamma });
+function focalRun(xs: Float64Array, v: Values): Curve {
+  const k = v.k as number, C = 3;
+  const logits = rows(xs, C, (p) => Array.from({ length: C }, (_, c) => Math.log(c === k ? p : (1 - p) / 2)));
+  const t = ints(xs.length, k);
+  const rowSums = (a: ArrayLike<number>) => Float64Array.from(xs, (_, i) => a[i * C] + a[i * C + 1] + a[i * C + 2]);
+  const focal = (gamma: number) => rowSums(sl.focalLoss(logits, t, { ...focalOptions(v), gamma, reduction: 'none' }).data);
+  const r = sl.focalLossWithGrad(logits, t, { ...focalOptions(v), reduction: 'none' });
+  const g = Float64Array.from(xs, (p, i) => {
+    let s = 0;
+    for (let c = 0; c < C; c++) s += r.grad.data[i * C + c] * (c === k ? 1 / p : -1 / (1 - p));
+    return s;
+  });
+  return { y: rowSums(r.loss.data), g, extra: [sl.crossEntropy(logits, t, { reduction: 'none' }).data, focal(0.5), focal(1), focal(5)] };
+}
 const tripletRun = (name: string) => (xs: Float64Array, v: Values) => {
   const { t, ...o } = v;
   return perRow(name, xs, 2, (x) => [x, 0], [rows(xs, 2, () => [0, 1]), rows(xs, 2, () => [t, -1])], o);
@@ -95,6 +123,49 @@ const BOXES: Array<[string, string]> = [
   ['focalEiouLoss', 'Focal-EIoU (Zhang et al. 2022)'], ['alphaIouLoss', 'α-IoU (He et al. 2021)'], ['siouLoss', 'SIoU (Gevorgyan 2022)'],
   ['wiseIouLoss', 'Wise-IoU (Tong et al. 2023)'],
 ];
+
+// ---- the image losses: img1 a small synthetic image, img2 the same blurred and shifted ----
+const S = 32; // the images' side (pixels)
+const SHIFT = 6; // the slide plot's shifts: -SHIFT .. SHIFT pixels
+const IMAGES: Array<[string, string, string]> = [
+  ['ssimLoss', 'kornia.losses.ssim_loss', 'ssimLossWithGrad(img1, img2, { windowSize: {W} }) with img1, img2 of shape (1, 1, 32, 32)'],
+  ['psnrLoss', 'kornia.losses.psnr_loss', 'psnrLossWithGrad(img1, img2, { maxVal: 1 }) with img1, img2 of shape (1, 1, 32, 32)'],
+];
+const IMAGE_CONTROLS = [
+  choice('pattern', 'image', ['circle', 'checkerboard', 'gradient']),
+  slider('blur', 'blur σ (px)', 0, 3, 0.1, 1),
+  slider('shift', 'shift (px)', -SHIFT, SHIFT, 0.25, 1),
+  choice('windowSize', 'SSIM window', [11, 7, 5, 3]),
+];
+/** img1: S×S values in [0, 1], row-major. The circle's edge is anti-aliased (its coverage of each pixel, roughly). */
+function pattern(name: string): Float64Array {
+  return Float64Array.from({ length: S * S }, (_, i) => {
+    const x = i % S, y = Math.floor(i / S);
+    if (name === 'checkerboard') return ((x >> 3) + (y >> 3)) % 2 ? 0.8 : 0.2;
+    if (name === 'gradient') return 0.1 + (0.8 * (x + y)) / (2 * (S - 1));
+    const d = Math.hypot(x + 0.5 - S / 2, y + 0.5 - S / 2);
+    return 0.15 + 0.7 * Math.min(1, Math.max(0, 9.5 - d));
+  });
+}
+/** img blurred by a Gaussian of σ pixels (separable, edges clamped) and shifted right by `shift` pixels (linear interpolation, edges clamped). */
+function blurShift(img: Float64Array, sigma: number, shift: number): Float64Array {
+  const r = sigma > 0 ? Math.ceil(3 * sigma) : 0;
+  const w = Array.from({ length: 2 * r + 1 }, (_, i) => (r ? Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)) : 1));
+  const wsum = w.reduce((a, b) => a + b, 0);
+  const at = (a: Float64Array, x: number, y: number) => a[Math.min(S - 1, Math.max(0, y)) * S + Math.min(S - 1, Math.max(0, x))];
+  const pass = (a: Float64Array, dx: number, dy: number) => Float64Array.from(a, (_, i) => {
+    const x = i % S, y = Math.floor(i / S);
+    let s = 0;
+    for (let k = -r; k <= r; k++) s += w[k + r] * at(a, x + k * dx, y + k * dy);
+    return s / wsum;
+  });
+  const b = pass(pass(img, 1, 0), 0, 1);
+  return Float64Array.from(b, (_, i) => {
+    const x = (i % S) - shift, y = Math.floor(i / S), x0 = Math.floor(x), f = x - x0;
+    return (1 - f) * at(b, x0, y) + f * at(b, x0 + 1, y);
+  });
+}
+const image = (data: Float64Array) => ({ data, shape: [1, 1, S, S] });
 
 export const SPECS: Spec[] = [
   activation('softmax', 'F.softmax', 'softmax(x, b, 0)₀'),
@@ -118,6 +189,11 @@ export const SPECS: Spec[] = [
   pointwise('sigmoidFocalLoss', 'torchvision.ops.sigmoid_focal_loss', 'Classification',
     [slider('t', 'target', 0, 1, 0.05, 1), slider('alpha', 'α', 0, 1, 0.05, 0.25), slider('gamma', 'γ', 0, 5, 0.1, 2)],
     (v) => ({ alpha: v.alpha, gamma: v.gamma }), () => [-6, 6], 'logit x'),
+  { name: 'focalLoss', torch: 'kornia.losses.focal_loss', group: 'Classification', x: 'probability p of the target class', range: () => [0.01, 0.99],
+    controls: [classes, choice('alpha', 'α', ['null', 0.25, 0.5, 0.75]), slider('gamma', 'γ', 0, 5, 0.1, 2)],
+    grad: 'gradient ∂/∂p', extra: ['crossEntropy', 'focalLoss γ = 0.5', 'focalLoss γ = 1', 'focalLoss γ = 5'],
+    call: (v) => `focalLossWithGrad(logits, [${v.k}, …], ${fmt({ ...focalOptions(v), reduction: 'none' })}), summed over classes`,
+    run: focalRun },
 
   pointwise('mseLoss', 'F.mse_loss', 'Regression', [target()]),
   pointwise('l1Loss', 'F.l1_loss', 'Regression', [target()]),
@@ -192,6 +268,11 @@ export const SPECS: Spec[] = [
       return { y: ctc.loss.data, g: Float64Array.from(xs, (_, i) => back.grad.data[(v.frame * N + i) * C + v.cls]) };
     } },
 
+  ...IMAGES.map(([name, torch, call]): Spec => ({
+    name, torch, group: 'Image quality', x: 'horizontal shift of img2 (pixels)', range: () => [-SHIFT, SHIFT], controls: IMAGE_CONTROLS, image: true,
+    call: (v) => call.replace('{W}', String(v.windowSize)),
+  })),
+
   ...BOXES.map(([name, torch]): Spec => ({
     name, torch, group: 'Detection: box losses (IoU family)', x: 'horizontal offset of the prediction from the target (centers)', range: () => [-6, 6],
     controls: boxOptions[name] ?? [],
@@ -208,6 +289,8 @@ function boxArgs(name: string, v: Values): Values {
 const N = 401;
 /** Pinned curves: the palette without the live curves' blue and orange (and red, too near orange). */
 const PIN_COLORS = [COLORS[2], COLORS[3], COLORS[5], COLORS[7], COLORS[6], COLORS[8]];
+/** The comparison curves of a spec (`extra`): greys and muted colours, thinner than the live curve. */
+const EXTRA_COLORS = ['#64748b', '#4ade80', '#a78bfa', '#f472b6'];
 const SLIDE = 241;
 type Box = [number, number, number, number];
 
@@ -215,6 +298,7 @@ export function mountExplorer() {
   const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
   const select = $<HTMLSelectElement>('ex-fn');
   const values: Record<string, Values> = Object.fromEntries(SPECS.map((s) => [s.name, Object.fromEntries(s.controls.map((c) => [c.key, c.value]))]));
+  values.psnrLoss = values.ssimLoss; // one image view: both keep the same images
   let spec = SPECS[0];
   const pins: Array<{ label: string; xs: Float64Array; y: ArrayLike<number> }> = [];
   const state: any = {};
@@ -239,10 +323,12 @@ export function mountExplorer() {
       series: [
         { label: spec.x },
         ...pins.map((p, i) => ({ label: p.label, stroke: PIN_COLORS[i % PIN_COLORS.length], width: 1.5, dash: [6, 4] })),
+        ...(spec.extra ?? []).map((label, i) => ({ label, stroke: EXTRA_COLORS[i % EXTRA_COLORS.length], width: 1.25 })),
         { label: spec.y ?? 'loss', stroke: COLORS[0], width: 2.5 },
-        { label: 'gradient ∂/∂x', stroke: COLORS[1], width: 2, scale: 'g' },
+        ...(spec.grad === false ? [] : [{ label: spec.grad ?? 'gradient ∂/∂x', stroke: COLORS[1], width: 2, scale: 'g' }]),
       ],
-      axes: [{ label: spec.x }, { label: spec.y ?? 'loss', stroke: COLORS[0] }, { side: 1, scale: 'g', label: 'gradient', stroke: COLORS[1], grid: { show: false } }],
+      axes: [{ label: spec.x }, { label: spec.y ?? 'loss', stroke: COLORS[0] },
+        ...(spec.grad === false ? [] : [{ side: 1, scale: 'g', label: 'gradient', stroke: COLORS[1], grid: { show: false } }])],
       hooks: { draw: [(u) => { if (axisCtl) vline(u, values[spec.name][axisCtl.key]); }] },
     }, [[]]);
     // Dragging on the plot moves the control that lives on the x axis.
@@ -295,10 +381,11 @@ export function mountExplorer() {
     spec = SPECS.find((s) => s.name === name)!;
     controlsFor(spec);
     $('ex-torch').textContent = `≙ ${spec.torch}`;
-    $('ex-line').hidden = !!spec.box;
+    $('ex-line').hidden = !!spec.box || !!spec.image;
     $('ex-boxes').hidden = !spec.box;
-    $('ex-pin').hidden = $('ex-clear').hidden = !!spec.box;
-    if (!spec.box) makeLine();
+    $('ex-images').hidden = !spec.image;
+    $('ex-pin').hidden = $('ex-clear').hidden = !!spec.box || !!spec.image;
+    if (!spec.box && !spec.image) makeLine();
     render();
   }
 
@@ -306,13 +393,15 @@ export function mountExplorer() {
     const v = values[spec.name];
     $('ex-call').textContent = spec.call(v);
     if (spec.box) return renderBoxes();
+    if (spec.image) return renderImages();
     const [a, b] = spec.range(v);
     const xs = Float64Array.from({ length: N }, (_, i) => a + ((b - a) * i) / (N - 1));
-    const { y, g } = spec.run!(xs, v);
-    Object.assign(state, { name: spec.name, values: { ...v }, xs, loss: y, grad: g, boxes: undefined, slideSeries: undefined });
+    const { y, g, extra = [] } = spec.run!(xs, v);
+    const extras = Object.fromEntries((spec.extra ?? []).map((label, i) => [label, extra[i]]));
+    Object.assign(state, { name: spec.name, values: { ...v }, xs, loss: y, grad: g, extra: extras, boxes: undefined, slideSeries: undefined, image: undefined });
     // Pinned curves are redrawn on this x grid only when their range matches; else skipped.
     const pinned = pins.map((p) => (p.xs[0] === a && p.xs[N - 1] === b ? p.y : new Array(N).fill(null)));
-    line!.setData([xs, ...pinned, y, g] as uPlot.AlignedData);
+    line!.setData([xs, ...pinned, ...extra, y, ...(g ? [g] : [])] as uPlot.AlignedData);
   }
 
   $('ex-pin').addEventListener('click', () => {
@@ -494,5 +583,62 @@ export function mountExplorer() {
   });
   canvas.addEventListener('pointerup', () => { drag = undefined; });
 
-  return { show: () => { if (!line && !slide) choose(select.value); }, hide: () => {} };
+  // ---- the image view ----
+  let shiftPlot: uPlot | undefined;
+  /** Paints an S×S array on a canvas: grey levels for [0, 1] (`signed`: blue below 0, red above, scaled to the largest magnitude; NaN grey). */
+  function paint(id: string, a: ArrayLike<number>, signed = false): void {
+    const c = $<HTMLCanvasElement>(id), g = c.getContext('2d')!, img = g.createImageData(S, S);
+    let m = 0;
+    if (signed) for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) m = Math.max(m, Math.abs(a[i]));
+    for (let i = 0; i < S * S; i++) {
+      const v = a[i];
+      let rgb: number[];
+      if (!Number.isFinite(v)) rgb = [203, 213, 225];
+      else if (!signed) rgb = [255 * v, 255 * v, 255 * v];
+      else { const t = m > 0 ? Math.abs(v) / m : 0; rgb = v < 0 ? [255 * (1 - t), 255 * (1 - 0.6 * t), 255] : [255, 255 * (1 - 0.7 * t), 255 * (1 - t)]; }
+      img.data.set([...rgb, 255], i * 4);
+    }
+    g.putImageData(img, 0, 0);
+  }
+  function renderImages(): void {
+    const v = values[spec.name];
+    const img1 = pattern(v.pattern), img2 = blurShift(img1, v.blur, v.shift);
+    const ssimOpts = { windowSize: v.windowSize };
+    const ssim = sl.ssimLossWithGrad(image(img1), image(img2), ssimOpts);
+    const map = sl.ssimLoss(image(img1), image(img2), { ...ssimOpts, reduction: 'none' }).data;
+    const psnr = sl.psnrLossWithGrad(image(img1), image(img2), { maxVal: 1 });
+    const grad = (spec.name === 'ssimLoss' ? ssim : psnr).grads[1].data;
+    paint('ex-img1', img1);
+    paint('ex-img2', img2);
+    paint('ex-map', map);
+    paint('ex-grad', Float64Array.from(grad, (g) => -g), true);
+    $('ex-gradcap').textContent = `−∂${spec.name}/∂img2`;
+    const db = (l: number) => (Number.isFinite(l) ? `${fixed(-l, 2)} dB` : '∞ dB (identical images)');
+    $('ex-readout').textContent = `ssimLoss ${fixed(ssim.loss)} (SSIM ${fixed(1 - 2 * ssim.loss)}) · psnrLoss ${fixed(psnr.loss)} (PSNR ${db(psnr.loss)})`;
+
+    // Both losses as img2 slides horizontally (at this blur), one call each per shift.
+    const shifts = Float64Array.from({ length: 4 * 2 * SHIFT + 1 }, (_, i) => -SHIFT + i / 4);
+    const ssimCurve = new Float64Array(shifts.length), psnrCurve = new Float64Array(shifts.length);
+    shifts.forEach((d, i) => {
+      const b = image(blurShift(img1, v.blur, d));
+      ssimCurve[i] = sl.ssimLoss(image(img1), b, ssimOpts);
+      psnrCurve[i] = sl.psnrLoss(image(img1), b, { maxVal: 1 });
+    });
+    if (!shiftPlot) {
+      shiftPlot = plot($('ex-imgplot'), {
+        height: 260,
+        series: [{ label: 'shift (px)' }, { label: 'ssimLoss', stroke: COLORS[0], width: 2.5 }, { label: 'psnrLoss (dB)', stroke: COLORS[1], width: 2, scale: 'p' }],
+        axes: [{ label: 'horizontal shift of img2 (pixels)' }, { label: 'ssimLoss', stroke: COLORS[0] }, { side: 1, scale: 'p', label: 'psnrLoss (dB)', stroke: COLORS[1], grid: { show: false } }],
+        hooks: { draw: [(u) => vline(u, state.image.shift)] },
+      }, [[]]);
+    }
+    Object.assign(state, {
+      name: spec.name, values: { ...v }, xs: undefined, loss: undefined, grad: undefined, extra: undefined, boxes: undefined, slideSeries: undefined,
+      image: { img1, img2, shift: v.shift, ssim: ssim.loss, psnr: psnr.loss, map, grad, shifts, ssimCurve, psnrCurve },
+    });
+    // -∞ (identical images) is left out of the plot rather than stretching its axis
+    shiftPlot.setData([shifts, ssimCurve, Array.from(psnrCurve, (l) => (Number.isFinite(l) ? l : null))] as uPlot.AlignedData);
+  }
+
+  return { show: () => { if (!line && !slide && !shiftPlot) choose(select.value); }, hide: () => {} };
 }

@@ -169,6 +169,99 @@ describe('the web page (site/)', () => {
     }
     await page.locator('body').screenshot({ path: join(shots, 'site-explorer.png') });
 
+    // focalLoss (Kornia) against the target class's probability p: Node's simdloss on the same
+    // logits (log p, log((1 - p)/2), …) summed over classes; γ = 0 without α is cross-entropy
+    // (times 1 + 1e-6, plus Kornia's 1e-6 one-hot terms of the other classes); γ > 0 lies below it;
+    // the plotted ∂/∂p matches the curve's finite differences.
+    await page.selectOption('#ex-fn', 'focalLoss');
+    await page.selectOption('#ex-k', '1');
+    await setControl(page, 'ex-gamma', '2.5');
+    ex = await inPage<any>(page, '__explorer');
+    expect(ex.name).toBe('focalLoss');
+    const ps: number[] = ex.xs;
+    expect([ps[0], ps.at(-1)]).toEqual([0.01, 0.99]);
+    const probLogits = { data: new Float64Array(ps.length * 3), shape: [ps.length, 3] };
+    ps.forEach((p, i) => probLogits.data.set([Math.log((1 - p) / 2), Math.log(p), Math.log((1 - p) / 2)], i * 3));
+    const cls1 = new Int32Array(ps.length).fill(1);
+    const rowSum = (a: ArrayLike<number>) => ps.map((_, i) => a[3 * i] + a[3 * i + 1] + a[3 * i + 2]);
+    // (to 1e-13, not bit for bit: the logits come from Math.log, which Chromium's V8 and Node's may round differently)
+    const near = (a: number[], b: ArrayLike<number>) => a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThanOrEqual(1e-13 * Math.abs(b[i])));
+    near(ex.loss, rowSum(sl.focalLoss(probLogits, cls1, { alpha: null, gamma: 2.5, reduction: 'none' }).data));
+    near(ex.extra.crossEntropy, sl.crossEntropy(probLogits, cls1, { reduction: 'none' }).data);
+    // Kornia's formula: (1 - p_c)^γ·(-log p_c)·(onehot_c + 1e-6), summed over the classes c
+    const kornia = (p: number, gamma: number) => (1 + 1e-6) * (1 - p) ** gamma * -Math.log(p) + 2e-6 * (1 - (1 - p) / 2) ** gamma * -Math.log((1 - p) / 2);
+    for (const i of [0, 100, 200, 300, 400]) {
+      const p = ps[i], ce = -Math.log(p);
+      expect(ex.extra.crossEntropy[i]).toBeCloseTo(ce, 9);
+      expect(ex.loss[i]).toBeCloseTo(kornia(p, 2.5), 9);
+      expect(ex.extra['focalLoss γ = 5'][i]).toBeCloseTo(kornia(p, 5), 9);
+      expect(ex.loss[i]).toBeLessThan(ce);
+      expect(ex.extra['focalLoss γ = 1'][i]).toBeGreaterThan(ex.extra['focalLoss γ = 5'][i]);
+    }
+    for (const i of [20, 150, 250, 380]) {
+      const fd = (ex.loss[i + 1] - ex.loss[i - 1]) / (ps[i + 1] - ps[i - 1]);
+      expect(Math.abs(ex.grad[i] - fd)).toBeLessThan(2e-3 * Math.abs(fd));
+      expect(ex.grad[i]).toBeLessThan(0); // more probability on the target: less loss
+    }
+    await setControl(page, 'ex-gamma', '0');
+    ex = await inPage<any>(page, '__explorer');
+    for (const i of [0, 100, 200, 300, 400]) expect(ex.loss[i]).toBeCloseTo(kornia(ps[i], 0), 9);
+    await page.locator('body').screenshot({ path: join(shots, 'site-explorer-focal.png') });
+
+    // The image view: ssimLoss and psnrLoss of img1 and img2 (img1 blurred and shifted by the
+    // sliders) equal Node's on the same pixels and PSNR's formula; the sliders change them; no blur
+    // and no shift gives identical images (SSIM loss ~0, PSNR infinite); the canvas shows img2.
+    await page.selectOption('#ex-fn', 'ssimLoss');
+    const images = async () => (await inPage<any>(page, '__explorer')).image;
+    const checkImages = (im: any) => {
+      const a = { data: Float64Array.from(im.img1), shape: [1, 1, 32, 32] }, b = { data: Float64Array.from(im.img2), shape: [1, 1, 32, 32] };
+      expect(im.ssim).toBe(sl.ssimLoss(a, b, { windowSize: 11 }));
+      expect(im.map).toEqual(Array.from(sl.ssimLoss(a, b, { windowSize: 11, reduction: 'none' }).data));
+      const mse = im.img1.reduce((s: number, v: number, i: number) => s + (v - im.img2[i]) ** 2, 0) / 1024;
+      expect(im.psnr).toBeCloseTo(10 * Math.log10(mse), 9);
+      expect(im.psnr).toBe(sl.psnrLoss(a, b, { maxVal: 1 }));
+    };
+    let im = await images();
+    expect(await page.textContent('#ex-call')).toContain('ssimLossWithGrad(img1, img2, { windowSize: 11 })');
+    expect(im.shift).toBe(1);
+    checkImages(im);
+    expect(im.ssim).toBeGreaterThan(0.01);
+    const pixel = (id: string, i: number) => page.evaluate(([id, i]) => Array.from((document.getElementById(id as string) as HTMLCanvasElement).getContext('2d')!.getImageData((i as number) % 32, Math.floor((i as number) / 32), 1, 1).data), [id, i]);
+    for (const i of [0, 300, 528, 700]) expect(Math.abs((await pixel('ex-img2', i))[0] - 255 * im.img2[i])).toBeLessThanOrEqual(1);
+    await setControl(page, 'ex-blur', '2.5');
+    const blurred = await images();
+    checkImages(blurred);
+    expect(blurred.ssim).toBeGreaterThan(im.ssim);
+    expect(blurred.psnr).toBeGreaterThan(im.psnr);
+    await setControl(page, 'ex-shift', '-3');
+    im = await images();
+    checkImages(im);
+    expect(im.shift).toBe(-3);
+    expect(im.ssim).not.toBe(blurred.ssim);
+    expect(Math.abs((await pixel('ex-img2', 528))[0] - 255 * im.img2[528])).toBeLessThanOrEqual(1);
+    // the slide curve: both losses at each shift, its middle (shift 0) the current blur alone
+    expect(im.shifts).toHaveLength(49);
+    expect(im.shifts[24]).toBe(0);
+    await setControl(page, 'ex-blur', '0');
+    await setControl(page, 'ex-shift', '0');
+    im = await images();
+    expect(im.ssim).toBeLessThan(1e-7); // not 0: eps (1e-12) in SSIM's denominator, whose smallest values (flat regions) are ~1e-7
+    expect(im.ssim).toBe(sl.ssimLoss({ data: Float64Array.from(im.img1), shape: [1, 1, 32, 32] }, { data: Float64Array.from(im.img2), shape: [1, 1, 32, 32] }, { windowSize: 11 }));
+    expect(im.psnr).toBeNull(); // -Infinity, through JSON
+    expect(await page.innerText('#ex-readout')).toContain('∞ dB (identical images)');
+    expect(im.ssimCurve.indexOf(Math.min(...im.ssimCurve))).toBe(24);
+    await setControl(page, 'ex-shift', '1.5');
+    // psnrLoss shares the view and its images
+    await page.selectOption('#ex-fn', 'psnrLoss');
+    im = await images();
+    expect(im.shift).toBe(1.5);
+    checkImages(im);
+    expect(await page.textContent('#ex-gradcap')).toBe('−∂psnrLoss/∂img2');
+    const g = Array.from(sl.psnrLossWithGrad({ data: Float64Array.from(im.img1), shape: [1, 1, 32, 32] }, { data: Float64Array.from(im.img2), shape: [1, 1, 32, 32] }, { maxVal: 1 }).grads[1].data);
+    expect(im.grad).toEqual(g.map((v) => (v === 0 ? 0 : v))); // (JSON has no -0)
+    expect(await overflows(page)).toEqual([]);
+    await page.locator('body').screenshot({ path: join(shots, 'site-explorer-ssim.png') });
+
     // The box view: GIoU of the two boxes equals Node's and the formula; dragging moves the prediction.
     await page.selectOption('#ex-fn', 'generalizedBoxIouLoss');
     const giou = (a: number[], b: number[]) => {
@@ -269,7 +362,9 @@ describe('the web page (site/)', () => {
       await page.selectOption('#ex-fn', name);
       ex = await inPage<any>(page, '__explorer');
       expect(ex.name).toBe(name);
-      const values = ex.boxes ? Object.values(ex.boxes.table).flatMap((r: any) => [r.loss, ...r.grad]) : [...ex.loss, ...ex.grad];
+      const values = ex.boxes ? Object.values(ex.boxes.table).flatMap((r: any) => [r.loss, ...r.grad])
+        : ex.image ? [ex.image.ssim, ex.image.psnr, ...ex.image.map, ...ex.image.grad, ...ex.image.ssimCurve]
+        : [...ex.loss, ...(ex.grad ?? []), ...Object.values(ex.extra ?? {}).flat()];
       expect(values.length, name).toBeGreaterThan(0);
       expect(values.every(Number.isFinite), name).toBe(true);
       expect(await overflows(page), name).toEqual([]);
