@@ -36,6 +36,7 @@ const FAMILIES = [
   ['distance', 'pairwiseDistance', 'distance (with cosine-similarity)'], ['ctc', 'ctcLoss'], ['box-iou', 'generalizedBoxIouLoss'],
   ['likelihood', 'poissonNllLoss'],
   ['softmax-focal', 'focalLoss'], ['image-quality', 'ssimLoss'],
+  ['dice', 'diceLoss'],
 ];
 
 async function readmeTable() {

@@ -114,10 +114,11 @@ def torch32(compute, args, diff, go, is_tensor):
 
 
 class Family:
-    def __init__(self, name):
+    def __init__(self, name, provenance=None):
         self.name = name
         self.cases = []
         self.names = set()
+        self.provenance = provenance  # where a family from another library than PyTorch comes from (MONAI)
 
     def add(self, name, fn, args, options, compute, diff, grad_output=False, rng=None, note=None, tensor_result=False):
         """args: list of (tensor, 'float' | 'index'); diff: indices of args that get gradients.
@@ -160,8 +161,10 @@ class Family:
     def write(self):
         path = os.path.join(OUT, f'{self.name}.json')
         with open(path, 'w') as f:
-            json.dump({'generator': 'scripts/gen-fixtures.py', 'torch': torch.__version__,
-                       'family': self.name, 'cases': self.cases}, f, separators=(',', ':'))
+            head = {'generator': 'scripts/gen-fixtures.py', 'torch': torch.__version__, 'family': self.name}
+            if self.provenance:
+                head['provenance'] = self.provenance
+            json.dump({**head, 'cases': self.cases}, f, separators=(',', ':'))
             f.write('\n')
         print(f'{path}: {len(self.cases)} cases, {os.path.getsize(path)} bytes')
 
@@ -881,6 +884,168 @@ def likelihood_family():
                lambda a, b, c: F.gaussian_nll_loss(a, b, c))
     fam.write()
 
+# --------------------------------------------------------------------------------------------
+# MONAI's Dice losses (docs/semantics.md §17), from MONAI's own code at a pinned release. MONAI is
+# not in this repository: extract the tag and point MONAI_SRC at it, e.g.
+#   git -C <MONAI clone> archive 1.3.2 | tar -x -C /tmp/monai-1.3.2
+#   MONAI_SRC=/tmp/monai-1.3.2 /usr/bin/python3 scripts/gen-fixtures.py dice
+MONAI_VERSION = '1.3.2'
+MONAI_COMMIT = '59a7211070538586369afd4a01eca0a7fe2e742e'  # git rev-parse 1.3.2^{commit}
+
+
+def monai_losses():
+    import sys
+    import warnings
+    src = os.environ.get('MONAI_SRC')
+    if not src:
+        raise SystemExit('dice: set MONAI_SRC to an extracted MONAI 1.3.2 source tree (see scripts/gen-fixtures.py)')
+    sys.path.insert(0, src)
+    import monai
+    assert monai.__version__ == MONAI_VERSION, monai.__version__
+    # MONAI warns where it ignores softmax, to_onehot_y or include_background=False for one channel
+    warnings.filterwarnings('ignore', module='monai')
+    from monai.losses.dice import DiceLoss, GeneralizedDiceLoss
+    from monai.losses.tversky import TverskyLoss
+
+    class GradGeneralizedDiceLoss(GeneralizedDiceLoss):
+        """GeneralizedDiceLoss with its weights multiplied by 1.0 (the same values): MONAI zeroes the
+        infinite weights in place on reciprocal's output, which autograd needs for the target's
+        gradient ('one of the variables needed for gradient computation has been modified by an
+        inplace operation'); the product is a fresh tensor, so autograd can give that gradient."""
+
+        def w_func(self, grnd):
+            return super().w_func(grnd) * 1.0
+
+    return DiceLoss, GradGeneralizedDiceLoss, TverskyLoss
+
+
+def snake(opts):
+    names = {'includeBackground': 'include_background', 'toOnehotY': 'to_onehot_y', 'squaredPred': 'squared_pred',
+             'smoothNr': 'smooth_nr', 'smoothDr': 'smooth_dr', 'wType': 'w_type'}
+    return {names.get(k, k): v for k, v in opts.items()}
+
+
+def dice_family():
+    DiceLoss, GeneralizedDiceLoss, TverskyLoss = monai_losses()
+    fam = Family('dice', provenance={
+        'library': 'monai', 'version': MONAI_VERSION, 'commit': MONAI_COMMIT,
+        'source': 'https://github.com/Project-MONAI/MONAI/tree/1.3.2',
+        'functions': {'diceLoss': 'monai/losses/dice.py (DiceLoss)', 'generalizedDiceLoss': 'monai/losses/dice.py (GeneralizedDiceLoss)',
+                  'tverskyLoss': 'monai/losses/tversky.py (TverskyLoss)', 'toOnehotY': 'monai/networks/utils.py (one_hot)'},
+        'note': 'generalizedDiceLoss runs as a subclass whose w_func multiplies the weights by 1.0, so that autograd can give the '
+                "target's gradient (MONAI's in-place write otherwise fails it); the values are MONAI's"})
+    rng = np.random.default_rng(22)
+    classes = {'diceLoss': DiceLoss, 'generalizedDiceLoss': GeneralizedDiceLoss, 'tverskyLoss': TverskyLoss}
+
+    def add(fn, name, x, t, opts, reds=('mean', 'sum', 'none'), note=None):
+        index = t.dtype == torch.int64
+        for red in reds:
+            o = {**opts, 'reduction': red}
+            kw = snake(o)
+            for k, v in list(kw.items()):
+                if isinstance(v, dict):  # a weight tensor
+                    kw[k] = torch.tensor([float(u) for u in v['data']])
+            fam.add(f'{fn}/{name}/{red}', fn, [(x, 'float'), (t, 'index' if index else 'float')], o,
+                    lambda a, b, kw=kw, cls=classes[fn]: cls(**kw)(a, b), [0] if index else [0, 1],
+                    grad_output=red == 'none', rng=rng, note=note)
+
+    shapes = [('2d-b2c3', [2, 3, 4, 5]), ('3d-b1c4', [1, 4, 3, 2, 3]), ('2d-b3c1', [3, 1, 4, 4]), ('1d-b2c2', [2, 2, 7])]
+    data = {}
+    for sname, shape in shapes:
+        B, C = shape[0], shape[1]
+        logits = rand(rng, shape, -3, 3)
+        probs = f32(rng.uniform(0, 1, size=shape))
+        soft = f32(rng.uniform(0, 1, size=shape))
+        labels = torch.tensor(rng.integers(0, max(C, 2), size=[B, 1] + shape[2:]))
+        data[sname] = (logits, probs, soft, labels, C)
+
+    common = [('plain', False, {}), ('sigmoid', True, {'sigmoid': True}), ('softmax', True, {'softmax': True}),
+              ('onehot', False, {'toOnehotY': True}), ('no-background', False, {'includeBackground': False}),
+              ('softmax-onehot-no-background', True, {'softmax': True, 'toOnehotY': True, 'includeBackground': False}),
+              ('smooth', False, {'smoothNr': 0.0, 'smoothDr': 1e-3}), ('batch', False, {'batch': True}),
+              ('sigmoid-onehot-batch', True, {'sigmoid': True, 'toOnehotY': True, 'batch': True})]
+    own = {
+        'diceLoss': [('squared', False, {'squaredPred': True}), ('jaccard', False, {'jaccard': True}),
+                     ('sigmoid-squared-jaccard-batch', True, {'sigmoid': True, 'squaredPred': True, 'jaccard': True, 'batch': True}),
+                     ('weight-number', False, {'weight': 0.7}), ('weight-list', True, {'softmax': True, 'weight': 'list'}),
+                     ('softmax-onehot-no-background-weight', True, {'softmax': True, 'toOnehotY': True, 'includeBackground': False, 'weight': 'list'})],
+        'generalizedDiceLoss': [('simple', False, {'wType': 'simple'}), ('uniform', False, {'wType': 'uniform'}),
+                                ('softmax-simple-batch', True, {'softmax': True, 'wType': 'simple', 'batch': True})],
+        'tverskyLoss': [('alpha0.3-beta0.7', False, {'alpha': 0.3, 'beta': 0.7}), ('alpha1-beta0', True, {'sigmoid': True, 'alpha': 1.0, 'beta': 0.0}),
+                        ('softmax-onehot-alpha0.7-beta0.3-batch', True, {'softmax': True, 'toOnehotY': True, 'alpha': 0.7, 'beta': 0.3, 'batch': True})],
+    }
+    for fn in classes:
+        for sname, _ in shapes:
+            logits, probs, soft, labels, C = data[sname]
+            for oname, logit, opts in common + own[fn]:
+                opts = dict(opts)
+                if opts.get('weight') == 'list':
+                    n = C - 1 if opts.get('includeBackground') is False and C > 1 else C
+                    opts['weight'] = [float(np.float32(v)) for v in rng.uniform(0.1, 2, size=n)]
+                # the default shapes get every reduction; the others 'mean' and 'none'
+                reds = ('mean', 'sum', 'none') if sname in ('2d-b2c3', '3d-b1c4') else ('mean', 'none')
+                add(fn, f'{sname}/{oname}', logits if logit else probs, labels if opts.get('toOnehotY') else soft, opts, reds)
+        # a weight given as a typed tensor
+        if fn == 'diceLoss':
+            logits, probs, soft, labels, C = data['2d-b2c3']
+            add(fn, '2d-b2c3/weight-tensor', probs, soft, {'weight': enc_input(f32([0.5, 0.0, 2.0]))}, ('mean', 'none'))
+
+    # Degenerate cases: a class with no target (GDL's infinite weight, replaced by the largest),
+    # every class empty in one batch item, an empty (all-zero) prediction, one channel.
+    x = f32(rng.uniform(0, 1, size=[2, 3, 3, 3]))
+    t = f32(rng.integers(0, 2, size=[2, 3, 3, 3]).astype(np.float64))
+    t[0, 1] = 0.0  # class 1 has no target in item 0
+    t[1] = 0.0  # item 1 has no target at all
+    zero = f32(np.zeros([2, 3, 3, 3]))
+    soft_t = f32(rng.uniform(0, 1, size=[2, 3, 3, 3]))
+    soft_t[0, 2] = 0.0
+    for fn in classes:
+        extra = [{}] + ([{'wType': 'simple'}, {'batch': True}] if fn == 'generalizedDiceLoss' else [{'jaccard': True}] if fn == 'diceLoss' else [])
+        for opts in extra:
+            tag = '/'.join(f'{k}-{v}' for k, v in opts.items()) or 'default'
+            add(fn, f'empty-class/{tag}', x, t, opts)
+            add(fn, f'empty-class-soft-target/{tag}', x, soft_t, opts, ('sum',))
+            add(fn, f'empty-prediction/{tag}', zero, t, opts, ('mean', 'none'))
+            add(fn, f'empty-prediction-and-target/{tag}', zero, zero, opts, ('mean',))
+        one = f32(rng.uniform(-2, 2, size=[2, 1, 5]))
+        one_t = torch.tensor(rng.integers(0, 2, size=[2, 1, 5]))
+        add(fn, 'one-channel/softmax-onehot-no-background-ignored', one, one_t, {'softmax': True, 'toOnehotY': True, 'includeBackground': False}, ('mean', 'none'))
+        add(fn, 'one-channel/sigmoid-float-target', one, f32(rng.uniform(0, 1, size=[2, 1, 5])), {'sigmoid': True}, ('mean', 'none'))
+    big = rand(rng, [2, 4, 16, 20], -4, 4)
+    big_t = torch.tensor(rng.integers(0, 4, size=[2, 1, 16, 20]))
+    for fn in classes:
+        add(fn, 'large-2x4x16x20/softmax-onehot', big, big_t, {'softmax': True, 'toOnehotY': True}, ('mean',))
+    add('diceLoss', 'large-2x4x16x20/sigmoid-soft-target', big, f32(rng.uniform(0, 1, size=[2, 4, 16, 20])), {'sigmoid': True}, ('sum',))
+
+    # MONAI's errors
+    x = rand(rng, [2, 3, 4])
+    lab = torch.tensor(rng.integers(0, 3, size=[2, 1, 4]))
+    errors = [
+        ('diceLoss', 'sigmoid-and-softmax', x, f32(np.zeros([2, 3, 4])), {'sigmoid': True, 'softmax': True}),
+        ('generalizedDiceLoss', 'sigmoid-and-softmax', x, f32(np.zeros([2, 3, 4])), {'sigmoid': True, 'softmax': True}),
+        ('tverskyLoss', 'sigmoid-and-softmax', x, f32(np.zeros([2, 3, 4])), {'sigmoid': True, 'softmax': True}),
+        ('diceLoss', 'weight-length', x, f32(np.zeros([2, 3, 4])), {'weight': [1.0, 2.0]}),
+        ('diceLoss', 'weight-negative', x, f32(np.zeros([2, 3, 4])), {'weight': [1.0, -2.0, 1.0]}),
+        ('diceLoss', 'target-shape', x, f32(np.zeros([2, 3, 5])), {}),
+        ('tverskyLoss', 'target-shape', x, f32(np.zeros([2, 2, 4])), {}),
+        ('generalizedDiceLoss', 'onehot-target-channels', x, torch.tensor(rng.integers(0, 3, size=[2, 2, 4])), {'toOnehotY': True}),
+        ('diceLoss', 'onehot-index-out-of-range', x, torch.tensor([[[0, 1, 3, 2]], [[0, 0, 0, 0]]]), {'toOnehotY': True}),
+        ('generalizedDiceLoss', 'w-type', x, f32(np.zeros([2, 3, 4])), {'wType': 'cubic'}),
+    ]
+    for fn, name, a, b, opts in errors:
+        fam.throws(f'{fn}/error/{name}', fn, [(a, 'float'), (b, 'index' if b.dtype == torch.int64 else 'float')], opts,
+                   lambda p, q, kw=snake(opts), cls=classes[fn]: cls(**kw)(p, q))
+    del lab
+    # Generalized Dice weight ties: classes 0 and 1 share a volume and class 2 has none, so the
+    # largest weight is tied (per item, and over the batch): where the replaced weight's gradient goes.
+    tx = f32([[[0.2, 0.7], [0.5, 0.1], [0.9, 0.3]], [[0.4, 0.6], [0.3, 0.3], [0.8, 0.2]]])
+    tt = f32([[[0.5, 0.5], [0.25, 0.75], [0.0, 0.0]], [[0.5, 0.5], [1.0, 0.0], [0.0, 0.0]]])
+    for opts in [{}, {'batch': True}, {'wType': 'simple', 'batch': True}]:
+        tag = '/'.join(f'{k}-{v}' for k, v in opts.items()) or 'default'
+        add('generalizedDiceLoss', f'weight-ties/{tag}', tx, tt, opts, ('sum',))
+    fam.write()
+
+
 
 # --------------------------------------------------------------------------------------------
 # Kornia 0.7.4 (issue 22). Kornia is imported from its source: KORNIA_SRC=/path/to/kornia-0.7.4,
@@ -1080,6 +1245,7 @@ FAMILIES = {
     'likelihood': likelihood_family,
     'softmax-focal': softmax_focal_family,  # Kornia (KORNIA_SRC)
     'image-quality': image_quality_family,  # Kornia (KORNIA_SRC)
+    'dice': dice_family,
 }
 
 if __name__ == '__main__':

@@ -6,6 +6,7 @@ import { wasm } from './backend';
 import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, outTarget, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
 import { field, FloatTensor, indexArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf } from './tensor';
 import type { Dtype, FloatArray, Reduction, WithGrad } from './types';
+import type { ElementwiseParts } from './reference/parts';
 import { leanCommit, GRAD_INTO, LEAN_OPTIONS, leanFloat, leanOptions, leanReduction, leanTarget, REDUCTION } from './lean';
 import { copyIn, copyOut, heap, place, PTRS, release } from './wasm/direct';
 import { lengthOf } from './wasm/views';
@@ -44,12 +45,7 @@ export function floatOrLabels(fn: string, name: string, value: unknown, dtype: D
   return { t: new FloatTensor(shape, dtype, idx.size, data), shape };
 }
 
-/** Per-element losses, their sum and the gradients (one array per gradient output). */
-export interface ElementwiseParts {
-  elementLoss: ArrayLike<number>;
-  total: number;
-  grads: ArrayLike<number>[];
-}
+export type { ElementwiseParts } from './reference/parts';
 
 export interface ElementwiseLoss<F extends FamilySpec> {
   fn: string;

@@ -30,6 +30,9 @@ const OPTIONS: Record<string, string[]> = {
   focalLoss: ['alpha', 'gamma', 'weight', 'ignoreIndex', 'reduction'], psnrLoss: ['maxVal'],
   ssimLoss: ['windowSize', 'maxVal', 'eps', 'reduction', 'padding'],
 };
+// the Dice family (MONAI)
+const DICE = ['sigmoid', 'softmax', 'includeBackground', 'toOnehotY', 'smoothNr', 'smoothDr', 'batch', 'reduction'];
+Object.assign(OPTIONS, { diceLoss: [...DICE, 'squaredPred', 'jaccard', 'weight'], generalizedDiceLoss: [...DICE, 'wType'], tverskyLoss: [...DICE, 'alpha', 'beta'] });
 /** Functions whose result is always a number (no reduction): they take no options.out. */
 const SCALAR_ONLY = new Set(['psnrLoss']);
 // every other function has a tensor result (for a loss: with reduction 'none'), so it takes options.out

@@ -1,7 +1,7 @@
 // float64 reference of Kornia 0.7.4's softmax focal loss (kornia/losses/focal.py, focal_loss;
 // docs/semantics.md §15). The oracle for the kernel and the 'js' backend; works on the caller's
 // (N, C, d1..dk) layout.
-import type { ElementwiseParts } from '../elementwise-loss';
+import type { ElementwiseParts } from './parts';
 
 /** Kornia's one_hot eps (kornia/utils/one_hot.py): every class of a used row gets it. */
 export const ONE_HOT_EPS = 1e-6;

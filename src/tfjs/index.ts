@@ -34,6 +34,7 @@ import type {
   SoftMarginLossOptions, TripletMarginLossOptions, TripletMarginWithDistanceLossOptions, WiseIouLossOptions,
   FocalLossOptions, PsnrLossOptions, SsimLossOptions,
 } from '../index';
+import type { DiceLossOptions, GeneralizedDiceLossOptions, TverskyLossOptions } from '../index';
 import { adapt, ADAPTED, type AdaptedInfo, describeValue, type LossSpec } from './adapt';
 
 /** A tf tensor, as `@tensorflow/tfjs-core` declares it. */
@@ -117,6 +118,10 @@ export interface TfLosses {
   /** Always one number (no reduction). */
   psnrLoss: (options: TfLossOptions<PsnrLossOptions>) => TfLossFunction<Pair, 'mean'>;
   ssimLoss: <R extends string = 'mean'>(options: TfLossOptions<SsimLossOptions> & { reduction?: R }) => TfLossFunction<[img1: T, img2: T], R>;
+  /** MONAI's: the target is float (differentiated), or class indices `(B, 1, spatial…)` with `toOnehotY`. */
+  diceLoss: TfLossFactory<DiceLossOptions, 'mean', [input: T, target: T | IndexInput]>;
+  generalizedDiceLoss: TfLossFactory<GeneralizedDiceLossOptions, 'mean', [input: T, target: T | IndexInput]>;
+  tverskyLoss: TfLossFactory<TverskyLossOptions, 'mean', [input: T, target: T | IndexInput]>;
 }
 
 const F = (name: string) => [name, 'float', true] as const;
@@ -125,6 +130,7 @@ const INDEX = (name: string) => [name, 'index', false] as const;
 const TWO: LossSpec = { args: [F('input'), F('target')], keras: 'as-is' };
 const INPUT_ONLY: LossSpec = { args: [F('input'), NO_GRAD('target')], keras: 'as-is' };
 const BOXES: LossSpec = { args: [F('boxes1'), F('boxes2')], keras: 'as-is' };
+const SEGMENTATION: LossSpec = { args: [F('input'), ['target', 'segTarget', true]], keras: 'as-is' };
 
 /**
  * Each loss's arguments: which PyTorch differentiates (the …WithGrad twin's `grads`, in order)
@@ -167,6 +173,9 @@ export const SPECS: Readonly<Record<keyof TfLosses, LossSpec>> = {
   focalLoss: { args: [F('input'), INDEX('target')], keras: 'indices' },
   psnrLoss: TWO,
   ssimLoss: { args: [F('img1'), F('img2')], keras: 'as-is' },
+  diceLoss: SEGMENTATION,
+  generalizedDiceLoss: SEGMENTATION,
+  tverskyLoss: SEGMENTATION,
 };
 
 type AnyFn = (...args: unknown[]) => unknown;

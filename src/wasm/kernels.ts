@@ -217,6 +217,21 @@ export const imageQualityKernels = {
   },
 } as const satisfies FamilySpec;
 
+// ---- MONAI 1.3.2: the Dice family (docs/semantics.md §17) ----
+
+export const diceKernels = {
+  source: 'dice',
+  kernels: {
+    // f64 only, non-generic: float32 arguments are widened (docs/accuracy.md)
+    dice_forward: { dtypes: ['f64'], generic: false, args: ['items:size', 'C:size', 'S:size', 'x:in', 't:in', 'labels:in', 'p:out', 'sums:out', 'act:i32', 'squared:bool'], returns: 'void' },
+    dice_backward: {
+      dtypes: ['f64'], generic: false,
+      args: ['items:size', 'C:size', 'S:size', 'x:in', 'p:in', 't:in', 'labels:in', 'coef:in', 'dx:out', 'dt:out', 'act:i32', 'squared:bool'],
+      returns: 'void',
+    },
+  },
+} as const satisfies FamilySpec;
+
 /** The vector exp and log over arrays: for the accuracy tests only (no loss imports this module). */
 export const mathKernels = {
   source: 'math',
@@ -249,6 +264,7 @@ export const FAMILIES: readonly { spec: FamilySpec; relaxed?: boolean }[] = [
   { spec: likelihoodKernels },
   { spec: softmaxFocalKernels },
   { spec: imageQualityKernels },
+  { spec: diceKernels },
   { spec: mathKernels, relaxed: true },
 ];
 

@@ -22,6 +22,7 @@ export const FUNCTIONS = [
   'alphaIouLoss', 'siouLoss', 'wiseIouLoss',
   // Kornia's losses (issue 22)
   'focalLoss', 'psnrLoss', 'ssimLoss',
+  'diceLoss', 'generalizedDiceLoss', 'tverskyLoss',
 ];
 
 /** The argument lists each function is called with, for one dtype: { name: [args, ...] }. */
@@ -83,6 +84,13 @@ export function makeCalls(sl, dtype) {
     ssimLoss: [[{ data: probs.data, shape: [1, 1, 6, 10] }, { data: soft.data, shape: [1, 1, 6, 10] }, { windowSize: 5 }],
       [{ data: probs.data, shape: [2, 1, 3, 10] }, { data: soft.data, shape: [2, 1, 3, 10] }, { windowSize: 3, padding: 'valid', reduction: 'none' }]],
   };
+  // the Dice family: (B, C, spatial) = (2, 3, 10), a float target or class indices (2, 1, 10)
+  const seg = { data: x.data, shape: [2, 3, 10] };
+  const segSoft = { data: soft.data, shape: [2, 3, 10] };
+  const segLabels = { data: Int32Array.from({ length: 20 }, () => Math.floor(r() * 3)), shape: [2, 1, 10] };
+  calls.diceLoss = [[seg, segLabels, { softmax: true, toOnehotY: true }], [seg, segSoft, { sigmoid: true, squaredPred: true, weight: [1, 2, 0.5], reduction: 'none' }]];
+  calls.generalizedDiceLoss = [[seg, segLabels, { softmax: true, toOnehotY: true, includeBackground: false }], [seg, segSoft, { sigmoid: true, wType: 'simple', reduction: 'sum' }]];
+  calls.tverskyLoss = [[seg, segLabels, { softmax: true, toOnehotY: true, alpha: 0.3, beta: 0.7 }], [seg, segSoft, { sigmoid: true, batch: true, reduction: 'none' }]];
   return calls;
 }
 

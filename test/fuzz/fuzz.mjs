@@ -239,6 +239,33 @@ GENERATORS.ssimLoss = (t) => {
   const b = t.random() < 0.1 ? { data: a.data.slice(), shape } : t.tensor(shape, t.unit);
   return [[a, b], { windowSize, padding, maxVal: t.pick([1, 2]), eps: t.pick([1e-12, 0.01]), reduction: t.reduction() }];
 };
+// The Dice family (MONAI): (B, C, spatial…) with one or two spatial dims, a float target in [0, 1]
+// (empty classes now and then) or class indices with toOnehotY, and the options at random.
+const DICE = {
+  diceLoss: (t) => ({ squaredPred: t.random() < 0.3, jaccard: t.random() < 0.3 }),
+  generalizedDiceLoss: (t) => ({ wType: t.pick(['square', 'simple', 'uniform']) }),
+  tverskyLoss: (t) => ({ alpha: t.pick([0.5, 0.3, 1]), beta: t.pick([0.5, 0.7, 0]) }),
+};
+for (const [name, own] of Object.entries(DICE)) {
+  GENERATORS[name] = (t) => {
+    const B = Math.min(t.dim(), 4), C = Math.min(t.posDim(), 5);
+    const spatial = t.random() < 0.5 ? [t.dim(60)] : [Math.min(t.dim(), 9), Math.min(t.dim(), 9)];
+    const shape = [B, C, ...spatial];
+    const S = spatial.reduce((a, b) => a * b, 1);
+    const act = t.pick(['none', 'sigmoid', 'softmax']);
+    const opts = { ...own(t), sigmoid: act === 'sigmoid', softmax: act === 'softmax', includeBackground: t.random() < 0.7, batch: t.random() < 0.3, reduction: t.reduction() };
+    if (t.random() < 0.2) opts.smoothNr = t.pick([0, 1]);
+    if (name === 'diceLoss' && t.random() < 0.3) opts.weight = t.random() < 0.5 ? t.random() : Array.from({ length: opts.includeBackground || C === 1 ? C : C - 1 }, () => t.random());
+    const input = t.tensor(shape, () => (act === 'none' ? t.unit() : t.value()));
+    if (t.random() < 0.5) {
+      opts.toOnehotY = true;
+      return [[input, { data: Int32Array.from({ length: B * S }, () => t.int(0, C - 1)), shape: [B, 1, ...spatial] }], opts];
+    }
+    const target = t.tensor(shape, t.unit);
+    if (t.random() < 0.3 && S > 0) target.data.fill(0, 0, S); // class 0 of item 0 empty
+    return [[input, target], opts];
+  };
+}
 
 /** The exported functions the fuzzer covers (a test checks this against the package's exports). */
 export const FUZZED = Object.keys(GENERATORS);
