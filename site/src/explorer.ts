@@ -22,6 +22,8 @@ export interface Spec {
   run?: (xs: Float64Array, v: Values) => Curve;
   /** The gradient's legend label (default ∂/∂x); false: the plot has no gradient curve. */
   grad?: string | false;
+  /** What the plot shows, when its axis label cannot say it all. */
+  hint?: string;
   /** Labels of further curves on the loss axis, drawn thin (for comparison); `run` returns them in `extra`. */
   extra?: string[];
   /** Box losses: the options of this loss. */
@@ -167,6 +169,57 @@ function blurShift(img: Float64Array, sigma: number, shift: number): Float64Arra
 }
 const image = (data: Float64Array) => ({ data, shape: [1, 1, S, S] });
 
+// ---- segmentation: Dice's family on a 1-D mask, the Lovász losses on a small disk ----
+/** Each function of Dice's family: its name, MONAI's class, its own controls and their options (with the controls' defaults: MONAI's). */
+const DICE: Array<[string, string, Control[], (v: Values) => Values]> = [
+  ['diceLoss', 'monai.losses.DiceLoss', [check('squaredPred', 'squaredPred'), check('jaccard', 'jaccard')], (v) => ({ squaredPred: v.squaredPred, jaccard: v.jaccard })],
+  ['generalizedDiceLoss', 'monai.losses.GeneralizedDiceLoss', [choice('wType', 'wType', ['square', 'simple', 'uniform'])], (v) => ({ wType: v.wType })],
+  ['tverskyLoss', 'monai.losses.TverskyLoss', [slider('alpha', 'α (false positives)', 0, 1, 0.05, 0.5), slider('beta', 'β (false negatives)', 0, 1, 0.05, 0.5)],
+    (v) => ({ alpha: v.alpha, beta: v.beta })],
+];
+const DICE_CONTROLS = [slider('width', 'prediction width / target width', 0.5, 2, 0.25, 1), check('includeBackground', 'includeBackground', true)];
+/** The 1-D image: L pixels, the target [T0, T0 + TW). */
+const L = 80, T0 = 40, TW = 16;
+/** The options of `name`: its own (from v, or its controls' defaults) and includeBackground. */
+function diceOptions(name: string, v: Values): Values {
+  const [, , own, options] = DICE.find(([n]) => n === name)!;
+  return { includeBackground: v.includeBackground, ...options({ ...Object.fromEntries(own.map((c) => [c.key, c.value])), ...v }) };
+}
+/**
+ * Row i: the prediction, an interval of width·TW pixels whose right edge has entered the target
+ * by xs[i]·TW pixels (pixel values are its coverage of each pixel, so the overlap is exact), as
+ * two channels (background 1 - p, foreground p) against the one-hot target; one call, 'none'.
+ * The gradient with respect to the overlap is the chain rule through the two edges: moving right,
+ * the pixel under the right edge gains coverage, the one under the left edge loses it.
+ */
+function diceRun(name: string, xs: Float64Array, v: Values): Curve {
+  const n = xs.length, wp = v.width * TW;
+  const pred = new Float64Array(n * 2 * L), target = new Float64Array(n * 2 * L);
+  const edges = Array.from(xs, (f) => [T0 - wp + f * TW, T0 + f * TW]);
+  xs.forEach((_, i) => {
+    const [a, b] = edges[i];
+    for (let j = 0; j < L; j++) {
+      const p = Math.max(0, Math.min(j + 1, b) - Math.max(j, a)), g = j >= T0 && j < T0 + TW ? 1 : 0;
+      pred[(2 * i + 1) * L + j] = p; pred[2 * i * L + j] = 1 - p;
+      target[(2 * i + 1) * L + j] = g; target[2 * i * L + j] = 1 - g;
+    }
+  });
+  const call = (fn: string, options: Values) => withGrad(fn)({ data: pred, shape: [n, 2, L] }, { data: target, shape: [n, 2, L] }, { ...options, reduction: 'none' });
+  // 'none': one value per item and class kept; the item's loss is their mean (what 'mean' averages)
+  const perItem = (r: any) => { const k = r.loss.data.length / n; return Float64Array.from(xs, (_, i) => { let s = 0; for (let c = 0; c < k; c++) s += r.loss.data[i * k + c]; return s / k; }); };
+  const r = call(name, diceOptions(name, v)), k = r.loss.data.length / n, gd = r.grad.data as Float64Array;
+  // the upstream gradient of 'none' is 1 for each class kept; the per-item mean's is 1/k
+  // (the derivative for a move right, except at the last point, where x stops: from the left)
+  const g = Float64Array.from(xs, (_, i) => {
+    const [a, b] = edges[i], d = (j: number) => gd[(2 * i + 1) * L + j] - gd[2 * i * L + j]; // ∂/∂p through both channels
+    const px = (e: number) => (i < n - 1 ? Math.floor(e) : Math.ceil(e) - 1);
+    return (TW * (d(px(b)) - d(px(a)))) / k;
+  });
+  // the other two, with their own options at MONAI's defaults
+  const others = DICE.filter(([fn]) => fn !== name).map(([fn]) => perItem(call(fn, diceOptions(fn, { includeBackground: v.includeBackground }))));
+  return { y: perItem(r), g, extra: others };
+}
+
 export const SPECS: Spec[] = [
   activation('softmax', 'F.softmax', 'softmax(x, b, 0)₀'),
   activation('logSoftmax', 'F.log_softmax', 'log_softmax(x, b, 0)₀'),
@@ -191,6 +244,7 @@ export const SPECS: Spec[] = [
     (v) => ({ alpha: v.alpha, gamma: v.gamma }), () => [-6, 6], 'logit x'),
   { name: 'focalLoss', torch: 'kornia.losses.focal_loss', group: 'Classification', x: 'probability p of the target class', range: () => [0.01, 0.99],
     controls: [classes, choice('alpha', 'α', ['null', 0.25, 0.5, 0.75]), slider('gamma', 'γ', 0, 5, 0.1, 2)],
+    hint: 'Kornia\'s softmax focal loss of logits log p (the target class) and log((1 − p)/2) (the two others), summed over the classes; its gradient with respect to p by the chain rule through the logits.',
     grad: 'gradient ∂/∂p', extra: ['crossEntropy', 'focalLoss γ = 0.5', 'focalLoss γ = 1', 'focalLoss γ = 5'],
     call: (v) => `focalLossWithGrad(logits, [${v.k}, …], ${fmt({ ...focalOptions(v), reduction: 'none' })}), summed over classes`,
     run: focalRun },
@@ -268,6 +322,14 @@ export const SPECS: Spec[] = [
       return { y: ctc.loss.data, g: Float64Array.from(xs, (_, i) => back.grad.data[(v.frame * N + i) * C + v.cls]) };
     } },
 
+  ...DICE.map(([name, torch, own]): Spec => ({
+    name, torch, group: 'Segmentation', x: 'overlap: the fraction of the target the prediction covers', range: (v) => [0, Math.min(1, v.width)],
+    controls: [...DICE_CONTROLS, ...own], extra: DICE.filter(([n]) => n !== name).map(([n]) => `${n} (its defaults)`),
+    call: (v) => `${name}WithGrad(pred, target, ${fmt({ ...diceOptions(name, v), reduction: 'none' })}), pred and target (N, 2, ${L}): background, foreground`,
+    hint: `A 1-D mask of ${L} pixels, the target pixels ${T0}–${T0 + TW - 1}; the prediction, an interval (its pixels' values: how much of each it covers), slides in from the left until it covers the target or lies inside it. Each curve: reduction 'none', averaged over the classes kept. With α = β = 0.5 Tversky is Dice.`,
+    run: (xs, v) => diceRun(name, xs, v),
+  })),
+
   ...IMAGES.map(([name, torch, call]): Spec => ({
     name, torch, group: 'Image quality', x: 'horizontal shift of img2 (pixels)', range: () => [-SHIFT, SHIFT], controls: IMAGE_CONTROLS, image: true,
     call: (v) => call.replace('{W}', String(v.windowSize)),
@@ -317,7 +379,7 @@ export function mountExplorer() {
   function makeLine(): void {
     line?.destroy();
     const axisCtl = spec.controls.find((c) => c.axis);
-    $('ex-hint').textContent = `${axisCtl ? `Drag on the plot to move the ${axisCtl.label} (the dashed line). ` : ''}Pin a curve to compare it with another function or option (dashed).`;
+    $('ex-hint').textContent = `${spec.hint ? `${spec.hint} ` : ''}${axisCtl ? `Drag on the plot to move the ${axisCtl.label} (the dashed line). ` : ''}Pin a curve to compare it with another function or option (dashed).`;
     line = plot($('ex-plot'), {
       height: 360,
       series: [

@@ -208,6 +208,60 @@ describe('the web page (site/)', () => {
     for (const i of [0, 100, 200, 300, 400]) expect(ex.loss[i]).toBeCloseTo(kornia(ps[i], 0), 9);
     await page.locator('body').screenshot({ path: join(shots, 'site-explorer-focal.png') });
 
+    // Dice's family against the overlap: a 16-pixel target in 80 pixels, the prediction (an
+    // interval, its pixels' coverage) sliding in from the left; f = overlap / 16. Every curve falls
+    // as the overlap grows; the values are MONAI's formulas with smoothNr = smoothDr = 1e-5
+    // (background and foreground channels: the background's overlap is 80 − 16 − P + I pixels).
+    const sm = 1e-5;
+    const dice = (I: number, G: number, P: number) => 1 - (2 * I + sm) / (G + P + sm);
+    const tversky = (I: number, G: number, P: number, a: number, b: number) => 1 - (I + sm) / (I + a * (P - I) + b * (G - I) + sm);
+    const fdCheck = (ex: any) => {
+      for (const i of [50, 150, 250, 350]) {
+        const fd = (ex.loss[i + 1] - ex.loss[i - 1]) / (ex.xs[i + 1] - ex.xs[i - 1]);
+        expect(ex.grad[i]).toBeLessThan(0);
+        expect(Math.abs(ex.grad[i] - fd)).toBeLessThan(1e-4 * Math.abs(fd));
+      }
+    };
+    const falling = (name: string, curve: number[]) => {
+      expect(curve.length, name).toBe(401);
+      for (let i = 1; i < curve.length; i++) expect(curve[i], `${name} at ${i}`).toBeLessThanOrEqual(curve[i - 1] + 1e-12);
+    };
+    await page.selectOption('#ex-fn', 'diceLoss');
+    ex = await inPage<any>(page, '__explorer');
+    expect([ex.name, ex.xs[0], ex.xs[400]]).toEqual(['diceLoss', 0, 1]);
+    expect(Object.keys(ex.extra)).toEqual(['generalizedDiceLoss (its defaults)', 'tverskyLoss (its defaults)']);
+    for (const [name, curve] of [['diceLoss', ex.loss], ...Object.entries(ex.extra)] as Array<[string, number[]]>) falling(name, curve);
+    for (const i of [0, 100, 200, 300, 400]) {
+      const I = 16 * ex.xs[i];
+      expect(ex.loss[i]).toBeCloseTo((dice(I, 16, 16) + dice(48 + I, 64, 64)) / 2, 9);
+      // Tversky with α = β = 0.5 is Dice (up to where the smoothing terms sit)
+      expect(Math.abs(ex.extra['tverskyLoss (its defaults)'][i] - ex.loss[i])).toBeLessThan(1e-6);
+    }
+    expect(ex.loss[400]).toBeLessThan(1e-6); // the prediction on the target
+    fdCheck(ex);
+    await page.click('#ex-includeBackground');
+    ex = await inPage<any>(page, '__explorer');
+    for (const i of [0, 100, 200, 300, 400]) expect(ex.loss[i]).toBeCloseTo(dice(16 * ex.xs[i], 16, 16), 9);
+    expect(ex.loss[0]).toBeCloseTo(1, 6); // disjoint
+    // Tversky: a prediction twice the target's width, false positives weighed 0.8, false negatives 0.2
+    await page.selectOption('#ex-fn', 'tverskyLoss');
+    await page.click('#ex-includeBackground'); // off: the foreground alone
+    await setControl(page, 'ex-width', '2');
+    await setControl(page, 'ex-alpha', '0.8');
+    await setControl(page, 'ex-beta', '0.2');
+    ex = await inPage<any>(page, '__explorer');
+    expect([ex.xs[0], ex.xs[400]]).toEqual([0, 1]);
+    for (const i of [0, 100, 200, 300, 400]) expect(ex.loss[i]).toBeCloseTo(tversky(16 * ex.xs[i], 16, 32, 0.8, 0.2), 9);
+    for (const [name, curve] of [['tverskyLoss', ex.loss], ...Object.entries(ex.extra)] as Array<[string, number[]]>) falling(name, curve);
+    fdCheck(ex);
+    await setControl(page, 'ex-width', '0.5'); // a narrower prediction covers at most half the target
+    ex = await inPage<any>(page, '__explorer');
+    expect(ex.xs[400]).toBe(0.5);
+    falling('tverskyLoss, width 0.5', ex.loss);
+    expect(ex.loss[400]).toBeCloseTo(tversky(8, 16, 8, 0.8, 0.2), 9);
+    expect(ex.grad[400]).toBeCloseTo(ex.grad[399], 6); // the last point's derivative is the one from the left
+    await page.locator('body').screenshot({ path: join(shots, 'site-explorer-dice.png') });
+
     // The image view: ssimLoss and psnrLoss of img1 and img2 (img1 blurred and shifted by the
     // sliders) equal Node's on the same pixels and PSNR's formula; the sliders change them; no blur
     // and no shift gives identical images (SSIM loss ~0, PSNR infinite); the canvas shows img2.
