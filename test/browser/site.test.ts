@@ -525,6 +525,8 @@ describe('the web page (site/)', () => {
     }
     await p.selectOption('#ex-fn', 'generalizedBoxIouLoss');
     await p.screenshot({ path: join(shots, 'site-phone-boxes.png'), fullPage: true });
+    await p.selectOption('#ex-fn', 'ssimLoss');
+    await p.screenshot({ path: join(shots, 'site-phone-images.png'), fullPage: true });
     await p.evaluate(() => { location.hash = '#training'; });
     await p.waitForFunction(() => (window as any).__training?.step >= 20);
     expect(await overflows(p)).toEqual([]);
