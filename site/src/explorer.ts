@@ -2,8 +2,11 @@
 // inputs that differ in one coordinate x goes through one call of its …WithGrad twin (reduction
 // 'none'), and the plot shows each element's loss and its gradient with respect to x. The box
 // losses get their own view: two boxes to drag, the whole IoU family's values and gradients, and
-// the losses as the prediction slides horizontally past the target. Every plotted number comes
-// from simdloss; the page only builds the inputs.
+// the losses as the prediction slides horizontally past the target. The image losses (SSIM, PSNR)
+// get theirs: a small image and its blurred, shifted copy, and both losses as the copy slides. A
+// curve may bring comparison curves (`extra`: focalLoss shows crossEntropy and other γ). Every
+// plotted number comes from simdloss (a gradient with respect to the x axis's parameter by the
+// chain rule through the inputs, where the x axis is not an input); the page only builds the inputs.
 import * as sl from 'simdloss';
 import { COLORS, fixed, plot, uPlot, vline } from './plot';
 
@@ -169,7 +172,7 @@ function blurShift(img: Float64Array, sigma: number, shift: number): Float64Arra
 }
 const image = (data: Float64Array) => ({ data, shape: [1, 1, S, S] });
 
-// ---- segmentation: Dice's family on a 1-D mask, the Lovász losses on a small disk ----
+// ---- segmentation: Dice's family against the overlap of a prediction with a 1-D target ----
 /** Each function of Dice's family: its name, MONAI's class, its own controls and their options (with the controls' defaults: MONAI's). */
 const DICE: Array<[string, string, Control[], (v: Values) => Values]> = [
   ['diceLoss', 'monai.losses.DiceLoss', [check('squaredPred', 'squaredPred'), check('jaccard', 'jaccard')], (v) => ({ squaredPred: v.squaredPred, jaccard: v.jaccard })],

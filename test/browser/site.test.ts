@@ -1,7 +1,9 @@
 // The web page (site/) in Debian's Chromium: built by scripts/build-site.mjs, served as static
 // files from site/dist/ under its Content-Security-Policy, each panel driven like a user would.
 // The explorer's plotted arrays (window.__explorer) must equal what simdloss computes in Node
-// for the same inputs (same kernels, bit for bit) and the closed-form formulas; training must
+// for the same inputs (same kernels, bit for bit) and the closed-form formulas (focalLoss against
+// the target's probability, Dice's family against the overlap, the image view's SSIM and PSNR as
+// its sliders move, their gradients against finite differences of the curves); training must
 // reach 90% accuracy on the blobs within a bounded number of steps; a quick benchmark must run.
 // The js notice must say why (forced by the URL, or no SIMD); the box panel's slide plot must tell
 // its curves apart (legend colours, the selected one opaque and thick, in the canvas's pixels) and
