@@ -5,7 +5,8 @@ import { currentBuild, kernelsAvailable, kernelUnavailableReason, loadAllAsync, 
 import { checkOptions } from './options';
 import { typeError } from './errors';
 import { WasmTensor } from './wasm/resident';
-import type { Backend, Dtype } from './types';
+import type { Backend, Dtype, Float16ArrayLike, StorageDtype } from './types';
+import { Float16 } from './wasm/views';
 
 let forced: Backend | null = null;
 let arena: Arena | null = null;
@@ -134,10 +135,11 @@ export function wasmMemoryBuffer(): ArrayBufferLike | null {
  * through `.data` (read `.data` afresh after each simdloss call: growing memory detaches old
  * views) and free it with `.free()` when done. A training loop's buffers are the use.
  *
- * @param dtype - `'float32'` or `'float64'`.
+ * @param dtype - `'float32'`, `'float64'` or `'float16'` (a `Float16Array` tensor, computed in float32; where the runtime has Float16Array).
  * @param shape - The tensor's shape, non-negative integers.
  * @returns A {@link WasmTensor} of that dtype and shape (its contents are not zeroed).
  * @throws RangeError if `dtype` or `shape` is invalid, or the memory limit leaves no room.
+ * @throws TypeError if `dtype` is `'float16'` where the runtime has no Float16Array (Node 20).
  * @throws Error if the wasm-simd backend cannot run here.
  * @example
  * ```ts
@@ -151,10 +153,14 @@ export function wasmMemoryBuffer(): ArrayBufferLike | null {
  */
 export function allocTensor(dtype: 'float32', shape: readonly number[]): WasmTensor<Float32Array>;
 export function allocTensor(dtype: 'float64', shape: readonly number[]): WasmTensor<Float64Array>;
-export function allocTensor(dtype: Dtype, shape: readonly number[]): WasmTensor;
-export function allocTensor(dtype: Dtype, shape: readonly number[]): WasmTensor {
-  if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new RangeError(`allocTensor: dtype must be 'float32' or 'float64'; got ${JSON.stringify(dtype)}`);
+export function allocTensor(dtype: 'float16', shape: readonly number[]): WasmTensor<Float16ArrayLike>;
+export function allocTensor(dtype: StorageDtype, shape: readonly number[]): WasmTensor;
+export function allocTensor(dtype: StorageDtype, shape: readonly number[]): WasmTensor {
+  if (dtype === 'float16' && Float16 === undefined) {
+    throw new TypeError("allocTensor: dtype 'float16' needs Float16Array, which is not available in this runtime (Node 24+, Chromium 135+ and Firefox 129+ have it); use 'float32'");
+  }
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'float16') {
+    throw new RangeError(`allocTensor: dtype must be 'float32'${Float16 ? ", 'float64' or 'float16'" : " or 'float64'"}; got ${JSON.stringify(dtype)}`);
   }
   return new WasmTensor(wasmArena('allocTensor'), dtype, shape);
 }

@@ -4,7 +4,7 @@
 // backend), reduce, and sum each gradient back to its argument's shape.
 import { wasm } from './backend';
 import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, outTarget, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
-import { field, FloatTensor, indexArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf } from './tensor';
+import { field, FloatTensor, halfOutput, indexArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf } from './tensor';
 import type { Dtype, FloatArray, Reduction, WithGrad } from './types';
 import type { ElementwiseParts } from './reference/parts';
 import { leanCommit, GRAD_INTO, LEAN_OPTIONS, leanFloat, leanOptions, leanReduction, leanTarget, REDUCTION } from './lean';
@@ -122,9 +122,10 @@ export function elementwiseLoss<F extends FamilySpec>(spec: ElementwiseLoss<F>):
   if (w) {
     // gradients of the broadcast shape itself can go straight into their options.gradInto targets
     const targets = s.wantGrad ? gradTargets(s.fn, s.opts, dtype, s.gradShapes.map(sizeOf)) : [];
-    const into = s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, [...args.map((a) => a?.t.data), gradRow]) : null));
+    // (or, in a float16 call, into new Float16Arrays the runtime narrows into)
+    const into = s.wantGrad ? s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, [...args.map((a) => a?.t.data), gradRow]) ?? halfOutput(dtype, n) : null)) : [];
     // per-element losses straight into options.out when they are the result (no group means)
-    const lossInto = out && groupMean === undefined && !constant ? out.target : null; // (a constant is added after rounding otherwise)
+    const lossInto = s.reduction === 'none' && groupMean === undefined && !constant ? (out ? out.target : halfOutput(dtype, n)) : null; // (a constant is added after rounding otherwise)
     const r = runElementwise(w.arena, compute ?? dtype, n, ops, { loss: s.reduction === 'none', lossInto, grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
       (m, ptrs, loss, gs, gr) => s.kernel(w.k, w.arena, m, ptrs, loss, gs, gr, gradScale));
     parts = { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grads: r.grads };

@@ -19,7 +19,7 @@
 export { allocTensor, backend, getMemoryLimit, init, memoryUsage, setBackend, setMemoryLimit, type InitOptions } from './backend';
 export { WasmTensor } from './wasm/resident';
 export type {
-  Backend, Dtype, FloatArray, FloatInput, GradOptions, GradTarget, IndexInput, IntegerArray, Loss, NestedIndices, NestedNumbers, Reduction, ResultArray, Tensor, WithGrad,
+  Backend, Dtype, FloatArray, Float16ArrayLike, StorageDtype, FloatInput, GradOptions, GradTarget, IndexInput, IntegerArray, Loss, NestedIndices, NestedNumbers, Reduction, ResultArray, Tensor, WithGrad,
 } from './types';
 
 export {

@@ -1,9 +1,9 @@
 // Option checking shared by every function, and turning per-element losses into the result.
 import { describe, rangeError, shapeString, typeError } from './errors';
-import { callSpans, dtypeOf, floatArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf, spanOf, sumToShape, type FloatTensor, type Span } from './tensor';
+import { asResult, callSpans, callState, callStorage, dtypeOf, floatArg, isFloatArray, newFloat, readArg, roundResult, sameShape, sizeOf, spanOf, storageOf, sumToShape, type FloatTensor, type Span } from './tensor';
 import type { Dtype, FloatArray, Reduction, Tensor, WithGrad } from './types';
 import { WasmTensor } from './wasm/resident';
-import { ownView } from './wasm/views';
+import { Float16, ownView } from './wasm/views';
 
 /**
  * The call's options as read once: a copy of the own enumerable properties on a prototype chain
@@ -37,7 +37,8 @@ function isPlainObject(x: unknown): x is object {
  * options the call takes.
  */
 export function checkOptions(fn: string, options: unknown, allowed0: readonly string[], wantGrad = false): CheckedOptions {
-  callSpans.length = 0; // a new call (see callSpans)
+  callSpans.length = 0; // a new call (see callSpans, callState)
+  callState.half = false;
   // every function with a tensor result takes options.out: those with a reduction, and the ones listing it
   const allowed = allowed0.includes('reduction') && !allowed0.includes('out') ? [...allowed0, 'out'] : allowed0;
   // a revoked Proxy throws when looked at: readArg names the function
@@ -102,11 +103,14 @@ export function integerOption(fn: string, name: string, value: unknown, fallback
  */
 export function floatOfDtype(fn: string, name: string, value: unknown, dtype: Dtype): FloatTensor {
   const t = floatArg(fn, name, value, dtype);
-  if (t.dtype !== dtype) {
-    throw new TypeError(`${fn}: all float arguments must share one dtype; the call's is ${dtype === 'float32' ? 'Float32Array' : 'Float64Array'} (its first typed argument's) but ${name} is ${t.dtype === 'float32' ? 'Float32Array' : 'Float64Array'}`);
+  const want = callStorage(dtype), got = t.half ? 'float16' : t.dtype;
+  if (got !== want) {
+    throw new TypeError(`${fn}: all float arguments must share one dtype; the call's is ${ARRAY_NAMES[want]} (its first typed argument's) but ${name} is ${ARRAY_NAMES[got]}`);
   }
   return t;
 }
+
+const ARRAY_NAMES = { float32: 'Float32Array', float64: 'Float64Array', float16: 'Float16Array' } as const;
 
 /** An optional float tensor option (e.g. weight), checked for dtype against the call's. */
 export function floatOption(fn: string, name: string, value: unknown, dtype: Dtype): FloatTensor | undefined {
@@ -142,9 +146,9 @@ export function upstreamOption(fn: string, value: unknown, outShape: readonly nu
  * The public result from per-element losses: 'none' gives the tensor (rounded to dtype), 'sum'
  * the total, 'mean' total / denominator (0/0 = NaN, as PyTorch).
  */
-export function lossResult(reduction: Reduction, elementLoss: () => FloatArray, total: number, denominator: number, outShape: readonly number[], dtype: Dtype, out: WriteTarget | null = null): number | Tensor {
-  if (reduction === 'none') return placed(out, elementLoss(), outShape);
-  return roundTo(dtype, reduction === 'sum' ? total : total / denominator);
+export function lossResult(reduction: Reduction, elementLoss: () => ArrayLike<number>, total: number, denominator: number, outShape: readonly number[], dtype: Dtype, out: WriteTarget | null = null): number | Tensor {
+  if (reduction === 'none') return placed(out, asResult(elementLoss(), dtype), outShape);
+  return roundResult(dtype, reduction === 'sum' ? total : total / denominator);
 }
 
 /** How the reduction scales the gradient: per-element upstream for 'none', g or g/denominator otherwise. */
@@ -153,27 +157,19 @@ export function gradScaling(reduction: Reduction, upstream: Upstream, denominato
   return { gradRow: null, gradScale: reduction === 'sum' ? upstream.scalar! : upstream.scalar! / denominator };
 }
 
-/** Converts a float64 (or dtype) gradient to a tensor of the argument's dtype and shape. */
+/** Converts a float64 (or dtype) gradient to a tensor of the call's result dtype (asResult) and the argument's shape. */
 export function gradTensor(grad: ArrayLike<number>, shape: readonly number[], dtype: Dtype): Tensor {
-  if ((dtype === 'float32' && grad instanceof Float32Array) || (dtype === 'float64' && grad instanceof Float64Array)) {
-    return { data: grad, shape: shape.slice() };
-  }
-  const data = newFloat(dtype, grad.length);
-  data.set(grad as ArrayLike<number>);
-  return { data, shape: shape.slice() };
+  return { data: asResult(grad, dtype), shape: shape.slice() };
 }
 
 /** The gradient for an argument of shape `own` computed over the broadcast `shape`: summed over the copies. */
 export function gradForArgument(grad: ArrayLike<number>, shape: readonly number[], own: readonly number[], dtype: Dtype): Tensor {
-  return sameShape(own, shape) ? gradTensor(grad, own, dtype) : { data: sumToShape(grad, shape, own, dtype), shape: own.slice() };
+  return sameShape(own, shape) ? gradTensor(grad, own, dtype) : { data: asResult(sumToShape(grad, shape, own, dtype), dtype), shape: own.slice() };
 }
 
-/** Per-element losses as a tensor of dtype (rounding float64 reference output). */
+/** Per-element losses as a tensor of the call's result dtype (rounding float64 reference output; asResult). */
 export function toDtype(values: ArrayLike<number>, dtype: Dtype): FloatArray {
-  if ((dtype === 'float32' && values instanceof Float32Array) || (dtype === 'float64' && values instanceof Float64Array)) return values;
-  const out = newFloat(dtype, values.length);
-  out.set(values);
-  return out;
+  return asResult(values, dtype);
 }
 
 /** What the internal runners return: the loss, and the gradients when they were asked for. */
@@ -216,12 +212,12 @@ function gradIntoList(opts: CheckedOptions): unknown[] {
  * memory (such a view detaches when the memory grows: the WasmTensor itself is passed instead).
  */
 function checkedTarget(fn: string, name: string, t: unknown, dtype: Dtype, size: number, what: string): WriteTarget {
-  if (!isFloatArray(t) && !(t instanceof WasmTensor)) throw typeError(fn, name, 'a Float32Array, Float64Array or WasmTensor', t);
+  if (!isFloatArray(t) && !(t instanceof WasmTensor)) throw typeError(fn, name, `a Float32Array, Float64Array${Float16 ? ', Float16Array' : ''} or WasmTensor`, t);
   if (isFloatArray(t) && spanOf(t).buffer === 'wasm') {
     throw new TypeError(`${fn}: ${name} is a view of wasm memory; pass the WasmTensor itself (allocTensor) instead of its .data`);
   }
-  const own = t instanceof WasmTensor ? t.dtype : dtypeOf(t);
-  if (own !== dtype) throw new TypeError(`${fn}: ${name} must have the call's dtype (${dtype}); got ${own}`);
+  const own = storageOf(t), want = callStorage(dtype);
+  if (own !== want) throw new TypeError(`${fn}: ${name} must have the call's dtype (${want}); got ${own}`);
   if (t instanceof WasmTensor && t.freed) throw new TypeError(`${fn}: ${name} is a WasmTensor that was freed`);
   const target = t instanceof WasmTensor ? t : ownView(t);
   const holds = target instanceof WasmTensor ? target.size : target.length;
@@ -255,6 +251,8 @@ export function outTarget(fn: string, opts: CheckedOptions, dtype: Dtype, outSha
  * wrote it directly): then `data` is the caller's own array (or the WasmTensor's current view).
  */
 export function placed(out: WriteTarget | null, data: FloatArray, shape: readonly number[]): Tensor {
+  // a float16 call's results are Float16Array, whatever array the loss computed them in
+  if (callState.half) data = asResult(data, 'float32');
   if (!out) return { data, shape: shape.slice() };
   const dst = out.array;
   if (dst !== data) dst.set(data);
@@ -317,6 +315,7 @@ export function withGrad<L>(r: LossAndGrads<L>, fn: string): WithGrad<L> {
   const grads = r.grads.slice();
   // every target is checked (gradTargets) before any is written
   const targets = grads.length ? gradTargets(fn, r.opts, dtypeOf(grads[0].data), grads.map((g) => g.data.length)) : [];
+  if (callState.half) grads.forEach((g, i) => (grads[i] = { data: asResult(g.data, 'float32'), shape: g.shape }));
   targets.forEach((t, i) => {
     if (!t) return;
     const data = t.array;

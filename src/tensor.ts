@@ -5,9 +5,9 @@
 // species, a shadowed `length` or `set`) runs later in the call; a tensor-like's fields are read
 // without Object.prototype (field()), so a polluted prototype is never taken for a field.
 import { describe, rangeError, shapeString, typeError } from './errors';
-import type { Dtype, FloatArray, FloatInput, IndexInput, IntegerArray, Tensor } from './types';
+import type { Dtype, FloatArray, Float16ArrayLike, FloatInput, IndexInput, IntegerArray, StorageDtype, Tensor } from './types';
 import { WasmTensor } from './wasm/resident';
-import { bufferOf, byteOffsetOf, lengthOf, ownView, typedArrayName, wasmRangeHeld, wasmView, wasmViewStatus } from './wasm/views';
+import { bufferOf, byteOffsetOf, Float16, isHalfArray, lengthOf, ownView, typedArrayName, wasmRangeHeld, wasmView, wasmViewStatus } from './wasm/views';
 
 /**
  * The memory the current call's arguments occupy, as read (a typed array's buffer and byte range,
@@ -15,6 +15,28 @@ import { bufferOf, byteOffsetOf, lengthOf, ownView, typedArrayName, wasmRangeHel
  * start of every call; sound because calls never nest (no code of the caller's runs inside one).
  */
 export const callSpans: Span[] = [];
+
+/**
+ * The current call's storage: `half` when its float arguments are Float16Array (set by callDtype,
+ * reset by checkOptions, like callSpans). Such a call computes in float32 (its Dtype) and makes
+ * its results Float16Array (newResult, asResult, roundTo).
+ */
+export const callState = { half: false };
+
+/** The storage dtype of the current call's results for compute dtype `dtype`. */
+export function callStorage(dtype: Dtype): StorageDtype {
+  return dtype === 'float32' && callState.half ? 'float16' : dtype;
+}
+
+/** Bytes of one element of a storage dtype. */
+export const bytesOf = (d: StorageDtype): number => (d === 'float32' ? 4 : d === 'float64' ? 8 : 2);
+
+/** The storage dtype of a typed float array (the library's own view) or a WasmTensor. */
+export function storageOf(t: FloatArray | WasmTensor): StorageDtype {
+  if (t instanceof WasmTensor) return t.dtype;
+  const name = typedArrayName(t);
+  return name === 'Float32Array' ? 'float32' : name === 'Float64Array' ? 'float64' : 'float16';
+}
 
 /** Bytes in one memory: a buffer (or 'wasm', wasm memory whatever its current buffer) and a range. */
 export interface Span {
@@ -25,8 +47,8 @@ export interface Span {
 
 /** The bytes a WasmTensor or a typed array (the library's own view) occupies; wasm memory is 'wasm'. */
 export function spanOf(t: FloatArray | WasmTensor): Span {
-  if (t instanceof WasmTensor) return { buffer: 'wasm', start: t.ptr, end: t.ptr + t.size * (t.dtype === 'float32' ? 4 : 8) };
-  const buffer = bufferOf(t), start = byteOffsetOf(t), end = start + lengthOf(t) * (dtypeOf(t) === 'float32' ? 4 : 8);
+  if (t instanceof WasmTensor) return { buffer: 'wasm', start: t.ptr, end: t.ptr + t.size * bytesOf(t.dtype) };
+  const buffer = bufferOf(t), start = byteOffsetOf(t), end = start + lengthOf(t) * bytesOf(storageOf(t));
   return { buffer: wasmViewStatus(buffer, start, end - start) === 'not-wasm' ? buffer : 'wasm', start, end };
 }
 
@@ -53,6 +75,8 @@ export class FloatTensor {
     readonly resident: { readonly ptr: number } | null = null,
     /** `fn: name`, for the error when a resident argument's memory is freed before it is used. */
     private readonly label = '',
+    /** Float16Array values (`dtype` is then float32, what they compute in): never read in place by a kernel. */
+    readonly half = false,
   ) {}
 
   /**
@@ -63,7 +87,7 @@ export class FloatTensor {
   checkLive(): void {
     const r = this.resident;
     if (r === null) return;
-    const gone = r instanceof WasmTensor ? r.freed : !wasmRangeHeld(r.ptr, this.size * (this.dtype === 'float32' ? 4 : 8));
+    const gone = r instanceof WasmTensor ? r.freed : !wasmRangeHeld(r.ptr, this.size * bytesOf(this.half ? 'float16' : this.dtype));
     if (gone) throw new TypeError(`${this.label} lives in wasm memory that was freed during the call (after the argument was read); keep the WasmTensor until the call returns`);
   }
 
@@ -74,13 +98,13 @@ export class FloatTensor {
     if (r instanceof WasmTensor) return r.data;
     const c = this.cached;
     if (c !== null && c.length === this.size) return c; // a detached view has length 0
-    return (this.cached = wasmView(this.dtype, r.ptr, this.size) as FloatArray);
+    return (this.cached = wasmView(this.half ? 'float16' : this.dtype, r.ptr, this.size) as FloatArray);
   }
 }
 
 /** A FloatTensor of an array the library made. */
 export function floatTensor(data: FloatArray, shape: number[]): FloatTensor {
-  return new FloatTensor(shape, dtypeOf(data), data.length, data);
+  return new FloatTensor(shape, dtypeOf(data), data.length, data, null, '', isHalfArray(data));
 }
 
 /** A checked class-index argument; `at(i)` reads element i as a number. */
@@ -108,18 +132,19 @@ function hasField(value: object, key: string): boolean {
   return false;
 }
 
-const FLOAT_EXPECTED = 'a Float32Array or Float64Array, a number[] (nested for more dims), or a { data, shape } tensor of one';
+// the messages name Float16Array only where the runtime has it
+const FLOAT_EXPECTED = (Float16 ? 'a Float32Array, Float64Array or Float16Array' : 'a Float32Array or Float64Array') + ', a number[] (nested for more dims), or a { data, shape } tensor of one';
 const INDEX_EXPECTED = 'an integer typed array, BigInt64Array, number[] (nested for more dims), or a { data, shape } tensor of one';
 
-/** A Float32Array or Float64Array, by its internal type (a Proxy of one is not: WebAssembly cannot read it). */
+/** A Float32Array, Float64Array or Float16Array, by its internal type (a Proxy of one is not: WebAssembly cannot read it). */
 export function isFloatArray(x: unknown): x is FloatArray {
   const name = typedArrayName(x);
-  return name === 'Float32Array' || name === 'Float64Array';
+  return name === 'Float32Array' || name === 'Float64Array' || name === 'Float16Array';
 }
 
 function isIntegerTypedArray(x: unknown): x is IntegerArray {
   const name = typedArrayName(x);
-  return name !== undefined && name !== 'Float32Array' && name !== 'Float64Array';
+  return name !== undefined && name !== 'Float32Array' && name !== 'Float64Array' && name !== 'Float16Array';
 }
 
 function isIntegerArray(x: unknown): x is IntegerArray {
@@ -133,12 +158,19 @@ function isTensorLike(x: unknown): x is TensorLike {
 }
 
 /**
- * The dtype of a call's float arguments: that of the first typed one (a Float32Array or
- * Float64Array, a tensor of one, or a WasmTensor), else float32. Plain number arrays take it.
- * `values` are the call's float arguments; `options`, its options snapshot, whose tensors count
- * too (weight, posWeight, gradOutput, gradInto).
+ * The dtype of a call's float arguments: that of the first typed one (a Float32Array,
+ * Float64Array or Float16Array, a tensor of one, or a WasmTensor), else float32. Plain number
+ * arrays take it. `values` are the call's float arguments; `options`, its options snapshot, whose
+ * tensors count too (weight, posWeight, gradOutput, gradInto). A float16 call computes in float32:
+ * it returns 'float32' and sets callState.half.
  */
 export function callDtype(values: readonly unknown[], options?: Record<string, unknown>): Dtype {
+  const d = firstDtype(values, options);
+  callState.half = d === 'float16';
+  return d === 'float16' ? 'float32' : d;
+}
+
+function firstDtype(values: readonly unknown[], options?: Record<string, unknown>): StorageDtype {
   for (const v of values) {
     const d = typedDtype(v);
     if (d) return d;
@@ -157,13 +189,13 @@ export function callDtype(values: readonly unknown[], options?: Record<string, u
  * that throws when looked at (a revoked Proxy, a throwing getter) is null here: floatArg reads it
  * again and reports it by name.
  */
-function typedDtype(v: unknown): Dtype | null {
+function typedDtype(v: unknown): StorageDtype | null {
   try {
-    if (isFloatArray(v)) return dtypeOf(v);
+    if (isFloatArray(v)) return storageOf(v);
     if (v instanceof WasmTensor) return v.dtype;
     if (isTensorLike(v)) {
       const data = field(v, 'data');
-      if (isFloatArray(data)) return dtypeOf(data);
+      if (isFloatArray(data)) return storageOf(data);
     }
   } catch {
     // reported by floatArg
@@ -189,8 +221,9 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
+/** The dtype an array's values compute in: float32 for a Float32Array or Float16Array. */
 export function dtypeOf(data: FloatArray): Dtype {
-  return typedArrayName(data) === 'Float32Array' ? 'float32' : 'float64';
+  return typedArrayName(data) === 'Float64Array' ? 'float64' : 'float32';
 }
 
 /** The most elements a tensor (or any tensor derived from it) may have: the typed-array limit. */
@@ -308,7 +341,7 @@ function stridedData<A extends Indexable>(fn: string, name: string, value: Tenso
  */
 function flattenNested<A extends Indexable>(fn: string, name: string, value: readonly unknown[], make: (n: number) => A, leaf: (v: unknown) => boolean, what: string, rows: 'float' | 'index'): { data: A; shape: number[] } {
   const rowKind = (v: unknown): boolean => (rows === 'float' ? isFloatArray(v) : isIntegerTypedArray(v));
-  const rowWhat = rows === 'float' ? 'a number[] or Float32Array/Float64Array row' : 'a number[] or integer typed array row';
+  const rowWhat = rows === 'float' ? `a number[] or Float32Array/Float64Array${Float16 ? '/Float16Array' : ''} row` : 'a number[] or integer typed array row';
   // the shape comes from the first element at each depth; every other element must agree
   const shape: number[] = [];
   let a: unknown = value;
@@ -366,12 +399,14 @@ function floatArgOnce(fn: string, name: string, value: unknown, dtype: Dtype): F
   if (value instanceof WasmTensor) {
     if (value.freed) throw new TypeError(`${fn}: ${name} is a WasmTensor that was freed; allocate a new one with allocTensor()`);
     callSpans.push(spanOf(value));
-    return new FloatTensor(value.shape.slice(), value.dtype, value.size, null, value, `${fn}: ${name}`);
+    const half = value.dtype === 'float16';
+    return new FloatTensor(value.shape.slice(), half ? 'float32' : value.dtype, value.size, null, value, `${fn}: ${name}`, half);
   }
   if (isFloatArray(value)) return floatOfTyped(fn, name, value, null);
   if (Array.isArray(value)) {
-    const { data, shape } = flattenNested(fn, name, value, (n) => newFloat(dtype, n), isNumber, 'a number', 'float');
-    return new FloatTensor(shape, dtype, data.length, data);
+    // plain numbers take the call's dtype: a float16 call's are rounded to float16, as torch.tensor(..., dtype=float16)
+    const { data, shape } = flattenNested(fn, name, value, (n) => newResult(dtype, n), isNumber, 'a number', 'float');
+    return new FloatTensor(shape, dtype, data.length, data, null, '', isHalfArray(data));
   }
   const foreign = foreignTensor(fn, name, value);
   if (foreign) throw foreign;
@@ -384,14 +419,14 @@ function floatArgOnce(fn: string, name: string, value: unknown, dtype: Dtype): F
         if (typeof v !== 'number') throw typeError(fn, `${name}.data[${i}]`, 'a number', v);
       });
       const { data, shape } = stridedData(fn, name, value, numbers as number[], (n) => new Array<number>(n));
-      const typed = newFloat(dtype, data.length);
+      const typed = newResult(dtype, data.length);
       typed.set(data);
-      return new FloatTensor(shape, dtype, typed.length, typed);
+      return new FloatTensor(shape, dtype, typed.length, typed, null, '', isHalfArray(typed));
     }
-    if (!isFloatArray(raw)) throw typeError(fn, `${name}.data`, 'a Float32Array, Float64Array or number[]', raw);
+    if (!isFloatArray(raw)) throw typeError(fn, `${name}.data`, `a Float32Array, Float64Array${Float16 ? ', Float16Array' : ''} or number[]`, raw);
     return floatOfTyped(fn, name, raw, value);
   }
-  if (value instanceof Float32Array || value instanceof Float64Array) {
+  if (value instanceof Float32Array || value instanceof Float64Array || (Float16 !== undefined && value instanceof Float16)) {
     throw new TypeError(`${fn}: ${name} is a Proxy or other wrapper of a ${describe(value)}, which WebAssembly cannot read; pass the typed array itself`);
   }
   if (typeof value === 'number') throw typeError(fn, name, `${FLOAT_EXPECTED} (one number: [x], or { data: [x], shape: [] })`, value);
@@ -405,9 +440,9 @@ function floatArgOnce(fn: string, name: string, value: unknown, dtype: Dtype): F
  * belong to no one.
  */
 function floatOfTyped(fn: string, name: string, raw: FloatArray, value: TensorLike | null): FloatTensor {
-  const dtype = dtypeOf(raw);
+  const dtype = dtypeOf(raw), half = isHalfArray(raw);
   const buffer = bufferOf(raw), byteOffset = byteOffsetOf(raw), length = lengthOf(raw);
-  const bytes = length * (dtype === 'float32' ? 4 : 8);
+  const bytes = length * bytesOf(storageOf(raw));
   const status = wasmViewStatus(buffer, byteOffset, bytes);
   if (status === 'detached') {
     throw new TypeError(`${fn}: ${name} is a view of wasm memory that was detached when the memory grew; pass the WasmTensor itself, or read its .data again just before the call`);
@@ -417,12 +452,13 @@ function floatOfTyped(fn: string, name: string, raw: FloatArray, value: TensorLi
   }
   callSpans.push({ buffer: status === 'live' ? 'wasm' : buffer, start: byteOffset, end: byteOffset + bytes });
   const own = ownView(raw);
-  const { data, shape } = value ? stridedData<FloatArray>(fn, name, value, own, (n) => newFloat(dtype, n)) : { data: own, shape: [length] };
+  const make = (n: number): FloatArray => (half ? new Float16!(n) : newFloat(dtype, n));
+  const { data, shape } = value ? stridedData<FloatArray>(fn, name, value, own, make) : { data: own, shape: [length] };
   if (status === 'live') {
     // a contiguous view (or part) of the tensor is read in place; a strided one was gathered into a copy
-    if (bufferOf(data) === buffer) return new FloatTensor(shape, dtype, lengthOf(data), null, new WasmRange(byteOffsetOf(data)), `${fn}: ${name}`);
+    if (bufferOf(data) === buffer) return new FloatTensor(shape, dtype, lengthOf(data), null, new WasmRange(byteOffsetOf(data)), `${fn}: ${name}`, half);
   }
-  return new FloatTensor(shape, dtype, data.length, data);
+  return new FloatTensor(shape, dtype, data.length, data, null, '', half);
 }
 
 /** A class-index argument. Values are checked by the loss (bounds, ignoreIndex). */
@@ -486,8 +522,36 @@ function ownIndexView(fn: string, name: string, raw: ArrayBufferView): ArrayBuff
 }
 
 /** A new zeroed array of n values of the dtype: the one place a Float32Array or Float64Array is chosen. */
-export function newFloat(dtype: Dtype, n: number): FloatArray {
+export function newFloat(dtype: Dtype, n: number): Float32Array | Float64Array {
   return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+}
+
+/** A new result array of n values: newFloat's, or a Float16Array in a float16 call (callState). */
+export function newResult(dtype: Dtype, n: number): FloatArray {
+  return callStorage(dtype) === 'float16' ? new Float16!(n) : newFloat(dtype, n);
+}
+
+/**
+ * In a float16 call, a new Float16Array of n values for the runtime to write a result into (it
+ * narrows each block in wasm: src/wasm/half.ts); else null. Only for arrays returned as they are.
+ */
+export function halfOutput(dtype: Dtype, n: number): Float16ArrayLike | null {
+  return callStorage(dtype) === 'float16' ? new Float16!(n) : null;
+}
+
+/**
+ * `values` as a result array of the call: itself when it already is one, else a new array of the
+ * call's storage dtype, each value rounded once (float32 or float64 to float16, float64 to
+ * float32). The hot paths hand the runtime Float16Array outputs instead, narrowed in wasm
+ * (src/wasm/half.ts): the engine's own conversion here is the slow one.
+ */
+export function asResult(values: ArrayLike<number>, dtype: Dtype): FloatArray {
+  const storage = callStorage(dtype);
+  const name = typedArrayName(values);
+  if ((storage === 'float32' && name === 'Float32Array') || (storage === 'float64' && name === 'Float64Array') || (storage === 'float16' && name === 'Float16Array')) return values as FloatArray;
+  const out = newResult(dtype, values.length);
+  out.set(values);
+  return out;
 }
 
 /** -x of each value, as a new Float64Array. A plain loop: `Float64Array.from` with a map function
@@ -498,9 +562,24 @@ export function negated(x: ArrayLike<number>): Float64Array {
   return out;
 }
 
+const ROUND16 = Float16 ? new Float16(1) : null;
+
 /** Rounds a float64 result to the dtype a call computes in. */
 export function roundTo(dtype: Dtype, x: number): number {
   return dtype === 'float32' ? Math.fround(x) : x;
+}
+
+/**
+ * Rounds a float64 result to the dtype of the call's results: roundTo's, or float16 in a float16
+ * call (callState). Only for the general path, after checkOptions: the lean path (src/lean.ts)
+ * never sees float16 and does not reset callState, so it rounds with roundTo.
+ */
+export function roundResult(dtype: Dtype, x: number): number {
+  if (dtype === 'float32' && callState.half) {
+    ROUND16![0] = x;
+    return ROUND16![0];
+  }
+  return roundTo(dtype, x);
 }
 
 /** A dim in [-ndim, ndim) made non-negative. ndim 0 accepts -1 and 0, as PyTorch does. */

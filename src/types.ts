@@ -1,11 +1,50 @@
 import type { WasmTensor } from './wasm/resident';
 
 /**
- * The float arrays simdloss computes in. All float arguments of one call share one dtype: a
- * Float32Array call computes in float32, a Float64Array call in float64.
+ * The float arrays simdloss takes. All float arguments of one call share one dtype: a
+ * Float32Array call computes in float32, a Float64Array call in float64, and a Float16Array call
+ * (where the runtime has Float16Array) in float32, its results rounded to float16 once.
  * @group Types
  */
-export type FloatArray = Float32Array | Float64Array;
+export type FloatArray = Float32Array | Float64Array | Float16ArrayLike;
+
+/**
+ * A `Float16Array`, described by its shape: a TypeScript lib without Float16Array (TS before 5.7,
+ * or `lib` older than esnext) still compiles, and where the lib has it a `Float16Array` is one of
+ * these. Its `[Symbol.toStringTag]` tells it apart from a Float32Array and a Float64Array, so
+ * results keep the argument's type.
+ * @group Types
+ */
+export interface Float16ArrayLike {
+  /** `'Float16Array'`: what tells it from the other float arrays. */
+  readonly [Symbol.toStringTag]: 'Float16Array';
+  /** Element i, as a number. */
+  [index: number]: number;
+  /** The number of elements. */
+  readonly length: number;
+  /** 2. */
+  readonly BYTES_PER_ELEMENT: number;
+  /** The memory it views. */
+  readonly buffer: ArrayBufferLike;
+  /** Where in `buffer` it starts, in bytes. */
+  readonly byteOffset: number;
+  /** Its size in bytes. */
+  readonly byteLength: number;
+  /** Copies `array` in from `offset`, each value rounded to float16. */
+  set(array: ArrayLike<number>, offset?: number): void;
+  /** A view of elements [begin, end). */
+  subarray(begin?: number, end?: number): Float16ArrayLike;
+  /** A copy of elements [start, end). */
+  slice(start?: number, end?: number): Float16ArrayLike;
+  /** Sets elements [start, end) to `value`. */
+  fill(value: number, start?: number, end?: number): this;
+  /** Whether `predicate` holds for every element. */
+  every(predicate: (value: number, index: number) => unknown): boolean;
+  /** A new Float16Array of `f` of each element. */
+  map(f: (value: number, index: number) => number): Float16ArrayLike;
+  /** The elements in order. */
+  [Symbol.iterator](): IterableIterator<number>;
+}
 
 /**
  * A row-major, contiguous tensor: `data.length` equals the product of `shape` (1 for `[]`).
@@ -38,11 +77,12 @@ export type NestedNumbers = readonly number[] | ReadonlyArray<NestedNumbers | Fl
 
 /**
  * The array type of a call's results when its float arguments hold `D`: `Float32Array` for
- * float32, `Float64Array` for float64, and either when `D` may be both.
+ * float32, `Float64Array` for float64, `D` itself for a Float16Array (PyTorch returns float16 for
+ * float16 inputs), and any of them when `D` may be several.
  * @typeParam D - The array type of the call's float arguments.
  * @group Types
  */
-export type ResultArray<D extends FloatArray> = D extends Float32Array ? Float32Array : D extends Float64Array ? Float64Array : FloatArray;
+export type ResultArray<D extends FloatArray> = D extends Float32Array ? Float32Array : D extends Float64Array ? Float64Array : D extends Float16ArrayLike ? D : FloatArray;
 
 /**
  * What a loss returns for `reduction` `R`: a tensor of the inputs' dtype for `'none'`, a number
@@ -108,7 +148,7 @@ export interface GradOptions {
    */
   gradOutput?: FloatInput | number;
   /**
-   * Where to write the gradients instead of new arrays: a Float32Array/Float64Array or WasmTensor
+   * Where to write the gradients instead of new arrays: a Float32Array/Float64Array/Float16Array or WasmTensor
    * of the call's dtype and the gradient's size for the first gradient, or a list with one entry
    * (or null) per gradient. The returned `grads[i].data` is that array (a WasmTensor's `.data`).
    */
@@ -128,7 +168,15 @@ export type GradTarget = FloatArray | WasmTensor;
 export type Backend = 'wasm-simd' | 'js';
 
 /**
- * The two dtypes: float32 (`Float32Array`) and float64 (`Float64Array`).
+ * The dtypes calls compute in: float32 (`Float32Array`, and `Float16Array` data widened) and
+ * float64 (`Float64Array`).
  * @group Types
  */
 export type Dtype = 'float32' | 'float64';
+
+/**
+ * The dtypes of arrays and {@link WasmTensor}s: a {@link Dtype}, or 'float16' (`Float16Array`,
+ * where the runtime has it), which calls compute in float32.
+ * @group Types
+ */
+export type StorageDtype = Dtype | 'float16';

@@ -52,6 +52,13 @@ describe('types: a TypeScript consumer of dist/', () => {
     });
   }
 
+  it('compiles a consumer whose lib has Float16Array (lib esnext): a real Float16Array is taken and returned (every @ts-expect-error used)', () => {
+    // consumer.ts above checks the structural Float16ArrayLike under lib es2022, which has no Float16Array
+    const r = compile(join(root, 'test', 'types', 'tsconfig.f16.json'));
+    expect(r.output).toBe('');
+    expect(r.failed).toBe(false);
+  });
+
   it('fails when a narrowing is wrong (the check can fail)', () => {
     // The consumer with one expectation turned around: 'none' is claimed to be a number. tsc must
     // reject it (as it rejects a type that widened: see the @ts-expect-error lines).

@@ -15,7 +15,7 @@ import { boxLossReference, boxLossSpec, type BoxLossKind, type BoxLossSpec } fro
  * @group Box IoU
  */
 export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
-import { broadcastShapes, callDtype, field, floatArg, roundTo, sizeOf, valuesOver } from '../tensor';
+import { broadcastShapes, callDtype, field, floatArg, roundResult, sizeOf, valuesOver } from '../tensor';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
@@ -100,8 +100,8 @@ export interface WiseIouV3Result<L = number | Tensor> {
 }
 
 interface Pairs {
-  b1: Float32Array | Float64Array;
-  b2: Float32Array | Float64Array;
+  b1: FloatArray;
+  b2: FloatArray;
   n: number;
   shape: number[];
   shapes: [number[], number[]];
@@ -157,7 +157,7 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
     grads = r.grads;
   }
   // torchvision's 'mean' of no boxes is 0.0·sum() = 0
-  const value = reduction === 'none' ? placed(out, toDtype(elementLoss, dtype), outShape) : roundTo(dtype, reduction === 'sum' || n === 0 ? total : total / n);
+  const value = reduction === 'none' ? placed(out, toDtype(elementLoss, dtype), outShape) : roundResult(dtype, reduction === 'sum' || n === 0 ? total : total / n);
   return { loss: value, grads: grads.map((g, i) => gradForArgument(g, p.shape, p.shapes[i], dtype)), opts };
 }
 

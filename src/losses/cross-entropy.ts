@@ -7,7 +7,7 @@ import {
   numberOption, outTarget, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
 } from '../options';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
-import { callDtype, floatArg, indexArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
+import { callDtype, floatArg, halfOutput, indexArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
 import type { WasmTensor } from '../wasm/resident';
 import { fitsOneItem, input, output, run as runKernel, whole, wholeScratch, type Gather } from '../wasm/runtime';
 import { copyIn, copyOut, heap, heapI32, place, PTRS, release } from '../wasm/direct';
@@ -319,8 +319,8 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
   const upstream = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, upstream, denominator);
   const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
-  // the gradient goes straight into its options.gradInto target when it can (see directTarget)
-  const into = wantGrad ? directTarget(gradTargets(fn, opts, dtype, [prep.x.size]), 0, prep.x.size, [prep.x.data, prep.probs?.data, prep.weight?.data, gradRow]) : null;
+  // the gradient goes straight into its options.gradInto target when it can (see directTarget), or a float16 call's new result
+  const into = wantGrad ? directTarget(gradTargets(fn, opts, dtype, [prep.x.size]), 0, prep.x.size, [prep.x.data, prep.probs?.data, prep.weight?.data, gradRow]) ?? halfOutput(dtype, prep.x.size) : null;
   const parts = isCE
     ? crossEntropyWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
     : nllWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? nllReference(problem, wantGrad, gradRow, gradScale);

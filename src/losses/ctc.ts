@@ -7,7 +7,7 @@ import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
 import { checkOptions, integerOption, reductionOption, upstreamOption, withGrad, type LossAndGrads, outTarget, placed } from '../options';
 import { ctcReference } from '../reference/ctc';
-import { callDtype, floatArg, indexArg, newFloat, roundTo } from '../tensor';
+import { callDtype, floatArg, indexArg, newFloat, roundResult } from '../tensor';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
@@ -139,7 +139,7 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
   } else {
     let sum = 0;
     for (let n = 0; n < N; n++) sum += reduction === 'sum' ? nll[n] : nll[n] / Math.max(tgLen[n], 1);
-    loss = roundTo(dtype, reduction === 'sum' ? sum : sum / N);
+    loss = roundResult(dtype, reduction === 'sum' ? sum : sum / N);
   }
   return { loss, grads: grad ? [{ data: grad, shape: shape.slice() }] : [], opts };
 }

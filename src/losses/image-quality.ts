@@ -10,7 +10,7 @@ import {
   reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions, type LossAndGrads,
 } from '../options';
 import { gaussianWindow, sqDiffReference, ssimOutSize, ssimReference } from '../reference/image-quality';
-import { callDtype, floatArg, roundTo, sameShape, sizeOf, type FloatTensor } from '../tensor';
+import { callDtype, floatArg, roundResult, sameShape, sizeOf, type FloatTensor } from '../tensor';
 import type { FloatArray, FloatInput, GradOptions, GradTarget, Loss, Reduction, ResultArray, Tensor, WithGrad } from '../types';
 import { runElementwise } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';
@@ -82,7 +82,7 @@ function psnr(fn: string, input: FloatInput, target: FloatInput, options: unknow
   const mse = sum(false, 0).total / n;
   const inv = 1 / mse;
   const ratio = max2 * inv;
-  const loss = roundTo(dtype, -10 * Math.log10(ratio));
+  const loss = roundResult(dtype, -10 * Math.log10(ratio));
   if (!wantGrad) return { loss, grads: [], opts };
   // PyTorch's chain, step by step, so that its corners come out the same: mse = 0 gives
   // 0·∞ = NaN gradients (and the loss -∞)

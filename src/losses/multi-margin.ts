@@ -55,7 +55,7 @@ function rowsOf(fn: string, x: FloatTensor, input: unknown): { N: number; C: num
 }
 
 /** Row losses, their sum and the input gradient: the kernel chunked by rows, or the reference. */
-function runRows(fn: string, x: FloatTensor, N: number, C: number, targets: Int32Array, targetsPerRow: number, gradRow: Float32Array | Float64Array | null, wantGrad: boolean,
+function runRows(fn: string, x: FloatTensor, N: number, C: number, targets: Int32Array, targetsPerRow: number, gradRow: FloatArray | null, wantGrad: boolean,
   // what every chunk shares (the class weights, or the kernel's scratch), or null
   shared: Operand | null,
   // the per-chunk kernel call, given the module

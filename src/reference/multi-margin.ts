@@ -1,10 +1,11 @@
 // float64 reference of multi_margin_loss and multilabel_margin_loss (docs/semantics.md §9) over
 // rows (N, C). grad is the gradient of Σ_r gradScale·gradRow[r]·ℓ_r.
+import type { FloatArray } from '../types';
 
 export interface RowParts {
-  rowLoss: Float32Array | Float64Array;
+  rowLoss: FloatArray;
   total: number;
-  grad: Float32Array | Float64Array | null;
+  grad: FloatArray | null;
 }
 
 /** ℓ_r = w[y]·Σ_{i≠y} h(margin - x_y + x_i) / C, h(z) = z or z² (p = 2) where z > 0. */

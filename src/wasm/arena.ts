@@ -7,9 +7,9 @@
 // The whole memory stays under `limit` (setMemoryLimit): callers ask `available()` and process
 // large inputs in chunks. Growing memory detaches earlier views, so views are made after all of
 // a call's allocations (view()), and resident tensors re-create theirs on access.
-import type { Dtype, FloatArray } from '../types';
+import type { Dtype, FloatArray, StorageDtype } from '../types';
 import { HEAP_BASE } from './modules/layout';
-import { setWasmMemoryInfo, wasmBuffer } from './views';
+import { setWasmMemoryInfo, wasmBuffer, wasmView } from './views';
 
 const ALIGN = 16;
 const PAGE = 65536;
@@ -168,9 +168,8 @@ export class Arena {
   }
 
   /** A fresh view of n floats at ptr (make views only after the call's allocations). */
-  view(dtype: Dtype, ptr: number, n: number): FloatArray {
-    const buffer = wasmBuffer();
-    return dtype === 'float32' ? new Float32Array(buffer, ptr, n) : new Float64Array(buffer, ptr, n);
+  view(dtype: StorageDtype, ptr: number, n: number): FloatArray {
+    return wasmView(dtype, ptr, n) as FloatArray;
   }
 
   /** Allocates n floats of dtype. */
@@ -185,7 +184,7 @@ export class Arena {
 
 
   /** A copy (outside wasm memory) of n floats at ptr. */
-  copyOut(dtype: Dtype, ptr: number, n: number): FloatArray {
-    return this.view(dtype, ptr, n).slice();
+  copyOut(dtype: Dtype, ptr: number, n: number): Float32Array | Float64Array {
+    return (this.view(dtype, ptr, n) as Float32Array | Float64Array).slice();
   }
 }

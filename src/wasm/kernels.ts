@@ -232,6 +232,19 @@ export const diceKernels = {
   },
 } as const satisfies FamilySpec;
 
+/**
+ * float16 <-> float32 conversion of staged operands: Float16Array arguments are widened in wasm
+ * memory and float16 results narrowed there (src/wasm/half.ts). Not a loss family: the runtime
+ * loads it when a call has Float16Array data.
+ */
+export const halfKernels = {
+  source: 'half',
+  kernels: {
+    f16_to_f32: { dtypes: [], args: ['n:size', 'src:in', 'dst:out'], returns: 'void' },
+    f32_to_f16: { dtypes: [], args: ['n:size', 'src:in', 'dst:out'], returns: 'void' },
+  },
+} as const satisfies FamilySpec;
+
 /** The vector exp and log over arrays: for the accuracy tests only (no loss imports this module). */
 export const mathKernels = {
   source: 'math',
@@ -265,6 +278,7 @@ export const FAMILIES: readonly { spec: FamilySpec; relaxed?: boolean }[] = [
   { spec: softmaxFocalKernels },
   { spec: imageQualityKernels },
   { spec: diceKernels },
+  { spec: halfKernels },
   { spec: mathKernels, relaxed: true },
 ];
 

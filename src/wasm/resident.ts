@@ -1,6 +1,6 @@
 // Tensors that live in the kernel module's memory, for training loops that reuse buffers:
 // every loss reads them in place (no copy in). See README "Data in wasm memory".
-import type { Dtype, FloatArray, Tensor } from '../types';
+import type { FloatArray, StorageDtype, Tensor } from '../types';
 import type { Arena } from './arena';
 import { wasmBuffer } from './views';
 
@@ -27,8 +27,8 @@ export function checkedShape(fn: string, name: string, shape: unknown): readonly
  * @group Setup and memory
  */
 export class WasmTensor<D extends FloatArray = FloatArray> implements Tensor<D> {
-  /** 'float32' or 'float64': the dtype of `data`. */
-  readonly dtype: Dtype;
+  /** 'float32', 'float64' or 'float16': the dtype of `data` (a float16 tensor computes in float32). */
+  readonly dtype: StorageDtype;
   /** The number of elements (the product of `shape`). */
   readonly size: number;
   /** Byte offset in wasm memory (for the kernels). */
@@ -38,11 +38,11 @@ export class WasmTensor<D extends FloatArray = FloatArray> implements Tensor<D> 
   private _shape: readonly number[];
 
   /** @internal Use allocTensor(). */
-  constructor(private readonly arena: Arena, dtype: Dtype, shape: readonly number[]) {
+  constructor(private readonly arena: Arena, dtype: StorageDtype, shape: readonly number[]) {
     this.dtype = dtype;
     this._shape = checkedShape('allocTensor', 'shape', shape);
     this.size = this._shape.reduce((a, b) => a * b, 1);
-    const bytes = this.size * (dtype === 'float32' ? 4 : 8);
+    const bytes = this.size * (dtype === 'float32' ? 4 : dtype === 'float64' ? 8 : 2);
     if (!Number.isSafeInteger(bytes) || bytes > 2 ** 32) {
       throw new RangeError(`allocTensor: shape [${this._shape.join(', ')}] holds ${this.size} elements (${bytes} bytes), more than wasm memory can hold (4 GiB)`);
     }

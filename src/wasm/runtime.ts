@@ -17,8 +17,9 @@
 import { FloatTensor, newFloat } from '../tensor';
 import type { Dtype, FloatArray } from '../types';
 import type { Arena } from './arena';
+import { narrowOut, widenIn } from './half';
 import { WasmTensor } from './resident';
-import { wasmView } from './views';
+import { isHalfArray, wasmView } from './views';
 
 /** Bytes of staged operands per block: a few operands of 16–64 KiB each stay in a 512 KiB–1 MiB L2. */
 export const BLOCK_BYTES = 256 * 1024;
@@ -119,7 +120,7 @@ function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed:
     }
     const v = o.values;
     if (v instanceof FloatTensor) v.checkLive();
-    if ((o.role === 'in' || o.role === 'whole') && v instanceof FloatTensor && v.resident !== null && v.dtype === dtype && o.gather === null) {
+    if ((o.role === 'in' || o.role === 'whole') && v instanceof FloatTensor && v.resident !== null && v.dtype === dtype && !v.half && o.gather === null) {
       fixed[i] = v.resident.ptr;
     } else if (o.role === 'out' && o.into instanceof WasmTensor && o.into.dtype === dtype && o.scatter === null) {
       fixed[i] = o.into.ptr;
@@ -220,16 +221,20 @@ export function run(
         }
         if (o.role !== 'in') continue;
         const dst = count === block ? staging[i]! : staging[i]!.subarray(0, count * per);
-        if (o.gather) o.gather(dst as FloatArray, sources[i] as FloatArray, start, count);
-        else dst.set(sources[i]!.subarray(start * per, (start + count) * per));
+        const src = sources[i]!;
+        if (o.gather) o.gather(dst as FloatArray, src as FloatArray, start, count);
+        // Float16Array values: widened in wasm (src/wasm/half.ts)
+        else if (!(dtype === 'float32' && isHalfArray(src) && widenIn(src, start * per, count * per, ptrs[i]))) dst.set(src.subarray(start * per, (start + count) * per));
       }
       total += kernel(count, blockPtrs, start);
       for (let i = 0; i < n; i++) {
         const o = operands[i];
         if (!o || o.role !== 'out' || fixed[i] >= 0) continue;
         const src = (count === block ? staging[i]! : staging[i]!.subarray(0, count * o.per)) as FloatArray;
-        if (o.scatter) o.scatter(src, results[i]!, start, count);
-        else results[i]!.set(src, start * o.per);
+        const result = results[i]!;
+        if (o.scatter) o.scatter(src, result, start, count);
+        // a Float16Array result: narrowed in wasm (src/wasm/half.ts)
+        else if (!(dtype === 'float32' && isHalfArray(result) && narrowOut(ptrs[i], count * o.per, result, start * o.per))) result.set(src, start * o.per);
       }
     }
     const outputs: FloatArray[] = [];

@@ -6,7 +6,7 @@
 // argument is read once through the intrinsic accessors of %TypedArray%.prototype (which read the
 // array's internal slots and run nothing else), and the library then works on a view of its own
 // over the same memory, a plain Float32Array/Float64Array/Int32Array that no caller has touched.
-import type { Dtype, FloatArray } from '../types';
+import type { FloatArray, Float16ArrayLike, StorageDtype } from '../types';
 
 const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const intrinsic = (key: string | symbol) => Object.getOwnPropertyDescriptor(TypedArrayPrototype, key)!.get!;
@@ -35,7 +35,15 @@ export function byteOffsetOf(x: ArrayBufferView): number {
   return byteOffsetGetter.call(x) as number;
 }
 
-const CONSTRUCTORS = { Float32Array, Float64Array, Int32Array, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Uint32Array, BigInt64Array, BigUint64Array } as const;
+/** The runtime's Float16Array (Node 24, Chromium 135, Firefox 129), or undefined where it has none (Node 20). */
+export const Float16: (new (...args: [number] | [ArrayBufferLike, number, number]) => Float16ArrayLike) | undefined = (globalThis as { Float16Array?: never }).Float16Array;
+
+/** Whether x is a Float16Array, by its internal type (never true where the runtime has none). */
+export function isHalfArray(x: unknown): x is Float16ArrayLike {
+  return typedArrayName(x) === 'Float16Array';
+}
+
+const CONSTRUCTORS = { Float32Array, Float64Array, ...(Float16 ? { Float16Array: Float16 } : {}), Int32Array, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Uint32Array, BigInt64Array, BigUint64Array } as const;
 
 /** A plain typed array of the same type over the same memory as `x`: nothing of the caller's is reachable from it. */
 export function ownView<T extends ArrayBufferView>(x: T): T {
@@ -44,7 +52,7 @@ export function ownView<T extends ArrayBufferView>(x: T): T {
   // the float arrays first, without the table's lookup: they are most arguments
   if (name === 'Float32Array') return new Float32Array(buffer, byteOffset, length) as unknown as T;
   if (name === 'Float64Array') return new Float64Array(buffer, byteOffset, length) as unknown as T;
-  return new CONSTRUCTORS[name as keyof typeof CONSTRUCTORS](buffer, byteOffset, length) as unknown as T;
+  return new (CONSTRUCTORS as unknown as Record<string, new (b: ArrayBuffer, o: number, n: number) => unknown>)[name!](buffer, byteOffset, length) as T;
 }
 
 /**
@@ -97,7 +105,8 @@ export function wasmRangeHeld(ptr: number, bytes: number): boolean {
 }
 
 /** A fresh view of n values at ptr in wasm memory (make it after the call's last allocation). */
-export function wasmView(type: Dtype | 'int32', ptr: number, n: number): FloatArray | Int32Array {
+export function wasmView(type: StorageDtype | 'int32', ptr: number, n: number): FloatArray | Int32Array {
   const b = wasmBuffer();
+  if (type === 'float16') return new Float16!(b, ptr, n);
   return type === 'float32' ? new Float32Array(b, ptr, n) : type === 'float64' ? new Float64Array(b, ptr, n) : new Int32Array(b, ptr, n);
 }

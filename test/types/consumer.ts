@@ -8,7 +8,7 @@ import {
   klDivWithGrad, logSoftmax, marginRankingLossWithGrad, mseLoss, mseLossWithGrad, multiMarginLoss, nllLoss, pairwiseDistance,
   sigmoid, sigmoidFocalLoss, sigmoidFocalLossWithGrad, softmax, softmaxWithGrad, tripletMarginLoss, wiseIouLoss,
   wiseIouLossWithGrad, WasmTensor,
-  type Backend, type FloatArray, type Loss, type RegressionOptions, type Reduction, type ResultArray, type Tensor, type WithGrad,
+  type Backend, type Float16ArrayLike, type FloatArray, type Loss, type RegressionOptions, type Reduction, type ResultArray, type Tensor, type WithGrad,
 } from 'simdloss';
 
 /** Marks values as used (lib es2022 has no console). */
@@ -102,11 +102,22 @@ async function resident(): Promise<void> {
 use(u, resident);
 
 // Plain number arrays (nested for more dims) take the typed arguments' dtype. With none typed the
-// call computes in float32, which the types leave as Float32Array | Float64Array.
+// call computes in float32, which the types leave as any FloatArray (rows may be typed arrays of
+// any of the three).
 const plainLoss: number = mseLoss([[1, 2], [3, 4]], [[0, 0], [0, 0]]);
-const plainNone: Float32Array | Float64Array = crossEntropy([[2, 0.5, -1]], [0], { reduction: 'none' }).data;
+const plainNone: FloatArray = crossEntropy([[2, 0.5, -1]], [0], { reduction: 'none' }).data;
 const plainF64: Float64Array = mseLossWithGrad([0.5, 1], new Float64Array([0, 0])).grad.data;
 use(plainLoss, plainNone, plainF64);
+
+// Float16Array, under a lib without it (es2022; TS before 5.7): the structural Float16ArrayLike
+// stands for it, and results keep it (consumer-f16.ts checks the real Float16Array under lib esnext).
+declare const h: Float16ArrayLike;
+const hLoss: number = crossEntropy({ data: h, shape: [2, 3] }, t);
+const hGrad: Float16ArrayLike = crossEntropyWithGrad({ data: h, shape: [2, 3] }, t).grad.data;
+const hNone: Float16ArrayLike = mseLoss(h, h, { reduction: 'none', out: h }).data;
+const hGrads: Float16ArrayLike[] = mseLossWithGrad(h, [0, 1, 2], { gradInto: [h, null] }).grads.map((g) => g.data);
+const hTensor: Float16ArrayLike = allocTensor('float16', [3]).data;
+use(hLoss, hGrad, hNone, hGrads, hTensor);
 
 // The helper types.
 const la: Loss<'none', Float32Array> = { data: new Float32Array(1), shape: [1] };
@@ -143,7 +154,11 @@ klDiv(a, b, { reduction: 'batchmean' }).data;
 wiseIouLoss(boxes, boxes).iouMean;
 // @ts-expect-error plain arrays beside a Float64Array compute in float64, not float32
 const e7: Float32Array = mseLoss([1], new Float64Array(1), { reduction: 'none' }).data;
-use(e1, e2, e3, e4, e5, e6, e7);
+// @ts-expect-error a Float16Array call's gradient is not a Float32Array
+const e8: Float32Array = crossEntropyWithGrad({ data: h, shape: [2, 3] }, t).grad.data;
+// @ts-expect-error float16 with float32 throws at run time, and does not compile
+mseLoss(h, a);
+use(e1, e2, e3, e4, e5, e6, e7, e8);
 
 // The Dice family (MONAI): 'mean' by default; class indices beside a float input; a float64 input keeps float64.
 import { diceLoss, generalizedDiceLossWithGrad, tverskyLoss } from 'simdloss';

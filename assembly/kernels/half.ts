@@ -1,0 +1,98 @@
+// float16 <-> float32 over arrays, for Float16Array arguments and results (src/wasm/half.ts):
+// an engine's own conversion (TypedArray.prototype.set between Float16Array and Float32Array)
+// runs about 5 ns an element in V8 13.6, several times a loss's own cost, and wasm SIMD has no
+// half-precision instructions. So the bits are converted with integer lane operations
+// (docs/simd.md, "float16"): exact widening, and narrowing rounded to nearest even, subnormals,
+// infinities and NaN included (a NaN becomes the quiet NaN 0x7e00).
+//
+// Both run in place: `src` and `dst` may share the staging area. Widening reads the halves from
+// the upper half of the float32 area (src = dst + 2n) and writes floats from dst forward;
+// narrowing reads floats from src and writes halves from src forward (dst = src). Either way a
+// store never reaches bytes not yet loaded.
+//
+// The constants are loaded from a table into locals before each loop, as assembly/simd/math.ts
+// does (V8 rebuilds a v128.const at every use inside a loop: three instructions each, which made
+// these loops 10 times slower).
+const KT: usize = memory.data<u32>([
+  0x8fffe000, 0x8fffe000, 0x8fffe000, 0x8fffe000, // 0 a half's bits shifted into a float's place: sign, exponent, mantissa
+  0x77800000, 0x77800000, 0x77800000, 0x77800000, // 1 2^112 = 2^(127 - 15), the exponent bias
+  0x477fffff, 0x477fffff, 0x477fffff, 0x477fffff, // 2 just under 2^16: beyond it the half was inf or NaN
+  0x38000000, 0x38000000, 0x38000000, 0x38000000, // 3 (255 - 143) << 23: from there to an all-ones exponent
+  0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, // 4 a float's magnitude
+  0x7e00, 0x7e00, 0x7e00, 0x7e00, //                 5 a quiet NaN half
+  0x7c00, 0x7c00, 0x7c00, 0x7c00, //                 6 infinity, half
+  0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000, // 7 infinity, float
+  0x3f000000, 0x3f000000, 0x3f000000, 0x3f000000, // 8 0.5: rounds |x| < 2^-14 to a multiple of 2^-24
+  0xc8000fff, 0xc8000fff, 0xc8000fff, 0xc8000fff, // 9 ((15 - 127) << 23) + 0xfff
+  0x00000001, 0x00000001, 0x00000001, 0x00000001, // 10
+  0x38800000, 0x38800000, 0x38800000, 0x38800000, // 11 2^-14, the smallest normal half
+  0x477fffff, 0x477fffff, 0x477fffff, 0x477fffff, // 12 just under 2^16 (143 << 23): from 2^16 on, inf
+], 16);
+
+// @ts-ignore: decorator
+@inline function k(i: i32): v128 {
+  return v128.load(KT + (<usize>i << 4));
+}
+
+/**
+ * binary16 bits, sign-extended to i32 lanes, to float32: the bits shifted into a float's place
+ * (the extended sign lands on the float's), then multiplied by 2^112, which rebiases the exponent
+ * and makes a subnormal half a normal float, exactly. A half inf or NaN (exponent 31) comes out
+ * at 2^16 or more: its exponent is raised to all ones, the mantissa (a NaN's payload) kept.
+ */
+// @ts-ignore: decorator
+@inline function widen(h: v128, kBits: v128, kBias: v128, kBig: v128, kInf: v128, kAbs: v128): v128 {
+  const x = f32x4.mul(v128.and(i32x4.shl(h, 13), kBits), kBias);
+  return i32x4.add(x, v128.and(i32x4.gt_s(v128.and(x, kAbs), kBig), kInf));
+}
+
+/**
+ * float32 to binary16 bits (u32 lanes), rounded to nearest even. The magnitude's bits compare as
+ * signed integers (native in SIMD, unlike unsigned).
+ */
+// @ts-ignore: decorator
+@inline function narrow(x: v128, kAbs: v128, kNaN: v128, kHalfInf: v128, kInf: v128, kHalf: v128, kRebias: v128, kLow: v128, kMin: v128, kBig: v128): v128 {
+  const f = v128.and(x, kAbs);
+  // |x| ≥ 2^16 (and inf, NaN): inf, or the quiet NaN
+  const big = v128.bitselect(kNaN, kHalfInf, i32x4.gt_s(f, kInf));
+  // |x| < 2^-14: the float add of 0.5 rounds the mantissa to a multiple of 2^-24 (nearest even)
+  const small = i32x4.sub(f32x4.add(f, kHalf), kHalf);
+  // normal: rebias, add 0xfff plus the lowest kept bit (ties to even), drop 13 bits; a carry
+  // into the exponent is the right answer, up to inf
+  const odd = v128.and(i32x4.shr_u(f, 13), kLow);
+  const normal = i32x4.shr_u(i32x4.add(i32x4.add(f, kRebias), odd), 13);
+  const o = v128.bitselect(big, v128.bitselect(normal, small, i32x4.gt_s(f, kMin)), i32x4.gt_s(f, kBig));
+  return v128.or(o, i32x4.shr_u(v128.andnot(x, kAbs), 16));
+}
+
+/** n binary16 values at src to float32 at dst (src may be dst + 2n: see above). */
+export function f16_to_f32(n: i32, src: usize, dst: usize): void {
+  const kBits = k(0), kBias = k(1), kBig = k(2), kInf = k(3), kAbs = k(4);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const h = v128.load(src + (<usize>i << 1));
+    const d = dst + (<usize>i << 2);
+    v128.store(d, widen(i32x4.extend_low_i16x8_s(h), kBits, kBias, kBig, kInf, kAbs));
+    v128.store(d + 16, widen(i32x4.extend_high_i16x8_s(h), kBits, kBias, kBig, kInf, kAbs));
+  }
+  for (; i < n; i++) {
+    const h = i32x4.splat(<i32>load<i16>(src + (<usize>i << 1)));
+    store<f32>(dst + (<usize>i << 2), f32x4.extract_lane(widen(h, kBits, kBias, kBig, kInf, kAbs), 0));
+  }
+}
+
+/** n float32 values at src to binary16 at dst (dst may be src). */
+export function f32_to_f16(n: i32, src: usize, dst: usize): void {
+  const kAbs = k(4), kNaN = k(5), kHalfInf = k(6), kInf = k(7), kHalf = k(8), kRebias = k(9), kLow = k(10), kMin = k(11), kBig = k(12);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const s = src + (<usize>i << 2);
+    const a = narrow(v128.load(s), kAbs, kNaN, kHalfInf, kInf, kHalf, kRebias, kLow, kMin, kBig);
+    const b = narrow(v128.load(s + 16), kAbs, kNaN, kHalfInf, kInf, kHalf, kRebias, kLow, kMin, kBig);
+    v128.store(dst + (<usize>i << 1), i16x8.narrow_i32x4_u(a, b));
+  }
+  for (; i < n; i++) {
+    const v = narrow(f32x4.splat(load<f32>(src + (<usize>i << 2))), kAbs, kNaN, kHalfInf, kInf, kHalf, kRebias, kLow, kMin, kBig);
+    store<u16>(dst + (<usize>i << 1), <u16>i32x4.extract_lane(v, 0));
+  }
+}

@@ -1,0 +1,301 @@
+// Float16Array as a float dtype (issue 19, item 2). `npm test` runs on Node 20, which has no
+// Float16Array: there the suite checks the clear error. Where the global exists (Node 24:
+// `node node_modules/vitest/vitest.mjs run test/float16.test.ts --project relaxed` with Node 24)
+// it runs the real checks:
+// - the conversion kernels (assembly/kernels/half.ts) against the engine's own Float16Array,
+//   every half widened, float32s narrowed (edges, random bits, random magnitudes);
+// - every PyTorch fixture case on float16-rounded inputs, on both backends: Float16Array results
+//   and gradients, each within 1 float16 ulp of the float64 result (the float64 reference on the
+//   same rounded inputs) rounded to float16;
+// - on the wasm backend, a float16 call equals the float32 call on the widened values, its
+//   results rounded once to float16 (bit for bit: the same kernels, one rounding);
+// - gradInto, options.out, WasmTensors of float16, plain numbers, mixed dtypes, no input mutated.
+import { describe, expect, it } from 'vitest';
+import * as api from '../src/index';
+import { allocTensor, crossEntropy, crossEntropyWithGrad, mseLoss, mseLossWithGrad, setBackend, softmax } from '../src/index';
+import type { Float16ArrayLike, Tensor, WithGrad } from '../src/types';
+import { loadModule } from '../src/wasm/instance';
+import { halfModule } from '../src/wasm/modules/half';
+import { caseArgs, loadFixture, type FixtureCase } from './helpers/fixtures';
+import { rng } from './helpers/numeric';
+
+type F16Ctor = new (n: number | ArrayLike<number> | ArrayBufferLike, offset?: number, length?: number) => Float16ArrayLike;
+const F16 = (globalThis as { Float16Array?: F16Ctor }).Float16Array;
+/** For the describe bodies, which vitest runs even when it skips the suite: the tests never run without F16. */
+const F = F16 ?? (Float32Array as unknown as F16Ctor);
+
+describe.runIf(F16 === undefined)('float16 where the runtime has no Float16Array (Node 20)', () => {
+  it("allocTensor('float16') is a TypeError naming allocTensor and saying Float16Array is not available", () => {
+    expect(() => allocTensor('float16', [4])).toThrow(TypeError);
+    expect(() => allocTensor('float16', [4])).toThrow(/^allocTensor: dtype 'float16' needs Float16Array, which is not available in this runtime/);
+  });
+
+  it('the messages do not offer Float16Array, and float32/float64 calls are unchanged', () => {
+    expect(() => mseLoss(new Uint16Array(2) as never, new Float32Array(2))).toThrow(/input must be a Float32Array or Float64Array, a number\[\]/);
+    expect(() => allocTensor('float8' as never, [1])).toThrow(/dtype must be 'float32' or 'float64'; got "float8"/);
+    expect(mseLoss(new Float32Array([1, 2]), new Float32Array([0, 0]))).toBe(2.5);
+  });
+});
+
+/** One float16 ulp at |x|: 2^(e-10) for a normal x, 2^-24 below 2^-14. */
+function ulp16(x: number): number {
+  const a = Math.abs(x);
+  if (!Number.isFinite(a)) return Infinity;
+  if (a < 2 ** -14) return 2 ** -24;
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--;
+  else if (2 ** (e + 1) <= a) e++;
+  return 2 ** (e - 10);
+}
+
+const round16 = (x: number): number => new F16!([x])[0];
+
+/** Whether got is within 1 float16 ulp of want rounded to float16 (NaN matches NaN, ±∞ exactly). */
+function within1ulp(got: number, want: number): boolean {
+  const w = round16(want);
+  if (Number.isNaN(w)) return Number.isNaN(got);
+  if (!Number.isFinite(w)) return got === w;
+  return Math.abs(got - w) <= ulp16(w);
+}
+
+const FAMILIES = [
+  'softmax', 'cross-entropy', 'binary-cross-entropy', 'regression', 'cosine-similarity', 'kl-div', 'margin',
+  'multi-margin', 'focal', 'distance', 'ctc', 'box-iou', 'likelihood', 'softmax-focal', 'image-quality', 'dice',
+];
+const lib = api as unknown as Record<string, (...a: unknown[]) => unknown>;
+function fnOf(name: string): (...a: unknown[]) => unknown {
+  if (name === 'wiseIouLossV3') return (...a) => (lib.wiseIouLoss(...a) as { loss: unknown }).loss;
+  if (name === 'wiseIouLossV3WithGrad') return lib.wiseIouLossWithGrad;
+  return lib[name];
+}
+
+const isTensor = (v: unknown): v is Tensor => typeof v === 'object' && v !== null && 'data' in v && 'shape' in v;
+const typeName = (x: unknown) => Object.prototype.toString.call(x).slice(8, -1);
+
+/** A fixture case's arguments with every float tensor (options included) as `make` makes them. */
+function casesIn(c: FixtureCase, make: (values: ArrayLike<number>) => ArrayLike<number>): { args: unknown[]; options: Record<string, unknown> } {
+  const { args, options } = caseArgs(c, 'float64');
+  const conv = (v: unknown): unknown => (isTensor(v) && typeName(v.data) === 'Float64Array' ? { data: make(v.data), shape: v.shape } : v);
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) o[k] = conv(v);
+  return { args: args.map(conv), options: o };
+}
+
+/** The outputs of a call as flat lists: the loss (a number or a tensor's data) and each gradient's data. */
+function outputs(r: unknown): { values: ArrayLike<number>[]; arrays: unknown[] } {
+  const w = r as WithGrad;
+  const parts = typeof r === 'object' && r !== null && 'grads' in r ? [w.loss, ...w.grads] : [r];
+  const values: ArrayLike<number>[] = [];
+  const arrays: unknown[] = [];
+  for (const p of parts) {
+    if (typeof p === 'number') values.push([p]);
+    else if (isTensor(p)) {
+      values.push(p.data);
+      arrays.push(p.data);
+    }
+  }
+  return { values, arrays };
+}
+
+describe.runIf(F16 !== undefined)('Float16Array', () => {
+  describe('the conversion kernels (assembly/kernels/half.ts)', () => {
+    const k = loadModule(halfModule)!;
+    /** A scratch area of `bytes` in wasm memory (a resident tensor's), and its buffer. */
+    const area = (bytes: number) => {
+      const t = allocTensor('float32', [Math.ceil(bytes / 4)]);
+      return { t, ptr: t.ptr, buffer: () => t.data.buffer };
+    };
+
+    it('widen every half exactly, in place (the bits in the upper half of the float32 area)', () => {
+      const n = 65536 - 3; // not a whole number of vectors: the scalar tail too
+      const bits = Uint16Array.from({ length: n }, (_, i) => i);
+      const { t, ptr, buffer } = area(4 * n + 16);
+      new Uint16Array(buffer(), ptr + 2 * n, n).set(bits);
+      k.f16_to_f32(n, ptr + 2 * n, ptr);
+      const got = new Float32Array(buffer(), ptr, n);
+      const want = new F16!(bits.buffer);
+      let bad = 0;
+      for (let i = 0; i < n; i++) if (!Object.is(got[i], want[i]) && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) bad++;
+      expect(bad).toBe(0);
+      // a NaN keeps its sign and payload (integer operations: no engine's choice of NaN): 0xfe01 is
+      // negative, quiet, payload 1; 0x7c01 positive, signalling, payload 1
+      expect(new Uint32Array(got.buffer, ptr + 4 * 0xfe01, 1)[0]).toBe(0xffc02000);
+      expect(new Uint32Array(got.buffer, ptr + 4 * 0x7c01, 1)[0]).toBe(0x7f802000);
+      t.free();
+    });
+
+    it('narrow float32 to the nearest half (ties to even), in place: edges, random bits, random magnitudes', () => {
+      const random = rng(16);
+      const n = 200_003;
+      const src = new Float32Array(n);
+      const u = new Uint32Array(src.buffer);
+      for (let i = 0; i < n; i++) u[i] = Math.floor(random() * 2 ** 32) >>> 0;
+      for (let i = 0; i < 100_000; i++) src[100_000 + i] = (random() - 0.5) * 2 ** (random() * 44 - 30);
+      const edges = [0, -0, 1, -1, 65504, 65519.996, 65520, 65536, -65520, Infinity, -Infinity, NaN, 2 ** -24, 2 ** -25, 2 ** -25 * (1 + 2 ** -23), 3 * 2 ** -25,
+        2 ** -14, 2 ** -14 - 2 ** -25, 2 ** -14 - 2 ** -24, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 1 + 2 ** -11 + 2 ** -23, 1e-10, -1e-10, 1e10, 2 ** -149, 2048 + 1, 2048 + 3];
+      edges.forEach((e, i) => (src[i] = e));
+      const { t, ptr, buffer } = area(4 * n + 16);
+      new Float32Array(buffer(), ptr, n).set(src);
+      k.f32_to_f16(n, ptr, ptr);
+      const got = new Uint16Array(buffer(), ptr, n);
+      const want = new Uint16Array(new F16!(src).buffer);
+      let bad = 0;
+      for (let i = 0; i < n; i++) {
+        // any NaN becomes the quiet NaN 0x7e00 (sign kept); the engine may keep another payload
+        const ok = Number.isNaN(src[i]) ? (got[i] & 0x7fff) === 0x7e00 : got[i] === want[i];
+        if (!ok) bad++;
+      }
+      t.free();
+      expect(bad).toBe(0);
+    });
+  });
+
+  describe('every PyTorch fixture case on float16-rounded inputs: Float16Array results within 1 float16 ulp of float64', () => {
+    for (const family of FAMILIES) {
+      for (const c of loadFixture(family).cases) {
+        if (c.throws) continue;
+        it(`${family}: ${c.name}`, () => {
+          const half = casesIn(c, (v) => new F16!(v));
+          // the truth: the float64 reference on the same (rounded) values
+          setBackend('js');
+          const truth = outputs(fnOf(c.fn)(...casesIn(c, (v) => Float64Array.from(new F16!(v))).args, casesIn(c, (v) => Float64Array.from(new F16!(v))).options)).values;
+          for (const backendName of ['wasm-simd', 'js'] as const) {
+            setBackend(backendName);
+            try {
+              const got = outputs(fnOf(c.fn)(...half.args, half.options));
+              for (const a of got.arrays) expect(typeName(a), `${backendName}: result type`).toBe('Float16Array');
+              got.values.forEach((g, j) => {
+                expect(g.length).toBe(truth[j].length);
+                for (let i = 0; i < g.length; i++) {
+                  if (!within1ulp(g[i], truth[j][i])) expect.fail(`${backendName}: output ${j}[${i}] = ${g[i]}, the float64 result ${truth[j][i]} rounds to ${round16(truth[j][i])}`);
+                  if (typeof got.values[j] === 'object' && !Array.isArray(got.values[j])) continue;
+                  // a number result is a float16 value too
+                  expect(g[i], 'a number result is rounded to float16').toBe(round16(g[i]));
+                }
+              });
+            } finally {
+              setBackend('wasm-simd');
+            }
+          }
+        });
+      }
+    }
+  });
+
+  describe('on the wasm backend a float16 call is the float32 call on the widened values, rounded once', () => {
+    const random = rng(1616);
+    const logits = new F(Float32Array.from({ length: 32 * 1000 }, () => (random() - 0.5) * 16));
+    const labels = Int32Array.from({ length: 32 }, () => Math.floor(random() * 1000));
+    const a = new F(Float32Array.from({ length: 4099 }, () => random() * 4 - 2));
+    const b = new F(Float32Array.from({ length: 4099 }, () => random() * 4 - 2));
+    const calls: Array<[string, (arr: (x: Float16ArrayLike) => ArrayLike<number>) => unknown]> = [
+      ['crossEntropyWithGrad (32, 1000), as onnxruntime-web gives float16 logits', (m) => crossEntropyWithGrad({ data: m(logits) as Float32Array, shape: [32, 1000] }, labels)],
+      ['crossEntropyWithGrad, label smoothing, none', (m) => crossEntropyWithGrad({ data: m(logits) as Float32Array, shape: [32, 1000] }, labels, { labelSmoothing: 0.1, reduction: 'none' })],
+      ['mseLossWithGrad, 4099 elements', (m) => mseLossWithGrad(m(a) as Float32Array, m(b) as Float32Array)],
+      ['mseLoss none', (m) => mseLoss(m(a) as Float32Array, m(b) as Float32Array, { reduction: 'none' })],
+      ['softmax', (m) => softmax({ data: m(logits) as Float32Array, shape: [32, 1000] })],
+    ];
+    for (const [name, call] of calls) {
+      it(name, () => {
+        const half = outputs(call((x) => x));
+        const wide = outputs(call((x) => Float32Array.from(x)));
+        half.arrays.forEach((arr) => expect(typeName(arr)).toBe('Float16Array'));
+        half.values.forEach((h, j) => {
+          const once = new F16!(wide.values[j]);
+          expect(Array.from(h)).toEqual(Array.from(once));
+        });
+      });
+    }
+  });
+
+  describe('targets, resident tensors, plain numbers, mixed dtypes', () => {
+    const x = new F([2, 0.5, -1, 0.1, 1.2, 0.3]);
+    const input = { data: x, shape: [2, 3] };
+    const labels = new Int32Array([0, 1]);
+
+    it('gradInto: a Float16Array is written and returned; a WasmTensor of float16 too', () => {
+      const want = crossEntropyWithGrad(input, labels).grad.data;
+      const into = new F16!(6);
+      const r = crossEntropyWithGrad(input, labels, { gradInto: into });
+      expect(r.grad.data).toBe(into);
+      expect(Array.from(into)).toEqual(Array.from(want));
+      const t = allocTensor('float16', [2, 3]);
+      try {
+        const r2 = crossEntropyWithGrad(input, labels, { gradInto: t });
+        expect(typeName(r2.grad.data)).toBe('Float16Array');
+        expect(Array.from(t.data)).toEqual(Array.from(want));
+      } finally {
+        t.free();
+      }
+    });
+
+    it('options.out: a Float16Array result goes there', () => {
+      const out = new F16!(2);
+      const r = crossEntropy(input, labels, { reduction: 'none', out });
+      expect(r.data).toBe(out);
+      expect(Array.from(out)).toEqual(Array.from(crossEntropy(input, labels, { reduction: 'none' }).data));
+    });
+
+    it('a WasmTensor of float16 is an argument (staged, widened), and its results are Float16Array', () => {
+      const t = allocTensor('float16', [2, 3]);
+      try {
+        expect(t.dtype).toBe('float16');
+        expect(typeName(t.data)).toBe('Float16Array');
+        t.data.set(x);
+        const r = crossEntropyWithGrad(t, labels);
+        const want = crossEntropyWithGrad(input, labels);
+        expect(r.loss).toBe(want.loss);
+        expect(Array.from(r.grad.data)).toEqual(Array.from(want.grad.data));
+        expect(typeName(r.grad.data)).toBe('Float16Array');
+        // read in place through a view of it too
+        expect(mseLoss(t.data, x)).toBe(0);
+      } finally {
+        t.free();
+      }
+    });
+
+    it('plain numbers in a float16 call are float16 (rounded as torch.tensor(..., dtype=float16))', () => {
+      const r = mseLossWithGrad(new F16!([0, 0]), [0.1, 1 / 3]);
+      expect(r.grads.map((g) => typeName(g.data))).toEqual(['Float16Array', 'Float16Array']);
+      // d/dx mean((x - y)²) = (x - y) with y = float16(0.1), float16(1/3)
+      expect(Array.from(r.grads[0].data)).toEqual([-round16(0.1), -round16(1 / 3)]);
+    });
+
+    it('mixed dtypes are refused as float32/float64 mixes are (TypeError naming both)', () => {
+      expect(() => mseLoss(new F16!(2), new Float32Array(2) as never)).toThrow(/^mseLoss: all float arguments must share one dtype; the call's is Float16Array \(its first typed argument's\) but target is Float32Array$/);
+      expect(() => mseLoss(new Float32Array(2), new F16!(2) as never)).toThrow(/the call's is Float32Array .* but target is Float16Array$/);
+      expect(() => mseLoss(new Float64Array(2), new F16!(2) as never)).toThrow(/the call's is Float64Array .* but target is Float16Array$/);
+      expect(() => crossEntropy(input, labels, { weight: new Float32Array(3) })).toThrow(/but options.weight is Float32Array$/);
+      expect(() => crossEntropyWithGrad(input, labels, { gradInto: new Float32Array(6) })).toThrow(/^crossEntropyWithGrad: options.gradInto must have the call's dtype \(float16\); got float32$/);
+      expect(() => crossEntropyWithGrad({ data: new Float32Array(6), shape: [2, 3] }, labels, { gradInto: new F16!(6) })).toThrow(/options.gradInto must have the call's dtype \(float32\); got float16$/);
+      // a float16 weight with float16 logits is fine
+      expect(typeof crossEntropy(input, labels, { weight: new F16!([1, 2, 3]) })).toBe('number');
+    });
+
+    it('a float32 call after a float16 call is float32 again (the lean path, which skips checkOptions, included)', () => {
+      const a32 = new Float32Array([0.1, 0.3]), b32 = new Float32Array([0, 0]);
+      mseLoss(new F16!([0.1, 0.3]), new F16!([0, 0]));
+      // 0.05 in float32 (about 0.0500000007), not rounded to float16 (0.0500030518)
+      const r = mseLoss(a32, b32);
+      expect(r).toBe(Math.fround(r));
+      expect(Math.abs(r - 0.05)).toBeLessThan(1e-8);
+      crossEntropyWithGrad(input, labels);
+      const ce = crossEntropyWithGrad({ data: Float32Array.from(x), shape: [2, 3] }, labels);
+      expect(ce.loss).toBe(Math.fround(ce.loss));
+      expect(typeName(ce.grad.data)).toBe('Float32Array');
+      crossEntropy(input, labels);
+      expect(typeName(softmax(Float32Array.from(x)).data)).toBe('Float32Array');
+    });
+
+    it('no input is mutated', () => {
+      const copy = Array.from(x);
+      crossEntropyWithGrad(input, labels, { gradOutput: 2 });
+      mseLossWithGrad(x, new F16!(6), { reduction: 'none' });
+      expect(Array.from(x)).toEqual(copy);
+    });
+
+    it('allocTensor names float16 among the dtypes', () => {
+      expect(() => allocTensor('float8' as never, [1])).toThrow(/^allocTensor: dtype must be 'float32', 'float64' or 'float16'; got "float8"$/);
+    });
+  });
+});
