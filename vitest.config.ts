@@ -7,7 +7,7 @@ const relaxedFlag = Number(process.versions.node.split('.')[0]) < 22 ? ['--exper
 const FAMILY_SUITES = ['softmax', 'cross-entropy', 'binary-cross-entropy', 'simd-math', 'accuracy', 'builds', 'lean'].map((f) => `test/${f}.test.ts`);
 
 // Suites that do not call the library's kernels (the build, the package, the types, the browsers).
-const GROWTH_SKIPS = ['test/browser/**', 'test/bench-smoke.test.ts', 'test/bundle-size.test.ts', 'test/package-page.test.ts', 'test/types.test.ts', 'test/readme.test.ts', 'test/builds.test.ts'];
+const GROWTH_SKIPS = ['test/browser/**', 'test/layers.test.ts', 'test/gc.test.ts', 'test/bench-smoke.test.ts', 'test/bundle-size.test.ts', 'test/package-page.test.ts', 'test/types.test.ts', 'test/readme.test.ts', 'test/builds.test.ts'];
 
 export default defineConfig({
   test: {

@@ -37,6 +37,7 @@ const FAMILIES = [
   ['likelihood', 'poissonNllLoss'],
   ['softmax-focal', 'focalLoss'], ['image-quality', 'ssimLoss'],
   ['dice', 'diceLoss'],
+  ['lovasz', 'lovaszSoftmaxLoss'],
 ];
 
 async function readmeTable() {

@@ -1229,6 +1229,166 @@ def image_quality_family():
     fam.write()
 
 
+# --------------------------------------------------------------------------------------------
+# Lovász losses (issue 22): Kornia 0.7.4's lovasz_hinge_loss and lovasz_softmax_loss, run from
+# its release source tree: KORNIA_SRC=/path/to/kornia-0.7.4 (the public repository's tag v0.7.4,
+# e.g. `git archive v0.7.4 | tar -x -C DIR`). No Kornia code is kept in this repository.
+LOVASZ_KORNIA_VERSION = '0.7.4'
+LOVASZ_KORNIA_COMMIT = 'b2edb53ec7db87fedfb78a395d7b096a33e09cd4'  # git rev-parse v0.7.4^{commit}
+LOVASZ_KORNIA_FILES = ['kornia/losses/lovasz_hinge.py', 'kornia/losses/lovasz_softmax.py']
+
+
+def lovasz_kornia():
+    """kornia.losses from $KORNIA_SRC. Kornia imports kornia_rs only for its image reader (a dummy
+    module stands in), and `packaging` for version checks (pip's vendored copy where the system
+    has none)."""
+    import hashlib
+    import sys
+    src = os.environ.get('KORNIA_SRC')
+    if not src:
+        raise SystemExit('lovasz: set KORNIA_SRC to a Kornia 0.7.4 source tree (git archive v0.7.4)')
+    sys.modules.setdefault('kornia_rs', types.ModuleType('kornia_rs'))
+    try:
+        import packaging.version  # noqa: F401
+    except ImportError:
+        import pip._vendor.packaging as packaging
+        import pip._vendor.packaging.version as version
+        sys.modules['packaging'], sys.modules['packaging.version'] = packaging, version
+    sys.path.insert(0, src)
+    import kornia
+    import kornia.losses
+    assert kornia.__version__ == LOVASZ_KORNIA_VERSION, kornia.__version__
+    sha = {f: hashlib.sha256(open(os.path.join(src, f), 'rb').read()).hexdigest() for f in LOVASZ_KORNIA_FILES}
+    provenance = {'library': 'kornia', 'version': kornia.__version__, 'commit': LOVASZ_KORNIA_COMMIT, 'files': sha,
+                  'repository': 'https://github.com/kornia/kornia'}
+    return kornia.losses, provenance
+
+
+def lovasz_softmax_per_class(pred, target, weight=None):
+    """Kornia 0.7.4's lovasz_softmax_loss (softmax over C, |p - fg| sorted per image and class,
+    loss_per_class = Σ_pixels then mean over the batch, × weight, mean over all C classes) with
+    each class's Lovász gradient built from that class's own 0/1 mask, as Berman et al.'s
+    lovasz_grad takes it, instead of from the raw labels (docs/semantics.md)."""
+    B, C = pred.shape[:2]
+    p = pred.reshape(B, C, -1).softmax(1)
+    fg = F.one_hot(target.reshape(B, -1).to(torch.int64), num_classes=C).permute(0, 2, 1).to(p.dtype)
+    errors_sorted, perm = torch.sort((p - fg).abs(), dim=2, descending=True)
+    fg_sorted = fg.gather(2, perm)
+    gts = fg_sorted.sum(2, keepdim=True)
+    jaccard = 1.0 - (gts - fg_sorted.cumsum(2)) / (gts + (1.0 - fg_sorted).cumsum(2))
+    grad = torch.cat([jaccard[..., :1], jaccard[..., 1:] - jaccard[..., :-1]], 2)
+    loss_per_class = (errors_sorted * grad).sum(2).mean(0)
+    if weight is not None:
+        loss_per_class = loss_per_class * weight
+    return loss_per_class.mean()
+
+
+def lovasz_no_ties(x, what):
+    """Fixture inputs whose sort has no exact ties (the gradient's order among equal errors is not
+    PyTorch's contract: its CPU sort is not stable) and no hinge error exactly 0 (relu's kink)."""
+    for row in x.reshape(x.shape[0], -1) if x.dim() > 1 else [x]:
+        assert len(set(row.tolist())) == row.numel(), f'{what}: tied errors'
+
+
+def lovasz_family():
+    losses, provenance = lovasz_kornia()
+    fam = Family('lovasz')
+    rng = np.random.default_rng(22)
+    hinge = losses.lovasz_hinge_loss
+
+    def hinge_case(name, x, t, **kw):
+        errors = 1.0 - x.reshape(x.shape[0], -1) * (2.0 * t.reshape(t.shape[0], -1) - 1.0)
+        lovasz_no_ties(errors, name)
+        assert bool((errors != 0).all()), name
+        fam.add(f'lovaszHingeLoss/{name}', 'lovaszHingeLoss', [(x, 'float'), (t, 'index')], {}, lambda a, b: hinge(a, b), [0], **kw)
+
+    for N, H, W in [(1, 3, 5), (2, 4, 4), (3, 5, 7), (2, 16, 16), (1, 1, 1), (2, 1, 9)]:
+        x = rand(rng, [N, 1, H, W])
+        t = torch.tensor(rng.integers(0, 2, size=[N, H, W]))
+        hinge_case(f'N{N}x{H}x{W}', x, t)
+    x = rand(rng, [2, 1, 4, 5])
+    hinge_case('all-background', x, torch.zeros(2, 4, 5, dtype=torch.int64))
+    hinge_case('all-foreground', x, torch.ones(2, 4, 5, dtype=torch.int64))
+    hinge_case('one-image-empty', x, torch.tensor(np.stack([np.zeros([4, 5]), rng.integers(0, 2, size=[4, 5])]).astype(np.int64)))
+    hinge_case('large-logits', rand(rng, [2, 1, 6, 6], -30, 30), torch.tensor(rng.integers(0, 2, size=[2, 6, 6])))
+    hinge_case('N2x3x4', rand(rng, [2, 1, 3, 4]), torch.tensor(rng.integers(0, 2, size=[2, 3, 4])))
+    hinge_case('empty-image', rand(rng, [2, 1, 0, 3]), torch.zeros(2, 0, 3, dtype=torch.int64))
+    # Kornia checks no batch size: its indexing fails (IndexError)
+    fam.throws('lovaszHingeLoss/error/batch-size', 'lovaszHingeLoss', [(rand(rng, [1, 1, 2, 3]), 'float'), (torch.zeros(2, 2, 3, dtype=torch.int64), 'index')], {},
+               lambda a, b: hinge(a, b))
+    fam.throws('lovaszHingeLoss/error/two-channels', 'lovaszHingeLoss', [(rand(rng, [1, 2, 3, 3]), 'float'), (torch.zeros(1, 3, 3, dtype=torch.int64), 'index')], {},
+               lambda a, b: hinge(a, b))
+    fam.throws('lovaszHingeLoss/error/spatial-size', 'lovaszHingeLoss', [(rand(rng, [1, 1, 3, 3]), 'float'), (torch.zeros(1, 3, 4, dtype=torch.int64), 'index')], {},
+               lambda a, b: hinge(a, b))
+    fam.throws('lovaszHingeLoss/error/3d-input', 'lovaszHingeLoss', [(rand(rng, [1, 3, 3]), 'float'), (torch.zeros(1, 3, 3, dtype=torch.int64), 'index')], {},
+               lambda a, b: hinge(a, b))
+
+    kornia_softmax = losses.lovasz_softmax_loss
+
+    def softmax_case(name, x, t, w=None, kornia=False, **kw):
+        B, C = x.shape[:2]
+        p = x.reshape(B, C, -1).softmax(1)
+        fg = F.one_hot(t.reshape(B, -1), num_classes=C).permute(0, 2, 1).to(p.dtype)
+        lovasz_no_ties((p - fg).abs().reshape(B * C, -1), name)
+        options = {} if w is None else {'weight': enc_input(w)}
+        if kornia:
+            # where Kornia's labels-as-mask is the class's mask for every class that counts, its own value
+            assert abs(float(kornia_softmax(x, t, w) - lovasz_softmax_per_class(x, t, w))) < 1e-15, name
+            fam.add(f'lovaszSoftmaxLoss/{name}', 'lovaszSoftmaxLoss', [(x, 'float'), (t, 'index')], options,
+                    lambda a, b, w=w: kornia_softmax(a, b, w), [0], note='Kornia 0.7.4 itself: labels in {0, 1} and weight 0 on class 0, where its labels-as-mask is each counted class\'s own mask', **kw)
+            return
+        fam.add(f'lovaszSoftmaxLoss/{name}', 'lovaszSoftmaxLoss', [(x, 'float'), (t, 'index')], options,
+                lambda a, b, w=w: lovasz_softmax_per_class(a, b, w), [0],
+                note='per-class masks (docs/semantics.md): Kornia 0.7.4 takes the raw labels as every class\'s mask', **kw)
+        fam.cases[-1]['kornia'] = num(kornia_softmax(x, t, w))
+
+    for N, C, H, W in [(1, 2, 3, 4), (2, 3, 4, 5), (3, 4, 3, 3), (2, 3, 16, 16), (1, 3, 1, 1), (2, 4, 1, 7)]:
+        x = rand(rng, [N, C, H, W])
+        t = torch.tensor(rng.integers(0, C, size=[N, H, W]))
+        softmax_case(f'N{N}C{C}x{H}x{W}', x, t)
+        softmax_case(f'N{N}C{C}x{H}x{W}/weight', x, t, f32(rng.uniform(0.1, 2, size=[C])))
+    x = rand(rng, [2, 3, 4, 4])
+    softmax_case('all-background', x, torch.zeros(2, 4, 4, dtype=torch.int64))
+    softmax_case('all-last-class', x, torch.full((2, 4, 4), 2, dtype=torch.int64))
+    softmax_case('class-absent', x, torch.tensor(rng.integers(0, 2, size=[2, 4, 4])), f32([0.5, 1.5, 2.0]))
+    softmax_case('N2C3x3x3', rand(rng, [2, 3, 3, 3]), torch.tensor(rng.integers(0, 3, size=[2, 3, 3])))
+    softmax_case('large-logits', rand(rng, [2, 3, 5, 5], -20, 20), torch.tensor(rng.integers(0, 3, size=[2, 5, 5])))
+    # the issue's example: Kornia gives 0.6199 and, with the classes swapped, 0.6900; per-class masks 0.6549 both
+    example = f32([[[[0.0, 0.5]], [[0.8, 0.3]]]])
+    softmax_case('issue-example', example, torch.tensor([[[0, 1]]]))
+    softmax_case('issue-example/classes-swapped', example.flip(1), torch.tensor([[[1, 0]]]))
+    for C in (2, 3, 4):
+        x = rand(rng, [2, C, 4, 5])
+        t = torch.tensor(rng.integers(0, 2, size=[2, 4, 5]))
+        w = f32([0.0, 1.0] + [0.0] * (C - 2))
+        softmax_case(f'kornia/C{C}/weight-class1', x, t, w, kornia=True)
+    x = rand(rng, [3, 2, 3, 3])
+    softmax_case('kornia/C2/weight-class1-scaled', x, torch.tensor(rng.integers(0, 2, size=[3, 3, 3])), f32([0.0, 1.75]), kornia=True)
+    softmax_case('empty-image', rand(rng, [2, 3, 0, 3]), torch.zeros(2, 0, 3, dtype=torch.int64))
+    fam.throws('lovaszSoftmaxLoss/error/one-class', 'lovaszSoftmaxLoss', [(rand(rng, [1, 1, 3, 3]), 'float'), (torch.zeros(1, 3, 3, dtype=torch.int64), 'index')], {},
+               lambda a, b: kornia_softmax(a, b))
+    fam.throws('lovaszSoftmaxLoss/error/spatial-size', 'lovaszSoftmaxLoss', [(rand(rng, [1, 3, 3, 3]), 'float'), (torch.zeros(1, 3, 2, dtype=torch.int64), 'index')], {},
+               lambda a, b: kornia_softmax(a, b))
+    w = f32([1.0, 2.0])
+    fam.throws('lovaszSoftmaxLoss/error/weight-size', 'lovaszSoftmaxLoss', [(rand(rng, [1, 3, 2, 2]), 'float'), (torch.zeros(1, 2, 2, dtype=torch.int64), 'index')],
+               {'weight': enc_input(w)}, lambda a, b: kornia_softmax(a, b, w))
+
+    # the file records where its values come from (the other families' come from PyTorch alone)
+    path = os.path.join(OUT, 'lovasz.json')
+    fam.write()
+    with open(path) as f:
+        data = json.load(f)
+    data['provenance'] = dict(provenance, note=(
+        'lovaszHingeLoss: Kornia itself. lovaszSoftmaxLoss: the per-class formulation above '
+        '(lovasz_softmax_per_class), except the cases named kornia/..., which are Kornia itself; each '
+        'other case records Kornia\'s own value as "kornia". Evaluated with torch.set_default_dtype(float64), '
+        'so Kornia\'s Lovász gradient (built from integer labels, hence in the default dtype) is float64 too; '
+        'under the float32 default it is float32 and float64 results move by about 1e-9 relative.'))
+    with open(path, 'w') as f:
+        json.dump(data, f, separators=(',', ':'))
+        f.write('\n')
+
+
 FAMILIES = {
     'softmax': softmax_family,
     'cross-entropy': cross_entropy_family,
@@ -1246,6 +1406,7 @@ FAMILIES = {
     'softmax-focal': softmax_focal_family,  # Kornia (KORNIA_SRC)
     'image-quality': image_quality_family,  # Kornia (KORNIA_SRC)
     'dice': dice_family,
+    'lovasz': lovasz_family,
 }
 
 if __name__ == '__main__':

@@ -3,8 +3,10 @@
 // arguments to one shape, run the chunked wasm kernel (or the float64 reference on the 'js'
 // backend), reduce, and sum each gradient back to its argument's shape.
 import { wasm } from './backend';
-import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, outTarget, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
-import { field, FloatTensor, halfOutput, indexArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf } from './tensor';
+import { floatOfDtype, gradScaling, upstreamOption, type CheckedOptions } from './options';
+import { directTarget, gradForArgument, gradTargets, lossResult, outTarget, toDtype, type LossAndGrads } from './results';
+import { field, FloatTensor, halfOutput, indexArg, isFloatArray, readArg, roundTo } from './tensor';
+import { newFloat, sameShape, sizeOf } from './shapes';
 import type { Dtype, FloatArray, Reduction, WithGrad } from './types';
 import type { ElementwiseParts } from './reference/parts';
 import { leanCommit, GRAD_INTO, LEAN_OPTIONS, leanFloat, leanOptions, leanReduction, leanTarget, REDUCTION } from './lean';

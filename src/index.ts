@@ -71,3 +71,6 @@ export {
   diceLoss, diceLossWithGrad, generalizedDiceLoss, generalizedDiceLossWithGrad, tverskyLoss, tverskyLossWithGrad,
   type DiceCommonOptions, type DiceLossOptions, type GeneralizedDiceLossOptions, type TverskyLossOptions,
 } from './losses/dice';
+export {
+  lovaszHingeLoss, lovaszHingeLossWithGrad, lovaszSoftmaxLoss, lovaszSoftmaxLossWithGrad, type LovaszSoftmaxLossOptions,
+} from './losses/lovasz';

@@ -18,6 +18,7 @@ const FAMILIES = [
   'multi-margin', 'focal', 'distance', 'ctc', 'box-iou', 'likelihood',
   'softmax-focal', 'image-quality', // Kornia's (issue 22)
   'dice',
+  'lovasz',
 ];
 
 type Fn = (...a: unknown[]) => unknown;

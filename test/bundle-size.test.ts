@@ -56,11 +56,11 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
   // (image-quality), and MONAI's Dice family 5.2 KB (119.2 KB without it, 124.3 KB with it, measured
   // on the merged branch), Float16Array support (issue 19: the half module and the runtime's float16
   // paths) 1.4 KB (125.7 KB measured with it: 0.3 KB under this budget, which was the measure plus
-  // about 2 KB before it).
-  it('the whole library: ≤ 126 KB, every family but the test-only math module', async () => {
+  // about 2 KB before it); the Lovász family 2.8 KB (128.5 KB measured with it).
+  it('the whole library: ≤ 130 KB, every family but the test-only math module', async () => {
     const b = await bundle(wholeLibraryApp);
     expect(modulesIn(b.text)).toEqual(['binary-cross-entropy', 'box-iou', 'ctc', 'cosine-similarity', 'cross-entropy', 'distance', 'focal', 'kl-div', 'likelihood', 'margin', 'multi-margin', 'regression', 'softmax',
-      'softmax-focal', 'image-quality', 'dice', 'half'].sort());
-    expect(b.gzip).toBeLessThanOrEqual(126 * KB);
+      'softmax-focal', 'image-quality', 'dice', 'lovasz', 'half'].sort());
+    expect(b.gzip).toBeLessThanOrEqual(130 * KB);
   });
 });

@@ -60,7 +60,7 @@ function within1ulp(got: number, want: number): boolean {
 
 const FAMILIES = [
   'softmax', 'cross-entropy', 'binary-cross-entropy', 'regression', 'cosine-similarity', 'kl-div', 'margin',
-  'multi-margin', 'focal', 'distance', 'ctc', 'box-iou', 'likelihood', 'softmax-focal', 'image-quality', 'dice',
+  'multi-margin', 'focal', 'distance', 'ctc', 'box-iou', 'likelihood', 'softmax-focal', 'image-quality', 'dice', 'lovasz',
 ];
 const lib = api as unknown as Record<string, (...a: unknown[]) => unknown>;
 function fnOf(name: string): (...a: unknown[]) => unknown {

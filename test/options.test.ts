@@ -37,6 +37,8 @@ Object.assign(OPTIONS, { diceLoss: [...DICE, 'squaredPred', 'jaccard', 'weight']
 const SCALAR_ONLY = new Set(['psnrLoss']);
 // every other function has a tensor result (for a loss: with reduction 'none'), so it takes options.out
 for (const name of Object.keys(OPTIONS)) if (!SCALAR_ONLY.has(name)) OPTIONS[name] = [...OPTIONS[name], 'out'];
+// the Lovász losses: always a number (no reduction), so no options.out
+Object.assign(OPTIONS, { lovaszHingeLoss: [], lovaszSoftmaxLoss: ['weight'] });
 
 const isOptions = (v: unknown) => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !Array.isArray(v) && !('data' in v);
 

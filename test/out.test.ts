@@ -9,7 +9,7 @@ const fns = sl as unknown as Record<string, Fn>;
 /** Functions whose result is a tensor without a reduction. */
 const TENSOR_RESULT = new Set(['softmax', 'logSoftmax', 'sigmoid', 'pairwiseDistance', 'cosineSimilarity']);
 /** Functions whose result is always a number (no reduction, no options.out): psnrLoss (test/image-quality.test.ts checks it refuses out). */
-const SCALAR_ONLY = new Set(['psnrLoss']);
+const SCALAR_ONLY = new Set(['psnrLoss', 'lovaszHingeLoss', 'lovaszSoftmaxLoss']);
 
 afterEach(() => sl.setBackend('wasm-simd'));
 

@@ -87,6 +87,8 @@ const CASES: Case[] = [
   { name: 'psnrLoss', args: () => [uniform([2, 6], 0, 1), uniform([2, 6], 0, 1)], options: { maxVal: 1 } },
   { name: 'ssimLoss', args: () => [uniform([1, 2, 5, 6], 0, 1), uniform([1, 2, 5, 6], 0, 1)], options: { windowSize: 3 } },
   { name: 'ssimLoss', label: "'valid', 'none'", args: () => [uniform([2, 1, 6, 6], 0, 1), uniform([2, 1, 6, 6], 0, 1)], options: { windowSize: 5, padding: 'valid', reduction: 'none' } },
+  { name: 'lovaszHingeLoss', args: () => [uniform([2, 1, 3, 4]), ints([2, 3, 4], 2)] },
+  { name: 'lovaszSoftmaxLoss', args: () => [uniform([2, 3, 3, 4]), ints([2, 3, 4], 3)], options: { weight: tf.tensor1d([1, 2, 0.5]) } },
 ];
 
 // ---- helpers ----

@@ -4,9 +4,11 @@
 import { argShape, elementwiseLoss, leanElementwise, type ElementwiseArg, type LeanKernel } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import { generalOptions } from '../lean';
-import { checkOptions, floatOfDtype, floatOption, reductionOption, withGrad, type LossAndGrads, type CheckedOptions } from '../options';
+import { checkOptions, floatOfDtype, floatOption, reductionOption, type CheckedOptions } from '../options';
+import { withGrad, type LossAndGrads } from '../results';
 import { bceReference, bceWithLogitsReference } from '../reference/binary-cross-entropy';
-import { broadcastShapes, callDtype, floatArg, sameShape, type FloatTensor } from '../tensor';
+import { callDtype, floatArg, type FloatTensor } from '../tensor';
+import { broadcastShapes, sameShape } from '../shapes';
 import type { Dtype, FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';

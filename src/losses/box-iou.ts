@@ -7,7 +7,8 @@
 import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
-import { checkOptions, floatOfDtype, gradForArgument, gradScaling, numberOption, outTarget, placed, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads, type CheckedOptions, type WriteTarget } from '../options';
+import { checkOptions, floatOfDtype, gradScaling, numberOption, reductionOption, upstreamOption, type CheckedOptions } from '../options';
+import { gradForArgument, outTarget, placed, toDtype, withGrad, type LossAndGrads, type WriteTarget } from '../results';
 import { boxLossReference, boxLossSpec, type BoxLossKind, type BoxLossSpec } from '../reference/box-iou';
 
 /**
@@ -15,7 +16,8 @@ import { boxLossReference, boxLossSpec, type BoxLossKind, type BoxLossSpec } fro
  * @group Box IoU
  */
 export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
-import { broadcastShapes, callDtype, field, floatArg, roundResult, sizeOf, valuesOver } from '../tensor';
+import { callDtype, field, floatArg, roundResult, valuesOver } from '../tensor';
+import { broadcastShapes, sizeOf } from '../shapes';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';

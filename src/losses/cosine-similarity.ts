@@ -4,14 +4,11 @@
 import { wasm } from '../backend';
 import { argShape, floatOrLabels } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
-import {
-  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, outTarget, placed, reductionOption, toDtype, upstreamOption, withGrad,
-  type LossAndGrads,
-} from '../options';
+import { checkOptions, floatOfDtype, gradScaling, numberOption, reductionOption, upstreamOption } from '../options';
+import { gradForArgument, lossResult, outTarget, placed, toDtype, withGrad, type LossAndGrads } from '../results';
 import { cosineSimilarityReference } from '../reference/cosine-similarity';
-import {
-  broadcastShapes, callDtype, expandTo, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf, valuesOver,
-} from '../tensor';
+import { callDtype, floatArg, valuesOver } from '../tensor';
+import { broadcastShapes, expandTo, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../shapes';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';

@@ -2,14 +2,12 @@
 import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
-import {
-  checkOptions, directTarget, floatOfDtype, floatOption, gradScaling, gradTargets, gradTensor, integerOption, lossResult,
-  numberOption, outTarget, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
-} from '../options';
+import { checkOptions, floatOfDtype, floatOption, gradScaling, integerOption, numberOption, reductionOption, upstreamOption, type CheckedOptions } from '../options';
+import { directTarget, gradTargets, gradTensor, lossResult, outTarget, toDtype, withGrad } from '../results';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
-import { callDtype, floatArg, halfOutput, indexArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
-import type { WasmTensor } from '../wasm/resident';
-import { fitsOneItem, input, output, run as runKernel, whole, wholeScratch, type Gather } from '../wasm/runtime';
+import { callDtype, floatArg, halfOutput, indexArg, isFloatArray, readArg, roundTo, type FloatTensor, type IndexTensor } from '../tensor';
+import { newFloat, sameShape, sizeOf } from '../shapes';
+import { fitsOneItem, input, output, run as runKernel, whole, wholeScratch, type Gather, type Target } from '../wasm/runtime';
 import { copyIn, copyOut, heap, heapI32, place, PTRS, release } from '../wasm/direct';
 import { generalInput, generalOptions, leanCommit, GRAD_INTO, LEAN_2D, LEAN_OPTIONS, leanInt32, leanMatrix, leanOptions, leanReduction, leanTarget, REDUCTION } from '../lean';
 import { lengthOf } from '../wasm/views';
@@ -193,7 +191,7 @@ function scatterRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: 
 /** The per-row losses of a call that reduces them (never read). */
 const NO_LOSSES = new Float64Array(0);
 
-function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | WasmTensor | null): LossParts | null {
+function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: Target | null): LossParts | null {
   const w = wasm(fn, crossEntropyModule);
   if (!w) return null;
   const { k, arena } = w;
@@ -265,7 +263,7 @@ function crossEntropyLean(fn: string, input: unknown, target: unknown, options: 
   }
 }
 
-function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | WasmTensor | null): LossParts | null {
+function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: Target | null): LossParts | null {
   const w = wasm(fn, crossEntropyModule);
   if (!w) return null;
   const { k, arena } = w;
@@ -291,7 +289,7 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
 /** nllWasm over rows (N·inner items of C classes) rather than batch elements. */
 function nllRows(
   prep: Prepared, run: (...args: number[]) => number, arena: Parameters<typeof runKernel>[0],
-  wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: FloatArray | WasmTensor | null,
+  wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: Target | null,
 ): LossParts {
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;

@@ -6,12 +6,11 @@
 import { wasm } from '../backend';
 import { argShape, floatOrLabels } from '../elementwise-loss';
 import { describe, rangeError, shapeString, typeError } from '../errors';
-import {
-  checkOptions, floatOfDtype, gradScaling, gradTensor, lossResult, numberOption, outTarget, reductionOption, toDtype, upstreamOption, withGrad,
-  type CheckedOptions, type LossAndGrads,
-} from '../options';
+import { checkOptions, floatOfDtype, gradScaling, numberOption, reductionOption, upstreamOption, type CheckedOptions } from '../options';
+import { gradTensor, lossResult, outTarget, toDtype, withGrad, type LossAndGrads } from '../results';
 import { diceBackwardReference, diceForwardReference, type DiceActivation } from '../reference/dice';
-import { callDtype, field, floatArg, indexArg, isFloatArray, readArg, sameShape, sizeOf, type FloatTensor } from '../tensor';
+import { callDtype, field, floatArg, indexArg, isFloatArray, readArg, type FloatTensor } from '../tensor';
+import { sameShape, sizeOf } from '../shapes';
 import type { FloatArray, FloatInput, GradOptions, GradTarget, IndexInput, Loss, Reduction, ResultArray, Tensor, WithGrad } from '../types';
 import { kernel } from '../wasm/kernels';
 import { diceModule } from '../wasm/modules';

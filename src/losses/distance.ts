@@ -4,13 +4,12 @@
 import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, typeError } from '../errors';
-import {
-  checkOptions, floatOfDtype, gradForArgument, gradScaling, lossResult, numberOption, outTarget, placed, reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions,
-  type LossAndGrads,
-} from '../options';
+import { checkOptions, floatOfDtype, gradScaling, numberOption, reductionOption, upstreamOption, type CheckedOptions } from '../options';
+import { gradForArgument, lossResult, outTarget, placed, toDtype, withGrad, type LossAndGrads } from '../results';
 import { pairwiseDistanceReference } from '../reference/distance';
 import { cosineRows } from './cosine-similarity';
-import { broadcastShapes, callDtype, floatArg, negated, newFloat, sizeOf, valuesOver, type FloatTensor } from '../tensor';
+import { callDtype, floatArg, negated, valuesOver, type FloatTensor } from '../tensor';
+import { broadcastShapes, newFloat, sizeOf } from '../shapes';
 import type { FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';

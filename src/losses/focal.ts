@@ -2,9 +2,11 @@
 // "Focal Loss for Dense Object Detection", ICCV 2017). Its default reduction is 'none'.
 import { argShape, elementwiseLoss } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
-import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
+import { checkOptions, floatOfDtype, numberOption, reductionOption } from '../options';
+import { withGrad, type LossAndGrads } from '../results';
 import { sigmoidFocalReference } from '../reference/focal';
-import { callDtype, floatArg, sameShape } from '../tensor';
+import { callDtype, floatArg } from '../tensor';
+import { sameShape } from '../shapes';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';

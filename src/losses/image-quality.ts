@@ -5,12 +5,11 @@
 import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
-import {
-  checkOptions, directTarget, floatOfDtype, gradScaling, gradTargets, gradTensor, lossResult, numberOption, outTarget,
-  reductionOption, toDtype, upstreamOption, withGrad, type CheckedOptions, type LossAndGrads,
-} from '../options';
+import { checkOptions, floatOfDtype, gradScaling, numberOption, reductionOption, upstreamOption, type CheckedOptions } from '../options';
+import { directTarget, gradTargets, gradTensor, lossResult, outTarget, toDtype, withGrad, type LossAndGrads } from '../results';
 import { gaussianWindow, sqDiffReference, ssimOutSize, ssimReference } from '../reference/image-quality';
-import { callDtype, floatArg, roundResult, sameShape, sizeOf, type FloatTensor } from '../tensor';
+import { callDtype, floatArg, roundResult, type FloatTensor } from '../tensor';
+import { sameShape, sizeOf } from '../shapes';
 import type { FloatArray, FloatInput, GradOptions, GradTarget, Loss, Reduction, ResultArray, Tensor, WithGrad } from '../types';
 import { runElementwise } from '../wasm/chunks';
 import { kernel } from '../wasm/kernels';

@@ -3,9 +3,11 @@
 // 'batchmean' divides the sum by the first dim (the KL divergence per sample); 'mean' divides by
 // every element, as PyTorch does (PyTorch also warns there; we do not).
 import { argShape, elementwiseLoss } from '../elementwise-loss';
-import { checkOptions, floatOfDtype, reductionOption, withGrad, type LossAndGrads } from '../options';
+import { checkOptions, floatOfDtype, reductionOption } from '../options';
+import { withGrad, type LossAndGrads } from '../results';
 import { klDivReference } from '../reference/kl-div';
-import { broadcastShapes, callDtype, floatArg } from '../tensor';
+import { callDtype, floatArg } from '../tensor';
+import { broadcastShapes } from '../shapes';
 import type { FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';

@@ -2,9 +2,11 @@
 // (docs/semantics.md §14). Arguments broadcast; every float argument gets a gradient.
 import { rangeError, shapeString, typeError } from '../errors';
 import { argShape, elementwiseLoss, type ElementwiseArg } from '../elementwise-loss';
-import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
+import { checkOptions, floatOfDtype, numberOption, reductionOption } from '../options';
+import { withGrad, type LossAndGrads } from '../results';
 import { gaussianNllReference, poissonNllReference } from '../reference/likelihood';
-import { broadcastShapes, callDtype, floatArg, floatTensor, newFloat, sameShape, sizeOf } from '../tensor';
+import { callDtype, floatArg, floatTensor } from '../tensor';
+import { broadcastShapes, newFloat, sameShape, sizeOf } from '../shapes';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';

@@ -3,9 +3,11 @@
 // Targets may be float (the call's dtype) or integer arrays (±1 labels), as PyTorch accepts both.
 import { rangeError, shapeString } from '../errors';
 import { argShape, elementwiseLoss, floatOrLabels, type ElementwiseArg } from '../elementwise-loss';
-import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
+import { checkOptions, floatOfDtype, numberOption, reductionOption } from '../options';
+import { withGrad, type LossAndGrads } from '../results';
 import { hingeEmbeddingReference, marginRankingReference, softMarginReference } from '../reference/margin';
-import { broadcastShapes, callDtype, floatArg, sameShape } from '../tensor';
+import { callDtype, floatArg } from '../tensor';
+import { broadcastShapes, sameShape } from '../shapes';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';

@@ -3,12 +3,11 @@
 // one row loss each, reduced over N. Only the input gets a gradient.
 import { wasm } from '../backend';
 import { rangeError, shapeString } from '../errors';
-import {
-  checkOptions, floatOption, gradScaling, gradTensor, lossResult, numberOption, outTarget, reductionOption, toDtype, upstreamOption, withGrad,
-  type LossAndGrads,
-} from '../options';
+import { checkOptions, floatOption, gradScaling, numberOption, reductionOption, upstreamOption } from '../options';
+import { gradTensor, lossResult, outTarget, toDtype, withGrad, type LossAndGrads } from '../results';
 import { multiMarginReference, multilabelMarginReference, type RowParts } from '../reference/multi-margin';
-import { callDtype, floatArg, indexArg, isFloatArray, sameShape, type FloatTensor } from '../tensor';
+import { callDtype, floatArg, indexArg, isFloatArray, type FloatTensor } from '../tensor';
+import { sameShape } from '../shapes';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';

@@ -3,9 +3,11 @@
 // (PyTorch only warns); 'mean' divides by the broadcast numel; both receive gradients.
 import { argShape, elementwiseLoss, leanElementwise, type LeanKernel } from '../elementwise-loss';
 import { generalOptions } from '../lean';
-import { checkOptions, floatOfDtype, numberOption, reductionOption, withGrad, type LossAndGrads } from '../options';
+import { checkOptions, floatOfDtype, numberOption, reductionOption } from '../options';
+import { withGrad, type LossAndGrads } from '../results';
 import { regressionReference, type RegressionKind } from '../reference/regression';
-import { broadcastShapes, callDtype, floatArg, negated } from '../tensor';
+import { callDtype, floatArg, negated } from '../tensor';
+import { broadcastShapes } from '../shapes';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';

@@ -4,12 +4,11 @@
 // each sample, over a softmax. Its default reduction is 'none' (a result of the input's shape).
 import { wasm } from '../backend';
 import { rangeError, shapeString, typeError } from '../errors';
-import {
-  checkOptions, directTarget, floatOption, gradScaling, gradTargets, gradTensor, integerOption, lossResult, numberOption,
-  outTarget, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads,
-} from '../options';
+import { checkOptions, floatOption, gradScaling, integerOption, numberOption, reductionOption, upstreamOption } from '../options';
+import { directTarget, gradTargets, gradTensor, lossResult, outTarget, toDtype, withGrad, type LossAndGrads } from '../results';
 import { softmaxFocalReference, type FocalProblem } from '../reference/softmax-focal';
-import { callDtype, floatArg, indexArg, sameShape, sizeOf } from '../tensor';
+import { callDtype, floatArg, indexArg } from '../tensor';
+import { sameShape, sizeOf } from '../shapes';
 import type { FloatArray, FloatInput, GradOptions, GradTarget, IndexInput, Loss, Reduction, ResultArray, Tensor, WithGrad } from '../types';
 import { kernel } from '../wasm/kernels';
 import { softmaxFocalModule } from '../wasm/modules';

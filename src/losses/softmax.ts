@@ -1,8 +1,10 @@
 // softmax, logSoftmax, sigmoid: F.softmax, F.log_softmax, torch.sigmoid (docs/semantics.md §2).
 import { wasm } from '../backend';
-import { checkOptions, gradTensor, outTarget, placed, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
+import { checkOptions, upstreamOption } from '../options';
+import { gradTensor, outTarget, placed, toDtype, withGrad, type LossAndGrads } from '../results';
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
-import { callDtype, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../tensor';
+import { callDtype, floatArg } from '../tensor';
+import { moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../shapes';
 import { input as operandIn, output, run as runKernel } from '../wasm/runtime';
 import { copyIn, copyOut, heap, place, PTRS, release } from '../wasm/direct';
 import { generalInput, generalOptions, leanCommit, DIM, LEAN_2D, LEAN_OPTIONS, leanFloat, leanMatrix, leanOptions, leanTarget, OUT } from '../lean';

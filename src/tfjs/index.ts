@@ -29,7 +29,7 @@ import * as sl from '../index';
 import type {
   AlphaIouLossOptions, BinaryCrossEntropyOptions, BinaryCrossEntropyWithLogitsOptions, BoxLossOptions, CosineEmbeddingLossOptions,
   CosineSimilarityOptions, CrossEntropyOptions, CtcLossOptions, FocalEiouLossOptions, GaussianNllLossOptions, HingeEmbeddingLossOptions,
-  HuberLossOptions, IndexInput, KlDivOptions, MarginRankingLossOptions, MultilabelMarginLossOptions, MultiMarginLossOptions, NllLossOptions,
+  HuberLossOptions, IndexInput, KlDivOptions, LovaszSoftmaxLossOptions, MarginRankingLossOptions, MultilabelMarginLossOptions, MultiMarginLossOptions, NllLossOptions,
   PairwiseDistanceOptions, PoissonNllLossOptions, RegressionOptions, SigmoidFocalLossOptions, SiouLossOptions, SmoothL1LossOptions,
   SoftMarginLossOptions, TripletMarginLossOptions, TripletMarginWithDistanceLossOptions, WiseIouLossOptions,
   FocalLossOptions, PsnrLossOptions, SsimLossOptions,
@@ -122,6 +122,10 @@ export interface TfLosses {
   diceLoss: TfLossFactory<DiceLossOptions, 'mean', [input: T, target: T | IndexInput]>;
   generalizedDiceLoss: TfLossFactory<GeneralizedDiceLossOptions, 'mean', [input: T, target: T | IndexInput]>;
   tverskyLoss: TfLossFactory<TverskyLossOptions, 'mean', [input: T, target: T | IndexInput]>;
+  /** No reduction option: always a `tf.Scalar` (the mean over the batch). */
+  lovaszHingeLoss: () => TfLossFunction<[input: T, target: TfIndexInput], 'mean'>;
+  /** No reduction option: always a `tf.Scalar`. */
+  lovaszSoftmaxLoss: (options?: TfLossOptions<LovaszSoftmaxLossOptions>) => TfLossFunction<[input: T, target: TfIndexInput], 'mean'>;
 }
 
 const F = (name: string) => [name, 'float', true] as const;
@@ -176,6 +180,8 @@ export const SPECS: Readonly<Record<keyof TfLosses, LossSpec>> = {
   diceLoss: SEGMENTATION,
   generalizedDiceLoss: SEGMENTATION,
   tverskyLoss: SEGMENTATION,
+  lovaszHingeLoss: { args: [F('input'), INDEX('target')], keras: 'as-is' },
+  lovaszSoftmaxLoss: { args: [F('input'), INDEX('target')], keras: 'as-is' },
 };
 
 type AnyFn = (...args: unknown[]) => unknown;

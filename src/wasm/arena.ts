@@ -7,7 +7,7 @@
 // The whole memory stays under `limit` (setMemoryLimit): callers ask `available()` and process
 // large inputs in chunks. Growing memory detaches earlier views, so views are made after all of
 // a call's allocations (view()), and resident tensors re-create theirs on access.
-import type { Dtype, FloatArray, StorageDtype } from '../types';
+import type { Dtype, FloatArray, StorageDtype } from '../dtypes';
 import { HEAP_BASE } from './modules/layout';
 import { setWasmMemoryInfo, wasmBuffer, wasmView } from './views';
 

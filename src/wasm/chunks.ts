@@ -1,7 +1,8 @@
 // The elementwise and row-pair paths, on the runtime (runtime.ts): operands broadcast to one shape,
 // kernels run block by block under the memory limit.
-import { expandTo, FloatTensor, floatTensor, sameShape } from '../tensor';
-import type { Dtype, FloatArray } from '../types';
+import { FloatTensor, floatTensor } from '../tensor';
+import { expandTo, sameShape } from '../shapes';
+import type { Dtype, FloatArray } from '../dtypes';
 import type { Arena } from './arena';
 import { input, output, run, type Operand as RuntimeOperand, type Target, type Values } from './runtime';
 

@@ -2,7 +2,7 @@
 // operand in the arena, then copies in through views of the whole memory that are made once per
 // memory buffer (re-made only after growth), runs the kernel once, and copies out. Nothing here
 // allocates on the JS heap for a call whose shape repeats: the copy-out views are cached by place.
-import type { Dtype, FloatArray } from '../types';
+import type { Dtype, FloatArray } from '../dtypes';
 import type { Arena } from './arena';
 import { BLOCK_BYTES } from './runtime';
 import { wasmBuffer } from './views';

@@ -4,7 +4,7 @@
 // Float32Array) runs about 5 ns an element in V8 13.6, several times the loss itself; here the
 // bits are copied as they are (a memcpy) and converted by the SIMD kernels of
 // assembly/kernels/half.ts, in place in the staging area.
-import type { Float16ArrayLike } from '../types';
+import type { Float16ArrayLike } from '../dtypes';
 import { loadModule } from './instance';
 import { halfModule } from './modules/half';
 import { bufferOf, byteOffsetOf, wasmBuffer } from './views';

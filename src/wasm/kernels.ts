@@ -245,6 +245,22 @@ export const halfKernels = {
   },
 } as const satisfies FamilySpec;
 
+// ---- Kornia 0.7.4: the Lovász losses (docs/semantics.md §18) ----
+
+export const lovaszKernels = {
+  source: 'lovasz',
+  kernels: {
+    // f64 only: float32 input is widened by the caller (docs/accuracy.md)
+    lovasz_hinge: { dtypes: ['f64'], generic: false, args: ['rows:size', 'n:size', 'x:in', 'labels:in', 'grad:out', 'scratch:scratch', 'gradScale:f64'], returns: 'f64' },
+    lovasz_softmax: {
+      dtypes: ['f64'], generic: false,
+      args: ['images:size', 'C:size', 'n:size', 'x:in', 'labels:in', 'weight:in', 'grad:out', 'scratch:scratch', 'gradScale:f64'],
+      returns: 'f64',
+    },
+    lovasz_scratch_bytes: { dtypes: [], args: ['C:size', 'n:size'], returns: 'f64' },
+  },
+} as const satisfies FamilySpec;
+
 /** The vector exp and log over arrays: for the accuracy tests only (no loss imports this module). */
 export const mathKernels = {
   source: 'math',
@@ -279,6 +295,7 @@ export const FAMILIES: readonly { spec: FamilySpec; relaxed?: boolean }[] = [
   { spec: imageQualityKernels },
   { spec: diceKernels },
   { spec: halfKernels },
+  { spec: lovaszKernels },
   { spec: mathKernels, relaxed: true },
 ];
 

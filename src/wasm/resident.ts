@@ -1,6 +1,6 @@
 // Tensors that live in the kernel module's memory, for training loops that reuse buffers:
 // every loss reads them in place (no copy in). See README "Data in wasm memory".
-import type { FloatArray, StorageDtype, Tensor } from '../types';
+import type { FloatArray, StorageDtype, Tensor } from '../dtypes';
 import type { Arena } from './arena';
 import { wasmBuffer } from './views';
 

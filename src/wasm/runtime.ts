@@ -14,8 +14,9 @@
 // code of the caller's runs here: operands are arrays the library made or its own views of the
 // caller's (src/wasm/views.ts), and the operand records have every field set (Operand), so nothing
 // is read through Object.prototype.
-import { FloatTensor, newFloat } from '../tensor';
-import type { Dtype, FloatArray } from '../types';
+import { FloatTensor } from '../tensor';
+import { newFloat } from '../shapes';
+import type { Dtype, FloatArray } from '../dtypes';
 import type { Arena } from './arena';
 import { narrowOut, widenIn } from './half';
 import { WasmTensor } from './resident';

@@ -6,7 +6,7 @@
 // argument is read once through the intrinsic accessors of %TypedArray%.prototype (which read the
 // array's internal slots and run nothing else), and the library then works on a view of its own
 // over the same memory, a plain Float32Array/Float64Array/Int32Array that no caller has touched.
-import type { FloatArray, Float16ArrayLike, StorageDtype } from '../types';
+import type { FloatArray, Float16ArrayLike, StorageDtype } from '../dtypes';
 
 const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const intrinsic = (key: string | symbol) => Object.getOwnPropertyDescriptor(TypedArrayPrototype, key)!.get!;

@@ -23,6 +23,7 @@ export const FUNCTIONS = [
   // Kornia's losses (issue 22)
   'focalLoss', 'psnrLoss', 'ssimLoss',
   'diceLoss', 'generalizedDiceLoss', 'tverskyLoss',
+  'alphaIouLoss', 'siouLoss', 'wiseIouLoss', 'lovaszHingeLoss', 'lovaszSoftmaxLoss',
 ];
 
 /** The argument lists each function is called with, for one dtype: { name: [args, ...] }. */
@@ -91,6 +92,10 @@ export function makeCalls(sl, dtype) {
   calls.diceLoss = [[seg, segLabels, { softmax: true, toOnehotY: true }], [seg, segSoft, { sigmoid: true, squaredPred: true, weight: [1, 2, 0.5], reduction: 'none' }]];
   calls.generalizedDiceLoss = [[seg, segLabels, { softmax: true, toOnehotY: true, includeBackground: false }], [seg, segSoft, { sigmoid: true, wType: 'simple', reduction: 'sum' }]];
   calls.tverskyLoss = [[seg, segLabels, { softmax: true, toOnehotY: true, alpha: 0.3, beta: 0.7 }], [seg, segSoft, { sigmoid: true, batch: true, reduction: 'none' }]];
+  // the Lovász losses: images (N, C, H, W) of x's values, and their labels
+  calls.lovaszHingeLoss = [[{ data: x.data, shape: [2, 1, 3, 10] }, { data: Int32Array.from({ length: 60 }, () => (r() < 0.4 ? 1 : 0)), shape: [2, 3, 10] }]];
+  const classes = { data: Int32Array.from({ length: 20 }, () => Math.floor(r() * 3)), shape: [2, 2, 5] };
+  calls.lovaszSoftmaxLoss = [[{ data: x.data, shape: [2, 3, 2, 5] }, classes, {}], [{ data: x.data, shape: [2, 3, 2, 5] }, classes, { weight: floats(3, 0.5, 2) }]];
   return calls;
 }
 

@@ -197,6 +197,19 @@ const GENERATORS = {
     return [[{ data: logSoftmaxRows(t, T, N, C), shape: [T, N, C] }, { data: targets, shape: [N, S] }, il, tl], { blank, reduction: t.reduction(), zeroInfinity: t.random() < 0.5 }];
   },
   sigmoidFocalLoss: (t) => { const shape = [t.dim(), t.dim()]; return [[t.tensor(shape, () => t.value(10)), t.tensor(shape, t.unit)], { alpha: t.pick([0.25, -1, 0.5]), gamma: t.pick([0, 0.5, 1, 2, 3.5]), reduction: t.reduction() }]; },
+  // images (N, C, H, W): W small, so that one image (the kernel's item, with its sort scratch) fits
+  // the fuzzer's smallest memory limit; labels now and then all one class (degenerate masks)
+  lovaszHingeLoss: (t) => {
+    const N = t.int(0, 3), H = t.dim(), W = t.int(0, 9);
+    const one = t.random() < 0.15 ? t.int(0, 1) : -1;
+    return [[t.tensor([N, 1, H, W], () => t.value(t.pick([3, 30]))), { data: Int32Array.from({ length: N * H * W }, () => (one >= 0 ? one : t.int(0, 1))), shape: [N, H, W] }], {}];
+  },
+  lovaszSoftmaxLoss: (t) => {
+    const N = t.int(0, 3), C = t.int(2, 5), H = t.dim(), W = t.int(0, 9);
+    const one = t.random() < 0.15 ? t.int(0, C - 1) : -1;
+    const opts = t.random() < 0.4 ? { weight: t.floats(C, () => t.random() * 2) } : {};
+    return [[t.tensor([N, C, H, W], () => t.value(t.pick([3, 30]))), { data: Int32Array.from({ length: N * H * W }, () => (one >= 0 ? one : t.int(0, C - 1))), shape: [N, H, W] }], opts];
+  },
 };
 const BOX = { generalizedBoxIouLoss: {}, distanceBoxIouLoss: {}, completeBoxIouLoss: {}, iouLoss: {}, eiouLoss: {},
   focalEiouLoss: (t) => ({ gamma: t.pick([0.5, 1, 2]) }),
