@@ -223,6 +223,35 @@ function diceRun(name: string, xs: Float64Array, v: Values): Curve {
   return { y: perItem(r), g, extra: others };
 }
 
+// ---- the Lovász losses: a disk prediction, its threshold shifted ----
+const LOVASZ: Array<[string, string]> = [['lovaszHingeLoss', 'kornia.losses.lovasz_hinge_loss'], ['lovaszSoftmaxLoss', 'kornia.losses.lovasz_softmax_loss']];
+/** The Lovász image: a 12×12 disk mask; the prediction's logits s fall off with the distance from its edge (positive inside). */
+const M = 12;
+const DISK = Int32Array.from({ length: M * M }, (_, i) => (Math.hypot((i % M) - 5.5, Math.floor(i / M) - 5.5) < 4 ? 1 : 0));
+const SCORE = Float64Array.from({ length: M * M }, (_, i) => (4 - Math.hypot((i % M) - 5.5, Math.floor(i / M) - 5.5)) / 1.5);
+/** One call per b (the losses return the batch's mean); ∂/∂b sums the gradient over the pixels (the logits s + b; for the softmax form, class 1's). */
+function lovaszRun(name: string, xs: Float64Array): Curve {
+  const mask = { data: DISK, shape: [1, M, M] };
+  /** The input of `fn` at shift b: the logits s + b, or for the softmax form the two classes' (0, s + b). */
+  const input = (fn: string, b: number) => {
+    const x = new Float64Array(fn === 'lovaszHingeLoss' ? M * M : 2 * M * M);
+    x.set(Float64Array.from(SCORE, (v) => v + b), x.length - M * M);
+    return { data: x, shape: fn === 'lovaszHingeLoss' ? [1, 1, M, M] : [1, 2, M, M] };
+  };
+  const other = LOVASZ.find(([n]) => n !== name)![0];
+  const y = new Float64Array(xs.length), g = new Float64Array(xs.length), y2 = new Float64Array(xs.length), iou = new Float64Array(xs.length);
+  xs.forEach((b, i) => {
+    const r = withGrad(name)(input(name, b), mask), gd = r.grad.data;
+    y[i] = r.loss;
+    for (let j = gd.length - M * M; j < gd.length; j++) g[i] += gd[j];
+    y2[i] = (sl as any)[other](input(other, b), mask);
+    let inter = 0, union = 0;
+    SCORE.forEach((s, j) => { const p = s + b > 0 ? 1 : 0; inter += p & DISK[j]; union += p | DISK[j]; });
+    iou[i] = 1 - inter / union;
+  });
+  return { y, g, extra: [y2, iou] };
+}
+
 export const SPECS: Spec[] = [
   activation('softmax', 'F.softmax', 'softmax(x, b, 0)₀'),
   activation('logSoftmax', 'F.log_softmax', 'log_softmax(x, b, 0)₀'),
@@ -331,6 +360,14 @@ export const SPECS: Spec[] = [
     call: (v) => `${name}WithGrad(pred, target, ${fmt({ ...diceOptions(name, v), reduction: 'none' })}), pred and target (N, 2, ${L}): background, foreground`,
     hint: `A 1-D mask of ${L} pixels, the target pixels ${T0}–${T0 + TW - 1}; the prediction, an interval (its pixels' values: how much of each it covers), slides in from the left until it covers the target or lies inside it. Each curve: reduction 'none', averaged over the classes kept. With α = β = 0.5 Tversky is Dice.`,
     run: (xs, v) => diceRun(name, xs, v),
+  })),
+
+  ...LOVASZ.map(([name, torch]): Spec => ({
+    name, torch, group: 'Segmentation', x: 'threshold shift b (logits s + b)', range: () => [-4, 4], controls: [], grad: 'gradient ∂/∂b',
+    extra: [...LOVASZ.filter(([n]) => n !== name).map(([n]) => n), '1 − IoU of (s + b > 0) (counted by the page)'],
+    hint: `A ${M}×${M} disk mask; the prediction's logits s fall off with the distance from the disk's edge (s > 0 exactly on the mask), shifted by b: b < 0 predicts a smaller disk, b > 0 a larger one. One call per b (the Lovász losses return the batch's mean). lovaszSoftmaxLoss gets the two classes' logits (0, s + b). The hinge, a convex surrogate of 1 − IoU, never lies below the thresholded prediction's 1 − IoU.`,
+    call: () => (name === 'lovaszHingeLoss' ? `lovaszHingeLossWithGrad(s + b (1, 1, ${M}, ${M}), mask (1, ${M}, ${M}))` : `lovaszSoftmaxLossWithGrad([0, s + b] (1, 2, ${M}, ${M}), mask (1, ${M}, ${M}))`),
+    run: (xs) => lovaszRun(name, xs),
   })),
 
   ...IMAGES.map(([name, torch, call]): Spec => ({

@@ -264,6 +264,38 @@ describe('the web page (site/)', () => {
     expect(ex.grad[400]).toBeCloseTo(ex.grad[399], 6); // the last point's derivative is the one from the left
     await page.locator('body').screenshot({ path: join(shots, 'site-explorer-dice.png') });
 
+    // The Lovász losses against a threshold shift b of a disk prediction: logits s + b on a 12×12
+    // disk mask (s > 0 exactly on the mask), one call per b: Node's simdloss on the same input; the
+    // hinge is the Lovász extension of the Jaccard loss at the hinge errors, which are at least 1 on
+    // every mispredicted pixel, so it is never below the thresholded prediction's 1 − IoU (0 at b = 0).
+    const M = 12, r = (i: number) => Math.hypot((i % M) - 5.5, Math.floor(i / M) - 5.5);
+    const mask = { data: Int32Array.from({ length: M * M }, (_, i) => (r(i) < 4 ? 1 : 0)), shape: [1, M, M] };
+    const logitsAt = (b: number) => Float64Array.from({ length: M * M }, (_, i) => (4 - r(i)) / 1.5 + b);
+    const IOU = '1 − IoU of (s + b > 0) (counted by the page)';
+    await page.selectOption('#ex-fn', 'lovaszHingeLoss');
+    ex = await inPage<any>(page, '__explorer');
+    expect([ex.name, ex.xs[0], ex.xs[200], ex.xs[400]]).toEqual(['lovaszHingeLoss', -4, 0, 4]);
+    expect(Object.keys(ex.extra)).toEqual(['lovaszSoftmaxLoss', IOU]);
+    for (const i of [0, 77, 200, 321, 400]) {
+      const s = logitsAt(ex.xs[i]);
+      expect(ex.loss[i]).toBe(sl.lovaszHingeLoss({ data: s, shape: [1, 1, M, M] }, mask));
+      const two = new Float64Array(2 * M * M);
+      two.set(s, M * M);
+      expect(ex.extra.lovaszSoftmaxLoss[i]).toBe(sl.lovaszSoftmaxLoss({ data: two, shape: [1, 2, M, M] }, mask));
+    }
+    expect(ex.extra[IOU][200]).toBe(0);
+    expect(ex.extra[IOU][0]).toBe(1); // b = -4: nothing predicted
+    ex.loss.forEach((l: number, i: number) => expect(l).toBeGreaterThanOrEqual(ex.extra[IOU][i] - 1e-12));
+    // ∂/∂b (the gradient summed over the pixels) against finite differences where the curve is linear
+    let linear = 0;
+    for (let i = 1; i < 400; i++) {
+      if (ex.grad[i - 1] !== ex.grad[i] || ex.grad[i + 1] !== ex.grad[i]) continue;
+      linear++;
+      expect(ex.grad[i]).toBeCloseTo((ex.loss[i + 1] - ex.loss[i - 1]) / (ex.xs[i + 1] - ex.xs[i - 1]), 6);
+    }
+    expect(linear).toBeGreaterThan(100);
+    await page.locator('body').screenshot({ path: join(shots, 'site-explorer-lovasz.png') });
+
     // The image view: ssimLoss and psnrLoss of img1 and img2 (img1 blurred and shifted by the
     // sliders) equal Node's on the same pixels and PSNR's formula; the sliders change them; no blur
     // and no shift gives identical images (SSIM loss ~0, PSNR infinite); the canvas shows img2.
@@ -413,7 +445,8 @@ describe('the web page (site/)', () => {
 
     // The select offers the whole catalogue, and every function renders finite numbers.
     const names = await page.$$eval('#ex-fn option', (os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect([...names].sort()).toEqual([...FUNCTIONS].sort());
+    expect(new Set(names).size).toBe(names.length);
+    expect([...names].sort()).toEqual([...new Set(FUNCTIONS)].sort()); // (a set: calls.mjs lists three box losses twice since the Lovász merge)
     for (const name of names) {
       await page.selectOption('#ex-fn', name);
       ex = await inPage<any>(page, '__explorer');
