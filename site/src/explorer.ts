@@ -2,8 +2,11 @@
 // inputs that differ in one coordinate x goes through one call of its …WithGrad twin (reduction
 // 'none'), and the plot shows each element's loss and its gradient with respect to x. The box
 // losses get their own view: two boxes to drag, the whole IoU family's values and gradients, and
-// the losses as the prediction slides horizontally past the target. Every plotted number comes
-// from simdloss; the page only builds the inputs.
+// the losses as the prediction slides horizontally past the target. The image losses (SSIM, PSNR)
+// get theirs: a small image and its blurred, shifted copy, and both losses as the copy slides. A
+// curve may bring comparison curves (`extra`: focalLoss shows crossEntropy and other γ). Every
+// plotted number comes from simdloss (a gradient with respect to the x axis's parameter by the
+// chain rule through the inputs, where the x axis is not an input); the page only builds the inputs.
 import * as sl from 'simdloss';
 import { COLORS, fixed, plot, uPlot, vline } from './plot';
 
@@ -11,7 +14,8 @@ type Value = number | string | boolean;
 type Values = Record<string, any>;
 /** A control: a slider (min/max/step), a choice (choices) or a checkbox (boolean value). `axis`: a point on the x axis, drawn and set by dragging the plot. */
 interface Control { key: string; label: string; value: Value; min?: number; max?: number; step?: number; choices?: Value[]; axis?: boolean }
-interface Curve { y: ArrayLike<number>; g: ArrayLike<number> }
+/** A run's curves: the loss, its gradient (unless the spec has none), and the spec's `extra` curves in order. */
+interface Curve { y: ArrayLike<number>; g?: ArrayLike<number>; extra?: ArrayLike<number>[] }
 export interface Spec {
   name: string; torch: string; group: string; x: string; y?: string;
   range: (v: Values) => [number, number];
@@ -19,8 +23,16 @@ export interface Spec {
   /** The call shown above the plot. */
   call: (v: Values) => string;
   run?: (xs: Float64Array, v: Values) => Curve;
+  /** The gradient's legend label (default ∂/∂x); false: the plot has no gradient curve. */
+  grad?: string | false;
+  /** What the plot shows, when its axis label cannot say it all. */
+  hint?: string;
+  /** Labels of further curves on the loss axis, drawn thin (for comparison); `run` returns them in `extra`. */
+  extra?: string[];
   /** Box losses: the options of this loss. */
   box?: (v: Values) => Values;
+  /** Image losses: the image view. */
+  image?: boolean;
 }
 
 const slider = (key: string, label: string, min: number, max: number, step: number, value: number, axis = false): Control => ({ key, label, min, max, step, value, axis });
@@ -78,6 +90,27 @@ const fmt = (o: Values) => `{ ${Object.entries(o).map(([k, v]) => `${k}: ${typeo
 const logits3 = (x: number) => [x, 1, -1];
 /** The fixed logits (blank, 1, 2) of the CTC example's four frames. */
 const CTC_LOGITS = [[1, 0.5, 0], [0, 1.5, 0.5], [0.5, 0, 1.5], [1, 0.5, 0.5]];
+/**
+ * focalLoss against the target class's probability p: the row whose softmax is p for class k and
+ * (1 - p)/2 for the two others (logits log p and log((1 - p)/2)). 'none' gives one loss per class
+ * (Kornia's one-hot adds 1e-6 to every class), summed here per row; the gradient with respect to p
+ * is the chain rule through the logits: ∂z_k/∂p = 1/p, ∂z_c/∂p = -1/(1 - p).
+ */
+const focalOptions = (v: Values) => ({ alpha: v.alpha === 'null' ? null : v.alpha, gamma: v.gamma });
+function focalRun(xs: Float64Array, v: Values): Curve {
+  const k = v.k as number, C = 3;
+  const logits = rows(xs, C, (p) => Array.from({ length: C }, (_, c) => Math.log(c === k ? p : (1 - p) / 2)));
+  const t = ints(xs.length, k);
+  const rowSums = (a: ArrayLike<number>) => Float64Array.from(xs, (_, i) => a[i * C] + a[i * C + 1] + a[i * C + 2]);
+  const focal = (gamma: number) => rowSums(sl.focalLoss(logits, t, { ...focalOptions(v), gamma, reduction: 'none' }).data);
+  const r = sl.focalLossWithGrad(logits, t, { ...focalOptions(v), reduction: 'none' });
+  const g = Float64Array.from(xs, (p, i) => {
+    let s = 0;
+    for (let c = 0; c < C; c++) s += r.grad.data[i * C + c] * (c === k ? 1 / p : -1 / (1 - p));
+    return s;
+  });
+  return { y: rowSums(r.loss.data), g, extra: [sl.crossEntropy(logits, t, { reduction: 'none' }).data, focal(0.5), focal(1), focal(5)] };
+}
 const tripletRun = (name: string) => (xs: Float64Array, v: Values) => {
   const { t, ...o } = v;
   return perRow(name, xs, 2, (x) => [x, 0], [rows(xs, 2, () => [0, 1]), rows(xs, 2, () => [t, -1])], o);
@@ -96,19 +129,127 @@ const BOXES: Array<[string, string]> = [
   ['wiseIouLoss', 'Wise-IoU (Tong et al. 2023)'],
 ];
 
-/** The Dice family: item i is one channel of logits (x, 1, −1, 2), through a sigmoid, against the target (t, 1, 0, 1). */
-function segmentation(name: string, torch: string, controls: Control[], options: (v: Values) => Values): Spec {
-  return {
-    name, torch, group: 'Segmentation (MONAI)', x: 'logit x of (x, 1, −1, 2); target (t, 1, 0, 1)', range: () => [-6, 6],
-    controls: [slider('t', 'target of x', 0, 1, 0.05, 1), ...controls],
-    call: (v) => `${name}WithGrad(logits, target, ${fmt({ sigmoid: true, ...options(v), reduction: 'none' })})`,
-    run: (xs, v) => {
-      const shape = [xs.length, 1, 4];
-      const r = withGrad(name)({ data: rows(xs, 4, (x) => [x, 1, -1, 2]).data, shape }, { data: rows(xs, 4, () => [v.t, 1, 0, 1]).data, shape },
-        { sigmoid: true, ...options(v), reduction: 'none' });
-      return { y: r.loss.data, g: column(r.grad.data, 4) };
-    },
+// ---- the image losses: img1 a small synthetic image, img2 the same blurred and shifted ----
+const S = 32; // the images' side (pixels)
+const SHIFT = 6; // the slide plot's shifts: -SHIFT .. SHIFT pixels
+const IMAGES: Array<[string, string, string]> = [
+  ['ssimLoss', 'kornia.losses.ssim_loss', 'ssimLossWithGrad(img1, img2, { windowSize: {W} }) with img1, img2 of shape (1, 1, 32, 32)'],
+  ['psnrLoss', 'kornia.losses.psnr_loss', 'psnrLossWithGrad(img1, img2, { maxVal: 1 }) with img1, img2 of shape (1, 1, 32, 32)'],
+];
+const IMAGE_CONTROLS = [
+  choice('pattern', 'image', ['circle', 'checkerboard', 'gradient']),
+  slider('blur', 'blur σ (px)', 0, 3, 0.1, 1),
+  slider('shift', 'shift (px)', -SHIFT, SHIFT, 0.25, 1),
+  choice('windowSize', 'SSIM window', [11, 7, 5, 3]),
+];
+/** img1: S×S values in [0, 1], row-major. The circle's edge is anti-aliased (its coverage of each pixel, roughly). */
+function pattern(name: string): Float64Array {
+  return Float64Array.from({ length: S * S }, (_, i) => {
+    const x = i % S, y = Math.floor(i / S);
+    if (name === 'checkerboard') return ((x >> 3) + (y >> 3)) % 2 ? 0.8 : 0.2;
+    if (name === 'gradient') return 0.1 + (0.8 * (x + y)) / (2 * (S - 1));
+    const d = Math.hypot(x + 0.5 - S / 2, y + 0.5 - S / 2);
+    return 0.15 + 0.7 * Math.min(1, Math.max(0, 9.5 - d));
+  });
+}
+/** img blurred by a Gaussian of σ pixels (separable, edges clamped) and shifted right by `shift` pixels (linear interpolation, edges clamped). */
+function blurShift(img: Float64Array, sigma: number, shift: number): Float64Array {
+  const r = sigma > 0 ? Math.ceil(3 * sigma) : 0;
+  const w = Array.from({ length: 2 * r + 1 }, (_, i) => (r ? Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)) : 1));
+  const wsum = w.reduce((a, b) => a + b, 0);
+  const at = (a: Float64Array, x: number, y: number) => a[Math.min(S - 1, Math.max(0, y)) * S + Math.min(S - 1, Math.max(0, x))];
+  const pass = (a: Float64Array, dx: number, dy: number) => Float64Array.from(a, (_, i) => {
+    const x = i % S, y = Math.floor(i / S);
+    let s = 0;
+    for (let k = -r; k <= r; k++) s += w[k + r] * at(a, x + k * dx, y + k * dy);
+    return s / wsum;
+  });
+  const b = pass(pass(img, 1, 0), 0, 1);
+  return Float64Array.from(b, (_, i) => {
+    const x = (i % S) - shift, y = Math.floor(i / S), x0 = Math.floor(x), f = x - x0;
+    return (1 - f) * at(b, x0, y) + f * at(b, x0 + 1, y);
+  });
+}
+const image = (data: Float64Array) => ({ data, shape: [1, 1, S, S] });
+
+// ---- segmentation: Dice's family against the overlap of a prediction with a 1-D target ----
+/** Each function of Dice's family: its name, MONAI's class, its own controls and their options (with the controls' defaults: MONAI's). */
+const DICE: Array<[string, string, Control[], (v: Values) => Values]> = [
+  ['diceLoss', 'monai.losses.DiceLoss', [check('squaredPred', 'squaredPred'), check('jaccard', 'jaccard')], (v) => ({ squaredPred: v.squaredPred, jaccard: v.jaccard })],
+  ['generalizedDiceLoss', 'monai.losses.GeneralizedDiceLoss', [choice('wType', 'wType', ['square', 'simple', 'uniform'])], (v) => ({ wType: v.wType })],
+  ['tverskyLoss', 'monai.losses.TverskyLoss', [slider('alpha', 'α (false positives)', 0, 1, 0.05, 0.5), slider('beta', 'β (false negatives)', 0, 1, 0.05, 0.5)],
+    (v) => ({ alpha: v.alpha, beta: v.beta })],
+];
+const DICE_CONTROLS = [slider('width', 'prediction width / target width', 0.5, 2, 0.25, 1), check('includeBackground', 'includeBackground', true)];
+/** The 1-D image: L pixels, the target [T0, T0 + TW). */
+const L = 80, T0 = 40, TW = 16;
+/** The options of `name`: its own (from v, or its controls' defaults) and includeBackground. */
+function diceOptions(name: string, v: Values): Values {
+  const [, , own, options] = DICE.find(([n]) => n === name)!;
+  return { includeBackground: v.includeBackground, ...options({ ...Object.fromEntries(own.map((c) => [c.key, c.value])), ...v }) };
+}
+/**
+ * Row i: the prediction, an interval of width·TW pixels whose right edge has entered the target
+ * by xs[i]·TW pixels (pixel values are its coverage of each pixel, so the overlap is exact), as
+ * two channels (background 1 - p, foreground p) against the one-hot target; one call, 'none'.
+ * The gradient with respect to the overlap is the chain rule through the two edges: moving right,
+ * the pixel under the right edge gains coverage, the one under the left edge loses it.
+ */
+function diceRun(name: string, xs: Float64Array, v: Values): Curve {
+  const n = xs.length, wp = v.width * TW;
+  const pred = new Float64Array(n * 2 * L), target = new Float64Array(n * 2 * L);
+  const edges = Array.from(xs, (f) => [T0 - wp + f * TW, T0 + f * TW]);
+  xs.forEach((_, i) => {
+    const [a, b] = edges[i];
+    for (let j = 0; j < L; j++) {
+      const p = Math.max(0, Math.min(j + 1, b) - Math.max(j, a)), g = j >= T0 && j < T0 + TW ? 1 : 0;
+      pred[(2 * i + 1) * L + j] = p; pred[2 * i * L + j] = 1 - p;
+      target[(2 * i + 1) * L + j] = g; target[2 * i * L + j] = 1 - g;
+    }
+  });
+  const call = (fn: string, options: Values) => withGrad(fn)({ data: pred, shape: [n, 2, L] }, { data: target, shape: [n, 2, L] }, { ...options, reduction: 'none' });
+  // 'none': one value per item and class kept; the item's loss is their mean (what 'mean' averages)
+  const perItem = (r: any) => { const k = r.loss.data.length / n; return Float64Array.from(xs, (_, i) => { let s = 0; for (let c = 0; c < k; c++) s += r.loss.data[i * k + c]; return s / k; }); };
+  const r = call(name, diceOptions(name, v)), k = r.loss.data.length / n, gd = r.grad.data as Float64Array;
+  // the upstream gradient of 'none' is 1 for each class kept; the per-item mean's is 1/k
+  // (the derivative for a move right, except at the last point, where x stops: from the left)
+  const g = Float64Array.from(xs, (_, i) => {
+    const [a, b] = edges[i], d = (j: number) => gd[(2 * i + 1) * L + j] - gd[2 * i * L + j]; // ∂/∂p through both channels
+    const px = (e: number) => (i < n - 1 ? Math.floor(e) : Math.ceil(e) - 1);
+    return (TW * (d(px(b)) - d(px(a)))) / k;
+  });
+  // the other two, with their own options at MONAI's defaults
+  const others = DICE.filter(([fn]) => fn !== name).map(([fn]) => perItem(call(fn, diceOptions(fn, { includeBackground: v.includeBackground }))));
+  return { y: perItem(r), g, extra: others };
+}
+
+// ---- the Lovász losses: a disk prediction, its threshold shifted ----
+const LOVASZ: Array<[string, string]> = [['lovaszHingeLoss', 'kornia.losses.lovasz_hinge_loss'], ['lovaszSoftmaxLoss', 'kornia.losses.lovasz_softmax_loss']];
+/** The Lovász image: a 12×12 disk mask; the prediction's logits s fall off with the distance from its edge (positive inside). */
+const M = 12;
+const DISK = Int32Array.from({ length: M * M }, (_, i) => (Math.hypot((i % M) - 5.5, Math.floor(i / M) - 5.5) < 4 ? 1 : 0));
+const SCORE = Float64Array.from({ length: M * M }, (_, i) => (4 - Math.hypot((i % M) - 5.5, Math.floor(i / M) - 5.5)) / 1.5);
+/** One call per b (the losses return the batch's mean); ∂/∂b sums the gradient over the pixels (the logits s + b; for the softmax form, class 1's). */
+function lovaszRun(name: string, xs: Float64Array): Curve {
+  const mask = { data: DISK, shape: [1, M, M] };
+  /** The input of `fn` at shift b: the logits s + b, or for the softmax form the two classes' (0, s + b). */
+  const input = (fn: string, b: number) => {
+    const x = new Float64Array(fn === 'lovaszHingeLoss' ? M * M : 2 * M * M);
+    x.set(Float64Array.from(SCORE, (v) => v + b), x.length - M * M);
+    return { data: x, shape: fn === 'lovaszHingeLoss' ? [1, 1, M, M] : [1, 2, M, M] };
   };
+  const other = LOVASZ.find(([n]) => n !== name)![0];
+  const y = new Float64Array(xs.length), g = new Float64Array(xs.length), y2 = new Float64Array(xs.length), iou = new Float64Array(xs.length);
+  xs.forEach((b, i) => {
+    const r = withGrad(name)(input(name, b), mask), gd = r.grad.data;
+    y[i] = r.loss;
+    for (let j = gd.length - M * M; j < gd.length; j++) g[i] += gd[j];
+    y2[i] = (sl as any)[other](input(other, b), mask);
+    let inter = 0, union = 0;
+    SCORE.forEach((s, j) => { const p = s + b > 0 ? 1 : 0; inter += p & DISK[j]; union += p | DISK[j]; });
+    iou[i] = 1 - inter / union;
+  });
+  return { y, g, extra: [y2, iou] };
 }
 
 export const SPECS: Spec[] = [
@@ -133,6 +274,12 @@ export const SPECS: Spec[] = [
   pointwise('sigmoidFocalLoss', 'torchvision.ops.sigmoid_focal_loss', 'Classification',
     [slider('t', 'target', 0, 1, 0.05, 1), slider('alpha', 'α', 0, 1, 0.05, 0.25), slider('gamma', 'γ', 0, 5, 0.1, 2)],
     (v) => ({ alpha: v.alpha, gamma: v.gamma }), () => [-6, 6], 'logit x'),
+  { name: 'focalLoss', torch: 'kornia.losses.focal_loss', group: 'Classification', x: 'probability p of the target class', range: () => [0.01, 0.99],
+    controls: [classes, choice('alpha', 'α', ['null', 0.25, 0.5, 0.75]), slider('gamma', 'γ', 0, 5, 0.1, 2)],
+    hint: 'Kornia\'s softmax focal loss of logits log p (the target class) and log((1 − p)/2) (the two others), summed over the classes; its gradient with respect to p by the chain rule through the logits.',
+    grad: 'gradient ∂/∂p', extra: ['crossEntropy', 'focalLoss γ = 0.5', 'focalLoss γ = 1', 'focalLoss γ = 5'],
+    call: (v) => `focalLossWithGrad(logits, [${v.k}, …], ${fmt({ ...focalOptions(v), reduction: 'none' })}), summed over classes`,
+    run: focalRun },
 
   pointwise('mseLoss', 'F.mse_loss', 'Regression', [target()]),
   pointwise('l1Loss', 'F.l1_loss', 'Regression', [target()]),
@@ -207,10 +354,26 @@ export const SPECS: Spec[] = [
       return { y: ctc.loss.data, g: Float64Array.from(xs, (_, i) => back.grad.data[(v.frame * N + i) * C + v.cls]) };
     } },
 
-  segmentation('diceLoss', 'monai.losses.DiceLoss', [check('squaredPred', 'squaredPred'), check('jaccard', 'jaccard')], (v) => ({ squaredPred: v.squaredPred, jaccard: v.jaccard })),
-  segmentation('generalizedDiceLoss', 'monai.losses.GeneralizedDiceLoss', [choice('wType', 'wType', ['square', 'simple', 'uniform'])], (v) => ({ wType: v.wType })),
-  segmentation('tverskyLoss', 'monai.losses.TverskyLoss', [slider('alpha', 'α (false positives)', 0, 1, 0.05, 0.5), slider('beta', 'β (false negatives)', 0, 1, 0.05, 0.5)],
-    (v) => ({ alpha: v.alpha, beta: v.beta })),
+  ...DICE.map(([name, torch, own]): Spec => ({
+    name, torch, group: 'Segmentation', x: 'overlap: the fraction of the target the prediction covers', range: (v) => [0, Math.min(1, v.width)],
+    controls: [...DICE_CONTROLS, ...own], extra: DICE.filter(([n]) => n !== name).map(([n]) => `${n} (its defaults)`),
+    call: (v) => `${name}WithGrad(pred, target, ${fmt({ ...diceOptions(name, v), reduction: 'none' })}), pred and target (N, 2, ${L}): background, foreground`,
+    hint: `A 1-D mask of ${L} pixels, the target pixels ${T0}–${T0 + TW - 1}; the prediction, an interval (its pixels' values: how much of each it covers), slides in from the left until it covers the target or lies inside it. Each curve: reduction 'none', averaged over the classes kept. With α = β = 0.5 Tversky is Dice.`,
+    run: (xs, v) => diceRun(name, xs, v),
+  })),
+
+  ...LOVASZ.map(([name, torch]): Spec => ({
+    name, torch, group: 'Segmentation', x: 'threshold shift b (logits s + b)', range: () => [-4, 4], controls: [], grad: 'gradient ∂/∂b',
+    extra: [...LOVASZ.filter(([n]) => n !== name).map(([n]) => n), '1 − IoU of (s + b > 0) (counted by the page)'],
+    hint: `A ${M}×${M} disk mask; the prediction's logits s fall off with the distance from the disk's edge (s > 0 exactly on the mask), shifted by b: b < 0 predicts a smaller disk, b > 0 a larger one. One call per b (the Lovász losses return the batch's mean). lovaszSoftmaxLoss gets the two classes' logits (0, s + b). The hinge, a convex surrogate of 1 − IoU, never lies below the thresholded prediction's 1 − IoU.`,
+    call: () => (name === 'lovaszHingeLoss' ? `lovaszHingeLossWithGrad(s + b (1, 1, ${M}, ${M}), mask (1, ${M}, ${M}))` : `lovaszSoftmaxLossWithGrad([0, s + b] (1, 2, ${M}, ${M}), mask (1, ${M}, ${M}))`),
+    run: (xs) => lovaszRun(name, xs),
+  })),
+
+  ...IMAGES.map(([name, torch, call]): Spec => ({
+    name, torch, group: 'Image quality', x: 'horizontal shift of img2 (pixels)', range: () => [-SHIFT, SHIFT], controls: IMAGE_CONTROLS, image: true,
+    call: (v) => call.replace('{W}', String(v.windowSize)),
+  })),
 
   ...BOXES.map(([name, torch]): Spec => ({
     name, torch, group: 'Detection: box losses (IoU family)', x: 'horizontal offset of the prediction from the target (centers)', range: () => [-6, 6],
@@ -228,6 +391,8 @@ function boxArgs(name: string, v: Values): Values {
 const N = 401;
 /** Pinned curves: the palette without the live curves' blue and orange (and red, too near orange). */
 const PIN_COLORS = [COLORS[2], COLORS[3], COLORS[5], COLORS[7], COLORS[6], COLORS[8]];
+/** The comparison curves of a spec (`extra`): greys and muted colours, thinner than the live curve. */
+const EXTRA_COLORS = ['#64748b', '#4ade80', '#a78bfa', '#f472b6'];
 const SLIDE = 241;
 type Box = [number, number, number, number];
 
@@ -235,6 +400,7 @@ export function mountExplorer() {
   const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
   const select = $<HTMLSelectElement>('ex-fn');
   const values: Record<string, Values> = Object.fromEntries(SPECS.map((s) => [s.name, Object.fromEntries(s.controls.map((c) => [c.key, c.value]))]));
+  values.psnrLoss = values.ssimLoss; // one image view: both keep the same images
   let spec = SPECS[0];
   const pins: Array<{ label: string; xs: Float64Array; y: ArrayLike<number> }> = [];
   const state: any = {};
@@ -253,16 +419,18 @@ export function mountExplorer() {
   function makeLine(): void {
     line?.destroy();
     const axisCtl = spec.controls.find((c) => c.axis);
-    $('ex-hint').textContent = `${axisCtl ? `Drag on the plot to move the ${axisCtl.label} (the dashed line). ` : ''}Pin a curve to compare it with another function or option (dashed).`;
+    $('ex-hint').textContent = `${spec.hint ? `${spec.hint} ` : ''}${axisCtl ? `Drag on the plot to move the ${axisCtl.label} (the dashed line). ` : ''}Pin a curve to compare it with another function or option (dashed).`;
     line = plot($('ex-plot'), {
       height: 360,
       series: [
         { label: spec.x },
         ...pins.map((p, i) => ({ label: p.label, stroke: PIN_COLORS[i % PIN_COLORS.length], width: 1.5, dash: [6, 4] })),
+        ...(spec.extra ?? []).map((label, i) => ({ label, stroke: EXTRA_COLORS[i % EXTRA_COLORS.length], width: 1.25 })),
         { label: spec.y ?? 'loss', stroke: COLORS[0], width: 2.5 },
-        { label: 'gradient ∂/∂x', stroke: COLORS[1], width: 2, scale: 'g' },
+        ...(spec.grad === false ? [] : [{ label: spec.grad ?? 'gradient ∂/∂x', stroke: COLORS[1], width: 2, scale: 'g' }]),
       ],
-      axes: [{ label: spec.x }, { label: spec.y ?? 'loss', stroke: COLORS[0] }, { side: 1, scale: 'g', label: 'gradient', stroke: COLORS[1], grid: { show: false } }],
+      axes: [{ label: spec.x }, { label: spec.y ?? 'loss', stroke: COLORS[0] },
+        ...(spec.grad === false ? [] : [{ side: 1, scale: 'g', label: 'gradient', stroke: COLORS[1], grid: { show: false } }])],
       hooks: { draw: [(u) => { if (axisCtl) vline(u, values[spec.name][axisCtl.key]); }] },
     }, [[]]);
     // Dragging on the plot moves the control that lives on the x axis.
@@ -315,10 +483,11 @@ export function mountExplorer() {
     spec = SPECS.find((s) => s.name === name)!;
     controlsFor(spec);
     $('ex-torch').textContent = `≙ ${spec.torch}`;
-    $('ex-line').hidden = !!spec.box;
+    $('ex-line').hidden = !!spec.box || !!spec.image;
     $('ex-boxes').hidden = !spec.box;
-    $('ex-pin').hidden = $('ex-clear').hidden = !!spec.box;
-    if (!spec.box) makeLine();
+    $('ex-images').hidden = !spec.image;
+    $('ex-pin').hidden = $('ex-clear').hidden = !!spec.box || !!spec.image;
+    if (!spec.box && !spec.image) makeLine();
     render();
   }
 
@@ -326,13 +495,15 @@ export function mountExplorer() {
     const v = values[spec.name];
     $('ex-call').textContent = spec.call(v);
     if (spec.box) return renderBoxes();
+    if (spec.image) return renderImages();
     const [a, b] = spec.range(v);
     const xs = Float64Array.from({ length: N }, (_, i) => a + ((b - a) * i) / (N - 1));
-    const { y, g } = spec.run!(xs, v);
-    Object.assign(state, { name: spec.name, values: { ...v }, xs, loss: y, grad: g, boxes: undefined, slideSeries: undefined });
+    const { y, g, extra = [] } = spec.run!(xs, v);
+    const extras = Object.fromEntries((spec.extra ?? []).map((label, i) => [label, extra[i]]));
+    Object.assign(state, { name: spec.name, values: { ...v }, xs, loss: y, grad: g, extra: extras, boxes: undefined, slideSeries: undefined, image: undefined });
     // Pinned curves are redrawn on this x grid only when their range matches; else skipped.
     const pinned = pins.map((p) => (p.xs[0] === a && p.xs[N - 1] === b ? p.y : new Array(N).fill(null)));
-    line!.setData([xs, ...pinned, y, g] as uPlot.AlignedData);
+    line!.setData([xs, ...pinned, ...extra, y, ...(g ? [g] : [])] as uPlot.AlignedData);
   }
 
   $('ex-pin').addEventListener('click', () => {
@@ -514,5 +685,62 @@ export function mountExplorer() {
   });
   canvas.addEventListener('pointerup', () => { drag = undefined; });
 
-  return { show: () => { if (!line && !slide) choose(select.value); }, hide: () => {} };
+  // ---- the image view ----
+  let shiftPlot: uPlot | undefined;
+  /** Paints an S×S array on a canvas: grey levels for [0, 1] (`signed`: blue below 0, red above, scaled to the largest magnitude; NaN grey). */
+  function paint(id: string, a: ArrayLike<number>, signed = false): void {
+    const c = $<HTMLCanvasElement>(id), g = c.getContext('2d')!, img = g.createImageData(S, S);
+    let m = 0;
+    if (signed) for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) m = Math.max(m, Math.abs(a[i]));
+    for (let i = 0; i < S * S; i++) {
+      const v = a[i];
+      let rgb: number[];
+      if (!Number.isFinite(v)) rgb = [203, 213, 225];
+      else if (!signed) rgb = [255 * v, 255 * v, 255 * v];
+      else { const t = m > 0 ? Math.abs(v) / m : 0; rgb = v < 0 ? [255 * (1 - t), 255 * (1 - 0.6 * t), 255] : [255, 255 * (1 - 0.7 * t), 255 * (1 - t)]; }
+      img.data.set([...rgb, 255], i * 4);
+    }
+    g.putImageData(img, 0, 0);
+  }
+  function renderImages(): void {
+    const v = values[spec.name];
+    const img1 = pattern(v.pattern), img2 = blurShift(img1, v.blur, v.shift);
+    const ssimOpts = { windowSize: v.windowSize };
+    const ssim = sl.ssimLossWithGrad(image(img1), image(img2), ssimOpts);
+    const map = sl.ssimLoss(image(img1), image(img2), { ...ssimOpts, reduction: 'none' }).data;
+    const psnr = sl.psnrLossWithGrad(image(img1), image(img2), { maxVal: 1 });
+    const grad = (spec.name === 'ssimLoss' ? ssim : psnr).grads[1].data;
+    paint('ex-img1', img1);
+    paint('ex-img2', img2);
+    paint('ex-map', map);
+    paint('ex-grad', Float64Array.from(grad, (g) => -g), true);
+    $('ex-gradcap').textContent = `−∂${spec.name}/∂img2`;
+    const db = (l: number) => (Number.isFinite(l) ? `${fixed(-l, 2)} dB` : '∞ dB (identical images)');
+    $('ex-readout').textContent = `ssimLoss ${fixed(ssim.loss)} (SSIM ${fixed(1 - 2 * ssim.loss)}) · psnrLoss ${fixed(psnr.loss)} (PSNR ${db(psnr.loss)})`;
+
+    // Both losses as img2 slides horizontally (at this blur), one call each per shift.
+    const shifts = Float64Array.from({ length: 4 * 2 * SHIFT + 1 }, (_, i) => -SHIFT + i / 4);
+    const ssimCurve = new Float64Array(shifts.length), psnrCurve = new Float64Array(shifts.length);
+    shifts.forEach((d, i) => {
+      const b = image(blurShift(img1, v.blur, d));
+      ssimCurve[i] = sl.ssimLoss(image(img1), b, ssimOpts);
+      psnrCurve[i] = sl.psnrLoss(image(img1), b, { maxVal: 1 });
+    });
+    if (!shiftPlot) {
+      shiftPlot = plot($('ex-imgplot'), {
+        height: 260,
+        series: [{ label: 'shift (px)' }, { label: 'ssimLoss', stroke: COLORS[0], width: 2.5 }, { label: 'psnrLoss (dB)', stroke: COLORS[1], width: 2, scale: 'p' }],
+        axes: [{ label: 'horizontal shift of img2 (pixels)' }, { label: 'ssimLoss', stroke: COLORS[0] }, { side: 1, scale: 'p', label: 'psnrLoss (dB)', stroke: COLORS[1], grid: { show: false } }],
+        hooks: { draw: [(u) => vline(u, state.image.shift)] },
+      }, [[]]);
+    }
+    Object.assign(state, {
+      name: spec.name, values: { ...v }, xs: undefined, loss: undefined, grad: undefined, extra: undefined, boxes: undefined, slideSeries: undefined,
+      image: { img1, img2, shift: v.shift, ssim: ssim.loss, psnr: psnr.loss, map, grad, shifts, ssimCurve, psnrCurve },
+    });
+    // -∞ (identical images) is left out of the plot rather than stretching its axis
+    shiftPlot.setData([shifts, ssimCurve, Array.from(psnrCurve, (l) => (Number.isFinite(l) ? l : null))] as uPlot.AlignedData);
+  }
+
+  return { show: () => { if (!line && !slide && !shiftPlot) choose(select.value); }, hide: () => {} };
 }

@@ -67,14 +67,31 @@ function check(c: Case): void {
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
-/** Seconds per call: `reps` calls per sample, so that one sample lasts about `ms` milliseconds. */
-function calibrate(fn: () => unknown, ms: number): number {
-  for (let reps = 1; ; reps *= 2) {
+/**
+ * The step of performance.now(): the smallest nonzero difference seen between two readings (Firefox
+ * rounds it to 1 ms by default, Chromium to 0.1 ms or finer).
+ */
+function clockResolution(): number {
+  let step = Infinity;
+  for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    if (performance.now() - t0 >= ms) return reps;
+    let t1 = t0;
+    while (t1 === t0) t1 = performance.now();
+    step = Math.min(step, t1 - t0);
   }
+  return step;
 }
+/**
+ * Calls per sample, so that one sample lasts at least `ms` milliseconds. The first calls run apart
+ * (they compile the code and grow wasm memory), and a count is taken only when two timings in a row
+ * reach `ms`: one slow call (a pause, a loaded machine) would otherwise set one call per sample,
+ * which a coarse clock times as 0.
+ */
+function calibrate(fn: () => unknown, ms: number): number {
+  for (let i = 0; i < 3; i++) fn();
+  for (let reps = 1; ; reps *= 2) if (sample(fn, reps) * reps >= ms && sample(fn, reps) * reps >= ms) return reps;
+}
+/** Milliseconds per call, the mean of `reps` calls. */
 function sample(fn: () => unknown, reps: number): number {
   const t0 = performance.now();
   for (let i = 0; i < reps; i++) fn();
@@ -87,8 +104,12 @@ const stats = (xs: number[]) => {
 type Stats = ReturnType<typeof stats>;
 export interface Result { label: string; simd: Stats; plain: Stats; ratio: number }
 
-async function measure(c: Case, rounds: number, ms: number): Promise<Result> {
+/** The page's clock step (ms), measured once. */
+let resolution = 0;
+async function measure(c: Case, rounds: number, minMs: number): Promise<Result> {
   check(c);
+  // a sample spans at least 20 steps of the clock: its rounding then stays within 5%
+  const ms = Math.max(minMs, 20 * (resolution ||= clockResolution()));
   const reps = { simd: calibrate(c.simd, ms), plain: calibrate(c.plain, ms) };
   const times = { simd: [] as number[], plain: [] as number[] };
   for (let r = 0; r < rounds; r++) {
@@ -111,6 +132,7 @@ export function mountSpeed() {
       'relaxed SIMD': (await relaxedSimd()) ? 'validates: init() loads the relaxed-SIMD builds of cross-entropy, softmax and BCE' : 'does not validate: the plain SIMD builds run',
       browser: navigator.userAgent,
       'logical cores': String(navigator.hardwareConcurrency ?? '?'),
+      'timer resolution': `${(resolution ||= clockResolution()).toPrecision(2)} ms (each sample lasts at least 20 steps)`,
     };
     $('sp-env').replaceChildren(...Object.entries(state.env).flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
   };

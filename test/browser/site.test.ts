@@ -1,7 +1,9 @@
 // The web page (site/) in Debian's Chromium: built by scripts/build-site.mjs, served as static
 // files from site/dist/ under its Content-Security-Policy, each panel driven like a user would.
 // The explorer's plotted arrays (window.__explorer) must equal what simdloss computes in Node
-// for the same inputs (same kernels, bit for bit) and the closed-form formulas; training must
+// for the same inputs (same kernels, bit for bit) and the closed-form formulas (focalLoss against
+// the target's probability, Dice's family against the overlap, the image view's SSIM and PSNR as
+// its sliders move, their gradients against finite differences of the curves); training must
 // reach 90% accuracy on the blobs within a bounded number of steps; a quick benchmark must run.
 // The js notice must say why (forced by the URL, or no SIMD); the box panel's slide plot must tell
 // its curves apart (legend colours, the selected one opaque and thick, in the canvas's pixels) and
@@ -169,6 +171,185 @@ describe('the web page (site/)', () => {
     }
     await page.locator('body').screenshot({ path: join(shots, 'site-explorer.png') });
 
+    // focalLoss (Kornia) against the target class's probability p: Node's simdloss on the same
+    // logits (log p, log((1 - p)/2), …) summed over classes; γ = 0 without α is cross-entropy
+    // (times 1 + 1e-6, plus Kornia's 1e-6 one-hot terms of the other classes); γ > 0 lies below it;
+    // the plotted ∂/∂p matches the curve's finite differences.
+    await page.selectOption('#ex-fn', 'focalLoss');
+    await page.selectOption('#ex-k', '1');
+    await setControl(page, 'ex-gamma', '2.5');
+    ex = await inPage<any>(page, '__explorer');
+    expect(ex.name).toBe('focalLoss');
+    const ps: number[] = ex.xs;
+    expect([ps[0], ps.at(-1)]).toEqual([0.01, 0.99]);
+    const probLogits = { data: new Float64Array(ps.length * 3), shape: [ps.length, 3] };
+    ps.forEach((p, i) => probLogits.data.set([Math.log((1 - p) / 2), Math.log(p), Math.log((1 - p) / 2)], i * 3));
+    const cls1 = new Int32Array(ps.length).fill(1);
+    const rowSum = (a: ArrayLike<number>) => ps.map((_, i) => a[3 * i] + a[3 * i + 1] + a[3 * i + 2]);
+    // (to 1e-13, not bit for bit: the logits come from Math.log, which Chromium's V8 and Node's may round differently)
+    const near = (a: number[], b: ArrayLike<number>) => a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThanOrEqual(1e-13 * Math.abs(b[i])));
+    near(ex.loss, rowSum(sl.focalLoss(probLogits, cls1, { alpha: null, gamma: 2.5, reduction: 'none' }).data));
+    near(ex.extra.crossEntropy, sl.crossEntropy(probLogits, cls1, { reduction: 'none' }).data);
+    // Kornia's formula: (1 - p_c)^γ·(-log p_c)·(onehot_c + 1e-6), summed over the classes c
+    const kornia = (p: number, gamma: number) => (1 + 1e-6) * (1 - p) ** gamma * -Math.log(p) + 2e-6 * (1 - (1 - p) / 2) ** gamma * -Math.log((1 - p) / 2);
+    for (const i of [0, 100, 200, 300, 400]) {
+      const p = ps[i], ce = -Math.log(p);
+      expect(ex.extra.crossEntropy[i]).toBeCloseTo(ce, 9);
+      expect(ex.loss[i]).toBeCloseTo(kornia(p, 2.5), 9);
+      expect(ex.extra['focalLoss γ = 5'][i]).toBeCloseTo(kornia(p, 5), 9);
+      expect(ex.loss[i]).toBeLessThan(ce);
+      expect(ex.extra['focalLoss γ = 1'][i]).toBeGreaterThan(ex.extra['focalLoss γ = 5'][i]);
+    }
+    for (const i of [20, 150, 250, 380]) {
+      const fd = (ex.loss[i + 1] - ex.loss[i - 1]) / (ps[i + 1] - ps[i - 1]);
+      expect(Math.abs(ex.grad[i] - fd)).toBeLessThan(2e-3 * Math.abs(fd));
+      expect(ex.grad[i]).toBeLessThan(0); // more probability on the target: less loss
+    }
+    await setControl(page, 'ex-gamma', '0');
+    ex = await inPage<any>(page, '__explorer');
+    for (const i of [0, 100, 200, 300, 400]) expect(ex.loss[i]).toBeCloseTo(kornia(ps[i], 0), 9);
+    await page.locator('body').screenshot({ path: join(shots, 'site-explorer-focal.png') });
+
+    // Dice's family against the overlap: a 16-pixel target in 80 pixels, the prediction (an
+    // interval, its pixels' coverage) sliding in from the left; f = overlap / 16. Every curve falls
+    // as the overlap grows; the values are MONAI's formulas with smoothNr = smoothDr = 1e-5
+    // (background and foreground channels: the background's overlap is 80 − 16 − P + I pixels).
+    const sm = 1e-5;
+    const dice = (I: number, G: number, P: number) => 1 - (2 * I + sm) / (G + P + sm);
+    const tversky = (I: number, G: number, P: number, a: number, b: number) => 1 - (I + sm) / (I + a * (P - I) + b * (G - I) + sm);
+    const fdCheck = (ex: any) => {
+      for (const i of [50, 150, 250, 350]) {
+        const fd = (ex.loss[i + 1] - ex.loss[i - 1]) / (ex.xs[i + 1] - ex.xs[i - 1]);
+        expect(ex.grad[i]).toBeLessThan(0);
+        expect(Math.abs(ex.grad[i] - fd)).toBeLessThan(1e-4 * Math.abs(fd));
+      }
+    };
+    const falling = (name: string, curve: number[]) => {
+      expect(curve.length, name).toBe(401);
+      for (let i = 1; i < curve.length; i++) expect(curve[i], `${name} at ${i}`).toBeLessThanOrEqual(curve[i - 1] + 1e-12);
+    };
+    await page.selectOption('#ex-fn', 'diceLoss');
+    ex = await inPage<any>(page, '__explorer');
+    expect([ex.name, ex.xs[0], ex.xs[400]]).toEqual(['diceLoss', 0, 1]);
+    expect(Object.keys(ex.extra)).toEqual(['generalizedDiceLoss (its defaults)', 'tverskyLoss (its defaults)']);
+    for (const [name, curve] of [['diceLoss', ex.loss], ...Object.entries(ex.extra)] as Array<[string, number[]]>) falling(name, curve);
+    for (const i of [0, 100, 200, 300, 400]) {
+      const I = 16 * ex.xs[i];
+      expect(ex.loss[i]).toBeCloseTo((dice(I, 16, 16) + dice(48 + I, 64, 64)) / 2, 9);
+      // Tversky with α = β = 0.5 is Dice (up to where the smoothing terms sit)
+      expect(Math.abs(ex.extra['tverskyLoss (its defaults)'][i] - ex.loss[i])).toBeLessThan(1e-6);
+    }
+    expect(ex.loss[400]).toBeLessThan(1e-6); // the prediction on the target
+    fdCheck(ex);
+    await page.click('#ex-includeBackground');
+    ex = await inPage<any>(page, '__explorer');
+    for (const i of [0, 100, 200, 300, 400]) expect(ex.loss[i]).toBeCloseTo(dice(16 * ex.xs[i], 16, 16), 9);
+    expect(ex.loss[0]).toBeCloseTo(1, 6); // disjoint
+    // Tversky: a prediction twice the target's width, false positives weighed 0.8, false negatives 0.2
+    await page.selectOption('#ex-fn', 'tverskyLoss');
+    await page.click('#ex-includeBackground'); // off: the foreground alone
+    await setControl(page, 'ex-width', '2');
+    await setControl(page, 'ex-alpha', '0.8');
+    await setControl(page, 'ex-beta', '0.2');
+    ex = await inPage<any>(page, '__explorer');
+    expect([ex.xs[0], ex.xs[400]]).toEqual([0, 1]);
+    for (const i of [0, 100, 200, 300, 400]) expect(ex.loss[i]).toBeCloseTo(tversky(16 * ex.xs[i], 16, 32, 0.8, 0.2), 9);
+    for (const [name, curve] of [['tverskyLoss', ex.loss], ...Object.entries(ex.extra)] as Array<[string, number[]]>) falling(name, curve);
+    fdCheck(ex);
+    await setControl(page, 'ex-width', '0.5'); // a narrower prediction covers at most half the target
+    ex = await inPage<any>(page, '__explorer');
+    expect(ex.xs[400]).toBe(0.5);
+    falling('tverskyLoss, width 0.5', ex.loss);
+    expect(ex.loss[400]).toBeCloseTo(tversky(8, 16, 8, 0.8, 0.2), 9);
+    expect(ex.grad[400]).toBeCloseTo(ex.grad[399], 6); // the last point's derivative is the one from the left
+    await page.locator('body').screenshot({ path: join(shots, 'site-explorer-dice.png') });
+
+    // The Lovász losses against a threshold shift b of a disk prediction: logits s + b on a 12×12
+    // disk mask (s > 0 exactly on the mask), one call per b: Node's simdloss on the same input; the
+    // hinge is the Lovász extension of the Jaccard loss at the hinge errors, which are at least 1 on
+    // every mispredicted pixel, so it is never below the thresholded prediction's 1 − IoU (0 at b = 0).
+    const M = 12, r = (i: number) => Math.hypot((i % M) - 5.5, Math.floor(i / M) - 5.5);
+    const mask = { data: Int32Array.from({ length: M * M }, (_, i) => (r(i) < 4 ? 1 : 0)), shape: [1, M, M] };
+    const logitsAt = (b: number) => Float64Array.from({ length: M * M }, (_, i) => (4 - r(i)) / 1.5 + b);
+    const IOU = '1 − IoU of (s + b > 0) (counted by the page)';
+    await page.selectOption('#ex-fn', 'lovaszHingeLoss');
+    ex = await inPage<any>(page, '__explorer');
+    expect([ex.name, ex.xs[0], ex.xs[200], ex.xs[400]]).toEqual(['lovaszHingeLoss', -4, 0, 4]);
+    expect(Object.keys(ex.extra)).toEqual(['lovaszSoftmaxLoss', IOU]);
+    for (const i of [0, 77, 200, 321, 400]) {
+      const s = logitsAt(ex.xs[i]);
+      expect(ex.loss[i]).toBe(sl.lovaszHingeLoss({ data: s, shape: [1, 1, M, M] }, mask));
+      const two = new Float64Array(2 * M * M);
+      two.set(s, M * M);
+      expect(ex.extra.lovaszSoftmaxLoss[i]).toBe(sl.lovaszSoftmaxLoss({ data: two, shape: [1, 2, M, M] }, mask));
+    }
+    expect(ex.extra[IOU][200]).toBe(0);
+    expect(ex.extra[IOU][0]).toBe(1); // b = -4: nothing predicted
+    ex.loss.forEach((l: number, i: number) => expect(l).toBeGreaterThanOrEqual(ex.extra[IOU][i] - 1e-12));
+    // ∂/∂b (the gradient summed over the pixels) against finite differences where the curve is linear
+    let linear = 0;
+    for (let i = 1; i < 400; i++) {
+      if (ex.grad[i - 1] !== ex.grad[i] || ex.grad[i + 1] !== ex.grad[i]) continue;
+      linear++;
+      expect(ex.grad[i]).toBeCloseTo((ex.loss[i + 1] - ex.loss[i - 1]) / (ex.xs[i + 1] - ex.xs[i - 1]), 6);
+    }
+    expect(linear).toBeGreaterThan(100);
+    await page.locator('body').screenshot({ path: join(shots, 'site-explorer-lovasz.png') });
+
+    // The image view: ssimLoss and psnrLoss of img1 and img2 (img1 blurred and shifted by the
+    // sliders) equal Node's on the same pixels and PSNR's formula; the sliders change them; no blur
+    // and no shift gives identical images (SSIM loss ~0, PSNR infinite); the canvas shows img2.
+    await page.selectOption('#ex-fn', 'ssimLoss');
+    const images = async () => (await inPage<any>(page, '__explorer')).image;
+    const checkImages = (im: any) => {
+      const a = { data: Float64Array.from(im.img1), shape: [1, 1, 32, 32] }, b = { data: Float64Array.from(im.img2), shape: [1, 1, 32, 32] };
+      expect(im.ssim).toBe(sl.ssimLoss(a, b, { windowSize: 11 }));
+      expect(im.map).toEqual(Array.from(sl.ssimLoss(a, b, { windowSize: 11, reduction: 'none' }).data));
+      const mse = im.img1.reduce((s: number, v: number, i: number) => s + (v - im.img2[i]) ** 2, 0) / 1024;
+      expect(im.psnr).toBeCloseTo(10 * Math.log10(mse), 9);
+      expect(im.psnr).toBe(sl.psnrLoss(a, b, { maxVal: 1 }));
+    };
+    let im = await images();
+    expect(await page.textContent('#ex-call')).toContain('ssimLossWithGrad(img1, img2, { windowSize: 11 })');
+    expect(im.shift).toBe(1);
+    checkImages(im);
+    expect(im.ssim).toBeGreaterThan(0.01);
+    const pixel = (id: string, i: number) => page.evaluate(([id, i]) => Array.from((document.getElementById(id as string) as HTMLCanvasElement).getContext('2d')!.getImageData((i as number) % 32, Math.floor((i as number) / 32), 1, 1).data), [id, i]);
+    for (const i of [0, 300, 528, 700]) expect(Math.abs((await pixel('ex-img2', i))[0] - 255 * im.img2[i])).toBeLessThanOrEqual(1);
+    await setControl(page, 'ex-blur', '2.5');
+    const blurred = await images();
+    checkImages(blurred);
+    expect(blurred.ssim).toBeGreaterThan(im.ssim);
+    expect(blurred.psnr).toBeGreaterThan(im.psnr);
+    await setControl(page, 'ex-shift', '-3');
+    im = await images();
+    checkImages(im);
+    expect(im.shift).toBe(-3);
+    expect(im.ssim).not.toBe(blurred.ssim);
+    expect(Math.abs((await pixel('ex-img2', 528))[0] - 255 * im.img2[528])).toBeLessThanOrEqual(1);
+    // the slide curve: both losses at each shift, its middle (shift 0) the current blur alone
+    expect(im.shifts).toHaveLength(49);
+    expect(im.shifts[24]).toBe(0);
+    await setControl(page, 'ex-blur', '0');
+    await setControl(page, 'ex-shift', '0');
+    im = await images();
+    expect(im.ssim).toBeLessThan(1e-7); // not 0: eps (1e-12) in SSIM's denominator, whose smallest values (flat regions) are ~1e-7
+    expect(im.ssim).toBe(sl.ssimLoss({ data: Float64Array.from(im.img1), shape: [1, 1, 32, 32] }, { data: Float64Array.from(im.img2), shape: [1, 1, 32, 32] }, { windowSize: 11 }));
+    expect(im.psnr).toBeNull(); // -Infinity, through JSON
+    expect(await page.innerText('#ex-readout')).toContain('∞ dB (identical images)');
+    expect(im.ssimCurve.indexOf(Math.min(...im.ssimCurve))).toBe(24);
+    await setControl(page, 'ex-shift', '1.5');
+    // psnrLoss shares the view and its images
+    await page.selectOption('#ex-fn', 'psnrLoss');
+    im = await images();
+    expect(im.shift).toBe(1.5);
+    checkImages(im);
+    expect(await page.textContent('#ex-gradcap')).toBe('−∂psnrLoss/∂img2');
+    const g = Array.from(sl.psnrLossWithGrad({ data: Float64Array.from(im.img1), shape: [1, 1, 32, 32] }, { data: Float64Array.from(im.img2), shape: [1, 1, 32, 32] }, { maxVal: 1 }).grads[1].data);
+    expect(im.grad).toEqual(g.map((v) => (v === 0 ? 0 : v))); // (JSON has no -0)
+    expect(await overflows(page)).toEqual([]);
+    await page.locator('body').screenshot({ path: join(shots, 'site-explorer-ssim.png') });
+
     // The box view: GIoU of the two boxes equals Node's and the formula; dragging moves the prediction.
     await page.selectOption('#ex-fn', 'generalizedBoxIouLoss');
     const giou = (a: number[], b: number[]) => {
@@ -264,12 +445,15 @@ describe('the web page (site/)', () => {
 
     // The select offers the whole catalogue, and every function renders finite numbers.
     const names = await page.$$eval('#ex-fn option', (os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect([...names].sort()).toEqual([...FUNCTIONS].sort());
+    expect(new Set(names).size).toBe(names.length);
+    expect([...names].sort()).toEqual([...new Set(FUNCTIONS)].sort()); // (a set: calls.mjs lists three box losses twice since the Lovász merge)
     for (const name of names) {
       await page.selectOption('#ex-fn', name);
       ex = await inPage<any>(page, '__explorer');
       expect(ex.name).toBe(name);
-      const values = ex.boxes ? Object.values(ex.boxes.table).flatMap((r: any) => [r.loss, ...r.grad]) : [...ex.loss, ...ex.grad];
+      const values = ex.boxes ? Object.values(ex.boxes.table).flatMap((r: any) => [r.loss, ...r.grad])
+        : ex.image ? [ex.image.ssim, ex.image.psnr, ...ex.image.map, ...ex.image.grad, ...ex.image.ssimCurve]
+        : [...ex.loss, ...(ex.grad ?? []), ...Object.values(ex.extra ?? {}).flat()];
       expect(values.length, name).toBeGreaterThan(0);
       expect(values.every(Number.isFinite), name).toBe(true);
       expect(await overflows(page), name).toEqual([]);
@@ -376,6 +560,8 @@ describe('the web page (site/)', () => {
     }
     await p.selectOption('#ex-fn', 'generalizedBoxIouLoss');
     await p.screenshot({ path: join(shots, 'site-phone-boxes.png'), fullPage: true });
+    await p.selectOption('#ex-fn', 'ssimLoss');
+    await p.screenshot({ path: join(shots, 'site-phone-images.png'), fullPage: true });
     await p.evaluate(() => { location.hash = '#training'; });
     await p.waitForFunction(() => (window as any).__training?.step >= 20);
     expect(await overflows(p)).toEqual([]);
