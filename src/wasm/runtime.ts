@@ -19,6 +19,7 @@ import type { Dtype, FloatArray } from '../types';
 import type { Arena } from './arena';
 import { WasmTensor } from './resident';
 import { wasmView } from './views';
+import { activePool, beginBlock, beginRecording, endBlock, endRecording, recordedBytes, runRecorded, type Pool } from './pool';
 
 /** Bytes of staged operands per block: a few operands of 16–64 KiB each stay in a 512 KiB–1 MiB L2. */
 export const BLOCK_BYTES = 256 * 1024;
@@ -99,7 +100,7 @@ const RESULTS: Array<FloatArray | null> = [];
  * What a call of `run` would stage: per operand, the pointer of one that needs no staging (-1 when
  * staged), and the bytes per item, of slack, and of whole operands.
  */
-function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed: number[]; perItem: number; slack: number; wholeBytes: number } {
+function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed: number[]; perItem: number; allPerItem: number; slack: number; wholeBytes: number } {
   const bytes = dtype === 'float32' ? 4 : 8;
   const n = operands.length;
   // `dtype` is the kernel's: a loss may run a float64 kernel on float32 data (docs/accuracy.md).
@@ -109,6 +110,7 @@ function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed:
   fixed.length = n;
   fixed.fill(-1);
   let perItem = 0;
+  let allPerItem = 0;
   let slack = 16;
   let wholeBytes = 0;
   for (let i = 0; i < n; i++) {
@@ -119,6 +121,7 @@ function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed:
     }
     const v = o.values;
     if (v instanceof FloatTensor) v.checkLive();
+    if (o.role !== 'whole') allPerItem += o.per * (isInt32(v) ? 4 : bytes);
     if ((o.role === 'in' || o.role === 'whole') && v instanceof FloatTensor && v.resident !== null && v.dtype === dtype && o.gather === null) {
       fixed[i] = v.resident.ptr;
     } else if (o.role === 'out' && o.into instanceof WasmTensor && o.into.dtype === dtype && o.scatter === null) {
@@ -130,7 +133,7 @@ function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed:
       slack += 16 + (o.role === 'scratch' ? o.extra * bytes : 0);
     }
   }
-  return { fixed, perItem, slack, wholeBytes };
+  return { fixed, perItem, allPerItem, slack, wholeBytes };
 }
 
 /** Whether one item of these operands fits under the memory limit (a loss may then choose larger items). */
@@ -153,7 +156,7 @@ export function run(
 ): RunResult {
   const bytes = dtype === 'float32' ? 4 : 8;
   const n = operands.length;
-  const { fixed, perItem, slack, wholeBytes } = planOf(dtype, operands);
+  const { fixed, perItem, allPerItem, slack, wholeBytes } = planOf(dtype, operands);
   // Size the blocks, then allocate everything at once.
   let block = 0;
   if (items > 0) {
@@ -165,8 +168,18 @@ export function run(
       if (wholeCall) throw new RangeError(`${arena.fn}: the call needs ${need} bytes of wasm scratch memory at once but the limit leaves ${left}; raise it with setMemoryLimit()`);
       throw new RangeError(`${arena.fn}: one item needs ${perItem} bytes of wasm scratch memory (and ${wholeBytes} for the whole call) but the limit leaves ${left}; raise it with setMemoryLimit()`);
     }
-    const cacheSized = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(perItem, 1)));
+    // Blocks are sized by all of an item's operands, those read or written in place included, so
+    // that they depend on the call's shape alone: a resident argument and a copied one, and any
+    // thread count (runParallel), give the same blocks and so the same sums.
+    const cacheSized = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(allPerItem, 1)));
     block = Math.min(items, fit, wholeCall ? Infinity : cacheSized, maxBlock);
+  }
+  if (block < items && !wholeCall) {
+    const p = activePool();
+    if (p !== null) {
+      const r = runParallel(p, arena, dtype, items, operands, kernel, block, fixed, allPerItem, perItem);
+      if (r !== null) return r;
+    }
   }
   const mark = arena.mark();
   const ptrs = PTRS;
@@ -241,5 +254,139 @@ export function run(
     STAGING.fill(null);
     SOURCES.fill(null);
     RESULTS.fill(null);
+  }
+}
+
+/**
+ * Below this many bytes of operands a call stays on one thread: a job round trip costs 1.5 µs
+ * with the workers awake and 15–30 µs asleep, which a call pays back from about 50 µs of work
+ * (issue 18's measurements; bench/threads.mjs).
+ */
+export const PARALLEL_MIN_BYTES = 512 * 1024;
+
+/**
+ * run() on the caller's thread and the pool's workers, or null when the call is not one for them:
+ * fewer than two blocks or PARALLEL_MIN_BYTES, operands copied in or out making up more than a
+ * quarter of an item's bytes (only the caller's thread can read a caller's array: it copies them
+ * into wasm memory whole, before the blocks, and the copies are the slow part with a shared
+ * memory), a whole-call scratch (wholeScratch: one area every block writes), block boundaries not
+ * on a vector (kernels may store their last vector whole, which would then reach a block another
+ * thread writes), or a block function the recording cannot replay (src/wasm/pool.ts).
+ *
+ * The blocks are run()'s; each staged operand gets one area for the whole call in which block b
+ * has run()'s place for it, so each block's kernel call reads and writes what it would on one
+ * thread, and the results are summed in block order.
+ */
+function runParallel(
+  p: Pool, arena: Arena, dtype: Dtype, items: number, operands: ReadonlyArray<Operand | null>,
+  kernel: (count: number, ptrs: number[], start: number) => number,
+  block: number, fixed: number[], allPerItem: number, stagedPerItem: number,
+): RunResult | null {
+  const blocks = Math.ceil(items / block);
+  if (blocks < 2 || blocks > 0xffff || items * allPerItem < PARALLEL_MIN_BYTES) return null;
+  const bytes = dtype === 'float32' ? 4 : 8;
+  const n = operands.length;
+  let copied = 0;
+  let need = 64;
+  for (let i = 0; i < n; i++) {
+    const o = operands[i];
+    if (!o) continue;
+    const eb = isInt32(o.values) ? 4 : bytes;
+    if (o.role === 'whole') {
+      if (o.values === null) return null;
+      if (fixed[i] < 0) need += lengthOfValues(o.values) * eb + 32;
+      continue;
+    }
+    if ((block * o.per * eb) % 16 !== 0) return null;
+    if (o.role === 'out' && o.per > 1 && (o.per * eb) % 16 !== 0) return null;
+    if (fixed[i] >= 0) continue;
+    if (o.role === 'scratch') need += blocks * ((block * o.per + o.extra) * eb + 16) + 16;
+    else {
+      copied += o.per * eb;
+      need += items * o.per * eb + 32;
+    }
+  }
+  if (copied * 4 > allPerItem) return null;
+  void stagedPerItem;
+  // the recorded table: a few dozen numbers per block
+  need += blocks * 8 * 40;
+  if (need > arena.available()) return null;
+
+  const mark = arena.mark();
+  const ptrs = PTRS;
+  ptrs.length = n;
+  const scratchBlock: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = operands[i];
+    scratchBlock[i] = 0;
+    if (!o || fixed[i] >= 0) {
+      ptrs[i] = fixed[i];
+      continue;
+    }
+    const v = o.values;
+    const eb = isInt32(v) ? 4 : bytes;
+    if (o.role === 'whole') ptrs[i] = arena.alloc(lengthOfValues(v!) * eb + 16);
+    else if (o.role === 'scratch') {
+      scratchBlock[i] = (block * o.per + o.extra) * eb + 16;
+      ptrs[i] = arena.alloc(blocks * scratchBlock[i]);
+    } else ptrs[i] = arena.alloc(items * o.per * eb + 16);
+  }
+  let recordingOn = false;
+  try {
+    // copy in, whole (after the last allocation but the table's: its views are made afresh below)
+    for (let i = 0; i < n; i++) {
+      const o = operands[i];
+      if (!o || fixed[i] >= 0 || o.role === 'scratch' || o.role === 'out') continue;
+      const v = o.values!;
+      const dst = wasmView(isInt32(v) ? 'int32' : dtype, ptrs[i], o.role === 'whole' ? lengthOfValues(v) : items * o.per);
+      if (o.role === 'in' && o.gather) o.gather(dst as FloatArray, arrayOf(v) as FloatArray, 0, items);
+      else dst.set(arrayOf(v));
+    }
+    // record each block's kernel calls
+    const blockPtrs = BLOCK_PTRS;
+    blockPtrs.length = n;
+    beginRecording();
+    recordingOn = true;
+    for (let b = 0, start = 0; b < blocks; b++, start += block) {
+      const count = Math.min(block, items - start);
+      for (let i = 0; i < n; i++) {
+        const o = operands[i];
+        if (!o || o.role === 'whole') blockPtrs[i] = ptrs[i];
+        else if (o.role === 'scratch') blockPtrs[i] = ptrs[i] + b * scratchBlock[i];
+        else blockPtrs[i] = ptrs[i] + start * o.per * (isInt32(o.values) ? 4 : bytes);
+      }
+      beginBlock();
+      if (!endBlock(kernel(count, blockPtrs, start))) {
+        endRecording();
+        recordingOn = false;
+        arena.rewind(mark);
+        return null;
+      }
+    }
+    endRecording();
+    recordingOn = false;
+    if (recordedBytes(blocks) + 16 > arena.available()) {
+      arena.rewind(mark);
+      return null;
+    }
+    const at = arena.alloc(recordedBytes(blocks));
+    const total = runRecorded(p, blocks, at, arena.fn);
+    // copy out, whole
+    const outputs: FloatArray[] = [];
+    for (let i = 0; i < n; i++) {
+      const o = operands[i];
+      if (!o || o.role !== 'out') continue;
+      const result = o.into instanceof WasmTensor ? o.into.data : o.into ?? newFloat(dtype, items * o.per);
+      if (fixed[i] < 0) {
+        const src = wasmView(dtype, ptrs[i], items * o.per) as FloatArray;
+        if (o.scatter) o.scatter(src, result, 0, items);
+        else result.set(src);
+      }
+      outputs.push(result);
+    }
+    return { total, outputs };
+  } finally {
+    if (recordingOn) endRecording();
+    arena.rewind(mark);
   }
 }

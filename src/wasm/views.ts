@@ -62,10 +62,16 @@ export interface WasmMemoryInfo {
 let info: WasmMemoryInfo | null = null;
 /**
  * The memory's buffer as last read. Reading `memory.buffer` is a call into the engine; growth
- * detaches the old buffer (byteLength 0), which is when it is read again. (A shared memory's
- * buffers never detach: threads will need another test.)
+ * detaches a plain memory's old buffer (byteLength 0), which is when it is read again. A shared
+ * memory's buffers never detach (each growth gives a new, longer one), so the arena also says
+ * when it grew the memory (memoryGrew).
  */
 let buffer: ArrayBufferLike | null = null;
+
+/** Called by the arena after it grew the memory: the next wasmBuffer() reads memory.buffer again. */
+export function memoryGrew(): void {
+  buffer = null;
+}
 
 /** The wasm memory's current buffer. */
 export function wasmBuffer(): ArrayBufferLike {
