@@ -23,7 +23,7 @@ import { setKernelWrapper } from './kernels';
 import { compiledModules, withoutDataSegments } from './instance';
 import { wasmBuffer } from './views';
 
-const SEQ = 0, NEXT = 1, DONE = 2, SLEEPERS = 3, STOP = 4, NBLOCKS = 5, TABLE = 6, PART = 7, SPIN_US = 8;
+const SEQ = 0, NEXT = 1, DONE = 2, SLEEPERS = 3, STOP = 4, NBLOCKS = 5, TABLE = 6, PART = 7, SPIN_US = 8, CRASH = 9;
 const CTL_INTS = 16;
 /** Bytes of each worker's own list of cancelling lanes (cross-entropy's thread_scratch: CANCEL_MAX·4). */
 const WORKER_SCRATCH = 4096;
@@ -68,6 +68,8 @@ function workerMain(env: { data: WorkerData; post: (m: unknown) => void }): void
       const b = w & 0xffff;
       if (b >= ctl[5]) break;
       if (Atomics.compareExchange(ctl, 1, w, w + 1) !== w) continue;
+      // a test's crash: the worker dies holding a block (test/threads.test.ts)
+      if (Atomics.load(ctl, 9) !== 0) throw new Error('simdloss: worker crashed on purpose (test)');
       const table = (ctl[6] >>> 0) / 8, part = (ctl[7] >>> 0) / 8;
       if (f64.length < part + ctl[5] || f64.length === 0) f64 = new Float64Array(memory.buffer);
       let at = table + f64[table + b];
@@ -120,9 +122,17 @@ let timeoutMs = 5000;
 /** How long a worker spins after a job before it sleeps (µs). */
 let spinUs = 300;
 
-export function setPoolTimeout(ms: number): void {
-  timeoutMs = ms;
-}
+/** Test switches (not public API): the caller's timeout, and a crash of the next worker that takes a block. */
+export const poolTesting = {
+  setTimeout(ms: number): void {
+    timeoutMs = ms;
+  },
+  crashNextWorker(): void {
+    if (pool) Atomics.store(pool.ctl, CRASH, 1);
+  },
+  /** Calls run in parallel so far. */
+  parallelCalls: 0,
+};
 
 /** The pool, when one runs and is alive. */
 export function activePool(): Pool | null {
@@ -228,6 +238,7 @@ export function runRecorded(p: Pool, blocks: number, at: number, fn: string): nu
   for (let b = 0; b < blocks; b++) f64[t + b] = blocks + OFFSETS[b];
   for (let i = 0; i < REC.length; i++) f64[t + blocks + i] = REC[i];
   const ctl = p.ctl;
+  poolTesting.parallelCalls++;
   ctl[NBLOCKS] = blocks;
   ctl[TABLE] = table;
   ctl[PART] = part;

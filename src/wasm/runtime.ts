@@ -171,13 +171,13 @@ export function run(
     // Blocks are sized by all of an item's operands, those read or written in place included, so
     // that they depend on the call's shape alone: a resident argument and a copied one, and any
     // thread count (runParallel), give the same blocks and so the same sums.
-    const cacheSized = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(allPerItem, 1)));
+    const cacheSized = Math.max(1, Math.floor(tuning.blockBytes / Math.max(allPerItem, 1)));
     block = Math.min(items, fit, wholeCall ? Infinity : cacheSized, maxBlock);
   }
   if (block < items && !wholeCall) {
     const p = activePool();
     if (p !== null) {
-      const r = runParallel(p, arena, dtype, items, operands, kernel, block, fixed, allPerItem, perItem);
+      const r = runParallel(p, arena, dtype, items, operands, kernel, block, fixed, allPerItem);
       if (r !== null) return r;
     }
   }
@@ -258,38 +258,52 @@ export function run(
 }
 
 /**
- * Below this many bytes of operands a call stays on one thread: a job round trip costs 1.5 µs
- * with the workers awake and 15–30 µs asleep, which a call pays back from about 50 µs of work
- * (issue 18's measurements; bench/threads.mjs).
+ * The runtime's sizes. Test switches (not public API), like Arena.forceGrowth: test/threads.test.ts
+ * makes blocks small so that fixture-sized calls run in parallel, and the `threads` vitest project
+ * lets calls with copied operands run in parallel too.
  */
-export const PARALLEL_MIN_BYTES = 512 * 1024;
+export const tuning = {
+  /** Bytes of operands per block (BLOCK_BYTES). */
+  blockBytes: BLOCK_BYTES,
+  /**
+   * Below this many bytes of operands a call stays on one thread: a job round trip costs 1.5 µs
+   * with the workers awake and 15–30 µs asleep, which a call pays back from about 50 µs of work
+   * (issue 18's measurements; bench/threads.mjs).
+   */
+  parallelMinBytes: 512 * 1024,
+  /** The share of an item's bytes that may be copied in or out by the caller's thread in a parallel call. */
+  copiedShare: 0.25,
+};
 
 /**
  * run() on the caller's thread and the pool's workers, or null when the call is not one for them:
- * fewer than two blocks or PARALLEL_MIN_BYTES, operands copied in or out making up more than a
- * quarter of an item's bytes (only the caller's thread can read a caller's array: it copies them
- * into wasm memory whole, before the blocks, and the copies are the slow part with a shared
- * memory), a whole-call scratch (wholeScratch: one area every block writes), block boundaries not
- * on a vector (kernels may store their last vector whole, which would then reach a block another
- * thread writes), or a block function the recording cannot replay (src/wasm/pool.ts).
+ * fewer than two blocks or tuning.parallelMinBytes, operands copied in or out making up more than
+ * tuning.copiedShare of an item's bytes (only the caller's thread can read a caller's array: it
+ * copies every block in before the workers start and out after they end, and with a shared
+ * memory those copies are the slow part), a whole-call scratch (wholeScratch: one area every block
+ * writes), an output written in place whose block boundaries are not on a vector (kernels may
+ * store their last vector whole, which would reach a block another thread writes), a staged area
+ * that does not fit, or a block function the recording cannot replay (src/wasm/pool.ts).
  *
- * The blocks are run()'s; each staged operand gets one area for the whole call in which block b
- * has run()'s place for it, so each block's kernel call reads and writes what it would on one
- * thread, and the results are summed in block order.
+ * The blocks are run()'s, and each staged operand gets run()'s staging area once per block (the
+ * block's values and one vector of padding), so each block's kernel call reads and writes what it
+ * would on one thread; the blocks' results are summed in block order.
  */
 function runParallel(
   p: Pool, arena: Arena, dtype: Dtype, items: number, operands: ReadonlyArray<Operand | null>,
   kernel: (count: number, ptrs: number[], start: number) => number,
-  block: number, fixed: number[], allPerItem: number, stagedPerItem: number,
+  block: number, fixed: number[], allPerItem: number,
 ): RunResult | null {
   const blocks = Math.ceil(items / block);
-  if (blocks < 2 || blocks > 0xffff || items * allPerItem < PARALLEL_MIN_BYTES) return null;
+  if (blocks < 2 || blocks > 0xffff || items * allPerItem < tuning.parallelMinBytes) return null;
   const bytes = dtype === 'float32' ? 4 : 8;
   const n = operands.length;
   let copied = 0;
   let need = 64;
+  const stride: number[] = [];
   for (let i = 0; i < n; i++) {
     const o = operands[i];
+    stride[i] = 0;
     if (!o) continue;
     const eb = isInt32(o.values) ? 4 : bytes;
     if (o.role === 'whole') {
@@ -297,17 +311,15 @@ function runParallel(
       if (fixed[i] < 0) need += lengthOfValues(o.values) * eb + 32;
       continue;
     }
-    if ((block * o.per * eb) % 16 !== 0) return null;
-    if (o.role === 'out' && o.per > 1 && (o.per * eb) % 16 !== 0) return null;
-    if (fixed[i] >= 0) continue;
-    if (o.role === 'scratch') need += blocks * ((block * o.per + o.extra) * eb + 16) + 16;
-    else {
-      copied += o.per * eb;
-      need += items * o.per * eb + 32;
+    if (fixed[i] >= 0) {
+      if (o.role === 'out' && ((block * o.per * eb) % 16 !== 0 || (o.per > 1 && (o.per * eb) % 16 !== 0))) return null;
+      continue;
     }
+    if (o.role !== 'scratch') copied += o.per * eb;
+    stride[i] = Math.ceil(((block * o.per + (o.role === 'scratch' ? o.extra : 0)) * eb + 16) / 16) * 16;
+    need += blocks * stride[i] + 16;
   }
-  if (copied * 4 > allPerItem) return null;
-  void stagedPerItem;
+  if (copied > tuning.copiedShare * allPerItem) return null;
   // the recorded table: a few dozen numbers per block
   need += blocks * 8 * 40;
   if (need > arena.available()) return null;
@@ -315,32 +327,36 @@ function runParallel(
   const mark = arena.mark();
   const ptrs = PTRS;
   ptrs.length = n;
-  const scratchBlock: number[] = [];
   for (let i = 0; i < n; i++) {
     const o = operands[i];
-    scratchBlock[i] = 0;
     if (!o || fixed[i] >= 0) {
       ptrs[i] = fixed[i];
       continue;
     }
     const v = o.values;
-    const eb = isInt32(v) ? 4 : bytes;
-    if (o.role === 'whole') ptrs[i] = arena.alloc(lengthOfValues(v!) * eb + 16);
-    else if (o.role === 'scratch') {
-      scratchBlock[i] = (block * o.per + o.extra) * eb + 16;
-      ptrs[i] = arena.alloc(blocks * scratchBlock[i]);
-    } else ptrs[i] = arena.alloc(items * o.per * eb + 16);
+    if (o.role === 'whole') ptrs[i] = arena.alloc(lengthOfValues(v!) * (isInt32(v) ? 4 : bytes) + 16);
+    else ptrs[i] = arena.alloc(blocks * stride[i]);
   }
   let recordingOn = false;
   try {
-    // copy in, whole (after the last allocation but the table's: its views are made afresh below)
+    // copy in: whole operands once, staged inputs block by block (views after the allocations but
+    // the table's, which the pool views afresh)
     for (let i = 0; i < n; i++) {
       const o = operands[i];
-      if (!o || fixed[i] >= 0 || o.role === 'scratch' || o.role === 'out') continue;
+      if (!o || fixed[i] >= 0 || (o.role !== 'whole' && o.role !== 'in')) continue;
       const v = o.values!;
-      const dst = wasmView(isInt32(v) ? 'int32' : dtype, ptrs[i], o.role === 'whole' ? lengthOfValues(v) : items * o.per);
-      if (o.role === 'in' && o.gather) o.gather(dst as FloatArray, arrayOf(v) as FloatArray, 0, items);
-      else dst.set(arrayOf(v));
+      const type = isInt32(v) ? 'int32' : dtype;
+      if (o.role === 'whole') {
+        wasmView(type, ptrs[i], lengthOfValues(v)).set(arrayOf(v));
+        continue;
+      }
+      const src = arrayOf(v);
+      for (let b = 0, start = 0; b < blocks; b++, start += block) {
+        const count = Math.min(block, items - start);
+        const dst = wasmView(type, ptrs[i] + b * stride[i], count * o.per);
+        if (o.gather) o.gather(dst as FloatArray, src as FloatArray, start, count);
+        else dst.set(src.subarray(start * o.per, (start + count) * o.per));
+      }
     }
     // record each block's kernel calls
     const blockPtrs = BLOCK_PTRS;
@@ -352,8 +368,8 @@ function runParallel(
       for (let i = 0; i < n; i++) {
         const o = operands[i];
         if (!o || o.role === 'whole') blockPtrs[i] = ptrs[i];
-        else if (o.role === 'scratch') blockPtrs[i] = ptrs[i] + b * scratchBlock[i];
-        else blockPtrs[i] = ptrs[i] + start * o.per * (isInt32(o.values) ? 4 : bytes);
+        else if (fixed[i] >= 0) blockPtrs[i] = ptrs[i] + start * o.per * (isInt32(o.values) ? 4 : bytes);
+        else blockPtrs[i] = ptrs[i] + b * stride[i];
       }
       beginBlock();
       if (!endBlock(kernel(count, blockPtrs, start))) {
@@ -371,16 +387,19 @@ function runParallel(
     }
     const at = arena.alloc(recordedBytes(blocks));
     const total = runRecorded(p, blocks, at, arena.fn);
-    // copy out, whole
+    // copy out, block by block
     const outputs: FloatArray[] = [];
     for (let i = 0; i < n; i++) {
       const o = operands[i];
       if (!o || o.role !== 'out') continue;
       const result = o.into instanceof WasmTensor ? o.into.data : o.into ?? newFloat(dtype, items * o.per);
       if (fixed[i] < 0) {
-        const src = wasmView(dtype, ptrs[i], items * o.per) as FloatArray;
-        if (o.scatter) o.scatter(src, result, 0, items);
-        else result.set(src);
+        for (let b = 0, start = 0; b < blocks; b++, start += block) {
+          const count = Math.min(block, items - start);
+          const src = wasmView(dtype, ptrs[i] + b * stride[i], count * o.per) as FloatArray;
+          if (o.scatter) o.scatter(src, result, start, count);
+          else result.set(src, start * o.per);
+        }
       }
       outputs.push(result);
     }
