@@ -90,10 +90,13 @@ export function setWasmMemoryInfo(i: WasmMemoryInfo): void {
   buffer = null;
 }
 
+const isShared = (b: ArrayBufferLike): boolean => typeof SharedArrayBuffer === 'function' && b instanceof SharedArrayBuffer;
+
 /** Where a view of wasm memory passed as an argument stands: live (inside a tensor), stale, or outside. */
 export function wasmViewStatus(of: ArrayBufferLike, byteOffset: number, bytes: number): 'not-wasm' | 'live' | 'detached' | 'outside' {
   if (!info) return 'not-wasm';
-  if (of === wasmBuffer()) return info.holds(byteOffset, bytes) ? 'live' : 'outside';
+  // a shared memory's older buffers (threads) never detach: they are the same memory, shorter
+  if (of === wasmBuffer() || (info.retired(of) && isShared(of))) return info.holds(byteOffset, bytes) ? 'live' : 'outside';
   return info.retired(of) ? 'detached' : 'not-wasm';
 }
 
