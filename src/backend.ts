@@ -1,8 +1,8 @@
 // Which implementation runs: the wasm SIMD kernels, or the float64 reference ('js').
 import { Arena } from './wasm/arena';
 import type { FamilySpec, Kernels } from './wasm/kernels';
-import { currentBuild, kernelsAvailable, kernelUnavailableReason, loadAllAsync, loadModule, makeMemoryShared, memoryIsShared, setBuild, sharedMemory, type WasmModule } from './wasm/instance';
-import { poolThreads, startPool, stopPool, threadsUnavailableReason } from './wasm/pool';
+import { currentBuild, kernelsAvailable, kernelUnavailableReason, loadAllAsync, loadModule, memoryIsShared, setBuild, sharedMemory, type WasmModule } from './wasm/instance';
+import { threadsNow } from './wasm/runtime';
 import { checkOptions } from './options';
 import { typeError } from './errors';
 import { WasmTensor } from './wasm/resident';
@@ -104,7 +104,7 @@ function cores(): number {
  * @group Setup and memory
  */
 export function threadCount(): number {
-  return poolThreads();
+  return threadsNow();
 }
 
 /**
@@ -141,26 +141,29 @@ export async function init(options?: InitOptions): Promise<Backend> {
   const threads = asked === undefined ? null : asked === 'auto' ? Math.max(1, Math.min(8, cores())) : asked;
   const rebuild = relaxed !== undefined && currentBuild() !== (relaxed ? 'relaxed' : 'simd');
   // the workers instantiate the modules as compiled now: they start again when those change
-  const restart = poolThreads() > 1 && (rebuild || (threads !== null && threads !== poolThreads()));
-  if (restart || threads === 1) stopPool();
+  const running = threadsNow();
+  const restart = running > 1 && (rebuild || (threads !== null && threads !== running));
+  // the pool is a chunk of its own, loaded when threads are asked for
+  const pool = (threads !== null && threads > 1) || running > 1 ? await import('./wasm/pool') : null;
+  if (pool && (restart || threads === 1)) pool.stopPool();
   // switching builds drops the compiled modules; loadAllAsync compiles them again as the build says
   if (rebuild) setBuild(relaxed ? 'relaxed' : 'simd');
-  let want = threads ?? (restart ? lastThreads : 1);
-  if (want > 1 && kernelsAvailable()) {
-    const why = threadsUnavailableReason();
+  let want = threads ?? (restart ? lastThreads : running);
+  if (pool && want > 1 && kernelsAvailable()) {
+    const why = pool.threadsUnavailableReason();
     if (why !== null) {
       if (!threadsNoted && typeof console !== 'undefined') console.info(`simdloss: init({ threads: ${want} }) runs on one thread: ${why}.`);
       threadsNoted = true;
       want = 1;
     } else {
-      const moved = makeMemoryShared();
+      const moved = pool.shareMemory();
       if (moved && arena) arena.setMemory(moved.to, moved.old);
     }
   }
   await loadAllAsync();
-  if (want > 1 && poolThreads() !== want && memoryIsShared() && backend() === 'wasm-simd') {
+  if (pool && want > 1 && threadsNow() !== want && memoryIsShared() && backend() === 'wasm-simd') {
     arena ??= new Arena(sharedMemory());
-    await startPool(want, arena, sharedMemory());
+    await pool.startPool(want, arena, sharedMemory());
   }
   if (threads !== null) lastThreads = want;
   return backend();

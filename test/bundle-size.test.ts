@@ -16,10 +16,21 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
     expect(b.gzip).toBeLessThanOrEqual(25 * KB);
   });
 
-  it('crossEntropy only: ≤ 35 KB, the cross-entropy module only', async () => {
+  // Threads (issue 18) took it from under 35 KB to 35.1 KB: the runtime's hooks, the shared-memory
+  // switch, and what the app's initial chunk exports to the pool's chunk.
+  it('crossEntropy only: ≤ 36 KB, the cross-entropy module only', async () => {
     const b = await bundle(one('crossEntropy'));
     expect(modulesIn(b.text)).toEqual(['cross-entropy']);
-    expect(b.gzip).toBeLessThanOrEqual(35 * KB);
+    expect(b.gzip).toBeLessThanOrEqual(36 * KB);
+  });
+
+  // Issue 18: the worker pool (src/wasm/pool.ts, the parallel runtime, the worker's code) is a chunk
+  // that only init({ threads }) imports: no app pays for it up front.
+  it('the threads are a chunk of their own, outside the initial code', async () => {
+    const b = await bundle(`import { init, crossEntropy } from 'simdloss'; await init(); globalThis.f = crossEntropy;`);
+    expect(b.pool.length).toBe(1);
+    expect(b.pool[0].text).toMatch(/worker_threads/);
+    expect(b.text).not.toMatch(/worker_threads|Atomics\.wait/);
   });
 
   // Issue 17: init() loads the relaxed-SIMD build of the families the app imports, no other (the
@@ -37,10 +48,11 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
   // Issue 9's budget was 110 KB. The whole library measured 91.7 KB once seven families computed
   // float32 in float64 and dropped their f32 kernels (110.8 KB before; docs/accuracy.md), then grew
   // back to 109.9 KB with options.out and the hardening of issue 20; the lean call path (issue 17,
-  // src/lean.ts) added 2.5 KB (112.4 KB): the budget is 114 KB for these families.
-  it('the whole library: ≤ 114 KB, every family but the test-only math module', async () => {
+  // src/lean.ts) added 2.5 KB (112.4 KB): the budget was 114 KB for these families. Threads (issue
+  // 18) brought it to 114.2 KB, with the pool itself a lazy chunk (9 KB minified): 115 KB.
+  it('the whole library: ≤ 115 KB, every family but the test-only math module', async () => {
     const b = await bundle(wholeLibraryApp);
     expect(modulesIn(b.text)).toEqual(['binary-cross-entropy', 'box-iou', 'ctc', 'cosine-similarity', 'cross-entropy', 'distance', 'focal', 'kl-div', 'likelihood', 'margin', 'multi-margin', 'regression', 'softmax'].sort());
-    expect(b.gzip).toBeLessThanOrEqual(114 * KB);
+    expect(b.gzip).toBeLessThanOrEqual(115 * KB);
   });
 });

@@ -20,7 +20,10 @@
 // call throw, and the pool is stopped: later calls run on one thread.
 import type { Arena } from './arena';
 import { setKernelWrapper } from './kernels';
-import { compiledModules, withoutDataSegments } from './instance';
+import { compiledModules, makeMemoryShared } from './instance';
+import { runParallel } from './parallel';
+import { setParallel } from './runtime';
+import { withoutDataSegments, withSharedMemoryImport } from './shared-module';
 import { wasmBuffer } from './views';
 
 const SEQ = 0, NEXT = 1, DONE = 2, SLEEPERS = 3, STOP = 4, NBLOCKS = 5, TABLE = 6, PART = 7, SPIN_US = 8, CRASH = 9;
@@ -289,6 +292,11 @@ export function runRecorded(p: Pool, blocks: number, at: number, fn: string): nu
 
 // ---- starting and stopping ----
 
+/** Makes the modules' memory shared (instance.ts), the modules importing it as such. */
+export function shareMemory(): ReturnType<typeof makeMemoryShared> {
+  return makeMemoryShared(withSharedMemoryImport);
+}
+
 /** Stops the pool (workers terminated, their scratch freed on the next start): calls run on one thread. */
 export function stopPool(): void {
   const p = pool;
@@ -300,6 +308,7 @@ export function stopPool(): void {
   Atomics.notify(p.ctl, SEQ);
   for (const w of p.workers) w.terminate();
   setKernelWrapper(null);
+  setParallel(null);
   freeScratch = p.scratch;
 }
 let freeScratch: number[] = [];
@@ -359,6 +368,7 @@ export async function startPool(threads: number, arena: Arena, memory: WebAssemb
   p.alive = true;
   pool = p;
   setKernelWrapper(wrapper);
+  setParallel({ run: runParallel, threads: poolThreads });
 }
 
 const WORKER_START_MS = 30_000;
