@@ -356,8 +356,9 @@ export async function startPool(threads: number, arena: Arena, memory: WebAssemb
   try {
     await Promise.all(scratch.map(async (s) => {
       workers.push(await startWorker({ memory, ctlBuffer: ctl.buffer as SharedArrayBuffer, modules: workerModules, scratch: s }, () => {
-        // a worker that exits on its own (crashed, or terminated from outside): one thread from now on
-        if (pool === p) p.alive = false;
+        // a worker that exits on its own (crashed, or terminated from outside): the others are
+        // stopped too, and calls run on one thread until init({ threads }) is called again
+        if (pool === p) stopPool();
       }));
     }));
   } catch (e) {
