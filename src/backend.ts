@@ -116,17 +116,25 @@ export function threadCount(): number {
  * binary-cross-entropy (fused multiply-add in exp and log) and uses them where the engine
  * validates them (Node 22+, current Chromium); results then differ from the plain build's in the
  * last bits. `init({ relaxedSimd: false })` keeps the plain builds: the same results everywhere.
+ * `init({ threads: 2 })` starts workers over a shared wasm memory (once they have started, it
+ * resolves): large calls on resident data then use them, with results bit-identical to one
+ * thread (docs/memory.md, "Threads"); `threads: 1` stops them.
  *
- * @param options - `relaxedSimd` (default: as before, `true` unless an earlier `init` said `false`).
+ * @param options - `relaxedSimd` (default: as before, `true` unless an earlier `init` said
+ * `false`); `threads` (default: as before, 1 unless an earlier `init` said otherwise).
  * @returns The backend calls will run on, as {@link backend} returns it.
- * @throws TypeError if `options` is not a plain object of the options above, or `relaxedSimd` is
- * not a boolean. Nothing else: a module that cannot be compiled resolves to `'js'` (after one
- * console.warn with the reason, when the engine refused a valid module).
+ * @throws TypeError if `options` is not a plain object of the options above, `relaxedSimd` is
+ * not a boolean, or `threads` is neither an integer from 1 to 64 nor `'auto'`. Nothing else: a
+ * module that cannot be compiled resolves to `'js'` (after one console.warn with the reason, when
+ * the engine refused a valid module), and threads that cannot run here (a browser page that is
+ * not cross-origin isolated) leave one thread, after one console.info saying why.
  * @example
  * ```ts
  * import { init } from 'simdloss';
  * const where = await init(); // 'wasm-simd' or 'js'
  * await init({ relaxedSimd: false }); // the plain SIMD builds: identical results on every machine
+ * await init({ threads: 2 }); // large calls on resident data use two threads
+ * await init({ threads: 1 });
  * ```
  * @group Setup and memory
  */
