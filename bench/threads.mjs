@@ -5,9 +5,11 @@
 //
 // Rounds alternate the thread counts (init({ threads }) between them), so that a burst of load
 // from elsewhere on the machine falls on both; each round times every case over about 25 ms of
-// calls. Reported: the median per call, and the spread of the rounds (min–max).
+// calls. Reported: the median per call, and the spread of the rounds (min–max), and what the
+// machine gave two threads of plain JavaScript before and after (capacity()).
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import * as sl from '../dist/index.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -72,6 +74,28 @@ function time(run) {
   }
 }
 
+/**
+ * What the machine gives two threads now: a pure-JS loop in one worker, then in `threads` workers
+ * at once; the throughput ratio (threads × one's time over their wall time). On a loaded machine
+ * (other processes on the cores) it falls toward 1, and so does any speed-up below.
+ */
+async function capacity() {
+  const code = "const { parentPort } = require('node:worker_threads'); parentPort.on('message', (n) => { let s = 0; for (let i = 0; i < n; i++) s += Math.sqrt(i) * 1.0000001; parentPort.postMessage(s); });";
+  const ws = Array.from({ length: threads }, () => new Worker(code, { eval: true }));
+  const run = (some, n) => Promise.all(some.map((w) => new Promise((r) => { w.once('message', r); w.postMessage(n); })));
+  const n = 3e7;
+  await run(ws, n / 10);
+  let t = performance.now();
+  await run(ws.slice(0, 1), n);
+  const one = performance.now() - t;
+  t = performance.now();
+  await run(ws, n);
+  const all = performance.now() - t;
+  for (const w of ws) await w.terminate();
+  return (threads * one) / all;
+}
+const capacityBefore = await capacity();
+
 const samples = cases.map(() => ({ one: [], many: [] }));
 const loadBefore = loadavg()[0];
 for (let r = 0; r < rounds; r++) {
@@ -98,6 +122,7 @@ const lines = [
   '|---|---|---:|---:|---:|',
   ...results.map((r) => `| ${r.name} | ${r.data} | ${fmt(r.one.med)} (${fmt(r.one.min)}–${fmt(r.one.max)}) | ${fmt(r.many.med)} (${fmt(r.many.min)}–${fmt(r.many.max)}) | ${(r.one.med / r.many.med).toFixed(2)}× |`),
 ];
-const note = `${process.version}, ${availableParallelism()} cores, ${rounds} rounds (threads alternating), load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after; threadCount() ${got}`;
+const capacityAfter = await capacity();
+const note = `${process.version}, ${availableParallelism()} cores, ${rounds} rounds (threads alternating), load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after; ${threads} busy JS threads ran ${capacityBefore.toFixed(2)}× (before) and ${capacityAfter.toFixed(2)}× (after) the throughput of one; threadCount() ${got}`;
 console.log(`${lines.join('\n')}\n\n${note}`);
 if (outPath) writeFileSync(outPath, `${JSON.stringify({ runtime: process.version, threads, rounds, note, results, table: lines.join('\n') }, null, 1)}\n`);
