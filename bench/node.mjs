@@ -43,12 +43,38 @@ if (process.env.BENCH_COMPARE) {
   other.setBackend('wasm-simd');
   compare[`simdloss ${process.env.BENCH_COMPARE_LABEL ?? 'compared build'}`] = other;
 }
-const { cases, dispose } = makeCases({ sl, plain, tf, quick, compare });
+const made = makeCases({ sl, plain, tf, quick, compare });
+// BENCH_CASES=<regex>: only the cases whose name matches (a partial run; bench/run.mjs passes it on)
+const only = process.env.BENCH_CASES ? new RegExp(process.env.BENCH_CASES) : null;
+const cases = only ? made.cases.filter((c) => only.test(c.name)) : made.cases;
+const dispose = made.dispose;
+
+/**
+ * Bytes a call leaves for the collector (JS heap and array buffers), with --expose-gc (bench/run.mjs
+ * passes it): the median over rounds of a few calls each, after a full collection. A round that a
+ * scavenge cut short reads low; the median keeps the others.
+ */
+function allocatedPerCall(f) {
+  if (typeof globalThis.gc !== 'function') return null;
+  const used = () => { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
+  const per = [];
+  for (let round = 0; round < 9; round++) {
+    globalThis.gc();
+    const before = used();
+    for (let i = 0; i < 32; i++) f();
+    per.push(Math.max(0, (used() - before) / 32));
+  }
+  per.sort((a, b) => a - b);
+  return per[4];
+}
 const results = [];
 const loadBefore = loadavg()[0];
 const t0 = performance.now();
 for (const c of cases) {
   const r = await runCase(c, { rounds });
+  const alloc = {};
+  for (const [name, f] of Object.entries(c.contenders)) alloc[name] = allocatedPerCall(f);
+  if (alloc.simdloss !== null) r.alloc = alloc;
   results.push(r);
   const s = r.stats;
   const ours = s.simdloss.med;

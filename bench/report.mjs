@@ -53,15 +53,19 @@ function runTable(run, mode, lines) {
   const withTf = rows.some((r) => r.stats['TF.js wasm']);
   // other simdloss builds (BENCH_COMPARE): their time over this build's
   const others = [...new Set(rows.flatMap((r) => Object.keys(r.stats).filter((n) => n.startsWith('simdloss '))))];
-  lines.push(`| case | simdloss ms (min / med / p75) | plain JS ms | × plain JS, med (spread) |${withTf ? ' TF.js wasm ms | × TF.js wasm |' : ''}${others.map((o) => ` ${o} ms | × ${o} |`).join('')} target |`);
-  lines.push(`|---|---:|---:|---:|${withTf ? '---:|---:|' : ''}${others.map(() => '---:|---:|').join('')}---|`);
+  // bytes a call allocates (Node runs: bench/node.mjs), simdloss / plain JS
+  const withAlloc = rows.some((r) => r.alloc);
+  lines.push(`| case | simdloss ms (min / med / p75) | plain JS ms | × plain JS, med (spread) |${withTf ? ' TF.js wasm ms | × TF.js wasm |' : ''}${others.map((o) => ` ${o} ms | × ${o} |`).join('')}${withAlloc ? ' bytes allocated per call (simdloss / plain JS) |' : ''} target |`);
+  lines.push(`|---|---:|---:|---:|${withTf ? '---:|---:|' : ''}${others.map(() => '---:|---:|').join('')}${withAlloc ? '---:|' : ''}---|`);
   for (const r of rows) {
     const s = r.stats;
     const qj = ratio(r, 'plain JS');
     const qt = ratio(r, 'TF.js wasm');
     const tf = withTf ? ` ${s['TF.js wasm'] ? triple(s['TF.js wasm']) : '–'} | ${qt ? spread(qt) : '–'} |` : '';
     const ot = others.map((o) => ` ${s[o] ? triple(s[o]) : '–'} | ${s[o] ? spread(ratio(r, o)) : '–'} |`).join('');
-    lines.push(`| ${caseLabel(r)} | ${triple(s.simdloss)} | ${triple(s['plain JS'])} | ${spread(qj)} |${tf}${ot} ${targetCell(r)} |`);
+    const bytes = (v) => (v === null || v === undefined ? '–' : v >= 10240 ? `${(v / 1024).toFixed(0)} KiB` : `${Math.round(v)}`);
+    const al = withAlloc ? ` ${r.alloc ? `${bytes(r.alloc.simdloss)} / ${bytes(r.alloc['plain JS'])}` : '–'} |` : '';
+    lines.push(`| ${caseLabel(r)} | ${triple(s.simdloss)} | ${triple(s['plain JS'])} | ${spread(qj)} |${tf}${ot}${al} ${targetCell(r)} |`);
   }
 }
 

@@ -10,7 +10,7 @@
 // Options: --quick (a few cases, 5 rounds: a smoke run), --only=node24,node,chromium,threads,
 // BENCH_ROUNDS=n, BENCH_TFJS=0 (leave TF.js out), BENCH_COMPARE=/abs/path/other/dist/index.js
 // (another simdloss build timed beside this one in every Node case: before/after in one run;
-// BENCH_COMPARE_LABEL names it).
+// BENCH_COMPARE_LABEL names it), BENCH_CASES=<regex> (only the cases whose name matches).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -49,7 +49,8 @@ function node24() {
 function runNode(bin, label) {
   const out = join(here, '.tmp', `${label.replace(/\W+/g, '-')}.json`);
   console.log(`bench: ${label} (${bin})`);
-  const r = spawnSync(bin, [join(here, 'node.mjs'), out, floor.wasmPath], {
+  // --expose-gc: bench/node.mjs measures the bytes each call allocates (after its timings)
+  const r = spawnSync(bin, ['--expose-gc', join(here, 'node.mjs'), out, floor.wasmPath], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, BENCH_ROUNDS: String(rounds), BENCH_QUICK: quick ? '1' : '0' },

@@ -38,6 +38,8 @@ const FAMILIES = [
   ['kl-div', 'klDiv'], ['margin', 'hingeEmbeddingLoss'], ['multi-margin', 'multiMarginLoss'], ['focal', 'sigmoidFocalLoss'],
   ['distance', 'pairwiseDistance', 'distance (with cosine-similarity)'], ['ctc', 'ctcLoss'], ['box-iou', 'generalizedBoxIouLoss'],
   ['likelihood', 'poissonNllLoss'],
+  ['softmax-focal', 'focalLoss'], ['image-quality', 'ssimLoss'],
+  ['dice', 'diceLoss'],
 ];
 
 async function readmeTable() {

@@ -114,10 +114,11 @@ def torch32(compute, args, diff, go, is_tensor):
 
 
 class Family:
-    def __init__(self, name):
+    def __init__(self, name, provenance=None):
         self.name = name
         self.cases = []
         self.names = set()
+        self.provenance = provenance  # where a family from another library than PyTorch comes from (MONAI)
 
     def add(self, name, fn, args, options, compute, diff, grad_output=False, rng=None, note=None, tensor_result=False):
         """args: list of (tensor, 'float' | 'index'); diff: indices of args that get gradients.
@@ -160,8 +161,10 @@ class Family:
     def write(self):
         path = os.path.join(OUT, f'{self.name}.json')
         with open(path, 'w') as f:
-            json.dump({'generator': 'scripts/gen-fixtures.py', 'torch': torch.__version__,
-                       'family': self.name, 'cases': self.cases}, f, separators=(',', ':'))
+            head = {'generator': 'scripts/gen-fixtures.py', 'torch': torch.__version__, 'family': self.name}
+            if self.provenance:
+                head['provenance'] = self.provenance
+            json.dump({**head, 'cases': self.cases}, f, separators=(',', ':'))
             f.write('\n')
         print(f'{path}: {len(self.cases)} cases, {os.path.getsize(path)} bytes')
 
@@ -881,6 +884,350 @@ def likelihood_family():
                lambda a, b, c: F.gaussian_nll_loss(a, b, c))
     fam.write()
 
+# --------------------------------------------------------------------------------------------
+# MONAI's Dice losses (docs/semantics.md §17), from MONAI's own code at a pinned release. MONAI is
+# not in this repository: extract the tag and point MONAI_SRC at it, e.g.
+#   git -C <MONAI clone> archive 1.3.2 | tar -x -C /tmp/monai-1.3.2
+#   MONAI_SRC=/tmp/monai-1.3.2 /usr/bin/python3 scripts/gen-fixtures.py dice
+MONAI_VERSION = '1.3.2'
+MONAI_COMMIT = '59a7211070538586369afd4a01eca0a7fe2e742e'  # git rev-parse 1.3.2^{commit}
+
+
+def monai_losses():
+    import sys
+    import warnings
+    src = os.environ.get('MONAI_SRC')
+    if not src:
+        raise SystemExit('dice: set MONAI_SRC to an extracted MONAI 1.3.2 source tree (see scripts/gen-fixtures.py)')
+    sys.path.insert(0, src)
+    import monai
+    assert monai.__version__ == MONAI_VERSION, monai.__version__
+    # MONAI warns where it ignores softmax, to_onehot_y or include_background=False for one channel
+    warnings.filterwarnings('ignore', module='monai')
+    from monai.losses.dice import DiceLoss, GeneralizedDiceLoss
+    from monai.losses.tversky import TverskyLoss
+
+    class GradGeneralizedDiceLoss(GeneralizedDiceLoss):
+        """GeneralizedDiceLoss with its weights multiplied by 1.0 (the same values): MONAI zeroes the
+        infinite weights in place on reciprocal's output, which autograd needs for the target's
+        gradient ('one of the variables needed for gradient computation has been modified by an
+        inplace operation'); the product is a fresh tensor, so autograd can give that gradient."""
+
+        def w_func(self, grnd):
+            return super().w_func(grnd) * 1.0
+
+    return DiceLoss, GradGeneralizedDiceLoss, TverskyLoss
+
+
+def snake(opts):
+    names = {'includeBackground': 'include_background', 'toOnehotY': 'to_onehot_y', 'squaredPred': 'squared_pred',
+             'smoothNr': 'smooth_nr', 'smoothDr': 'smooth_dr', 'wType': 'w_type'}
+    return {names.get(k, k): v for k, v in opts.items()}
+
+
+def dice_family():
+    DiceLoss, GeneralizedDiceLoss, TverskyLoss = monai_losses()
+    fam = Family('dice', provenance={
+        'library': 'monai', 'version': MONAI_VERSION, 'commit': MONAI_COMMIT,
+        'source': 'https://github.com/Project-MONAI/MONAI/tree/1.3.2',
+        'functions': {'diceLoss': 'monai/losses/dice.py (DiceLoss)', 'generalizedDiceLoss': 'monai/losses/dice.py (GeneralizedDiceLoss)',
+                  'tverskyLoss': 'monai/losses/tversky.py (TverskyLoss)', 'toOnehotY': 'monai/networks/utils.py (one_hot)'},
+        'note': 'generalizedDiceLoss runs as a subclass whose w_func multiplies the weights by 1.0, so that autograd can give the '
+                "target's gradient (MONAI's in-place write otherwise fails it); the values are MONAI's"})
+    rng = np.random.default_rng(22)
+    classes = {'diceLoss': DiceLoss, 'generalizedDiceLoss': GeneralizedDiceLoss, 'tverskyLoss': TverskyLoss}
+
+    def add(fn, name, x, t, opts, reds=('mean', 'sum', 'none'), note=None):
+        index = t.dtype == torch.int64
+        for red in reds:
+            o = {**opts, 'reduction': red}
+            kw = snake(o)
+            for k, v in list(kw.items()):
+                if isinstance(v, dict):  # a weight tensor
+                    kw[k] = torch.tensor([float(u) for u in v['data']])
+            fam.add(f'{fn}/{name}/{red}', fn, [(x, 'float'), (t, 'index' if index else 'float')], o,
+                    lambda a, b, kw=kw, cls=classes[fn]: cls(**kw)(a, b), [0] if index else [0, 1],
+                    grad_output=red == 'none', rng=rng, note=note)
+
+    shapes = [('2d-b2c3', [2, 3, 4, 5]), ('3d-b1c4', [1, 4, 3, 2, 3]), ('2d-b3c1', [3, 1, 4, 4]), ('1d-b2c2', [2, 2, 7])]
+    data = {}
+    for sname, shape in shapes:
+        B, C = shape[0], shape[1]
+        logits = rand(rng, shape, -3, 3)
+        probs = f32(rng.uniform(0, 1, size=shape))
+        soft = f32(rng.uniform(0, 1, size=shape))
+        labels = torch.tensor(rng.integers(0, max(C, 2), size=[B, 1] + shape[2:]))
+        data[sname] = (logits, probs, soft, labels, C)
+
+    common = [('plain', False, {}), ('sigmoid', True, {'sigmoid': True}), ('softmax', True, {'softmax': True}),
+              ('onehot', False, {'toOnehotY': True}), ('no-background', False, {'includeBackground': False}),
+              ('softmax-onehot-no-background', True, {'softmax': True, 'toOnehotY': True, 'includeBackground': False}),
+              ('smooth', False, {'smoothNr': 0.0, 'smoothDr': 1e-3}), ('batch', False, {'batch': True}),
+              ('sigmoid-onehot-batch', True, {'sigmoid': True, 'toOnehotY': True, 'batch': True})]
+    own = {
+        'diceLoss': [('squared', False, {'squaredPred': True}), ('jaccard', False, {'jaccard': True}),
+                     ('sigmoid-squared-jaccard-batch', True, {'sigmoid': True, 'squaredPred': True, 'jaccard': True, 'batch': True}),
+                     ('weight-number', False, {'weight': 0.7}), ('weight-list', True, {'softmax': True, 'weight': 'list'}),
+                     ('softmax-onehot-no-background-weight', True, {'softmax': True, 'toOnehotY': True, 'includeBackground': False, 'weight': 'list'})],
+        'generalizedDiceLoss': [('simple', False, {'wType': 'simple'}), ('uniform', False, {'wType': 'uniform'}),
+                                ('softmax-simple-batch', True, {'softmax': True, 'wType': 'simple', 'batch': True})],
+        'tverskyLoss': [('alpha0.3-beta0.7', False, {'alpha': 0.3, 'beta': 0.7}), ('alpha1-beta0', True, {'sigmoid': True, 'alpha': 1.0, 'beta': 0.0}),
+                        ('softmax-onehot-alpha0.7-beta0.3-batch', True, {'softmax': True, 'toOnehotY': True, 'alpha': 0.7, 'beta': 0.3, 'batch': True})],
+    }
+    for fn in classes:
+        for sname, _ in shapes:
+            logits, probs, soft, labels, C = data[sname]
+            for oname, logit, opts in common + own[fn]:
+                opts = dict(opts)
+                if opts.get('weight') == 'list':
+                    n = C - 1 if opts.get('includeBackground') is False and C > 1 else C
+                    opts['weight'] = [float(np.float32(v)) for v in rng.uniform(0.1, 2, size=n)]
+                # the default shapes get every reduction; the others 'mean' and 'none'
+                reds = ('mean', 'sum', 'none') if sname in ('2d-b2c3', '3d-b1c4') else ('mean', 'none')
+                add(fn, f'{sname}/{oname}', logits if logit else probs, labels if opts.get('toOnehotY') else soft, opts, reds)
+        # a weight given as a typed tensor
+        if fn == 'diceLoss':
+            logits, probs, soft, labels, C = data['2d-b2c3']
+            add(fn, '2d-b2c3/weight-tensor', probs, soft, {'weight': enc_input(f32([0.5, 0.0, 2.0]))}, ('mean', 'none'))
+
+    # Degenerate cases: a class with no target (GDL's infinite weight, replaced by the largest),
+    # every class empty in one batch item, an empty (all-zero) prediction, one channel.
+    x = f32(rng.uniform(0, 1, size=[2, 3, 3, 3]))
+    t = f32(rng.integers(0, 2, size=[2, 3, 3, 3]).astype(np.float64))
+    t[0, 1] = 0.0  # class 1 has no target in item 0
+    t[1] = 0.0  # item 1 has no target at all
+    zero = f32(np.zeros([2, 3, 3, 3]))
+    soft_t = f32(rng.uniform(0, 1, size=[2, 3, 3, 3]))
+    soft_t[0, 2] = 0.0
+    for fn in classes:
+        extra = [{}] + ([{'wType': 'simple'}, {'batch': True}] if fn == 'generalizedDiceLoss' else [{'jaccard': True}] if fn == 'diceLoss' else [])
+        for opts in extra:
+            tag = '/'.join(f'{k}-{v}' for k, v in opts.items()) or 'default'
+            add(fn, f'empty-class/{tag}', x, t, opts)
+            add(fn, f'empty-class-soft-target/{tag}', x, soft_t, opts, ('sum',))
+            add(fn, f'empty-prediction/{tag}', zero, t, opts, ('mean', 'none'))
+            add(fn, f'empty-prediction-and-target/{tag}', zero, zero, opts, ('mean',))
+        one = f32(rng.uniform(-2, 2, size=[2, 1, 5]))
+        one_t = torch.tensor(rng.integers(0, 2, size=[2, 1, 5]))
+        add(fn, 'one-channel/softmax-onehot-no-background-ignored', one, one_t, {'softmax': True, 'toOnehotY': True, 'includeBackground': False}, ('mean', 'none'))
+        add(fn, 'one-channel/sigmoid-float-target', one, f32(rng.uniform(0, 1, size=[2, 1, 5])), {'sigmoid': True}, ('mean', 'none'))
+    big = rand(rng, [2, 4, 16, 20], -4, 4)
+    big_t = torch.tensor(rng.integers(0, 4, size=[2, 1, 16, 20]))
+    for fn in classes:
+        add(fn, 'large-2x4x16x20/softmax-onehot', big, big_t, {'softmax': True, 'toOnehotY': True}, ('mean',))
+    add('diceLoss', 'large-2x4x16x20/sigmoid-soft-target', big, f32(rng.uniform(0, 1, size=[2, 4, 16, 20])), {'sigmoid': True}, ('sum',))
+
+    # MONAI's errors
+    x = rand(rng, [2, 3, 4])
+    lab = torch.tensor(rng.integers(0, 3, size=[2, 1, 4]))
+    errors = [
+        ('diceLoss', 'sigmoid-and-softmax', x, f32(np.zeros([2, 3, 4])), {'sigmoid': True, 'softmax': True}),
+        ('generalizedDiceLoss', 'sigmoid-and-softmax', x, f32(np.zeros([2, 3, 4])), {'sigmoid': True, 'softmax': True}),
+        ('tverskyLoss', 'sigmoid-and-softmax', x, f32(np.zeros([2, 3, 4])), {'sigmoid': True, 'softmax': True}),
+        ('diceLoss', 'weight-length', x, f32(np.zeros([2, 3, 4])), {'weight': [1.0, 2.0]}),
+        ('diceLoss', 'weight-negative', x, f32(np.zeros([2, 3, 4])), {'weight': [1.0, -2.0, 1.0]}),
+        ('diceLoss', 'target-shape', x, f32(np.zeros([2, 3, 5])), {}),
+        ('tverskyLoss', 'target-shape', x, f32(np.zeros([2, 2, 4])), {}),
+        ('generalizedDiceLoss', 'onehot-target-channels', x, torch.tensor(rng.integers(0, 3, size=[2, 2, 4])), {'toOnehotY': True}),
+        ('diceLoss', 'onehot-index-out-of-range', x, torch.tensor([[[0, 1, 3, 2]], [[0, 0, 0, 0]]]), {'toOnehotY': True}),
+        ('generalizedDiceLoss', 'w-type', x, f32(np.zeros([2, 3, 4])), {'wType': 'cubic'}),
+    ]
+    for fn, name, a, b, opts in errors:
+        fam.throws(f'{fn}/error/{name}', fn, [(a, 'float'), (b, 'index' if b.dtype == torch.int64 else 'float')], opts,
+                   lambda p, q, kw=snake(opts), cls=classes[fn]: cls(**kw)(p, q))
+    del lab
+    # Generalized Dice weight ties: classes 0 and 1 share a volume and class 2 has none, so the
+    # largest weight is tied (per item, and over the batch): where the replaced weight's gradient goes.
+    tx = f32([[[0.2, 0.7], [0.5, 0.1], [0.9, 0.3]], [[0.4, 0.6], [0.3, 0.3], [0.8, 0.2]]])
+    tt = f32([[[0.5, 0.5], [0.25, 0.75], [0.0, 0.0]], [[0.5, 0.5], [1.0, 0.0], [0.0, 0.0]]])
+    for opts in [{}, {'batch': True}, {'wType': 'simple', 'batch': True}]:
+        tag = '/'.join(f'{k}-{v}' for k, v in opts.items()) or 'default'
+        add('generalizedDiceLoss', f'weight-ties/{tag}', tx, tt, opts, ('sum',))
+    fam.write()
+
+
+
+# --------------------------------------------------------------------------------------------
+# Kornia 0.7.4 (issue 22). Kornia is imported from its source: KORNIA_SRC=/path/to/kornia-0.7.4,
+# e.g. `git -C <kornia mirror> archive v0.7.4 | tar -x -C /tmp/kornia-0.7.4`. Its code never enters
+# this repository; each fixture file names the version, commit and source files it came from.
+KORNIA_VERSION = '0.7.4'
+KORNIA_COMMIT = 'b2edb53ec7db87fedfb78a395d7b096a33e09cd4'  # git rev-parse v0.7.4^{commit}
+
+
+def kornia():
+    """The kornia package from KORNIA_SRC. Stubbed for the Debian torch 1.13 environment: kornia_rs
+    (only its image reader imports it) and, when absent, packaging.version (kornia/utils/_compat.py
+    compares torch versions with it: a numeric-tuple parse is enough for '1.13.0a0')."""
+    import re
+    import sys
+    src = os.environ.get('KORNIA_SRC')
+    if not src:
+        raise SystemExit('set KORNIA_SRC to a Kornia 0.7.4 source tree (git archive v0.7.4)')
+    sys.modules.setdefault('kornia_rs', types.ModuleType('kornia_rs'))
+    try:
+        import packaging.version  # noqa: F401
+    except ImportError:
+        pk, pv = types.ModuleType('packaging'), types.ModuleType('packaging.version')
+        pv.parse = lambda v: tuple(int(d) for d in re.findall(r'\d+', v.split('+')[0].split('a')[0])[:3])
+        pk.version = pv
+        sys.modules['packaging'], sys.modules['packaging.version'] = pk, pv
+    if src not in sys.path:
+        sys.path.insert(0, src)
+    import kornia as k
+    assert k.__version__ == KORNIA_VERSION, k.__version__
+    return k
+
+
+class KorniaFamily(Family):
+    """A Family whose JSON also records where its semantics come from ('provenance')."""
+
+    def __init__(self, name, sources):
+        super().__init__(name)
+        self.sources = sources
+
+    def write(self):
+        super().write()
+        path = os.path.join(OUT, f'{self.name}.json')
+        with open(path) as f:
+            data = json.load(f)
+        data['provenance'] = {'library': 'kornia', 'version': KORNIA_VERSION, 'commit': KORNIA_COMMIT,
+                              'source': 'https://github.com/kornia/kornia/tree/v0.7.4', 'functions': self.sources,
+                              'stubs': 'kornia_rs (image reader only); packaging.version when absent (torch version checks)'}
+        with open(path, 'w') as f:
+            json.dump(data, f, separators=(',', ':'))
+            f.write('\n')
+
+
+def focal_limit(case):
+    """With one class p = 1 and 1 - p = 0: for 0 < γ < 1 autograd's γ·(1 - p)^(γ-1)·p·log p is ∞·0 =
+    NaN, though the loss is constant (0) and its gradient 0, the term's limit. simdloss takes the
+    limit (docs/semantics.md §15); the case keeps Kornia's loss and records the gradient as 0."""
+    for exp in (case['expected'], case['expected32']):
+        for g in exp['grads']:
+            assert all(v == 'NaN' for v in g['data']), g
+            g['data'] = [0.0] * len(g['data'])
+    case['note'] = 'PyTorch gives NaN gradients here (inf * 0 in pow\'s backward where 1 - p = 0); simdloss gives the limit 0 (docs/semantics.md §15)'
+
+
+def softmax_focal_family():
+    focal_loss = kornia().losses.focal_loss
+    fam = KorniaFamily('softmax-focal', {'focalLoss': 'kornia/losses/focal.py (focal_loss), kornia/utils/one_hot.py, kornia/losses/_utils.py'})
+    rng = np.random.default_rng(22)
+    shapes = [('NC', [5, 4]), ('NCd', [2, 3, 7]), ('NCdd', [2, 4, 3, 5]), ('C1', [3, 1, 2])]
+    variants = [  # name, alpha, gamma, weighted, ignore_index, ignored targets
+        ('alpha0.25', 0.25, 2.0, False, -100, False),
+        ('alphaNone', None, 2.0, False, -100, False),
+        ('gamma0', 0.5, 0.0, True, -100, False),
+        ('gamma0.5-weight', 0.8, 0.5, True, -100, True),
+        ('gamma1-ignored', 0.25, 1.0, False, -100, True),
+        ('gamma3.5-ignore1', None, 3.5, True, 1, False),
+        ('ignoreNone', 0.25, 2.0, False, None, False),
+    ]
+    for sname, shape in shapes:
+        C = shape[1]
+        x = rand(rng, shape, -4, 4)
+        tshape = [shape[0]] + shape[2:]
+        t0 = torch.tensor(rng.integers(0, C, size=tshape), dtype=torch.int64)
+        w = f32(rng.uniform(0.2, 2, size=[C]))
+        for vname, alpha, gamma, weighted, ii, ignored in variants:
+            t = t0.clone()
+            if ignored:
+                t.view(-1)[::3] = -100
+            opts = {'alpha': alpha, 'gamma': gamma, 'ignoreIndex': ii}
+            if weighted:
+                opts['weight'] = opts_tensor(w)
+            for red in ['none', 'mean', 'sum']:
+                fam.add(f'focalLoss/{sname}/{vname}/{red}', 'focalLoss', [(x, 'float'), (t, 'index')], {**opts, 'reduction': red},
+                        lambda a, b, al=alpha, g=gamma, ii=ii, red=red, w=(w if weighted else None): focal_loss(a, b, al, gamma=g, reduction=red, weight=w, ignore_index=ii),
+                        [0], grad_output=red == 'none', rng=rng)
+                if C == 1 and 0 < gamma < 1:
+                    focal_limit(fam.cases[-1])
+    # defaults (gamma 2, reduction 'none', ignore_index -100); confident logits (p → 1, 1 - p → 0)
+    x = rand(rng, [4, 3], -2, 2)
+    t = torch.tensor([0, 2, 1, 2])
+    fam.add('focalLoss/defaults', 'focalLoss', [(x, 'float'), (t, 'index')], {'alpha': 0.25}, lambda a, b: focal_loss(a, b, 0.25), [0])
+    sharp = f32([[30.0, 0.0, -30.0], [-20.0, 20.0, 0.0], [0.0, 0.0, 15.0]])
+    for gamma in [2.0, 1.5]:
+        fam.add(f'focalLoss/confident/gamma{gamma}', 'focalLoss', [(sharp, 'float'), (torch.tensor([0, 1, 0]), 'index')], {'alpha': None, 'gamma': gamma, 'reduction': 'sum'},
+                lambda a, b, g=gamma: focal_loss(a, b, None, gamma=g, reduction='sum'), [0])
+    big = rand(rng, [2, 5, 40, 40], -3, 3)
+    bt = torch.tensor(rng.integers(0, 5, size=[2, 40, 40]), dtype=torch.int64)
+    bt.view(-1)[::17] = -100
+    fam.add('focalLoss/large-2x5x40x40/mean', 'focalLoss', [(big, 'float'), (bt, 'index')], {'alpha': 0.25, 'reduction': 'mean'},
+            lambda a, b: focal_loss(a, b, 0.25, reduction='mean'), [0])
+    x = rand(rng, [3, 4])
+    fam.throws('focalLoss/error/target-out-of-bounds', 'focalLoss', [(x, 'float'), (torch.tensor([0, 4, 1]), 'index')], {'alpha': 0.25},
+               lambda a, b: focal_loss(a, b, 0.25))
+    fam.throws('focalLoss/error/negative-target', 'focalLoss', [(x, 'float'), (torch.tensor([0, -1, 1]), 'index')], {'alpha': 0.25},
+               lambda a, b: focal_loss(a, b, 0.25))
+    fam.throws('focalLoss/error/ignored-without-ignoreIndex', 'focalLoss', [(x, 'float'), (torch.tensor([0, -100, 1]), 'index')], {'alpha': 0.25, 'ignoreIndex': None},
+               lambda a, b: focal_loss(a, b, 0.25, ignore_index=None))
+    fam.throws('focalLoss/error/weight-size', 'focalLoss', [(x, 'float'), (torch.tensor([0, 1, 1]), 'index')], {'alpha': 0.25, 'weight': opts_tensor(f32(np.ones(3)))},
+               lambda a, b: focal_loss(a, b, 0.25, weight=f32(np.ones(3))))
+    fam.throws('focalLoss/error/target-shape', 'focalLoss', [(x, 'float'), (torch.tensor([0, 1]), 'index')], {'alpha': 0.25},
+               lambda a, b: focal_loss(a, b, 0.25))
+    fam.write()
+
+
+def image_quality_family():
+    k = kornia()
+    psnr_loss, ssim_loss = k.losses.psnr_loss, k.losses.ssim_loss
+    fam = KorniaFamily('image-quality', {
+        'psnrLoss': 'kornia/losses/psnr.py (psnr_loss), kornia/metrics/psnr.py',
+        'ssimLoss': 'kornia/losses/ssim.py (ssim_loss), kornia/metrics/ssim.py, kornia/filters/filter.py (filter2d_separable), kornia/filters/kernels.py (get_gaussian_kernel1d)',
+    })
+    rng = np.random.default_rng(23)
+    for name, shape in [('BCHW', [2, 3, 4, 5]), ('1d', [7]), ('image', [1, 1, 8, 8])]:
+        a = f32(rng.uniform(0, 1, size=shape))
+        b = f32(rng.uniform(0, 1, size=shape))
+        for max_val in [1.0, 2.0, 255.0]:
+            fam.add(f'psnrLoss/{name}/maxVal{max_val}', 'psnrLoss', [(a, 'float'), (b, 'float')], {'maxVal': max_val},
+                    lambda x, y, m=max_val: psnr_loss(x, y, m), [0, 1])
+    ones = f32(np.ones(1))
+    fam.add('psnrLoss/docstring', 'psnrLoss', [(ones, 'float'), (f32(1.2 * np.ones(1)), 'float')], {'maxVal': 2.0}, lambda x, y: psnr_loss(x, y, 2.0), [0, 1])
+    same = f32(rng.uniform(0, 1, size=[2, 3]))
+    fam.add('psnrLoss/identical', 'psnrLoss', [(same, 'float'), (same.clone(), 'float')], {'maxVal': 1.0}, lambda x, y: psnr_loss(x, y, 1.0), [0, 1],
+            note='MSE 0: the loss is -inf and autograd gives NaN gradients')
+    fam.throws('psnrLoss/error/shapes', 'psnrLoss', [(f32(np.ones(3)), 'float'), (f32(np.ones(4)), 'float')], {'maxVal': 1.0},
+               lambda x, y: psnr_loss(x, y, 1.0))
+    # SSIM: windows 3, 5, 11 on images smaller and larger than the window, both paddings
+    cases = [('3', [2, 3, 5, 6], 3), ('5', [1, 2, 7, 9], 5), ('11-small', [2, 1, 6, 7], 11), ('11-large', [1, 2, 16, 13], 11), ('5-small', [1, 1, 3, 4], 5)]
+    for name, shape, win in cases:
+        a = f32(rng.uniform(0, 1, size=shape))
+        b = f32(np.clip(a.numpy() + rng.normal(0, 0.2, size=shape), 0, 1))
+        for pad in ['same', 'valid']:
+            if pad == 'valid' and min(shape[2:]) < win - 1:
+                continue
+            for red in ['mean', 'sum', 'none']:
+                fam.add(f'ssimLoss/window{name}/{pad}/{red}', 'ssimLoss', [(a, 'float'), (b, 'float')], {'windowSize': win, 'padding': pad, 'reduction': red},
+                        lambda x, y, w=win, p=pad, r=red: ssim_loss(x, y, w, reduction=r, padding=p), [0, 1], grad_output=red == 'none', rng=rng)
+    a = f32(rng.uniform(0, 2, size=[1, 2, 6, 6]))
+    b = f32(rng.uniform(0, 2, size=[1, 2, 6, 6]))
+    fam.add('ssimLoss/maxVal2-eps0.01', 'ssimLoss', [(a, 'float'), (b, 'float')], {'windowSize': 3, 'maxVal': 2.0, 'eps': 0.01},
+            lambda x, y: ssim_loss(x, y, 3, max_val=2.0, eps=0.01), [0, 1])
+    fam.add('ssimLoss/identical', 'ssimLoss', [(a, 'float'), (a.clone(), 'float')], {'windowSize': 5, 'maxVal': 2.0},
+            lambda x, y: ssim_loss(x, y, 5, max_val=2.0), [0, 1], note='SSIM = den/(den + eps): the loss is about 1e-11, not 0')
+    anti = f32(rng.uniform(0, 1, size=[1, 1, 7, 7]))
+    fam.add('ssimLoss/anticorrelated', 'ssimLoss', [(anti, 'float'), (f32(1 - anti.numpy()), 'float')], {'windowSize': 3, 'reduction': 'none'},
+            lambda x, y: ssim_loss(x, y, 3, reduction='none'), [0, 1], grad_output=True, rng=rng)
+    # 'valid' with H = windowSize - 1: an empty map ('mean' of nothing is NaN)
+    e1, e2 = f32(rng.uniform(0, 1, size=[1, 1, 4, 6])), f32(rng.uniform(0, 1, size=[1, 1, 4, 6]))
+    for red in ['mean', 'sum']:
+        fam.add(f'ssimLoss/valid-empty/{red}', 'ssimLoss', [(e1, 'float'), (e2, 'float')], {'windowSize': 5, 'padding': 'valid', 'reduction': red},
+                lambda x, y, r=red: ssim_loss(x, y, 5, padding='valid', reduction=r), [0, 1])
+    big1 = f32(rng.uniform(0, 1, size=[2, 3, 32, 40]))
+    big2 = f32(np.clip(big1.numpy() + rng.normal(0, 0.1, size=big1.shape), 0, 1))
+    fam.add('ssimLoss/large-2x3x32x40', 'ssimLoss', [(big1, 'float'), (big2, 'float')], {'windowSize': 11}, lambda x, y: ssim_loss(x, y, 11), [0, 1])
+    img = f32(rng.uniform(0, 1, size=[1, 1, 5, 5]))
+    fam.throws('ssimLoss/error/even-window', 'ssimLoss', [(img, 'float'), (img, 'float')], {'windowSize': 4}, lambda x, y: ssim_loss(x, y, 4))
+    fam.throws('ssimLoss/error/window-too-large', 'ssimLoss', [(img, 'float'), (img, 'float')], {'windowSize': 11}, lambda x, y: ssim_loss(x, y, 11))
+    fam.throws('ssimLoss/error/valid-too-small', 'ssimLoss', [(img[..., :3, :], 'float'), (img[..., :3, :], 'float')], {'windowSize': 5, 'padding': 'valid'},
+               lambda x, y: ssim_loss(x, y, 5, padding='valid'))
+    fam.throws('ssimLoss/error/3d', 'ssimLoss', [(img[0], 'float'), (img[0], 'float')], {'windowSize': 3}, lambda x, y: ssim_loss(x, y, 3))
+    fam.throws('ssimLoss/error/shapes', 'ssimLoss', [(img, 'float'), (img[..., :4], 'float')], {'windowSize': 3}, lambda x, y: ssim_loss(x, y, 3))
+    fam.write()
+
 
 FAMILIES = {
     'softmax': softmax_family,
@@ -896,6 +1243,9 @@ FAMILIES = {
     'ctc': ctc_family,
     'box-iou': box_iou_family,
     'likelihood': likelihood_family,
+    'softmax-focal': softmax_focal_family,  # Kornia (KORNIA_SRC)
+    'image-quality': image_quality_family,  # Kornia (KORNIA_SRC)
+    'dice': dice_family,
 }
 
 if __name__ == '__main__':

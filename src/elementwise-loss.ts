@@ -6,9 +6,9 @@ import { wasm } from './backend';
 import { directTarget, floatOfDtype, gradForArgument, gradScaling, gradTargets, lossResult, outTarget, toDtype, upstreamOption, type LossAndGrads, type CheckedOptions } from './options';
 import { field, FloatTensor, indexArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf } from './tensor';
 import type { Dtype, FloatArray, Reduction, WithGrad } from './types';
+import type { ElementwiseParts } from './reference/parts';
 import { leanCommit, GRAD_INTO, LEAN_OPTIONS, leanFloat, leanOptions, leanReduction, leanTarget, REDUCTION } from './lean';
-import { BLOCK_BYTES } from './wasm/runtime';
-import { align16, copyIn, copyOut, heap } from './wasm/direct';
+import { copyIn, copyOut, heap, place, PTRS, release } from './wasm/direct';
 import { lengthOf } from './wasm/views';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
 import type { Arena } from './wasm/arena';
@@ -45,12 +45,7 @@ export function floatOrLabels(fn: string, name: string, value: unknown, dtype: D
   return { t: new FloatTensor(shape, dtype, idx.size, data), shape };
 }
 
-/** Per-element losses, their sum and the gradients (one array per gradient output). */
-export interface ElementwiseParts {
-  elementLoss: ArrayLike<number>;
-  total: number;
-  grads: ArrayLike<number>[];
-}
+export type { ElementwiseParts } from './reference/parts';
 
 export interface ElementwiseLoss<F extends FamilySpec> {
   fn: string;
@@ -187,13 +182,10 @@ export function leanElementwise<F extends FamilySpec>(
   const { k, arena } = w;
   const bytes = dtype === 'float32' ? 4 : 8;
   const outs = wantGrad ? grads : 0;
-  // the general path would run this call as one block (src/wasm/runtime.ts): the same kernel call
-  const one = align16(n * bytes + 16);
-  if (n * bytes * (2 + outs) > BLOCK_BYTES || one * (2 + outs) > arena.available()) return undefined;
-  const mark = arena.mark();
+  // x, y and the gradients, as the general path's single block
+  if (!place(arena, n * bytes, n * bytes, outs > 0 ? n * bytes : 0, outs > 1 ? n * bytes : 0, 0)) return undefined;
   try {
-    const px = arena.alloc(one * (2 + outs)), py = px + one;
-    const pg = outs > 0 ? py + one : 0, pgt = outs > 1 ? pg + one : 0;
+    const px = PTRS[0], py = PTRS[1], pg = PTRS[2], pgt = PTRS[3];
     const h = heap(dtype);
     copyIn(h, px, x as FloatArray);
     copyIn(h, py, y as FloatArray);
@@ -209,6 +201,6 @@ export function leanElementwise<F extends FamilySpec>(
     copyOut(h, pgt, n, gt);
     return { loss, grad, grads: [grad, { data: gt, shape: [n] }] };
   } finally {
-    arena.rewind(mark);
+    release(arena);
   }
 }

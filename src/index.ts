@@ -64,3 +64,10 @@ export {
 export {
   gaussianNllLoss, gaussianNllLossWithGrad, poissonNllLoss, poissonNllLossWithGrad, type GaussianNllLossOptions, type PoissonNllLossOptions,
 } from './losses/likelihood';
+// Kornia 0.7.4's losses (issue 22): the softmax focal loss, PSNR and SSIM
+export { focalLoss, focalLossWithGrad, type FocalLossOptions } from './losses/softmax-focal';
+export { psnrLoss, psnrLossWithGrad, ssimLoss, ssimLossWithGrad, type PsnrLossOptions, type SsimLossOptions } from './losses/image-quality';
+export {
+  diceLoss, diceLossWithGrad, generalizedDiceLoss, generalizedDiceLossWithGrad, tverskyLoss, tverskyLossWithGrad,
+  type DiceCommonOptions, type DiceLossOptions, type GeneralizedDiceLossOptions, type TverskyLossOptions,
+} from './losses/dice';

@@ -16,6 +16,8 @@ import { caseArgs, loadFixture, num, type FixtureCase, type FixtureTensor, type 
 const FAMILIES = [
   'softmax', 'cross-entropy', 'binary-cross-entropy', 'regression', 'cosine-similarity', 'kl-div', 'margin',
   'multi-margin', 'focal', 'distance', 'ctc', 'box-iou', 'likelihood',
+  'softmax-focal', 'image-quality', // Kornia's (issue 22)
+  'dice',
 ];
 
 type Fn = (...a: unknown[]) => unknown;

@@ -26,9 +26,17 @@ const OPTIONS: Record<string, string[]> = {
   generalizedBoxIouLoss: BOX, distanceBoxIouLoss: BOX, completeBoxIouLoss: BOX, iouLoss: BOX, eiouLoss: BOX,
   focalEiouLoss: [...BOX, 'gamma'], alphaIouLoss: [...BOX, 'alpha', 'form'], siouLoss: [...BOX, 'theta'],
   wiseIouLoss: [...BOX, 'version', 'iouMean', 'momentum', 'alpha', 'delta'],
+  // Kornia's losses (issue 22)
+  focalLoss: ['alpha', 'gamma', 'weight', 'ignoreIndex', 'reduction'], psnrLoss: ['maxVal'],
+  ssimLoss: ['windowSize', 'maxVal', 'eps', 'reduction', 'padding'],
 };
-// every function has a tensor result (for a loss: with reduction 'none'), so every one takes options.out
-for (const name of Object.keys(OPTIONS)) OPTIONS[name] = [...OPTIONS[name], 'out'];
+// the Dice family (MONAI)
+const DICE = ['sigmoid', 'softmax', 'includeBackground', 'toOnehotY', 'smoothNr', 'smoothDr', 'batch', 'reduction'];
+Object.assign(OPTIONS, { diceLoss: [...DICE, 'squaredPred', 'jaccard', 'weight'], generalizedDiceLoss: [...DICE, 'wType'], tverskyLoss: [...DICE, 'alpha', 'beta'] });
+/** Functions whose result is always a number (no reduction): they take no options.out. */
+const SCALAR_ONLY = new Set(['psnrLoss']);
+// every other function has a tensor result (for a loss: with reduction 'none'), so it takes options.out
+for (const name of Object.keys(OPTIONS)) if (!SCALAR_ONLY.has(name)) OPTIONS[name] = [...OPTIONS[name], 'out'];
 
 const isOptions = (v: unknown) => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !Array.isArray(v) && !('data' in v);
 

@@ -73,10 +73,20 @@ const CASES: Case[] = [
   { name: 'tripletMarginWithDistanceLoss', args: () => [uniform([5, 4]), uniform([5, 4]), uniform([5, 4])], options: { distance: 'cosine' } },
   { name: 'ctcLoss', args: () => [logProbs([6, 2, 4], 2), tf.tensor2d([[1, 2, 3], [2, 2, 0]], [2, 3], 'int32'), tf.tensor1d([6, 5], 'int32'), [3, 2]] },
   { name: 'sigmoidFocalLoss', args: () => [uniform([5, 4]), bits01([5, 4])] },
+  { name: 'diceLoss', args: () => [uniform([2, 3, 4]), uniform([2, 3, 4], 0, 1)], options: { sigmoid: true } },
+  { name: 'diceLoss', label: "one-hot class indices, 'none'", args: () => [uniform([2, 3, 4]), ints([2, 1, 4], 3)], options: { softmax: true, toOnehotY: true, reduction: 'none' } },
+  { name: 'generalizedDiceLoss', args: () => [uniform([2, 3, 4]), ints([2, 1, 4], 3)], options: { softmax: true, toOnehotY: true } },
+  { name: 'tverskyLoss', args: () => [uniform([2, 3, 4]), uniform([2, 3, 4], 0, 1)], options: { sigmoid: true, alpha: 0.3, beta: 0.7 } },
   { name: 'sigmoidFocalLoss', label: "'mean'", args: () => [uniform([5, 4]), bits01([5, 4])], options: { reduction: 'mean', gamma: 1.5 } },
   ...(['generalizedBoxIouLoss', 'distanceBoxIouLoss', 'completeBoxIouLoss', 'iouLoss', 'eiouLoss', 'focalEiouLoss', 'alphaIouLoss', 'siouLoss', 'wiseIouLoss'] as const)
     .map((name): Case => ({ name, args: () => [boxes(6), boxes(6)] })),
   { name: 'alphaIouLoss', label: "ciou, 'sum'", args: () => [boxes(6), boxes(6)], options: { form: 'ciou', reduction: 'sum' } },
+  // Kornia's (issue 22)
+  { name: 'focalLoss', args: () => [uniform([5, 4]), ints([5], 4)], options: { alpha: 0.25 } },
+  { name: 'focalLoss', label: "(N, C, d), weight tensor, 'mean'", args: () => [uniform([2, 3, 4]), ints([2, 4], 3)], options: { alpha: null, weight: tf.tensor1d([1, 2, 0.5]), reduction: 'mean' } },
+  { name: 'psnrLoss', args: () => [uniform([2, 6], 0, 1), uniform([2, 6], 0, 1)], options: { maxVal: 1 } },
+  { name: 'ssimLoss', args: () => [uniform([1, 2, 5, 6], 0, 1), uniform([1, 2, 5, 6], 0, 1)], options: { windowSize: 3 } },
+  { name: 'ssimLoss', label: "'valid', 'none'", args: () => [uniform([2, 1, 6, 6], 0, 1), uniform([2, 1, 6, 6], 0, 1)], options: { windowSize: 5, padding: 'valid', reduction: 'none' } },
 ];
 
 // ---- helpers ----
@@ -129,7 +139,9 @@ function checkCase(c: Case, upstream: 'one' | 'random'): void {
   tensorAt.forEach((i, k) => {
     expect(grads[k].dtype).toBe('float32');
     expect(grads[k].shape).toEqual((args[i] as tf.Tensor).shape);
-    if (SPECS[c.name].args[i][2]) expect(bitsOf(grads[k].dataSync()), `grad of ${SPECS[c.name].args[i][0]}`).toEqual(bitsOf(ref.grads[g++].data));
+    // the Dice family's target: class indices with toOnehotY (these cases have C > 1), no gradient
+    const labels = SPECS[c.name].args[i][1] === 'segTarget' && c.options?.toOnehotY === true;
+    if (SPECS[c.name].args[i][2] && !labels) expect(bitsOf(grads[k].dataSync()), `grad of ${SPECS[c.name].args[i][0]}`).toEqual(bitsOf(ref.grads[g++].data));
     else expect(Array.from(grads[k].dataSync()).every((v) => v === 0), `zeros for ${SPECS[c.name].args[i][0]}`).toBe(true);
   });
   expect(g, 'every gradient simdloss gives is used').toBe(ref.grads.length);

@@ -96,6 +96,21 @@ const BOXES: Array<[string, string]> = [
   ['wiseIouLoss', 'Wise-IoU (Tong et al. 2023)'],
 ];
 
+/** The Dice family: item i is one channel of logits (x, 1, −1, 2), through a sigmoid, against the target (t, 1, 0, 1). */
+function segmentation(name: string, torch: string, controls: Control[], options: (v: Values) => Values): Spec {
+  return {
+    name, torch, group: 'Segmentation (MONAI)', x: 'logit x of (x, 1, −1, 2); target (t, 1, 0, 1)', range: () => [-6, 6],
+    controls: [slider('t', 'target of x', 0, 1, 0.05, 1), ...controls],
+    call: (v) => `${name}WithGrad(logits, target, ${fmt({ sigmoid: true, ...options(v), reduction: 'none' })})`,
+    run: (xs, v) => {
+      const shape = [xs.length, 1, 4];
+      const r = withGrad(name)({ data: rows(xs, 4, (x) => [x, 1, -1, 2]).data, shape }, { data: rows(xs, 4, () => [v.t, 1, 0, 1]).data, shape },
+        { sigmoid: true, ...options(v), reduction: 'none' });
+      return { y: r.loss.data, g: column(r.grad.data, 4) };
+    },
+  };
+}
+
 export const SPECS: Spec[] = [
   activation('softmax', 'F.softmax', 'softmax(x, b, 0)₀'),
   activation('logSoftmax', 'F.log_softmax', 'log_softmax(x, b, 0)₀'),
@@ -191,6 +206,11 @@ export const SPECS: Spec[] = [
       const back = sl.logSoftmaxWithGrad(input, { dim: 2, gradOutput: ctc.grad });
       return { y: ctc.loss.data, g: Float64Array.from(xs, (_, i) => back.grad.data[(v.frame * N + i) * C + v.cls]) };
     } },
+
+  segmentation('diceLoss', 'monai.losses.DiceLoss', [check('squaredPred', 'squaredPred'), check('jaccard', 'jaccard')], (v) => ({ squaredPred: v.squaredPred, jaccard: v.jaccard })),
+  segmentation('generalizedDiceLoss', 'monai.losses.GeneralizedDiceLoss', [choice('wType', 'wType', ['square', 'simple', 'uniform'])], (v) => ({ wType: v.wType })),
+  segmentation('tverskyLoss', 'monai.losses.TverskyLoss', [slider('alpha', 'α (false positives)', 0, 1, 0.05, 0.5), slider('beta', 'β (false negatives)', 0, 1, 0.05, 0.5)],
+    (v) => ({ alpha: v.alpha, beta: v.beta })),
 
   ...BOXES.map(([name, torch]): Spec => ({
     name, torch, group: 'Detection: box losses (IoU family)', x: 'horizontal offset of the prediction from the target (centers)', range: () => [-6, 6],

@@ -8,7 +8,7 @@ import { wasm } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
 import { checkOptions, floatOfDtype, gradForArgument, gradScaling, numberOption, outTarget, placed, reductionOption, toDtype, upstreamOption, withGrad, type LossAndGrads, type CheckedOptions, type WriteTarget } from '../options';
-import { ALPHA_IOU_FORMS, boxLossReference, type BoxLossKind, type BoxLossSpec } from '../reference/box-iou';
+import { boxLossReference, boxLossSpec, type BoxLossKind, type BoxLossSpec } from '../reference/box-iou';
 
 /**
  * The base loss of {@link alphaIouLoss}: `'iou'`, `'giou'`, `'diou'` or `'ciou'`.
@@ -137,6 +137,7 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
     const { k, arena } = w;
     // float32 boxes too are computed in float64 and each result rounded once (docs/accuracy.md)
     const boxLoss = kernel(k, 'box_loss', 'float64');
+    const [p1, p2, p3] = kernelParams(spec);
     // per pair: both boxes in, the loss and both gradients out, and the kernel's SoA scratch (16
     // values a pair, and 4 pairs of padding)
     const r = runKernel(arena, 'float64', n, [
@@ -144,7 +145,7 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
       wantGrad ? output(4) : null, wantGrad ? output(4) : null,
       gradRow ? input(1, gradRow) : null, scratch(16, 64),
     ], (count, [pb1, pb2, pl, pg1, pg2, pu, scratch]) =>
-      boxLoss(count, boxIouKernels.constants.KIND.indexOf(spec.kind), pb1, pb2, pl, pg1, pg2, pu, gradScale, spec.eps, spec.p1, spec.p2, spec.p3, scratch));
+      boxLoss(count, boxIouKernels.constants.KIND.indexOf(spec.kind), pb1, pb2, pl, pg1, pg2, pu, gradScale, spec.eps, p1, p2, p3, scratch), Infinity, false, true);
     total = r.total;
     const [loss, g1 = null, g2 = null] = r.outputs;
     elementLoss = loss;
@@ -176,11 +177,25 @@ function boxOut(fn: string, c: ReturnType<typeof common>): WriteTarget | null {
   return outTarget(fn, c.opts, c.pairs.dtype, c.reduction === 'none' ? c.pairs.shape.slice(0, -1) : null);
 }
 
-/** A box loss: its kernel kind, its own options, and how they become the kernel's p1, p2, p3. */
+/**
+ * The kernel's packing of a spec's parameters (box_loss's p1, p2, p3: src/wasm/kernels.ts):
+ * focal-eiou γ; alpha-iou α and the form's index in FORM; siou θ; wiou-v3 the mean, α and δ.
+ */
+function kernelParams(s: BoxLossSpec): [number, number, number] {
+  switch (s.kind) {
+    case 'focal-eiou': return [s.gamma, 0, 0];
+    case 'alpha-iou': return [s.alpha, boxIouKernels.constants.FORM.indexOf(s.form), 0];
+    case 'siou': return [s.theta, 0, 0];
+    case 'wiou-v3': return [s.iouMean, s.alpha, s.delta];
+    default: return [0, 0, 0];
+  }
+}
+
+/** A box loss: its kernel kind, its own options, and their checked values by name. */
 interface BoxLossDef {
   kind: BoxLossKind;
   options?: readonly string[];
-  params?: (fn: string, opts: CheckedOptions) => [number, number, number];
+  params?: (fn: string, opts: CheckedOptions) => Partial<BoxLossSpec>;
 }
 
 /** The box losses, by public name (its WithGrad twin is `${name}WithGrad`). */
@@ -192,29 +207,27 @@ const BOX_LOSSES = {
   eiouLoss: { kind: 'eiou' },
   focalEiouLoss: {
     kind: 'focal-eiou', options: ['gamma'],
-    params: (fn, o) => [numberOption(fn, 'gamma', o.gamma, 0.5, (g) => g >= 0 && Number.isFinite(g), 'a finite number >= 0'), 0, 0],
+    params: (fn, o) => ({ gamma: numberOption(fn, 'gamma', o.gamma, 0.5, (g) => g >= 0 && Number.isFinite(g), 'a finite number >= 0') }),
   },
   alphaIouLoss: {
     kind: 'alpha-iou', options: ['alpha', 'form'],
     params: (fn, o) => {
       const alpha = numberOption(fn, 'alpha', o.alpha, 3, (a) => a > 0 && Number.isFinite(a), 'a finite number > 0');
       const form = o.form ?? 'iou';
-      const f = ALPHA_IOU_FORMS.indexOf(form as AlphaIouForm);
-      if (f < 0) throw rangeError(fn, `options.form must be one of 'iou', 'giou', 'diou', 'ciou'; got ${JSON.stringify(form)}`);
-      return [alpha, f, 0];
+      if (!(boxIouKernels.constants.FORM as readonly unknown[]).includes(form)) throw rangeError(fn, `options.form must be one of 'iou', 'giou', 'diou', 'ciou'; got ${JSON.stringify(form)}`);
+      return { alpha, form: form as AlphaIouForm };
     },
   },
   siouLoss: {
     kind: 'siou', options: ['theta'],
-    params: (fn, o) => [numberOption(fn, 'theta', o.theta, 4, (t) => t >= 1 && Number.isFinite(t), 'a finite number >= 1'), 0, 0],
+    params: (fn, o) => ({ theta: numberOption(fn, 'theta', o.theta, 4, (t) => t >= 1 && Number.isFinite(t), 'a finite number >= 1') }),
   },
 } satisfies Record<string, BoxLossDef>;
 
 function boxLoss(def: BoxLossDef, fn: string, boxes1: FloatInput, boxes2: FloatInput, options: unknown, wantGrad: boolean): LossAndGrads {
   const c = common(fn, boxes1, boxes2, options, (field(def, 'options') as readonly string[] | undefined ?? []), wantGrad);
   const params = field(def, 'params') as BoxLossDef['params']; // never from Object.prototype
-  const [p1, p2, p3] = params ? params(fn, c.opts) : [0, 0, 0];
-  return run(fn, c.pairs, { kind: def.kind, eps: c.eps, p1, p2, p3 }, c.reduction, c.opts, wantGrad, boxOut(fn, c));
+  return run(fn, c.pairs, boxLossSpec(def.kind, c.eps, params ? params(fn, c.opts) : {}), c.reduction, c.opts, wantGrad, boxOut(fn, c));
 }
 
 /** A box loss's public signature, O its options. */
@@ -242,7 +255,7 @@ function wiseIou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: un
   const version = c.opts.version ?? 'v1';
   if (version !== 'v1' && version !== 'v3') throw rangeError(fn, `options.version must be 'v1' or 'v3'; got ${JSON.stringify(version)}`);
   // iouMean is an own property either way (the public function tests it; nothing inherited may answer)
-  if (version === 'v1') return { ...run(fn, c.pairs, { kind: 'wiou-v1', eps: c.eps, p1: 0, p2: 0, p3: 0 }, c.reduction, c.opts, wantGrad, boxOut(fn, c)), iouMean: undefined };
+  if (version === 'v1') return { ...run(fn, c.pairs, boxLossSpec('wiou-v1', c.eps), c.reduction, c.opts, wantGrad, boxOut(fn, c)), iouMean: undefined };
   for (const name of ['iouMean', 'momentum']) {
     if (c.opts[name] === undefined) throw typeError(fn, `options.${name}`, "a number (v3's running mean is state the caller keeps: start with iouMean 1)", undefined);
   }
@@ -253,9 +266,9 @@ function wiseIou(fn: string, boxes1: FloatInput, boxes2: FloatInput, options: un
   // The mean is updated with this batch's mean of 1 - IoU first, then used (the authors' order).
   const out = boxOut(fn, c);
   const n = c.pairs.n;
-  const batch = n > 0 ? (run(fn, c.pairs, { kind: 'iou', eps: c.eps, p1: 0, p2: 0, p3: 0 }, 'sum', c.opts, false, null).loss as number) / n : 0;
+  const batch = n > 0 ? (run(fn, c.pairs, boxLossSpec('iou', c.eps), 'sum', c.opts, false, null).loss as number) / n : 0;
   const iouMean = n > 0 ? (1 - momentum) * mean + momentum * batch : mean;
-  return { ...run(fn, c.pairs, { kind: 'wiou-v3', eps: c.eps, p1: iouMean, p2: alpha, p3: delta }, c.reduction, c.opts, wantGrad, out), iouMean };
+  return { ...run(fn, c.pairs, boxLossSpec('wiou-v3', c.eps, { iouMean, alpha, delta }), c.reduction, c.opts, wantGrad, out), iouMean };
 }
 
 type Options<O> = O & GradOptions;

@@ -9,8 +9,8 @@ import {
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
 import { callDtype, floatArg, indexArg, isFloatArray, newFloat, readArg, roundTo, sameShape, sizeOf, type FloatTensor, type IndexTensor } from '../tensor';
 import type { WasmTensor } from '../wasm/resident';
-import { BLOCK_BYTES, fitsOneItem, input, output, run as runKernel, whole, wholeScratch, type Gather } from '../wasm/runtime';
-import { align16, copyIn, copyOut, heap, heapI32 } from '../wasm/direct';
+import { fitsOneItem, input, output, run as runKernel, whole, wholeScratch, type Gather } from '../wasm/runtime';
+import { copyIn, copyOut, heap, heapI32, place, PTRS, release } from '../wasm/direct';
 import { generalInput, generalOptions, leanCommit, GRAD_INTO, LEAN_2D, LEAN_OPTIONS, leanInt32, leanMatrix, leanOptions, leanReduction, leanTarget, REDUCTION } from '../lean';
 import { lengthOf } from '../wasm/views';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
@@ -216,7 +216,7 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
     gradRow ? input(1, gradRow) : null,
     C < crossEntropyKernels.constants.SMALL_C ? wholeScratch(shortRowScratch(C)) : null,
   ], (count, [logits, probs, targets, weight, rowLoss, g, upstream, scratch]) =>
-    run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale));
+    run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale), Infinity, false, true);
   const outs = r.outputs;
   return { elementLoss: prep.reduction === 'none' ? outs[0] : NO_LOSSES, total: r.total, grad: wantGrad ? outs[outs.length - 1] : null };
 }
@@ -242,16 +242,11 @@ function crossEntropyLean(fn: string, input: unknown, target: unknown, options: 
   if (!w) return undefined;
   const { k, arena } = w;
   const bytes = dtype === 'float32' ? 4 : 8;
-  // the general path would run this call as one block (src/wasm/runtime.ts): the same kernel call
-  const perRow = C * bytes + 4 + (wantGrad ? C * bytes : 0);
-  const scratch = C < crossEntropyKernels.constants.SMALL_C ? shortRowScratch(C) + 16 : 0;
-  if (N * perRow > BLOCK_BYTES || N * perRow + 64 + scratch > arena.available()) return undefined;
-  const mark = arena.mark();
+  // logits, targets, the gradient and the short rows' scratch, as the general path's single block
+  const scratch = C < crossEntropyKernels.constants.SMALL_C ? shortRowScratch(C) : 0;
+  if (!place(arena, N * C * bytes, N * 4, wantGrad ? N * C * bytes : 0, 0, scratch)) return undefined;
   try {
-    // one allocation, each operand 16-aligned and padded by a vector (kernels read their last vector whole)
-    const xBytes = align16(N * C * bytes + 16), tBytes = align16(N * 4 + 16);
-    const px = arena.alloc(xBytes + tBytes + (wantGrad ? xBytes : 0) + scratch);
-    const pt = px + xBytes, pg = wantGrad ? pt + tBytes : 0, ps = scratch ? pt + tBytes + (wantGrad ? xBytes : 0) : 0;
+    const px = PTRS[0], pt = PTRS[1], pg = PTRS[2], ps = PTRS[4];
     const h = heap(dtype), hi = heapI32();
     copyIn(h, px, x);
     copyIn(hi, pt, target);
@@ -266,7 +261,7 @@ function crossEntropyLean(fn: string, input: unknown, target: unknown, options: 
     const grad = { data: g, shape: [N, C] };
     return { loss, grad, grads: [grad] };
   } finally {
-    arena.rewind(mark);
+    release(arena);
   }
 }
 
@@ -289,7 +284,7 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
     gradRow ? input(inner, gradRow) : null,
   ];
   if (inner > 1 && !fitsOneItem(arena, dtype, operands)) return nllRows(prep, run, arena, wantGrad, gradRow, gradScale, into);
-  const r = runKernel(arena, dtype, N, operands, (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale));
+  const r = runKernel(arena, dtype, N, operands, (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale), Infinity, false, true);
   return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
 
@@ -307,7 +302,7 @@ function nllRows(
     output(1),
     wantGrad ? output(C, into, (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count)) : null,
     gradRow ? input(1, gradRow) : null,
-  ], (count, [logProbs, targets, weight, rowLoss, g, upstream]) => run(count, C, 1, logProbs, targets, weight, rowLoss, g, upstream, gradScale));
+  ], (count, [logProbs, targets, weight, rowLoss, g, upstream]) => run(count, C, 1, logProbs, targets, weight, rowLoss, g, upstream, gradScale), Infinity, false, true);
   return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
 

@@ -3,8 +3,8 @@ import { wasm } from '../backend';
 import { checkOptions, gradTensor, outTarget, placed, toDtype, upstreamOption, withGrad, type LossAndGrads } from '../options';
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
 import { callDtype, floatArg, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../tensor';
-import { BLOCK_BYTES, input as operandIn, output, run as runKernel } from '../wasm/runtime';
-import { align16, copyIn, copyOut, heap } from '../wasm/direct';
+import { input as operandIn, output, run as runKernel } from '../wasm/runtime';
+import { copyIn, copyOut, heap, place, PTRS, release } from '../wasm/direct';
 import { generalInput, generalOptions, leanCommit, DIM, LEAN_2D, LEAN_OPTIONS, leanFloat, leanMatrix, leanOptions, leanTarget, OUT } from '../lean';
 import { lengthOf } from '../wasm/views';
 import type { FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
@@ -53,11 +53,10 @@ function lean(fn: string, input: unknown, options: unknown, op: 'softmax' | 'log
   if (!w) return undefined;
   const { k, arena } = w;
   const bytes = dtype === 'float32' ? 4 : 8;
-  const one = align16(size * bytes + 16);
-  if (2 * size * bytes > BLOCK_BYTES || 2 * one > arena.available()) return undefined;
-  const mark = arena.mark();
+  // the input and the result, as the general path's single block
+  if (!place(arena, size * bytes, size * bytes, 0, 0, 0)) return undefined;
   try {
-    const px = arena.alloc(2 * one), py = px + one;
+    const px = PTRS[0], py = PTRS[1];
     const h = heap(dtype);
     copyIn(h, px, x);
     leanCommit();
@@ -67,7 +66,7 @@ function lean(fn: string, input: unknown, options: unknown, op: 'softmax' | 'log
     copyOut(h, py, size, y);
     return { data: y, shape: x === input ? [n] : [rows, n] };
   } finally {
-    arena.rewind(mark);
+    release(arena);
   }
 }
 
@@ -118,7 +117,7 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
       fwd(count, n, px, py, log ? 1 : 0);
       if (rowsG) bwd(count, n, px, py, pg, pdx, log ? 1 : 0);
       return 0;
-    });
+    }, Infinity, false, true);
     y = r.outputs[0];
     dx = rowsG ? r.outputs[1] : null;
   } else {
@@ -170,7 +169,7 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
       fwd(m, px, py);
       if (g) bwd(m, py, pg, pdx);
       return 0;
-    });
+    }, Infinity, false, true);
     y = r.outputs[0];
     dx = g ? r.outputs[1] : null;
   } else {

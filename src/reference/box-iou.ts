@@ -5,27 +5,41 @@
 // and ∂L/∂Q, and one chain rule through the geometry (boxGradients) gives the coordinate gradients,
 // with torchvision's autograd conventions (min/max ties split 0.5/0.5, no gradient through an
 // empty intersection). Factors the papers' code detaches are constants here too.
-import { boxIouKernels } from '../wasm/kernels';
-
 export type BoxLossKind = 'iou' | 'giou' | 'diou' | 'ciou' | 'eiou' | 'focal-eiou' | 'alpha-iou' | 'siou' | 'wiou-v1' | 'wiou-v3';
 export type AlphaIouForm = 'iou' | 'giou' | 'diou' | 'ciou';
 
-/** A loss and its parameters. */
+/**
+ * A loss and its parameters, by name (every field set; the ones a kind does not use are 0). The
+ * kernel takes them packed as p1, p2, p3 (src/losses/box-iou.ts packs them): the reference does
+ * not share that packing, so a packing bug shows in the kernel-against-reference tests.
+ */
 export interface BoxLossSpec {
   kind: BoxLossKind;
   eps: number;
-  /** focal-eiou: γ; alpha-iou: α; siou: θ; wiou-v3: the running mean of 1 - IoU (after this call's update). */
-  p1: number;
-  /** alpha-iou: the form (0 iou, 1 giou, 2 diou, 3 ciou); wiou-v3: α. */
-  p2: number;
+  /** focal-eiou: γ. */
+  gamma: number;
+  /** alpha-iou: α; wiou-v3: α. */
+  alpha: number;
+  /** alpha-iou: the base loss. */
+  form: AlphaIouForm;
+  /** siou: θ. */
+  theta: number;
+  /** wiou-v3: the running mean of 1 - IoU (after this call's update). */
+  iouMean: number;
   /** wiou-v3: δ. */
-  p3: number;
+  delta: number;
+}
+
+/** A spec of `kind` with the parameters not given at 0 (and the alpha-iou form 'iou'). */
+export function boxLossSpec(kind: BoxLossKind, eps: number, given: Partial<Omit<BoxLossSpec, 'kind' | 'eps'>> = {}): BoxLossSpec {
+  const s: BoxLossSpec = { kind, eps, gamma: 0, alpha: 0, form: 'iou', theta: 0, iouMean: 0, delta: 0 };
+  for (const key of ['gamma', 'alpha', 'theta', 'iouMean', 'delta'] as const) if (Object.prototype.hasOwnProperty.call(given, key)) s[key] = given[key]!;
+  if (Object.prototype.hasOwnProperty.call(given, 'form')) s.form = given.form!;
+  return s;
 }
 
 /** 4/π², CIoU's aspect-ratio constant (torchvision computes it in double). */
 export const CIOU_K = 4 / (Math.PI * Math.PI);
-/** alpha-IoU's base losses, in the order of the `p2` code the kernel reads (src/wasm/kernels.ts). */
-export const ALPHA_IOU_FORMS: readonly AlphaIouForm[] = boxIouKernels.constants.FORM;
 
 interface Geometry {
   I: number; U: number; cw: number; ch: number; dx: number; dy: number; w1: number; h1: number; w2: number; h2: number;
@@ -123,15 +137,15 @@ export function boxLossOfGeometry(q: Geometry, s: BoxLossSpec): { L: number; d: 
     }
     case 'eiou':
     case 'focal-eiou': {
-      const w = s.kind === 'eiou' ? 1 : pow(iou, s.p1); // IoU^γ, detached
+      const w = s.kind === 'eiou' ? 1 : pow(iou, s.gamma); // IoU^γ, detached
       dIou(-w);
       dDist(w);
       dSize(w);
       return { L: w * (1 - iou + d2 / c2 + eiouSize), d };
     }
     case 'alpha-iou': {
-      const a = s.p1;
-      const form = ALPHA_IOU_FORMS[s.p2];
+      const a = s.alpha;
+      const form = s.form;
       dIou(-a * pow(iou, a - 1));
       let L = 1 - pow(iou, a);
       if (form === 'giou') {
@@ -168,7 +182,7 @@ export function boxLossOfGeometry(q: Geometry, s: BoxLossSpec): { L: number; d: 
       const ex = Math.exp(-gamma * rx), ey = Math.exp(-gamma * ry);
       const delta = 2 - ex - ey;
       // shape Ω = Σ (1 - e^(-ω))^θ, ω = |w1 - w2| / (max(w1, w2) + eps)
-      const theta = s.p1;
+      const theta = s.theta;
       const mw = Math.max(w1, w2) + e, mh = Math.max(h1, h2) + e;
       const ow = Math.abs(w1 - w2) / mw, oh = Math.abs(h1 - h2) / mh;
       const sw = 1 - Math.exp(-ow), sh = 1 - Math.exp(-oh);
@@ -201,8 +215,8 @@ export function boxLossOfGeometry(q: Geometry, s: BoxLossSpec): { L: number; d: 
       const li = 1 - iou;
       let r = 1;
       if (s.kind === 'wiou-v3') {
-        const beta = li / s.p1;
-        r = beta / (s.p3 * Math.pow(s.p2, beta - s.p3));
+        const beta = li / s.iouMean;
+        r = beta / (s.delta * Math.pow(s.alpha, beta - s.delta));
       }
       dIou(-r * R);
       d.dx += (r * li * R * 2 * dx) / c2;

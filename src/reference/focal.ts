@@ -1,5 +1,5 @@
 // float64 reference of torchvision's sigmoid_focal_loss (docs/semantics.md §10).
-import type { ElementwiseParts } from '../elementwise-loss';
+import type { ElementwiseParts } from './parts';
 
 /** PyTorch's pow corners: x^0 = 1 (0^0 included). */
 function pow(x: number, k: number): number {

@@ -9,7 +9,8 @@ export type ArgKind =
   | 'float' //     a float tensor: Float32Array (an int32 or bool tensor converted)
   | 'index' //     class indices / lengths: Int32Array (float tensors must hold integers)
   | 'ceTarget' //  crossEntropy's target: probabilities when a float tensor has the input's shape, else indices
-  | 'floatOrNumber'; // gaussianNllLoss's variance: a float tensor, or a number passed as is
+  | 'floatOrNumber' // gaussianNllLoss's variance: a float tensor, or a number passed as is
+  | 'segTarget'; // the Dice family's target: class indices with toOnehotY (C > 1), else float and differentiated
 
 /** What keras() does with yTrue before the loss sees it. */
 export type KerasTarget = 'as-is' | 'indices' | 'indices-or-probabilities' | 'multilabel';
@@ -142,9 +143,9 @@ function kerasTarget(fn: string, mode: KerasTarget, yTrue: TfTensor, yPred: TfTe
   return { data: out, shape: [n] };
 }
 
-function readArg(fn: string, spec: LossSpec, i: number, t: TfTensor, input: TfTensor): unknown {
+function readArg(fn: string, spec: LossSpec, i: number, t: TfTensor, input: TfTensor, labels: boolean): unknown {
   const [name, kind] = spec.args[i];
-  if (kind === 'float' || kind === 'floatOrNumber') return { data: floatData(t), shape: t.shape };
+  if (kind === 'float' || kind === 'floatOrNumber' || (kind === 'segTarget' && !labels)) return { data: floatData(t), shape: t.shape };
   if (kind === 'ceTarget' && t.dtype === 'float32' && sameShape(t.shape, input.shape)) return { data: floatData(t), shape: t.shape };
   return { data: indexData(fn, name, t), shape: t.shape };
 }
@@ -200,8 +201,11 @@ export function adapt(name: string, spec: LossSpec, plain: Fn, withGrad: Fn, opt
         throw new TypeError(`${where}: takes ${n} arguments (${spec.args.map((a) => a[0]).join(', ')}); got ${argsIn.length}`);
       }
       const args = argsIn.slice();
-      spec.args.forEach(([arg, kind, diff], i) => {
+      // the Dice family's target is class indices (not differentiated) with toOnehotY and C > 1
+      const labelsAt = (i: number) => spec.args[i][1] === 'segTarget' && opts.toOnehotY === true && args[0] instanceof TfTensor && args[0].shape[1] !== 1;
+      spec.args.forEach(([arg, kind, diff0], i) => {
         const a = args[i];
+        const diff = diff0 && !labelsAt(i);
         // A differentiated argument must be a tensor (its gradient goes to it); the others may be
         // anything simdloss takes (class indices as arrays, ±1 targets), passed to it as they are.
         const ok = a instanceof TfTensor || (kind === 'floatOrNumber' && typeof a === 'number') || (!diff && a !== undefined && a !== null);
@@ -214,14 +218,14 @@ export function adapt(name: string, spec: LossSpec, plain: Fn, withGrad: Fn, opt
       const inputs = tensorAt.map((i) => args[i] as TfTensor);
       // simdloss's grads: one per differentiated argument given as a tensor, in argument order.
       const gradOf = new Map<number, number>();
-      for (const i of tensorAt) if (spec.args[i][2]) gradOf.set(i, gradOf.size);
+      for (const i of tensorAt) if (spec.args[i][2] && !labelsAt(i)) gradOf.set(i, gradOf.size);
 
       const f = customGrad(((...xs: unknown[]) => {
         void xs; // the same tensors as `inputs`; the last one is tf's save()
         const values = args.map((a, i) => {
           if (!(a instanceof TfTensor)) return a;
           if (keras && i === 1) return kerasTarget(name, spec.keras, a, input);
-          return readArg(name, spec, i, a, input);
+          return readArg(name, spec, i, a, input, labelsAt(i));
         });
         const callOpts = v3 ? { ...opts, iouMean: info.iouMean } : opts;
         // When a gradient will be asked for (tf is recording), one fused call gives the loss and the

@@ -32,7 +32,9 @@ import type {
   HuberLossOptions, IndexInput, KlDivOptions, MarginRankingLossOptions, MultilabelMarginLossOptions, MultiMarginLossOptions, NllLossOptions,
   PairwiseDistanceOptions, PoissonNllLossOptions, RegressionOptions, SigmoidFocalLossOptions, SiouLossOptions, SmoothL1LossOptions,
   SoftMarginLossOptions, TripletMarginLossOptions, TripletMarginWithDistanceLossOptions, WiseIouLossOptions,
+  FocalLossOptions, PsnrLossOptions, SsimLossOptions,
 } from '../index';
+import type { DiceLossOptions, GeneralizedDiceLossOptions, TverskyLossOptions } from '../index';
 import { adapt, ADAPTED, type AdaptedInfo, describeValue, type LossSpec } from './adapt';
 
 /** A tf tensor, as `@tensorflow/tfjs-core` declares it. */
@@ -111,6 +113,15 @@ export interface TfLosses {
   alphaIouLoss: TfLossFactory<AlphaIouLossOptions, 'none', Boxes>;
   siouLoss: TfLossFactory<SiouLossOptions, 'none', Boxes>;
   wiseIouLoss: <R extends string = 'none'>(options?: TfLossOptions<WiseIouLossOptions> & { reduction?: R }) => TfWiseIouLossFunction<R>;
+  // Kornia's (issue 22): their required options (alpha, maxVal, windowSize) make `options` required
+  focalLoss: <R extends string = 'none'>(options: TfLossOptions<FocalLossOptions> & { reduction?: R }) => TfLossFunction<[input: T, target: TfIndexInput], R>;
+  /** Always one number (no reduction). */
+  psnrLoss: (options: TfLossOptions<PsnrLossOptions>) => TfLossFunction<Pair, 'mean'>;
+  ssimLoss: <R extends string = 'mean'>(options: TfLossOptions<SsimLossOptions> & { reduction?: R }) => TfLossFunction<[img1: T, img2: T], R>;
+  /** MONAI's: the target is float (differentiated), or class indices `(B, 1, spatial…)` with `toOnehotY`. */
+  diceLoss: TfLossFactory<DiceLossOptions, 'mean', [input: T, target: T | IndexInput]>;
+  generalizedDiceLoss: TfLossFactory<GeneralizedDiceLossOptions, 'mean', [input: T, target: T | IndexInput]>;
+  tverskyLoss: TfLossFactory<TverskyLossOptions, 'mean', [input: T, target: T | IndexInput]>;
 }
 
 const F = (name: string) => [name, 'float', true] as const;
@@ -119,6 +130,7 @@ const INDEX = (name: string) => [name, 'index', false] as const;
 const TWO: LossSpec = { args: [F('input'), F('target')], keras: 'as-is' };
 const INPUT_ONLY: LossSpec = { args: [F('input'), NO_GRAD('target')], keras: 'as-is' };
 const BOXES: LossSpec = { args: [F('boxes1'), F('boxes2')], keras: 'as-is' };
+const SEGMENTATION: LossSpec = { args: [F('input'), ['target', 'segTarget', true]], keras: 'as-is' };
 
 /**
  * Each loss's arguments: which PyTorch differentiates (the …WithGrad twin's `grads`, in order)
@@ -158,6 +170,12 @@ export const SPECS: Readonly<Record<keyof TfLosses, LossSpec>> = {
   alphaIouLoss: BOXES,
   siouLoss: BOXES,
   wiseIouLoss: BOXES,
+  focalLoss: { args: [F('input'), INDEX('target')], keras: 'indices' },
+  psnrLoss: TWO,
+  ssimLoss: { args: [F('img1'), F('img2')], keras: 'as-is' },
+  diceLoss: SEGMENTATION,
+  generalizedDiceLoss: SEGMENTATION,
+  tverskyLoss: SEGMENTATION,
 };
 
 type AnyFn = (...args: unknown[]) => unknown;

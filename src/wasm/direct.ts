@@ -3,6 +3,8 @@
 // memory buffer (re-made only after growth), runs the kernel once, and copies out. Nothing here
 // allocates on the JS heap for a call whose shape repeats: the copy-out views are cached by place.
 import type { Dtype, FloatArray } from '../types';
+import type { Arena } from './arena';
+import { BLOCK_BYTES } from './runtime';
 import { wasmBuffer } from './views';
 
 let viewed: ArrayBufferLike | null = null;
@@ -33,7 +35,37 @@ export function heapI32(): Int32Array {
 }
 
 /** n rounded up to a multiple of 16: the arena's alignment, which lets one allocation hold several operands. */
-export const align16 = (n: number): number => (n + 15) & ~15;
+const align16 = (n: number): number => (n + 15) & ~15;
+/** An operand's room: its bytes and one vector of padding (kernels read and write their last vector whole), 16-aligned; 0 when absent. */
+const room = (bytes: number): number => (bytes > 0 ? align16(bytes + 16) : 0);
+
+/** The byte pointers place() laid out (0 for an absent operand), valid until release(). */
+export const PTRS = new Int32Array(5);
+let placedAt = 0;
+
+/**
+ * Lays out up to four staged operands of `a`…`d` bytes (0: absent) and `scratch` bytes of
+ * working space in one allocation, into PTRS. False, allocating nothing, when the staged bytes
+ * exceed one runtime block (the general path then splits the call: src/wasm/runtime.ts) or the
+ * memory limit: the call then takes the general path, whose single block this is otherwise.
+ */
+export function place(arena: Arena, a: number, b: number, c: number, d: number, scratch: number): boolean {
+  const ra = room(a), rb = room(b), rc = room(c), rd = room(d), rs = align16(scratch);
+  if (a + b + c + d > BLOCK_BYTES || ra + rb + rc + rd + rs > arena.available()) return false;
+  placedAt = arena.mark();
+  const p = arena.alloc(ra + rb + rc + rd + rs);
+  PTRS[0] = a > 0 ? p : 0;
+  PTRS[1] = b > 0 ? p + ra : 0;
+  PTRS[2] = c > 0 ? p + ra + rb : 0;
+  PTRS[3] = d > 0 ? p + ra + rb + rc : 0;
+  PTRS[4] = scratch > 0 ? p + ra + rb + rc + rd : 0;
+  return true;
+}
+
+/** Frees what place() allocated. */
+export function release(arena: Arena): void {
+  arena.rewind(placedAt);
+}
 
 /** %TypedArray%.prototype.set: a caller's array may shadow `set`, so it is never called through the array. */
 const typedSet = (Object.getPrototypeOf(Int8Array.prototype) as { set: (this: ArrayBufferView, src: ArrayLike<number>, offset?: number) => void }).set;

@@ -191,6 +191,49 @@ export const likelihoodKernels = {
   },
 } as const satisfies FamilySpec;
 
+// ---- Kornia 0.7.4: softmax focal loss; PSNR and SSIM losses (docs/semantics.md §15, §16) ----
+
+export const softmaxFocalKernels = {
+  source: 'softmax-focal',
+  kernels: {
+    // float32 is computed in float64 too (docs/accuracy.md): its f32 build missed the bar on 9% of the fixtures' tensors
+    softmax_focal: {
+      dtypes: f64,
+      args: ['rows:size', 'C:size', 'x:in', 'targets:in', 'weight:in', 'loss:out', 'grad:out', 'gradRow:in', 'gamma:f64', 'gradScale:f64'],
+      returns: 'f64',
+    },
+  },
+} as const satisfies FamilySpec;
+
+export const imageQualityKernels = {
+  source: 'image-quality',
+  kernels: {
+    sq_diff: { dtypes: both, args: ['n:size', 'x:in', 'y:in', 'gx:out', 'gy:out', 'scale:f64'], returns: 'f64' },
+    // float32 is computed in float64 too: SSIM's variances cancel (E[x²] - μ²), docs/accuracy.md
+    ssim: {
+      dtypes: f64,
+      args: ['planes:size', 'H:size', 'W:size', 'k:size', 'x:in', 'y:in', 'window:in', 'loss:out', 'g1:out', 'g2:out', 'gradRow:in', 'scratch:scratch',
+        'valid:i32', 'c1:f64', 'c2:f64', 'eps:f64', 'gradScale:f64'],
+      returns: 'f64',
+    },
+  },
+} as const satisfies FamilySpec;
+
+// ---- MONAI 1.3.2: the Dice family (docs/semantics.md §17) ----
+
+export const diceKernels = {
+  source: 'dice',
+  kernels: {
+    // f64 only, non-generic: float32 arguments are widened (docs/accuracy.md)
+    dice_forward: { dtypes: ['f64'], generic: false, args: ['items:size', 'C:size', 'S:size', 'x:in', 't:in', 'labels:in', 'p:out', 'sums:out', 'act:i32', 'squared:bool'], returns: 'void' },
+    dice_backward: {
+      dtypes: ['f64'], generic: false,
+      args: ['items:size', 'C:size', 'S:size', 'x:in', 'p:in', 't:in', 'labels:in', 'coef:in', 'dx:out', 'dt:out', 'act:i32', 'squared:bool'],
+      returns: 'void',
+    },
+  },
+} as const satisfies FamilySpec;
+
 /** The vector exp and log over arrays: for the accuracy tests only (no loss imports this module). */
 export const mathKernels = {
   source: 'math',
@@ -221,6 +264,9 @@ export const FAMILIES: readonly { spec: FamilySpec; relaxed?: boolean }[] = [
   { spec: ctcKernels },
   { spec: boxIouKernels },
   { spec: likelihoodKernels },
+  { spec: softmaxFocalKernels },
+  { spec: imageQualityKernels },
+  { spec: diceKernels },
   { spec: mathKernels, relaxed: true },
 ];
 

@@ -146,12 +146,15 @@ export function fitsOneItem(arena: Arena, dtype: Dtype, operands: ReadonlyArray<
  * for the block (0 for a null operand; the same array each block). Each staged operand is padded
  * by one vector: kernels may read and write their last vector whole. `maxBlock` caps the items per
  * block (e.g. 1 when a kernel keeps state across items); `wholeCall` runs all items as one block,
- * or throws if they do not fit.
+ * or throws if they do not fit. `replayable`: the block function only calls kernels (with
+ * arguments made from `count`, the pointers and the call's constants; no reads of wasm memory
+ * between them, no other effects), so that with threads its calls can be recorded and run by any
+ * thread (src/wasm/parallel.ts); the others run on the calling thread.
  */
 export function run(
   arena: Arena, dtype: Dtype, items: number, operands: ReadonlyArray<Operand | null>,
   kernel: (count: number, ptrs: number[], start: number) => number,
-  maxBlock = Infinity, wholeCall = false,
+  maxBlock = Infinity, wholeCall = false, replayable = false,
 ): RunResult {
   const bytes = dtype === 'float32' ? 4 : 8;
   const n = operands.length;
@@ -173,7 +176,7 @@ export function run(
     const cacheSized = Math.max(1, Math.floor(tuning.blockBytes / Math.max(allPerItem, 1)));
     block = Math.min(items, fit, wholeCall ? Infinity : cacheSized, maxBlock);
   }
-  if (parallel !== null && block < items && !wholeCall) {
+  if (parallel !== null && replayable && block < items && !wholeCall) {
     const r = parallel.run(arena, dtype, items, operands, kernel, block, fixed, allPerItem);
     if (r !== null) return r;
   }

@@ -20,6 +20,9 @@ export const FUNCTIONS = [
   'multilabelMarginLoss', 'cosineEmbeddingLoss', 'pairwiseDistance', 'tripletMarginLoss', 'tripletMarginWithDistanceLoss', 'ctcLoss',
   'sigmoidFocalLoss', 'generalizedBoxIouLoss', 'distanceBoxIouLoss', 'completeBoxIouLoss', 'iouLoss', 'eiouLoss', 'focalEiouLoss',
   'alphaIouLoss', 'siouLoss', 'wiseIouLoss',
+  // Kornia's losses (issue 22)
+  'focalLoss', 'psnrLoss', 'ssimLoss',
+  'diceLoss', 'generalizedDiceLoss', 'tverskyLoss',
 ];
 
 /** The argument lists each function is called with, for one dtype: { name: [args, ...] }. */
@@ -74,7 +77,20 @@ export function makeCalls(sl, dtype) {
     alphaIouLoss: [[boxes1, boxes2, { form: 'ciou' }]],
     siouLoss: [[boxes1, boxes2, {}]],
     wiseIouLoss: [[boxes1, boxes2, {}], [boxes1, boxes2, { version: 'v3', iouMean: 0.7, momentum: 0.1, reduction: 'mean' }]],
+    // Kornia's losses (issue 22)
+    focalLoss: [[x, target, { alpha: 0.25 }],
+      [{ data: x.data, shape: [2, 3, 10] }, { data: Int32Array.from({ length: 20 }, (_, i) => (i % 7 === 0 ? -100 : i % 3)), shape: [2, 10] }, { alpha: null, gamma: 1.5, weight: weight.slice(0, 3), reduction: 'mean' }]],
+    psnrLoss: [[probs, soft, { maxVal: 1 }]],
+    ssimLoss: [[{ data: probs.data, shape: [1, 1, 6, 10] }, { data: soft.data, shape: [1, 1, 6, 10] }, { windowSize: 5 }],
+      [{ data: probs.data, shape: [2, 1, 3, 10] }, { data: soft.data, shape: [2, 1, 3, 10] }, { windowSize: 3, padding: 'valid', reduction: 'none' }]],
   };
+  // the Dice family: (B, C, spatial) = (2, 3, 10), a float target or class indices (2, 1, 10)
+  const seg = { data: x.data, shape: [2, 3, 10] };
+  const segSoft = { data: soft.data, shape: [2, 3, 10] };
+  const segLabels = { data: Int32Array.from({ length: 20 }, () => Math.floor(r() * 3)), shape: [2, 1, 10] };
+  calls.diceLoss = [[seg, segLabels, { softmax: true, toOnehotY: true }], [seg, segSoft, { sigmoid: true, squaredPred: true, weight: [1, 2, 0.5], reduction: 'none' }]];
+  calls.generalizedDiceLoss = [[seg, segLabels, { softmax: true, toOnehotY: true, includeBackground: false }], [seg, segSoft, { sigmoid: true, wType: 'simple', reduction: 'sum' }]];
+  calls.tverskyLoss = [[seg, segLabels, { softmax: true, toOnehotY: true, alpha: 0.3, beta: 0.7 }], [seg, segSoft, { sigmoid: true, batch: true, reduction: 'none' }]];
   return calls;
 }
 

@@ -211,6 +211,62 @@ for (const [name, extra] of Object.entries(BOX)) {
   GENERATORS[name] = (t) => [boxPairs(t, t.dim(60)), { reduction: t.reduction(), ...(typeof extra === 'function' ? extra(t) : extra) }];
 }
 
+// Kornia's losses (issue 22)
+GENERATORS.focalLoss = (t) => {
+  const N = t.dim(), C = t.posDim(20);
+  const spatial = t.pick([[], [t.dim(9)], [t.dim(5), t.dim(5)]]);
+  const inner = spatial.reduce((a, b) => a * b, 1);
+  const ignoreIndex = t.pick([-100, null, 0]);
+  const targets = Int32Array.from({ length: N * inner }, () => (ignoreIndex === -100 && t.random() < 0.1 ? -100 : t.int(0, C - 1)));
+  const options = { alpha: t.pick([0.25, null, 0.8]), gamma: t.pick([0, 0.5, 1, 2, 3.5]), ignoreIndex, reduction: t.reduction() };
+  if (t.random() < 0.5) options.weight = t.floats(C, t.unit);
+  return [[t.tensor([N, C, ...spatial], () => t.value(10)), { data: targets, shape: [N, ...spatial] }], options];
+};
+GENERATORS.psnrLoss = (t) => {
+  const shape = [t.dim(), t.posDim(40)];
+  const a = t.tensor(shape, t.unit);
+  // now and then identical images (MSE 0: -∞, NaN gradients)
+  const b = t.random() < 0.1 ? { data: a.data.slice(), shape } : t.tensor(shape, t.unit);
+  return [[a, b], { maxVal: t.pick([1, 2, 255]) }];
+};
+GENERATORS.ssimLoss = (t) => {
+  const windowSize = t.pick([1, 3, 5, 7, 11]);
+  const half = (windowSize - 1) / 2;
+  const padding = t.pick(['same', 'valid']);
+  const side = () => Math.max(padding === 'valid' ? windowSize - 1 : half + 1, Math.min(t.dim(), 40));
+  const shape = [t.int(1, 2), t.int(1, 3), side(), side()];
+  const a = t.tensor(shape, t.unit);
+  const b = t.random() < 0.1 ? { data: a.data.slice(), shape } : t.tensor(shape, t.unit);
+  return [[a, b], { windowSize, padding, maxVal: t.pick([1, 2]), eps: t.pick([1e-12, 0.01]), reduction: t.reduction() }];
+};
+// The Dice family (MONAI): (B, C, spatial…) with one or two spatial dims, a float target in [0, 1]
+// (empty classes now and then) or class indices with toOnehotY, and the options at random.
+const DICE = {
+  diceLoss: (t) => ({ squaredPred: t.random() < 0.3, jaccard: t.random() < 0.3 }),
+  generalizedDiceLoss: (t) => ({ wType: t.pick(['square', 'simple', 'uniform']) }),
+  tverskyLoss: (t) => ({ alpha: t.pick([0.5, 0.3, 1]), beta: t.pick([0.5, 0.7, 0]) }),
+};
+for (const [name, own] of Object.entries(DICE)) {
+  GENERATORS[name] = (t) => {
+    const B = Math.min(t.dim(), 4), C = Math.min(t.posDim(), 5);
+    const spatial = t.random() < 0.5 ? [t.dim(60)] : [Math.min(t.dim(), 9), Math.min(t.dim(), 9)];
+    const shape = [B, C, ...spatial];
+    const S = spatial.reduce((a, b) => a * b, 1);
+    const act = t.pick(['none', 'sigmoid', 'softmax']);
+    const opts = { ...own(t), sigmoid: act === 'sigmoid', softmax: act === 'softmax', includeBackground: t.random() < 0.7, batch: t.random() < 0.3, reduction: t.reduction() };
+    if (t.random() < 0.2) opts.smoothNr = t.pick([0, 1]);
+    if (name === 'diceLoss' && t.random() < 0.3) opts.weight = t.random() < 0.5 ? t.random() : Array.from({ length: opts.includeBackground || C === 1 ? C : C - 1 }, () => t.random());
+    const input = t.tensor(shape, () => (act === 'none' ? t.unit() : t.value()));
+    if (t.random() < 0.5) {
+      opts.toOnehotY = true;
+      return [[input, { data: Int32Array.from({ length: B * S }, () => t.int(0, C - 1)), shape: [B, 1, ...spatial] }], opts];
+    }
+    const target = t.tensor(shape, t.unit);
+    if (t.random() < 0.3 && S > 0) target.data.fill(0, 0, S); // class 0 of item 0 empty
+    return [[input, target], opts];
+  };
+}
+
 /** The exported functions the fuzzer covers (a test checks this against the package's exports). */
 export const FUZZED = Object.keys(GENERATORS);
 

@@ -144,3 +144,15 @@ wiseIouLoss(boxes, boxes).iouMean;
 // @ts-expect-error plain arrays beside a Float64Array compute in float64, not float32
 const e7: Float32Array = mseLoss([1], new Float64Array(1), { reduction: 'none' }).data;
 use(e1, e2, e3, e4, e5, e6, e7);
+
+// The Dice family (MONAI): 'mean' by default; class indices beside a float input; a float64 input keeps float64.
+import { diceLoss, generalizedDiceLossWithGrad, tverskyLoss } from 'simdloss';
+const seg = { data: new Float32Array(12), shape: [2, 2, 3] };
+const segLabels = { data: new Int32Array(6), shape: [2, 1, 3] };
+const dice: number = diceLoss(seg, segLabels, { softmax: true, toOnehotY: true });
+const seg64 = { data: new Float64Array(12), shape: [2, 2, 3] };
+const gdl: Float64Array = generalizedDiceLossWithGrad(seg64, seg64, { reduction: 'none' }).loss.data;
+const tv: Float32Array = tverskyLoss(seg, seg, { alpha: 0.3, beta: 0.7, reduction: 'none' }).data;
+use(dice, gdl, tv);
+// @ts-expect-error wType is generalizedDiceLoss's option, not diceLoss's
+diceLoss(seg, seg, { wType: 'square' });
