@@ -16,8 +16,9 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
     expect(b.gzip).toBeLessThanOrEqual(25 * KB);
   });
 
-  // Threads (issue 18) took it from under 35 KB to 35.1 KB: the runtime's hooks, the shared-memory
-  // switch, and what the app's initial chunk exports to the pool's chunk.
+  // Threads (issue 18) took it from 33.5 KB to 35.1 KB: the runtime's hooks, the shared-memory
+  // switch, cross-entropy's thread_scratch, and what the app's initial chunk keeps and exports for
+  // the pool's chunk (esbuild emits that chunk even when init() is not imported).
   it('crossEntropy only: ≤ 36 KB, the cross-entropy module only', async () => {
     const b = await bundle(one('crossEntropy'));
     expect(modulesIn(b.text)).toEqual(['cross-entropy']);
@@ -63,12 +64,13 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
   // back to 109.4 KB with options.out and the hardening of issue 20; the lean call path (issue 17,
   // src/lean.ts) added 2.5 KB, issue 22's Kornia families 3.0 KB (softmax-focal) and 4.2 KB
   // (image-quality), and MONAI's Dice family 5.2 KB (119.2 KB without it, 124.3 KB with it, measured
-  // on the merged branch). The budget is the measure plus about 2 KB. Threads (issue 18) add their
-  // hooks (about 0.3 KB); the pool itself is a lazy chunk (9 KB minified, the test above).
-  it('the whole library: ≤ 126 KB, every family but the test-only math module', async () => {
+  // on the merged branch). The budget is the measure plus about 2 KB. Threads (issue 18): 124.5 KB
+  // before, 126.6 KB after (the pool itself is a lazy chunk, the test above, but what it shares with
+  // the main entry stays in the initial code): 128 KB.
+  it('the whole library: ≤ 128 KB, every family but the test-only math module', async () => {
     const b = await bundle(wholeLibraryApp);
     expect(modulesIn(b.text)).toEqual(['binary-cross-entropy', 'box-iou', 'ctc', 'cosine-similarity', 'cross-entropy', 'distance', 'focal', 'kl-div', 'likelihood', 'margin', 'multi-margin', 'regression', 'softmax',
       'softmax-focal', 'image-quality', 'dice'].sort());
-    expect(b.gzip).toBeLessThanOrEqual(126 * KB);
+    expect(b.gzip).toBeLessThanOrEqual(128 * KB);
   });
 });
