@@ -10,7 +10,7 @@ const FAMILY_SUITES = ['softmax', 'cross-entropy', 'binary-cross-entropy', 'simd
 // shared paths (resident tensors, the memory limit, gradInto/out, the lean path, reliability).
 const THREAD_SUITES = [
   'softmax', 'cross-entropy', 'binary-cross-entropy', 'regression', 'cosine-similarity', 'kl-div', 'margin', 'multi-margin',
-  'focal', 'distance', 'ctc', 'box-iou', 'likelihood', 'softmax-focal', 'image-quality', 'dice', 'lean', 'memory', 'memory-limit', 'reliability', 'grad-into', 'out', 'training',
+  'focal', 'distance', 'ctc', 'box-iou', 'likelihood', 'softmax-focal', 'image-quality', 'dice', 'lean', 'memory', 'memory-limit', 'reliability', 'grad-into', 'out', 'training', 'fuzz',
 ].map((f) => `test/${f}.test.ts`);
 
 // Suites that do not call the library's kernels (the build, the package, the types, the browsers).
