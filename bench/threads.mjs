@@ -3,7 +3,9 @@
 // in bench/RESULTS.md). Resident data (allocTensor; gradients into WasmTensors) is what threads
 // are for; the plain-array and small calls check that turning threads on costs them nothing.
 //
-// Rounds alternate the thread counts (init({ threads }) between them), so that a burst of load
+// First, the calls that stay on the calling thread (plain arrays, small calls) on the plain memory
+// of an app that never asks for threads. Then rounds alternate the thread counts (init({ threads })
+// between them; the memory is shared from the first), so that a burst of load
 // from elsewhere on the machine falls on both; each round times every case over about 25 ms of
 // calls. Reported: the median per call, and the spread of the rounds (min–max), and what the
 // machine gave two threads of plain JavaScript before and after (capacity()).
@@ -96,6 +98,18 @@ async function capacity() {
 }
 const capacityBefore = await capacity();
 
+// Before any init({ threads }): the calls that stay on the calling thread, on the plain memory an
+// app that never asks for threads has. With threads on, the memory is shared, and their copies
+// into and out of it are slower (docs/memory.md, "Threads").
+const STAYS = cases.filter((c) => c.data.startsWith('plain'));
+const baseline = STAYS.map(() => []);
+for (let r = 0; r < rounds; r++) {
+  STAYS.forEach((c, i) => {
+    for (let w = 0; w < 3; w++) c.run();
+    baseline[i].push(time(c.run));
+  });
+}
+
 const samples = cases.map(() => ({ one: [], many: [] }));
 const loadBefore = loadavg()[0];
 for (let r = 0; r < rounds; r++) {
@@ -115,12 +129,16 @@ const stat = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return { med: s[s.length >> 1], min: s[0], max: s[s.length - 1] };
 };
-const results = cases.map((c, i) => ({ name: c.name, data: c.data, one: stat(samples[i].one), many: stat(samples[i].many) }));
+const results = cases.map((c, i) => ({
+  name: c.name, data: c.data, one: stat(samples[i].one), many: stat(samples[i].many),
+  plain: STAYS.includes(c) ? stat(baseline[STAYS.indexOf(c)]) : null,
+}));
 const fmt = (ms) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`);
+const cell = (s) => `${fmt(s.med)} (${fmt(s.min)}–${fmt(s.max)})`;
 const lines = [
-  `| case | data | 1 thread | ${threads} threads | speed-up |`,
-  '|---|---|---:|---:|---:|',
-  ...results.map((r) => `| ${r.name} | ${r.data} | ${fmt(r.one.med)} (${fmt(r.one.min)}–${fmt(r.one.max)}) | ${fmt(r.many.med)} (${fmt(r.many.min)}–${fmt(r.many.max)}) | ${(r.one.med / r.many.med).toFixed(2)}× |`),
+  `| case | data | never threads (plain memory) | 1 thread | ${threads} threads | speed-up | ${threads} threads against never |`,
+  '|---|---|---:|---:|---:|---:|---:|',
+  ...results.map((r) => `| ${r.name} | ${r.data} | ${r.plain ? cell(r.plain) : ''} | ${cell(r.one)} | ${cell(r.many)} | ${(r.one.med / r.many.med).toFixed(2)}× | ${r.plain ? `${(r.many.med / r.plain.med).toFixed(2)}× the time` : ''} |`),
 ];
 const capacityAfter = await capacity();
 const note = `${process.version}, ${availableParallelism()} cores, ${rounds} rounds (threads alternating), load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after; ${threads} busy JS threads ran ${capacityBefore.toFixed(2)}× (before) and ${capacityAfter.toFixed(2)}× (after) the throughput of one; threadCount() ${got}`;
