@@ -152,7 +152,7 @@ export async function init(options?: InitOptions): Promise<Backend> {
   const running = threadsNow();
   const restart = running > 1 && (rebuild || (threads !== null && threads !== running));
   // the pool is a chunk of its own, loaded when threads are asked for
-  const pool = (threads !== null && threads > 1) || running > 1 ? await import('./wasm/pool') : null;
+  const pool = (threads !== null && threads > 1) || running > 1 ? await import('./wasm/threads') : null;
   if (pool && (restart || threads === 1)) pool.stopPool();
   // switching builds drops the compiled modules; loadAllAsync compiles them again as the build says
   if (rebuild) setBuild(relaxed ? 'relaxed' : 'simd');
@@ -171,7 +171,7 @@ export async function init(options?: InitOptions): Promise<Backend> {
   await loadAllAsync();
   if (pool && want > 1 && threadsNow() !== want && memoryIsShared() && backend() === 'wasm-simd') {
     arena ??= new Arena(sharedMemory());
-    await pool.startPool(want, arena, sharedMemory());
+    await pool.startThreads(want, arena, sharedMemory());
   }
   if (threads !== null) lastThreads = want;
   return backend();

@@ -21,7 +21,6 @@
 import type { Arena } from './arena';
 import { setKernelWrapper } from './kernels';
 import { compiledModules, makeMemoryShared } from './instance';
-import { runParallel } from './parallel';
 import { setParallel } from './runtime';
 import { withoutDataSegments, withSharedMemoryImport } from './shared-module';
 import { wasmBuffer } from './views';
@@ -369,7 +368,6 @@ export async function startPool(threads: number, arena: Arena, memory: WebAssemb
   p.alive = true;
   pool = p;
   setKernelWrapper(wrapper);
-  setParallel({ run: runParallel, threads: poolThreads });
 }
 
 const WORKER_START_MS = 30_000;
