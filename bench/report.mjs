@@ -275,6 +275,11 @@ export function writeReport(data) {
       lines.push('');
     }
   }
+  if (data.threads) {
+    lines.push('## Threads (Node 24)', '');
+    lines.push(`\`init({ threads: ${data.threads.threads} })\` against one thread (bench/threads.mjs): rounds alternate the count; per call, the median and the rounds' min–max. Resident data is what threads are for; the plain-array and small rows check that turning them on costs those calls nothing (they stay on the calling thread). ${data.threads.note}.`, '');
+    lines.push(data.threads.table, '');
+  }
   lines.push('## The floor', '');
   lines.push('A bare f32x4 loop of the library\'s exp (and log) with nothing else in it: the practical floor per element in each engine. `bench/floor/floor.ts` computes exactly `assembly/simd/math.ts`\'s exp_f32x4 / log_f32x4, with its constants loaded once from a table in linear memory into locals before the loop (the emitted .wat is checked to have no `v128.const` in those loops); the "inline v128.const" rows are the same loops with the constants as the kernels have them, and the library\'s own `f32_exp` / `f32_log` exports are timed too.', '');
   for (const run of runs) {

@@ -7,7 +7,7 @@
 // Then the floor micro-benchmark (bench/floor.mjs) in each. Writes bench/results.json,
 // bench/RESULTS.md and bench/chart.svg (bench/report.mjs).
 //
-// Options: --quick (a few cases, 5 rounds: a smoke run), --only=node24,node,chromium,
+// Options: --quick (a few cases, 5 rounds: a smoke run), --only=node24,node,chromium,threads,
 // BENCH_ROUNDS=n, BENCH_TFJS=0 (leave TF.js out), BENCH_COMPARE=/abs/path/other/dist/index.js
 // (another simdloss build timed beside this one in every Node case: before/after in one run;
 // BENCH_COMPARE_LABEL names it), BENCH_CASES=<regex> (only the cases whose name matches).
@@ -61,9 +61,10 @@ function runNode(bin, label) {
 
 const runs = [];
 const major = Number(process.versions.node.split('.')[0]);
+let node24bin = null;
 if (want('node24') && major !== 24) {
-  const bin = node24();
-  if (bin) runs.push(runNode(bin, 'Node 24'));
+  node24bin = node24();
+  if (node24bin) runs.push(runNode(node24bin, 'Node 24'));
 }
 if (want('node')) runs.push(runNode(process.execPath, `Node ${major}`));
 if (want('chromium')) {
@@ -77,12 +78,26 @@ if (want('chromium')) {
 }
 if (!runs.length) throw new Error('bench: no runtime ran');
 
+// The threads table (issue 18, bench/threads.mjs): 1 thread against 2, resident data, in Node 24.
+let threads = null;
+if (want('threads')) {
+  const bin = node24bin ?? (major === 24 ? process.execPath : null);
+  if (bin) {
+    const out = join(here, '.tmp', 'threads.json');
+    console.log(`bench: threads (${bin})`);
+    const r = spawnSync(bin, [join(here, 'threads.mjs'), out], { cwd: root, stdio: 'inherit', env: { ...process.env, BENCH_ROUNDS: quick ? '3' : '11' } });
+    if (r.status === 0) threads = JSON.parse(readFileSync(out, 'utf8'));
+    else console.warn(`bench: the threads run failed (exit ${r.status})`);
+  }
+}
+
 const pkg = (name) => JSON.parse(readFileSync(join(root, 'node_modules', ...name.split('/'), 'package.json'), 'utf8')).version;
 const data = {
   date: new Date().toISOString().slice(0, 10),
   command: `npm run bench${quick ? ' -- --quick' : ''}`,
   versions: `simdloss ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version} (this checkout's build), assemblyscript ${pkg('assemblyscript')}, @tensorflow/tfjs ${pkg('@tensorflow/tfjs')}, playwright-core ${pkg('playwright-core')}.`,
   runs,
+  threads,
 };
 writeFileSync(join(here, 'results.json'), `${JSON.stringify(data, null, 1)}\n`);
 writeReport(data);

@@ -1,6 +1,7 @@
 // What an app pays for simdloss: esbuild bundles one-function apps from dist/ (as a user's bundler
 // would: minified, ESM, browser, code splitting on) and the initial code is measured gzipped at
-// level 9; the relaxed-SIMD builds are chunks of their own that init() imports, measured apart.
+// level 9; the relaxed-SIMD builds are chunks of their own that init() imports, measured apart, as
+// is the threads' chunk (src/wasm/threads.ts, which init({ threads }) imports).
 // test/bundle-size.test.ts holds the budgets with `bundle`; `node scripts/bundle-sizes.mjs` (after
 // `npm run build`) prints README.md's table of sizes per family.
 import { build } from 'esbuild';
@@ -19,10 +20,12 @@ export async function bundle(code) {
     bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent',
     splitting: true, outdir: '/bundle', alias: { simdloss: dist },
   });
-  const initial = r.outputFiles.filter((f) => !/relaxed/.test(f.path));
+  // not initial code: the relaxed builds, and the threads' chunk (src/wasm/threads.ts: the pool and the parallel runtime), which only init({ threads }) imports
+  const lazy = (f) => /relaxed|\/threads-[^/]*\.js$/.test(f.path);
+  const initial = r.outputFiles.filter((f) => !lazy(f));
   const text = initial.map((f) => f.text).join('\n');
   const bytes = Buffer.from(text);
-  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, text, relaxed: r.outputFiles.filter((f) => /relaxed/.test(f.path)).map((f) => f.path) };
+  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, text, relaxed: r.outputFiles.filter((f) => /relaxed/.test(f.path)).map((f) => f.path), pool: r.outputFiles.filter((f) => /\/threads-[^/]*\.js$/.test(f.path)).map((f) => ({ path: f.path, text: f.text })) };
 }
 
 export const oneFunctionApp = (name) => `import { ${name} } from 'simdloss'; globalThis.f = ${name};`;

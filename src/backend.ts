@@ -1,7 +1,8 @@
 // Which implementation runs: the wasm SIMD kernels, or the float64 reference ('js').
 import { Arena } from './wasm/arena';
 import type { FamilySpec, Kernels } from './wasm/kernels';
-import { currentBuild, kernelsAvailable, kernelUnavailableReason, loadAllAsync, loadModule, setBuild, sharedMemory, type WasmModule } from './wasm/instance';
+import { currentBuild, kernelsAvailable, kernelUnavailableReason, loadAllAsync, loadModule, memoryIsShared, setBuild, sharedMemory, type WasmModule } from './wasm/instance';
+import { threadsNow } from './wasm/runtime';
 import { checkOptions } from './options';
 import { typeError } from './errors';
 import { WasmTensor } from './wasm/resident';
@@ -67,6 +68,44 @@ export interface InitOptions {
    * SIMD builds, whose results are the same on every machine. Given again, it switches back.
    */
   relaxedSimd?: boolean;
+  /**
+   * How many threads calls may use: a positive integer, or `'auto'` (the machine's cores, at most
+   * 8). Default: as before, 1 unless an earlier `init` said otherwise. With more than one, wasm
+   * memory becomes shared, workers (Node's worker_threads; in a browser, workers when the page is
+   * cross-origin isolated) instantiate the kernels over it, and large calls whose data is
+   * resident ({@link allocTensor}, `gradInto`/`out` WasmTensors) are split among them, with results
+   * bit-identical to one thread. Small calls and calls on plain arrays stay on the calling thread.
+   * See docs/memory.md, "Threads".
+   */
+  threads?: number | 'auto';
+}
+
+let threadsNoted = false;
+
+/** The machine's logical cores, where the engine says. */
+function cores(): number {
+  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  if (typeof n === 'number' && n > 0) return n;
+  const os = (globalThis as { process?: { getBuiltinModule?: (id: string) => { availableParallelism?: () => number } | undefined } }).process?.getBuiltinModule?.('node:os');
+  return os?.availableParallelism?.() ?? 1;
+}
+
+/**
+ * The threads calls can use now: 1, or the count {@link init}'s `threads` asked for once its
+ * workers started (1 again if a worker failed: see docs/memory.md, "Threads").
+ *
+ * @returns A positive integer.
+ * @throws Nothing.
+ * @example
+ * ```ts
+ * import { init, threadCount } from 'simdloss';
+ * await init({ threads: 2 });
+ * threadCount(); // 2 in Node; 1 in a browser page that is not cross-origin isolated
+ * ```
+ * @group Setup and memory
+ */
+export function threadCount(): number {
+  return threadsNow();
 }
 
 /**
@@ -78,29 +117,69 @@ export interface InitOptions {
  * binary-cross-entropy (fused multiply-add in exp and log) and uses them where the engine
  * validates them (Node 22+, current Chromium); results then differ from the plain build's in the
  * last bits. `init({ relaxedSimd: false })` keeps the plain builds: the same results everywhere.
+ * `init({ threads: 2 })` starts workers over a shared wasm memory (once they have started, it
+ * resolves): large calls on resident data then use them, with results bit-identical to one
+ * thread (docs/memory.md, "Threads"); `threads: 1` stops them.
  *
- * @param options - `relaxedSimd` (default: as before, `true` unless an earlier `init` said `false`).
+ * @param options - `relaxedSimd` (default: as before, `true` unless an earlier `init` said
+ * `false`); `threads` (default: as before, 1 unless an earlier `init` said otherwise).
  * @returns The backend calls will run on, as {@link backend} returns it.
- * @throws TypeError if `options` is not a plain object of the options above, or `relaxedSimd` is
- * not a boolean. Nothing else: a module that cannot be compiled resolves to `'js'` (after one
- * console.warn with the reason, when the engine refused a valid module).
+ * @throws TypeError if `options` is not a plain object of the options above, `relaxedSimd` is
+ * not a boolean, or `threads` is neither an integer from 1 to 64 nor `'auto'`. Nothing else: a
+ * module that cannot be compiled resolves to `'js'` (after one console.warn with the reason, when
+ * the engine refused a valid module), and threads that cannot run here (a browser page that is
+ * not cross-origin isolated) leave one thread, after one console.info saying why.
  * @example
  * ```ts
  * import { init } from 'simdloss';
  * const where = await init(); // 'wasm-simd' or 'js'
  * await init({ relaxedSimd: false }); // the plain SIMD builds: identical results on every machine
+ * await init({ threads: 2 }); // large calls on resident data use two threads
+ * await init({ threads: 1 });
  * ```
  * @group Setup and memory
  */
 export async function init(options?: InitOptions): Promise<Backend> {
-  const opts = checkOptions('init', options, ['relaxedSimd']);
+  const opts = checkOptions('init', options, ['relaxedSimd', 'threads']);
   const relaxed = opts.relaxedSimd;
   if (relaxed !== undefined && typeof relaxed !== 'boolean') throw typeError('init', 'options.relaxedSimd', 'a boolean', relaxed);
+  const asked = opts.threads;
+  if (asked !== undefined && asked !== 'auto' && !(typeof asked === 'number' && Number.isInteger(asked) && asked >= 1 && asked <= 64)) {
+    throw typeError('init', 'options.threads', "an integer from 1 to 64 or 'auto'", asked);
+  }
+  const threads = asked === undefined ? null : asked === 'auto' ? Math.max(1, Math.min(8, cores())) : asked;
+  const rebuild = relaxed !== undefined && currentBuild() !== (relaxed ? 'relaxed' : 'simd');
+  // the workers instantiate the modules as compiled now: they start again when those change
+  const running = threadsNow();
+  const restart = running > 1 && (rebuild || (threads !== null && threads !== running));
+  // the pool is a chunk of its own, loaded when threads are asked for
+  const pool = (threads !== null && threads > 1) || running > 1 ? await import('./wasm/threads') : null;
+  if (pool && (restart || threads === 1)) pool.stopPool();
   // switching builds drops the compiled modules; loadAllAsync compiles them again as the build says
-  if (relaxed !== undefined && currentBuild() !== (relaxed ? 'relaxed' : 'simd')) setBuild(relaxed ? 'relaxed' : 'simd');
+  if (rebuild) setBuild(relaxed ? 'relaxed' : 'simd');
+  let want = threads ?? (restart ? lastThreads : running);
+  if (pool && want > 1 && kernelsAvailable()) {
+    const why = pool.threadsUnavailableReason();
+    if (why !== null) {
+      if (!threadsNoted && typeof console !== 'undefined') console.info(`simdloss: init({ threads: ${want} }) runs on one thread: ${why}.`);
+      threadsNoted = true;
+      want = 1;
+    } else {
+      const moved = pool.shareMemory();
+      if (moved && arena) arena.setMemory(moved.to, moved.old);
+    }
+  }
   await loadAllAsync();
+  if (pool && want > 1 && threadsNow() !== want && memoryIsShared() && backend() === 'wasm-simd') {
+    arena ??= new Arena(sharedMemory());
+    await pool.startThreads(want, arena, sharedMemory());
+  }
+  if (threads !== null) lastThreads = want;
   return backend();
 }
+
+/** The thread count the last init() asked for (and could have): kept when init() is called again without `threads`. */
+let lastThreads = 1;
 
 /**
  * The kernels of family `module` and the arena, reset for a call of `fn`, when the wasm backend is

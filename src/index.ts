@@ -16,7 +16,7 @@
  * @module
  */
 // Public exports only; importing has no side effects (the kernels compile on first use or init()).
-export { allocTensor, backend, getMemoryLimit, init, memoryUsage, setBackend, setMemoryLimit, type InitOptions } from './backend';
+export { allocTensor, backend, getMemoryLimit, init, memoryUsage, setBackend, setMemoryLimit, threadCount, type InitOptions } from './backend';
 export { WasmTensor } from './wasm/resident';
 export type {
   Backend, Dtype, FloatArray, Float16ArrayLike, StorageDtype, FloatInput, GradOptions, GradTarget, IndexInput, IntegerArray, Loss, NestedIndices, NestedNumbers, Reduction, ResultArray, Tensor, WithGrad,

@@ -26,4 +26,16 @@ describe('npm run bench, Node half (quick, one round)', () => {
     expect(Object.keys(run.floor.floor)).toContain("library's f32_exp export");
     expect(Object.values(run.floor.movement).length).toBeGreaterThan(0);
   }, 120_000);
+
+  it('bench/threads.mjs times 1 thread against 2 and writes its table', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'simdloss-bench-')), 'threads.json');
+    const r = spawnSync(process.execPath, [join(root, 'bench', 'threads.mjs'), out], {
+      cwd: root, encoding: 'utf8', env: { ...process.env, BENCH_ROUNDS: '1', BENCH_THREADS: '2' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const run = JSON.parse(readFileSync(out, 'utf8'));
+    expect(run.note).toMatch(/the throughput of one; threadCount\(\) 2$/);
+    expect(run.results.map((x: { name: string }) => x.name)).toContain('crossEntropyWithGrad 512×32000');
+    expect(run.table).toMatch(/^\| case \| data \| never threads \(plain memory\) \| 1 thread \| 2 threads \| speed-up \|/);
+  }, 120_000);
 });

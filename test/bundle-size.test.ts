@@ -18,10 +18,22 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
     expect(b.gzip).toBeLessThanOrEqual(25 * KB);
   });
 
-  it('crossEntropy only: ≤ 35 KB, the cross-entropy module only (and half)', async () => {
+  // Threads (issue 18) took it from 33.5 KB to 35.1 KB: the runtime's hooks, the shared-memory
+  // switch, cross-entropy's thread_scratch, and what the app's initial chunk keeps and exports for
+  // the pool's chunk (esbuild emits that chunk even when init() is not imported).
+  it('crossEntropy only: ≤ 36 KB, the cross-entropy module only (and half)', async () => {
     const b = await bundle(one('crossEntropy'));
     expect(modulesIn(b.text)).toEqual(['cross-entropy', 'half']);
-    expect(b.gzip).toBeLessThanOrEqual(35 * KB);
+    expect(b.gzip).toBeLessThanOrEqual(36 * KB);
+  });
+
+  // Issue 18: the worker pool (src/wasm/pool.ts, the parallel runtime, the worker's code) is a chunk
+  // that only init({ threads }) imports: no app pays for it up front.
+  it('the threads are a chunk of their own, outside the initial code', async () => {
+    const b = await bundle(`import { init, crossEntropy } from 'simdloss'; await init(); globalThis.f = crossEntropy;`);
+    expect(b.pool.length).toBe(1);
+    expect(b.pool[0].text).toMatch(/worker_threads/);
+    expect(b.text).not.toMatch(/worker_threads|Atomics\.wait/);
   });
 
   // Issue 17: init() loads the relaxed-SIMD build of the families the app imports, no other (the
@@ -56,7 +68,9 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
   // (image-quality), and MONAI's Dice family 5.2 KB (119.2 KB without it, 124.3 KB with it, measured
   // on the merged branch), Float16Array support (issue 19: the half module and the runtime's float16
   // paths) 1.4 KB (125.7 KB measured with it: 0.3 KB under this budget, which was the measure plus
-  // about 2 KB before it); the Lovász family 2.8 KB (128.5 KB measured with it).
+  // about 2 KB before it); the Lovász family 2.8 KB (128.5 KB measured with it); threads (issue 18)
+  // about 2.1 KB (the pool itself is a lazy chunk, the test above, but what it shares with the main
+  // entry stays in the initial code).
   it('the whole library: ≤ 130 KB, every family but the test-only math module', async () => {
     const b = await bundle(wholeLibraryApp);
     expect(modulesIn(b.text)).toEqual(['binary-cross-entropy', 'box-iou', 'ctc', 'cosine-similarity', 'cross-entropy', 'distance', 'focal', 'kl-div', 'likelihood', 'margin', 'multi-margin', 'regression', 'softmax',

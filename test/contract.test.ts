@@ -14,7 +14,7 @@ const root = join(__dirname, '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
 /** The exports that are not losses: the backend and memory functions, and the resident tensor class. */
-const NOT_LOSSES = new Set(['allocTensor', 'backend', 'getMemoryLimit', 'init', 'memoryUsage', 'setBackend', 'setMemoryLimit', 'WasmTensor']);
+const NOT_LOSSES = new Set(['allocTensor', 'backend', 'getMemoryLimit', 'init', 'memoryUsage', 'setBackend', 'setMemoryLimit', 'threadCount', 'WasmTensor']);
 
 const exported = Object.entries(lib).filter(([, v]) => typeof v === 'function').map(([name]) => name);
 /** The public losses: functions with a WithGrad twin. */

@@ -41,7 +41,7 @@ describe('init({ relaxedSimd })', () => {
 
   it('bad options are a TypeError naming init and the option', async () => {
     await expect(sl.init({ relaxedSimd: 'no' } as never)).rejects.toThrow(/^init: options.relaxedSimd must be a boolean; got 'no'$/);
-    await expect(sl.init({ relaxed: false } as never)).rejects.toThrow(/^init: unknown option 'relaxed'; the options of init are relaxedSimd$/);
+    await expect(sl.init({ relaxed: false } as never)).rejects.toThrow(/^init: unknown option 'relaxed'; the options of init are relaxedSimd, threads$/);
     await expect(sl.init([] as never)).rejects.toThrow(TypeError);
   });
 });

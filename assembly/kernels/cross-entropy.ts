@@ -141,7 +141,16 @@ function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: f64, k: f64,
 
 /** soft_row_f32's list of cancelling lane pairs (byte offsets in the row), CANCEL_MAX of them a chunk. */
 const CANCEL_MAX = 1024;
-const CANCEL: usize = memory.data(CANCEL_MAX << 2, 16);
+/**
+ * Where that list lives: static data of this module, except in a worker's instance (threads), which
+ * shares the memory and so gets a region of its own (thread_scratch).
+ */
+let CANCEL: usize = memory.data(CANCEL_MAX << 2, 16);
+
+/** Points this instance's CANCEL list at `at` (CANCEL_MAX·4 bytes): a worker's instance, which must not share the static one. */
+export function thread_scratch(at: usize): void {
+  CANCEL = at;
+}
 
 /** soft_sums_f32's other outputs: Σ b·(z - m) (probabilities; smoothing: Σ w·(z - m)) and Σ b. */
 let softBD: f64 = 0, softB: f64 = 0;

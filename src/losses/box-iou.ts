@@ -147,7 +147,7 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
       wantGrad ? output(4) : null, wantGrad ? output(4) : null,
       gradRow ? input(1, gradRow) : null, scratch(16, 64),
     ], (count, [pb1, pb2, pl, pg1, pg2, pu, scratch]) =>
-      boxLoss(count, boxIouKernels.constants.KIND.indexOf(spec.kind), pb1, pb2, pl, pg1, pg2, pu, gradScale, spec.eps, p1, p2, p3, scratch));
+      boxLoss(count, boxIouKernels.constants.KIND.indexOf(spec.kind), pb1, pb2, pl, pg1, pg2, pu, gradScale, spec.eps, p1, p2, p3, scratch), Infinity, false, true);
     total = r.total;
     const [loss, g1 = null, g2 = null] = r.outputs;
     elementLoss = loss;

@@ -214,7 +214,7 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
     gradRow ? input(1, gradRow) : null,
     C < crossEntropyKernels.constants.SMALL_C ? wholeScratch(shortRowScratch(C)) : null,
   ], (count, [logits, probs, targets, weight, rowLoss, g, upstream, scratch]) =>
-    run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale));
+    run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale), Infinity, false, true);
   const outs = r.outputs;
   return { elementLoss: prep.reduction === 'none' ? outs[0] : NO_LOSSES, total: r.total, grad: wantGrad ? outs[outs.length - 1] : null };
 }
@@ -282,7 +282,7 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
     gradRow ? input(inner, gradRow) : null,
   ];
   if (inner > 1 && !fitsOneItem(arena, dtype, operands)) return nllRows(prep, run, arena, wantGrad, gradRow, gradScale, into);
-  const r = runKernel(arena, dtype, N, operands, (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale));
+  const r = runKernel(arena, dtype, N, operands, (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale), Infinity, false, true);
   return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
 
@@ -300,7 +300,7 @@ function nllRows(
     output(1),
     wantGrad ? output(C, into, (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count)) : null,
     gradRow ? input(1, gradRow) : null,
-  ], (count, [logProbs, targets, weight, rowLoss, g, upstream]) => run(count, C, 1, logProbs, targets, weight, rowLoss, g, upstream, gradScale));
+  ], (count, [logProbs, targets, weight, rowLoss, g, upstream]) => run(count, C, 1, logProbs, targets, weight, rowLoss, g, upstream, gradScale), Infinity, false, true);
   return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
 

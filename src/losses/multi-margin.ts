@@ -68,7 +68,7 @@ function runRows(fn: string, x: FloatTensor, N: number, C: number, targets: Int3
   const r = runKernel(arena, dtype, N, [
     input(C, x), input(targetsPerRow, targets),
     output(1), wantGrad ? output(C) : null, gradRow ? input(1, gradRow) : null, shared,
-  ], (count, [px, pt, pl, pg, pu, pw]) => run(count, px, pt, pl, pg, pu, pw));
+  ], (count, [px, pt, pl, pg, pu, pw]) => run(count, px, pt, pl, pg, pu, pw), Infinity, false, true);
   return { rowLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
 }
 

@@ -119,7 +119,7 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
       fwd(count, n, px, py, log ? 1 : 0);
       if (rowsG) bwd(count, n, px, py, pg, pdx, log ? 1 : 0);
       return 0;
-    });
+    }, Infinity, false, true);
     y = r.outputs[0];
     dx = rowsG ? r.outputs[1] : null;
   } else {
@@ -171,7 +171,7 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
       fwd(m, px, py);
       if (g) bwd(m, py, pg, pdx);
       return 0;
-    });
+    }, Infinity, false, true);
     y = r.outputs[0];
     dx = g ? r.outputs[1] : null;
   } else {

@@ -9,7 +9,7 @@
 // a call's allocations (view()), and resident tensors re-create theirs on access.
 import type { Dtype, FloatArray, StorageDtype } from '../dtypes';
 import { HEAP_BASE } from './modules/layout';
-import { setWasmMemoryInfo, wasmBuffer, wasmView } from './views';
+import { memoryGrew, setWasmMemoryInfo, wasmBuffer, wasmView } from './views';
 
 const ALIGN = 16;
 const PAGE = 65536;
@@ -41,11 +41,27 @@ export class Arena {
   fn = 'simdloss';
 
   /** `memory`: the one memory every family's module imports (instance.ts). */
-  constructor(readonly memory: WebAssembly.Memory) {
+  constructor(public memory: WebAssembly.Memory) {
     this.base = alignUp(HEAP_BASE);
     this.residentTop = this.base;
     this.top = this.base;
     this.capacity = memory.buffer.byteLength;
+    this.describe();
+  }
+
+  /**
+   * Moves to `memory`, which holds the old one's bytes (instance.ts makeMemoryShared: threads);
+   * the old memory's buffer is retired, as after growth.
+   */
+  setMemory(memory: WebAssembly.Memory, old: ArrayBufferLike | null): void {
+    if (old) this.retired.add(old);
+    this.memory = memory;
+    this.capacity = memory.buffer.byteLength;
+    this.describe();
+  }
+
+  private describe(): void {
+    const memory = this.memory;
     setWasmMemoryInfo({
       memory,
       retired: (buffer) => this.retired.has(buffer),
@@ -97,6 +113,7 @@ export class Arena {
     const have = buffer.byteLength;
     this.retired.add(buffer);
     this.memory.grow(end > have ? Math.ceil((end - have) / PAGE) : 0);
+    memoryGrew();
     this.capacity = this.memory.buffer.byteLength;
   }
 

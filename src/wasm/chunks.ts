@@ -43,7 +43,7 @@ export function runElementwise(
     ...Array.from({ length: want.grads }, (_, i) => output(1, want.into[i] ?? null)),
     want.gradRow ? input(1, want.gradRow) : null,
   ];
-  const r = run(arena, dtype, n, ops, (count, p) => call(count, p.slice(0, m), p[m], p.slice(m + 1, m + 1 + want.grads), p[m + 1 + want.grads]));
+  const r = run(arena, dtype, n, ops, (count, p) => call(count, p.slice(0, m), p[m], p.slice(m + 1, m + 1 + want.grads), p[m + 1 + want.grads]), Infinity, false, true);
   return { elementLoss: want.loss ? r.outputs[0] : null, total: r.total, grads: r.outputs.slice(want.loss ? 1 : 0) };
 }
 
@@ -71,6 +71,6 @@ export function runRowPairs(
   const r = run(arena, dtype, rows, ops, (count, p) => {
     call(count, p[0], p[1], p[2], p.slice(3, 3 + want.grads), p[3 + want.grads]);
     return 0;
-  });
+  }, Infinity, false, true);
   return { out: r.outputs[0], grads: r.outputs.slice(1) };
 }

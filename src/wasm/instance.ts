@@ -50,12 +50,51 @@ const relaxedBytes = new Map<WasmModule, Uint8Array<ArrayBuffer> | null>();
 const syncErrors = new Map<WasmModule, unknown>();
 const asyncErrors = new Map<WasmModule, unknown>();
 let memory: WebAssembly.Memory | null = null;
+/** Whether `memory` is a shared WebAssembly.Memory (threads: src/wasm/pool.ts), which the modules then import as shared. */
+let memoryShared = false;
+/** Makes a module's bytes import the memory as shared (src/wasm/shared-module.ts, loaded with the threads). */
+let sharedPatch: ((bytes: Uint8Array) => Uint8Array<ArrayBuffer>) | null = null;
 let warned = false;
 
 /** The memory every module imports; the arena allocates above HEAP_BASE (the modules' static data). */
 export function sharedMemory(): WebAssembly.Memory {
   memory ??= new WebAssembly.Memory({ initial: Math.ceil(HEAP_BASE / PAGE) + 1 });
   return memory;
+}
+
+/**
+ * The pages a shared memory declares as its maximum (a shared memory must declare one): 4 GiB,
+ * the cap setMemoryLimit allows. Declaring it reserves address space, not RAM, on 64-bit engines.
+ */
+export const SHARED_MAX_PAGES = 65536;
+
+/** Whether the modules' memory is shared (threads were asked for). */
+export function memoryIsShared(): boolean {
+  return memoryShared;
+}
+
+/**
+ * Makes the modules' memory a shared one (threads: workers instantiate the same modules over
+ * it): a new shared memory with the old one's bytes, resident tensors included; the old memory's
+ * buffer is detached (memory.grow(0)), as growth would, and every module is compiled again as the
+ * shared variant (a module importing a shared memory will not link to a plain one). Returns the
+ * old memory, or null when there was none or it was shared already. Kept once made: going back to
+ * one thread keeps the shared memory.
+ */
+export function makeMemoryShared(patch: (bytes: Uint8Array) => Uint8Array<ArrayBuffer>): { old: ArrayBufferLike | null; to: WebAssembly.Memory } | null {
+  if (memoryShared) return null;
+  sharedPatch = patch;
+  const old = memory;
+  const pages = old ? old.buffer.byteLength / PAGE : Math.ceil(HEAP_BASE / PAGE) + 1;
+  const m = new WebAssembly.Memory({ initial: pages, maximum: SHARED_MAX_PAGES, shared: true });
+  if (old) new Uint8Array(m.buffer).set(new Uint8Array(old.buffer));
+  memory = m;
+  memoryShared = true;
+  instances.clear();
+  syncErrors.clear();
+  const oldBuffer = old ? old.buffer : null;
+  old?.grow(0);
+  return { old: oldBuffer, to: m };
 }
 
 /** The bytes of a module stored as hex ('0'-'9' are 0x30-0x39, 'a'-'f' 0x61-0x66). */
@@ -75,8 +114,21 @@ export function buildOf(m: WasmModule): Build {
 }
 
 function bytesOf(m: WasmModule): Uint8Array<ArrayBuffer> {
-  return (build === 'relaxed' && relaxedBytes.get(m)) || decode(m.simd);
+  const bytes = (build === 'relaxed' && relaxedBytes.get(m)) || decode(m.simd);
+  return memoryShared ? sharedPatch!(bytes) : bytes;
 }
+
+/** The modules compiled now, with their exports: what the worker pool instantiates in each worker (src/wasm/pool.ts). */
+export function compiledModules(): Array<{ module: WebAssembly.Module; exports: object; bytes: Uint8Array<ArrayBuffer> }> {
+  const out: Array<{ module: WebAssembly.Module; exports: object; bytes: Uint8Array<ArrayBuffer> }> = [];
+  for (const m of registry) {
+    const c = compiled.get(m);
+    if (c && instances.get(m) === c.exports) out.push(c);
+  }
+  return out;
+}
+/** Each instantiated module's compiled form (the pool posts it to workers, which need not compile it again). */
+const compiled = new Map<WasmModule, { module: WebAssembly.Module; exports: object; bytes: Uint8Array<ArrayBuffer> }>();
 
 /** Imports m's relaxed build (once) and keeps its bytes where the engine validates them. */
 async function loadRelaxed(m: WasmModule): Promise<void> {
@@ -160,8 +212,11 @@ export function loadModule<F extends FamilySpec>(m: WasmModule<F>): Kernels<F> |
   const have = instances.get(m);
   if (have || syncErrors.has(m) || asyncErrors.has(m) || !kernelsAvailable()) return (have as Kernels<F> | undefined) ?? null;
   try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytesOf(m)), imports());
+    const bytes = bytesOf(m);
+    const module = new WebAssembly.Module(bytes);
+    const instance = new WebAssembly.Instance(module, imports());
     instances.set(m, instance.exports as unknown as Kernels<FamilySpec>);
+    compiled.set(m, { module, exports: instance.exports, bytes });
   } catch (e) {
     syncErrors.set(m, e);
     failed(e);
@@ -191,9 +246,11 @@ export async function loadAllAsync(): Promise<void> {
     // compiled already, as the build it should run: nothing to do
     if (instances.has(m) && buildOf(m) === before) return;
     try {
-      const module = await WebAssembly.compile(bytesOf(m));
+      const bytes = bytesOf(m);
+      const module = await WebAssembly.compile(bytes);
       const instance = await WebAssembly.instantiate(module, imports());
       instances.set(m, instance.exports as unknown as Kernels<FamilySpec>);
+      compiled.set(m, { module, exports: instance.exports, bytes });
       syncErrors.delete(m);
     } catch (e) {
       asyncErrors.set(m, e);

@@ -63,6 +63,8 @@ export const crossEntropyKernels = {
       args: ['N:size', 'C:size', 'inner:size', 'input:in', 'targets:in', 'weight:in', 'rowLoss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'],
       returns: 'f64',
     },
+    /** A worker's instance (threads, src/wasm/pool.ts): its own 4 KiB for soft_row_f32's list of cancelling lanes. */
+    thread_scratch: { dtypes: [], args: ['at:scratch'], returns: 'void' },
   },
   constants: {
     /** Rows shorter than this take the across-rows path (one row per lane), which needs scratch. */
@@ -328,10 +330,20 @@ export function kernel<F extends FamilySpec, N extends Typed<F>>(k: Kernels<F>, 
   if (f === undefined) {
     f = (k as unknown as Record<string, unknown>)[(dtype === 'float32' ? 'f32_' : 'f64_') + name];
     if (typeof f !== 'function') throw new Error(`simdloss: the kernel ${name} has no ${dtype} export (src/wasm/kernels.ts)`);
+    if (wrapKernel) f = wrapKernel(f as (...a: number[]) => unknown);
     byName.set(name, f);
   }
   return f as Fn<F['kernels'][N]>;
 }
 
-const F32_EXPORTS = new WeakMap<object, Map<string, unknown>>();
-const F64_EXPORTS = new WeakMap<object, Map<string, unknown>>();
+let F32_EXPORTS = new WeakMap<object, Map<string, unknown>>();
+let F64_EXPORTS = new WeakMap<object, Map<string, unknown>>();
+/** The worker pool's wrapper of an export (src/wasm/pool.ts: it records the call instead while the runtime plans a parallel one), or null. */
+let wrapKernel: ((f: (...a: number[]) => unknown) => unknown) | null = null;
+
+/** Installs (or, with null, removes) the pool's wrapper of the exports kernel() gives out. */
+export function setKernelWrapper(w: ((f: (...a: number[]) => unknown) => unknown) | null): void {
+  wrapKernel = w;
+  F32_EXPORTS = new WeakMap();
+  F64_EXPORTS = new WeakMap();
+}

@@ -76,15 +76,15 @@ export interface RunResult {
   outputs: FloatArray[];
 }
 
-const isInt32 = (v: Values | null): boolean => v instanceof Int32Array;
+export const isInt32 = (v: Values | null): boolean => v instanceof Int32Array;
 
 /** The values as an array now (a resident tensor's view made now: call after the last allocation). */
-function arrayOf(v: Values): FloatArray | Int32Array {
+export function arrayOf(v: Values): FloatArray | Int32Array {
   return v instanceof FloatTensor ? v.data : v;
 }
 
 /** The length of the values. */
-function lengthOfValues(v: Values): number {
+export function lengthOfValues(v: Values): number {
   return v instanceof FloatTensor ? v.size : v.length;
 }
 
@@ -101,7 +101,7 @@ const RESULTS: Array<FloatArray | null> = [];
  * What a call of `run` would stage: per operand, the pointer of one that needs no staging (-1 when
  * staged), and the bytes per item, of slack, and of whole operands.
  */
-function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed: number[]; perItem: number; slack: number; wholeBytes: number } {
+function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed: number[]; perItem: number; allPerItem: number; slack: number; wholeBytes: number } {
   const bytes = dtype === 'float32' ? 4 : 8;
   const n = operands.length;
   // `dtype` is the kernel's: a loss may run a float64 kernel on float32 data (docs/accuracy.md).
@@ -111,6 +111,7 @@ function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed:
   fixed.length = n;
   fixed.fill(-1);
   let perItem = 0;
+  let allPerItem = 0;
   let slack = 16;
   let wholeBytes = 0;
   for (let i = 0; i < n; i++) {
@@ -121,6 +122,7 @@ function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed:
     }
     const v = o.values;
     if (v instanceof FloatTensor) v.checkLive();
+    if (o.role !== 'whole') allPerItem += o.per * (isInt32(v) ? 4 : bytes);
     if ((o.role === 'in' || o.role === 'whole') && v instanceof FloatTensor && v.resident !== null && v.dtype === dtype && !v.half && o.gather === null) {
       fixed[i] = v.resident.ptr;
     } else if (o.role === 'out' && o.into instanceof WasmTensor && o.into.dtype === dtype && o.scatter === null) {
@@ -132,7 +134,7 @@ function planOf(dtype: Dtype, operands: ReadonlyArray<Operand | null>): { fixed:
       slack += 16 + (o.role === 'scratch' ? o.extra * bytes : 0);
     }
   }
-  return { fixed, perItem, slack, wholeBytes };
+  return { fixed, perItem, allPerItem, slack, wholeBytes };
 }
 
 /** Whether one item of these operands fits under the memory limit (a loss may then choose larger items). */
@@ -146,16 +148,19 @@ export function fitsOneItem(arena: Arena, dtype: Dtype, operands: ReadonlyArray<
  * for the block (0 for a null operand; the same array each block). Each staged operand is padded
  * by one vector: kernels may read and write their last vector whole. `maxBlock` caps the items per
  * block (e.g. 1 when a kernel keeps state across items); `wholeCall` runs all items as one block,
- * or throws if they do not fit.
+ * or throws if they do not fit. `replayable`: the block function only calls kernels (with
+ * arguments made from `count`, the pointers and the call's constants; no reads of wasm memory
+ * between them, no other effects), so that with threads its calls can be recorded and run by any
+ * thread (src/wasm/parallel.ts); the others run on the calling thread.
  */
 export function run(
   arena: Arena, dtype: Dtype, items: number, operands: ReadonlyArray<Operand | null>,
   kernel: (count: number, ptrs: number[], start: number) => number,
-  maxBlock = Infinity, wholeCall = false,
+  maxBlock = Infinity, wholeCall = false, replayable = false,
 ): RunResult {
   const bytes = dtype === 'float32' ? 4 : 8;
   const n = operands.length;
-  const { fixed, perItem, slack, wholeBytes } = planOf(dtype, operands);
+  const { fixed, perItem, allPerItem, slack, wholeBytes } = planOf(dtype, operands);
   // Size the blocks, then allocate everything at once.
   let block = 0;
   if (items > 0) {
@@ -167,8 +172,15 @@ export function run(
       if (wholeCall) throw new RangeError(`${arena.fn}: the call needs ${need} bytes of wasm scratch memory at once but the limit leaves ${left}; raise it with setMemoryLimit()`);
       throw new RangeError(`${arena.fn}: one item needs ${perItem} bytes of wasm scratch memory (and ${wholeBytes} for the whole call) but the limit leaves ${left}; raise it with setMemoryLimit()`);
     }
-    const cacheSized = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(perItem, 1)));
+    // Blocks are sized by all of an item's operands, those read or written in place included, so
+    // that they depend on the call's shape alone: a resident argument and a copied one, and any
+    // thread count (runParallel), give the same blocks and so the same sums.
+    const cacheSized = Math.max(1, Math.floor(tuning.blockBytes / Math.max(allPerItem, 1)));
     block = Math.min(items, fit, wholeCall ? Infinity : cacheSized, maxBlock);
+  }
+  if (parallel !== null && replayable && block < items && !wholeCall) {
+    const r = parallel.run(arena, dtype, items, operands, kernel, block, fixed, allPerItem);
+    if (r !== null) return r;
   }
   const mark = arena.mark();
   const ptrs = PTRS;
@@ -248,4 +260,43 @@ export function run(
     SOURCES.fill(null);
     RESULTS.fill(null);
   }
+}
+
+/**
+ * The runtime's sizes. Test switches (not public API), like Arena.forceGrowth: test/threads.test.ts
+ * makes blocks small so that fixture-sized calls run in parallel, and the `threads` vitest project
+ * lets calls with copied operands run in parallel too.
+ */
+export const tuning = {
+  /** Bytes of operands per block (BLOCK_BYTES). */
+  blockBytes: BLOCK_BYTES,
+  /**
+   * Below this many bytes of operands (four blocks) a call stays on one thread: a job round trip
+   * costs 1.5 µs with the workers awake and 15–30 µs asleep, which a call pays back from about
+   * 50 µs of work (issue 18's measurements), and the cheapest kernels (mseLoss) take about 30 µs a
+   * MiB; a 2^16 mseLoss (two blocks) was slower on two threads (bench/threads.mjs).
+   */
+  parallelMinBytes: 1024 * 1024,
+  /** The share of an item's bytes that may be copied in or out by the caller's thread in a parallel call. */
+  copiedShare: 0.25,
+};
+
+
+/** A run() split among threads (src/wasm/parallel.ts), or null when the call is not one for them. */
+export type ParallelRun = (
+  arena: Arena, dtype: Dtype, items: number, operands: ReadonlyArray<Operand | null>,
+  kernel: (count: number, ptrs: number[], start: number) => number,
+  block: number, fixed: number[], allPerItem: number,
+) => RunResult | null;
+
+/** The parallel path and the thread count, while a worker pool runs (src/wasm/pool.ts, a chunk that init({ threads }) loads). */
+let parallel: { run: ParallelRun; threads: () => number } | null = null;
+
+export function setParallel(p: { run: ParallelRun; threads: () => number } | null): void {
+  parallel = p;
+}
+
+/** The threads calls can use now. */
+export function threadsNow(): number {
+  return parallel === null ? 1 : parallel.threads();
 }

@@ -70,10 +70,16 @@ export interface WasmMemoryInfo {
 let info: WasmMemoryInfo | null = null;
 /**
  * The memory's buffer as last read. Reading `memory.buffer` is a call into the engine; growth
- * detaches the old buffer (byteLength 0), which is when it is read again. (A shared memory's
- * buffers never detach: threads will need another test.)
+ * detaches a plain memory's old buffer (byteLength 0), which is when it is read again. A shared
+ * memory's buffers never detach (each growth gives a new, longer one), so the arena also says
+ * when it grew the memory (memoryGrew).
  */
 let buffer: ArrayBufferLike | null = null;
+
+/** Called by the arena after it grew the memory: the next wasmBuffer() reads memory.buffer again. */
+export function memoryGrew(): void {
+  buffer = null;
+}
 
 /** The wasm memory's current buffer. */
 export function wasmBuffer(): ArrayBufferLike {
@@ -92,10 +98,13 @@ export function setWasmMemoryInfo(i: WasmMemoryInfo): void {
   buffer = null;
 }
 
+const isShared = (b: ArrayBufferLike): boolean => typeof SharedArrayBuffer === 'function' && b instanceof SharedArrayBuffer;
+
 /** Where a view of wasm memory passed as an argument stands: live (inside a tensor), stale, or outside. */
 export function wasmViewStatus(of: ArrayBufferLike, byteOffset: number, bytes: number): 'not-wasm' | 'live' | 'detached' | 'outside' {
   if (!info) return 'not-wasm';
-  if (of === wasmBuffer()) return info.holds(byteOffset, bytes) ? 'live' : 'outside';
+  // a shared memory's older buffers (threads) never detach: they are the same memory, shorter
+  if (of === wasmBuffer() || (info.retired(of) && isShared(of))) return info.holds(byteOffset, bytes) ? 'live' : 'outside';
   return info.retired(of) ? 'detached' : 'not-wasm';
 }
 

@@ -1,0 +1,14 @@
+// Threads (init({ threads })): the chunk backend.ts imports, which starts the pool (src/wasm/pool.ts)
+// and installs the parallel runtime (src/wasm/parallel.ts) while it runs.
+import type { Arena } from './arena';
+import { runParallel } from './parallel';
+import { poolThreads, startPool } from './pool';
+import { setParallel } from './runtime';
+
+export { shareMemory, stopPool, threadsUnavailableReason } from './pool';
+
+/** Starts `threads - 1` workers and routes run()'s replayable calls through the parallel path. */
+export async function startThreads(threads: number, arena: Arena, memory: WebAssembly.Memory): Promise<void> {
+  await startPool(threads, arena, memory);
+  setParallel({ run: runParallel, threads: poolThreads });
+}
