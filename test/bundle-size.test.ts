@@ -21,10 +21,11 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
   // Threads (issue 18) took it from 33.5 KB to 35.1 KB: the runtime's hooks, the shared-memory
   // switch, cross-entropy's thread_scratch, and what the app's initial chunk keeps and exports for
   // the pool's chunk (esbuild emits that chunk even when init() is not imported).
-  it('crossEntropy only: ≤ 36 KB, the cross-entropy module only (and half)', async () => {
+  // Float16Array's half module and the float16 paths then added 1.2 KB (36.3 KB measured).
+  it('crossEntropy only: ≤ 37 KB, the cross-entropy module only (and half)', async () => {
     const b = await bundle(one('crossEntropy'));
     expect(modulesIn(b.text)).toEqual(['cross-entropy', 'half']);
-    expect(b.gzip).toBeLessThanOrEqual(36 * KB);
+    expect(b.gzip).toBeLessThanOrEqual(37 * KB);
   });
 
   // Issue 18: the worker pool (src/wasm/pool.ts, the parallel runtime, the worker's code) is a chunk
@@ -70,11 +71,11 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
   // paths) 1.4 KB (125.7 KB measured with it: 0.3 KB under this budget, which was the measure plus
   // about 2 KB before it); the Lovász family 2.8 KB (128.5 KB measured with it); threads (issue 18)
   // about 2.1 KB (the pool itself is a lazy chunk, the test above, but what it shares with the main
-  // entry stays in the initial code).
-  it('the whole library: ≤ 130 KB, every family but the test-only math module', async () => {
+  // entry stays in the initial code): 130.8 KB measured.
+  it('the whole library: ≤ 133 KB, every family but the test-only math module', async () => {
     const b = await bundle(wholeLibraryApp);
     expect(modulesIn(b.text)).toEqual(['binary-cross-entropy', 'box-iou', 'ctc', 'cosine-similarity', 'cross-entropy', 'distance', 'focal', 'kl-div', 'likelihood', 'margin', 'multi-margin', 'regression', 'softmax',
       'softmax-focal', 'image-quality', 'dice', 'lovasz', 'half'].sort());
-    expect(b.gzip).toBeLessThanOrEqual(130 * KB);
+    expect(b.gzip).toBeLessThanOrEqual(133 * KB);
   });
 });
