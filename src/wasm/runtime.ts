@@ -271,12 +271,13 @@ export const tuning = {
   /** Bytes of operands per block (BLOCK_BYTES). */
   blockBytes: BLOCK_BYTES,
   /**
-   * Below this many bytes of operands (four blocks) a call stays on one thread: a job round trip
+   * Up to this many bytes of operands (three blocks) a call stays on one thread: a job round trip
    * costs 1.5 µs with the workers awake and 15–30 µs asleep, which a call pays back from about
    * 50 µs of work (issue 18's measurements), and the cheapest kernels (mseLoss) take about 30 µs a
-   * MiB; a 2^16 mseLoss (two blocks) was slower on two threads (bench/threads.mjs).
+   * MiB; a 2^16 mseLoss (two blocks) was slower on two threads (bench/threads.mjs). Four blocks
+   * split: crossEntropy 256×1000 forward (1,025,024 bytes, 200 µs) sat just under a 1 MiB bound.
    */
-  parallelMinBytes: 1024 * 1024,
+  parallelMinBytes: 3 * BLOCK_BYTES + 1,
   /** The share of an item's bytes that may be copied in or out by the caller's thread in a parallel call. */
   copiedShare: 0.25,
 };
