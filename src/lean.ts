@@ -111,23 +111,24 @@ export function leanOptions(options: unknown, allowed: number): boolean {
   if (typeof options !== 'object' || options === null) return false;
   const keys = READ.keys, values = READ.values;
   let n = 0;
-  let lean = true;
   try {
     if (!isPlain(options)) return false;
-    // every own key is read (once), a known one or not: a declined call's general path reads this copy
+    // the keys first: a call with any other option (or an inherited key, from a polluted prototype)
+    // declines having read no value, and the general path reads the options itself
     for (const key in options) {
-      if (!hasOwn.call(options, key)) {
-        lean = false; // an inherited key (a polluted prototype): never read
-        continue;
-      }
+      if (!hasOwn.call(options, key)) return false;
+      if (!(key === 'reduction' ? allowed & REDUCTION : key === 'gradInto' ? allowed & GRAD_INTO : key === 'out' ? allowed & OUT : key === 'dim' ? allowed & DIM : 0)) return false;
+      keys[n++] = key;
+    }
+    // then each value, once: a call declined from here on hands the general path this copy
+    for (let i = 0; i < n; i++) {
+      const key = keys[i];
       const value = (options as Record<string, unknown>)[key];
-      keys[n] = key;
-      values[n++] = value;
-      if (key === 'reduction' && allowed & REDUCTION) o.reduction = value;
-      else if (key === 'gradInto' && allowed & GRAD_INTO) o.gradInto = value;
-      else if (key === 'out' && allowed & OUT) o.out = value;
-      else if (key === 'dim' && allowed & DIM) o.dim = value;
-      else lean = false;
+      values[i] = value;
+      if (key === 'reduction') o.reduction = value;
+      else if (key === 'gradInto') o.gradInto = value;
+      else if (key === 'out') o.out = value;
+      else o.dim = value;
     }
   } catch {
     values.fill(undefined);
@@ -135,7 +136,7 @@ export function leanOptions(options: unknown, allowed: number): boolean {
   }
   keys.length = values.length = n;
   READ.options = true;
-  return lean;
+  return true;
 }
 
 /** Drops the lean attempt's references to the caller's objects (a call keeps nothing alive). */

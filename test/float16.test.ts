@@ -18,6 +18,7 @@ import { loadModule } from '../src/wasm/instance';
 import { halfModule } from '../src/wasm/modules/half';
 import { caseArgs, loadFixture, type FixtureCase } from './helpers/fixtures';
 import { rng } from './helpers/numeric';
+import { ulp16 } from './browser/half.mjs';
 
 type F16Ctor = new (n: number | ArrayLike<number> | ArrayBufferLike, offset?: number, length?: number) => Float16ArrayLike;
 const F16 = (globalThis as { Float16Array?: F16Ctor }).Float16Array;
@@ -37,16 +38,6 @@ describe.runIf(F16 === undefined)('float16 where the runtime has no Float16Array
   });
 });
 
-/** One float16 ulp at |x|: 2^(e-10) for a normal x, 2^-24 below 2^-14. */
-function ulp16(x: number): number {
-  const a = Math.abs(x);
-  if (!Number.isFinite(a)) return Infinity;
-  if (a < 2 ** -14) return 2 ** -24;
-  let e = Math.floor(Math.log2(a));
-  if (2 ** e > a) e--;
-  else if (2 ** (e + 1) <= a) e++;
-  return 2 ** (e - 10);
-}
 
 const round16 = (x: number): number => new F16!([x])[0];
 

@@ -231,8 +231,9 @@ function shortRowScratch(C: number): number {
 function crossEntropyLean(fn: string, input: unknown, target: unknown, options: unknown, wantGrad: boolean): number | WithGrad | undefined {
   if (!leanOptions(options, wantGrad ? REDUCTION | GRAD_INTO : REDUCTION)) return undefined;
   const sum = leanReduction(LEAN_OPTIONS.reduction);
+  if (sum < 0) return undefined; // before the input is read: a declined call hands on what was read
   const dtype = leanMatrix(input);
-  if (sum < 0 || dtype === null) return undefined;
+  if (dtype === null) return undefined;
   const x = LEAN_2D.data, N = LEAN_2D.rows, C = LEAN_2D.cols;
   const into = LEAN_OPTIONS.gradInto;
   if (!leanInt32(target) || lengthOf(target) !== N || (into !== undefined && !leanTarget(into, dtype, N * C, x, null))) return undefined;

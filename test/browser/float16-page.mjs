@@ -4,21 +4,13 @@
 // within 1 float16 ulp of the float64 result rounded to float16. Also times the float16 call
 // against the float32 call on the same values at 256 × 1000.
 import * as sl from '/dist/index.js';
+import { ulp16 } from './half.mjs';
 
 /** Park–Miller: the same numbers every run. */
 let seed = 1916;
 const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
 
 const round16 = (x) => new Float16Array([x])[0];
-function ulp16(x) {
-  const a = Math.abs(x);
-  if (!Number.isFinite(a)) return Infinity;
-  if (a < 2 ** -14) return 2 ** -24;
-  let e = Math.floor(Math.log2(a));
-  if (2 ** e > a) e--;
-  else if (2 ** (e + 1) <= a) e++;
-  return 2 ** (e - 10);
-}
 /** got's distance from want rounded to float16, in float16 ulps there. */
 const ulps = (got, want) => (round16(want) === got ? 0 : Math.abs(got - round16(want)) / ulp16(round16(want)));
 
