@@ -148,9 +148,20 @@ writeFileSync(join(GEN_TS, 'layout.ts'), `${header}
 export const HEAP_BASE = ${heapBase};
 `);
 const rows = [];
-for (const { spec } of list.FAMILIES) {
+for (const { spec, lazy } of list.FAMILIES) {
   const id = exportName.get(spec);
   const module = `${id.replace(/Kernels$/, '')}Module`;
+  rows.push(`${spec.source} ${spec.bytes.length}${spec.relaxedBytes ? ` (relaxed ${spec.relaxedBytes.length})` : ''}`);
+  // A lazy module is its bytes alone, a chunk that imports nothing (so a bundler splits nothing
+  // else out of the main code for it): its loader defines the module once imported.
+  if (lazy) {
+    writeFileSync(join(GEN_TS, `${spec.source}.ts`), `${header}
+/** The ${spec.source} kernels: ${spec.bytes.length} bytes of WebAssembly (SIMD), as hex; a chunk of its own (\`lazy\` in the kernel list). */
+export const BYTES =
+  '${spec.bytes.toString('hex')}';
+`);
+    continue;
+  }
   // The relaxed build is its own chunk, imported only when init() loads it: a bundle's initial
   // code holds the plain builds alone.
   if (spec.relaxedBytes) {
@@ -170,11 +181,10 @@ export const ${module} = /* @__PURE__ */ defineModule<typeof ${id}>(
   '${spec.bytes.toString('hex')}'${relaxed},
 );
 `);
-  rows.push(`${spec.source} ${spec.bytes.length}${spec.relaxedBytes ? ` (relaxed ${spec.relaxedBytes.length})` : ''}`);
 }
 // One barrel the losses import from: the modules then sit together in a bundle, after the code
 // (deflate codes a run of hex better than hex interleaved with code: 107 KB against 117 KB for the
 // whole library), and a bundler still keeps only the modules imported (each is a pure const).
-writeFileSync(join(GEN_TS, 'index.ts'), `${header}${list.FAMILIES.filter(({ spec }) => spec.source !== 'math')
+writeFileSync(join(GEN_TS, 'index.ts'), `${header}${list.FAMILIES.filter(({ spec, lazy }) => spec.source !== 'math' && !lazy)
   .map(({ spec }) => `export { ${exportName.get(spec).replace(/Kernels$/, '')}Module } from './${spec.source}';`).join('\n')}\n`);
 console.log(`build-wasm: ${rows.join(', ')} bytes -> src/wasm/modules/`);

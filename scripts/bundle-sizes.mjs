@@ -20,12 +20,15 @@ export async function bundle(code) {
     bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent',
     splitting: true, outdir: '/bundle', alias: { simdloss: dist },
   });
-  // not initial code: the relaxed builds, and the threads' chunk (src/wasm/threads.ts: the pool and the parallel runtime), which only init({ threads }) imports
-  const lazy = (f) => /relaxed|\/threads-[^/]*\.js$/.test(f.path);
+  // not initial code: the relaxed builds, the threads' chunk (src/wasm/threads.ts: the pool and the
+  // parallel runtime), which only init({ threads }) imports, and the float16 conversion module's
+  // bytes (src/wasm/half.ts), imported on the first call with Float16Array data
+  const isHalf = (f) => /\/half-[^/]*\.js$/.test(f.path);
+  const lazy = (f) => /relaxed|\/threads-[^/]*\.js$/.test(f.path) || isHalf(f);
   const initial = r.outputFiles.filter((f) => !lazy(f));
   const text = initial.map((f) => f.text).join('\n');
   const bytes = Buffer.from(text);
-  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, text, relaxed: r.outputFiles.filter((f) => /relaxed/.test(f.path)).map((f) => f.path), pool: r.outputFiles.filter((f) => /\/threads-[^/]*\.js$/.test(f.path)).map((f) => ({ path: f.path, text: f.text })) };
+  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, text, relaxed: r.outputFiles.filter((f) => /relaxed/.test(f.path)).map((f) => f.path), pool: r.outputFiles.filter((f) => /\/threads-[^/]*\.js$/.test(f.path)).map((f) => ({ path: f.path, text: f.text })), half: r.outputFiles.filter(isHalf).map((f) => f.path) };
 }
 
 export const oneFunctionApp = (name) => `import { ${name} } from 'simdloss'; globalThis.f = ${name};`;

@@ -10,12 +10,14 @@
 // - on the wasm backend, a float16 call equals the float32 call on the widened values, its
 //   results rounded once to float16 (bit for bit: the same kernels, one rounding);
 // - gradInto, options.out, WasmTensors of float16, plain numbers, mixed dtypes, no input mutated.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as api from '../src/index';
 import { allocTensor, crossEntropy, crossEntropyWithGrad, mseLoss, mseLossWithGrad, setBackend, softmax } from '../src/index';
 import type { Float16ArrayLike, Tensor, WithGrad } from '../src/types';
+import { halfLoaded, loadHalf } from '../src/wasm/half';
 import { loadModule } from '../src/wasm/instance';
-import { halfModule } from '../src/wasm/modules/half';
+import type { Kernels } from '../src/wasm/kernels';
+import type { halfKernels } from '../src/wasm/kernels';
 import { caseArgs, loadFixture, type FixtureCase } from './helpers/fixtures';
 import { rng } from './helpers/numeric';
 import { ulp16 } from './browser/half.mjs';
@@ -89,8 +91,30 @@ function outputs(r: unknown): { values: ArrayLike<number>[]; arrays: unknown[] }
 }
 
 describe.runIf(F16 !== undefined)('Float16Array', () => {
+  // The half module is a chunk imported on the first float16 call (src/wasm/half.ts): until it has
+  // arrived, calls convert with the engine's conversion, which must give the same bits.
+  it('a call before the half module has loaded gives the same bits as one after', async () => {
+    const x = new F(Float32Array.from({ length: 3 * 37 }, (_, i) => Math.sin(i) * 3));
+    const t = Int32Array.from({ length: 3 }, (_, i) => (i * 7) % 37);
+    const shape = [3, 37];
+    expect(halfLoaded()).toBe(false);
+    const before = crossEntropyWithGrad({ data: x, shape }, t);
+    const softBefore = softmax({ data: x, shape }, { dim: 1 });
+    expect(halfLoaded()).toBe(false);
+    expect(await loadHalf()).not.toBeNull();
+    const after = crossEntropyWithGrad({ data: x, shape }, t);
+    const softAfter = softmax({ data: x, shape }, { dim: 1 });
+    expect(Object.is(after.loss, before.loss)).toBe(true);
+    expect(new Uint16Array(after.grad.buffer, after.grad.byteOffset, after.grad.length)).toEqual(new Uint16Array(before.grad.buffer, before.grad.byteOffset, before.grad.length));
+    expect(softAfter.data).toBeInstanceOf(F16);
+    expect(Array.from(new Uint16Array(softAfter.data.buffer, softAfter.data.byteOffset, softAfter.data.length))).toEqual(Array.from(new Uint16Array(softBefore.data.buffer, softBefore.data.byteOffset, softBefore.data.length)));
+  });
+
   describe('the conversion kernels (assembly/kernels/half.ts)', () => {
-    const k = loadModule(halfModule)!;
+    let k: Kernels<typeof halfKernels>;
+    beforeAll(async () => {
+      k = loadModule((await loadHalf())!)!;
+    });
     /** A scratch area of `bytes` in wasm memory (a resident tensor's), and its buffer. */
     const area = (bytes: number) => {
       const t = allocTensor('float32', [Math.ceil(bytes / 4)]);

@@ -4,18 +4,50 @@
 // Float32Array) runs about 5 ns an element in V8 13.6, several times the loss itself; here the
 // bits are copied as they are (a memcpy) and converted by the SIMD kernels of
 // assembly/kernels/half.ts, in place in the staging area.
+//
+// The module is a chunk of its own (`lazy` in the kernel list), imported on the first call that
+// has Float16Array data: most apps never have any, and the 1 KB module was most of what float16
+// added to every app's initial code. Until the chunk has arrived (or where it cannot be loaded),
+// calls convert with the engine's conversion. Both round to nearest even, so the results are the
+// same values either way, a NaN's payload aside (test/float16.test.ts compares the kernels with
+// the engine on every half, and a call before the chunk arrived with one after).
 import type { Float16ArrayLike } from '../dtypes';
-import { loadModule } from './instance';
-import { halfModule } from './modules/half';
+import type { halfKernels } from './kernels';
+import { defineModule, loadModule, type WasmModule } from './instance';
 import { bufferOf, byteOffsetOf, wasmBuffer } from './views';
+
+let half: WasmModule<typeof halfKernels> | null = null;
+let loading: Promise<WasmModule<typeof halfKernels> | null> | null = null;
+
+/**
+ * Imports the half module's chunk (once) and defines the module: resolves to it, or to null where
+ * the chunk cannot be imported. Calls before it resolves convert with the engine's conversion.
+ */
+export function loadHalf(): Promise<WasmModule<typeof halfKernels> | null> {
+  loading ??= import('./modules/half').then(
+    (m) => (half = defineModule<typeof halfKernels>('half', m.BYTES)),
+    () => null,
+  );
+  return loading;
+}
+
+/** Whether the chunk has arrived (tests: a call before it converts with the engine). */
+export const halfLoaded = (): boolean => half !== null;
+
+/** The compiled half kernels, or null (not loaded yet: the import is started; or not compilable). */
+function kernels() {
+  if (half) return loadModule(half);
+  void loadHalf();
+  return null;
+}
 
 /**
  * Stages values [from, from + n) of `src` as float32 at `ptr` (an area of n float32 values): the
- * bits go to its upper half, then are widened over the whole. False where the module cannot be
- * compiled (the caller then copies with the engine's conversion).
+ * bits go to its upper half, then are widened over the whole. False where the module is not
+ * loaded yet or cannot be compiled (the caller then copies with the engine's conversion).
  */
 export function widenIn(src: Float16ArrayLike, from: number, n: number, ptr: number): boolean {
-  const k = loadModule(halfModule);
+  const k = kernels();
   if (!k) return false;
   const bits = ptr + 2 * n;
   new Uint16Array(wasmBuffer(), bits, n).set(new Uint16Array(bufferOf(src), byteOffsetOf(src) + 2 * from, n));
@@ -25,10 +57,11 @@ export function widenIn(src: Float16ArrayLike, from: number, n: number, ptr: num
 
 /**
  * Copies n float32 values at `ptr` into `dst` from index `at`, each rounded to float16 (to nearest
- * even); the staging area at ptr is overwritten. False where the module cannot be compiled.
+ * even); the staging area at ptr is overwritten. False where the module is not loaded yet or cannot
+ * be compiled.
  */
 export function narrowOut(ptr: number, n: number, dst: Float16ArrayLike, at: number): boolean {
-  const k = loadModule(halfModule);
+  const k = kernels();
   if (!k) return false;
   k.f32_to_f16(n, ptr, ptr);
   new Uint16Array(bufferOf(dst), byteOffsetOf(dst) + 2 * at, n).set(new Uint16Array(wasmBuffer(), ptr, n));

@@ -236,8 +236,8 @@ export const diceKernels = {
 
 /**
  * float16 <-> float32 conversion of staged operands: Float16Array arguments are widened in wasm
- * memory and float16 results narrowed there (src/wasm/half.ts). Not a loss family: the runtime
- * loads it when a call has Float16Array data.
+ * memory and float16 results narrowed there (src/wasm/half.ts). Not a loss family: a chunk of its
+ * own (`lazy` in FAMILIES), which the runtime imports on the first call with Float16Array data.
  */
 export const halfKernels = {
   source: 'half',
@@ -277,9 +277,11 @@ export const mathKernels = {
  * time with relaxed SIMD (assembly/simd/relaxed.ts), picked at load time where the engine
  * validates it: the families whose hot loops are exp/log polynomials and row maxima. Regression
  * has neither (its min/max clamps must keep a NaN, which the relaxed forms do not promise): its
- * relaxed build would be the same bytes.
+ * relaxed build would be the same bytes. `lazy: true` makes the module's bytes a chunk of their own
+ * (src/wasm/modules/<source>.ts exports them as BYTES, and the barrel leaves the module out),
+ * imported where first needed: only half, which few apps need (src/wasm/half.ts).
  */
-export const FAMILIES: readonly { spec: FamilySpec; relaxed?: boolean }[] = [
+export const FAMILIES: readonly { spec: FamilySpec; relaxed?: boolean; lazy?: boolean }[] = [
   { spec: crossEntropyKernels, relaxed: true },
   { spec: softmaxKernels, relaxed: true },
   { spec: binaryCrossEntropyKernels, relaxed: true },
@@ -296,7 +298,7 @@ export const FAMILIES: readonly { spec: FamilySpec; relaxed?: boolean }[] = [
   { spec: softmaxFocalKernels },
   { spec: imageQualityKernels },
   { spec: diceKernels },
-  { spec: halfKernels },
+  { spec: halfKernels, lazy: true },
   { spec: lovaszKernels },
   { spec: mathKernels, relaxed: true },
 ];
