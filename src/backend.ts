@@ -8,6 +8,7 @@ import { typeError } from './errors';
 import { WasmTensor } from './wasm/resident';
 import type { Backend, Dtype, Float16ArrayLike, StorageDtype } from './types';
 import { Float16 } from './wasm/views';
+import { loadHalf } from './wasm/half';
 
 let forced: Backend | null = null;
 let arena: Arena | null = null;
@@ -169,6 +170,10 @@ export async function init(options?: InitOptions): Promise<Backend> {
       if (moved && arena) arena.setMemory(moved.to, moved.old);
     }
   }
+  // float16 conversion (src/wasm/half.ts): a chunk imported here where the engine has Float16Array,
+  // so that calls after init() have it from the first (a synchronous loop would never let the
+  // import started by its first float16 call finish)
+  if (Float16 !== undefined) await loadHalf();
   await loadAllAsync();
   if (pool && want > 1 && threadsNow() !== want && memoryIsShared() && backend() === 'wasm-simd') {
     arena ??= new Arena(sharedMemory());
@@ -194,6 +199,22 @@ export function wasm<F extends FamilySpec>(fn: string, module: WasmModule<F>): {
   arena.reset(fn);
   return { k, arena };
 }
+
+/**
+ * wasm() for the lean path (src/lean.ts), which allocates nothing: the kernels, or null; after a
+ * non-null answer the arena, reset for `fn`, is callArena().
+ */
+export function wasmKernels<F extends FamilySpec>(fn: string, module: WasmModule<F>): Kernels<F> | null {
+  if (backend() !== 'wasm-simd') return null;
+  const k = loadModule(module);
+  if (!k) return null;
+  arena ??= new Arena(sharedMemory());
+  arena.reset(fn);
+  return k;
+}
+
+/** The arena wasmKernels() reset. */
+export const callArena = (): Arena => arena!;
 
 function wasmArena(fn: string): Arena {
   if (!kernelsAvailable()) throw new Error(`${fn}: needs the wasm-simd backend, which cannot run here: ${kernelUnavailableReason()}`);

@@ -2,9 +2,9 @@
 // binary-cross-entropy family): broadcast the
 // arguments to one shape, run the chunked wasm kernel (or the float64 reference on the 'js'
 // backend), reduce, and sum each gradient back to its argument's shape.
-import { wasm } from './backend';
+import { callArena, wasm, wasmKernels } from './backend';
 import { floatOfDtype, gradScaling, upstreamOption, type CheckedOptions } from './options';
-import { directTarget, gradForArgument, gradTargets, lossResult, outTarget, toDtype, type LossAndGrads } from './results';
+import { directTarget, gradForArgument, gradTargets, lossResult, outTarget, toDtype, writtenTensorOf, type LossAndGrads } from './results';
 import { field, FloatTensor, halfOutput, indexArg, isFloatArray, readArg, roundTo } from './tensor';
 import { newFloat, sameShape, sizeOf } from './shapes';
 import type { Dtype, FloatArray, Reduction, WithGrad } from './types';
@@ -180,9 +180,9 @@ export function leanElementwise<F extends FamilySpec>(
   const n = lengthOf(x as FloatArray);
   const into = LEAN_OPTIONS.gradInto;
   if (lengthOf(y as FloatArray) !== n || (into !== undefined && !leanTarget(into, dtype, n, x as FloatArray, y as FloatArray))) return undefined;
-  const w = wasm(fn, module);
-  if (!w) return undefined;
-  const { k, arena } = w;
+  const k = wasmKernels(fn, module);
+  if (!k) return undefined;
+  const arena = callArena();
   const bytes = dtype === 'float32' ? 4 : 8;
   const outs = wantGrad ? grads : 0;
   // x, y and the gradients, as the general path's single block
@@ -198,7 +198,7 @@ export function leanElementwise<F extends FamilySpec>(
     if (!wantGrad) return loss;
     const g = (into as FloatArray | undefined) ?? newFloat(dtype, n);
     copyOut(h, pg, n, g);
-    const grad = { data: g, shape: [n] };
+    const grad = into === undefined ? { data: g, shape: [n] } : writtenTensorOf(g, n, -1);
     if (grads === 1) return { loss, grad, grads: [grad] };
     const gt = newFloat(dtype, n);
     copyOut(h, pgt, n, gt);

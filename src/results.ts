@@ -111,6 +111,30 @@ export function outTarget(fn: string, opts: CheckedOptions, dtype: Dtype, outSha
 }
 
 /**
+ * The tensors over callers' arrays that calls wrote a result into (options.out, gradInto entries):
+ * frozen, and the same object call after call for the same array and shape, as PyTorch's `out=`
+ * returns the tensor it was given. A training loop that reuses its buffers then leaves no garbage
+ * for them (issue 17). Weak: a cached tensor keeps no array alive.
+ */
+const written = new WeakMap<FloatArray, Tensor>();
+
+/** The frozen `{ data, shape }` over the caller's array `data` (see `written`). */
+export function writtenTensor(data: FloatArray, shape: readonly number[]): Tensor {
+  const t = written.get(data);
+  if (t !== undefined && sameShape(t.shape, shape)) return t;
+  const made: Tensor = Object.freeze({ data, shape: Object.freeze(shape.slice()) });
+  written.set(data, made);
+  return made;
+}
+
+/** writtenTensor for the lean path's shapes, without making one first: [n0] when n1 < 0, else [n0, n1]. */
+export function writtenTensorOf(data: FloatArray, n0: number, n1: number): Tensor {
+  const t = written.get(data);
+  if (t !== undefined && t.shape[0] === n0 && (n1 < 0 ? t.shape.length === 1 : t.shape.length === 2 && t.shape[1] === n1)) return t;
+  return writtenTensor(data, n1 < 0 ? [n0] : [n0, n1]);
+}
+
+/**
  * The tensor result `{ data, shape }`, in options.out when given (already there when the call
  * wrote it directly): then `data` is the caller's own array (or the WasmTensor's current view).
  */
@@ -120,7 +144,7 @@ export function placed(out: WriteTarget | null, data: FloatArray, shape: readonl
   if (!out) return { data, shape: shape.slice() };
   const dst = out.array;
   if (dst !== data) dst.set(data);
-  return { data: out.caller instanceof WasmTensor ? out.caller.data : out.caller, shape: shape.slice() };
+  return out.caller instanceof WasmTensor ? { data: out.caller.data, shape: shape.slice() } : writtenTensor(out.caller, shape);
 }
 
 /** Where gradTargets keeps its answer on the call's options snapshot (checked once per call, whoever
@@ -184,7 +208,7 @@ export function withGrad<L>(r: LossAndGrads<L>, fn: string): WithGrad<L> {
     if (!t) return;
     const data = t.array;
     if (data !== grads[i].data) data.set(grads[i].data);
-    grads[i] = { data: t.caller instanceof WasmTensor ? t.caller.data : t.caller, shape: grads[i].shape };
+    grads[i] = t.caller instanceof WasmTensor ? { data: t.caller.data, shape: grads[i].shape } : writtenTensor(t.caller, grads[i].shape);
   });
   return { loss: r.loss, grad: grads[0], grads };
 }

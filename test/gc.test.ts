@@ -22,12 +22,14 @@ describe('garbage per call (young-generation collections per 10^6 calls, 16 MiB 
   it('the lean path leaves no more than the result', () => {
     const c = collections();
     expect(c.nothing).toBe(0);
-    // the returned { loss, grad, grads } (about 220 bytes) and nothing else: about 17
-    expect(c['crossEntropyWithGrad 32×10, gradInto']).toBeLessThanOrEqual(22);
-    // the returned { data, shape } over options.out: about 10
-    expect(c['softmax 32×10, out']).toBeLessThanOrEqual(13);
-    // a number: its box and the options-free call, about 3
-    expect(c['crossEntropy 32×10']).toBeLessThanOrEqual(6);
-    expect(c['mseLoss 1024']).toBeLessThanOrEqual(6);
+    // Issue 17's target: at most 10. Measured 9 on Node 20 and 24: 152 bytes a call, the loop's own
+    // options literal (32), the loss's number box (16), the { loss, grad, grads } record (48) and
+    // the grads list (56); grad itself is the frozen tensor over gradInto, made once (src/results.ts)
+    expect(c['crossEntropyWithGrad 32×10, gradInto']).toBeLessThanOrEqual(10);
+    // the loop's options literal only: the result is the frozen tensor over options.out (2 measured)
+    expect(c['softmax 32×10, out']).toBeLessThanOrEqual(3);
+    // a number's box (1 measured)
+    expect(c['crossEntropy 32×10']).toBeLessThanOrEqual(2);
+    expect(c['mseLoss 1024']).toBeLessThanOrEqual(2);
   }, 120_000);
 });

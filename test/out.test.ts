@@ -135,3 +135,58 @@ describe('options.out', () => {
     expect(Array.from(out)).toEqual([0, 0, 4]);
   });
 });
+
+// A result written into the caller's array is a frozen tensor, the same object call after call for
+// the same array and shape (PyTorch's out= returns the tensor it was given), whichever path
+// (src/lean.ts or the general one) served the call: a training loop reusing its buffers then leaves
+// no garbage for them (test/gc.test.ts).
+describe('the tensor over an out or gradInto array', () => {
+  const logits = { data: Float32Array.from({ length: 24 }, (_, i) => Math.sin(i)), shape: [4, 6] };
+  const targets = new Int32Array([0, 5, 2, 3]);
+
+  it('is frozen and the same object for the same array and shape, on the lean and general paths', () => {
+    const g = new Float32Array(24);
+    const a = sl.crossEntropyWithGrad(logits, targets, { gradInto: g });
+    const b = sl.crossEntropyWithGrad(logits, targets, { gradInto: g, labelSmoothing: 0.1 }); // general path
+    const c = sl.crossEntropyWithGrad(logits, targets, { gradInto: g });
+    expect(a.grad.data).toBe(g);
+    expect(b.grad).toBe(a.grad);
+    expect(c.grad).toBe(a.grad);
+    expect(c.grads[0]).toBe(a.grad);
+    expect(Object.isFrozen(a.grad) && Object.isFrozen(a.grad.shape)).toBe(true);
+    expect(a.grad.shape).toEqual([4, 6]);
+    expect(() => { (a.grad.shape as number[])[0] = 1; }).toThrow(TypeError);
+    const out = new Float32Array(24);
+    const p = sl.softmax(logits, { out });
+    expect(sl.softmax(logits, { out, dim: 1 })).toBe(p);
+    expect(sl.logSoftmax(logits, { out })).toBe(p);
+    expect(p.data).toBe(out);
+  });
+
+  it('is a new tensor when the same array holds another shape, and each shape is right', () => {
+    const out = new Float32Array(24);
+    const p = sl.softmax(logits, { out });
+    const q = sl.softmax({ data: logits.data, shape: [2, 12] }, { out });
+    const r = sl.softmax({ data: logits.data, shape: [2, 3, 4] }, { out, dim: 1 }); // general path
+    expect(q).not.toBe(p);
+    expect(q.shape).toEqual([2, 12]);
+    expect(r.shape).toEqual([2, 3, 4]);
+    expect(sl.softmax({ data: logits.data, shape: [2, 3, 4] }, { out, dim: 2 })).toBe(r);
+    const y = new Float32Array(24);
+    const m = sl.mseLossWithGrad(logits.data, y, { gradInto: out, reduction: 'sum' });
+    expect(m.grad.shape).toEqual([24]);
+    expect(sl.mseLossWithGrad(logits.data, y, { gradInto: out }).grad).toBe(m.grad);
+  });
+
+  it('is a new tensor over a WasmTensor target each call (its view is re-made when memory grows)', () => {
+    const t = sl.allocTensor('float32', [4, 6]);
+    try {
+      const a = sl.crossEntropyWithGrad(logits, targets, { gradInto: t });
+      const b = sl.crossEntropyWithGrad(logits, targets, { gradInto: t });
+      expect(b.grad).not.toBe(a.grad);
+      expect(Array.from(b.grad.data)).toEqual(Array.from(t.data));
+    } finally {
+      t.free();
+    }
+  });
+});

@@ -1,9 +1,9 @@
 // crossEntropy and nllLoss: F.cross_entropy and F.nll_loss (docs/semantics.md §3).
-import { wasm } from '../backend';
+import { callArena, wasm, wasmKernels } from '../backend';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString } from '../errors';
 import { checkOptions, floatOfDtype, floatOption, gradScaling, integerOption, numberOption, reductionOption, upstreamOption, type CheckedOptions } from '../options';
-import { directTarget, gradTargets, gradTensor, lossResult, outTarget, toDtype, withGrad } from '../results';
+import { directTarget, gradTargets, gradTensor, lossResult, outTarget, toDtype, withGrad, writtenTensorOf } from '../results';
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
 import { callDtype, floatArg, halfOutput, indexArg, isFloatArray, readArg, roundTo, type FloatTensor, type IndexTensor } from '../tensor';
 import { newFloat, sameShape, sizeOf } from '../shapes';
@@ -237,9 +237,9 @@ function crossEntropyLean(fn: string, input: unknown, target: unknown, options: 
   const x = LEAN_2D.data, N = LEAN_2D.rows, C = LEAN_2D.cols;
   const into = LEAN_OPTIONS.gradInto;
   if (!leanInt32(target) || lengthOf(target) !== N || (into !== undefined && !leanTarget(into, dtype, N * C, x, null))) return undefined;
-  const w = wasm(fn, crossEntropyModule);
-  if (!w) return undefined;
-  const { k, arena } = w;
+  const k = wasmKernels(fn, crossEntropyModule);
+  if (!k) return undefined;
+  const arena = callArena();
   const bytes = dtype === 'float32' ? 4 : 8;
   // logits, targets, the gradient and the short rows' scratch, as the general path's single block
   const scratch = C < crossEntropyKernels.constants.SMALL_C ? shortRowScratch(C) : 0;
@@ -255,9 +255,14 @@ function crossEntropyLean(fn: string, input: unknown, target: unknown, options: 
     const total = kernel(k, 'cross_entropy', dtype)(N, C, px, pt, 0, 0, 0, pg, 0, ps, 0, sum ? 1 : 1 / N);
     const loss = roundTo(dtype, sum ? total : total / N);
     if (!wantGrad) return loss;
-    const g = (into as FloatArray | undefined) ?? newFloat(dtype, N * C);
-    copyOut(h, pg, N * C, g);
-    const grad = { data: g, shape: [N, C] };
+    if (into === undefined) {
+      const g = newFloat(dtype, N * C);
+      copyOut(h, pg, N * C, g);
+      const grad = { data: g, shape: [N, C] };
+      return { loss, grad, grads: [grad] };
+    }
+    copyOut(h, pg, N * C, into as FloatArray);
+    const grad = writtenTensorOf(into as FloatArray, N, C);
     return { loss, grad, grads: [grad] };
   } finally {
     release(arena);

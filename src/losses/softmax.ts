@@ -1,7 +1,7 @@
 // softmax, logSoftmax, sigmoid: F.softmax, F.log_softmax, torch.sigmoid (docs/semantics.md §2).
-import { wasm } from '../backend';
+import { callArena, wasm, wasmKernels } from '../backend';
 import { checkOptions, upstreamOption } from '../options';
-import { gradTensor, outTarget, placed, toDtype, withGrad, type LossAndGrads } from '../results';
+import { gradTensor, outTarget, placed, toDtype, withGrad, writtenTensorOf, type LossAndGrads } from '../results';
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
 import { callDtype, floatArg } from '../tensor';
 import { moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../shapes';
@@ -51,9 +51,9 @@ function lean(fn: string, input: unknown, options: unknown, op: 'softmax' | 'log
   const size = rows * n;
   const out = LEAN_OPTIONS.out;
   if (out !== undefined && !leanTarget(out, dtype, size, x, null)) return undefined;
-  const w = wasm(fn, softmaxModule);
-  if (!w) return undefined;
-  const { k, arena } = w;
+  const k = wasmKernels(fn, softmaxModule);
+  if (!k) return undefined;
+  const arena = callArena();
   const bytes = dtype === 'float32' ? 4 : 8;
   // the input and the result, as the general path's single block
   if (!place(arena, size * bytes, size * bytes, 0, 0, 0)) return undefined;
@@ -64,7 +64,11 @@ function lean(fn: string, input: unknown, options: unknown, op: 'softmax' | 'log
     leanCommit();
     if (op === 'sigmoid') kernel(k, 'sigmoid_fwd', dtype)(size, px, py);
     else kernel(k, 'softmax_fwd', dtype)(rows, n, px, py, op === 'logSoftmax' ? 1 : 0);
-    const y = (out as FloatArray | undefined) ?? newFloat(dtype, size);
+    if (out !== undefined) {
+      copyOut(h, py, size, out as FloatArray);
+      return writtenTensorOf(out as FloatArray, x === input ? n : rows, x === input ? -1 : n);
+    }
+    const y = newFloat(dtype, size);
     copyOut(h, py, size, y);
     return { data: y, shape: x === input ? [n] : [rows, n] };
   } finally {

@@ -5,10 +5,11 @@
 // bits are copied as they are (a memcpy) and converted by the SIMD kernels of
 // assembly/kernels/half.ts, in place in the staging area.
 //
-// The module is a chunk of its own (`lazy` in the kernel list), imported on the first call that
-// has Float16Array data: most apps never have any, and the 1 KB module was most of what float16
-// added to every app's initial code. Until the chunk has arrived (or where it cannot be loaded),
-// calls convert with the engine's conversion. Both round to nearest even, so the results are the
+// The module is a chunk of its own (`lazy` in the kernel list), no part of any app's initial code:
+// init() imports it where the engine has Float16Array, and so does the first call with
+// Float16Array data (for an app that never awaits init()). Until the chunk has arrived (or where
+// it cannot be loaded), calls convert with the engine's conversion: several times slower (a
+// synchronous loop never lets that import finish), the same values. Both round to nearest even, so the results are the
 // same values either way, a NaN's payload aside (test/float16.test.ts compares the kernels with
 // the engine on every half, and a call before the chunk arrived with one after).
 import type { Float16ArrayLike } from '../dtypes';
@@ -31,12 +32,12 @@ export function loadHalf(): Promise<WasmModule<typeof halfKernels> | null> {
   return loading;
 }
 
-/** Whether the chunk has arrived (tests: a call before it converts with the engine). */
-export const halfLoaded = (): boolean => half !== null;
+/** Test switch (not public API): `use: false` converts with the engine, as before the chunk arrives. */
+export const HALF = { use: true };
 
 /** The compiled half kernels, or null (not loaded yet: the import is started; or not compilable). */
 function kernels() {
-  if (half) return loadModule(half);
+  if (half) return HALF.use ? loadModule(half) : null;
   void loadHalf();
   return null;
 }
