@@ -9,6 +9,7 @@ import { gradForArgument, lossResult, outTarget, placed, toDtype, withGrad, type
 import { cosineSimilarityReference } from '../reference/cosine-similarity';
 import { callDtype, floatArg, valuesOver } from '../tensor';
 import { broadcastShapes, expandTo, moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../shapes';
+import { classRows } from '../wasm/class-rows';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
@@ -48,33 +49,19 @@ function run(fn: string, x1: FloatInput, x2: FloatInput, options: unknown, wantG
   const up = wantGrad ? upstreamOption(fn, opts.gradOutput, outShape, dtype).tensor! : null;
   const target = outTarget(fn, opts, dtype, outShape);
 
-  // Rows along dim, contiguous: broadcast, then move dim last (copies only when needed).
-  const rowsOf = (data: FloatArray, own: number[]): FloatArray => {
-    const full = expandTo(data, own, shape, dtype);
-    if (inner === 1) return full;
-    const t = newFloat(dtype, full.length);
-    moveDimLast(full, t, outer, D, inner);
-    return t;
-  };
-  const ra = rowsOf(a.data, aShape);
-  const rb = rowsOf(b.data, bShape);
+  // Broadcast (copies only when needed); the rows along dim are read strided (cosineRows' inner).
+  const ra = expandTo(a.data, aShape, shape, dtype);
+  const rb = expandTo(b.data, bShape, shape, dtype);
 
   // empty rows: one row's cosine fills the result (no float64 copy of a (1e8, 0) input's rows)
-  const { out: cos, ga, gb } = cosineRows(fn, ra, rb, D === 0 ? Math.min(rows, 1) : rows, D, eps, false, up && (D === 0 ? up.subarray(0, 1) : up));
+  const { out: cos, ga, gb } = D === 0
+    ? cosineRows(fn, ra, rb, Math.min(rows, 1), D, eps, false, up && up.subarray(0, 1))
+    : cosineRows(fn, ra, rb, rows, D, eps, false, up, inner);
   const loss: Tensor = placed(target, D === 0 ? newFloat(dtype, rows).fill(cos[0] ?? 0) : toDtype(cos, dtype), outShape);
   if (!ga || !gb) return { loss, grads: [], opts };
-  // Back to the broadcast layout, then summed over each argument's broadcast dims.
-  const back = (g: ArrayLike<number>, own: number[]): Tensor => {
-    let full: ArrayLike<number> = g;
-    if (inner !== 1) {
-      const t = new Float64Array(rows * D); // rounded once, by gradForArgument
-      moveDimBack(g, t, outer, D, inner);
-      full = t;
-    }
-    return gradForArgument(full, shape, own, dtype);
-  };
-  const d1 = back(ga, aShape);
-  const d2 = back(gb, bShape);
+  // In the broadcast layout; summed over each argument's broadcast dims (rounded once there).
+  const d1 = gradForArgument(ga, shape, aShape, dtype);
+  const d2 = gradForArgument(gb, shape, bShape, dtype);
   return { loss, grads: [d1, d2], opts };
 }
 
@@ -90,11 +77,13 @@ export interface CosineRows {
 
 /**
  * The row kernel (chunked under the memory cap) or the float64 reference. addEps: norms
- * sqrt(Σa² + eps) (cosine_embedding_loss) instead of max(‖a‖, eps) (cosine_similarity).
+ * sqrt(Σa² + eps) (cosine_embedding_loss) instead of max(‖a‖, eps) (cosine_similarity). `inner`:
+ * the rows run along a dimension with `inner` values after it, (outer, D, inner) (the kernel's
+ * rows gathered, the gradients scattered back: src/wasm/class-rows.ts); 1 for contiguous rows.
  * float32 rows too run the float64 kernel (docs/accuracy.md, "float32 computed in float64").
  * @group Cosine similarity
  */
-export function cosineRows(fn: string, ra: FloatArray, rb: FloatArray, rows: number, D: number, eps: number, addEps: boolean, up: FloatArray | null): CosineRows {
+export function cosineRows(fn: string, ra: FloatArray, rb: FloatArray, rows: number, D: number, eps: number, addEps: boolean, up: FloatArray | null, inner = 1): CosineRows {
   if (D === 0 && rows > 1) {
     // empty rows all have one row's cosine: computed once, not per row; no gradient elements
     const one = cosineRows(fn, ra, rb, 1, 0, eps, addEps, null).out[0];
@@ -102,11 +91,28 @@ export function cosineRows(fn: string, ra: FloatArray, rb: FloatArray, rows: num
   }
   const w = rows > 0 ? wasm(fn, cosineSimilarityModule) : null;
   if (!w) {
+    if (inner !== 1) {
+      // the reference takes contiguous rows: dim moved last, and the gradients back
+      const outer = rows / inner;
+      const last = (v: FloatArray) => {
+        const t = newFloat(v instanceof Float64Array ? 'float64' : 'float32', v.length);
+        moveDimLast(v, t, outer, D, inner);
+        return t;
+      };
+      const back = (g: ArrayLike<number> | null) => {
+        if (!g) return null;
+        const t = new Float64Array(rows * D);
+        moveDimBack(g, t, outer, D, inner);
+        return t;
+      };
+      const r = cosineSimilarityReference(last(ra), last(rb), rows, D, eps, addEps, up);
+      return { out: Float64Array.from(r.out), ga: back(r.ga), gb: back(r.gb) };
+    }
     const r = cosineSimilarityReference(ra, rb, rows, D, eps, addEps, up);
     return { out: Float64Array.from(r.out), ga: r.ga, gb: r.gb };
   }
   const run = kernel(w.k, 'cosine_similarity', 'float64');
-  const r = runRowPairs(w.arena, 'float64', ra, rb, rows, D, { grads: up ? 2 : 0, gradRow: up },
+  const r = runRowPairs(w.arena, 'float64', ra, rb, rows, D, { grads: up ? 2 : 0, gradRow: up, ...classRows(D, inner) },
     (count, pa, pb, po, [pga = 0, pgb = 0], pu) => run(count, D, pa, pb, po, pga, pgb, pu, eps, addEps ? 1 : 0));
   return { out: r.out as Float64Array, ga: r.grads[0] ?? null, gb: r.grads[1] ?? null };
 }

@@ -7,7 +7,8 @@ import { directTarget, gradTargets, gradTensor, lossResult, outTarget, toDtype, 
 import { crossEntropyReference, nllReference, type ClassProblem, type LossParts } from '../reference/cross-entropy';
 import { callDtype, floatArg, halfOutput, indexArg, isFloatArray, readArg, roundTo, type FloatTensor, type IndexTensor } from '../tensor';
 import { newFloat, sameShape, sizeOf } from '../shapes';
-import { fitsOneItem, input, output, run as runKernel, whole, wholeScratch, type Gather, type Target } from '../wasm/runtime';
+import { classRows } from '../wasm/class-rows';
+import { input, output, run as runKernel, whole, wholeScratch, type Target } from '../wasm/runtime';
 import { copyIn, copyOut, heap, heapI32, place, PTRS, release } from '../wasm/direct';
 import { generalInput, generalOptions, leanCommit, GRAD_INTO, LEAN_2D, LEAN_OPTIONS, leanInt32, leanMatrix, leanOptions, leanReduction, leanTarget, REDUCTION } from '../lean';
 import { lengthOf } from '../wasm/views';
@@ -168,26 +169,6 @@ function isPlainProbabilities(v: unknown, inputShape: readonly number[]): boolea
   }
 }
 
-/** Rows [r0, r0 + count) of (N, C, inner) as (count, C), each row's classes contiguous. */
-function gatherRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: number, r0: number, count: number): void {
-  for (let i = 0; i < count; i++) {
-    const r = r0 + i;
-    const n = Math.floor(r / inner);
-    const base = n * C * inner + (r - n * inner);
-    for (let c = 0; c < C; c++) dst[i * C + c] = src[base + c * inner];
-  }
-}
-
-/** The inverse of gatherRows: (count, C) back into rows [r0, r0 + count) of (N, C, inner). */
-function scatterRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: number, r0: number, count: number): void {
-  for (let i = 0; i < count; i++) {
-    const r = r0 + i;
-    const n = Math.floor(r / inner);
-    const base = n * C * inner + (r - n * inner);
-    for (let c = 0; c < C; c++) dst[base + c * inner] = src[i * C + c];
-  }
-}
-
 /** The per-row losses of a call that reduces them (never read). */
 const NO_LOSSES = new Float64Array(0);
 
@@ -203,14 +184,14 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
   const kd: Dtype = dtype;
   const run = kernel(k, 'cross_entropy', kd);
   // K-dim inputs (inner > 1) are gathered into rows of C classes and scattered back.
-  const gather: Gather | null = inner === 1 ? null : (dst, src, r0, count) => gatherRows(src, dst, C, inner, r0, count);
+  const { gather, scatter } = classRows(C, inner);
   const r = runKernel(arena, kd, rows, [
     input(C, x, gather),
     prep.probs ? input(C, prep.probs, gather) : null,
     p.targets ? input(1, p.targets) : null,
     prep.weight ? whole(prep.weight) : null,
     prep.reduction === 'none' ? output(1) : null,
-    wantGrad ? output(C, into, inner === 1 ? null : (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count)) : null,
+    wantGrad ? output(C, into, scatter) : null,
     gradRow ? input(1, gradRow) : null,
     C < crossEntropyKernels.constants.SMALL_C ? wholeScratch(shortRowScratch(C)) : null,
   ], (count, [logits, probs, targets, weight, rowLoss, g, upstream, scratch]) =>
@@ -276,35 +257,15 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
   const run = kernel(k, 'nll', dtype);
-  const slice = C * inner; // one batch element of the input
-  // Items are batch elements while one fits: the kernel reads (C, inner) slices as they are. A
-  // larger one (a segmentation map) takes rows of C classes, gathered, as crossEntropy's: any size fits.
-  const operands = [
-    input(slice, x),
-    input(inner, p.targets!),
-    prep.weight ? whole(prep.weight) : null,
-    output(inner),
-    wantGrad ? output(slice, into) : null,
-    gradRow ? input(inner, gradRow) : null,
-  ];
-  if (inner > 1 && !fitsOneItem(arena, dtype, operands)) return nllRows(prep, run, arena, wantGrad, gradRow, gradScale, into);
-  const r = runKernel(arena, dtype, N, operands, (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale), Infinity, false, true);
-  return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
-}
-
-/** nllWasm over rows (N·inner items of C classes) rather than batch elements. */
-function nllRows(
-  prep: Prepared, run: (...args: number[]) => number, arena: Parameters<typeof runKernel>[0],
-  wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: Target | null,
-): LossParts {
-  const { problem: p, x, dtype } = prep;
-  const { N, C, inner } = p;
+  // Rows of C classes, gathered from K-dim inputs and scattered back as crossEntropy's
+  // (src/wasm/class-rows.ts); the kernel's own `inner` stride is then always 1.
+  const { gather, scatter } = classRows(C, inner);
   const r = runKernel(arena, dtype, N * inner, [
-    input(C, x, (dst, src, r0, count) => gatherRows(src, dst, C, inner, r0, count)),
+    input(C, x, gather),
     input(1, p.targets!),
     prep.weight ? whole(prep.weight) : null,
     output(1),
-    wantGrad ? output(C, into, (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count)) : null,
+    wantGrad ? output(C, into, scatter) : null,
     gradRow ? input(1, gradRow) : null,
   ], (count, [logProbs, targets, weight, rowLoss, g, upstream]) => run(count, C, 1, logProbs, targets, weight, rowLoss, g, upstream, gradScale), Infinity, false, true);
   return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };

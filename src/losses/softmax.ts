@@ -5,6 +5,7 @@ import { gradTensor, outTarget, placed, toDtype, withGrad, writtenTensorOf, type
 import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, softmaxReference } from '../reference/softmax';
 import { callDtype, floatArg } from '../tensor';
 import { moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../shapes';
+import { classRows } from '../wasm/class-rows';
 import { input as operandIn, output, run as runKernel } from '../wasm/runtime';
 import { copyIn, copyOut, heap, place, PTRS, release } from '../wasm/direct';
 import { generalInput, generalOptions, leanCommit, DIM, LEAN_2D, LEAN_OPTIONS, leanFloat, leanMatrix, leanOptions, leanTarget, OUT } from '../lean';
@@ -91,20 +92,6 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
   // Nothing to compute: no loop may run over the other dims (a [1e9, 0] input is instant).
   if (size === 0) return { loss: placed(out, newFloat(dtype, 0), x.shape), grads: g ? [gradTensor(newFloat(dtype, 0), x.shape, dtype)] : [], opts };
 
-  // Rows contiguous along dim (a copy only when dim is not last).
-  let rowsX: FloatArray = x.data;
-  let rowsG: FloatArray | null = g;
-  if (inner !== 1) {
-    const t = newFloat(dtype, size);
-    moveDimLast(x.data, t, outer, n, inner);
-    rowsX = t;
-    if (g) {
-      const tg = newFloat(dtype, size);
-      moveDimLast(g, tg, outer, n, inner);
-      rowsG = tg;
-    }
-  }
-
   let y: FloatArray;
   let dx: FloatArray | null = null;
   const w = size > 0 ? wasm(fn, softmaxModule) : null;
@@ -112,33 +99,42 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
     const { k, arena } = w;
     const fwd = kernel(k, 'softmax_fwd', dtype);
     const bwd = kernel(k, 'softmax_bwd', dtype);
-    // Softmax then its backward on each block while it is in cache; rows contiguous along dim.
+    // Softmax then its backward on each block while it is in cache, on rows along dim: gathered
+    // and scattered back when dim is not last (src/wasm/class-rows.ts). The result goes straight
+    // into options.out.
+    const { gather, scatter } = classRows(n, inner);
     const r = runKernel(arena, dtype, rows, [
-      operandIn(n, inner === 1 ? x : rowsX),
-      // rows along the last dim are the result's own layout: written straight into options.out
-      output(n, inner === 1 && out ? out.target : null),
-      rowsG ? operandIn(n, rowsG) : null,
-      rowsG ? output(n) : null,
+      operandIn(n, x, gather),
+      output(n, out ? out.target : null, scatter),
+      g ? operandIn(n, g, gather) : null,
+      g ? output(n, null, scatter) : null,
     ], (count, [px, py, pg, pdx]) => {
       fwd(count, n, px, py, log ? 1 : 0);
-      if (rowsG) bwd(count, n, px, py, pg, pdx, log ? 1 : 0);
+      if (g) bwd(count, n, px, py, pg, pdx, log ? 1 : 0);
       return 0;
     }, Infinity, false, true);
     y = r.outputs[0];
-    dx = rowsG ? r.outputs[1] : null;
+    dx = g ? r.outputs[1] : null;
   } else {
+    // the reference takes contiguous rows: dim moved last, and back
+    const rowsX = inner === 1 ? x.data : newFloat(dtype, size);
+    const rowsG = inner === 1 || !g ? g : newFloat(dtype, size);
+    if (inner !== 1) {
+      moveDimLast(x.data, rowsX, outer, n, inner);
+      if (g) moveDimLast(g, rowsG!, outer, n, inner);
+    }
     y = toDtype(softmaxReference(rowsX, rows, n, log), dtype);
     // The backward uses the dtype-rounded output, as PyTorch's does.
     if (rowsG) dx = toDtype(softmaxBackwardReference(y, rowsG, rows, n, log), dtype);
-  }
-  if (inner !== 1) {
-    const t = out ? out.array : newFloat(dtype, size);
-    moveDimBack(y, t, outer, n, inner);
-    y = t;
-    if (dx) {
-      const td = newFloat(dtype, size);
-      moveDimBack(dx, td, outer, n, inner);
-      dx = td;
+    if (inner !== 1) {
+      const t = newFloat(dtype, size);
+      moveDimBack(y, t, outer, n, inner);
+      y = t;
+      if (dx) {
+        const td = newFloat(dtype, size);
+        moveDimBack(dx, td, outer, n, inner);
+        dx = td;
+      }
     }
   }
   const loss = placed(out, y, x.shape);

@@ -4,7 +4,7 @@ import { FloatTensor, floatTensor } from '../tensor';
 import { expandTo, sameShape } from '../shapes';
 import type { Dtype, FloatArray } from '../dtypes';
 import type { Arena } from './arena';
-import { input, output, run, type Operand as RuntimeOperand, type Target, type Values } from './runtime';
+import { input, output, run, type Gather, type Operand as RuntimeOperand, type Scatter, type Target, type Values } from './runtime';
 
 /**
  * An argument as an elementwise operand over `shape`: itself (read in place when resident) when
@@ -56,16 +56,17 @@ export interface RowPairResult {
 /**
  * Rows (rows, D) of a and b through a row kernel, chunked under the memory limit. `call` gets the
  * chunk's row count, the pointers of its a and b rows, the output pointer, `grads` gradient
- * pointers (rows × D each) and the upstream pointer (0 without gradRow).
+ * pointers (rows × D each) and the upstream pointer (0 without gradRow). want.gather/scatter: the
+ * rows are strided in a and b, and in the gradients (src/wasm/class-rows.ts).
  */
 export function runRowPairs(
   arena: Arena, dtype: Dtype, a: Values, b: Values, rows: number, D: number,
-  want: { grads: number; gradRow: FloatArray | null },
+  want: { grads: number; gradRow: FloatArray | null; gather?: Gather | null; scatter?: Scatter | null },
   call: (count: number, pa: number, pb: number, out: number, grads: number[], gradRow: number) => void,
 ): RowPairResult {
   const ops: Array<RuntimeOperand | null> = [
-    input(D, a), input(D, b), output(1),
-    ...Array.from({ length: want.grads }, () => output(D)),
+    input(D, a, want.gather ?? null), input(D, b, want.gather ?? null), output(1),
+    ...Array.from({ length: want.grads }, () => output(D, null, want.scatter ?? null)),
     want.gradRow ? input(1, want.gradRow) : null,
   ];
   const r = run(arena, dtype, rows, ops, (count, p) => {
