@@ -8,7 +8,7 @@ import { crossEntropyReference, nllReference, type ClassProblem, type LossParts 
 import { callDtype, floatArg, halfOutput, indexArg, isFloatArray, readArg, roundTo, type FloatTensor, type IndexTensor } from '../tensor';
 import { newFloat, sameShape, sizeOf } from '../shapes';
 import { classRows } from '../wasm/class-rows';
-import { input, output, run as runKernel, whole, wholeScratch, type Target } from '../wasm/runtime';
+import { fitsOneItem, input, output, run as runKernel, whole, wholeScratch, type Target } from '../wasm/runtime';
 import { copyIn, copyOut, heap, heapI32, place, PTRS, release } from '../wasm/direct';
 import { generalInput, generalOptions, leanCommit, GRAD_INTO, LEAN_2D, LEAN_OPTIONS, leanInt32, leanMatrix, leanOptions, leanReduction, leanTarget, REDUCTION } from '../lean';
 import { lengthOf } from '../wasm/views';
@@ -257,8 +257,31 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
   const run = kernel(k, 'nll', dtype);
-  // Rows of C classes, gathered from K-dim inputs and scattered back as crossEntropy's
-  // (src/wasm/class-rows.ts); the kernel's own `inner` stride is then always 1.
+  const slice = C * inner; // one batch element of the input
+  // Items are batch elements while one fits: the kernel reads (C, inner) slices with its own
+  // strides, as they are (4-5x faster at 8x21x64x64 than rows gathered in JS, where NLL's own work
+  // is small). A larger one (a segmentation map) takes rows of C classes, gathered as
+  // crossEntropy's (src/wasm/class-rows.ts): any size fits.
+  const operands = [
+    input(slice, x),
+    input(inner, p.targets!),
+    prep.weight ? whole(prep.weight) : null,
+    output(inner),
+    wantGrad ? output(slice, into) : null,
+    gradRow ? input(inner, gradRow) : null,
+  ];
+  if (inner > 1 && !fitsOneItem(arena, dtype, operands)) return nllRows(prep, run, arena, wantGrad, gradRow, gradScale, into);
+  const r = runKernel(arena, dtype, N, operands, (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale), Infinity, false, true);
+  return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
+}
+
+/** nllWasm over rows (N·inner items of C classes) rather than batch elements. */
+function nllRows(
+  prep: Prepared, run: (...args: number[]) => number, arena: Parameters<typeof runKernel>[0],
+  wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: Target | null,
+): LossParts {
+  const { problem: p, x, dtype } = prep;
+  const { N, C, inner } = p;
   const { gather, scatter } = classRows(C, inner);
   const r = runKernel(arena, dtype, N * inner, [
     input(C, x, gather),

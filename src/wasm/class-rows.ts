@@ -20,22 +20,32 @@ export function classRows(C: number, inner: number): { gather: Gather | null; sc
   };
 }
 
-/** Rows [r0, r0 + count) of (outer, C, inner) as (count, C), each row's values contiguous. */
+/**
+ * Rows [r0, r0 + count) of (outer, C, inner) as (count, C), each row's values contiguous. By runs
+ * of rows within one outer index: each class's values for the run are contiguous in src (read in
+ * order), written with stride C; no division per row (about twice as fast as row by row).
+ */
 function gatherRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: number, r0: number, count: number): void {
-  for (let i = 0; i < count; i++) {
-    const r = r0 + i;
-    const n = Math.floor(r / inner);
-    const base = n * C * inner + (r - n * inner);
-    for (let c = 0; c < C; c++) dst[i * C + c] = src[base + c * inner];
+  for (let r = r0, end = r0 + count; r < end;) {
+    const n = Math.floor(r / inner), j0 = r - n * inner, run = Math.min(end - r, inner - j0);
+    const base = n * C * inner + j0, at = (r - r0) * C;
+    for (let c = 0; c < C; c++) {
+      const s = base + c * inner;
+      for (let j = 0, d = at + c; j < run; j++, d += C) dst[d] = src[s + j];
+    }
+    r += run;
   }
 }
 
 /** The inverse of gatherRows: (count, C) back into rows [r0, r0 + count) of (outer, C, inner). */
 function scatterRows(src: ArrayLike<number>, dst: FloatArray, C: number, inner: number, r0: number, count: number): void {
-  for (let i = 0; i < count; i++) {
-    const r = r0 + i;
-    const n = Math.floor(r / inner);
-    const base = n * C * inner + (r - n * inner);
-    for (let c = 0; c < C; c++) dst[base + c * inner] = src[i * C + c];
+  for (let r = r0, end = r0 + count; r < end;) {
+    const n = Math.floor(r / inner), j0 = r - n * inner, run = Math.min(end - r, inner - j0);
+    const base = n * C * inner + j0, at = (r - r0) * C;
+    for (let c = 0; c < C; c++) {
+      const s = base + c * inner;
+      for (let j = 0, d = at + c; j < run; j++, d += C) dst[s + j] = src[d];
+    }
+    r += run;
   }
 }
