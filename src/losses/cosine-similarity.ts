@@ -112,8 +112,8 @@ export function cosineRows(fn: string, ra: FloatArray, rb: FloatArray, rows: num
     return { out: Float64Array.from(r.out), ga: r.ga, gb: r.gb };
   }
   const run = kernel(w.k, 'cosine_similarity', 'float64');
-  const r = runRowPairs(w.arena, 'float64', ra, rb, rows, D, { grads: up ? 2 : 0, gradRow: up, ...classRows(D, inner) },
-    (count, pa, pb, po, [pga = 0, pgb = 0], pu) => run(count, D, pa, pb, po, pga, pgb, pu, eps, addEps ? 1 : 0));
+  const r = runRowPairs(w.arena, 'float64', ra, rb, rows, D, { grads: up ? 2 : 0, gradRow: up },
+    (count, pa, pb, po, [pga = 0, pgb = 0], pu) => run(count, D, pa, pb, po, pga, pgb, pu, eps, addEps ? 1 : 0), classRows(D, inner));
   return { out: r.out as Float64Array, ga: r.grads[0] ?? null, gb: r.grads[1] ?? null };
 }
 

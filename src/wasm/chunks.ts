@@ -47,6 +47,8 @@ export function runElementwise(
   return { elementLoss: want.loss ? r.outputs[0] : null, total: r.total, grads: r.outputs.slice(want.loss ? 1 : 0) };
 }
 
+const NOT_STRIDED = { gather: null, scatter: null };
+
 /** One value per row, and the gradients a row kernel writes for a and b (as many as asked). */
 export interface RowPairResult {
   out: FloatArray;
@@ -56,17 +58,18 @@ export interface RowPairResult {
 /**
  * Rows (rows, D) of a and b through a row kernel, chunked under the memory limit. `call` gets the
  * chunk's row count, the pointers of its a and b rows, the output pointer, `grads` gradient
- * pointers (rows × D each) and the upstream pointer (0 without gradRow). want.gather/scatter: the
- * rows are strided in a and b, and in the gradients (src/wasm/class-rows.ts).
+ * pointers (rows × D each) and the upstream pointer (0 without gradRow). `strided`: the rows are
+ * strided in a and b, and in the gradients (src/wasm/class-rows.ts's classRows).
  */
 export function runRowPairs(
   arena: Arena, dtype: Dtype, a: Values, b: Values, rows: number, D: number,
-  want: { grads: number; gradRow: FloatArray | null; gather?: Gather | null; scatter?: Scatter | null },
+  want: { grads: number; gradRow: FloatArray | null },
   call: (count: number, pa: number, pb: number, out: number, grads: number[], gradRow: number) => void,
+  strided: { gather: Gather | null; scatter: Scatter | null } = NOT_STRIDED,
 ): RowPairResult {
   const ops: Array<RuntimeOperand | null> = [
-    input(D, a, want.gather ?? null), input(D, b, want.gather ?? null), output(1),
-    ...Array.from({ length: want.grads }, () => output(D, null, want.scatter ?? null)),
+    input(D, a, strided.gather), input(D, b, strided.gather), output(1),
+    ...Array.from({ length: want.grads }, () => output(D, null, strided.scatter)),
     want.gradRow ? input(1, want.gradRow) : null,
   ];
   const r = run(arena, dtype, rows, ops, (count, p) => {
