@@ -52,7 +52,8 @@ export function leanMatrix(x: unknown): Dtype | null {
   let data: unknown, shape: unknown;
   try {
     if (Array.isArray(x) || !isPlain(x) || !hasOwn.call(x, 'data') || !hasOwn.call(x, 'shape')) return null;
-    for (const key of OTHER_TENSOR_KEYS) if (hasOwn.call(x, key)) return null;
+    // one pass over its keys (two, for a { data, shape }) rather than a lookup of each other key
+    for (const key in x) if (key !== 'data' && key !== 'shape' && OTHER_TENSOR_KEYS.includes(key)) return null;
     data = (x as { data: unknown }).data;
     shape = (x as { shape: unknown }).shape;
   } catch {
@@ -90,11 +91,12 @@ export const LEAN_OPTIONS = {
 export const REDUCTION = 1, GRAD_INTO = 2, OUT = 4, DIM = 8;
 
 /**
- * What the current call's lean attempt read of the caller's objects: the options' own keys and
- * values, and a tensor-like input's data and shape. A declined call hands these to the general
- * path (generalOptions, generalInput), so that a getter runs once per call whichever path serves it.
+ * What the current call's lean attempt read of the caller's objects: which options it read (bits
+ * of `allowed`, their values in LEAN_OPTIONS, in the order `keys` lists them), and a tensor-like
+ * input's data and shape. A declined call hands these to the general path (generalOptions,
+ * generalInput), so that a getter runs once per call whichever path serves it.
  */
-const READ = { options: false, keys: [] as string[], values: [] as unknown[], input: false, data: undefined as unknown, shape: undefined as unknown };
+const READ = { options: 0, keys: ['', '', '', ''], n: 0, input: false, data: undefined as unknown, shape: undefined as unknown };
 
 /**
  * Reads `options` (undefined, or a plain object whose own enumerable keys are among `allowed`,
@@ -102,40 +104,39 @@ const READ = { options: false, keys: [] as string[], values: [] as unknown[], in
  * lean attempt: every lean form calls it first.
  */
 export function leanOptions(options: unknown, allowed: number): boolean {
-  READ.options = READ.input = false;
+  READ.options = 0;
+  READ.input = false;
   READ.data = READ.shape = undefined;
   if (!LEAN.enabled) return false;
   const o = LEAN_OPTIONS;
   o.reduction = o.gradInto = o.out = o.dim = undefined;
   if (options === undefined) return true;
   if (typeof options !== 'object' || options === null) return false;
-  const keys = READ.keys, values = READ.values;
-  let n = 0;
+  let seen = 0, n = 0;
   try {
     if (!isPlain(options)) return false;
     // the keys first: a call with any other option (or an inherited key, from a polluted prototype)
     // declines having read no value, and the general path reads the options itself
     for (const key in options) {
       if (!hasOwn.call(options, key)) return false;
-      if (!(key === 'reduction' ? allowed & REDUCTION : key === 'gradInto' ? allowed & GRAD_INTO : key === 'out' ? allowed & OUT : key === 'dim' ? allowed & DIM : 0)) return false;
-      keys[n++] = key;
+      const bit = key === 'reduction' ? REDUCTION : key === 'gradInto' ? GRAD_INTO : key === 'out' ? OUT : key === 'dim' ? DIM : 0;
+      if (!(allowed & bit)) return false;
+      seen |= bit;
+      READ.keys[n++] = key;
     }
-    // then each value, once: a call declined from here on hands the general path this copy
-    for (let i = 0; i < n; i++) {
-      const key = keys[i];
-      const value = (options as Record<string, unknown>)[key];
-      values[i] = value;
-      if (key === 'reduction') o.reduction = value;
-      else if (key === 'gradInto') o.gradInto = value;
-      else if (key === 'out') o.out = value;
-      else o.dim = value;
-    }
+    // then each value, once, by name (a named load, not a keyed one: the fixed cost of a call); a
+    // call declined from here on hands the general path what was read
+    const opts = options as { reduction?: unknown; gradInto?: unknown; out?: unknown; dim?: unknown };
+    if (seen & REDUCTION) o.reduction = opts.reduction;
+    if (seen & GRAD_INTO) o.gradInto = opts.gradInto;
+    if (seen & OUT) o.out = opts.out;
+    if (seen & DIM) o.dim = opts.dim;
   } catch {
-    values.fill(undefined);
+    o.reduction = o.gradInto = o.out = o.dim = undefined;
     return false; // a revoked Proxy, a throwing getter: the general path reads it again and says so
   }
-  keys.length = values.length = n;
-  READ.options = true;
+  READ.options = seen;
+  READ.n = n;
   return true;
 }
 
@@ -150,8 +151,8 @@ const EMPTY = new Float32Array(0);
 /** Marks the call served by the lean path (after its last reason to decline) and forgets what it read. */
 export function leanCommit(): void {
   LEAN.taken++;
-  READ.options = READ.input = false;
-  READ.values.fill(undefined);
+  READ.options = 0;
+  READ.input = false;
   READ.data = READ.shape = undefined;
   forgetForms();
 }
@@ -159,11 +160,12 @@ export function leanCommit(): void {
 /** The options for the general path of a call the lean path declined: a copy of what it read, or `options` itself when it read nothing. */
 export function generalOptions(options: unknown): unknown {
   if (!READ.options) return options;
-  READ.options = false;
-  const entries: Array<[string, unknown]> = READ.keys.map((k, i) => [k, READ.values[i]]);
-  READ.values.fill(undefined);
+  READ.options = 0;
+  const o = LEAN_OPTIONS as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (let i = 0; i < READ.n; i++) copy[READ.keys[i]] = o[READ.keys[i]]; // the caller's key order
   forgetForms();
-  return Object.fromEntries(entries); // (defines each key: '__proto__' stays a key)
+  return copy;
 }
 
 /** The input for the general path of a call the lean path declined: a tensor-like's data and shape as read, or `input` itself. */
@@ -172,7 +174,7 @@ export function generalInput(input: unknown): unknown {
   READ.input = false;
   const copy = { data: READ.data, shape: READ.shape };
   READ.data = READ.shape = undefined;
-  forgetForms();
+  LEAN_2D.data = EMPTY; // the options read stay for generalOptions, which the call makes next
   return copy;
 }
 
