@@ -142,7 +142,7 @@ describe('contract: the catalogue (test/catalog.mjs) is the public API', () => {
   });
 
   it("each entry's grads are the gradients WithGrad returns for its sample calls (those of float tensors)", () => {
-    const isFloat = (a: unknown) => a instanceof Float32Array || a instanceof Float64Array || (typeof a === 'object' && a !== null && 'data' in a && isFloat((a as { data: unknown }).data));
+    const isFloat = (a: unknown): boolean => a instanceof Float32Array || a instanceof Float64Array || (typeof a === 'object' && a !== null && 'data' in a && isFloat((a as { data: unknown }).data));
     const wrong: string[] = [];
     for (const dtype of ['float32', 'float64'] as const) {
       const calls = makeCalls(lib, dtype);
