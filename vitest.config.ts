@@ -1,17 +1,22 @@
 import { defineConfig } from 'vitest/config';
+import { FAMILIES as KERNEL_FAMILIES } from './src/wasm/kernels.ts';
+import { FAMILIES as CATALOG_FAMILIES } from './test/catalog.mjs';
 
 // Node 20 validates relaxed SIMD behind a flag (Node 22+ without one, and rejects the flag).
 const relaxedFlag = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
-// The suites of the families with a relaxed-SIMD build (fixtures, reference, finite differences, the
-// exp/log accuracy, the float32 accuracy bars): run on both builds.
-const FAMILY_SUITES = ['softmax', 'cross-entropy', 'binary-cross-entropy', 'simd-math', 'accuracy', 'builds', 'lean'].map((f) => `test/${f}.test.ts`);
+// The family suites come from the catalogue (test/catalog.mjs) and the kernel list, so a new family
+// is in every project without being named here.
+const suite = (name: string) => `test/${name}.test.ts`;
+const families = CATALOG_FAMILIES.map((f) => f.name);
+// The suites of the families with a relaxed-SIMD build (the kernel list's `relaxed`: fixtures,
+// reference, finite differences), and those of the exp/log accuracy, the float32 accuracy bars, the
+// builds and the lean path: run on both builds.
+const relaxedFamilies = KERNEL_FAMILIES.filter((f) => f.relaxed && families.includes(f.spec.source)).map((f) => f.spec.source);
+const FAMILY_SUITES = [...relaxedFamilies, 'simd-math', 'accuracy', 'builds', 'lean'].map(suite);
 
 // The suites the 'threads' project runs with init({ threads: 2 }): every family's, and those of the
 // shared paths (resident tensors, the memory limit, gradInto/out, the lean path, reliability).
-const THREAD_SUITES = [
-  'softmax', 'cross-entropy', 'binary-cross-entropy', 'regression', 'cosine-similarity', 'kl-div', 'margin', 'multi-margin',
-  'focal', 'distance', 'ctc', 'box-iou', 'likelihood', 'softmax-focal', 'image-quality', 'dice', 'lean', 'memory', 'memory-limit', 'reliability', 'grad-into', 'out', 'training', 'fuzz',
-].map((f) => `test/${f}.test.ts`);
+const THREAD_SUITES = [...families, 'lean', 'memory', 'memory-limit', 'reliability', 'grad-into', 'out', 'training', 'fuzz'].map(suite);
 
 // Suites that do not call the library's kernels (the build, the package, the types, the browsers).
 const GROWTH_SKIPS = ['test/browser/**', 'test/layers.test.ts', 'test/gc.test.ts', 'test/bench-smoke.test.ts', 'test/bundle-size.test.ts', 'test/package-page.test.ts', 'test/types.test.ts', 'test/readme.test.ts', 'test/builds.test.ts'];

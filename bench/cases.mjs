@@ -6,6 +6,7 @@
 //           loop into a buffer it keeps.
 // Forward-only cases return a number, so they have no mode: they are listed with the fresh ones.
 // TF.js (wasm backend) always returns new tensors: it is a contender in the fresh mode only.
+import { rng } from '../test/random.mjs';
 
 /**
  * The issue's targets, as ratios of the contender's median time over simdloss's (higher =
@@ -26,19 +27,15 @@ function target(family, mode, N, C) {
   }
 }
 
-// ---------- deterministic inputs ----------
-function lcg(seed) {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
-}
+// ---------- deterministic inputs (the one seeded generator, test/random.mjs) ----------
 function floats(n, seed, lo, hi) {
-  const r = lcg(seed);
+  const r = rng(seed);
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * r();
   return a;
 }
 function classes(N, C, seed) {
-  const r = lcg(seed);
+  const r = rng(seed);
   return Int32Array.from({ length: N }, () => Math.floor(r() * C));
 }
 

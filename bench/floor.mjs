@@ -7,6 +7,7 @@
 // FLOOR_N floats (64 KiB in, 64 KiB out: in L2). The kernels are timed through the public API on
 // operands already in wasm memory (allocTensor, gradInto a WasmTensor), so the copies of the
 // end-to-end call are left out; softmax still copies its result out into a new array.
+import { rng } from '../test/random.mjs';
 import { stats } from './harness.mjs';
 
 export const FLOOR_N = 1 << 14;
@@ -14,9 +15,10 @@ const BIG_N = 1 << 20;
 /** The element counts of the benchmark's hot cases (4096×10, 256×1000, 2^20 and 32×32000). */
 const MOVE_SIZES = [40960, 256000, BIG_N, 1024000];
 
-function lcgFill(a, seed, lo, hi) {
-  let s = seed >>> 0;
-  for (let i = 0; i < a.length; i++) a[i] = lo + ((hi - lo) * (s = (Math.imul(s, 1664525) + 1013904223) >>> 0)) / 4294967296;
+/** Fills `a` with values in [lo, hi) from the seeded generator (test/random.mjs). */
+function randomFill(a, seed, lo, hi) {
+  const r = rng(seed);
+  for (let i = 0; i < a.length; i++) a[i] = lo + (hi - lo) * r();
   return a;
 }
 
@@ -63,7 +65,7 @@ export async function measureFloor({ floorBytes, libBytes, sl, rounds = 21, roun
     ['exp', -100, 89, 'exp_table', 'exp_inline', 'f32_exp'],
     ['log', 0, 1e6, 'log_table', 'log_inline', 'f32_log'],
   ]) {
-    const x = lcgFill(new Float32Array(FLOOR_N), 11, lo, hi);
+    const x = randomFill(new Float32Array(FLOOR_N), 11, lo, hi);
     if (fn === 'log') x.set([0, 1e-40, 1, Infinity, -1, NaN, 1.5e-39, 3.4e38]); // zero, subnormals, edges
     fview(fx, FLOOR_N).set(x);
     lview(lx, FLOOR_N).set(x);
@@ -78,14 +80,14 @@ export async function measureFloor({ floorBytes, libBytes, sl, rounds = 21, roun
 
   // Inputs for timing: exp's arguments as cross-entropy sees them (x − max ≤ 0), log's positive.
   // (The loops have no data-dependent branches; the ranges only keep results normal.)
-  const expIn = lcgFill(new Float32Array(FLOOR_N), 12, -8, 0);
-  const logIn = lcgFill(new Float32Array(FLOOR_N), 15, 1e-3, 4);
+  const expIn = randomFill(new Float32Array(FLOOR_N), 12, -8, 0);
+  const logIn = randomFill(new Float32Array(FLOOR_N), 15, 1e-3, 4);
   fview(fx, FLOOR_N).set(expIn);
   fview(flx, FLOOR_N).set(logIn);
   lview(lx, FLOOR_N).set(expIn);
   lview(llx, FLOOR_N).set(logIn);
-  lcgFill(fview(fa, BIG_N), 13, -8, 0);
-  lcgFill(fview(fb, BIG_N), 14, -3, 3);
+  randomFill(fview(fa, BIG_N), 13, -8, 0);
+  randomFill(fview(fb, BIG_N), 14, -3, 3);
   const items = {
     'exp, constants from a table (the floor)': { n: FLOOR_N, run: () => f.ex.exp_table(FLOOR_N, fx, fout) },
     'exp, inline v128.const (as the kernels)': { n: FLOOR_N, run: () => f.ex.exp_inline(FLOOR_N, fx, fout) },
@@ -108,7 +110,7 @@ export async function measureFloor({ floorBytes, libBytes, sl, rounds = 21, roun
   const freeList = [];
   const keep = (t) => (freeList.push(t), t);
   for (const [N, C] of [[256, 1000], [4096, 10], [32, 32000]]) {
-    const x = keep(resident(lcgFill(new Float32Array(N * C), N + C, -4, 4), [N, C]));
+    const x = keep(resident(randomFill(new Float32Array(N * C), N + C, -4, 4), [N, C]));
     const t = Int32Array.from({ length: N }, (_, i) => (i * 7919) % C);
     const g = keep(sl.allocTensor('float32', [N, C]));
     kernels.push({ name: `crossEntropy ${N}×${C}`, floor: 'exp', n: N * C, run: () => sl.crossEntropy(x, t) });
@@ -116,19 +118,19 @@ export async function measureFloor({ floorBytes, libBytes, sl, rounds = 21, roun
   }
   {
     const n = 1 << 20;
-    const x = keep(resident(lcgFill(new Float32Array(n), 5, -6, 6), [n]));
-    const t = keep(resident(lcgFill(new Float32Array(n), 6, 0, 1).map(Math.round), [n]));
+    const x = keep(resident(randomFill(new Float32Array(n), 5, -6, 6), [n]));
+    const t = keep(resident(randomFill(new Float32Array(n), 6, 0, 1).map(Math.round), [n]));
     const g = keep(sl.allocTensor('float32', [n]));
     kernels.push({ name: 'binaryCrossEntropyWithLogitsWithGrad 2^20', floor: 'exp+log', n, run: () => sl.binaryCrossEntropyWithLogitsWithGrad(x, t, { gradInto: g }) });
   }
   {
-    const x = keep(resident(lcgFill(new Float32Array(256 * 1000), 3, -4, 4), [256, 1000]));
+    const x = keep(resident(randomFill(new Float32Array(256 * 1000), 3, -4, 4), [256, 1000]));
     kernels.push({ name: 'softmax 256×1000', floor: 'exp', n: 256 * 1000, run: () => sl.softmax(x) });
   }
   {
     const n = 1 << 20;
-    const a = keep(resident(lcgFill(new Float32Array(n), 7, -3, 3), [n]));
-    const b = keep(resident(lcgFill(new Float32Array(n), 8, -3, 3), [n]));
+    const a = keep(resident(randomFill(new Float32Array(n), 7, -3, 3), [n]));
+    const b = keep(resident(randomFill(new Float32Array(n), 8, -3, 3), [n]));
     kernels.push({ name: 'mseLoss 2^20', floor: 'sqdiff', n, run: () => sl.mseLoss(a, b) });
   }
   for (const k of kernels) items[`kernel: ${k.name}`] = k;
@@ -139,7 +141,7 @@ export async function measureFloor({ floorBytes, libBytes, sl, rounds = 21, roun
   const STAGE = 32 * 1024;
   const stage = new Float32Array(new WebAssembly.Memory({ initial: 4 }).buffer, 0, STAGE);
   for (const n of MOVE_SIZES) {
-    const src = lcgFill(new Float32Array(n), 16, -1, 1);
+    const src = randomFill(new Float32Array(n), 16, -1, 1);
     const kept = new Float32Array(n);
     const copyOut = (dst) => {
       for (let i = 0; i < n; i += STAGE) dst.set(stage.subarray(0, Math.min(STAGE, n - i)), i);

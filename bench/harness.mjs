@@ -7,6 +7,7 @@
 // that drift and noise on a shared machine hit them alike. A round times enough back-to-back
 // calls to last about `roundMs`; its time per call is one sample. The first `warmup` rounds are
 // dropped. Reported: min, median and p75 of the samples.
+import { rng, uniform } from '../test/random.mjs';
 
 export const SIMDLOSS_TOLERANCE = 1e-5;
 
@@ -117,13 +118,7 @@ export function alternate(fs, elements, { rounds, calibrateMs }) {
   return samples.map(stats);
 }
 
-/** count float32 values in [lo, hi) from a seeded LCG: the A/B scripts' inputs. */
+/** count float32 values in [lo, hi) from the seeded generator (test/random.mjs): the A/B scripts' inputs. */
 export function randomFloats(lo, hi, count, seed) {
-  let s = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = Math.fround(lo + ((hi - lo) * s) / 4294967296);
-  }
-  return out;
+  return uniform(rng(seed), count, lo, hi);
 }

@@ -15,6 +15,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import binaryen from 'binaryen';
 import { transformSync } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -92,40 +93,22 @@ async function compile(source, base, relaxed) {
   return bytes;
 }
 
-/** The active data segments of a module: { offset, length } (offsets are i32.const expressions). */
+/**
+ * The active data segments of a module: { offset, length }, read by binaryen (installed with
+ * AssemblyScript; its getDataSegmentInfo is the index.d.ts's getMemorySegmentInfo, renamed).
+ */
 function dataSegments(bytes) {
-  let p = 8;
-  const u32 = () => {
-    let r = 0, shift = 0, b;
-    do { b = bytes[p++]; r |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
-    return r >>> 0;
-  };
-  const s32 = () => {
-    let r = 0, shift = 0, b;
-    do { b = bytes[p++]; r |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
-    return shift < 32 && (b & 0x40) ? r | (-1 << shift) : r;
-  };
-  const segs = [];
-  while (p < bytes.length) {
-    const id = bytes[p++];
-    const size = u32();
-    const end = p + size;
-    if (id === 11) {
-      for (let n = u32(); n > 0; n--) {
-        const flags = u32();
-        if (flags === 1) { p += u32(); continue; } // passive: placed by the code, not at instantiation
-        if (flags === 2) u32();
-        if (bytes[p++] !== 0x41) throw new Error('build-wasm: a data segment offset that is not i32.const');
-        const offset = s32();
-        if (bytes[p++] !== 0x0b) throw new Error('build-wasm: an unexpected data segment offset expression');
-        const length = u32();
-        segs.push({ offset, length });
-        p += length;
-      }
+  const m = binaryen.readBinary(bytes);
+  try {
+    const segs = [];
+    for (let i = 0; i < m.getNumDataSegments(); i++) {
+      const seg = m.getDataSegmentInfo(m.getDataSegmentByIndex(i));
+      if (!seg.passive) segs.push({ offset: seg.offset, length: seg.data.byteLength }); // passive: placed by the code, not at instantiation
     }
-    p = end;
+    return segs;
+  } finally {
+    m.dispose();
   }
-  return segs;
 }
 
 const jobs = [];

@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+// Each family and the function its one-function app imports: the catalogue's.
+import { FAMILIES } from '../test/catalog.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist', 'index.js');
@@ -34,22 +36,10 @@ export async function bundle(code) {
 export const oneFunctionApp = (name) => `import { ${name} } from 'simdloss'; globalThis.f = ${name};`;
 export const wholeLibraryApp = "import * as sl from 'simdloss'; globalThis.sl = sl;";
 
-/** Each family and the function its one-function app imports. */
-const FAMILIES = [
-  ['regression', 'mseLoss'], ['cross-entropy', 'crossEntropy'], ['softmax', 'softmax'],
-  ['binary-cross-entropy', 'binaryCrossEntropyWithLogits'], ['cosine-similarity', 'cosineSimilarity'],
-  ['kl-div', 'klDiv'], ['margin', 'hingeEmbeddingLoss'], ['multi-margin', 'multiMarginLoss'], ['focal', 'sigmoidFocalLoss'],
-  ['distance', 'pairwiseDistance', 'distance (with cosine-similarity)'], ['ctc', 'ctcLoss'], ['box-iou', 'generalizedBoxIouLoss'],
-  ['likelihood', 'poissonNllLoss'],
-  ['softmax-focal', 'focalLoss'], ['image-quality', 'ssimLoss'],
-  ['dice', 'diceLoss'],
-  ['lovasz', 'lovaszSoftmaxLoss'],
-];
-
 async function readmeTable() {
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   const lines = ['| family | module (bytes) | module (gzip) | one-function app (gzip) |', '|---|---:|---:|---:|'];
-  for (const [family, fn, label] of FAMILIES) {
+  for (const { name: family, bundle: fn, label } of FAMILIES) {
     const wasm = readFileSync(join(root, 'build', `${family}.wasm`));
     const app = await bundle(oneFunctionApp(fn));
     lines.push(`| ${label ?? family} | ${wasm.length.toLocaleString('en-US')} | ${kb(gzipSync(wasm, { level: 9 }).length)} | \`${fn}\`: ${kb(app.gzip)} |`);

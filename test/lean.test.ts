@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as sl from '../src/index';
 import { LEAN } from '../src/lean';
 import { wasmMemoryBuffer } from '../src/backend';
-import { rng } from './fuzz/fuzz.mjs';
+import { rng } from './random.mjs';
 
 type Fn = (...args: unknown[]) => unknown;
 const fns = sl as unknown as Record<string, Fn>;

@@ -5,40 +5,13 @@ import { describe, expect, it } from 'vitest';
 import * as sl from '../src/index';
 import { crossEntropy, crossEntropyWithGrad, mseLoss, mseLossWithGrad, softmaxWithGrad } from '../src/index';
 import { FUNCTIONS, makeCalls, runCalls } from './browser/calls.mjs';
+import { CATALOG, optionsOf } from './catalog.mjs';
 
 type Fn = (...args: unknown[]) => unknown;
 const api = sl as unknown as Record<string, Fn>;
 
-/** Each function's own options (PyTorch's keyword arguments, camelCase); WithGrad adds gradOutput and gradInto. */
-const BOX = ['reduction', 'eps'];
-const OPTIONS: Record<string, string[]> = {
-  softmax: ['dim'], logSoftmax: ['dim'], sigmoid: [],
-  crossEntropy: ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing'], nllLoss: ['weight', 'ignoreIndex', 'reduction'],
-  binaryCrossEntropy: ['weight', 'reduction'], binaryCrossEntropyWithLogits: ['weight', 'posWeight', 'reduction'],
-  multilabelSoftMarginLoss: ['weight', 'reduction'], cosineSimilarity: ['dim', 'eps'],
-  mseLoss: ['reduction'], l1Loss: ['reduction'], smoothL1Loss: ['reduction', 'beta'], huberLoss: ['reduction', 'delta'],
-  klDiv: ['reduction', 'logTarget'], hingeEmbeddingLoss: ['margin', 'reduction'], softMarginLoss: ['reduction'],
-  marginRankingLoss: ['margin', 'reduction'], poissonNllLoss: ['logInput', 'full', 'eps', 'reduction'],
-  gaussianNllLoss: ['full', 'eps', 'reduction'], multiMarginLoss: ['p', 'margin', 'weight', 'reduction'], multilabelMarginLoss: ['reduction'],
-  cosineEmbeddingLoss: ['margin', 'reduction'], pairwiseDistance: ['p', 'eps', 'keepdim'],
-  tripletMarginLoss: ['margin', 'p', 'eps', 'swap', 'reduction'], tripletMarginWithDistanceLoss: ['distance', 'margin', 'swap', 'reduction'],
-  ctcLoss: ['blank', 'reduction', 'zeroInfinity'], sigmoidFocalLoss: ['alpha', 'gamma', 'reduction'],
-  generalizedBoxIouLoss: BOX, distanceBoxIouLoss: BOX, completeBoxIouLoss: BOX, iouLoss: BOX, eiouLoss: BOX,
-  focalEiouLoss: [...BOX, 'gamma'], alphaIouLoss: [...BOX, 'alpha', 'form'], siouLoss: [...BOX, 'theta'],
-  wiseIouLoss: [...BOX, 'version', 'iouMean', 'momentum', 'alpha', 'delta'],
-  // Kornia's losses (issue 22)
-  focalLoss: ['alpha', 'gamma', 'weight', 'ignoreIndex', 'reduction'], psnrLoss: ['maxVal'],
-  ssimLoss: ['windowSize', 'maxVal', 'eps', 'reduction', 'padding'],
-};
-// the Dice family (MONAI)
-const DICE = ['sigmoid', 'softmax', 'includeBackground', 'toOnehotY', 'smoothNr', 'smoothDr', 'batch', 'reduction'];
-Object.assign(OPTIONS, { diceLoss: [...DICE, 'squaredPred', 'jaccard', 'weight'], generalizedDiceLoss: [...DICE, 'wType'], tverskyLoss: [...DICE, 'alpha', 'beta'] });
-/** Functions whose result is always a number (no reduction): they take no options.out. */
-const SCALAR_ONLY = new Set(['psnrLoss']);
-// every other function has a tensor result (for a loss: with reduction 'none'), so it takes options.out
-for (const name of Object.keys(OPTIONS)) if (!SCALAR_ONLY.has(name)) OPTIONS[name] = [...OPTIONS[name], 'out'];
-// the Lovász losses: always a number (no reduction), so no options.out
-Object.assign(OPTIONS, { lovaszHingeLoss: [], lovaszSoftmaxLoss: ['weight'] });
+/** Each function's options as its message lists them (the catalogue's own options, and out); WithGrad adds gradOutput and gradInto. */
+const OPTIONS: Record<string, string[]> = Object.fromEntries(CATALOG.map((e) => [e.name, optionsOf(e)]));
 
 const isOptions = (v: unknown) => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !Array.isArray(v) && !('data' in v);
 

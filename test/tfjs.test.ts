@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as sl from '../src/index';
 import { keras, losses, SPECS } from '../src/tfjs';
 import { noteBackend, resetBackendWarning } from '../src/tfjs/adapt';
-import { rng } from './fuzz/fuzz.mjs';
+import { rng } from './random.mjs';
 
 // tfjs picks wasm (highest priority) otherwise, which needs an await before any tensor exists.
 await tf.setBackend('cpu');

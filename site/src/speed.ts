@@ -6,16 +6,15 @@
 import * as sl from 'simdloss';
 import { relaxedSimd, simd } from 'wasm-feature-detect';
 import { COLORS, plot, uPlot } from './plot';
+// The repository's one seeded generator (mulberry32).
+import { rng } from '../../test/random.mjs';
 // The same careful baseline as npm run bench (each exp once, loss and gradient fused).
 import { bceWithLogitsWithGrad, crossEntropyWithGrad, mse, softmax } from '../../bench/plain-js.mjs';
 
 // ---- the cases ----
 interface Case { label: string; simd: () => unknown; plain: () => unknown; outputs: () => [number, number, ArrayLike<number>?, ArrayLike<number>?] }
-let seed = 7;
-const uniform = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => {
-  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-  return lo + ((hi - lo) * seed) / 2 ** 32;
-});
+const random = rng(7);
+const uniform = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * random());
 
 function cases(quick: boolean): Case[] {
   const q = quick ? 16 : 1;

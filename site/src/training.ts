@@ -6,20 +6,14 @@
 // accuracy.
 import * as sl from 'simdloss';
 import { COLORS, plot, uPlot } from './plot';
+import { rng } from '../../test/random.mjs';
 
 const K = 3, H = 32, GRID = 80, STEPS_PER_FRAME = 4, MAX_STEPS = 5000, VIEW = 1.25;
 const RGB = [[37, 99, 235], [234, 88, 12], [22, 163, 74]];
 type Point = [number, number, number]; // x, y, class
 
-/** A small seeded generator (mulberry32), so a page load always starts from the same data. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator (mulberry32, test/random.mjs), so a page load always starts from the same data. */
+const random = rng;
 const gauss = (rnd: () => number) => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
 
 function dataset(kind: string, rnd: () => number): Point[] {

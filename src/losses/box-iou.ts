@@ -232,10 +232,37 @@ function boxLoss(def: BoxLossDef, fn: string, boxes1: FloatInput, boxes2: FloatI
   return run(fn, c.pairs, boxLossSpec(def.kind, c.eps, params ? params(fn, c.opts) : {}), c.reduction, c.opts, wantGrad, boxOut(fn, c));
 }
 
-/** A box loss's public signature, O its options. */
-type BoxLoss<O> = <D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: O & { reduction?: R }) => Loss<R, D>;
+/**
+ * A box loss's public signature, O its options: the documentation of its parameters, result and
+ * errors, which TypeDoc and editors show for each loss made from the table (whose own comment
+ * gives its summary and example).
+ */
+interface BoxLoss<O> {
+  /**
+   * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
+   * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
+   * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7), and the loss's own options (its options type).
+   * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+   * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+   * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
+   * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
+   * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, the shapes do not broadcast, or an option is out of its range.
+   */
+  <D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: O & { reduction?: R }): Loss<R, D>;
+}
 /** Its WithGrad twin's. */
-type BoxLossWithGrad<O> = <D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: O & GradOptions & { reduction?: R }) => WithGrad<Loss<R, D>, ResultArray<D>>;
+interface BoxLossWithGrad<O> {
+  /**
+   * @param boxes1 - As for the loss.
+   * @param boxes2 - As for the loss.
+   * @param options - The options of the loss, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
+   * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
+   * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
+   * @returns `{ loss, grad, grads }`: `loss` as the loss returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
+   * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever the loss throws.
+   */
+  <D extends FloatArray = Float32Array, R extends Reduction = 'none'>(boxes1: FloatInput<D>, boxes2: FloatInput<D>, options?: O & GradOptions & { reduction?: R }): WithGrad<Loss<R, D>, ResultArray<D>>;
+}
 
 /** The public function of the table's entry `name` (named so, for stack traces). */
 function lossOf<O>(name: keyof typeof BOX_LOSSES): BoxLoss<O> {
@@ -278,14 +305,6 @@ type Options<O> = O & GradOptions;
 /**
  * torchvision.ops.generalized_box_iou_loss: `1 - IoU + (C - U)/C`, C the smallest enclosing box's area and U the union's (Rezatofighi et al. 2019).
  *
- * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
- * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
- * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
- * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
- * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
  * @example
  * ```ts
  * import { generalizedBoxIouLoss } from 'simdloss';
@@ -301,13 +320,6 @@ export const generalizedBoxIouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('gen
 /**
  * {@link generalizedBoxIouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
- * @param boxes1 - As for {@link generalizedBoxIouLoss}.
- * @param boxes2 - As for {@link generalizedBoxIouLoss}.
- * @param options - The options of {@link generalizedBoxIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns `{ loss, grad, grads }`: `loss` as {@link generalizedBoxIouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
- * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link generalizedBoxIouLoss} throws.
  * @example
  * ```ts
  * import { generalizedBoxIouLossWithGrad } from 'simdloss';
@@ -323,14 +335,6 @@ export const generalizedBoxIouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossO
 /**
  * torchvision.ops.distance_box_iou_loss: `1 - IoU + ρ²/c²`, ρ the distance between the centers and c the enclosing box's diagonal (Zheng et al. 2020).
  *
- * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
- * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
- * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
- * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
- * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
  * @example
  * ```ts
  * import { distanceBoxIouLoss } from 'simdloss';
@@ -346,13 +350,6 @@ export const distanceBoxIouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('distan
 /**
  * {@link distanceBoxIouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
- * @param boxes1 - As for {@link distanceBoxIouLoss}.
- * @param boxes2 - As for {@link distanceBoxIouLoss}.
- * @param options - The options of {@link distanceBoxIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns `{ loss, grad, grads }`: `loss` as {@link distanceBoxIouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
- * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link distanceBoxIouLoss} throws.
  * @example
  * ```ts
  * import { distanceBoxIouLossWithGrad } from 'simdloss';
@@ -368,14 +365,6 @@ export const distanceBoxIouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOpti
 /**
  * torchvision.ops.complete_box_iou_loss: the DIoU loss plus `α·v`, v the aspect-ratio term and `α = v / (1 - IoU + v)` held constant (Zheng et al. 2020).
  *
- * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
- * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
- * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
- * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
- * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
  * @example
  * ```ts
  * import { completeBoxIouLoss } from 'simdloss';
@@ -391,13 +380,6 @@ export const completeBoxIouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('comple
 /**
  * {@link completeBoxIouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
- * @param boxes1 - As for {@link completeBoxIouLoss}.
- * @param boxes2 - As for {@link completeBoxIouLoss}.
- * @param options - The options of {@link completeBoxIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns `{ loss, grad, grads }`: `loss` as {@link completeBoxIouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
- * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link completeBoxIouLoss} throws.
  * @example
  * ```ts
  * import { completeBoxIouLossWithGrad } from 'simdloss';
@@ -413,14 +395,6 @@ export const completeBoxIouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOpti
 /**
  * The linear IoU loss, `1 - IoU` (Yu et al. 2016).
  *
- * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
- * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
- * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
- * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
- * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
  * @example
  * ```ts
  * import { iouLoss } from 'simdloss';
@@ -436,13 +410,6 @@ export const iouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('iouLoss');
 /**
  * {@link iouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
- * @param boxes1 - As for {@link iouLoss}.
- * @param boxes2 - As for {@link iouLoss}.
- * @param options - The options of {@link iouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns `{ loss, grad, grads }`: `loss` as {@link iouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
- * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link iouLoss} throws.
  * @example
  * ```ts
  * import { iouLossWithGrad } from 'simdloss';
@@ -458,14 +425,6 @@ export const iouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOptions>('iouLo
 /**
  * EIoU (Zhang et al. 2022): `1 - IoU + ρ²/c² + (w - w_gt)²/C_w² + (h - h_gt)²/C_h²`, C_w and C_h the enclosing box's width and height.
  *
- * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
- * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
- * @param options - `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
- * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
- * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
  * @example
  * ```ts
  * import { eiouLoss } from 'simdloss';
@@ -481,13 +440,6 @@ export const eiouLoss = /* @__PURE__ */ lossOf<BoxLossOptions>('eiouLoss');
 /**
  * {@link eiouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
- * @param boxes1 - As for {@link eiouLoss}.
- * @param boxes2 - As for {@link eiouLoss}.
- * @param options - The options of {@link eiouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns `{ loss, grad, grads }`: `loss` as {@link eiouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
- * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link eiouLoss} throws.
  * @example
  * ```ts
  * import { eiouLossWithGrad } from 'simdloss';
@@ -503,14 +455,8 @@ export const eiouLossWithGrad = /* @__PURE__ */ withGradOf<BoxLossOptions>('eiou
 /**
  * Focal-EIoU (Zhang et al. 2022): `IoU^γ·EIoU`, the weight `IoU^γ` held constant (no gradient through it).
  *
- * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
- * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
- * @param options - `gamma` (default 0.5), `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
- * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
- * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast, or `gamma` is not a finite number.
+ * Its own option: `gamma` (default 0.5).
+ *
  * @example
  * ```ts
  * import { focalEiouLoss } from 'simdloss';
@@ -526,13 +472,6 @@ export const focalEiouLoss = /* @__PURE__ */ lossOf<FocalEiouLossOptions>('focal
 /**
  * {@link focalEiouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
- * @param boxes1 - As for {@link focalEiouLoss}.
- * @param boxes2 - As for {@link focalEiouLoss}.
- * @param options - The options of {@link focalEiouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns `{ loss, grad, grads }`: `loss` as {@link focalEiouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
- * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link focalEiouLoss} throws.
  * @example
  * ```ts
  * import { focalEiouLossWithGrad } from 'simdloss';
@@ -548,14 +487,8 @@ export const focalEiouLossWithGrad = /* @__PURE__ */ withGradOf<FocalEiouLossOpt
 /**
  * α-IoU (He et al. 2021): `1 - IoU^α + P^α`, P the penalty of the base loss `form` (none for IoU).
  *
- * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
- * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
- * @param options - `alpha` (default 3), `form` (`'iou'` (default), `'giou'`, `'diou'` or `'ciou'`), `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
- * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
- * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast, or `form` is not one of the four.
+ * Its own options: `alpha` (default 3) and `form` (`'iou'` (default), `'giou'`, `'diou'` or `'ciou'`).
+ *
  * @example
  * ```ts
  * import { alphaIouLoss } from 'simdloss';
@@ -571,13 +504,6 @@ export const alphaIouLoss = /* @__PURE__ */ lossOf<AlphaIouLossOptions>('alphaIo
 /**
  * {@link alphaIouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
- * @param boxes1 - As for {@link alphaIouLoss}.
- * @param boxes2 - As for {@link alphaIouLoss}.
- * @param options - The options of {@link alphaIouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns `{ loss, grad, grads }`: `loss` as {@link alphaIouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
- * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link alphaIouLoss} throws.
  * @example
  * ```ts
  * import { alphaIouLossWithGrad } from 'simdloss';
@@ -593,14 +519,8 @@ export const alphaIouLossWithGrad = /* @__PURE__ */ withGradOf<AlphaIouLossOptio
 /**
  * SIoU (Gevorgyan 2022): `1 - IoU + (Δ + Ω)/2`, Δ the angle-weighted distance cost and Ω the shape cost.
  *
- * @param boxes1 - Predicted boxes `(..., 4)`: x1, y1, x2, y2.
- * @param boxes2 - Target boxes `(..., 4)`; broadcasts against `boxes1`.
- * @param options - `theta` (the shape cost's exponent; default 4), `reduction` (default `'none'`, as torchvision's; `'mean'` of no boxes is 0), `eps` (keeps the divisions finite; default 1e-7).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns A number for `'mean'` and `'sum'`; for `'none'`, a tensor of one loss per box pair (the broadcast shape without its last dimension). The default reduction is `'none'`.
- * @throws TypeError if an argument is not a tensor of the expected kind, the float arguments' dtypes differ, or an option is unknown or of the wrong type.
- * @throws RangeError if a tensor's `shape` does not match its data's length, a last dimension is not 4, or the shapes do not broadcast.
+ * Its own option: `theta` (the shape cost's exponent; default 4).
+ *
  * @example
  * ```ts
  * import { siouLoss } from 'simdloss';
@@ -616,13 +536,6 @@ export const siouLoss = /* @__PURE__ */ lossOf<SiouLossOptions>('siouLoss');
 /**
  * {@link siouLoss} and its gradients (dBoxes1, dBoxes2), computed in one pass.
  *
- * @param boxes1 - As for {@link siouLoss}.
- * @param boxes2 - As for {@link siouLoss}.
- * @param options - The options of {@link siouLoss}, and {@link GradOptions}: `gradOutput` (the upstream gradient) and `gradInto` (arrays to write the gradients into).
- * @typeParam D - The float arguments' array type, which results keep (Float32Array in, Float32Array out).
- * @typeParam R - The `reduction` passed (or the default), which picks a number or a tensor.
- * @returns `{ loss, grad, grads }`: `loss` as {@link siouLoss} returns it; `grads` is `[dBoxes1, dBoxes2]`, each of its argument's shape and the call's dtype; `grad` is `grads[0]`.
- * @throws TypeError or RangeError if `gradOutput` or `gradInto` has the wrong type, dtype or size; and whatever {@link siouLoss} throws.
  * @example
  * ```ts
  * import { siouLossWithGrad } from 'simdloss';

@@ -1,5 +1,5 @@
 // A local HTTP server for the browser tests: the built bundle (/dist/) and the test's own
-// browser-side files (/test/browser/), plus pages given inline, each with its own headers (a
+// browser-side files (/test/browser/, and the catalogue they import), plus pages given inline, each with its own headers (a
 // Content-Security-Policy, for the CSP test).
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -17,7 +17,10 @@ export interface Page {
   headers?: Record<string, string>;
 }
 
-/** Serves `pages` (by path, e.g. '/' or '/csp.html') and the files under /dist/ and /test/browser/. */
+/** The test modules the browser-side files import besides their own: the catalogue of calls and its generator. */
+const SHARED = ['/test/catalog.mjs', '/test/random.mjs'];
+
+/** Serves `pages` (by path, e.g. '/' or '/csp.html') and the files under /dist/ and /test/browser/, and SHARED. */
 export async function serve(pages: Record<string, Page>): Promise<{ url: string; close: () => Promise<void> }> {
   if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('dist/index.js is missing: run npm run build (npm test does)');
   const server = createServer((req, res) => {
@@ -28,7 +31,7 @@ export async function serve(pages: Record<string, Page>): Promise<{ url: string;
       return;
     }
     const file = join(root, path);
-    if (!file.startsWith(root) || !(path.startsWith('/dist/') || path.startsWith('/test/browser/')) || !existsSync(file)) {
+    if (!file.startsWith(root) || !(path.startsWith('/dist/') || path.startsWith('/test/browser/') || SHARED.includes(path)) || !existsSync(file)) {
       res.writeHead(404).end();
       return;
     }

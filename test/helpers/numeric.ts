@@ -5,7 +5,7 @@ import type { Dtype, FloatArray } from '../../src/types';
 export const KERNEL_SIZES = [0, 1, 3, 4, 5, 15, 16, 17, 33, 1031];
 
 /** A small deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-export { rng } from '../fuzz/fuzz.mjs';
+export { rng } from '../random.mjs';
 
 export function randomFloats(dtype: Dtype, n: number, random: () => number, lo = -3, hi = 3): FloatArray {
   const a = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
