@@ -91,7 +91,7 @@ describe('the package', () => {
     const { execFileSync } = await import('node:child_process');
     const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     const files = (pack.files as Array<{ path: string }>).map((f) => f.path).sort();
-    for (const f of files) expect(f, f).toMatch(/^(dist\/(index|tfjs)\.(js|cjs|d\.ts|d\.cts)(\.map)?|dist\/relaxed\/([\w-]+\.relaxed|threads|chunk)\.c?js(\.map)?|docs\/[\w-]+\.md|bench\/(RESULTS\.md|chart\.svg)|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/);
+    for (const f of files) expect(f, f).toMatch(/^(dist\/(index|tfjs)\.(js|cjs|d\.ts|d\.cts)(\.map)?|dist\/relaxed\/([\w-]+\.relaxed|threads|chunk|half)\.c?js(\.map)?|docs\/[\w-]+\.md|bench\/(RESULTS\.md|chart\.svg)|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/);
     expect(files.filter((f: string) => f.startsWith('src/'))).toEqual([]);
     expect(files).toContain('dist/index.js');
     expect(files).toContain('README.md');
