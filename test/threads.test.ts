@@ -59,11 +59,13 @@ function digest(r: unknown): string {
 }
 
 const FAMILIES = ['cross-entropy', 'regression', 'softmax', 'binary-cross-entropy', 'kl-div', 'margin', 'multi-margin', 'focal', 'likelihood', 'cosine-similarity', 'distance', 'box-iou'];
+/** The families that landed after the threads: Dice (its fused pass, which works out each item's coefficients between two kernels, runs on one thread), the softmax focal loss, SSIM and PSNR, Lovász (split by image: each image's sort is its own). */
+const NEW_FAMILIES = ['dice', 'softmax-focal', 'image-quality', 'lovasz'];
 
 /** Each fixture case's results (value, then gradients), every float argument resident in wasm memory. */
-function fixtureResults(): Map<string, string[] | string> {
+function fixtureResults(families = FAMILIES): Map<string, string[] | string> {
   const out = new Map<string, string[] | string>();
-  for (const family of FAMILIES) {
+  for (const family of families) {
     for (const c of loadFixture(family).cases) {
       if (c.throws) continue;
       for (const dtype of ['float32', 'float64'] as Dtype[]) {
@@ -125,6 +127,50 @@ describe('threads: results bit-identical to one thread', () => {
       }
     } finally {
       Object.assign(tuning, saved);
+    }
+  });
+
+  it('the new families, every fixture case in blocks of a few items: 1, 2 and 4 threads, each family in parallel', async () => {
+    Object.assign(tuning, { blockBytes: 64, parallelMinBytes: 0, copiedShare: 1 });
+    try {
+      await sl.init({ threads: 1 });
+      const one = new Map(NEW_FAMILIES.map((f) => [f, fixtureResults([f])]));
+      for (const threads of [2, 4]) {
+        await sl.init({ threads });
+        for (const family of NEW_FAMILIES) {
+          const calls = poolTesting.parallelCalls;
+          const many = fixtureResults([family]);
+          expect(poolTesting.parallelCalls - calls, `${family}: calls run in parallel`).toBeGreaterThan(family === 'dice' ? 20 : one.get(family)!.size / 4);
+          for (const [key, want] of one.get(family)!) expect(many.get(key), `${key}, ${threads} threads`).toEqual(want);
+        }
+      }
+    } finally {
+      Object.assign(tuning, saved);
+    }
+  });
+
+  it('the new families at default sizes, plain arrays: SSIM and Lovász split (their kernels outweigh the copies), results as on one thread', async () => {
+    const random = rng(22);
+    const N = 4, H = 160, W = 160, C = 5;
+    const img = (c: number) => ({ data: Float32Array.from({ length: N * c * H * W }, () => random()), shape: [N, c, H, W] });
+    const a = img(3), b = img(3);
+    const logits = { data: Float32Array.from({ length: N * C * H * W }, () => random() * 6 - 3), shape: [N, C, H, W] };
+    const binary = { data: Float32Array.from({ length: N * H * W }, () => random() * 6 - 3), shape: [N, 1, H, W] };
+    const labels = { data: Int32Array.from({ length: N * H * W }, () => Math.floor(random() * C)), shape: [N, H, W] };
+    const bits01 = { data: Int32Array.from({ length: N * H * W }, () => (random() < 0.4 ? 1 : 0)), shape: [N, H, W] };
+    const calls: Array<() => unknown> = [
+      () => sl.ssimLossWithGrad(a, b, { windowSize: 11 }),
+      () => sl.lovaszSoftmaxLossWithGrad(logits, labels),
+      () => sl.lovaszHingeLossWithGrad(binary, bits01),
+    ];
+    await sl.init({ threads: 1 });
+    const one = calls.map((f) => digest(f()));
+    for (const threads of [2, 4]) {
+      await sl.init({ threads });
+      const before = poolTesting.parallelCalls;
+      const many = calls.map((f) => digest(f()));
+      expect(poolTesting.parallelCalls - before).toBe(calls.length);
+      many.forEach((r, i) => expect(r, `call ${i}, ${threads} threads`).toBe(one[i]));
     }
   });
 

@@ -151,12 +151,14 @@ export function fitsOneItem(arena: Arena, dtype: Dtype, operands: ReadonlyArray<
  * or throws if they do not fit. `replayable`: the block function only calls kernels (with
  * arguments made from `count`, the pointers and the call's constants; no reads of wasm memory
  * between them, no other effects), so that with threads its calls can be recorded and run by any
- * thread (src/wasm/parallel.ts); the others run on the calling thread.
+ * thread (src/wasm/parallel.ts); the others run on the calling thread. `'heavy'`: replayable, and
+ * the kernel's work per byte so far above a copy's (a sort, a windowed filter) that the call splits
+ * even when the calling thread copies its operands in and out (tuning.copiedShare does not apply).
  */
 export function run(
   arena: Arena, dtype: Dtype, items: number, operands: ReadonlyArray<Operand | null>,
   kernel: (count: number, ptrs: number[], start: number) => number,
-  maxBlock = Infinity, wholeCall = false, replayable = false,
+  maxBlock = Infinity, wholeCall = false, replayable: boolean | 'heavy' = false,
 ): RunResult {
   const bytes = dtype === 'float32' ? 4 : 8;
   const n = operands.length;
@@ -178,8 +180,8 @@ export function run(
     const cacheSized = Math.max(1, Math.floor(tuning.blockBytes / Math.max(allPerItem, 1)));
     block = Math.min(items, fit, wholeCall ? Infinity : cacheSized, maxBlock);
   }
-  if (parallel !== null && replayable && block < items && !wholeCall) {
-    const r = parallel.run(arena, dtype, items, operands, kernel, block, fixed, allPerItem);
+  if (parallel !== null && replayable !== false && block < items && !wholeCall) {
+    const r = parallel.run(arena, dtype, items, operands, kernel, block, fixed, allPerItem, replayable === 'heavy');
     if (r !== null) return r;
   }
   const mark = arena.mark();
@@ -278,7 +280,7 @@ export const tuning = {
    * split: crossEntropy 256×1000 forward (1,025,024 bytes, 200 µs) sat just under a 1 MiB bound.
    */
   parallelMinBytes: 3 * BLOCK_BYTES + 1,
-  /** The share of an item's bytes that may be copied in or out by the caller's thread in a parallel call. */
+  /** The share of an item's bytes that may be copied in or out by the caller's thread in a parallel call (but a 'heavy' kernel's: run()). */
   copiedShare: 0.25,
 };
 
@@ -287,7 +289,7 @@ export const tuning = {
 export type ParallelRun = (
   arena: Arena, dtype: Dtype, items: number, operands: ReadonlyArray<Operand | null>,
   kernel: (count: number, ptrs: number[], start: number) => number,
-  block: number, fixed: number[], allPerItem: number,
+  block: number, fixed: number[], allPerItem: number, heavy: boolean,
 ) => RunResult | null;
 
 /** The parallel path and the thread count, while a worker pool runs (src/wasm/pool.ts, a chunk that init({ threads }) loads). */
