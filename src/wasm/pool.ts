@@ -20,8 +20,9 @@
 // call throw, and the pool is stopped: later calls run on one thread.
 import type { Arena } from './arena';
 import { setKernelWrapper } from './kernels';
-import { compiledModules, makeMemoryShared } from './instance';
-import { setParallel } from './runtime';
+import { compiledModules, makeMemoryShared, setCompiledHook } from './instance';
+import { PLAIN, plainPages, setPlainMemory } from './plain';
+import { BLOCK_BYTES, setParallel } from './runtime';
 import { withoutDataSegments, withSharedMemoryImport } from './shared-module';
 import { wasmBuffer } from './views';
 
@@ -116,6 +117,8 @@ export interface Pool {
   ids: Map<unknown, number>;
   /** id → the caller's export. */
   fns: Array<(...a: number[]) => number | undefined>;
+  /** An export → the same export of the instance over the plain memory (src/wasm/plain.ts). */
+  plainOf: Map<unknown, (...a: number[]) => unknown>;
 }
 
 let pool: Pool | null = null;
@@ -174,9 +177,17 @@ function record(id: number, args: IArguments): number {
 function wrapper(f: (...a: number[]) => unknown): unknown {
   const p = pool;
   const id = p?.ids.get(f) ?? -1;
+  // a call staged in the plain memory runs the plain instance's export (src/wasm/plain.ts):
+  // every module compiled has one (made at the pool's start, or as the module compiles)
+  const g = p?.plainOf.get(f) ?? null;
   return function (this: unknown) {
     // eslint-disable-next-line prefer-rest-params
     if (recording) return record(id, arguments);
+    if (PLAIN.on) {
+      if (g === null) throw new Error('simdloss: a kernel without an instance over the plain memory (src/wasm/pool.ts)');
+      // eslint-disable-next-line prefer-rest-params, prefer-spread
+      return g.apply(null, arguments as unknown as number[]);
+    }
     // eslint-disable-next-line prefer-rest-params, prefer-spread
     return f.apply(null, arguments as unknown as number[]);
   };
@@ -308,6 +319,8 @@ export function stopPool(): void {
   for (const w of p.workers) w.terminate();
   setKernelWrapper(null);
   setParallel(null);
+  setPlainMemory(null);
+  setCompiledHook(null);
   freeScratch = p.scratch;
 }
 let freeScratch: number[] = [];
@@ -347,11 +360,18 @@ export async function startPool(threads: number, arena: Arena, memory: WebAssemb
   });
   // workers instantiate modules without data segments: the caller's instances placed them
   const workerModules = await Promise.all(mods.map((m) => WebAssembly.compile(withoutDataSegments(m.bytes))));
+  // the plain memory for the calls that stay on this thread, and every module's instance over it (src/wasm/plain.ts)
+  const plainMemory = new WebAssembly.Memory({ initial: plainPages(2 * BLOCK_BYTES) });
+  const plainOf = new Map<unknown, (...a: number[]) => unknown>();
+  await Promise.all(mods.map(async (m) => {
+    const { instance } = await WebAssembly.instantiate(m.plain(), { env: { memory: plainMemory } });
+    pairExports(plainOf, m.exports, instance.exports);
+  }));
   const ctl = new Int32Array(new SharedArrayBuffer(CTL_INTS * 4));
   ctl[SPIN_US] = spinUs;
   const scratch = Array.from({ length: threads - 1 }, () => arena.allocResident(WORKER_SCRATCH, 'init'));
   const workers: PoolWorker[] = [];
-  const p: Pool = { threads, alive: false, ctl, seq: 0, scratch, workers, ids, fns };
+  const p: Pool = { threads, alive: false, ctl, seq: 0, scratch, workers, ids, fns, plainOf };
   try {
     await Promise.all(scratch.map(async (s) => {
       workers.push(await startWorker({ memory, ctlBuffer: ctl.buffer as SharedArrayBuffer, modules: workerModules, scratch: s }, () => {
@@ -368,6 +388,23 @@ export async function startPool(threads: number, arena: Arena, memory: WebAssemb
   p.alive = true;
   pool = p;
   setKernelWrapper(wrapper);
+  setPlainMemory(plainMemory);
+  // a module compiled from now on (on its first use) gets its plain instance then, synchronously
+  // as its compile is
+  setCompiledHook((c) => {
+    try {
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(c.plain()), { env: { memory: plainMemory } });
+      pairExports(plainOf, c.exports, instance.exports);
+    } catch {
+      setPlainMemory(null); // calls stage in the shared memory, as before
+    }
+  });
+}
+
+/** Maps each export of `shared` to the export of the same name in `plain`. */
+function pairExports(map: Map<unknown, (...a: number[]) => unknown>, shared: object, plain: object): void {
+  const p = plain as Record<string, (...a: number[]) => unknown>;
+  for (const [k, f] of Object.entries(shared)) map.set(f, p[k]);
 }
 
 const WORKER_START_MS = 30_000;
