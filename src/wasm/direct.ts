@@ -18,7 +18,7 @@ let I32: Int32Array<ArrayBufferLike> = new Int32Array(0);
 
 /** Views of the whole wasm memory the call stages in, current: call after the call's last allocation. */
 function refresh(): void {
-  const b = PLAIN.on ? PLAIN.memory!.buffer : wasmBuffer();
+  const b = PLAIN.on ? PLAIN.buffer! : wasmBuffer();
   if (b === viewed) return;
   viewed = b;
   F32 = new Float32Array(b);

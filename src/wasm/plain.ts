@@ -11,24 +11,31 @@ import { HEAP_BASE } from './modules/layout';
 
 /**
  * The plain memory the pool made, or null (no pool: calls stage in the modules' memory), and
- * whether the call being served stages in it (`on`, set and cleared by the call).
+ * whether the call being served stages in it (`on`, set and cleared by the call); its buffer (read
+ * once per growth: reading memory.buffer is a call into the engine), and how many calls staged in
+ * it (tests).
  */
-export const PLAIN = { memory: null as WebAssembly.Memory | null, on: false };
+export const PLAIN = { memory: null as WebAssembly.Memory | null, on: false, buffer: null as ArrayBuffer | null, staged: 0 };
 /** Where staging starts: above the modules' static data, which their plain instances place here too. */
 const PLAIN_BASE = (HEAP_BASE + 15) & ~15;
 const PAGE = 65536;
 
 /** The base of `bytes` of staging in the plain memory, grown to hold it. */
 export function plainRoom(bytes: number): number {
-  const plain = PLAIN.memory!;
-  const have = plain.buffer.byteLength;
-  if (PLAIN_BASE + bytes > have) plain.grow(Math.ceil((PLAIN_BASE + bytes - have) / PAGE));
+  const have = PLAIN.buffer!.byteLength;
+  if (PLAIN_BASE + bytes > have) {
+    const plain = PLAIN.memory!;
+    plain.grow(Math.ceil((PLAIN_BASE + bytes - have) / PAGE));
+    PLAIN.buffer = plain.buffer;
+  }
+  PLAIN.staged++;
   return PLAIN_BASE;
 }
 
 /** Sets the plain memory (the pool's start), or null (its stop). */
 export function setPlainMemory(memory: WebAssembly.Memory | null): void {
   PLAIN.memory = memory;
+  PLAIN.buffer = memory === null ? null : memory.buffer;
   PLAIN.on = false;
 }
 

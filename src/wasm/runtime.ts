@@ -302,7 +302,7 @@ function stagesAll(operands: ReadonlyArray<Operand | null>, fixed: number[]): bo
 
 /** A view of n values at ptr in the plain memory (src/wasm/plain.ts). */
 function plainView(type: 'float32' | 'float64' | 'int32', ptr: number, n: number): FloatArray | Int32Array {
-  const b = PLAIN.memory!.buffer;
+  const b = PLAIN.buffer!;
   return type === 'float32' ? new Float32Array(b, ptr, n) : type === 'float64' ? new Float64Array(b, ptr, n) : new Int32Array(b, ptr, n);
 }
 
