@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as sl from '../src/index';
 import type { Dtype, FloatArray, Tensor, WithGrad } from '../src/types';
+import { PLAIN } from '../src/wasm/plain';
 import { poolTesting } from '../src/wasm/pool';
 import { tuning } from '../src/wasm/runtime';
 import { caseArgs, loadFixture } from './helpers/fixtures';
@@ -226,6 +227,55 @@ describe('threads: results bit-identical to one thread', () => {
       }
     } finally {
       for (const t of held) t.free();
+    }
+  });
+});
+
+describe('threads: calls that stay on the calling thread stage in a plain memory', () => {
+  it('plain-array calls, lean and general, one block and many: the bits of one thread, staged in the plain memory, the shared memory untouched', async () => {
+    const random = rng(31);
+    const small = { data: randomFloats('float32', 320, random), shape: [32, 10] };
+    const smallT = Int32Array.from({ length: 32 }, () => Math.floor(random() * 10));
+    const into = new Float32Array(320);
+    const big = { data: randomFloats('float64', 256 * 1000, random), shape: [256, 1000] };
+    const bigT = Int32Array.from({ length: 256 }, (_, i) => (i % 7 === 0 ? -100 : Math.floor(random() * 1000)));
+    const a = randomFloats('float32', 1 << 18, random), b = randomFloats('float32', 1 << 18, random);
+    const boxes = { data: Float32Array.from({ length: 4000 * 4 }, (_, i) => (i % 4 < 2 ? random() * 10 : 10 + random() * 10)), shape: [4000, 4] };
+    const boxes2 = { data: Float32Array.from({ length: 4000 * 4 }, (_, i) => (i % 4 < 2 ? random() * 10 : 10 + random() * 10)), shape: [4000, 4] };
+    const calls: Array<() => unknown> = [
+      () => [sl.crossEntropyWithGrad(small, smallT, { gradInto: into }).loss, into], // lean
+      () => sl.crossEntropyWithGrad(small, smallT, { labelSmoothing: 0.2 }), // general, one block
+      () => sl.crossEntropyWithGrad(big, bigT, { weight: Float64Array.from({ length: 1000 }, (_, i) => 1 + (i % 3)) }), // general, many blocks
+      () => sl.mseLossWithGrad(a, b), // elementwise, many blocks
+      () => sl.softmax(big, { dim: 1 }),
+      () => sl.generalizedBoxIouLossWithGrad(boxes, boxes2),
+      () => sl.mseLoss(a.subarray(0, 1000), b.subarray(0, 1000)), // lean
+    ];
+    await sl.init({ threads: 1 });
+    const one = calls.map((f) => digest(f()));
+    await sl.init({ threads: 2 });
+    const used = sl.memoryUsage();
+    const staged = PLAIN.staged, parallel = poolTesting.parallelCalls;
+    const many = calls.map((f) => digest(f()));
+    many.forEach((r, i) => expect(r, `call ${i}`).toBe(one[i]));
+    expect(PLAIN.staged - staged).toBe(calls.length);
+    expect(poolTesting.parallelCalls).toBe(parallel);
+    expect(sl.memoryUsage()).toBe(used);
+  });
+
+  it('a call with a resident operand stages in the shared memory (its kernels read the tensor there)', async () => {
+    await sl.init({ threads: 2 });
+    const x = sl.allocTensor('float32', [32, 10]);
+    x.data.set(randomFloats('float32', 320, rng(4)));
+    const t = Int32Array.from({ length: 32 }, (_, i) => i % 10);
+    try {
+      const staged = PLAIN.staged;
+      const got = sl.crossEntropyWithGrad(x, t);
+      expect(PLAIN.staged).toBe(staged);
+      await sl.init({ threads: 1 });
+      expect(digest(sl.crossEntropyWithGrad(x, t))).toBe(digest(got));
+    } finally {
+      x.free();
     }
   });
 });
