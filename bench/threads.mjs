@@ -70,7 +70,7 @@ const cases = [
   mseCase(1 << 22),
   mseCase(1 << 16),
   { name: 'crossEntropyWithGrad 32×10', data: 'plain arrays (small)', run: () => sl.crossEntropyWithGrad(small, smallT) },
-  { name: 'crossEntropyWithGrad 32×10', data: 'plain arrays (small), gradInto', run: () => sl.crossEntropyWithGrad(small, smallT, { gradInto: [smallG] }) },
+  { name: 'crossEntropyWithGrad 32×10', data: 'plain arrays (small), gradInto', run: () => sl.crossEntropyWithGrad(small, smallT, { gradInto: smallG }) },
 ];
 
 /** ms per call over about 25 ms of calls. */
