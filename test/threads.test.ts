@@ -251,16 +251,27 @@ describe('threads: calls that stay on the calling thread stage in a plain memory
       () => sl.generalizedBoxIouLossWithGrad(boxes, boxes2),
       () => sl.mseLoss(a.subarray(0, 1000), b.subarray(0, 1000)), // lean
     ];
-    await sl.init({ threads: 1 });
-    const one = calls.map((f) => digest(f()));
     await sl.init({ threads: 2 });
+    // the reference: staged in the shared memory, as before the plain one
+    const { memory, buffer } = PLAIN;
+    PLAIN.memory = PLAIN.buffer = null;
+    const shared = calls.map((f) => digest(f()));
+    PLAIN.memory = memory;
+    PLAIN.buffer = buffer;
     const used = sl.memoryUsage();
-    const staged = PLAIN.staged, parallel = poolTesting.parallelCalls;
+    let staged = PLAIN.staged;
+    const parallel = poolTesting.parallelCalls;
     const many = calls.map((f) => digest(f()));
-    many.forEach((r, i) => expect(r, `call ${i}`).toBe(one[i]));
+    many.forEach((r, i) => expect(r, `call ${i}`).toBe(shared[i]));
     expect(PLAIN.staged - staged).toBe(calls.length);
     expect(poolTesting.parallelCalls).toBe(parallel);
     expect(sl.memoryUsage()).toBe(used);
+    // back to one thread: the memory stays shared, and the calls keep staging in the plain one
+    await sl.init({ threads: 1 });
+    staged = PLAIN.staged;
+    const one = calls.map((f) => digest(f()));
+    one.forEach((r, i) => expect(r, `call ${i}, one thread`).toBe(shared[i]));
+    expect(PLAIN.staged - staged).toBe(calls.length);
   });
 
   it('a call with a resident operand stages in the shared memory (its kernels read the tensor there)', async () => {

@@ -117,9 +117,14 @@ export interface Pool {
   ids: Map<unknown, number>;
   /** id → the caller's export. */
   fns: Array<(...a: number[]) => number | undefined>;
-  /** An export → the same export of the instance over the plain memory (src/wasm/plain.ts). */
-  plainOf: Map<unknown, (...a: number[]) => unknown>;
 }
+
+/**
+ * An export → the same export of the instance over the plain memory (src/wasm/plain.ts). Made
+ * with the pool, and kept when it stops (init({ threads: 1 })): the memory stays shared, and the
+ * calls on one thread keep staging in the plain one.
+ */
+let plainOf: Map<unknown, (...a: number[]) => unknown> | null = null;
 
 let pool: Pool | null = null;
 /** How long the caller waits for a worker's block before it gives up (ms). Tests lower it. */
@@ -179,7 +184,7 @@ function wrapper(f: (...a: number[]) => unknown): unknown {
   const id = p?.ids.get(f) ?? -1;
   // a call staged in the plain memory runs the plain instance's export (src/wasm/plain.ts):
   // every module compiled has one (made at the pool's start, or as the module compiles)
-  const g = p?.plainOf.get(f) ?? null;
+  const g = plainOf?.get(f) ?? null;
   return function (this: unknown) {
     // eslint-disable-next-line prefer-rest-params
     if (recording) return record(id, arguments);
@@ -317,10 +322,8 @@ export function stopPool(): void {
   Atomics.add(p.ctl, SEQ, 1);
   Atomics.notify(p.ctl, SEQ);
   for (const w of p.workers) w.terminate();
-  setKernelWrapper(null);
   setParallel(null);
-  setPlainMemory(null);
-  setCompiledHook(null);
+  // the kernel wrapper (with no pool, it never records) and the plain memory stay: see plainOf
   freeScratch = p.scratch;
 }
 let freeScratch: number[] = [];
@@ -362,16 +365,16 @@ export async function startPool(threads: number, arena: Arena, memory: WebAssemb
   const workerModules = await Promise.all(mods.map((m) => WebAssembly.compile(withoutDataSegments(m.bytes))));
   // the plain memory for the calls that stay on this thread, and every module's instance over it (src/wasm/plain.ts)
   const plainMemory = new WebAssembly.Memory({ initial: plainPages(2 * BLOCK_BYTES) });
-  const plainOf = new Map<unknown, (...a: number[]) => unknown>();
+  const plainMap = new Map<unknown, (...a: number[]) => unknown>();
   await Promise.all(mods.map(async (m) => {
     const { instance } = await WebAssembly.instantiate(m.plain(), { env: { memory: plainMemory } });
-    pairExports(plainOf, m.exports, instance.exports);
+    pairExports(plainMap, m.exports, instance.exports);
   }));
   const ctl = new Int32Array(new SharedArrayBuffer(CTL_INTS * 4));
   ctl[SPIN_US] = spinUs;
   const scratch = Array.from({ length: threads - 1 }, () => arena.allocResident(WORKER_SCRATCH, 'init'));
   const workers: PoolWorker[] = [];
-  const p: Pool = { threads, alive: false, ctl, seq: 0, scratch, workers, ids, fns, plainOf };
+  const p: Pool = { threads, alive: false, ctl, seq: 0, scratch, workers, ids, fns };
   try {
     await Promise.all(scratch.map(async (s) => {
       workers.push(await startWorker({ memory, ctlBuffer: ctl.buffer as SharedArrayBuffer, modules: workerModules, scratch: s }, () => {
@@ -387,14 +390,15 @@ export async function startPool(threads: number, arena: Arena, memory: WebAssemb
   }
   p.alive = true;
   pool = p;
-  setKernelWrapper(wrapper);
+  plainOf = plainMap;
   setPlainMemory(plainMemory);
+  setKernelWrapper(wrapper);
   // a module compiled from now on (on its first use) gets its plain instance then, synchronously
   // as its compile is
   setCompiledHook((c) => {
     try {
       const instance = new WebAssembly.Instance(new WebAssembly.Module(c.plain()), { env: { memory: plainMemory } });
-      pairExports(plainOf, c.exports, instance.exports);
+      pairExports(plainMap, c.exports, instance.exports);
     } catch {
       setPlainMemory(null); // calls stage in the shared memory, as before
     }
