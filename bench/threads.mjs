@@ -156,7 +156,7 @@ if (chromium.result) {
   results.push(r);
   lines.push(`| ${r.name} | ${r.data} | | ${cell(r.one)} | ${cell(r.many)} | ${(r.one.med / r.many.med).toFixed(2)}× | |`);
 }
-const note = `${process.version}, ${availableParallelism()} cores, ${rounds} rounds (threads alternating), load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after; ${threads} busy JS threads ran ${capacityBefore.toFixed(2)}× (before) and ${capacityAfter.toFixed(2)}× (after) the throughput of one; threadCount() ${got}; ${chromium.note}`;
+const note = `${process.version}, ${availableParallelism()} cores, ${rounds} rounds (threads alternating), load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after; ${chromium.note}; ${threads} busy JS threads ran ${capacityBefore.toFixed(2)}× (before) and ${capacityAfter.toFixed(2)}× (after) the throughput of one; threadCount() ${got}`;
 console.log(`${lines.join('\n')}\n\n${note}`);
 if (outPath) writeFileSync(outPath, `${JSON.stringify({ runtime: process.version, threads, rounds, note, results, table: lines.join('\n') }, null, 1)}\n`);
 
