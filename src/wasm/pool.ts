@@ -363,10 +363,13 @@ export async function startPool(threads: number, arena: Arena, memory: WebAssemb
   });
   // workers instantiate modules without data segments: the caller's instances placed them
   const workerModules = await Promise.all(mods.map((m) => WebAssembly.compile(withoutDataSegments(m.bytes))));
-  // the plain memory for the calls that stay on this thread, and every module's instance over it (src/wasm/plain.ts)
-  const plainMemory = new WebAssembly.Memory({ initial: plainPages(2 * BLOCK_BYTES) });
-  const plainMap = new Map<unknown, (...a: number[]) => unknown>();
+  // the plain memory for the calls that stay on this thread, and every module's instance over it
+  // (src/wasm/plain.ts): those of an earlier pool are kept (their code is compiled and warm), and
+  // only a module compiled since gets one
+  const plainMemory = PLAIN.memory ?? new WebAssembly.Memory({ initial: plainPages(2 * BLOCK_BYTES) });
+  const plainMap = PLAIN.memory !== null && plainOf !== null ? plainOf : new Map<unknown, (...a: number[]) => unknown>();
   await Promise.all(mods.map(async (m) => {
+    if (plainMap.has(Object.values(m.exports)[0])) return;
     const { instance } = await WebAssembly.instantiate(m.plain(), { env: { memory: plainMemory } });
     pairExports(plainMap, m.exports, instance.exports);
   }));
