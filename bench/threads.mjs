@@ -9,8 +9,15 @@
 // from elsewhere on the machine falls on both; each round times every case over about 25 ms of
 // calls. Reported: the median per call, and the spread of the rounds (min–max), and what the
 // machine gave two threads of plain JavaScript before and after (capacity()).
-import { writeFileSync } from 'node:fs';
+//
+// Last, the issue's browser row: resident crossEntropyWithGrad 256×1000 in Chromium on a
+// cross-origin-isolated page (COOP/COEP), 1 thread against N alternating in the page (skipped,
+// with a note, where there is no Chromium at BENCH_CHROMIUM or /usr/bin/chromium).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
+import { dirname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as sl from '../dist/index.js';
 
@@ -54,6 +61,7 @@ function mseCase(n) {
 
 const small = { data: Float32Array.from({ length: 320 }, () => random() * 6 - 3), shape: [32, 10] };
 const smallT = labels(32, 10);
+const smallG = new Float32Array(320);
 const cases = [
   ...crossEntropyCases(256, 1000, true),
   ...crossEntropyCases(1024, 1000),
@@ -62,6 +70,7 @@ const cases = [
   mseCase(1 << 22),
   mseCase(1 << 16),
   { name: 'crossEntropyWithGrad 32×10', data: 'plain arrays (small)', run: () => sl.crossEntropyWithGrad(small, smallT) },
+  { name: 'crossEntropyWithGrad 32×10', data: 'plain arrays (small), gradInto', run: () => sl.crossEntropyWithGrad(small, smallT, { gradInto: smallG }) },
 ];
 
 /** ms per call over about 25 ms of calls. */
@@ -141,6 +150,71 @@ const lines = [
   ...results.map((r) => `| ${r.name} | ${r.data} | ${r.plain ? cell(r.plain) : ''} | ${cell(r.one)} | ${cell(r.many)} | ${(r.one.med / r.many.med).toFixed(2)}× | ${r.plain ? `${(r.many.med / r.plain.med).toFixed(2)}× the time` : ''} |`),
 ];
 const capacityAfter = await capacity();
-const note = `${process.version}, ${availableParallelism()} cores, ${rounds} rounds (threads alternating), load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after; ${threads} busy JS threads ran ${capacityBefore.toFixed(2)}× (before) and ${capacityAfter.toFixed(2)}× (after) the throughput of one; threadCount() ${got}`;
+const chromium = await chromiumRow();
+if (chromium.result) {
+  const r = chromium.result;
+  results.push(r);
+  lines.push(`| ${r.name} | ${r.data} | | ${cell(r.one)} | ${cell(r.many)} | ${(r.one.med / r.many.med).toFixed(2)}× | |`);
+}
+const note = `${process.version}, ${availableParallelism()} cores, ${rounds} rounds (threads alternating), load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after; ${chromium.note}; ${threads} busy JS threads ran ${capacityBefore.toFixed(2)}× (before) and ${capacityAfter.toFixed(2)}× (after) the throughput of one; threadCount() ${got}`;
 console.log(`${lines.join('\n')}\n\n${note}`);
 if (outPath) writeFileSync(outPath, `${JSON.stringify({ runtime: process.version, threads, rounds, note, results, table: lines.join('\n') }, null, 1)}\n`);
+
+/**
+ * Resident crossEntropyWithGrad 256×1000 (gradInto a WasmTensor) in Chromium on a page served with
+ * COOP/COEP: rounds alternating 1 and N threads in the page, timed as above. The page imports
+ * dist/ as it is.
+ */
+async function chromiumRow() {
+  const bin = process.env.BENCH_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(bin)) return { result: null, note: `Chromium row skipped: no Chromium at ${bin}` };
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const dist = join(root, 'dist');
+  const page = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module">
+import * as sl from '/dist/index.js';
+window.runRow = async (rounds, threads) => {
+  let seed = 5;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const x = sl.allocTensor('float32', [256, 1000]), g = sl.allocTensor('float32', [256, 1000]);
+  for (let i = 0; i < x.data.length; i++) x.data[i] = random() * 6 - 3;
+  const t = Int32Array.from({ length: 256 }, () => Math.floor(random() * 1000));
+  const run = () => sl.crossEntropyWithGrad(x, t, { gradInto: [g] });
+  const time = ${time.toString()};
+  const s = { one: [], many: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const which of r % 2 === 0 ? ['one', 'many'] : ['many', 'one']) {
+      await sl.init({ threads: which === 'one' ? 1 : threads });
+      for (let w = 0; w < 3; w++) run();
+      s[which].push(time(run));
+    }
+  }
+  const got = (await sl.init({ threads }), sl.threadCount());
+  return { ...s, isolated: crossOriginIsolated, got };
+};
+</script>`;
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    const headers = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'cache-control': 'no-store' };
+    if (url.pathname === '/') return res.writeHead(200, { ...headers, 'content-type': 'text/html' }).end(page);
+    const p = normalize(join(dist, url.pathname.slice('/dist/'.length)));
+    if (!url.pathname.startsWith('/dist/') || !p.startsWith(dist) || !existsSync(p)) return res.writeHead(404).end();
+    res.writeHead(200, { ...headers, 'content-type': 'text/javascript' }).end(readFileSync(p));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { chromium: pw } = await import('playwright-core');
+  const browser = await pw.launch({ executablePath: bin, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  try {
+    const tab = await browser.newPage();
+    await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+    await tab.waitForFunction(() => typeof window.runRow === 'function', null, { timeout: 60_000 });
+    const r = await tab.evaluate(([n, t]) => window.runRow(n, t), [rounds, threads]);
+    if (!r.isolated || r.got !== threads) return { result: null, note: `Chromium row skipped: the page was ${r.isolated ? '' : 'not '}cross-origin isolated, threadCount() ${r.got}` };
+    return {
+      result: { name: 'crossEntropyWithGrad 256×1000', data: `resident, gradInto; Chromium ${browser.version()}, isolated`, one: stat(r.one), many: stat(r.many), plain: null },
+      note: `Chromium ${browser.version()} on a cross-origin-isolated page (the last row)`,
+    };
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as sl from '../src/index';
 import type { Dtype, FloatArray, Tensor, WithGrad } from '../src/types';
+import { PLAIN } from '../src/wasm/plain';
 import { poolTesting } from '../src/wasm/pool';
 import { tuning } from '../src/wasm/runtime';
 import { caseArgs, loadFixture } from './helpers/fixtures';
@@ -59,11 +60,13 @@ function digest(r: unknown): string {
 }
 
 const FAMILIES = ['cross-entropy', 'regression', 'softmax', 'binary-cross-entropy', 'kl-div', 'margin', 'multi-margin', 'focal', 'likelihood', 'cosine-similarity', 'distance', 'box-iou'];
+/** The families that landed after the threads: Dice (its fused pass, which works out each item's coefficients between two kernels, runs on one thread), the softmax focal loss, SSIM and PSNR, Lovász (split by image: each image's sort is its own). */
+const NEW_FAMILIES = ['dice', 'softmax-focal', 'image-quality', 'lovasz'];
 
 /** Each fixture case's results (value, then gradients), every float argument resident in wasm memory. */
-function fixtureResults(): Map<string, string[] | string> {
+function fixtureResults(families = FAMILIES): Map<string, string[] | string> {
   const out = new Map<string, string[] | string>();
-  for (const family of FAMILIES) {
+  for (const family of families) {
     for (const c of loadFixture(family).cases) {
       if (c.throws) continue;
       for (const dtype of ['float32', 'float64'] as Dtype[]) {
@@ -128,6 +131,50 @@ describe('threads: results bit-identical to one thread', () => {
     }
   });
 
+  it('the new families, every fixture case in blocks of a few items: 1, 2 and 4 threads, each family in parallel', async () => {
+    Object.assign(tuning, { blockBytes: 64, parallelMinBytes: 0, copiedShare: 1 });
+    try {
+      await sl.init({ threads: 1 });
+      const one = new Map(NEW_FAMILIES.map((f) => [f, fixtureResults([f])]));
+      for (const threads of [2, 4]) {
+        await sl.init({ threads });
+        for (const family of NEW_FAMILIES) {
+          const calls = poolTesting.parallelCalls;
+          const many = fixtureResults([family]);
+          expect(poolTesting.parallelCalls - calls, `${family}: calls run in parallel`).toBeGreaterThan(family === 'dice' ? 20 : one.get(family)!.size / 4);
+          for (const [key, want] of one.get(family)!) expect(many.get(key), `${key}, ${threads} threads`).toEqual(want);
+        }
+      }
+    } finally {
+      Object.assign(tuning, saved);
+    }
+  });
+
+  it('the new families at default sizes, plain arrays: SSIM and Lovász split (their kernels outweigh the copies), results as on one thread', async () => {
+    const random = rng(22);
+    const N = 4, H = 160, W = 160, C = 5;
+    const img = (c: number) => ({ data: Float32Array.from({ length: N * c * H * W }, () => random()), shape: [N, c, H, W] });
+    const a = img(3), b = img(3);
+    const logits = { data: Float32Array.from({ length: N * C * H * W }, () => random() * 6 - 3), shape: [N, C, H, W] };
+    const binary = { data: Float32Array.from({ length: N * H * W }, () => random() * 6 - 3), shape: [N, 1, H, W] };
+    const labels = { data: Int32Array.from({ length: N * H * W }, () => Math.floor(random() * C)), shape: [N, H, W] };
+    const bits01 = { data: Int32Array.from({ length: N * H * W }, () => (random() < 0.4 ? 1 : 0)), shape: [N, H, W] };
+    const calls: Array<() => unknown> = [
+      () => sl.ssimLossWithGrad(a, b, { windowSize: 11 }),
+      () => sl.lovaszSoftmaxLossWithGrad(logits, labels),
+      () => sl.lovaszHingeLossWithGrad(binary, bits01),
+    ];
+    await sl.init({ threads: 1 });
+    const one = calls.map((f) => digest(f()));
+    for (const threads of [2, 4]) {
+      await sl.init({ threads });
+      const before = poolTesting.parallelCalls;
+      const many = calls.map((f) => digest(f()));
+      expect(poolTesting.parallelCalls - before).toBe(calls.length);
+      many.forEach((r, i) => expect(r, `call ${i}, ${threads} threads`).toBe(one[i]));
+    }
+  });
+
   it('random resident calls at sizes that run in parallel by default: 1, 2 and 4 threads', async () => {
     const random = rng(18);
     const calls: Array<() => unknown> = [];
@@ -180,6 +227,66 @@ describe('threads: results bit-identical to one thread', () => {
       }
     } finally {
       for (const t of held) t.free();
+    }
+  });
+});
+
+describe('threads: calls that stay on the calling thread stage in a plain memory', () => {
+  it('plain-array calls, lean and general, one block and many: the bits of one thread, staged in the plain memory, the shared memory untouched', async () => {
+    const random = rng(31);
+    const small = { data: randomFloats('float32', 320, random), shape: [32, 10] };
+    const smallT = Int32Array.from({ length: 32 }, () => Math.floor(random() * 10));
+    const into = new Float32Array(320);
+    const big = { data: randomFloats('float64', 256 * 1000, random), shape: [256, 1000] };
+    const bigT = Int32Array.from({ length: 256 }, (_, i) => (i % 7 === 0 ? -100 : Math.floor(random() * 1000)));
+    const a = randomFloats('float32', 1 << 18, random), b = randomFloats('float32', 1 << 18, random);
+    const boxes = { data: Float32Array.from({ length: 4000 * 4 }, (_, i) => (i % 4 < 2 ? random() * 10 : 10 + random() * 10)), shape: [4000, 4] };
+    const boxes2 = { data: Float32Array.from({ length: 4000 * 4 }, (_, i) => (i % 4 < 2 ? random() * 10 : 10 + random() * 10)), shape: [4000, 4] };
+    const calls: Array<() => unknown> = [
+      () => [sl.crossEntropyWithGrad(small, smallT, { gradInto: into }).loss, into], // lean
+      () => sl.crossEntropyWithGrad(small, smallT, { labelSmoothing: 0.2 }), // general, one block
+      () => sl.crossEntropyWithGrad(big, bigT, { weight: Float64Array.from({ length: 1000 }, (_, i) => 1 + (i % 3)) }), // general, many blocks
+      () => sl.mseLossWithGrad(a, b), // elementwise, many blocks
+      () => sl.softmax(big, { dim: 1 }),
+      () => sl.generalizedBoxIouLossWithGrad(boxes, boxes2),
+      () => sl.mseLoss(a.subarray(0, 1000), b.subarray(0, 1000)), // lean
+    ];
+    await sl.init({ threads: 2 });
+    // the reference: staged in the shared memory, as before the plain one
+    const { memory, buffer } = PLAIN;
+    PLAIN.memory = PLAIN.buffer = null;
+    const shared = calls.map((f) => digest(f()));
+    PLAIN.memory = memory;
+    PLAIN.buffer = buffer;
+    const used = sl.memoryUsage();
+    let staged = PLAIN.staged;
+    const parallel = poolTesting.parallelCalls;
+    const many = calls.map((f) => digest(f()));
+    many.forEach((r, i) => expect(r, `call ${i}`).toBe(shared[i]));
+    expect(PLAIN.staged - staged).toBe(calls.length);
+    expect(poolTesting.parallelCalls).toBe(parallel);
+    expect(sl.memoryUsage()).toBe(used);
+    // back to one thread: the memory stays shared, and the calls keep staging in the plain one
+    await sl.init({ threads: 1 });
+    staged = PLAIN.staged;
+    const one = calls.map((f) => digest(f()));
+    one.forEach((r, i) => expect(r, `call ${i}, one thread`).toBe(shared[i]));
+    expect(PLAIN.staged - staged).toBe(calls.length);
+  });
+
+  it('a call with a resident operand stages in the shared memory (its kernels read the tensor there)', async () => {
+    await sl.init({ threads: 2 });
+    const x = sl.allocTensor('float32', [32, 10]);
+    x.data.set(randomFloats('float32', 320, rng(4)));
+    const t = Int32Array.from({ length: 32 }, (_, i) => i % 10);
+    try {
+      const staged = PLAIN.staged;
+      const got = sl.crossEntropyWithGrad(x, t);
+      expect(PLAIN.staged).toBe(staged);
+      await sl.init({ threads: 1 });
+      expect(digest(sl.crossEntropyWithGrad(x, t))).toBe(digest(got));
+    } finally {
+      x.free();
     }
   });
 });

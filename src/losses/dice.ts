@@ -258,7 +258,7 @@ function forward(fn: string, q: Parsed, squared: boolean): Float64Array {
   ], (count, [px, pt, pl, pp, ps]) => {
     fwd(count, C, K, px, pt, pl, pp, ps, act, squared ? 1 : 0);
     return 0;
-  });
+  }, Infinity, false, true);
   const chunks = r.outputs[0];
   if (m === 1) return chunks as Float64Array;
   const sums = new Float64Array(B * C * 3);
@@ -295,7 +295,7 @@ function backward(fn: string, q: Parsed, coef: Float64Array, squared: boolean): 
     if (act) fwd(count, C, K, px, pt, pl, pp, ps, act, squared ? 1 : 0); // p again, into scratch
     bwd(count, C, K, px, pp, pt, pl, pc, pdx, pdt, act, squared ? 1 : 0);
     return 0;
-  });
+  }, Infinity, false, true);
   return { dx: r.outputs[0], dt: targetGrad ? r.outputs[1] : null };
 }
 

@@ -136,7 +136,7 @@ function ssim(fn: string, img1: FloatInput, img2: FloatInput, options: unknown, 
     // a plane too large for the memory limit with its scratch maps is left to the reference (which needs no wasm memory)
     if (fitsOneItem(w.arena, 'float64', operands)) {
       const r = runKernel(w.arena, 'float64', B * C, operands, (count, [px, py, pw, pl, pg1, pg2, pr, ps]) =>
-        kernel(w.k, 'ssim', 'float64')(count, H, W, k, px, py, pw, pl, pg1, pg2, pr, ps, valid ? 1 : 0, c1, c2, eps, gradScale));
+        kernel(w.k, 'ssim', 'float64')(count, H, W, k, px, py, pw, pl, pg1, pg2, pr, ps, valid ? 1 : 0, c1, c2, eps, gradScale), Infinity, false, 'heavy');
       const outs = r.outputs;
       parts = { elementLoss: reduction === 'none' ? outs[0] : new Float64Array(0), total: r.total, grads: wantGrad ? outs.slice(-2) : [] };
     }

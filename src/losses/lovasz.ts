@@ -11,7 +11,8 @@ import { lovaszHingeReference, lovaszSoftmaxReference, type LovaszParts } from '
 import { callDtype, floatArg, indexArg, roundResult, type IndexTensor } from '../tensor';
 import { sameShape } from '../shapes';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, ResultArray, WithGrad } from '../types';
-import { input, output, run as runKernel, whole, wholeScratch } from '../wasm/runtime';
+import { kernel } from '../wasm/kernels';
+import { input, output, run as runKernel, scratch, whole } from '../wasm/runtime';
 import { lovaszModule } from '../wasm/modules';
 
 /**
@@ -56,6 +57,14 @@ function prepare(fn: string, inputValue: FloatInput, target: IndexInput, opts: R
   return { x, shape, N, C, n: H * W, labels: labelsOf(fn, t, hinge ? 2 : C, hinge), weight };
 }
 
+/**
+ * The kernels' scratch, one image's worth (lovasz_scratch_bytes) per block: an image is sorted on
+ * its own, so a block of images needs one image's scratch, and blocks on other threads their own
+ * (src/wasm/parallel.ts gives each block its area). With a sort per image the kernels' work per
+ * byte is far above a copy's: the calls split among threads ('heavy') even on copied data.
+ */
+const imageScratch = (bytes: number) => scratch(0, Math.ceil(bytes / 8));
+
 function hingeLoss(fn: string, inputValue: FloatInput, target: IndexInput, options: unknown, wantGrad: boolean): LossAndGrads<number> {
   const opts = checkOptions(fn, options, [], wantGrad);
   const { x, shape, N, n, labels } = prepare(fn, inputValue, target, opts, true);
@@ -66,8 +75,9 @@ function hingeLoss(fn: string, inputValue: FloatInput, target: IndexInput, optio
   const w = wasm(fn, lovaszModule);
   if (w) {
     const { k } = w;
-    const o = runKernel(w.arena, 'float64', N, [input(n, x), input(n, labels), wantGrad ? output(n) : null, wholeScratch(k.lovasz_scratch_bytes(0, n))],
-      (count, [px, pl, pg, ps]) => k.f64_lovasz_hinge(count, n, px, pl, pg, ps, gradScale));
+    const f = kernel(k, 'lovasz_hinge', 'float64');
+    const o = runKernel(w.arena, 'float64', N, [input(n, x), input(n, labels), wantGrad ? output(n) : null, imageScratch(k.lovasz_scratch_bytes(0, n))],
+      (count, [px, pl, pg, ps]) => f(count, n, px, pl, pg, ps, gradScale), Infinity, false, 'heavy');
     r = { total: o.total, grad: wantGrad ? (o.outputs[0] as Float64Array) : null };
   } else {
     r = lovaszHingeReference(x.data, labels, N, n, wantGrad, gradScale);
@@ -85,9 +95,10 @@ function softmaxLoss(fn: string, inputValue: FloatInput, target: IndexInput, opt
   const w = wasm(fn, lovaszModule);
   if (w) {
     const { k } = w;
+    const f = kernel(k, 'lovasz_softmax', 'float64');
     const o = runKernel(w.arena, 'float64', N, [
-      input(C * n, x), input(n, labels), weight ? whole(weight) : null, wantGrad ? output(C * n) : null, wholeScratch(k.lovasz_scratch_bytes(C, n)),
-    ], (count, [px, pl, pw, pg, ps]) => k.f64_lovasz_softmax(count, C, n, px, pl, pw, pg, ps, gradScale));
+      input(C * n, x), input(n, labels), weight ? whole(weight) : null, wantGrad ? output(C * n) : null, imageScratch(k.lovasz_scratch_bytes(C, n)),
+    ], (count, [px, pl, pw, pg, ps]) => f(count, C, n, px, pl, pw, pg, ps, gradScale), Infinity, false, 'heavy');
     r = { total: o.total, grad: wantGrad ? (o.outputs[0] as Float64Array) : null };
   } else {
     r = lovaszSoftmaxReference(x.data, labels, N, C, n, weight?.data ?? null, wantGrad, gradScale);

@@ -118,7 +118,7 @@ function focal(fn: string, inputArg: FloatInput, target: IndexInput, options: un
       reduction === 'none' ? output(C, null, unplanar(C, inner)) : null,
       wantGrad ? output(C, into, unplanar(C, inner)) : null,
       gradRow ? input(C, gradRow, planar(C, inner)) : null,
-    ], (count, [px, pt, pw, pl, pg, pr]) => kernel(wm.k, 'softmax_focal', 'float64')(count, C, px, pt, pw, pl, pg, pr, gamma, gradScale));
+    ], (count, [px, pt, pw, pl, pg, pr]) => kernel(wm.k, 'softmax_focal', 'float64')(count, C, px, pt, pw, pl, pg, pr, gamma, gradScale), Infinity, false, true);
     const outs = r.outputs;
     parts = { elementLoss: reduction === 'none' ? outs[0] : new Float64Array(0), total: r.total, grads: wantGrad ? [outs[outs.length - 1]] : [] };
   } else {

@@ -2,8 +2,12 @@
 // operand in the arena, then copies in through views of the whole memory that are made once per
 // memory buffer (re-made only after growth), runs the kernel once, and copies out. Nothing here
 // allocates on the JS heap for a call whose shape repeats: the copy-out views are cached by place.
+//
+// While the worker pool runs, a lean call stages in the plain memory of src/wasm/plain.ts (a
+// lean call never reads a resident tensor: src/lean.ts declines views of wasm memory).
 import type { Dtype, FloatArray } from '../dtypes';
 import type { Arena } from './arena';
+import { PLAIN, plainRoom } from './plain';
 import { BLOCK_BYTES } from './runtime';
 import { wasmBuffer } from './views';
 
@@ -12,9 +16,9 @@ let F32: Float32Array<ArrayBufferLike> = new Float32Array(0);
 let F64: Float64Array<ArrayBufferLike> = new Float64Array(0);
 let I32: Int32Array<ArrayBufferLike> = new Int32Array(0);
 
-/** Views of the whole wasm memory, current: call after the call's last allocation. */
+/** Views of the whole wasm memory the call stages in, current: call after the call's last allocation. */
 function refresh(): void {
-  const b = wasmBuffer();
+  const b = PLAIN.on ? PLAIN.buffer! : wasmBuffer();
   if (b === viewed) return;
   viewed = b;
   F32 = new Float32Array(b);
@@ -51,9 +55,17 @@ let placedAt = 0;
  */
 export function place(arena: Arena, a: number, b: number, c: number, d: number, scratch: number): boolean {
   const ra = room(a), rb = room(b), rc = room(c), rd = room(d), rs = align16(scratch);
-  if (a + b + c + d > BLOCK_BYTES || ra + rb + rc + rd + rs > arena.available()) return false;
-  placedAt = arena.mark();
-  const p = arena.alloc(ra + rb + rc + rd + rs);
+  const total = ra + rb + rc + rd + rs;
+  // the memory limit as without threads: the same calls are lean, and the same ones decline
+  if (a + b + c + d > BLOCK_BYTES || total > arena.available()) return false;
+  let p: number;
+  if (PLAIN.memory !== null) {
+    p = plainRoom(total);
+    PLAIN.on = true;
+  } else {
+    placedAt = arena.mark();
+    p = arena.alloc(total);
+  }
   PTRS[0] = a > 0 ? p : 0;
   PTRS[1] = b > 0 ? p + ra : 0;
   PTRS[2] = c > 0 ? p + ra + rb : 0;
@@ -64,7 +76,8 @@ export function place(arena: Arena, a: number, b: number, c: number, d: number, 
 
 /** Frees what place() allocated. */
 export function release(arena: Arena): void {
-  arena.rewind(placedAt);
+  if (PLAIN.on) PLAIN.on = false;
+  else arena.rewind(placedAt);
 }
 
 /** %TypedArray%.prototype.set: a caller's array may shadow `set`, so it is never called through the array. */

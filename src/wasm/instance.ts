@@ -114,21 +114,39 @@ export function buildOf(m: WasmModule): Build {
 }
 
 function bytesOf(m: WasmModule): Uint8Array<ArrayBuffer> {
-  const bytes = (build === 'relaxed' && relaxedBytes.get(m)) || decode(m.simd);
+  const bytes = plainBytesOf(m);
   return memoryShared ? sharedPatch!(bytes) : bytes;
 }
 
+/** m's bytes as the build says, importing a plain memory. */
+function plainBytesOf(m: WasmModule): Uint8Array<ArrayBuffer> {
+  return (build === 'relaxed' && relaxedBytes.get(m)) || decode(m.simd);
+}
+
 /** The modules compiled now, with their exports: what the worker pool instantiates in each worker (src/wasm/pool.ts). */
-export function compiledModules(): Array<{ module: WebAssembly.Module; exports: object; bytes: Uint8Array<ArrayBuffer> }> {
-  const out: Array<{ module: WebAssembly.Module; exports: object; bytes: Uint8Array<ArrayBuffer> }> = [];
+export function compiledModules(): Compiled[] {
+  const out: Compiled[] = [];
   for (const m of registry) {
     const c = compiled.get(m);
     if (c && instances.get(m) === c.exports) out.push(c);
   }
   return out;
 }
+/** A module as instantiated: its compiled form, exports and bytes, and the same build's bytes importing a plain memory (the pool's calls that stay on one thread: src/wasm/direct.ts). */
+export interface Compiled { module: WebAssembly.Module; exports: object; bytes: Uint8Array<ArrayBuffer>; plain: () => Uint8Array<ArrayBuffer> }
 /** Each instantiated module's compiled form (the pool posts it to workers, which need not compile it again). */
-const compiled = new Map<WasmModule, { module: WebAssembly.Module; exports: object; bytes: Uint8Array<ArrayBuffer> }>();
+const compiled = new Map<WasmModule, Compiled>();
+/** Told of each module compiled while it is set (the worker pool: src/wasm/pool.ts). */
+let compiledHook: ((c: Compiled) => void) | null = null;
+
+export function setCompiledHook(h: ((c: Compiled) => void) | null): void {
+  compiledHook = h;
+}
+
+function setCompiled(m: WasmModule, c: Compiled): void {
+  compiled.set(m, c);
+  compiledHook?.(c);
+}
 
 /** Imports m's relaxed build (once) and keeps its bytes where the engine validates them. */
 async function loadRelaxed(m: WasmModule): Promise<void> {
@@ -216,7 +234,7 @@ export function loadModule<F extends FamilySpec>(m: WasmModule<F>): Kernels<F> |
     const module = new WebAssembly.Module(bytes);
     const instance = new WebAssembly.Instance(module, imports());
     instances.set(m, instance.exports as unknown as Kernels<FamilySpec>);
-    compiled.set(m, { module, exports: instance.exports, bytes });
+    setCompiled(m, { module, exports: instance.exports, bytes, plain: () => plainBytesOf(m) });
   } catch (e) {
     syncErrors.set(m, e);
     failed(e);
@@ -250,7 +268,7 @@ export async function loadAllAsync(): Promise<void> {
       const module = await WebAssembly.compile(bytes);
       const instance = await WebAssembly.instantiate(module, imports());
       instances.set(m, instance.exports as unknown as Kernels<FamilySpec>);
-      compiled.set(m, { module, exports: instance.exports, bytes });
+      setCompiled(m, { module, exports: instance.exports, bytes, plain: () => plainBytesOf(m) });
       syncErrors.delete(m);
     } catch (e) {
       asyncErrors.set(m, e);

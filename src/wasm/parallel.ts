@@ -14,7 +14,7 @@ const BLOCK_PTRS: number[] = [];
 /**
  * run() on the caller's thread and the pool's workers, or null when the call is not one for them:
  * fewer than two blocks or tuning.parallelMinBytes, operands copied in or out making up more than
- * tuning.copiedShare of an item's bytes (only the caller's thread can read a caller's array: it
+ * tuning.copiedShare of an item's bytes, unless the kernel is `heavy` (only the caller's thread can read a caller's array: it
  * copies every block in before the workers start and out after they end, and with a shared
  * memory those copies are the slow part), a whole-call scratch (wholeScratch: one area every block
  * writes), an output written in place whose block boundaries are not on a vector (kernels may
@@ -28,7 +28,7 @@ const BLOCK_PTRS: number[] = [];
 export function runParallel(
   arena: Arena, dtype: Dtype, items: number, operands: ReadonlyArray<Operand | null>,
   kernel: (count: number, ptrs: number[], start: number) => number,
-  block: number, fixed: number[], allPerItem: number,
+  block: number, fixed: number[], allPerItem: number, heavy = false,
 ): RunResult | null {
   const p = activePool();
   if (p === null) return null;
@@ -57,7 +57,7 @@ export function runParallel(
     stride[i] = Math.ceil(((block * o.per + (o.role === 'scratch' ? o.extra : 0)) * eb + 16) / 16) * 16;
     need += blocks * stride[i] + 16;
   }
-  if (copied > tuning.copiedShare * allPerItem) return null;
+  if (!heavy && copied > tuning.copiedShare * allPerItem) return null;
   // the recorded table: a few dozen numbers per block
   need += blocks * 8 * 40;
   if (need > arena.available()) return null;

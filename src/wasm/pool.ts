@@ -20,8 +20,9 @@
 // call throw, and the pool is stopped: later calls run on one thread.
 import type { Arena } from './arena';
 import { setKernelWrapper } from './kernels';
-import { compiledModules, makeMemoryShared } from './instance';
-import { setParallel } from './runtime';
+import { compiledModules, makeMemoryShared, setCompiledHook } from './instance';
+import { PLAIN, plainPages, setPlainMemory } from './plain';
+import { BLOCK_BYTES, setParallel } from './runtime';
 import { withoutDataSegments, withSharedMemoryImport } from './shared-module';
 import { wasmBuffer } from './views';
 
@@ -118,6 +119,13 @@ export interface Pool {
   fns: Array<(...a: number[]) => number | undefined>;
 }
 
+/**
+ * An export → the same export of the instance over the plain memory (src/wasm/plain.ts). Made
+ * with the pool, and kept when it stops (init({ threads: 1 })): the memory stays shared, and the
+ * calls on one thread keep staging in the plain one.
+ */
+let plainOf: Map<unknown, (...a: number[]) => unknown> | null = null;
+
 let pool: Pool | null = null;
 /** How long the caller waits for a worker's block before it gives up (ms). Tests lower it. */
 let timeoutMs = 5000;
@@ -174,9 +182,17 @@ function record(id: number, args: IArguments): number {
 function wrapper(f: (...a: number[]) => unknown): unknown {
   const p = pool;
   const id = p?.ids.get(f) ?? -1;
+  // a call staged in the plain memory runs the plain instance's export (src/wasm/plain.ts):
+  // every module compiled has one (made at the pool's start, or as the module compiles)
+  const g = plainOf?.get(f) ?? null;
   return function (this: unknown) {
     // eslint-disable-next-line prefer-rest-params
     if (recording) return record(id, arguments);
+    if (PLAIN.on) {
+      if (g === null) throw new Error('simdloss: a kernel without an instance over the plain memory (src/wasm/pool.ts)');
+      // eslint-disable-next-line prefer-rest-params, prefer-spread
+      return g.apply(null, arguments as unknown as number[]);
+    }
     // eslint-disable-next-line prefer-rest-params, prefer-spread
     return f.apply(null, arguments as unknown as number[]);
   };
@@ -306,8 +322,8 @@ export function stopPool(): void {
   Atomics.add(p.ctl, SEQ, 1);
   Atomics.notify(p.ctl, SEQ);
   for (const w of p.workers) w.terminate();
-  setKernelWrapper(null);
   setParallel(null);
+  // the kernel wrapper (with no pool, it never records) and the plain memory stay: see plainOf
   freeScratch = p.scratch;
 }
 let freeScratch: number[] = [];
@@ -347,6 +363,16 @@ export async function startPool(threads: number, arena: Arena, memory: WebAssemb
   });
   // workers instantiate modules without data segments: the caller's instances placed them
   const workerModules = await Promise.all(mods.map((m) => WebAssembly.compile(withoutDataSegments(m.bytes))));
+  // the plain memory for the calls that stay on this thread, and every module's instance over it
+  // (src/wasm/plain.ts): those of an earlier pool are kept (their code is compiled and warm), and
+  // only a module compiled since gets one
+  const plainMemory = PLAIN.memory ?? new WebAssembly.Memory({ initial: plainPages(2 * BLOCK_BYTES) });
+  const plainMap = PLAIN.memory !== null && plainOf !== null ? plainOf : new Map<unknown, (...a: number[]) => unknown>();
+  await Promise.all(mods.map(async (m) => {
+    if (plainMap.has(Object.values(m.exports)[0])) return;
+    const { instance } = await WebAssembly.instantiate(m.plain(), { env: { memory: plainMemory } });
+    pairExports(plainMap, m.exports, instance.exports);
+  }));
   const ctl = new Int32Array(new SharedArrayBuffer(CTL_INTS * 4));
   ctl[SPIN_US] = spinUs;
   const scratch = Array.from({ length: threads - 1 }, () => arena.allocResident(WORKER_SCRATCH, 'init'));
@@ -367,7 +393,25 @@ export async function startPool(threads: number, arena: Arena, memory: WebAssemb
   }
   p.alive = true;
   pool = p;
+  plainOf = plainMap;
+  setPlainMemory(plainMemory);
   setKernelWrapper(wrapper);
+  // a module compiled from now on (on its first use) gets its plain instance then, synchronously
+  // as its compile is
+  setCompiledHook((c) => {
+    try {
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(c.plain()), { env: { memory: plainMemory } });
+      pairExports(plainMap, c.exports, instance.exports);
+    } catch {
+      setPlainMemory(null); // calls stage in the shared memory, as before
+    }
+  });
+}
+
+/** Maps each export of `shared` to the export of the same name in `plain`. */
+function pairExports(map: Map<unknown, (...a: number[]) => unknown>, shared: object, plain: object): void {
+  const p = plain as Record<string, (...a: number[]) => unknown>;
+  for (const [k, f] of Object.entries(shared)) map.set(f, p[k]);
 }
 
 const WORKER_START_MS = 30_000;

@@ -18,6 +18,7 @@ import { FloatTensor } from '../tensor';
 import { newFloat } from '../shapes';
 import type { Dtype, FloatArray } from '../dtypes';
 import type { Arena } from './arena';
+import { PLAIN, plainRoom } from './plain';
 import { narrowOut, widenIn } from './half';
 import { WasmTensor } from './resident';
 import { isHalfArray, wasmView } from './views';
@@ -151,12 +152,14 @@ export function fitsOneItem(arena: Arena, dtype: Dtype, operands: ReadonlyArray<
  * or throws if they do not fit. `replayable`: the block function only calls kernels (with
  * arguments made from `count`, the pointers and the call's constants; no reads of wasm memory
  * between them, no other effects), so that with threads its calls can be recorded and run by any
- * thread (src/wasm/parallel.ts); the others run on the calling thread.
+ * thread (src/wasm/parallel.ts); the others run on the calling thread. `'heavy'`: replayable, and
+ * the kernel's work per byte so far above a copy's (a sort, a windowed filter) that the call splits
+ * even when the calling thread copies its operands in and out (tuning.copiedShare does not apply).
  */
 export function run(
   arena: Arena, dtype: Dtype, items: number, operands: ReadonlyArray<Operand | null>,
   kernel: (count: number, ptrs: number[], start: number) => number,
-  maxBlock = Infinity, wholeCall = false, replayable = false,
+  maxBlock = Infinity, wholeCall = false, replayable: boolean | 'heavy' = false,
 ): RunResult {
   const bytes = dtype === 'float32' ? 4 : 8;
   const n = operands.length;
@@ -178,13 +181,18 @@ export function run(
     const cacheSized = Math.max(1, Math.floor(tuning.blockBytes / Math.max(allPerItem, 1)));
     block = Math.min(items, fit, wholeCall ? Infinity : cacheSized, maxBlock);
   }
-  if (parallel !== null && replayable && block < items && !wholeCall) {
-    const r = parallel.run(arena, dtype, items, operands, kernel, block, fixed, allPerItem);
+  if (parallel !== null && replayable !== false && block < items && !wholeCall) {
+    const r = parallel.run(arena, dtype, items, operands, kernel, block, fixed, allPerItem, replayable === 'heavy');
     if (r !== null) return r;
   }
   const mark = arena.mark();
   const ptrs = PTRS;
   ptrs.length = n;
+  // While the pool runs, a call on this thread that reads and writes nothing in place and whose
+  // block function only calls kernels (`replayable`) stages in the plain memory of
+  // src/wasm/plain.ts: the same blocks, kernels and values, the same bits, faster copies.
+  const plain = PLAIN.memory !== null && replayable !== false && stagesAll(operands, fixed);
+  let plainTop = 0;
   for (let i = 0; i < n; i++) {
     const o = operands[i];
     if (!o || fixed[i] >= 0) {
@@ -192,11 +200,24 @@ export function run(
       continue;
     }
     const v = o.values;
-    if (o.role === 'whole') ptrs[i] = arena.alloc(v === null ? o.extra : lengthOfValues(v) * (isInt32(v) ? 4 : bytes) + 16);
-    else ptrs[i] = items > 0 ? arena.alloc((block * o.per + (o.role === 'scratch' ? o.extra : 0)) * (isInt32(v) ? 4 : bytes) + 16) : 0;
+    const size = o.role === 'whole' ? (v === null ? o.extra : lengthOfValues(v) * (isInt32(v) ? 4 : bytes) + 16)
+      : items > 0 ? (block * o.per + (o.role === 'scratch' ? o.extra : 0)) * (isInt32(v) ? 4 : bytes) + 16 : -1;
+    if (size < 0) ptrs[i] = 0;
+    else if (plain) {
+      ptrs[i] = plainTop; // an offset until plainRoom() gives the base
+      plainTop += Math.ceil(size / 16) * 16;
+    } else ptrs[i] = arena.alloc(size);
   }
+  if (plain) {
+    // the memory limit as without threads: what would not fit in the arena does not run here either
+    if (plainTop > arena.available()) arena.alloc(plainTop); // (throws the arena's RangeError)
+    const base = plainRoom(plainTop);
+    for (let i = 0; i < n; i++) if (operands[i] && fixed[i] < 0 && (operands[i]!.role === 'whole' || items > 0)) ptrs[i] += base;
+  }
+  const view = plain ? plainView : wasmView;
 
   try {
+    PLAIN.on = plain;
     // Views, after the last allocation: the staging areas and every source and result.
     const staging = STAGING, sources = SOURCES, results = RESULTS;
     staging.length = sources.length = results.length = n;
@@ -208,12 +229,12 @@ export function run(
       if (!o) continue;
       const v = o.values;
       if (o.role === 'whole') {
-        if (v !== null && fixed[i] < 0) wasmView(isInt32(v) ? 'int32' : dtype, ptrs[i], lengthOfValues(v)).set(arrayOf(v));
+        if (v !== null && fixed[i] < 0) view(isInt32(v) ? 'int32' : dtype, ptrs[i], lengthOfValues(v)).set(arrayOf(v));
         continue;
       }
       if (o.role === 'out') results[i] = o.into instanceof WasmTensor ? o.into.data : o.into ?? newFloat(dtype, items * o.per);
       if (fixed[i] >= 0 || o.role === 'scratch' || items === 0) continue;
-      staging[i] = wasmView(isInt32(v) ? 'int32' : dtype, ptrs[i], block * o.per);
+      staging[i] = view(isInt32(v) ? 'int32' : dtype, ptrs[i], block * o.per);
       if (o.role === 'in') sources[i] = arrayOf(v!);
     }
 
@@ -254,12 +275,35 @@ export function run(
     for (let i = 0; i < n; i++) if (operands[i]?.role === 'out') outputs.push(results[i]!);
     return { total, outputs };
   } finally {
+    PLAIN.on = false;
     arena.rewind(mark);
     // nothing of this call's is kept alive by the reused arrays
     STAGING.fill(null);
     SOURCES.fill(null);
     RESULTS.fill(null);
   }
+}
+
+/**
+ * Whether a call stages every operand it has (none read or written in place) and none is a
+ * Float16Array (widened and narrowed by the half module in the shared memory: src/wasm/half.ts).
+ */
+function stagesAll(operands: ReadonlyArray<Operand | null>, fixed: number[]): boolean {
+  for (let i = 0; i < operands.length; i++) {
+    const o = operands[i];
+    if (!o) continue;
+    if (fixed[i] >= 0) return false;
+    const v = o.values;
+    if (v instanceof FloatTensor ? v.half : v !== null && isHalfArray(v)) return false;
+    if (o.into !== null && (o.into instanceof WasmTensor ? o.into.dtype === 'float16' : isHalfArray(o.into))) return false;
+  }
+  return true;
+}
+
+/** A view of n values at ptr in the plain memory (src/wasm/plain.ts). */
+function plainView(type: 'float32' | 'float64' | 'int32', ptr: number, n: number): FloatArray | Int32Array {
+  const b = PLAIN.buffer!;
+  return type === 'float32' ? new Float32Array(b, ptr, n) : type === 'float64' ? new Float64Array(b, ptr, n) : new Int32Array(b, ptr, n);
 }
 
 /**
@@ -278,7 +322,7 @@ export const tuning = {
    * split: crossEntropy 256×1000 forward (1,025,024 bytes, 200 µs) sat just under a 1 MiB bound.
    */
   parallelMinBytes: 3 * BLOCK_BYTES + 1,
-  /** The share of an item's bytes that may be copied in or out by the caller's thread in a parallel call. */
+  /** The share of an item's bytes that may be copied in or out by the caller's thread in a parallel call (but a 'heavy' kernel's: run()). */
   copiedShare: 0.25,
 };
 
@@ -287,7 +331,7 @@ export const tuning = {
 export type ParallelRun = (
   arena: Arena, dtype: Dtype, items: number, operands: ReadonlyArray<Operand | null>,
   kernel: (count: number, ptrs: number[], start: number) => number,
-  block: number, fixed: number[], allPerItem: number,
+  block: number, fixed: number[], allPerItem: number, heavy: boolean,
 ) => RunResult | null;
 
 /** The parallel path and the thread count, while a worker pool runs (src/wasm/pool.ts, a chunk that init({ threads }) loads). */

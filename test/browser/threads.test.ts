@@ -1,9 +1,12 @@
-// Threads in Chromium (issue 18): on a cross-origin-isolated page (COOP/COEP headers) init({ threads: 2 })
-// starts a worker and large resident calls give the same bits as on one thread; on a plain page
-// it keeps one thread and says why once, with no error.
+// Threads in Chromium and Firefox (issue 18): on a cross-origin-isolated page (COOP/COEP headers)
+// init({ threads: 2 }) starts a worker and large resident calls give the same bits as on one
+// thread; on a plain page it keeps one thread and says why once, with no error. Chromium is driven
+// by playwright-core, Firefox (Debian's firefox-esr) through WebDriver BiDi by puppeteer-core, as
+// in test/browser/firefox.test.ts.
 import { chromium, type Browser } from 'playwright-core';
+import puppeteer, { type Browser as PuppeteerBrowser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium, INSTALL_TIMEOUT } from './find-browser';
+import { CHROMIUM_ARGS, findChromium, findFirefox, INSTALL_TIMEOUT } from './find-browser';
 import { serve } from './serve';
 
 const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
@@ -51,18 +54,23 @@ window.__result = r;
 
 let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
+let firefox: PuppeteerBrowser;
 
 beforeAll(async () => {
   server = await serve({ '/isolated.html': { body: PAGE, headers: ISOLATED }, '/plain.html': { body: PAGE } });
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+  firefox = await puppeteer.launch({ browser: 'firefox', executablePath: findFirefox(), headless: true });
 }, INSTALL_TIMEOUT);
 
 afterAll(async () => {
   await browser?.close();
+  await firefox?.close();
   await server?.close();
 });
 
-async function load(path: string): Promise<Record<string, unknown>> {
+type Load = (path: string) => Promise<Record<string, unknown>>;
+
+async function loadChromium(path: string): Promise<Record<string, unknown>> {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -74,7 +82,19 @@ async function load(path: string): Promise<Record<string, unknown>> {
   return r;
 }
 
-describe('threads in Chromium', () => {
+async function loadFirefox(path: string): Promise<Record<string, unknown>> {
+  const page = await firefox.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.url}${path}`);
+  await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, { timeout: 60_000 });
+  const r = await page.evaluate(() => (window as unknown as { __result: Record<string, unknown> }).__result);
+  await page.close();
+  expect(errors).toEqual([]);
+  return r;
+}
+
+describe.each([['Chromium', loadChromium], ['Firefox', loadFirefox]] as Array<[string, Load]>)('threads in %s', (name, load) => {
   it('a cross-origin-isolated page: two threads, the same bits as one', async () => {
     const r = await load('/isolated.html');
     expect(r.error).toBeUndefined();
@@ -82,7 +102,7 @@ describe('threads in Chromium', () => {
     expect(r.threads).toBe(2);
     expect(r.notes).toEqual([]);
     expect(r.two).toBe(r.one);
-    console.log(`Chromium, isolated: crossEntropyWithGrad 256×1000 resident: 1 thread ${(r.msOne as number).toFixed(3)} ms, 2 threads ${(r.msTwo as number).toFixed(3)} ms (${((r.msOne as number) / (r.msTwo as number)).toFixed(2)}×)`);
+    console.log(`${name}, isolated: crossEntropyWithGrad 256×1000 resident: 1 thread ${(r.msOne as number).toFixed(3)} ms, 2 threads ${(r.msTwo as number).toFixed(3)} ms (${((r.msOne as number) / (r.msTwo as number)).toFixed(2)}×)`);
   });
 
   it('a plain page: one thread, one console note saying why, no error', async () => {
