@@ -1,13 +1,19 @@
 // Which implementation runs: the wasm SIMD kernels, or the float64 reference ('js').
 import { Arena } from './wasm/arena';
-import type { FamilySpec, Kernels } from './wasm/kernels';
-import { currentBuild, kernelsAvailable, kernelUnavailableReason, loadAllAsync, loadModule, memoryIsShared, setBuild, sharedMemory, type WasmModule } from './wasm/instance';
-import { threadsNow } from './wasm/runtime';
+import { setKernelWrapper, type FamilySpec, type Kernels } from './wasm/kernels';
+import {
+  compiledModules, currentBuild, kernelsAvailable, kernelUnavailableReason, loadAllAsync, loadModule, makeMemoryShared, memoryIsShared,
+  setBuild, setCompiledHook, SHARED_MAX_PAGES, sharedMemory, type WasmModule,
+} from './wasm/instance';
+import { arrayOf, BLOCK_BYTES, isInt32, lengthOfValues, setParallel, threadsNow, tuning } from './wasm/runtime';
+import { PLAIN, plainPages, setPlainMemory } from './wasm/plain';
+import { newFloat } from './shapes';
+import type { ThreadsHost } from './wasm/threads-host';
 import { checkOptions } from './options';
 import { typeError } from './errors';
 import { WasmTensor } from './wasm/resident';
 import type { Backend, Dtype, Float16ArrayLike, StorageDtype } from './types';
-import { Float16 } from './wasm/views';
+import { Float16, wasmBuffer, wasmView } from './wasm/views';
 import { loadHalf } from './wasm/half';
 
 let forced: Backend | null = null;
@@ -155,6 +161,7 @@ export async function init(options?: InitOptions): Promise<Backend> {
   const restart = running > 1 && (rebuild || (threads !== null && threads !== running));
   // the pool is a chunk of its own, loaded when threads are asked for
   const pool = (threads !== null && threads > 1) || running > 1 ? await import('./wasm/threads') : null;
+  pool?.connect(threadsHost());
   if (pool && (restart || threads === 1)) pool.stopPool();
   // switching builds drops the compiled modules; loadAllAsync compiles them again as the build says
   if (rebuild) setBuild(relaxed ? 'relaxed' : 'simd');
@@ -182,6 +189,12 @@ export async function init(options?: InitOptions): Promise<Backend> {
   if (threads !== null) lastThreads = want;
   return backend();
 }
+
+/** The main code's parts the threads' chunk uses, handed to it (src/wasm/threads-host.ts says why). */
+const threadsHost = (): ThreadsHost => ({
+  newFloat, setKernelWrapper, compiledModules, makeMemoryShared, setCompiledHook, SHARED_MAX_PAGES, PLAIN, plainPages, setPlainMemory,
+  WasmTensor, arrayOf, BLOCK_BYTES, isInt32, lengthOfValues, setParallel, tuning, wasmBuffer, wasmView,
+});
 
 /** The thread count the last init() asked for (and could have): kept when init() is called again without `threads`. */
 let lastThreads = 1;

@@ -1,20 +1,18 @@
 // run() split among threads (src/wasm/pool.ts): loaded with the pool, installed in the runtime
 // (setParallel) while it runs.
-import { newFloat } from '../shapes';
 import type { Dtype, FloatArray } from '../dtypes';
 import type { Arena } from './arena';
 import { activePool, beginBlock, beginRecording, endBlock, endRecording, recordedBytes, runRecorded } from './pool';
-import { WasmTensor } from './resident';
-import { arrayOf, isInt32, lengthOfValues, tuning, type Operand, type RunResult } from './runtime';
-import { wasmView } from './views';
+import type { Operand, RunResult } from './runtime';
+import { host } from './threads-host';
 
 const PTRS: number[] = [];
 const BLOCK_PTRS: number[] = [];
 
 /**
  * run() on the caller's thread and the pool's workers, or null when the call is not one for them:
- * fewer than two blocks or tuning.parallelMinBytes, operands copied in or out making up more than
- * tuning.copiedShare of an item's bytes, unless the kernel is `heavy` (only the caller's thread can read a caller's array: it
+ * fewer than two blocks or host.tuning.parallelMinBytes, operands copied in or out making up more than
+ * host.tuning.copiedShare of an item's bytes, unless the kernel is `heavy` (only the caller's thread can read a caller's array: it
  * copies every block in before the workers start and out after they end, and with a shared
  * memory those copies are the slow part), a whole-call scratch (wholeScratch: one area every block
  * writes), an output written in place whose block boundaries are not on a vector (kernels may
@@ -33,7 +31,7 @@ export function runParallel(
   const p = activePool();
   if (p === null) return null;
   const blocks = Math.ceil(items / block);
-  if (blocks < 2 || blocks > 0xffff || items * allPerItem < tuning.parallelMinBytes) return null;
+  if (blocks < 2 || blocks > 0xffff || items * allPerItem < host.tuning.parallelMinBytes) return null;
   const bytes = dtype === 'float32' ? 4 : 8;
   const n = operands.length;
   let copied = 0;
@@ -43,10 +41,10 @@ export function runParallel(
     const o = operands[i];
     stride[i] = 0;
     if (!o) continue;
-    const eb = isInt32(o.values) ? 4 : bytes;
+    const eb = host.isInt32(o.values) ? 4 : bytes;
     if (o.role === 'whole') {
       if (o.values === null) return null;
-      if (fixed[i] < 0) need += lengthOfValues(o.values) * eb + 32;
+      if (fixed[i] < 0) need += host.lengthOfValues(o.values) * eb + 32;
       continue;
     }
     if (fixed[i] >= 0) {
@@ -57,7 +55,7 @@ export function runParallel(
     stride[i] = Math.ceil(((block * o.per + (o.role === 'scratch' ? o.extra : 0)) * eb + 16) / 16) * 16;
     need += blocks * stride[i] + 16;
   }
-  if (!heavy && copied > tuning.copiedShare * allPerItem) return null;
+  if (!heavy && copied > host.tuning.copiedShare * allPerItem) return null;
   // the recorded table: a few dozen numbers per block
   need += blocks * 8 * 40;
   if (need > arena.available()) return null;
@@ -72,7 +70,7 @@ export function runParallel(
       continue;
     }
     const v = o.values;
-    if (o.role === 'whole') ptrs[i] = arena.alloc(lengthOfValues(v!) * (isInt32(v) ? 4 : bytes) + 16);
+    if (o.role === 'whole') ptrs[i] = arena.alloc(host.lengthOfValues(v!) * (host.isInt32(v) ? 4 : bytes) + 16);
     else ptrs[i] = arena.alloc(blocks * stride[i]);
   }
   let recordingOn = false;
@@ -83,15 +81,15 @@ export function runParallel(
       const o = operands[i];
       if (!o || fixed[i] >= 0 || (o.role !== 'whole' && o.role !== 'in')) continue;
       const v = o.values!;
-      const type = isInt32(v) ? 'int32' : dtype;
+      const type = host.isInt32(v) ? 'int32' : dtype;
       if (o.role === 'whole') {
-        wasmView(type, ptrs[i], lengthOfValues(v)).set(arrayOf(v));
+        host.wasmView(type, ptrs[i], host.lengthOfValues(v)).set(host.arrayOf(v));
         continue;
       }
-      const src = arrayOf(v);
+      const src = host.arrayOf(v);
       for (let b = 0, start = 0; b < blocks; b++, start += block) {
         const count = Math.min(block, items - start);
-        const dst = wasmView(type, ptrs[i] + b * stride[i], count * o.per);
+        const dst = host.wasmView(type, ptrs[i] + b * stride[i], count * o.per);
         if (o.gather) o.gather(dst as FloatArray, src as FloatArray, start, count);
         else dst.set(src.subarray(start * o.per, (start + count) * o.per));
       }
@@ -106,7 +104,7 @@ export function runParallel(
       for (let i = 0; i < n; i++) {
         const o = operands[i];
         if (!o || o.role === 'whole') blockPtrs[i] = ptrs[i];
-        else if (fixed[i] >= 0) blockPtrs[i] = ptrs[i] + start * o.per * (isInt32(o.values) ? 4 : bytes);
+        else if (fixed[i] >= 0) blockPtrs[i] = ptrs[i] + start * o.per * (host.isInt32(o.values) ? 4 : bytes);
         else blockPtrs[i] = ptrs[i] + b * stride[i];
       }
       beginBlock();
@@ -130,11 +128,11 @@ export function runParallel(
     for (let i = 0; i < n; i++) {
       const o = operands[i];
       if (!o || o.role !== 'out') continue;
-      const result = o.into instanceof WasmTensor ? o.into.data : o.into ?? newFloat(dtype, items * o.per);
+      const result = o.into instanceof host.WasmTensor ? o.into.data : o.into ?? host.newFloat(dtype, items * o.per);
       if (fixed[i] < 0) {
         for (let b = 0, start = 0; b < blocks; b++, start += block) {
           const count = Math.min(block, items - start);
-          const src = wasmView(dtype, ptrs[i] + b * stride[i], count * o.per) as FloatArray;
+          const src = host.wasmView(dtype, ptrs[i] + b * stride[i], count * o.per) as FloatArray;
           if (o.scatter) o.scatter(src, result, start, count);
           else result.set(src, start * o.per);
         }

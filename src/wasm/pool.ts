@@ -19,12 +19,8 @@
 // sleep in Atomics.wait. A worker that does not finish its block within the timeout makes the
 // call throw, and the pool is stopped: later calls run on one thread.
 import type { Arena } from './arena';
-import { setKernelWrapper } from './kernels';
-import { compiledModules, makeMemoryShared, setCompiledHook } from './instance';
-import { PLAIN, plainPages, setPlainMemory } from './plain';
-import { BLOCK_BYTES, setParallel } from './runtime';
 import { withoutDataSegments, withSharedMemoryImport } from './shared-module';
-import { wasmBuffer } from './views';
+import { host } from './threads-host';
 
 const SEQ = 0, NEXT = 1, DONE = 2, SLEEPERS = 3, STOP = 4, NBLOCKS = 5, TABLE = 6, PART = 7, SPIN_US = 8, CRASH = 9;
 const CTL_INTS = 16;
@@ -188,7 +184,7 @@ function wrapper(f: (...a: number[]) => unknown): unknown {
   return function (this: unknown) {
     // eslint-disable-next-line prefer-rest-params
     if (recording) return record(id, arguments);
-    if (PLAIN.on) {
+    if (host.PLAIN.on) {
       if (g === null) throw new Error('simdloss: a kernel without an instance over the plain memory (src/wasm/pool.ts)');
       // eslint-disable-next-line prefer-rest-params, prefer-spread
       return g.apply(null, arguments as unknown as number[]);
@@ -251,7 +247,7 @@ export function recordedBytes(blocks: number): number {
  */
 export function runRecorded(p: Pool, blocks: number, at: number, fn: string): number {
   const table = at, part = at + (blocks + REC.length) * 8;
-  const f64 = new Float64Array(wasmBuffer());
+  const f64 = new Float64Array(host.wasmBuffer());
   const t = table / 8;
   for (let b = 0; b < blocks; b++) f64[t + b] = blocks + OFFSETS[b];
   for (let i = 0; i < REC.length; i++) f64[t + blocks + i] = REC[i];
@@ -308,8 +304,8 @@ export function runRecorded(p: Pool, blocks: number, at: number, fn: string): nu
 // ---- starting and stopping ----
 
 /** Makes the modules' memory shared (instance.ts), the modules importing it as such. */
-export function shareMemory(): ReturnType<typeof makeMemoryShared> {
-  return makeMemoryShared(withSharedMemoryImport);
+export function shareMemory(): ReturnType<typeof host.makeMemoryShared> {
+  return host.makeMemoryShared(withSharedMemoryImport);
 }
 
 /** Stops the pool (workers terminated, their scratch freed on the next start): calls run on one thread. */
@@ -322,7 +318,7 @@ export function stopPool(): void {
   Atomics.add(p.ctl, SEQ, 1);
   Atomics.notify(p.ctl, SEQ);
   for (const w of p.workers) w.terminate();
-  setParallel(null);
+  host.setParallel(null);
   // the kernel wrapper (with no pool, it never records) and the plain memory stay: see plainOf
   freeScratch = p.scratch;
 }
@@ -351,7 +347,7 @@ export async function startPool(threads: number, arena: Arena, memory: WebAssemb
   stopPool();
   for (const s of freeScratch) arena.freeResident(s);
   freeScratch = [];
-  const mods = compiledModules();
+  const mods = host.compiledModules();
   const ids = new Map<unknown, number>();
   const fns: Array<(...a: number[]) => number | undefined> = [];
   mods.forEach((m, mi) => {
@@ -366,8 +362,8 @@ export async function startPool(threads: number, arena: Arena, memory: WebAssemb
   // the plain memory for the calls that stay on this thread, and every module's instance over it
   // (src/wasm/plain.ts): those of an earlier pool are kept (their code is compiled and warm), and
   // only a module compiled since gets one
-  const plainMemory = PLAIN.memory ?? new WebAssembly.Memory({ initial: plainPages(2 * BLOCK_BYTES) });
-  const plainMap = PLAIN.memory !== null && plainOf !== null ? plainOf : new Map<unknown, (...a: number[]) => unknown>();
+  const plainMemory = host.PLAIN.memory ?? new WebAssembly.Memory({ initial: host.plainPages(2 * host.BLOCK_BYTES) });
+  const plainMap = host.PLAIN.memory !== null && plainOf !== null ? plainOf : new Map<unknown, (...a: number[]) => unknown>();
   await Promise.all(mods.map(async (m) => {
     if (plainMap.has(Object.values(m.exports)[0])) return;
     const { instance } = await WebAssembly.instantiate(m.plain(), { env: { memory: plainMemory } });
@@ -394,16 +390,16 @@ export async function startPool(threads: number, arena: Arena, memory: WebAssemb
   p.alive = true;
   pool = p;
   plainOf = plainMap;
-  setPlainMemory(plainMemory);
-  setKernelWrapper(wrapper);
+  host.setPlainMemory(plainMemory);
+  host.setKernelWrapper(wrapper);
   // a module compiled from now on (on its first use) gets its plain instance then, synchronously
   // as its compile is
-  setCompiledHook((c) => {
+  host.setCompiledHook((c) => {
     try {
       const instance = new WebAssembly.Instance(new WebAssembly.Module(c.plain()), { env: { memory: plainMemory } });
       pairExports(plainMap, c.exports, instance.exports);
     } catch {
-      setPlainMemory(null); // calls stage in the shared memory, as before
+      host.setPlainMemory(null); // calls stage in the shared memory, as before
     }
   });
 }

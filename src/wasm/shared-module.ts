@@ -1,6 +1,6 @@
 // A module's bytes for threads (src/wasm/pool.ts): importing the memory as shared, and without
 // data segments for a worker's instance. Loaded only with the threads (a chunk of its own).
-import { SHARED_MAX_PAGES } from './instance';
+import { host } from './threads-host';
 
 /**
  * A module's bytes with its memory import made shared: the import's limits flag becomes 0x03
@@ -80,7 +80,7 @@ function sharedImports(body: Uint8Array): number[] {
     const flag = body[p++];
     const min = u32();
     if (flag & 1) u32();
-    return [...body.subarray(0, limitsAt), 0x03, ...leb(min), ...leb(SHARED_MAX_PAGES), ...body.subarray(p)];
+    return [...body.subarray(0, limitsAt), 0x03, ...leb(min), ...leb(host.SHARED_MAX_PAGES), ...body.subarray(p)];
   }
   throw new Error('simdloss: a module without a memory import');
 }

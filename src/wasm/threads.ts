@@ -3,12 +3,18 @@
 import type { Arena } from './arena';
 import { runParallel } from './parallel';
 import { poolThreads, startPool } from './pool';
-import { setParallel } from './runtime';
+import { host, setHost, type ThreadsHost } from './threads-host';
 
 export { shareMemory, stopPool, threadsUnavailableReason } from './pool';
+export type { ThreadsHost };
+
+/** Hands the chunk the main code's parts it uses (src/wasm/threads-host.ts): init() calls it first. */
+export function connect(h: ThreadsHost): void {
+  setHost(h);
+}
 
 /** Starts `threads - 1` workers and routes run()'s replayable calls through the parallel path. */
 export async function startThreads(threads: number, arena: Arena, memory: WebAssembly.Memory): Promise<void> {
   await startPool(threads, arena, memory);
-  setParallel({ run: runParallel, threads: poolThreads });
+  host.setParallel({ run: runParallel, threads: poolThreads });
 }
