@@ -8,7 +8,7 @@
 // Pointers that are 0 mean "absent": weight (w ≡ 1), probs (class-index targets),
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
-import { exp_lean_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, sexp, vexp_sum_term_k, vexp_sum_term_k_r, vlog } from '../simd/math';
+import { exp_lean8_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, sexp, vexp_sum_term_k, vexp_sum_term_k_r, vlog } from '../simd/math';
 import { exp_store_sum_terms, exp_store_sum_terms_fast, exp_sum, fast_residual_ok, row_max, row_max_min, rowMin, scale, sum } from '../simd/reduce';
 // rows shorter than SMALL_C take the across-rows path (one row per lane), SHORT_ROW_CHUNK at a time
 import { SHORT_ROW_CHUNK as CHUNK, SMALL_C } from '../generated/constants';
@@ -246,10 +246,10 @@ function soft_sums_f32(C: i32, z: usize, q: usize, weight: usize, m: f32, keep: 
  *
  * Gradient: g_c = k·(B·e_c/s - b_c), B = Σ_c b_c. It cancels where p_c nears b_c/B, by a factor
  * F = B·p_c/|g_c| that reaches the hundreds in a row of 1000 classes; its error is F times that of
- * e_c/s. So e_c and s are taken from exp_lean_f64x2 (1e-11) of z - m (exact in f64), and e_c kept
+ * e_c/s. So e_c and s are taken from exp_lean8_f64x2 (1e-11) of z - m (exact in f64), and e_c kept
  * rounded to float32 in g; the last pass forms g_c in f64 and, for the lane pairs that cancel by
  * more than 2 bits (F > 4: there float32's half ulp of e_c would exceed 2 ulp of g_c), takes e_c
- * from exp_lean_f64x2 again. Without gradient the loss needs s only to float32 precision (a
+ * from exp_lean8_f64x2 again. Without gradient the loss needs s only to float32 precision (a
  * relative error of s moves log s by as much): soft_sums_f32.
  */
 function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usize, k: f64, eps: f64, weightSum: f64): f64 {
@@ -283,8 +283,8 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
       const zv = v128.load(z + off);
       let d0 = f64x2.sub(f32x4_lo_f64(zv), m64); // exact
       let d1 = f64x2.sub(f32x4_hi_f64(zv), m64);
-      let e0 = exp_lean_f64x2(d0);
-      let e1 = exp_lean_f64x2(d1);
+      let e0 = exp_lean8_f64x2(d0);
+      let e1 = exp_lean8_f64x2(d1);
       v128.store(g + off, f64_pair_f32x4(e0, e1)); // the tail's repeated lanes: the same values again
       let b0 = f64x2.splat(1), b1 = b0;
       if (q) {
@@ -383,7 +383,7 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
       const off = <usize>load<u32>(CANCEL + (<usize>i << 2));
       const wh = weight ? f64x2.promote_low_f32x4(v128.load64_zero(weight + off)) : f64x2.splat(1);
       const bh = q ? f64x2.mul(vk, f64x2.mul(f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(q + off)), vkeep), vuni), wh)) : f64x2.mul(vb, wh);
-      const eh = exp_lean_f64x2(f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(z + off)), m64));
+      const eh = exp_lean8_f64x2(f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(z + off)), m64));
       v128.store64_lane(g + off, f32x4.demote_f64x2_zero(f64x2.sub(f64x2.mul(va, eh), bh)), 0);
     }
   }
@@ -393,8 +393,8 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
     const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false)) : f64x2.mul(vb, weight_f64(weight, off, false));
     const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true)) : f64x2.mul(vb, weight_f64(weight, off, true));
     const zv = v128.load(z + off);
-    const g0 = f64x2.sub(f64x2.mul(va, exp_lean_f64x2(f64x2.sub(f32x4_lo_f64(zv), m64))), b0);
-    const g1 = f64x2.sub(f64x2.mul(va, exp_lean_f64x2(f64x2.sub(f32x4_hi_f64(zv), m64))), b1);
+    const g0 = f64x2.sub(f64x2.mul(va, exp_lean8_f64x2(f64x2.sub(f32x4_lo_f64(zv), m64))), b0);
+    const g1 = f64x2.sub(f64x2.mul(va, exp_lean8_f64x2(f64x2.sub(f32x4_hi_f64(zv), m64))), b1);
     v128.store(g + off, f64_pair_f32x4(g0, g1));
     c = C;
   }
@@ -405,7 +405,7 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
     store<f32>(g + off, <f32>(a * Math.exp(<f64>load<f32>(z + off) - <f64>m) - b));
   }
   // the target's element: a·e_t - k·((1-ε)·w_t + (ε/C)·w_t), cancelling as p_t nears its target
-  if (!q) store<f32>(g + (<usize>t << 2), <f32>(a * f64x2.extract_lane(exp_lean_f64x2(f64x2.splat(dt)), 0) - k * (keep * wt + uni * wt)));
+  if (!q) store<f32>(g + (<usize>t << 2), <f32>(a * f64x2.extract_lane(exp_lean8_f64x2(f64x2.splat(dt)), 0) - k * (keep * wt + uni * wt)));
   return loss;
 }
 
@@ -538,12 +538,12 @@ function cross_entropy_across_rows<T, S>(
       const m0 = f32x4_lo_f64(vmax), m1 = f32x4_hi_f64(vmax);
       let s0 = f64x2.splat(0), s1 = s0; // smoothing with the gradient: s in f64, lanes 0-1 and 2-3
       if (grad && smooth) {
-        // soft_row_f32's exps, a lane per row: e^(z-m) and s from exp_lean_f64x2 (z - m exact)
+        // soft_row_f32's exps, a lane per row: e^(z-m) and s from exp_lean8_f64x2 (z - m exact)
         for (let c = 0; c < C; c++) {
           const p = cols + (<usize>c << 4);
           const zc = v128.load(p);
           let d0 = f64x2.sub(f32x4_lo_f64(zc), m0), d1 = f64x2.sub(f32x4_hi_f64(zc), m1);
-          const e0 = exp_lean_f64x2(d0), e1 = exp_lean_f64x2(d1);
+          const e0 = exp_lean8_f64x2(d0), e1 = exp_lean8_f64x2(d1);
           s0 = f64x2.add(s0, e0);
           s1 = f64x2.add(s1, e1);
           v128.store(p, f64_pair_f32x4(e0, e1));
@@ -666,13 +666,13 @@ function cross_entropy_across_rows<T, S>(
             const zp = block + (h << 1) * rowBytes + (c << 2);
             const zz = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(zp)), 1, <f64>load<f32>(zp + rowBytes));
             const w = weight ? f64x2.splat(<f64>load<f32>(weight + (c << 2))) : f64x2.splat(1);
-            const eh = exp_lean_f64x2(f64x2.sub(zz, h ? m1 : m0));
+            const eh = exp_lean8_f64x2(f64x2.sub(zz, h ? m1 : m0));
             const gh = v128.and(f64x2.sub(f64x2.mul(h ? a1 : a0, eh), f64x2.mul(h ? ku1 : ku0, w)), h ? v1 : v0);
             v128.store64_lane(cols + (c << 4) + (h << 3), f32x4.demote_f64x2_zero(gh), 0);
           }
           const gblock = grad + <usize>r * rowBytes;
           scatter_block<T>(gblock, rowBytes, C, cols, f32x4.splat(1));
-          const et0 = exp_lean_f64x2(f64x2.sub(f32x4_lo_f64(zt), m0)), et1 = exp_lean_f64x2(f64x2.sub(f32x4_hi_f64(zt), m1));
+          const et0 = exp_lean8_f64x2(f64x2.sub(f32x4_lo_f64(zt), m0)), et1 = exp_lean8_f64x2(f64x2.sub(f32x4_hi_f64(zt), m1));
           const bt = f64x2.add(f64x2.mul(vkeep, wt0), f64x2.mul(vuni, wt0));
           const bt1 = f64x2.add(f64x2.mul(vkeep, wt1), f64x2.mul(vuni, wt1));
           const gt = f64_pair_f32x4(f64x2.sub(f64x2.mul(a0, et0), f64x2.mul(kk0, bt)), f64x2.sub(f64x2.mul(a1, et1), f64x2.mul(kk1, bt1)));
