@@ -262,6 +262,9 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
   let s: f64 = 0;
   let sbd: f64 = 0; // Σ b·(z - m) (probabilities), Σ w·(z - m) (smoothing)
   let sb: f64 = 0; // Σ b (probabilities)
+  // Rows of up to CANCEL_MAX classes keep e's low parts in CANCEL's region (lo = e - hi, hi the
+  // float32 e in g): the last pass takes e = hi + lo for every class, nothing to list or recompute
+  const keepLo = C <= CANCEL_MAX;
   if (!g) {
     s = soft_sums_f32(C, z, q, weight, m, keep, uni);
     sbd = softBD;
@@ -285,7 +288,10 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
       let d1 = f64x2.sub(f32x4_hi_f64(zv), m64);
       let e0 = exp_lean8_f64x2(d0);
       let e1 = exp_lean8_f64x2(d1);
-      v128.store(g + off, f64_pair_f32x4(e0, e1)); // the tail's repeated lanes: the same values again
+      const hv = f64_pair_f32x4(e0, e1);
+      v128.store(g + off, hv); // the tail's repeated lanes: the same values again
+      // e - hi exactly in f64, rounded to float32: hi + lo is e to 2^-48
+      if (keepLo) v128.store(CANCEL + off, f64_pair_f32x4(f64x2.sub(e0, f32x4_lo_f64(hv)), f64x2.sub(e1, f32x4_hi_f64(hv))));
       let b0 = f64x2.splat(1), b1 = b0;
       if (q) {
         b0 = soft_target_f64(q, weight, off, vkeep, vuni, false);
@@ -326,6 +332,7 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
         const e = Math.exp(d);
         s += e;
         store<f32>(g + off, <f32>e);
+        store<f32>(CANCEL + off, <f32>(e - <f64><f32>e)); // (C < 4 <= CANCEL_MAX)
       }
       const w: f64 = weight ? <f64>load<f32>(weight + off) : 1;
       if (q) {
@@ -357,6 +364,35 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
   const quarter = f64x2.splat(a < 0 ? -0.25 : 0.25);
   let c = 0;
   const C4 = C & ~3;
+  if (keepLo) {
+    for (; c < C4; c += 4) {
+      const off = <usize>c << 2;
+      const ev = v128.load(g + off), lv = v128.load(CANCEL + off);
+      const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false)) : f64x2.mul(vb, weight_f64(weight, off, false));
+      const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true)) : f64x2.mul(vb, weight_f64(weight, off, true));
+      const g0 = f64x2.sub(f64x2.mul(va, f64x2.add(f32x4_lo_f64(ev), f32x4_lo_f64(lv))), b0);
+      const g1 = f64x2.sub(f64x2.mul(va, f64x2.add(f32x4_hi_f64(ev), f32x4_hi_f64(lv))), b1);
+      v128.store(g + off, f64_pair_f32x4(g0, g1));
+    }
+    if (c < C && C >= 4) {
+      // the last 4 classes: their first lanes in g are gradients already (kept), the others e's hi
+      const off = <usize>(C - 4) << 2;
+      const ev = v128.load(g + off), lv = v128.load(CANCEL + off);
+      const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false)) : f64x2.mul(vb, weight_f64(weight, off, false));
+      const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true)) : f64x2.mul(vb, weight_f64(weight, off, true));
+      const g0 = f64x2.sub(f64x2.mul(va, f64x2.add(f32x4_lo_f64(ev), f32x4_lo_f64(lv))), b0);
+      const g1 = f64x2.sub(f64x2.mul(va, f64x2.add(f32x4_hi_f64(ev), f32x4_hi_f64(lv))), b1);
+      const fresh = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - (C & 3)));
+      v128.store(g + off, v128.bitselect(f64_pair_f32x4(g0, g1), ev, fresh));
+      c = C;
+    }
+    for (; c < C; c++) { // C < 4
+      const off = <usize>c << 2;
+      const w: f64 = weight ? <f64>load<f32>(weight + off) : 1;
+      const b = q ? k * (<f64>load<f32>(q + off) * keep + uni) * w : k * uni * w;
+      store<f32>(g + off, <f32>(a * (<f64>load<f32>(g + off) + <f64>load<f32>(CANCEL + off)) - b));
+    }
+  }
   while (c < C4) {
     // A chunk of up to 2·CANCEL_MAX classes: g from the stored e, and the byte offsets of the lane
     // pairs where |g| < a·e/4 (cancelling by more than 2 bits) listed, branch-free: taken in a
