@@ -121,9 +121,11 @@ function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: f64, k: f64,
  * a·p_c - b_c would magnify.
  */
 // @ts-ignore: decorator
-@inline function soft_target_f64(q: usize, weight: usize, off: usize, keep: v128, uni: v128, hi: bool): v128 {
+@inline function soft_target_f64(q: usize, weight: usize, off: usize, keep: v128, uni: v128, hi: bool, plain: bool): v128 {
   const qv = v128.load(q + off);
-  let b = f64x2.add(f64x2.mul(hi ? f32x4_hi_f64(qv) : f32x4_lo_f64(qv), keep), uni);
+  let b = hi ? f32x4_hi_f64(qv) : f32x4_lo_f64(qv);
+  // without smoothing (keep = 1, uni = 0: q' = q) the two operations are skipped
+  if (!plain) b = f64x2.add(f64x2.mul(b, keep), uni);
   if (weight) {
     const wv = v128.load(weight + off);
     b = f64x2.mul(b, hi ? f32x4_hi_f64(wv) : f32x4_lo_f64(wv));
@@ -167,6 +169,7 @@ function soft_sums_f32(C: i32, z: usize, q: usize, weight: usize, m: f32, keep: 
   const k0 = kexp<f32>(K_MAGIC), k1 = kexp<f32>(K_LOG2E), k2 = kexp<f32>(K_MLN2HI), k3 = kexp<f32>(K_MLN2LO), k4 = kexp<f32>(K_CUTOFF);
   const c5 = kexp<f32>(K_C5), c4 = kexp<f32>(K_C5 + 1), c3 = kexp<f32>(K_C5 + 2), c2 = kexp<f32>(K_C5 + 3), c1 = kexp<f32>(K_C5 + 4);
   const vm = f32x4.splat(m), m64 = f64x2.splat(<f64>m), qkeep = f64x2.splat(keep), quni = f64x2.splat(uni);
+  const plain = keep == 1 && uni == 0; // q' = q
   let S = f64x2.splat(0), D = S, B = S;
   const rem = C & 3;
   const C4 = C & ~3;
@@ -191,8 +194,8 @@ function soft_sums_f32(C: i32, z: usize, q: usize, weight: usize, m: f32, keep: 
         // q' = (1-ε)·q + ε/C rounds twice in float32 and once more times w: in f64, z - m exact
         const zv = v128.load(z + off);
         let d0 = f64x2.sub(f32x4_lo_f64(zv), m64), d1 = f64x2.sub(f32x4_hi_f64(zv), m64);
-        let b0 = soft_target_f64(q, weight, off, qkeep, quni, false);
-        let b1 = soft_target_f64(q, weight, off, qkeep, quni, true);
+        let b0 = soft_target_f64(q, weight, off, qkeep, quni, false, plain);
+        let b1 = soft_target_f64(q, weight, off, qkeep, quni, true, plain);
         if (tail) {
           const lo = i64x2.extend_low_i32x4_s(mask), hi = i64x2.extend_high_i32x4_s(mask);
           b0 = v128.and(b0, lo); b1 = v128.and(b1, hi);
@@ -265,6 +268,7 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
   // Rows of up to CANCEL_MAX classes keep e's low parts in CANCEL's region (lo = e - hi, hi the
   // float32 e in g): the last pass takes e = hi + lo for every class, nothing to list or recompute
   const keepLo = C <= CANCEL_MAX;
+  const plain = eps == 0;
   if (!g) {
     s = soft_sums_f32(C, z, q, weight, m, keep, uni);
     sbd = softBD;
@@ -294,8 +298,8 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
       if (keepLo) v128.store(CANCEL + off, f64_pair_f32x4(f64x2.sub(e0, f32x4_lo_f64(hv)), f64x2.sub(e1, f32x4_hi_f64(hv))));
       let b0 = f64x2.splat(1), b1 = b0;
       if (q) {
-        b0 = soft_target_f64(q, weight, off, vkeep, vuni, false);
-        b1 = soft_target_f64(q, weight, off, vkeep, vuni, true);
+        b0 = soft_target_f64(q, weight, off, vkeep, vuni, false, plain);
+        b1 = soft_target_f64(q, weight, off, vkeep, vuni, true, plain);
       } else if (weight) {
         b0 = weight_f64(weight, off, false);
         b1 = weight_f64(weight, off, true);
@@ -368,8 +372,8 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
     for (; c < C4; c += 4) {
       const off = <usize>c << 2;
       const ev = v128.load(g + off), lv = v128.load(CANCEL + off);
-      const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false)) : f64x2.mul(vb, weight_f64(weight, off, false));
-      const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true)) : f64x2.mul(vb, weight_f64(weight, off, true));
+      const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false, plain)) : f64x2.mul(vb, weight_f64(weight, off, false));
+      const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true, plain)) : f64x2.mul(vb, weight_f64(weight, off, true));
       const g0 = f64x2.sub(f64x2.mul(va, f64x2.add(f32x4_lo_f64(ev), f32x4_lo_f64(lv))), b0);
       const g1 = f64x2.sub(f64x2.mul(va, f64x2.add(f32x4_hi_f64(ev), f32x4_hi_f64(lv))), b1);
       v128.store(g + off, f64_pair_f32x4(g0, g1));
@@ -378,8 +382,8 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
       // the last 4 classes: their first lanes in g are gradients already (kept), the others e's hi
       const off = <usize>(C - 4) << 2;
       const ev = v128.load(g + off), lv = v128.load(CANCEL + off);
-      const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false)) : f64x2.mul(vb, weight_f64(weight, off, false));
-      const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true)) : f64x2.mul(vb, weight_f64(weight, off, true));
+      const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false, plain)) : f64x2.mul(vb, weight_f64(weight, off, false));
+      const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true, plain)) : f64x2.mul(vb, weight_f64(weight, off, true));
       const g0 = f64x2.sub(f64x2.mul(va, f64x2.add(f32x4_lo_f64(ev), f32x4_lo_f64(lv))), b0);
       const g1 = f64x2.sub(f64x2.mul(va, f64x2.add(f32x4_hi_f64(ev), f32x4_hi_f64(lv))), b1);
       const fresh = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - (C & 3)));
@@ -402,8 +406,8 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
     for (; c < stop; c += 4) {
       const off = <usize>c << 2;
       const ev = v128.load(g + off);
-      const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false)) : f64x2.mul(vb, weight_f64(weight, off, false));
-      const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true)) : f64x2.mul(vb, weight_f64(weight, off, true));
+      const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false, plain)) : f64x2.mul(vb, weight_f64(weight, off, false));
+      const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true, plain)) : f64x2.mul(vb, weight_f64(weight, off, true));
       const ae0 = f64x2.mul(va, f32x4_lo_f64(ev));
       const ae1 = f64x2.mul(va, f32x4_hi_f64(ev));
       const g0 = f64x2.sub(ae0, b0);
@@ -426,8 +430,8 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
   if (c < C && C >= 4) {
     // the last 4 classes from e^(z-m) in f64 (not from g: its first lanes are already gradients)
     const off = <usize>(C - 4) << 2;
-    const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false)) : f64x2.mul(vb, weight_f64(weight, off, false));
-    const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true)) : f64x2.mul(vb, weight_f64(weight, off, true));
+    const b0 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, false, plain)) : f64x2.mul(vb, weight_f64(weight, off, false));
+    const b1 = q ? f64x2.mul(vk, soft_target_f64(q, weight, off, vkeep, vuni, true, plain)) : f64x2.mul(vb, weight_f64(weight, off, true));
     const zv = v128.load(z + off);
     const g0 = f64x2.sub(f64x2.mul(va, exp_lean8_f64x2(f64x2.sub(f32x4_lo_f64(zv), m64))), b0);
     const g1 = f64x2.sub(f64x2.mul(va, exp_lean8_f64x2(f64x2.sub(f32x4_hi_f64(zv), m64))), b1);
@@ -582,7 +586,10 @@ function cross_entropy_across_rows<T, S>(
           const e0 = exp_lean8_f64x2(d0), e1 = exp_lean8_f64x2(d1);
           s0 = f64x2.add(s0, e0);
           s1 = f64x2.add(s1, e1);
-          v128.store(p, f64_pair_f32x4(e0, e1));
+          const hv = f64_pair_f32x4(e0, e1);
+          v128.store(p, hv);
+          // e's low parts, e - hi rounded to float32, in CANCEL's region (C < SMALL_C vectors fit)
+          v128.store(CANCEL + (<usize>c << 4), f64_pair_f32x4(f64x2.sub(e0, f32x4_lo_f64(hv)), f64x2.sub(e1, f32x4_hi_f64(hv))));
           if (weight) {
             const w = f64x2.splat(<f64>load<T>(weight + <usize>c * sizeof<T>()));
             d0 = f64x2.mul(w, d0);
@@ -663,8 +670,8 @@ function cross_entropy_across_rows<T, S>(
         v128.store(wts + at, wt);
         if (grad && smooth) {
           // soft_row_f32's gradient, a lane per row: g_c = a·e_c - k·(ε/C)·w_c, a = k·B/s, in
-          // f64; the lane pairs that cancel by more than 2 bits listed, then taken from e^(z-m)
-          // in f64; the target's element a·e_t - k·((1-ε)·w_t + (ε/C)·w_t) from it too.
+          // f64 from e = hi + lo; the target's element a·e_t - k·((1-ε)·w_t + (ε/C)·w_t) from
+          // e^(z_t - m) in f64.
           const v0 = i64x2.extend_low_i32x4_s(valid), v1 = i64x2.extend_high_i32x4_s(valid);
           let kk0 = f64x2.splat(gradScale), kk1 = kk0;
           if (gradRow) {
@@ -679,32 +686,16 @@ function cross_entropy_across_rows<T, S>(
           const a0 = f64x2.div(f64x2.mul(kk0, f64x2.add(f64x2.mul(vkeep, wt0), vuw)), s0);
           const a1 = f64x2.div(f64x2.mul(kk1, f64x2.add(f64x2.mul(vkeep, wt1), vuw)), s1);
           const ku0 = f64x2.mul(kk0, vuni), ku1 = f64x2.mul(kk1, vuni);
-          // ±1/4 with a's sign, lane by lane (a < 0 where the upstream gradient is): |g| < |a·e|/4
-          const sign = f64x2.splat(-0.0), quarter = f64x2.splat(0.25);
-          const quarter0 = v128.or(quarter, v128.and(a0, sign)), quarter1 = v128.or(quarter, v128.and(a1, sign));
-          let n = 0;
           for (let c = 0; c < C; c++) {
             const p = cols + (<usize>c << 4);
-            const ev = v128.load(p);
+            const ev = v128.load(p), lv = v128.load(CANCEL + (<usize>c << 4));
             const w = weight ? f64x2.splat(<f64>load<f32>(weight + (<usize>c << 2))) : f64x2.splat(1);
-            const ae0 = f64x2.mul(a0, f32x4_lo_f64(ev)), ae1 = f64x2.mul(a1, f32x4_hi_f64(ev));
+            // e = hi + lo (to 2^-48): no cancellation is magnified
+            const ae0 = f64x2.mul(a0, f64x2.add(f32x4_lo_f64(ev), f32x4_lo_f64(lv)));
+            const ae1 = f64x2.mul(a1, f64x2.add(f32x4_hi_f64(ev), f32x4_hi_f64(lv)));
             // ignored rows: 0 (a = 0, but e may be NaN or inf there)
             const g0 = v128.and(f64x2.sub(ae0, f64x2.mul(ku0, w)), v0), g1 = v128.and(f64x2.sub(ae1, f64x2.mul(ku1, w)), v1);
             v128.store(p, f64_pair_f32x4(g0, g1));
-            store<u32>(CANCEL + (<usize>n << 2), <u32>(c << 1));
-            n += <i32>v128.any_true(f64x2.lt(f64x2.abs(g0), f64x2.mul(ae0, quarter0)));
-            store<u32>(CANCEL + (<usize>n << 2), <u32>(c << 1) | 1);
-            n += <i32>v128.any_true(f64x2.lt(f64x2.abs(g1), f64x2.mul(ae1, quarter1)));
-          }
-          for (let i = 0; i < n; i++) {
-            const v = load<u32>(CANCEL + (<usize>i << 2));
-            const c = <usize>(v >> 1), h = <usize>(v & 1);
-            const zp = block + (h << 1) * rowBytes + (c << 2);
-            const zz = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(zp)), 1, <f64>load<f32>(zp + rowBytes));
-            const w = weight ? f64x2.splat(<f64>load<f32>(weight + (c << 2))) : f64x2.splat(1);
-            const eh = exp_lean8_f64x2(f64x2.sub(zz, h ? m1 : m0));
-            const gh = v128.and(f64x2.sub(f64x2.mul(h ? a1 : a0, eh), f64x2.mul(h ? ku1 : ku0, w)), h ? v1 : v0);
-            v128.store64_lane(cols + (c << 4) + (h << 3), f32x4.demote_f64x2_zero(gh), 0);
           }
           const gblock = grad + <usize>r * rowBytes;
           scatter_block<T>(gblock, rowBytes, C, cols, f32x4.splat(1));
