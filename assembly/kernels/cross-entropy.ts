@@ -611,6 +611,7 @@ function cross_entropy_across_rows<T, S>(
           vsum = v128.add<T>(vsum, e);
         }
       } else {
+        if (smooth) vsum = v128.splat<T>(<T>-1);
         for (let c = 0; c < C; c++) {
           const p = cols + (<usize>c << 4);
           // The rr2-p5 exp (2.3 ulp): measured, the gradients meet the accuracy bar as often as with
@@ -618,11 +619,8 @@ function cross_entropy_across_rows<T, S>(
           const zc = v128.load(p);
           const e = vexp_sum_term_k<T>(v128.sub<T>(zc, vmax), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1);
           v128.store(p, e);
+          vsum = v128.add<T>(vsum, e);
           if (smooth) {
-            // s in f64: float32 additions of 10 terms were 2 ulp of s, 4.6 ulp of a loss that the
-            // smoothing term does not dwarf (crossEntropy/stress/258x10/smooth/weightTrue/none)
-            s0 = f64x2.add(s0, f32x4_lo_f64(e));
-            s1 = f64x2.add(s1, f32x4_hi_f64(e));
             // in f64, z - m exact: at ε = 1 this sum is most of the loss (float32: 1.3 ulp of it)
             let d0 = f64x2.sub(f32x4_lo_f64(zc), m0), d1 = f64x2.sub(f32x4_hi_f64(zc), m1);
             if (weight) {
@@ -632,9 +630,13 @@ function cross_entropy_across_rows<T, S>(
             }
             sd0 = f64x2.add(sd0, d0);
             sd1 = f64x2.add(sd1, d1);
-          } else vsum = v128.add<T>(vsum, e);
+          }
         }
-        if (smooth) vsum = f64_pair_f32x4(s0, s1);
+        // smoothing: the sum began at -1, which the row's largest term (e^0 = 1, exactly) cancels:
+        // the float32 additions round at the scale of s - 1, not s (they were 2 ulp of s, 4.6 ulp
+        // of a loss that the smoothing term does not dwarf, crossEntropy/stress/258x10/smooth/
+        // weightTrue/none); s = 1 + that, in f64, rounded once
+        if (smooth) vsum = f64_pair_f32x4(f64x2.add(f32x4_lo_f64(vsum), f64x2.splat(1)), f64x2.add(f32x4_hi_f64(vsum), f64x2.splat(1)));
       }
       let vk = v128.splat<T>(<T>0); // k·w_t per row (0 for ignored rows), for the gradient
       if (sizeof<T>() == 4) {
