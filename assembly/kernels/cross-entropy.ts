@@ -8,7 +8,7 @@
 // Pointers that are 0 mean "absent": weight (w ≡ 1), probs (class-index targets),
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
-import { exp_lean8_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, sexp, vexp_sum_term_k, vexp_sum_term_k_r, vlog } from '../simd/math';
+import { exp_lean8_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, sexp, vexp_sum_term_k, vexp_sum_term_k_r, vlog, vlog1p } from '../simd/math';
 import { exp_store_sum_terms, exp_store_sum_terms_fast, exp_sum, fast_residual_ok, row_max, row_max_min, rowMin, scale, sum } from '../simd/reduce';
 // rows shorter than SMALL_C take the across-rows path (one row per lane), SHORT_ROW_CHUNK at a time
 import { SHORT_ROW_CHUNK as CHUNK, SMALL_C } from '../generated/constants';
@@ -598,7 +598,8 @@ function cross_entropy_across_rows<T, S>(
           sd0 = f64x2.add(sd0, d0);
           sd1 = f64x2.add(sd1, d1);
         }
-        vsum = f64_pair_f32x4(s0, s1); // for the losses
+        // for the losses: s - 1 (rounded to float32 at its own scale; the losses take log1p)
+        vsum = f64_pair_f32x4(f64x2.sub(s0, f64x2.splat(1)), f64x2.sub(s1, f64x2.splat(1)));
       } else if (grad) {
         // The stored exps become the gradient: they take z - m's rounding error in (TwoSum: the
         // lanes are different rows, so Fast2Sum's condition cannot be had for the block).
@@ -611,7 +612,6 @@ function cross_entropy_across_rows<T, S>(
           vsum = v128.add<T>(vsum, e);
         }
       } else {
-        if (smooth) vsum = v128.splat<T>(<T>-1);
         for (let c = 0; c < C; c++) {
           const p = cols + (<usize>c << 4);
           // The rr2-p5 exp (2.3 ulp): measured, the gradients meet the accuracy bar as often as with
@@ -619,8 +619,11 @@ function cross_entropy_across_rows<T, S>(
           const zc = v128.load(p);
           const e = vexp_sum_term_k<T>(v128.sub<T>(zc, vmax), k0, k1, k2, k3, k4, c5, c4, c3, c2, c1);
           v128.store(p, e);
-          vsum = v128.add<T>(vsum, e);
           if (smooth) {
+            // s in f64 (float32 additions were 2 ulp of s, 4.6 ulp of a loss that the smoothing
+            // term does not dwarf: crossEntropy/stress/258x10/smooth/weightTrue/none)
+            s0 = f64x2.add(s0, f32x4_lo_f64(e));
+            s1 = f64x2.add(s1, f32x4_hi_f64(e));
             // in f64, z - m exact: at ε = 1 this sum is most of the loss (float32: 1.3 ulp of it)
             let d0 = f64x2.sub(f32x4_lo_f64(zc), m0), d1 = f64x2.sub(f32x4_hi_f64(zc), m1);
             if (weight) {
@@ -630,13 +633,11 @@ function cross_entropy_across_rows<T, S>(
             }
             sd0 = f64x2.add(sd0, d0);
             sd1 = f64x2.add(sd1, d1);
-          }
+          } else vsum = v128.add<T>(vsum, e);
         }
-        // smoothing: the sum began at -1, which the row's largest term (e^0 = 1, exactly) cancels:
-        // the float32 additions round at the scale of s - 1, not s (they were 2 ulp of s, 4.6 ulp
-        // of a loss that the smoothing term does not dwarf, crossEntropy/stress/258x10/smooth/
-        // weightTrue/none); s = 1 + that, in f64, rounded once
-        if (smooth) vsum = f64_pair_f32x4(f64x2.add(f32x4_lo_f64(vsum), f64x2.splat(1)), f64x2.add(f32x4_hi_f64(vsum), f64x2.splat(1)));
+        // smoothing: s - 1 for the losses, which take log1p (rounded to float32 at the scale of
+        // s - 1, not of s: log s is most of a loss that the smoothing term does not dwarf)
+        if (smooth) vsum = f64_pair_f32x4(f64x2.sub(s0, f64x2.splat(1)), f64x2.sub(s1, f64x2.splat(1)));
       }
       let vk = v128.splat<T>(<T>0); // k·w_t per row (0 for ignored rows), for the gradient
       if (sizeof<T>() == 4) {
@@ -763,7 +764,7 @@ function cross_entropy_across_rows<T, S>(
       for (let r = r0; r < r1; r += L) {
         const at = <usize>(r - r0) << 2;
         const valid = i32x4.lt_u(v128.load(targets + (<usize>r << 2)), i32x4.splat(C));
-        const ls = vlog<T>(v128.load(sums + at));
+        const ls = smooth ? vlog1p<T>(v128.load(sums + at)) : vlog<T>(v128.load(sums + at)); // smoothing: s - 1
         const d = v128.load(ds + at);
         const wt = v128.load(wts + at);
         let lo: v128, hi: v128;
