@@ -141,7 +141,11 @@ function grad_prob<T>(C: i32, g: usize, q: usize, weight: usize, a: f64, k: f64,
   return hi ? f32x4_hi_f64(wv) : f32x4_lo_f64(wv);
 }
 
-/** soft_row_f32's list of cancelling lane pairs (byte offsets in the row), CANCEL_MAX of them a chunk. */
+/**
+ * soft_row_f32's working region: the low float32 parts of e (rows of up to CANCEL_MAX classes, and
+ * the across-rows path's C < SMALL_C columns), or for longer rows the list of cancelling lane
+ * pairs (byte offsets in the row), CANCEL_MAX of them a chunk.
+ */
 const CANCEL_MAX = 1024;
 /**
  * Where that list lives: static data of this module, except in a worker's instance (threads), which
@@ -248,12 +252,13 @@ function soft_sums_f32(C: i32, z: usize, q: usize, weight: usize, m: f32, keep: 
  * lanes, without it soft_sums_f32's.
  *
  * Gradient: g_c = k·(B·e_c/s - b_c), B = Σ_c b_c. It cancels where p_c nears b_c/B, by a factor
- * F = B·p_c/|g_c| that reaches the hundreds in a row of 1000 classes; its error is F times that of
- * e_c/s. So e_c and s are taken from exp_lean8_f64x2 (1e-11) of z - m (exact in f64), and e_c kept
- * rounded to float32 in g; the last pass forms g_c in f64 and, for the lane pairs that cancel by
- * more than 2 bits (F > 4: there float32's half ulp of e_c would exceed 2 ulp of g_c), takes e_c
- * from exp_lean8_f64x2 again. Without gradient the loss needs s only to float32 precision (a
- * relative error of s moves log s by as much): soft_sums_f32.
+ * F = B·p_c/|g_c| that reaches the hundreds in a row of 1000 classes (10^4 in the stress cases);
+ * its error is F times that of e_c/s. So e_c and s are taken from exp_lean8_f64x2 (1.4e-12) of
+ * z - m (exact in f64). e_c is kept as float32 hi (in g) + lo (in CANCEL's region) for rows of up
+ * to CANCEL_MAX classes, and the last pass forms g_c = a·(hi + lo) - b_c in f64. Longer rows keep
+ * hi only: the last pass lists the lane pairs that cancel by more than a bit (F > 2) and takes
+ * their e_c from exp_lean8_f64x2 again. Without gradient the loss needs s only to float32
+ * precision (a relative error of s moves log s by as much): soft_sums_f32.
  */
 function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usize, k: f64, eps: f64, weightSum: f64): f64 {
   const m = row_max<f32>(C, z);
@@ -364,8 +369,9 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
   const va = f64x2.splat(a);
   const vb = f64x2.splat(k * uni); // smoothing: b_c = k·(ε/C)·w_c
   const vk = f64x2.splat(k);
-  // ±1/4 with a's sign: a < 0 when the upstream gradient is (the test is |g| < |a·e|/4)
-  const quarter = f64x2.splat(a < 0 ? -0.25 : 0.25);
+  // ±1/2 with a's sign: a < 0 when the upstream gradient is (the test is |g| < |a·e|/2: with F
+  // up to 4 a float32 e's half ulp, which can be an ulp of g's binade, left g 3.2 ulp off)
+  const quarter = f64x2.splat(a < 0 ? -0.5 : 0.5);
   let c = 0;
   const C4 = C & ~3;
   if (keepLo) {
@@ -399,7 +405,7 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
   }
   while (c < C4) {
     // A chunk of up to 2·CANCEL_MAX classes: g from the stored e, and the byte offsets of the lane
-    // pairs where |g| < a·e/4 (cancelling by more than 2 bits) listed, branch-free: taken in a
+    // pairs where |g| < |a·e|/2 (cancelling by more than a bit) listed, branch-free: taken in a
     // loop after the chunk's, they cost no mispredicted branch per vector.
     const stop = min(C4, c + 2 * CANCEL_MAX);
     let n = 0;
@@ -418,7 +424,7 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
       store<u32>(CANCEL + (<usize>n << 2), <u32>off + 8);
       n += <i32>v128.any_true(f64x2.lt(f64x2.abs(g1), f64x2.mul(ae1, quarter)));
     }
-    // there e_c to 1e-11: float32's half ulp of e_c would be F/2 > 2 ulp of g_c
+    // there e_c to 1.4e-12: float32's half ulp of e_c would be F/2 > 1 ulp of g_c
     for (let i = 0; i < n; i++) {
       const off = <usize>load<u32>(CANCEL + (<usize>i << 2));
       const wh = weight ? f64x2.promote_low_f32x4(v128.load64_zero(weight + off)) : f64x2.splat(1);
