@@ -197,6 +197,53 @@ def softmax_family():
     fam.write()
 
 
+def cross_entropy_stress(fam):
+    """Seeded random rows for the cancelling gradient of label smoothing and probability targets
+    (docs/kernels.md, "Label smoothing and probability targets in float32"): g_c = k·(B·p_c - b_c)
+    cancels where p_c nears b_c/B. Half the rows are plain random logits (scales 1 to 16), half
+    are made to cancel: z_c = log(b_c/B) + σ·noise, σ from 1e-3 to 0.3, so that most of their
+    elements cancel by a factor 1/σ. Rows of 1000 classes (the per-row path), 37 (per-row with a
+    tail vector) and 10 (the across-rows path; 258 rows, so 2 rows are left to the per-row path).
+    A generator of its own, so that the cases before it do not change."""
+    rng = np.random.default_rng(1700)
+    for N, C in [(8, 1000), (64, 37), (258, 10)]:
+        for kind, use_w, red in [('smooth', False, 'mean'), ('smooth', True, 'none'), ('probs', False, 'none'), ('probs', True, 'mean')]:
+            w = rng.uniform(0.2, 2.0, size=C)
+            wv = w if use_w else np.ones(C)
+            x = np.empty((N, C))
+            if kind == 'smooth':
+                eps = 0.1
+                t = rng.integers(0, C, size=N)
+                b = np.tile(eps / C * wv, (N, 1))
+                b[np.arange(N), t] += (1 - eps) * wv[t]
+            else:
+                eps = 0.0
+                u = rng.uniform(0, 1, size=(N, C))
+                q = np.exp(4 * u)
+                q = np.asarray(q / q.sum(1, keepdims=True), dtype=np.float32).astype(np.float64)
+                b = q * wv
+            for n in range(N):
+                shift = rng.uniform(-5, 5)
+                if n % 2 == 0:
+                    x[n] = rng.uniform(-1, 1, size=C) * [1, 4, 8, 16][(n // 2) % 4] + shift
+                else:
+                    sigma = [1e-3, 1e-2, 0.1, 0.3][(n // 2) % 4]
+                    x[n] = np.log(b[n] / b[n].sum()) + sigma * rng.standard_normal(C) + shift
+            xt = f32(x)
+            opts = {'reduction': red}
+            kw = {'reduction': red}
+            if eps:
+                opts['labelSmoothing'] = eps
+                kw['label_smoothing'] = eps
+            if use_w:
+                wt = f32(w)
+                opts['weight'] = opts_tensor(wt)
+                kw['weight'] = wt
+            target = (torch.tensor(t), 'index') if kind == 'smooth' else (f32(q), 'float')
+            fam.add(f'crossEntropy/stress/{N}x{C}/{kind}/weight{use_w}/{red}', 'crossEntropy', [(xt, 'float'), target], opts,
+                    lambda a, b, kw=kw: F.cross_entropy(a, b, **kw), [0], grad_output=red == 'none', rng=rng)
+
+
 # --------------------------------------------------------------------------------------------
 def cross_entropy_family():
     fam = Family('cross-entropy')
@@ -278,6 +325,8 @@ def cross_entropy_family():
     bt = index_target([1000], 100)
     fam.add('crossEntropy/large-1000x100/smooth', 'crossEntropy', [(big, 'float'), (bt, 'index')], {'labelSmoothing': 0.05},
             lambda a, b: F.cross_entropy(a, b, label_smoothing=0.05), [0])
+
+    cross_entropy_stress(fam)
 
     xb = rand(rng, [2, 5])
     fam.throws('crossEntropy/error/target-out-of-bounds', 'crossEntropy', [(xb, 'float'), (torch.tensor([1, 7]), 'index')], {},

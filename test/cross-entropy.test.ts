@@ -80,6 +80,10 @@ describe('cross-entropy: float32 smoothing and probability gradients where they 
     { C: 1000, N: 6, labelSmoothing: 0.1 }, { C: 1000, N: 6, probs: true }, { C: 1000, N: 6, labelSmoothing: 0.1, weightOn: true },
     { C: 10, N: 64, labelSmoothing: 1, weightOn: true }, { C: 10, N: 64, probs: true, labelSmoothing: 0.2 }, { C: 7, N: 9, labelSmoothing: 1 },
     { C: 3, N: 5, labelSmoothing: 0.5 }, { C: 37, N: 5, probs: true, weightOn: true },
+    // rows of more than 1024 classes (e recomputed where it cancels, not kept as hi + lo), and a
+    // negative upstream gradient (a = k·B/s < 0), on each path
+    { C: 1500, N: 3, labelSmoothing: 0.1 }, { C: 1500, N: 3, probs: true, upstream: -0.75 },
+    { C: 1000, N: 6, labelSmoothing: 0.1, upstream: -0.5 }, { C: 10, N: 64, labelSmoothing: 0.1, weightOn: true, upstream: -2 },
   ];
   for (const o of cases) {
     it(JSON.stringify(o), () => {
@@ -92,7 +96,7 @@ describe('cross-entropy: float32 smoothing and probability gradients where they 
         for (let c = 0; c < o.C; c++) s += q[n * o.C + c];
         for (let c = 0; c < o.C; c++) q[n * o.C + c] /= s;
       }
-      const opts = { labelSmoothing: o.labelSmoothing ?? 0, ...(o.weightOn ? { weight } : {}), reduction: 'sum' as const };
+      const opts = { labelSmoothing: o.labelSmoothing ?? 0, ...(o.weightOn ? { weight } : {}), reduction: 'sum' as const, ...(o.upstream ? { gradOutput: o.upstream } : {}) };
       const ours = o.probs ? crossEntropyWithGrad(input, { data: q, shape: input.shape }, opts) : crossEntropyWithGrad(input, target, opts);
       setBackend('js');
       const f64 = (a: Float32Array) => Float64Array.from(a);

@@ -28,8 +28,9 @@ const KT: usize = memory.data<u32>([
   0x38800000, 0x38800000, 0x38800000, 0x38800000, // 11 2^-14, the smallest normal half
   0x477fffff, 0x477fffff, 0x477fffff, 0x477fffff, // 12 just under 2^16 (143 << 23): from 2^16 on, inf
   0x0fffe000, 0x0fffe000, 0x0fffe000, 0x0fffe000, // 13 a half's exponent and mantissa, shifted
-  0x7fff7fff, 0x7fff7fff, 0x7fff7fff, 0x7fff7fff, // 14 a half's magnitude (i16 lanes)
-  0x04000400, 0x04000400, 0x04000400, 0x04000400, // 15 the smallest normal half, 2^-14 (i16 lanes): zeros and subnormals are below
+  0, 0, 0, 0, //                                     14 (unused)
+  0x7c007c00, 0x7c007c00, 0x7c007c00, 0x7c007c00, // 15 a half's exponent (i16 lanes): 0 (zero, subnormal) and all ones (inf, NaN) are special
+  0, 0, 0, 0, //                                     16 zero
 ], 16);
 
 // @ts-ignore: decorator
@@ -38,12 +39,16 @@ const KT: usize = memory.data<u32>([
 }
 
 /**
- * binary16 bits, sign-extended to i32 lanes, to float32, exactly, in integer operations: the bits
- * shifted into a float's place (the extended sign lands on the float's) and the exponent rebiased
- * by an integer add; an inf or NaN (exponent 31) gets the rest of the way to all ones (the
- * mantissa, a NaN's payload, kept). Right for every half but zeros and subnormals (exponent 0: see
- * widenSubnormal).
+ * binary16 bits, sign-extended to i32 lanes, of a normal half (exponent 1 to 30) to float32,
+ * exactly: the bits shifted into a float's place (the extended sign lands on the float's) and the
+ * exponent rebiased by an integer add.
  */
+// @ts-ignore: decorator
+@inline function widenNormal(h: v128, kBits: v128, kRebias: v128): v128 {
+  return i32x4.add(v128.and(i32x4.shl(h, 13), kBits), kRebias);
+}
+
+/** widenNormal for any half but zeros and subnormals: an inf or NaN (exponent 31) gets the rest of the way to all ones (the mantissa, a NaN's payload, kept). */
 // @ts-ignore: decorator
 @inline function widen(h: v128, kBits: v128, kRebias: v128, kExp: v128): v128 {
   const t = v128.and(i32x4.shl(h, 13), kBits);
@@ -87,22 +92,24 @@ const KT: usize = memory.data<u32>([
 
 /**
  * n binary16 values at src to float32 at dst (src may be dst + 2n: see above). A vector of eight
- * halves takes widenSubnormal only when it holds a zero or a subnormal (|h| < 0x400).
+ * normal halves (the common case) takes widenNormal, three operations a lane; one that holds a
+ * zero, subnormal, inf or NaN (exponent 0 or 31) takes widenSubnormal.
  */
 export function f16_to_f32(n: i32, src: usize, dst: usize): void {
   const kBits = k(0), kRebias = k(1), kExp = k(2), kOne = k(3), kAbs = k(4), kMin = k(11), kMag = k(13);
-  const kHalfAbs = k(14), kHalfMin = k(15);
+  const kHalfExp = k(15), kZero = k(16);
   let i = 0;
   for (; i + 8 <= n; i += 8) {
     const h = v128.load(src + (<usize>i << 1));
     const d = dst + (<usize>i << 2);
     const lo = i32x4.extend_low_i16x8_s(h), hi = i32x4.extend_high_i16x8_s(h);
-    if (v128.any_true(i16x8.lt_u(v128.and(h, kHalfAbs), kHalfMin))) {
+    const e = v128.and(h, kHalfExp);
+    if (v128.any_true(v128.or(i16x8.eq(e, kZero), i16x8.eq(e, kHalfExp)))) {
       v128.store(d, widenSubnormal(lo, kBits, kRebias, kExp, kMag, kOne, kMin, kAbs));
       v128.store(d + 16, widenSubnormal(hi, kBits, kRebias, kExp, kMag, kOne, kMin, kAbs));
     } else {
-      v128.store(d, widen(lo, kBits, kRebias, kExp));
-      v128.store(d + 16, widen(hi, kBits, kRebias, kExp));
+      v128.store(d, widenNormal(lo, kBits, kRebias));
+      v128.store(d + 16, widenNormal(hi, kBits, kRebias));
     }
   }
   for (; i < n; i++) {

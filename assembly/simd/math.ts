@@ -118,6 +118,15 @@ const KT: usize = memory.data<u32>([
   0x11111111, 0x3f811111, 0x11111111, 0x3f811111, // 57 1/5!
   0x55555555, 0x3fa55555, 0x55555555, 0x3fa55555, // 58 1/4!
   0x55555555, 0x3fc55555, 0x55555555, 0x3fc55555, // 59 1/3!
+  // exp_lean8_f64x2: e^t = 1 + t + t²·r(t), r of degree 6, relative-error minimax on |t| <= ln2/2
+  // (Lawson iterations in float64; 1.4e-12 max, checked on 200001 points in long double)
+  0x0001b320, 0x3fe00000, 0x0001b320, 0x3fe00000, // 60 r0 0.500000000012367
+  0x57dc50df, 0x3fc55555, 0x57dc50df, 0x3fc55555, // 61 r1 0.1666666678435211
+  0x4d424406, 0x3fa55555, 0x4d424406, 0x3fa55555, // 62 r2 0.041666665726673144
+  0x271e3756, 0x3f81110a, 0x271e3756, 0x3f81110a, // 63 r3 0.008333281821048349
+  0x95c3a0f8, 0x3f56c17a, 0x95c3a0f8, 0x3f56c17a, // 64 r4 0.0013889023894595991
+  0x88a29758, 0x3f2a1854, 0x88a29758, 0x3f2a1854, // 65 r5 0.00019908935457129784
+  0x09240f00, 0x3ef9fb83, 0x09240f00, 0x3ef9fb83, // 66 r6 2.4778812595562492e-05
 ], 16);
 export const K_MAGIC = 0, K_LOG2E = 1, K_MLN2HI = 2, K_MLN2LO = 3, K_CUTOFF = 4, K_Q6 = 5, K_C5 = 10;
 export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_LOG1P_UNIT = 35, K_F64_ONE = 42, K_F64_HALF = 43;
@@ -377,6 +386,34 @@ const F64_HALF = f64x2(0.5, 0.5);
   const lo = madd_f64x2(t2, p23, p01);
   const hi = madd_f64x2(t2, p67, p45);
   const p = madd_f64x2(t4, madd_f64x2(t4, p8, hi), lo);
+  t = f64x2.mul(t, s);
+  const e = f64x2.add(f64x2.mul(t, p), s);
+  return v128.andnot(e, f64x2.lt(x, kv(48)));
+}
+
+/**
+ * exp_lean_f64x2 with a degree-8 minimax polynomial (table rows 60-66) in place of the Taylor
+ * series to t^9/9!: 1.4e-12 relative instead of 7e-12, one multiply-add fewer. (Degree 7,
+ * 5.3e-11, put a gradient element of crossEntropy/stress/258x10/smooth/weightTrue/none, which
+ * cancels by about 10^4, at 4.8 ulp against PyTorch's 0.8.)
+ */
+// @ts-ignore: decorator
+@inline export function exp_lean8_f64x2(x: v128): v128 {
+  let n = f64x2.add(f64x2.mul(x, kv(45)), kv(44));
+  const s = i64x2.shl(n, 52);
+  n = f64x2.sub(n, kv(44));
+  let t = f64x2.add(f64x2.mul(n, kv(46)), x);
+  t = f64x2.add(f64x2.mul(n, kv(47)), t);
+  // p = 1 + t·r(t), by Estrin
+  const t2 = f64x2.mul(t, t);
+  const t4 = f64x2.mul(t2, t2);
+  const p01 = madd_f64x2(t, kv(60), kv(K_F64_ONE));
+  const p23 = madd_f64x2(t, kv(62), kv(61));
+  const p45 = madd_f64x2(t, kv(64), kv(63));
+  const p67 = madd_f64x2(t, kv(66), kv(65));
+  const lo = madd_f64x2(t2, p23, p01);
+  const hi = madd_f64x2(t2, p67, p45);
+  const p = madd_f64x2(t4, hi, lo);
   t = f64x2.mul(t, s);
   const e = f64x2.add(f64x2.mul(t, p), s);
   return v128.andnot(e, f64x2.lt(x, kv(48)));
