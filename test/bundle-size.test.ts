@@ -22,14 +22,17 @@ describe('bundle budgets (esbuild, minified, gzip -9)', () => {
     expect(b.gzip).toBeLessThanOrEqual(25 * KB);
   });
 
-  // Threads (issue 18) took it from 33.5 KB to 35.1 KB: the runtime's hooks, the shared-memory
-  // switch, cross-entropy's thread_scratch, and what the app's initial chunk keeps and exports for
-  // the pool's chunk (esbuild emits that chunk even when init() is not imported).
-  // Float16Array's half module and the float16 paths then added 1.2 KB (36.3 KB measured).
-  it('crossEntropy only: ≤ 37 KB, the cross-entropy module only', async () => {
+  // Issue 9's budget was 35 KB. Threads (issue 18) took the app from 33.5 KB to 35.1 KB and
+  // Float16Array (issue 19) to 36.3 KB; then the half module became a chunk of its own (36.7 KB with
+  // the other changes of the day), and the threads' chunk stopped importing the main code (init()
+  // hands it what it uses: src/wasm/threads-host.ts), which split a shared chunk out of every app
+  // (36.0 KB); the float32 smoothing kernels' accuracy fixes (issue 17) added 0.2 KB: 35.4 KB
+  // measured. The 0.4 KB over issue 9's 35 KB: the plain staging of threads (issue 18) and the
+  // float16 paths of the runtime (issue 19), which a one-function app cannot drop.
+  it('crossEntropy only: ≤ 36 KB, the cross-entropy module only', async () => {
     const b = await bundle(one('crossEntropy'));
     expect(modulesIn(b.text)).toEqual(['cross-entropy']);
-    expect(b.gzip).toBeLessThanOrEqual(37 * KB);
+    expect(b.gzip).toBeLessThanOrEqual(36 * KB);
   });
 
   // Issue 18: the worker pool (src/wasm/pool.ts, the parallel runtime, the worker's code) is a chunk
