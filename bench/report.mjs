@@ -297,26 +297,43 @@ export function writeReport(data) {
   writeFileSync(join(here, 'chart.svg'), chart(runs));
 }
 
-/** The README's table: ratio of medians (and spread) per case, runtime and peer, from one run. */
-export function readmeTable({ runs }) {
-  const lines = [];
-  const keys = [];
-  for (const run of runs) for (const r of run.results) if (!keys.some((k) => k.id === r.id)) keys.push(r);
-  for (const peer of PEERS) {
-    const rows = keys.filter((k) => runs.some((run) => run.results.find((x) => x.id === k.id)?.stats[peer]));
-    lines.push(`| case | × ${peer}: ${runs.map((r) => r.label).join(' | ')} |`, `|---|${runs.map(() => '---:').join('|')}|`);
-    for (const k of rows) {
-      const mode = ['crossEntropy', 'mseLoss', 'l1Loss', 'smoothL1Loss'].includes(k.family) ? '' : `, ${k.mode}`;
-      const cells = runs.map((run) => {
-        const r = run.results.find((x) => x.id === k.id);
+/**
+ * README.md's "Performance" tables from one run (`node bench/report.mjs --readme`): the ratio of
+ * medians per case and runtime against each peer with its spread (min over min – p75 over p75),
+ * the large cases first, then the fixed cost of the smallest calls and the small cases.
+ */
+export function readmeTable({ date, runs }) {
+  const cases = runs[0].results;
+  const small = (c) => /^(crossEntropy|crossEntropyWithGrad|softmax) (1×10|32×10|256×100)$|^(mseLoss|binaryCrossEntropyWithLogitsWithGrad) (16|256|1024|65536)$/.test(c.name);
+  const key = (c) => `${c.name}${c.mode === 'reused' ? ', reused' : c.mode === 'fresh' && /WithGrad|softmax/.test(c.name) ? ', fresh' : ''}`;
+  const head = (first) => [`| ${first} ${runs.map((r) => r.label).join(' | ')} |`, `|---|${runs.map(() => '---:').join('|')}|`];
+  const table = (rows, peer) => {
+    const lines = head(`case | × ${peer}:`);
+    for (const c of rows) {
+      if (!c.stats[peer]) continue;
+      lines.push(`| ${key(c)} | ${runs.map((run) => {
+        const r = run.results.find((d) => d.id === c.id);
         const q = r && ratio(r, peer);
-        return q ? spread(q) : '–';
-      });
-      lines.push(`| ${k.name}${mode} | ${cells.join(' | ')} |`);
+        return q ? `${x1(q.med)} (${x1(q.min)}–${x1(q.p75)})` : '–';
+      }).join(' | ')} |`);
     }
-    lines.push('');
+    return lines.join('\n');
+  };
+  const fixed = [['mseLoss 16', '`mseLoss`, 16 elements'], ['crossEntropy 1×10', '`crossEntropy`, 1×10'], ['crossEntropyWithGrad 1×10', '`crossEntropyWithGrad`, 1×10, `gradInto`'],
+    ['binaryCrossEntropyWithLogitsWithGrad 16', '`binaryCrossEntropyWithLogitsWithGrad`, 16, `gradInto`'], ['softmax 1×10', '`softmax`, 1×10, `out`']];
+  const fl = head('call |');
+  for (const [name, label] of fixed) {
+    fl.push(`| ${label} | ${runs.map((run) => {
+      const s = run.results.find((c) => c.name === name)?.stats.simdloss;
+      return s ? `${(s.med * 1000).toFixed(2)} µs (${(s.min * 1000).toFixed(2)})` : '–';
+    }).join(' | ')} |`);
   }
-  return lines.join('\n');
+  return [
+    `Bench run ${date}: ${runs.map((r) => `${r.label} load ${r.load ? r.load.map((l) => l.toFixed(1)).join('–') : '?'}`).join(', ')}`,
+    ...PEERS.map((peer) => table(cases.filter((c) => !small(c)), peer)),
+    fl.join('\n'),
+    table(cases.filter(small), 'plain JS'),
+  ].join('\n\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

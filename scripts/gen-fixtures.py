@@ -1282,35 +1282,19 @@ def image_quality_family():
 # Lovász losses (issue 22): Kornia 0.7.4's lovasz_hinge_loss and lovasz_softmax_loss, run from
 # its release source tree: KORNIA_SRC=/path/to/kornia-0.7.4 (the public repository's tag v0.7.4,
 # e.g. `git archive v0.7.4 | tar -x -C DIR`). No Kornia code is kept in this repository.
-LOVASZ_KORNIA_VERSION = '0.7.4'
-LOVASZ_KORNIA_COMMIT = 'b2edb53ec7db87fedfb78a395d7b096a33e09cd4'  # git rev-parse v0.7.4^{commit}
 LOVASZ_KORNIA_FILES = ['kornia/losses/lovasz_hinge.py', 'kornia/losses/lovasz_softmax.py']
 
 
 def lovasz_kornia():
-    """kornia.losses from $KORNIA_SRC. Kornia imports kornia_rs only for its image reader (a dummy
-    module stands in), and `packaging` for version checks (pip's vendored copy where the system
-    has none)."""
+    """kornia.losses from $KORNIA_SRC (kornia() above), and the provenance: the version, commit and
+    the sha256 of the two source files the fixtures come from."""
     import hashlib
-    import sys
-    src = os.environ.get('KORNIA_SRC')
-    if not src:
-        raise SystemExit('lovasz: set KORNIA_SRC to a Kornia 0.7.4 source tree (git archive v0.7.4)')
-    sys.modules.setdefault('kornia_rs', types.ModuleType('kornia_rs'))
-    try:
-        import packaging.version  # noqa: F401
-    except ImportError:
-        import pip._vendor.packaging as packaging
-        import pip._vendor.packaging.version as version
-        sys.modules['packaging'], sys.modules['packaging.version'] = packaging, version
-    sys.path.insert(0, src)
-    import kornia
-    import kornia.losses
-    assert kornia.__version__ == LOVASZ_KORNIA_VERSION, kornia.__version__
+    k = kornia()
+    src = os.environ['KORNIA_SRC']
     sha = {f: hashlib.sha256(open(os.path.join(src, f), 'rb').read()).hexdigest() for f in LOVASZ_KORNIA_FILES}
-    provenance = {'library': 'kornia', 'version': kornia.__version__, 'commit': LOVASZ_KORNIA_COMMIT, 'files': sha,
+    provenance = {'library': 'kornia', 'version': k.__version__, 'commit': KORNIA_COMMIT, 'files': sha,
                   'repository': 'https://github.com/kornia/kornia'}
-    return kornia.losses, provenance
+    return k.losses, provenance
 
 
 def lovasz_softmax_per_class(pred, target, weight=None):

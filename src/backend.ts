@@ -205,12 +205,8 @@ let lastThreads = 1;
  * @group Setup and memory
  */
 export function wasm<F extends FamilySpec>(fn: string, module: WasmModule<F>): { k: Kernels<F>; arena: Arena } | null {
-  if (backend() !== 'wasm-simd') return null;
-  const k = loadModule(module);
-  if (!k) return null;
-  arena ??= new Arena(sharedMemory());
-  arena.reset(fn);
-  return { k, arena };
+  const k = wasmKernels(fn, module);
+  return k ? { k, arena: arena! } : null;
 }
 
 /**

@@ -125,9 +125,12 @@ describe.runIf(F16 !== undefined)('Float16Array', () => {
       return { t, ptr: t.ptr, buffer: () => t.data.buffer };
     };
 
-    it('widen every half exactly, in place (the bits in the upper half of the float32 area)', () => {
-      const n = 65536 - 3; // not a whole number of vectors: the scalar tail too
-      const bits = Uint16Array.from({ length: n }, (_, i) => i);
+    /**
+     * Widens `bits` in place (the bits in the upper half of the float32 area) and counts the values
+     * that differ from the engine's Float16Array (any NaN matching any NaN); the caller frees t.
+     */
+    const widenAll = (bits: Uint16Array) => {
+      const n = bits.length;
       const { t, ptr, buffer } = area(4 * n + 16);
       new Uint16Array(buffer(), ptr + 2 * n, n).set(bits);
       k.f16_to_f32(n, ptr + 2 * n, ptr);
@@ -135,6 +138,12 @@ describe.runIf(F16 !== undefined)('Float16Array', () => {
       const want = new F16!(bits.buffer);
       let bad = 0;
       for (let i = 0; i < n; i++) if (!Object.is(got[i], want[i]) && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) bad++;
+      return { t, ptr, got, bad };
+    };
+
+    it('widen every half exactly, in place (the bits in the upper half of the float32 area)', () => {
+      const n = 65536 - 3; // not a whole number of vectors: the scalar tail too
+      const { t, ptr, got, bad } = widenAll(Uint16Array.from({ length: n }, (_, i) => i));
       expect(bad).toBe(0);
       // a NaN keeps its sign and payload (integer operations: no engine's choice of NaN): 0xfe01 is
       // negative, quiet, payload 1; 0x7c01 positive, signalling, payload 1
@@ -143,19 +152,12 @@ describe.runIf(F16 !== undefined)('Float16Array', () => {
       t.free();
     });
 
-    // The widening takes a second path for vectors of eight halves that hold a zero or a subnormal
-    // (assembly/kernels/half.ts): every half in every lane, among normal neighbours, takes each path.
+    // The widening takes a second path for vectors of eight halves that hold a zero, subnormal, inf
+    // or NaN (assembly/kernels/half.ts): every half, among normal neighbours, takes each path.
     it('widen every half alone among normal halves in its vector (each lane position in turn)', () => {
-      const n = 65536 * 8;
-      const bits = new Uint16Array(n).fill(0x3c00);
+      const bits = new Uint16Array(65536 * 8).fill(0x3c00);
       for (let h = 0; h < 65536; h++) bits[h * 8 + (h & 7)] = h;
-      const { t, ptr, buffer } = area(4 * n + 16);
-      new Uint16Array(buffer(), ptr + 2 * n, n).set(bits);
-      k.f16_to_f32(n, ptr + 2 * n, ptr);
-      const got = new Float32Array(buffer(), ptr, n);
-      const want = new F16!(bits.buffer);
-      let bad = 0;
-      for (let i = 0; i < n; i++) if (!Object.is(got[i], want[i]) && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) bad++;
+      const { t, bad } = widenAll(bits);
       expect(bad).toBe(0);
       t.free();
     });

@@ -19,10 +19,29 @@ const PASSES = 8; // 8 bits of the 64-bit key each
   return (p + 15) & ~(<usize>15);
 }
 
+// The scratch's layout for rows of n elements, from its base s: the errors (n f64), two key arrays
+// (n u64 each), two order arrays (n u32 each), the radix histograms, and for lovasz_softmax the
+// probabilities of one image (C·n f64). Both kernels take their parts from these.
+// @ts-ignore: decorator
+@inline function keysAt(s: usize, n: i32): usize {
+  return align(s + (<usize>n << 3));
+}
+// @ts-ignore: decorator
+@inline function orderAt(s: usize, n: i32): usize {
+  return align(keysAt(s, n) + (<usize>n << 4));
+}
+// @ts-ignore: decorator
+@inline function histAt(s: usize, n: i32): usize {
+  return align(orderAt(s, n) + (<usize>n << 3));
+}
+// @ts-ignore: decorator
+@inline function probAt(s: usize, n: i32): usize {
+  return align(histAt(s, n) + PASSES * RADIX * 4);
+}
+
 /**
- * Bytes of scratch the kernels take for rows of n elements: the errors (f64), two key arrays
- * (u64), two order arrays (u32), the radix histograms; and for lovasz_softmax (C > 0) the
- * probabilities of one image (C·n f64).
+ * Bytes of scratch the kernels take for rows of n elements (the layout above: each part and its
+ * alignment of up to 15 bytes; in f64, so that no size wraps): C > 0 for lovasz_softmax.
  */
 export function lovasz_scratch_bytes(C: i32, n: i32): f64 {
   const N = <f64>n;
@@ -105,11 +124,9 @@ function radix_sort(n: i32, keys: usize, keys2: usize, order: usize, order2: usi
  */
 export function lovasz_hinge(rows: i32, n: i32, x: usize, labels: usize, grad: usize, scratch: usize, gradScale: f64): f64 {
   const e = scratch;
-  const keys = align(e + (<usize>n << 3));
-  const keys2 = keys + (<usize>n << 3);
-  const order = align(keys2 + (<usize>n << 3));
-  const order2 = order + (<usize>n << 2);
-  const hist = align(order2 + (<usize>n << 2));
+  const keys = keysAt(e, n), keys2 = keys + (<usize>n << 3);
+  const order = orderAt(e, n), order2 = order + (<usize>n << 2);
+  const hist = histAt(e, n);
   const one = f64x2.splat(1.0);
   const ones = i32x4.splat(1);
   let total = 0.0;
@@ -165,12 +182,10 @@ export function lovasz_hinge(rows: i32, n: i32, x: usize, labels: usize, grad: u
  */
 export function lovasz_softmax(images: i32, C: i32, n: i32, x: usize, labels: usize, weight: usize, grad: usize, scratch: usize, gradScale: f64): f64 {
   const e = scratch;
-  const keys = align(e + (<usize>n << 3));
-  const keys2 = keys + (<usize>n << 3);
-  const order = align(keys2 + (<usize>n << 3));
-  const order2 = order + (<usize>n << 2);
-  const hist = align(order2 + (<usize>n << 2));
-  const prob = align(hist + PASSES * RADIX * 4);
+  const keys = keysAt(e, n), keys2 = keys + (<usize>n << 3);
+  const order = orderAt(e, n), order2 = order + (<usize>n << 2);
+  const hist = histAt(e, n);
+  const prob = probAt(e, n);
   const rowBytes = <usize>n << 3;
   const one = f64x2.splat(1.0);
   let total = 0.0;

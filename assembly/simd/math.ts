@@ -363,37 +363,10 @@ const F64_HALF = f64x2(0.5, 0.5);
 }
 
 /**
- * e^x for x <= 0, 2 lanes, to about 1e-11 relative: exp_f64x2's reduction with its Taylor series
- * cut at t^9/9! (|t| <= ln2/2: the next term is 7e-12 of the result). For float32 results that
- * need e^x beyond float32 precision (cross-entropy's smoothed and probability-target gradients,
- * where a·p_c - b cancels): the f32 exps are 1e-7, full f64 precision is 4 terms more.
- */
-// @ts-ignore: decorator
-@inline export function exp_lean_f64x2(x: v128): v128 {
-  let n = f64x2.add(f64x2.mul(x, kv(45)), kv(44));
-  const s = i64x2.shl(n, 52);
-  n = f64x2.sub(n, kv(44));
-  let t = f64x2.add(f64x2.mul(n, kv(46)), x);
-  t = f64x2.add(f64x2.mul(n, kv(47)), t);
-  // p = (e^t - 1)/t = 1 + t/2! + ... + t^8/9!, by Estrin (shorter chain than Horner, same count)
-  const t2 = f64x2.mul(t, t);
-  const t4 = f64x2.mul(t2, t2);
-  const p01 = madd_f64x2(t, kv(K_F64_HALF), kv(K_F64_ONE));
-  const p23 = madd_f64x2(t, kv(58), kv(59));
-  const p45 = madd_f64x2(t, kv(56), kv(57));
-  const p67 = madd_f64x2(t, kv(54), kv(55));
-  const p8 = kv(53);
-  const lo = madd_f64x2(t2, p23, p01);
-  const hi = madd_f64x2(t2, p67, p45);
-  const p = madd_f64x2(t4, madd_f64x2(t4, p8, hi), lo);
-  t = f64x2.mul(t, s);
-  const e = f64x2.add(f64x2.mul(t, p), s);
-  return v128.andnot(e, f64x2.lt(x, kv(48)));
-}
-
-/**
- * exp_lean_f64x2 with a degree-8 minimax polynomial (table rows 60-66) in place of the Taylor
- * series to t^9/9!: 1.4e-12 relative instead of 7e-12, one multiply-add fewer. (Degree 7,
+ * e^x for x <= 0, 2 lanes, to about 1.4e-12 relative: exp_f64x2's reduction with a degree-8
+ * minimax polynomial (table rows 60-66) in place of its full series. For float32 results that need
+ * e^x beyond float32 precision (cross-entropy's smoothed and probability-target gradients, where
+ * a·p_c - b cancels: docs/accuracy.md). (The Taylor series to t^9/9! was 7e-12; degree 7,
  * 5.3e-11, put a gradient element of crossEntropy/stress/258x10/smooth/weightTrue/none, which
  * cancels by about 10^4, at 4.8 ulp against PyTorch's 0.8.)
  */
