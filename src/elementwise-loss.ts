@@ -9,7 +9,7 @@ import { field, FloatTensor, halfOutput, indexArg, isFloatArray, readArg, roundT
 import { newFloat, sameShape, sizeOf } from './shapes';
 import type { Dtype, FloatArray, Reduction, WithGrad } from './types';
 import type { ElementwiseParts } from './reference/parts';
-import { leanCommit, GRAD_INTO, LEAN_OPTIONS, leanFloat, leanOptions, leanReduction, leanTarget, REDUCTION } from './lean';
+import { leanCommit, GRAD_INTO, LEAN_BUFFER, LEAN_OPTIONS, leanFloat, leanOptions, leanReduction, leanTarget, REDUCTION } from './lean';
 import { copyIn, copyOut, heap, place, PTRS, release } from './wasm/direct';
 import { lengthOf } from './wasm/views';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
@@ -176,10 +176,12 @@ export function leanElementwise<F extends FamilySpec>(
   if (!leanOptions(options, wantGrad ? REDUCTION | GRAD_INTO : REDUCTION)) return undefined;
   const sum = leanReduction(LEAN_OPTIONS.reduction);
   const dtype = leanFloat(x);
+  const xb = LEAN_BUFFER.last;
   if (sum < 0 || dtype === null || leanFloat(y) !== dtype) return undefined;
+  const yb = LEAN_BUFFER.last;
   const n = lengthOf(x as FloatArray);
   const into = LEAN_OPTIONS.gradInto;
-  if (lengthOf(y as FloatArray) !== n || (into !== undefined && !leanTarget(into, dtype, n, x as FloatArray, y as FloatArray))) return undefined;
+  if (lengthOf(y as FloatArray) !== n || (into !== undefined && !leanTarget(into, dtype, n, x as FloatArray, xb, y as FloatArray, yb))) return undefined;
   const k = wasmKernels(fn, module);
   if (!k) return undefined;
   const arena = callArena();
@@ -190,8 +192,8 @@ export function leanElementwise<F extends FamilySpec>(
   try {
     const px = PTRS[0], py = PTRS[1], pg = PTRS[2], pgt = PTRS[3];
     const h = heap(dtype);
-    copyIn(h, px, x as FloatArray);
-    copyIn(h, py, y as FloatArray);
+    copyIn(h, px, x as FloatArray, n);
+    copyIn(h, py, y as FloatArray, n);
     leanCommit();
     const total = call(k, dtype, n, px, py, pg, pgt, sum ? 1 : 1 / n);
     const loss = roundTo(dtype, sum ? total : total / n);

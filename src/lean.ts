@@ -27,9 +27,18 @@ export const LEAN = { enabled: true, taken: 0 };
 export function leanFloat(x: unknown): Dtype | null {
   const name = typedArrayName(x);
   const dtype: Dtype | null = name === 'Float32Array' ? 'float32' : name === 'Float64Array' ? 'float64' : null;
-  if (dtype === null || lengthOf(x as FloatArray) === 0 || bufferOf(x as FloatArray) === wasmMemoryBufferIfAny()) return null;
+  if (dtype === null || lengthOf(x as FloatArray) === 0) return null;
+  const b = bufferOf(x as FloatArray);
+  if (b === wasmMemoryBufferIfAny()) return null;
+  LEAN_BUFFER.last = b;
   return dtype;
 }
+
+/**
+ * The buffer of the array leanFloat accepted last (until the call commits or declines): the
+ * overlap checks take it from here, as the intrinsic accessor is a builtin call of its own.
+ */
+export const LEAN_BUFFER: { last: ArrayBufferLike | null } = { last: null };
 
 /** Whether x is an Int32Array the lean path may read (not a view of wasm memory). */
 export function leanInt32(x: unknown): x is Int32Array {
@@ -67,6 +76,7 @@ export function leanMatrix(x: unknown): Dtype | null {
   const rows = shape[0], cols = shape[1];
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows <= 0 || cols <= 0 || rows * cols !== lengthOf(data as FloatArray)) return null;
   LEAN_2D.data = data as FloatArray;
+  LEAN_2D.buffer = LEAN_BUFFER.last;
   LEAN_2D.rows = rows;
   LEAN_2D.cols = cols;
   return dtype;
@@ -76,7 +86,7 @@ export function leanMatrix(x: unknown): Dtype | null {
 const OTHER_TENSOR_KEYS = ['stride', 'strides', 'offset', 'dims', 'dataSync'];
 
 /** What leanMatrix read (valid until the next leanMatrix). */
-export const LEAN_2D = { data: new Float32Array(0) as FloatArray, rows: 0, cols: 0 };
+export const LEAN_2D = { data: new Float32Array(0) as FloatArray, buffer: null as ArrayBufferLike | null, rows: 0, cols: 0 };
 
 
 /** The options the lean path knows, as read by leanOptions (valid until the next leanOptions). */
@@ -145,6 +155,7 @@ function forgetForms(): void {
   const o = LEAN_OPTIONS;
   o.reduction = o.gradInto = o.out = o.dim = undefined;
   LEAN_2D.data = EMPTY;
+  LEAN_2D.buffer = LEAN_BUFFER.last = null;
 }
 const EMPTY = new Float32Array(0);
 
@@ -159,6 +170,7 @@ export function leanCommit(): void {
 
 /** The options for the general path of a call the lean path declined: a copy of what it read, or `options` itself when it read nothing. */
 export function generalOptions(options: unknown): unknown {
+  LEAN_2D.buffer = LEAN_BUFFER.last = null;
   if (!READ.options) return options;
   READ.options = 0;
   const o = LEAN_OPTIONS as Record<string, unknown>;
@@ -175,6 +187,7 @@ export function generalInput(input: unknown): unknown {
   const copy = { data: READ.data, shape: READ.shape };
   READ.data = READ.shape = undefined;
   LEAN_2D.data = EMPTY; // the options read stay for generalOptions, which the call makes next
+  LEAN_2D.buffer = LEAN_BUFFER.last = null;
   return copy;
 }
 
@@ -185,15 +198,17 @@ export function leanReduction(value: unknown): 0 | 1 | -1 {
 
 /**
  * A write target (gradInto, out) the lean path can fill: a bare array of `dtype` and length `n`,
- * not a view of wasm memory, and sharing no byte with `a` or `b` (the call's inputs).
+ * not a view of wasm memory, and sharing no byte with `a` or `b` (the call's inputs, whose
+ * buffers leanFloat gave as LEAN_BUFFER.last: `aBuffer`, `bBuffer`).
  */
-export function leanTarget(t: unknown, dtype: Dtype, n: number, a: ArrayBufferView, b: ArrayBufferView | null): t is FloatArray {
+export function leanTarget(t: unknown, dtype: Dtype, n: number, a: ArrayBufferView, aBuffer: ArrayBufferLike | null, b: ArrayBufferView | null, bBuffer: ArrayBufferLike | null): t is FloatArray {
   if (leanFloat(t) !== dtype || lengthOf(t as FloatArray) !== n) return false;
-  return !overlaps(t as FloatArray, a) && (b === null || !overlaps(t as FloatArray, b));
+  const tb = LEAN_BUFFER.last;
+  return !(tb === aBuffer && overlaps(t as FloatArray, a)) && !(b !== null && tb === bBuffer && overlaps(t as FloatArray, b));
 }
 
+/** Whether two views of one buffer share a byte. */
 function overlaps(x: ArrayBufferView, y: ArrayBufferView): boolean {
-  if (bufferOf(x) !== bufferOf(y)) return false;
   const xs = byteOffsetOf(x), ys = byteOffsetOf(y);
   const xe = xs + lengthOf(x) * bytesPer(x), ye = ys + lengthOf(y) * bytesPer(y);
   return xs < ye && ys < xe;

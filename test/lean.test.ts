@@ -164,6 +164,14 @@ describe('lean path: other forms take the general path', () => {
       const own = { data: logits.data.slice(), shape: [2, 3] };
       return [own, new Int32Array([0, 1]), { gradInto: own.data }]; // the gradient overwrites the input
     }],
+    ['mseLossWithGrad', () => {
+      const b = new Float32Array(12).fill(0.5);
+      return [b.subarray(0, 4), b.subarray(4, 8), { gradInto: b.subarray(6, 10) }]; // overlaps the target only
+    }],
+    ['softmax', () => {
+      const b = new Float64Array(8).fill(0.25);
+      return [{ data: b.subarray(0, 6), shape: [2, 3] }, { out: b.subarray(2, 8) }]; // overlaps the input's tail
+    }],
     ['mseLoss', () => [new Float32Array(4), new Float32Array(1)]], // broadcasting
     ['mseLoss', () => [new Float32Array(4), new Float64Array(4)]],
     ['mseLoss', () => [[1, 2], [3, 4]]],
@@ -191,6 +199,14 @@ describe('lean path: other forms take the general path', () => {
     }
     if (generalError) expect(String(leanError)).toBe(String(generalError));
     else sameBits(leanResult, generalResult);
+  });
+
+  it('a write target in the inputs\' buffer but sharing none of their bytes is served', () => {
+    const b = new Float32Array(16).map((_, i) => Math.sin(i));
+    sameBits(...both('mseLossWithGrad', () => [b.subarray(0, 4), b.subarray(4, 8), { gradInto: b.subarray(8, 12) }]));
+    const c = new Float32Array(12).map((_, i) => Math.cos(i));
+    sameBits(...both('crossEntropyWithGrad', () => [{ data: c.subarray(0, 6), shape: [2, 3] }, new Int32Array([2, 0]), { gradInto: c.subarray(6, 12) }]));
+    sameBits(...both('softmax', () => [c.subarray(0, 6), { out: c.subarray(6, 12) }]));
   });
 
   it('bad input on a lean form gets the general path\'s error, and the next call works', () => {

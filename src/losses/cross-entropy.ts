@@ -217,7 +217,7 @@ function crossEntropyLean(fn: string, input: unknown, target: unknown, options: 
   if (dtype === null) return undefined;
   const x = LEAN_2D.data, N = LEAN_2D.rows, C = LEAN_2D.cols;
   const into = LEAN_OPTIONS.gradInto;
-  if (!leanInt32(target) || lengthOf(target) !== N || (into !== undefined && !leanTarget(into, dtype, N * C, x, null))) return undefined;
+  if (!leanInt32(target) || lengthOf(target) !== N || (into !== undefined && !leanTarget(into, dtype, N * C, x, LEAN_2D.buffer, null, null))) return undefined;
   const k = wasmKernels(fn, crossEntropyModule);
   if (!k) return undefined;
   const arena = callArena();
@@ -228,8 +228,8 @@ function crossEntropyLean(fn: string, input: unknown, target: unknown, options: 
   try {
     const px = PTRS[0], pt = PTRS[1], pg = PTRS[2], ps = PTRS[4];
     const h = heap(dtype), hi = heapI32();
-    copyIn(h, px, x);
-    copyIn(hi, pt, target);
+    copyIn(h, px, x, N * C);
+    copyIn(hi, pt, target, N);
     // checked in our copy, which no other thread can change: an ignored or bad index takes the general path
     for (let i = pt >> 2, end = i + N; i < end; i++) if (hi[i] >>> 0 >= C) return undefined;
     leanCommit();

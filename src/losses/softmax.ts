@@ -8,7 +8,7 @@ import { moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../sha
 import { classRows } from '../wasm/class-rows';
 import { input as operandIn, output, run as runKernel } from '../wasm/runtime';
 import { copyIn, copyOut, heap, place, PTRS, release } from '../wasm/direct';
-import { generalInput, generalOptions, leanCommit, DIM, LEAN_2D, LEAN_OPTIONS, leanFloat, leanMatrix, leanOptions, leanTarget, OUT } from '../lean';
+import { generalInput, generalOptions, leanCommit, DIM, LEAN_2D, LEAN_BUFFER, LEAN_OPTIONS, leanFloat, leanMatrix, leanOptions, leanTarget, OUT } from '../lean';
 import { lengthOf } from '../wasm/views';
 import type { FloatArray, FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
@@ -35,10 +35,11 @@ export interface SoftmaxOptions {
 function lean(fn: string, input: unknown, options: unknown, op: 'softmax' | 'logSoftmax' | 'sigmoid'): Tensor | undefined {
   if (!leanOptions(options, op === 'sigmoid' ? OUT : OUT | DIM)) return undefined;
   let dtype = leanFloat(input);
-  let x: FloatArray, rows: number, n: number;
+  let x: FloatArray, rows: number, n: number, xb: ArrayBufferLike | null;
   const dim = LEAN_OPTIONS.dim;
   if (dtype !== null) {
     x = input as FloatArray;
+    xb = LEAN_BUFFER.last;
     rows = 1;
     n = lengthOf(x);
     if (!(dim === undefined || dim === -1 || dim === 0)) return undefined;
@@ -46,12 +47,13 @@ function lean(fn: string, input: unknown, options: unknown, op: 'softmax' | 'log
     dtype = op === 'sigmoid' ? null : leanMatrix(input);
     if (dtype === null || !(dim === undefined || dim === -1 || dim === 1)) return undefined;
     x = LEAN_2D.data;
+    xb = LEAN_2D.buffer;
     rows = LEAN_2D.rows;
     n = LEAN_2D.cols;
   }
   const size = rows * n;
   const out = LEAN_OPTIONS.out;
-  if (out !== undefined && !leanTarget(out, dtype, size, x, null)) return undefined;
+  if (out !== undefined && !leanTarget(out, dtype, size, x, xb, null, null)) return undefined;
   const k = wasmKernels(fn, softmaxModule);
   if (!k) return undefined;
   const arena = callArena();
@@ -61,7 +63,7 @@ function lean(fn: string, input: unknown, options: unknown, op: 'softmax' | 'log
   try {
     const px = PTRS[0], py = PTRS[1];
     const h = heap(dtype);
-    copyIn(h, px, x);
+    copyIn(h, px, x, size);
     leanCommit();
     if (op === 'sigmoid') kernel(k, 'sigmoid_fwd', dtype)(size, px, py);
     else kernel(k, 'softmax_fwd', dtype)(rows, n, px, py, op === 'logSoftmax' ? 1 : 0);

@@ -83,8 +83,17 @@ export function release(arena: Arena): void {
 /** %TypedArray%.prototype.set: a caller's array may shadow `set`, so it is never called through the array. */
 const typedSet = (Object.getPrototypeOf(Int8Array.prototype) as { set: (this: ArrayBufferView, src: ArrayLike<number>, offset?: number) => void }).set;
 
-/** Copies `src` (any typed array of numbers) into the heap at byte pointer `ptr`. */
-export function copyIn(h: FloatArray | Int32Array, ptr: number, src: ArrayBufferView): void {
+/**
+ * Copies `src` (any typed array of `n` numbers) into the heap at byte pointer `ptr`. A few values are
+ * copied by a loop, cheaper than the builtin's checks (a typed array's indexed reads never run the
+ * caller's code: they read its elements, whatever its prototype or own properties).
+ */
+export function copyIn(h: FloatArray | Int32Array, ptr: number, src: ArrayBufferView, n: number): void {
+  if (n <= 4) {
+    const at = ptr / h.BYTES_PER_ELEMENT, s = src as unknown as ArrayLike<number>;
+    for (let i = 0; i < n; i++) h[at + i] = s[i];
+    return;
+  }
   typedSet.call(h, src as unknown as ArrayLike<number>, ptr / h.BYTES_PER_ELEMENT);
 }
 

@@ -324,7 +324,9 @@ type Typed<F extends FamilySpec> = { [N in keyof F['kernels'] & string]: F['kern
  */
 export function kernel<F extends FamilySpec, N extends Typed<F>>(k: Kernels<F>, name: N, dtype: 'float32' | 'float64'): Fn<F['kernels'][N]> {
   // looked up once per module and name: building the export's name is a string concatenation,
-  // and a lookup by a concatenated name costs more than a small kernel call (src/lean.ts)
+  // and a lookup by a concatenated name costs more than a small kernel call (src/lean.ts); the
+  // last answer is kept apart, since a loop of one call asks the same thing each time
+  if (k === last.k && name === last.name && dtype === last.dtype) return last.f as Fn<F['kernels'][N]>;
   const cache = dtype === 'float32' ? F32_EXPORTS : F64_EXPORTS;
   let byName = cache.get(k);
   if (byName === undefined) cache.set(k, (byName = new Map()));
@@ -335,8 +337,14 @@ export function kernel<F extends FamilySpec, N extends Typed<F>>(k: Kernels<F>, 
     if (wrapKernel) f = wrapKernel(f as (...a: number[]) => unknown);
     byName.set(name, f);
   }
+  last.k = k;
+  last.name = name;
+  last.dtype = dtype;
+  last.f = f;
   return f as Fn<F['kernels'][N]>;
 }
+
+const last: { k: object | null; name: string; dtype: string; f: unknown } = { k: null, name: '', dtype: '', f: null };
 
 let F32_EXPORTS = new WeakMap<object, Map<string, unknown>>();
 let F64_EXPORTS = new WeakMap<object, Map<string, unknown>>();
@@ -346,6 +354,7 @@ let wrapKernel: ((f: (...a: number[]) => unknown) => unknown) | null = null;
 /** Installs (or, with null, removes) the pool's wrapper of the exports kernel() gives out. */
 export function setKernelWrapper(w: ((f: (...a: number[]) => unknown) => unknown) | null): void {
   wrapKernel = w;
+  last.k = null;
   F32_EXPORTS = new WeakMap();
   F64_EXPORTS = new WeakMap();
 }
