@@ -7,7 +7,7 @@
 // src/reference/box-iou.ts (docs/semantics.md §13). atan (CIoU's aspect term) is evaluated per lane
 // with Math.atan: one term of two losses, not worth a vector approximation.
 // The kernel list instantiates f64 only: float32 arguments are computed in float64 (docs/accuracy.md).
-import { hsum, lane, lanes, vexp, vexp_any, vlog } from '../simd/math';
+import { hsum, lane, lanes, log64, vexp, vexp_any, vlog } from '../simd/math';
 
 import {
   FORM_CIOU, FORM_GIOU, FORM_DIOU, KIND_ALPHA_IOU as ALPHA_IOU, KIND_CIOU as CIOU, KIND_DIOU as DIOU, KIND_EIOU as EIOU,
@@ -228,7 +228,7 @@ let dv: v128;
   let r = splat<T>(1);
   if (v3) {
     const beta = v128.div<T>(liou, splat<T>(mean));
-    const pw = vexp_any<T>(v128.mul<T>(v128.sub<T>(beta, splat<T>(delta)), splat<T>(Math.log(alpha))));
+    const pw = vexp_any<T>(v128.mul<T>(v128.sub<T>(beta, splat<T>(delta)), splat<T>(log64(alpha))));
     r = v128.div<T>(beta, v128.mul<T>(splat<T>(delta), pw));
   }
   const rR = v128.mul<T>(r, R);

@@ -8,7 +8,7 @@
 // Pointers that are 0 mean "absent": weight (w ≡ 1), probs (class-index targets),
 // rowLoss (per-row losses not wanted), grad, gradRow (upstream gradient ≡ 1).
 // The gradient of row r is scaled by gradScale · gradRow[r] (gradScale = 1/W for 'mean').
-import { exp_lean8_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, sub_residual, sexp, vexp_sum_term_k, vexp_sum_term_k_r, vlog, vlog1p } from '../simd/math';
+import { exp64, exp_lean8_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, hsum, K_C5, K_CUTOFF, K_LOG2E, K_MAGIC, K_MLN2HI, K_MLN2LO, kexp, lanes, log64, sub_residual, sexp, vexp_sum_term_k, vexp_sum_term_k_r, vlog, vlog1p } from '../simd/math';
 import { exp_store_sum_terms, exp_store_sum_terms_fast, exp_sum, fast_residual_ok, row_max, row_max_min, rowMin, scale, sum } from '../simd/reduce';
 // rows shorter than SMALL_C take the across-rows path (one row per lane), SHORT_ROW_CHUNK at a time
 import { SHORT_ROW_CHUNK as CHUNK, SMALL_C } from '../generated/constants';
@@ -338,7 +338,7 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
       const off = <usize>c << 2;
       const d = <f64>load<f32>(z + off) - <f64>m;
       if (g) {
-        const e = Math.exp(d);
+        const e = exp64(d);
         s += e;
         store<f32>(g + off, <f32>e);
         store<f32>(CANCEL + off, <f32>(e - <f64><f32>e)); // (C < 4 <= CANCEL_MAX)
@@ -351,7 +351,7 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
       } else sbd += w * d;
     }
   }
-  const ls = Math.log(s);
+  const ls = log64(s);
   let loss: f64;
   let B: f64;
   const wt: f64 = q ? 0 : weight ? <f64>load<f32>(weight + (<usize>t << 2)) : 1;
@@ -448,7 +448,7 @@ function soft_row_f32(C: i32, z: usize, t: i32, q: usize, weight: usize, g: usiz
     const off = <usize>c << 2;
     const w: f64 = weight ? <f64>load<f32>(weight + off) : 1;
     const b = q ? k * (<f64>load<f32>(q + off) * keep + uni) * w : k * uni * w;
-    store<f32>(g + off, <f32>(a * Math.exp(<f64>load<f32>(z + off) - <f64>m) - b));
+    store<f32>(g + off, <f32>(a * exp64(<f64>load<f32>(z + off) - <f64>m) - b));
   }
   // the target's element: a·e_t - k·((1-ε)·w_t + (ε/C)·w_t), cancelling as p_t nears its target
   if (!q) store<f32>(g + (<usize>t << 2), <f32>(a * f64x2.extract_lane(exp_lean8_f64x2(f64x2.splat(dt)), 0) - k * (keep * wt + uni * wt)));
@@ -858,7 +858,7 @@ export function cross_entropy<T>(
       : sizeof<T>() == 4 && fast_residual_ok(<f64>m, rowMin) ? exp_store_sum_terms_fast<T>(C, z, g, m) : exp_store_sum_terms<T>(C, z, g, m);
     // Losses are log s - (z - m), as log_softmax: z - m is the same float subtraction PyTorch
     // makes, and log s is not first added to m and rounded.
-    const ls = Math.log(s);
+    const ls = log64(s);
     const k = <T>(gradRow ? gradScale * <f64>load<T>(gradRow + <usize>r * bytes) : gradScale);
     let loss: f64;
     if (probs) {

@@ -1,6 +1,6 @@
 // softmax, log_softmax and sigmoid, forward and backward, over contiguous rows
 // (the TypeScript side moves the softmax dim last). T = f32 | f64.
-import { exp_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, lanes, sexp, vexp, vsigmoid } from '../simd/math';
+import { exp_f64x2, f32x4_hi_f64, f32x4_lo_f64, f64_pair_f32x4, lanes, log64, sexp, vexp, vsigmoid } from '../simd/math';
 import { dot, exp_store_sum, exp_store_sum_fast, fast_residual_ok, row_max, row_max_min, rowMin, scale, sum } from '../simd/reduce';
 
 /** out = softmax(x) (log = 0) or log_softmax(x) (log = 1) of each row of length n. */
@@ -21,7 +21,7 @@ export function softmax_fwd<T>(rows: i32, n: i32, x: usize, out: usize, log: i32
     }
     // log_softmax = (x - m) - log(s), in that order (PyTorch's).
     const vm = v128.splat<T>(m);
-    const ls = <T>Math.log(s);
+    const ls = <T>log64(s);
     const vls = v128.splat<T>(ls);
     let i = 0;
     for (; i + L <= n; i += L) {
