@@ -63,11 +63,20 @@ export async function runCase(c, { rounds = 15, warmup = 2, roundMs = 10, onCont
     if (name.startsWith('simdloss') && !(err <= SIMDLOSS_TOLERANCE)) {
       throw new Error(`${c.name} (${c.mode}): ${name} differs from the plain-JS baseline by ${err.toExponential(2)} (allowed ${SIMDLOSS_TOLERANCE})`);
     }
-    // calibrate: calls per round from a second, warm call
-    const t0 = performance.now();
-    c.contenders[name]();
-    const one = Math.max(performance.now() - t0, 1e-3);
-    reps[name] = Math.max(1, Math.round(roundMs / one));
+    // calibrate: calls per round, doubled until they last half a round. (One call timed alone read
+    // 0 or 100 µs on a page's coarse clock, so a sub-microsecond call got rounds of 0.05 ms:
+    // the Chromium rows of the smallest calls read 0.)
+    let n = 1;
+    for (;;) {
+      const t0 = performance.now();
+      for (let r = 0; r < n; r++) c.contenders[name]();
+      const ms = performance.now() - t0;
+      if (ms >= roundMs / 2 || n >= 1 << 24) {
+        reps[name] = Math.max(1, Math.round((n * roundMs) / Math.max(ms, 1e-3)));
+        break;
+      }
+      n *= 2;
+    }
     await onContender?.(name);
   }
   const samples = Object.fromEntries(names.map((n) => [n, []]));
