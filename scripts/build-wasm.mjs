@@ -8,6 +8,9 @@
 //                                     about 1.1x the raw module's gzip, against 1.5-1.9x for base64)
 //   src/wasm/modules/layout.ts        where the modules' static data ends: the arena's heap base
 //   src/wasm/modules/index.ts         the barrel the losses import the modules from
+//   src/wasm/modules/<family>.args.ts the family's named calls: per kernel, the record type keyed
+//                                     by the list's argument names and a function that makes the
+//                                     positional call from it (docs/CONTRACT.md, "Named calls")
 // All modules import one shared memory (env.memory); each places its static data in its own region
 // of REGION bytes (asc --memoryBase), checked below by reading the data segments.
 import { execFile } from 'node:child_process';
@@ -170,4 +173,84 @@ export const ${module} = /* @__PURE__ */ defineModule<typeof ${id}>(
 // whole library), and a bundler still keeps only the modules imported (each is a pure const).
 writeFileSync(join(GEN_TS, 'index.ts'), `${header}${list.FAMILIES.filter(({ spec, lazy }) => spec.source !== 'math' && !lazy)
   .map(({ spec }) => `export { ${exportName.get(spec).replace(/Kernels$/, '')}Module } from './${spec.source}';`).join('\n')}\n`);
+
+// ---- named calls ----
+// Per kernel with a dtype instantiation, `name(k, dtype, record)`: the record holds every argument
+// after the item count under its name in the list (pointers as the runtime's Operands, or null for
+// 0; scalars as numbers, bool as boolean), and the function returns a KernelCall (src/wasm/runtime.ts):
+// the compute dtype (the list's: float64 for a kernel without an f32 build), the pointer operands
+// in the list's order and the block function that calls the export positionally. Plain property
+// loads, written out here from the list, so that a call costs what the positional one did; the
+// argument order lives in the list alone. A declared scratch (`scratch` on the entry) is made here.
+const pascal = (s) => s.replace(/(^|_)([a-z0-9])/g, (_, __, c) => c.toUpperCase());
+function argsModule(id, spec) {
+  const out = [header];
+  const fns = [];
+  const values = new Set();
+  for (const [name, k] of Object.entries(spec.kernels)) {
+    if (k.dtypes.length === 0) continue;
+    const args = k.args.map((a) => a.split(':'));
+    const scratchDecl = k.scratch ?? null;
+    const type = `${pascal(name)}Args`;
+    const fields = [];
+    const operands = [];
+    const params = [];
+    let scratchOperand = null;
+    for (const [n, role] of args.slice(1)) {
+      if (role === 'in' || role === 'out' || role === 'scratch') {
+        if (role === 'scratch' && scratchDecl) {
+          if ('whole' in scratchDecl) {
+            values.add(scratchDecl.whole);
+            values.add('wholeScratch');
+            scratchOperand = `wholeOrNull(${scratchDecl.whole}(r, kd === 'float32' ? 4 : 8))`;
+          } else {
+            values.add('scratch');
+            const per = typeof scratchDecl.per === 'string' ? (values.add(scratchDecl.per), `${scratchDecl.per}(r)`) : String(scratchDecl.per);
+            scratchOperand = `scratch(${per}, ${scratchDecl.extra ?? 0})`;
+          }
+          params.push(`p[${operands.length}]`);
+          operands.push(scratchOperand);
+          continue;
+        }
+        fields.push(`  readonly ${n}: Operand | null;`);
+        params.push(`p[${operands.length}]`);
+        operands.push(`r.${n}`);
+      } else {
+        fields.push(`  readonly ${n}: ${role === 'bool' ? 'boolean' : 'number'};`);
+        params.push(role === 'bool' ? `(r.${n} ? 1 : 0)` : `r.${n}`);
+      }
+    }
+    if (scratchDecl && !scratchOperand) throw new Error(`build-wasm: ${spec.source}.${name} declares a scratch but has no scratch argument`);
+    const f32 = k.dtypes.includes('f32');
+    const callExpr = `f(count, ${params.join(', ')})`;
+    out.push(`/** ${name}'s arguments after the item count (${args[0][0]}), by their names in the list. */
+export interface ${type} {
+${fields.join('\n')}
+}
+
+/** ${name} over r${f32 ? '' : ' (f64 only: float32 data is computed in float64)'}: its operands in the list's order and the block function. */
+export const ${name} = (k: Kernels<typeof ${id}>, ${f32 ? 'dtype' : '_dtype'}: Dtype, r: ${type}): KernelCall => {
+  const kd: Dtype = ${f32 ? 'dtype' : "'float64'"};
+  const f = kernel(k, '${name}', kd);
+  return { dtype: kd, operands: [${operands.join(', ')}], call: (count, p) => ${k.returns === 'void' ? `(${callExpr}, 0)` : callExpr} };
+};
+`);
+    fns.push(name);
+  }
+  if (fns.length === 0) return null;
+  const listValues = [...values].filter((v) => v !== 'wholeScratch' && v !== 'scratch');
+  const runtimeValues = [...values].filter((v) => v === 'wholeScratch' || v === 'scratch');
+  const imports = [
+    `import type { Dtype } from '../../dtypes';`,
+    `import { kernel${listValues.map((v) => `, ${v}`).join('')}, type ${id}, type Kernels } from '../kernels';`,
+    `import ${runtimeValues.length ? `{ ${runtimeValues.join(', ')}, type KernelCall, type Operand }` : '{ type KernelCall, type Operand }'} from '../runtime';`,
+  ];
+  if (values.has('wholeScratch')) imports.push('', '/** A whole-call scratch of `bytes`, or none (pointer 0) when 0. */', 'const wholeOrNull = (bytes: number): Operand | null => (bytes > 0 ? wholeScratch(bytes) : null);');
+  out.splice(1, 0, `${imports.join('\n')}\n`);
+  return out.join('\n');
+}
+for (const { spec } of list.FAMILIES) {
+  const text = argsModule(exportName.get(spec), spec);
+  if (text) writeFileSync(join(GEN_TS, `${spec.source}.args.ts`), text);
+}
 console.log(`build-wasm: ${rows.join(', ')} bytes -> src/wasm/modules/`);

@@ -8,14 +8,15 @@ import { crossEntropyReference, nllReference, type ClassProblem, type LossParts 
 import { callDtype, floatArg, halfOutput, indexArg, isFloatArray, readArg, roundTo, type FloatTensor, type IndexTensor } from '../tensor';
 import { newFloat, sameShape, sizeOf } from '../shapes';
 import { classRows } from '../wasm/class-rows';
-import { fitsOneItem, input, output, run as runKernel, whole, wholeScratch, type Target } from '../wasm/runtime';
+import { fitsOneItem, input, output, outputOf, runCall, whole, type Target } from '../wasm/runtime';
 import { copyIn, copyOut, heap, heapI32, place, PTRS, release } from '../wasm/direct';
 import { generalInput, generalOptions, leanCommit, GRAD_INTO, LEAN_2D, LEAN_OPTIONS, leanInt32, leanMatrix, leanOptions, leanReduction, leanTarget, REDUCTION } from '../lean';
 import { lengthOf } from '../wasm/views';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
-import { crossEntropyKernels, kernel } from '../wasm/kernels';
+import { crossEntropyScratchBytes, kernel } from '../wasm/kernels';
+import { cross_entropy, nll } from '../wasm/modules/cross-entropy.args';
 import { crossEntropyModule } from '../wasm/modules';
 
 /**
@@ -182,27 +183,16 @@ function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow
   // float32 with probability targets or label smoothing runs the float32 kernel too: its
   // cancelling gradient takes e^(z-m) and Σ e in f64 lanes (soft_row_f32, docs/accuracy.md).
   const kd: Dtype = dtype;
-  const run = kernel(k, 'cross_entropy', kd);
   // K-dim inputs (inner > 1) are gathered into rows of C classes and scattered back.
   const { gather, scatter } = classRows(C, inner);
-  const r = runKernel(arena, kd, rows, [
-    input(C, x, gather),
-    prep.probs ? input(C, prep.probs, gather) : null,
-    p.targets ? input(1, p.targets) : null,
-    prep.weight ? whole(prep.weight) : null,
-    prep.reduction === 'none' ? output(1) : null,
-    wantGrad ? output(C, into, scatter) : null,
-    gradRow ? input(1, gradRow) : null,
-    C < crossEntropyKernels.constants.SMALL_C ? wholeScratch(shortRowScratch(C)) : null,
-  ], (count, [logits, probs, targets, weight, rowLoss, g, upstream, scratch]) =>
-    run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale), Infinity, false, true);
-  const outs = r.outputs;
-  return { elementLoss: prep.reduction === 'none' ? outs[0] : NO_LOSSES, total: r.total, grad: wantGrad ? outs[outs.length - 1] : null };
-}
-
-/** The scratch of the across-rows path for short rows (C < SMALL_C, src/wasm/kernels.ts), in bytes. */
-function shortRowScratch(C: number): number {
-  return (C + 4) * 16 + 3 * 4 * crossEntropyKernels.constants.SHORT_ROW_CHUNK;
+  const rowLoss = prep.reduction === 'none' ? output(1) : null;
+  const grad = wantGrad ? output(C, into, scatter) : null;
+  const c = cross_entropy(k, kd, {
+    C, logits: input(C, x, gather), targets: p.targets ? input(1, p.targets) : null, probs: prep.probs ? input(C, prep.probs, gather) : null,
+    weight: prep.weight ? whole(prep.weight) : null, rowLoss, grad, gradRow: gradRow ? input(1, gradRow) : null, smoothing: p.smoothing, gradScale,
+  });
+  const r = runCall(arena, rows, c, Infinity, false, true);
+  return { elementLoss: rowLoss ? outputOf(c, r, rowLoss) : NO_LOSSES, total: r.total, grad: grad ? outputOf(c, r, grad) : null };
 }
 
 /**
@@ -223,7 +213,7 @@ function crossEntropyLean(fn: string, input: unknown, target: unknown, options: 
   const arena = callArena();
   const bytes = dtype === 'float32' ? 4 : 8;
   // logits, targets, the gradient and the short rows' scratch, as the general path's single block
-  const scratch = C < crossEntropyKernels.constants.SMALL_C ? shortRowScratch(C) : 0;
+  const scratch = crossEntropyScratchBytes(C);
   if (!place(arena, N * C * bytes, N * 4, wantGrad ? N * C * bytes : 0, 0, scratch)) return undefined;
   try {
     const px = PTRS[0], pt = PTRS[1], pg = PTRS[2], ps = PTRS[4];
@@ -256,42 +246,36 @@ function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatAr
   const { k, arena } = w;
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
-  const run = kernel(k, 'nll', dtype);
   const slice = C * inner; // one batch element of the input
   // Items are batch elements while one fits: the kernel reads (C, inner) slices with its own
   // strides, as they are (4-5x faster at 8x21x64x64 than rows gathered in JS, where NLL's own work
   // is small). A larger one (a segmentation map) takes rows of C classes, gathered as
   // crossEntropy's (src/wasm/class-rows.ts): any size fits.
-  const operands = [
-    input(slice, x),
-    input(inner, p.targets!),
-    prep.weight ? whole(prep.weight) : null,
-    output(inner),
-    wantGrad ? output(slice, into) : null,
-    gradRow ? input(inner, gradRow) : null,
-  ];
-  if (inner > 1 && !fitsOneItem(arena, dtype, operands)) return nllRows(prep, run, arena, wantGrad, gradRow, gradScale, into);
-  const r = runKernel(arena, dtype, N, operands, (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale), Infinity, false, true);
-  return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
+  const rowLoss = output(inner);
+  const grad = wantGrad ? output(slice, into) : null;
+  const weight = prep.weight ? whole(prep.weight) : null;
+  const c = nll(k, dtype, { C, inner, input: input(slice, x), targets: input(inner, p.targets!), weight, rowLoss, grad, gradRow: gradRow ? input(inner, gradRow) : null, gradScale });
+  if (inner > 1 && !fitsOneItem(arena, c.dtype, c.operands)) return nllRows(prep, k, arena, wantGrad, gradRow, gradScale, into);
+  const r = runCall(arena, N, c, Infinity, false, true);
+  return { elementLoss: outputOf(c, r, rowLoss), total: r.total, grad: grad ? outputOf(c, r, grad) : null };
 }
 
 /** nllWasm over rows (N·inner items of C classes) rather than batch elements. */
 function nllRows(
-  prep: Prepared, run: (...args: number[]) => number, arena: Parameters<typeof runKernel>[0],
+  prep: Prepared, k: Parameters<typeof nll>[0], arena: Parameters<typeof runCall>[0],
   wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: Target | null,
 ): LossParts {
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
   const { gather, scatter } = classRows(C, inner);
-  const r = runKernel(arena, dtype, N * inner, [
-    input(C, x, gather),
-    input(1, p.targets!),
-    prep.weight ? whole(prep.weight) : null,
-    output(1),
-    wantGrad ? output(C, into, scatter) : null,
-    gradRow ? input(1, gradRow) : null,
-  ], (count, [logProbs, targets, weight, rowLoss, g, upstream]) => run(count, C, 1, logProbs, targets, weight, rowLoss, g, upstream, gradScale), Infinity, false, true);
-  return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
+  const rowLoss = output(1);
+  const grad = wantGrad ? output(C, into, scatter) : null;
+  const c = nll(k, dtype, {
+    C, inner: 1, input: input(C, x, gather), targets: input(1, p.targets!), weight: prep.weight ? whole(prep.weight) : null,
+    rowLoss, grad, gradRow: gradRow ? input(1, gradRow) : null, gradScale,
+  });
+  const r = runCall(arena, N * inner, c, Infinity, false, true);
+  return { elementLoss: outputOf(c, r, rowLoss), total: r.total, grad: grad ? outputOf(c, r, grad) : null };
 }
 
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: true): WithGrad;

@@ -27,6 +27,13 @@ export interface KernelSpec {
   readonly returns: 'f64' | 'void';
   /** False for a non-generic function exported under a dtype's name (ctc_loss: f64 only). */
   readonly generic?: false;
+  /**
+   * The size of the kernel's `scratch`-role argument, which its named call then makes (the record
+   * leaves it out; scripts/build-wasm.mjs): `whole`, a function of this file `(record, bytes per
+   * value) => bytes` for one area of the whole call (0: none, pointer 0); or `per` values per item
+   * (a number, or such a function of the record) and `extra` values more (the kernel's padding).
+   */
+  readonly scratch?: { readonly whole: string } | { readonly per: number | string; readonly extra?: number };
 }
 
 export interface FamilySpec {
@@ -57,6 +64,7 @@ export const crossEntropyKernels = {
       dtypes: both,
       args: ['rows:size', 'C:size', 'logits:in', 'targets:in', 'probs:in', 'weight:in', 'rowLoss:out', 'grad:out', 'gradRow:in', 'scratch:scratch', 'smoothing:f64', 'gradScale:f64'],
       returns: 'f64',
+      scratch: { whole: 'crossEntropyScratch' },
     },
     nll: {
       dtypes: both,
@@ -131,6 +139,8 @@ export const multiMarginKernels = {
       dtypes: both,
       args: ['n:size', 'C:size', 'x:in', 'target:in', 'isTarget:scratch', 'rowLoss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'],
       returns: 'f64',
+      /** isTarget: a flag per class, reset for each row */
+      scratch: { whole: 'multilabelMarginScratch' },
     },
   },
 } as const satisfies FamilySpec;
@@ -165,6 +175,8 @@ export const boxIouKernels = {
       dtypes: f64,
       args: ['n:size', 'kind:i32', 'b1:in', 'b2:in', 'loss:out', 'g1:out', 'g2:out', 'gradRow:in', 'gradScale:f64', 'eps:f64', 'p1:f64', 'p2:f64', 'p3:f64', 'scratch:scratch'],
       returns: 'f64',
+      /** the pair geometry in SoA: 16 values a pair, and 4 pairs of padding */
+      scratch: { per: 16, extra: 64 },
     },
   },
   constants: {
@@ -215,6 +227,7 @@ export const imageQualityKernels = {
       args: ['planes:size', 'H:size', 'W:size', 'k:size', 'x:in', 'y:in', 'window:in', 'loss:out', 'g1:out', 'g2:out', 'gradRow:in', 'scratch:scratch',
         'valid:i32', 'c1:f64', 'c2:f64', 'eps:f64', 'gradScale:f64'],
       returns: 'f64',
+      scratch: { per: 'ssimScratch' },
     },
   },
 } as const satisfies FamilySpec;
@@ -302,6 +315,23 @@ export const FAMILIES: readonly { spec: FamilySpec; relaxed?: boolean; lazy?: bo
   { spec: lovaszKernels },
   { spec: mathKernels, relaxed: true },
 ];
+
+// ---- scratch sizes (the `scratch` of a list entry names one of these) ----
+
+/**
+ * cross_entropy's scratch, in bytes: the across-rows path for rows shorter than SMALL_C keeps the
+ * rows' lanes ((C + 4) vectors) and 3 floats a row of a chunk; none (0) for longer rows. Also the
+ * lean form's (src/losses/cross-entropy.ts).
+ */
+export const crossEntropyScratchBytes = (C: number): number =>
+  C < crossEntropyKernels.constants.SMALL_C ? (C + 4) * 16 + 3 * 4 * crossEntropyKernels.constants.SHORT_ROW_CHUNK : 0;
+export const crossEntropyScratch = (r: { readonly C: number }, _bytes: number): number => crossEntropyScratchBytes(r.C);
+
+/** multilabel_margin's `isTarget`: one value per class, for the whole call. */
+export const multilabelMarginScratch = (r: { readonly C: number }, bytes: number): number => r.C * bytes;
+
+/** ssim's scratch per plane, in values: the nine filtered maps of H·W and four rows of the padded width. */
+export const ssimScratch = (r: { readonly H: number; readonly W: number; readonly k: number }): number => 9 * r.H * r.W + 4 * (r.W + 2 * r.k);
 
 // ---- types and dispatch derived from the list ----
 

@@ -285,6 +285,68 @@ export function run(
 }
 
 /**
+ * One kernel call by name: made by the kernel's function in src/wasm/modules/<family>.args.ts,
+ * generated from the kernel list (`cross_entropy(k, dtype, { C, logits: input(C, x), … })`), which
+ * puts the pointer operands in the list's order and calls the export with the record's values.
+ */
+export interface KernelCall {
+  /** The dtype the kernel computes in: the data's, or float64 for a kernel the list builds for f64 only. */
+  readonly dtype: Dtype;
+  /** The pointer arguments' operands, in the list's order (null: pointer 0). */
+  readonly operands: Array<Operand | null>;
+  /** Calls the kernel on a block of `count` items, operand i at p[i]; returns what it returned (0 for a void kernel). */
+  readonly call: (count: number, p: number[]) => number;
+}
+
+/** run() of one named call over `items` items; `maxBlock`, `wholeCall`, `replayable`: run()'s. */
+export function runCall(arena: Arena, items: number, c: KernelCall, maxBlock = Infinity, wholeCall = false, replayable: boolean | 'heavy' = false): RunResult {
+  return run(arena, c.dtype, items, c.operands, c.call, maxBlock, wholeCall, replayable);
+}
+
+/**
+ * Named calls run one after the other on each block (softmax's forward then backward, in cache):
+ * an Operand given to several is one operand, found by identity here, once per call of a loss. The
+ * dtype is the first call's (give them one compute dtype). The block returns the last call's value.
+ */
+export function chain(...calls: KernelCall[]): KernelCall {
+  const operands: Array<Operand | null> = [];
+  const slots: number[][] = [];
+  const args: number[][] = [];
+  for (const c of calls) {
+    const s: number[] = [];
+    for (const o of c.operands) {
+      let i = o === null ? -1 : operands.indexOf(o);
+      if (i < 0) i = operands.push(o) - 1;
+      s.push(i);
+    }
+    slots.push(s);
+    args.push(new Array<number>(s.length).fill(0));
+  }
+  return {
+    dtype: calls[0].dtype, operands,
+    call: (count, p) => {
+      let v = 0;
+      for (let c = 0; c < calls.length; c++) {
+        const s = slots[c], a = args[c];
+        for (let i = 0; i < s.length; i++) a[i] = p[s[i]];
+        v = calls[c].call(count, a);
+      }
+      return v;
+    },
+  };
+}
+
+/** The array run() returned for the output operand `o` of `c` (in `r.outputs`, the outputs in operand order). */
+export function outputOf(c: KernelCall, r: RunResult, o: Operand | null): FloatArray {
+  let j = 0;
+  for (const x of c.operands) {
+    if (x === o) return r.outputs[j];
+    if (x !== null && x.role === 'out') j++;
+  }
+  throw new Error('simdloss: not an output of the call (src/wasm/runtime.ts)');
+}
+
+/**
  * Whether a call stages every operand it has (none read or written in place) and none is a
  * Float16Array (widened and narrowed by the half module in the shared memory: src/wasm/half.ts).
  */
