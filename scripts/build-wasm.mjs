@@ -202,10 +202,11 @@ function argsModule(id, spec) {
           if ('whole' in scratchDecl) {
             values.add(scratchDecl.whole);
             values.add('wholeScratch');
-            scratchOperand = `wholeOrNull(${scratchDecl.whole}(r, kd === 'float32' ? 4 : 8))`;
+            const of = [...scratchDecl.of.map((a) => `r.${a}`), ...(scratchDecl.bytes ? [`${k.dtypes.includes('f32') ? "dtype === 'float32'" : 'false'} ? 4 : 8`] : [])];
+            scratchOperand = `wholeOrNull(${scratchDecl.whole}(${of.join(', ')}))`;
           } else {
             values.add('scratch');
-            const per = typeof scratchDecl.per === 'string' ? (values.add(scratchDecl.per), `${scratchDecl.per}(r)`) : String(scratchDecl.per);
+            const per = typeof scratchDecl.per === 'string' ? (values.add(scratchDecl.per), `${scratchDecl.per}(${scratchDecl.of.map((a) => `r.${a}`).join(', ')})`) : String(scratchDecl.per);
             scratchOperand = `scratch(${per}, ${scratchDecl.extra ?? 0})`;
           }
           params.push(`p[${operands.length}]`);
@@ -222,6 +223,7 @@ function argsModule(id, spec) {
     }
     if (scratchDecl && !scratchOperand) throw new Error(`build-wasm: ${spec.source}.${name} declares a scratch but has no scratch argument`);
     const f32 = k.dtypes.includes('f32');
+    const kd = f32 ? 'dtype' : "'float64'";
     const callExpr = `f(count, ${params.join(', ')})`;
     out.push(`/** ${name}'s arguments after the item count (${args[0][0]}), by their names in the list. */
 export interface ${type} {
@@ -230,9 +232,8 @@ ${fields.join('\n')}
 
 /** ${name} over r${f32 ? '' : ' (f64 only: float32 data is computed in float64)'}: its operands in the list's order and the block function. */
 export const ${name} = (k: Kernels<typeof ${id}>, ${f32 ? 'dtype' : '_dtype'}: Dtype, r: ${type}): KernelCall => {
-  const kd: Dtype = ${f32 ? 'dtype' : "'float64'"};
-  const f = kernel(k, '${name}', kd);
-  return { dtype: kd, operands: [${operands.join(', ')}], call: (count, p) => ${k.returns === 'void' ? `(${callExpr}, 0)` : callExpr} };
+  const f = kernel(k, '${name}', ${kd});
+  return { ${f32 ? 'dtype' : `dtype: ${kd}`}, operands: [${operands.join(', ')}], call: (count, p) => ${k.returns === 'void' ? `(${callExpr}, 0)` : callExpr} };
 };
 `);
     fns.push(name);

@@ -146,7 +146,7 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
       kind: boxIouKernels.constants.KIND.indexOf(spec.kind), b1: input(4, p.b1), b2: input(4, p.b2), loss, g1, g2,
       gradRow: gradRow ? input(1, gradRow) : null, gradScale, eps: spec.eps, p1, p2, p3,
     });
-    const r = runCall(arena, n, c, Infinity, false, true);
+    const r = runCall(arena, n, c);
     total = r.total;
     elementLoss = outputOf(c, r, loss);
     if (g1 && g2) grads = [outputOf(c, r, g1), outputOf(c, r, g2)];

@@ -15,7 +15,7 @@ import { lengthOf } from '../wasm/views';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
-import { crossEntropyScratchBytes, kernel } from '../wasm/kernels';
+import { crossEntropyScratch, kernel } from '../wasm/kernels';
 import { cross_entropy, nll } from '../wasm/modules/cross-entropy.args';
 import { crossEntropyModule } from '../wasm/modules';
 
@@ -173,26 +173,38 @@ function isPlainProbabilities(v: unknown, inputShape: readonly number[]): boolea
 /** The per-row losses of a call that reduces them (never read). */
 const NO_LOSSES = new Float64Array(0);
 
-function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: Target | null): LossParts | null {
+/**
+ * cross_entropy (isCE) or nll over the problem's rows. K-dim inputs (inner > 1) are gathered into
+ * rows of C classes and scattered back (src/wasm/class-rows.ts). NLL's items are batch elements
+ * while one fits: its kernel reads (C, inner) slices with its own strides, as they are (4-5x faster
+ * at 8x21x64x64 than rows gathered in JS, where NLL's own work is small); a larger one (a
+ * segmentation map) takes rows of C classes too (e = 1): any size fits. Float32 with probability
+ * targets or label smoothing runs the float32 kernel too: its cancelling gradient takes e^(z-m)
+ * and Σ e in f64 lanes (soft_row_f32, docs/accuracy.md).
+ */
+function classWasm(fn: string, prep: Prepared, isCE: boolean, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: Target | null): LossParts | null {
   const w = wasm(fn, crossEntropyModule);
   if (!w) return null;
   const { k, arena } = w;
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
-  const rows = N * inner;
-  // float32 with probability targets or label smoothing runs the float32 kernel too: its
-  // cancelling gradient takes e^(z-m) and Σ e in f64 lanes (soft_row_f32, docs/accuracy.md).
-  const kd: Dtype = dtype;
-  // K-dim inputs (inner > 1) are gathered into rows of C classes and scattered back.
-  const { gather, scatter } = classRows(C, inner);
-  const rowLoss = prep.reduction === 'none' ? output(1) : null;
-  const grad = wantGrad ? output(C, into, scatter) : null;
-  const c = cross_entropy(k, kd, {
-    C, logits: input(C, x, gather), targets: p.targets ? input(1, p.targets) : null, probs: prep.probs ? input(C, prep.probs, gather) : null,
-    weight: prep.weight ? whole(prep.weight) : null, rowLoss, grad, gradRow: gradRow ? input(1, gradRow) : null, smoothing: p.smoothing, gradScale,
-  });
-  const r = runCall(arena, rows, c, Infinity, false, true);
-  return { elementLoss: rowLoss ? outputOf(c, r, rowLoss) : NO_LOSSES, total: r.total, grad: grad ? outputOf(c, r, grad) : null };
+  // e: the inner positions an item holds (1: an item is a row of C classes)
+  for (let e = isCE ? 1 : inner; ; e = 1) {
+    const { gather, scatter } = classRows(C, e === 1 ? inner : 1);
+    const rowLoss = isCE && prep.reduction !== 'none' ? null : output(e);
+    const grad = wantGrad ? output(C * e, into, scatter) : null;
+    const weight = prep.weight ? whole(prep.weight) : null;
+    const upstream = gradRow ? input(e, gradRow) : null;
+    const c = isCE
+      ? cross_entropy(k, dtype, {
+        C, logits: input(C, x, gather), targets: p.targets ? input(1, p.targets) : null, probs: prep.probs ? input(C, prep.probs, gather) : null,
+        weight, rowLoss, grad, gradRow: upstream, smoothing: p.smoothing, gradScale,
+      })
+      : nll(k, dtype, { C, inner: e, input: input(C * e, x, gather), targets: input(e, p.targets!), weight, rowLoss, grad, gradRow: upstream, gradScale });
+    if (e > 1 && !fitsOneItem(arena, c.dtype, c.operands)) continue;
+    const r = runCall(arena, N * inner / e, c);
+    return { elementLoss: rowLoss ? outputOf(c, r, rowLoss) : NO_LOSSES, total: r.total, grad: grad ? outputOf(c, r, grad) : null };
+  }
 }
 
 /**
@@ -213,7 +225,7 @@ function crossEntropyLean(fn: string, input: unknown, target: unknown, options: 
   const arena = callArena();
   const bytes = dtype === 'float32' ? 4 : 8;
   // logits, targets, the gradient and the short rows' scratch, as the general path's single block
-  const scratch = crossEntropyScratchBytes(C);
+  const scratch = crossEntropyScratch(C);
   if (!place(arena, N * C * bytes, N * 4, wantGrad ? N * C * bytes : 0, 0, scratch)) return undefined;
   try {
     const px = PTRS[0], pt = PTRS[1], pg = PTRS[2], ps = PTRS[4];
@@ -240,44 +252,6 @@ function crossEntropyLean(fn: string, input: unknown, target: unknown, options: 
   }
 }
 
-function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: Target | null): LossParts | null {
-  const w = wasm(fn, crossEntropyModule);
-  if (!w) return null;
-  const { k, arena } = w;
-  const { problem: p, x, dtype } = prep;
-  const { N, C, inner } = p;
-  const slice = C * inner; // one batch element of the input
-  // Items are batch elements while one fits: the kernel reads (C, inner) slices with its own
-  // strides, as they are (4-5x faster at 8x21x64x64 than rows gathered in JS, where NLL's own work
-  // is small). A larger one (a segmentation map) takes rows of C classes, gathered as
-  // crossEntropy's (src/wasm/class-rows.ts): any size fits.
-  const rowLoss = output(inner);
-  const grad = wantGrad ? output(slice, into) : null;
-  const weight = prep.weight ? whole(prep.weight) : null;
-  const c = nll(k, dtype, { C, inner, input: input(slice, x), targets: input(inner, p.targets!), weight, rowLoss, grad, gradRow: gradRow ? input(inner, gradRow) : null, gradScale });
-  if (inner > 1 && !fitsOneItem(arena, c.dtype, c.operands)) return nllRows(prep, k, arena, wantGrad, gradRow, gradScale, into);
-  const r = runCall(arena, N, c, Infinity, false, true);
-  return { elementLoss: outputOf(c, r, rowLoss), total: r.total, grad: grad ? outputOf(c, r, grad) : null };
-}
-
-/** nllWasm over rows (N·inner items of C classes) rather than batch elements. */
-function nllRows(
-  prep: Prepared, k: Parameters<typeof nll>[0], arena: Parameters<typeof runCall>[0],
-  wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: Target | null,
-): LossParts {
-  const { problem: p, x, dtype } = prep;
-  const { N, C, inner } = p;
-  const { gather, scatter } = classRows(C, inner);
-  const rowLoss = output(1);
-  const grad = wantGrad ? output(C, into, scatter) : null;
-  const c = nll(k, dtype, {
-    C, inner: 1, input: input(C, x, gather), targets: input(1, p.targets!), weight: prep.weight ? whole(prep.weight) : null,
-    rowLoss, grad, gradRow: gradRow ? input(1, gradRow) : null, gradScale,
-  });
-  const r = runCall(arena, N * inner, c, Infinity, false, true);
-  return { elementLoss: outputOf(c, r, rowLoss), total: r.total, grad: grad ? outputOf(c, r, grad) : null };
-}
-
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: true): WithGrad;
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: false): { loss: number | Tensor };
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: boolean): WithGrad | { loss: number | Tensor } {
@@ -293,9 +267,8 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
   const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
   // the gradient goes straight into its options.gradInto target when it can (see directTarget), or a float16 call's new result
   const into = wantGrad ? directTarget(gradTargets(fn, opts, dtype, [prep.x.size]), 0, prep.x.size, [prep.x.data, prep.probs?.data, prep.weight?.data, gradRow]) ?? halfOutput(dtype, prep.x.size) : null;
-  const parts = isCE
-    ? crossEntropyWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
-    : nllWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? nllReference(problem, wantGrad, gradRow, gradScale);
+  const parts = classWasm(fn, prep, isCE, wantGrad, gradRow, gradScale, into)
+    ?? (isCE ? crossEntropyReference : nllReference)(problem, wantGrad, gradRow, gradScale);
   // PyTorch divides the nll sum and the smoothing sum by the weight sum apart: over a zero weight
   // sum (1-ε)·0/0 is NaN, even where the smoothing sum alone gives ±∞
   const total = reduction === 'mean' && denominator === 0 && problem.smoothing > 0 ? NaN : parts.total;

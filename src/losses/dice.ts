@@ -257,7 +257,7 @@ function forward(fn: string, q: Parsed, squared: boolean): Float64Array {
     C, S: K, x: operandIn(C * K, x, chunkGather(C, S, K)), t: t ? operandIn(C * K, t, chunkGather(C, S, K)) : null, labels: labels ? operandIn(K, labels) : null,
     p: act ? scratch(C * K) : null, sums: sumsOut, act, squared,
   });
-  const r = runCall(w.arena, B * m, c, Infinity, false, true);
+  const r = runCall(w.arena, B * m, c);
   const chunks = outputOf(c, r, sumsOut);
   if (m === 1) return chunks as Float64Array;
   const sums = new Float64Array(B * C * 3);
@@ -290,7 +290,7 @@ function backward(fn: string, q: Parsed, coef: Float64Array, squared: boolean): 
   const bwd = dice_backward(w.k, 'float64', { C, S: K, x: X, p: P, t: T, labels: L, coef: operandIn(3 * C, items), dx, dt, act, squared });
   // with an activation, p again first, into scratch
   const c = act ? chain(dice_forward(w.k, 'float64', { C, S: K, x: X, t: T, labels: L, p: P, sums: scratch(3 * C), act, squared }), bwd) : bwd;
-  const r = runCall(w.arena, B * m, c, Infinity, false, true);
+  const r = runCall(w.arena, B * m, c);
   return { dx: outputOf(c, r, dx), dt: dt ? outputOf(c, r, dt) : null };
 }
 

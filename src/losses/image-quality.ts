@@ -133,7 +133,7 @@ function ssim(fn: string, img1: FloatInput, img2: FloatInput, options: unknown, 
     });
     // a plane too large for the memory limit with its scratch maps is left to the reference (which needs no wasm memory)
     if (fitsOneItem(w.arena, c.dtype, c.operands)) {
-      const r = runCall(w.arena, B * C, c, Infinity, false, 'heavy');
+      const r = runCall(w.arena, B * C, c, 'heavy');
       parts = { elementLoss: loss ? outputOf(c, r, loss) : new Float64Array(0), total: r.total, grads: g1 && g2 ? [outputOf(c, r, g1), outputOf(c, r, g2)] : [] };
     }
   }

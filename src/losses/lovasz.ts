@@ -77,7 +77,7 @@ function hingeLoss(fn: string, inputValue: FloatInput, target: IndexInput, optio
     const { k } = w;
     const grad = wantGrad ? output(n) : null;
     const c = lovasz_hinge(k, dtype, { n, x: input(n, x), labels: input(n, labels), grad, scratch: imageScratch(k.lovasz_scratch_bytes(0, n)), gradScale });
-    const o = runCall(w.arena, N, c, Infinity, false, 'heavy');
+    const o = runCall(w.arena, N, c, 'heavy');
     r = { total: o.total, grad: grad ? (outputOf(c, o, grad) as Float64Array) : null };
   } else {
     r = lovaszHingeReference(x.data, labels, N, n, wantGrad, gradScale);
@@ -99,7 +99,7 @@ function softmaxLoss(fn: string, inputValue: FloatInput, target: IndexInput, opt
     const c = lovasz_softmax(k, dtype, {
       C, n, x: input(C * n, x), labels: input(n, labels), weight: weight ? whole(weight) : null, grad, scratch: imageScratch(k.lovasz_scratch_bytes(C, n)), gradScale,
     });
-    const o = runCall(w.arena, N, c, Infinity, false, 'heavy');
+    const o = runCall(w.arena, N, c, 'heavy');
     r = { total: o.total, grad: grad ? (outputOf(c, o, grad) as Float64Array) : null };
   } else {
     r = lovaszSoftmaxReference(x.data, labels, N, C, n, weight?.data ?? null, wantGrad, gradScale);

@@ -74,7 +74,7 @@ function runRows(fn: string, x: FloatTensor, N: number, C: number, targets: Int3
     x: input(C, x), target: input(targetsPerRow, targets), rowLoss: output(1), grad: wantGrad ? output(C) : null, gradRow: gradRow ? input(1, gradRow) : null,
   };
   const c = call(w.k, rows);
-  const r = runCall(w.arena, N, c, Infinity, false, true);
+  const r = runCall(w.arena, N, c);
   return { rowLoss: outputOf(c, r, rows.rowLoss), total: r.total, grad: rows.grad ? outputOf(c, r, rows.grad) : null };
 }
 

@@ -118,7 +118,7 @@ function focal(fn: string, inputArg: FloatInput, target: IndexInput, options: un
       C, x: input(C, x, planar(C, inner)), targets: input(1, targets), weight: weight ? whole(weight) : null, loss, grad,
       gradRow: gradRow ? input(C, gradRow, planar(C, inner)) : null, gamma, gradScale,
     });
-    const r = runCall(wm.arena, rows, c, Infinity, false, true);
+    const r = runCall(wm.arena, rows, c);
     parts = { elementLoss: loss ? outputOf(c, r, loss) : new Float64Array(0), total: r.total, grads: grad ? [outputOf(c, r, grad)] : [] };
   } else {
     const problem: FocalProblem = { N, C, inner, input: x.data, targets, weight, gamma };

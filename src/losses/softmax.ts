@@ -107,7 +107,7 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
     const lg = log ? 1 : 0;
     const fwd = softmax_fwd(k, dtype, { n, x: X, out: Y, log: lg });
     const c = g ? chain(fwd, softmax_bwd(k, dtype, { n, x: X, y: Y, g: operandIn(n, g, gather), dx: DX, log: lg })) : fwd;
-    const r = runCall(arena, rows, c, Infinity, false, true);
+    const r = runCall(arena, rows, c);
     y = outputOf(c, r, Y);
     dx = DX ? outputOf(c, r, DX) : null;
   } else {
@@ -161,7 +161,7 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
     const DX = g ? output(1) : null;
     const fwd = sigmoid_fwd(k, dtype, { x: X, out: Y });
     const c = g ? chain(fwd, sigmoid_bwd(k, dtype, { y: Y, g: operandIn(1, g), dx: DX })) : fwd;
-    const r = runCall(arena, size, c, Infinity, false, true);
+    const r = runCall(arena, size, c);
     y = outputOf(c, r, Y);
     dx = DX ? outputOf(c, r, DX) : null;
   } else {

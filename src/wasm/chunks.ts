@@ -42,7 +42,7 @@ export function runElementwise(
   const grads: Operand[] = [];
   for (let i = 0; i < want.grads; i++) grads.push(output(1, want.into[i] ?? null));
   const c = call(operands.map((o) => (o ? input(1, o) : null)), loss, grads, want.gradRow ? input(1, want.gradRow) : null);
-  const r = runCall(arena, n, c, Infinity, false, true);
+  const r = runCall(arena, n, c);
   return { elementLoss: loss ? outputOf(c, r, loss) : null, total: r.total, grads: grads.map((g) => outputOf(c, r, g)) };
 }
 
@@ -70,6 +70,6 @@ export function runRowPairs(
   const grads: Operand[] = [];
   for (let i = 0; i < want.grads; i++) grads.push(output(D, null, strided.scatter));
   const c = call(input(D, a, strided.gather), input(D, b, strided.gather), out, grads, want.gradRow ? input(1, want.gradRow) : null);
-  const r = runCall(arena, rows, c, Infinity, false, true);
+  const r = runCall(arena, rows, c);
   return { out: outputOf(c, r, out), grads: grads.map((g) => outputOf(c, r, g)) };
 }

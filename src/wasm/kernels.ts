@@ -29,11 +29,13 @@ export interface KernelSpec {
   readonly generic?: false;
   /**
    * The size of the kernel's `scratch`-role argument, which its named call then makes (the record
-   * leaves it out; scripts/build-wasm.mjs): `whole`, a function of this file `(record, bytes per
-   * value) => bytes` for one area of the whole call (0: none, pointer 0); or `per` values per item
-   * (a number, or such a function of the record) and `extra` values more (the kernel's padding).
+   * leaves it out; scripts/build-wasm.mjs): `whole`, a function of this file that gives the bytes
+   * of one area for the whole call (0: none, pointer 0); or `per` values per item (a number, or
+   * such a function giving the values) and `extra` values more (the kernel's padding). A function
+   * takes the record's arguments named in `of`, then, with `bytes`, the compute dtype's bytes per value.
    */
-  readonly scratch?: { readonly whole: string } | { readonly per: number | string; readonly extra?: number };
+  readonly scratch?: { readonly whole: string; readonly of: readonly string[]; readonly bytes?: true }
+    | { readonly per: number | string; readonly of?: readonly string[]; readonly extra?: number };
 }
 
 export interface FamilySpec {
@@ -64,7 +66,7 @@ export const crossEntropyKernels = {
       dtypes: both,
       args: ['rows:size', 'C:size', 'logits:in', 'targets:in', 'probs:in', 'weight:in', 'rowLoss:out', 'grad:out', 'gradRow:in', 'scratch:scratch', 'smoothing:f64', 'gradScale:f64'],
       returns: 'f64',
-      scratch: { whole: 'crossEntropyScratch' },
+      scratch: { whole: 'crossEntropyScratch', of: ['C'] },
     },
     nll: {
       dtypes: both,
@@ -140,7 +142,7 @@ export const multiMarginKernels = {
       args: ['n:size', 'C:size', 'x:in', 'target:in', 'isTarget:scratch', 'rowLoss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'],
       returns: 'f64',
       /** isTarget: a flag per class, reset for each row */
-      scratch: { whole: 'multilabelMarginScratch' },
+      scratch: { whole: 'multilabelMarginScratch', of: ['C'], bytes: true },
     },
   },
 } as const satisfies FamilySpec;
@@ -227,7 +229,7 @@ export const imageQualityKernels = {
       args: ['planes:size', 'H:size', 'W:size', 'k:size', 'x:in', 'y:in', 'window:in', 'loss:out', 'g1:out', 'g2:out', 'gradRow:in', 'scratch:scratch',
         'valid:i32', 'c1:f64', 'c2:f64', 'eps:f64', 'gradScale:f64'],
       returns: 'f64',
-      scratch: { per: 'ssimScratch' },
+      scratch: { per: 'ssimScratch', of: ['H', 'W', 'k'] },
     },
   },
 } as const satisfies FamilySpec;
@@ -323,15 +325,14 @@ export const FAMILIES: readonly { spec: FamilySpec; relaxed?: boolean; lazy?: bo
  * rows' lanes ((C + 4) vectors) and 3 floats a row of a chunk; none (0) for longer rows. Also the
  * lean form's (src/losses/cross-entropy.ts).
  */
-export const crossEntropyScratchBytes = (C: number): number =>
+export const crossEntropyScratch = (C: number): number =>
   C < crossEntropyKernels.constants.SMALL_C ? (C + 4) * 16 + 3 * 4 * crossEntropyKernels.constants.SHORT_ROW_CHUNK : 0;
-export const crossEntropyScratch = (r: { readonly C: number }, _bytes: number): number => crossEntropyScratchBytes(r.C);
 
 /** multilabel_margin's `isTarget`: one value per class, for the whole call. */
-export const multilabelMarginScratch = (r: { readonly C: number }, bytes: number): number => r.C * bytes;
+export const multilabelMarginScratch = (C: number, bytes: number): number => C * bytes;
 
 /** ssim's scratch per plane, in values: the nine filtered maps of H·W and four rows of the padded width. */
-export const ssimScratch = (r: { readonly H: number; readonly W: number; readonly k: number }): number => 9 * r.H * r.W + 4 * (r.W + 2 * r.k);
+export const ssimScratch = (H: number, W: number, k: number): number => 9 * H * W + 4 * (W + 2 * k);
 
 // ---- types and dispatch derived from the list ----
 

@@ -298,9 +298,13 @@ export interface KernelCall {
   readonly call: (count: number, p: number[]) => number;
 }
 
-/** run() of one named call over `items` items; `maxBlock`, `wholeCall`, `replayable`: run()'s. */
-export function runCall(arena: Arena, items: number, c: KernelCall, maxBlock = Infinity, wholeCall = false, replayable: boolean | 'heavy' = false): RunResult {
-  return run(arena, c.dtype, items, c.operands, c.call, maxBlock, wholeCall, replayable);
+/**
+ * run() of a named call over `items` items. Replayable by construction (its block function only
+ * calls the kernel, with arguments made from the count, the pointers and the record's constants),
+ * so that with threads its blocks can run on any thread; `'heavy'`: run()'s.
+ */
+export function runCall(arena: Arena, items: number, c: KernelCall, replayable: true | 'heavy' = true): RunResult {
+  return run(arena, c.dtype, items, c.operands, c.call, Infinity, false, replayable);
 }
 
 /**
@@ -336,14 +340,14 @@ export function chain(...calls: KernelCall[]): KernelCall {
   };
 }
 
-/** The array run() returned for the output operand `o` of `c` (in `r.outputs`, the outputs in operand order). */
-export function outputOf(c: KernelCall, r: RunResult, o: Operand | null): FloatArray {
+/** The array run() returned for `o`, an output operand of `c` (`r.outputs` holds the outputs in operand order). */
+export function outputOf(c: KernelCall, r: RunResult, o: Operand): FloatArray {
   let j = 0;
   for (const x of c.operands) {
-    if (x === o) return r.outputs[j];
+    if (x === o) break;
     if (x !== null && x.role === 'out') j++;
   }
-  throw new Error('simdloss: not an output of the call (src/wasm/runtime.ts)');
+  return r.outputs[j];
 }
 
 /**
