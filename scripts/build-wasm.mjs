@@ -195,6 +195,7 @@ function argsModule(id, spec) {
     const fields = [];
     const operands = [];
     const params = [];
+    const scalars = [];
     let scratchOperand = null;
     for (const [n, role] of args.slice(1)) {
       if (role === 'in' || role === 'out' || role === 'scratch') {
@@ -218,7 +219,11 @@ function argsModule(id, spec) {
         operands.push(`r.${n}`);
       } else {
         fields.push(`  readonly ${n}: ${role === 'bool' ? 'boolean' : 'number'};`);
-        params.push(role === 'bool' ? `(r.${n} ? 1 : 0)` : `r.${n}`);
+        // read once into the block function's closure: the record does not escape the call, so
+        // that an engine may not allocate it at all (the function is small enough to inline)
+        // (as `name_`: a list name may be one of this function's own, as ssim's k or multi_margin's p)
+        scalars.push(`${n}_ = ${role === 'bool' ? `r.${n} ? 1 : 0` : `r.${n}`}`);
+        params.push(`${n}_`);
       }
     }
     if (scratchDecl && !scratchOperand) throw new Error(`build-wasm: ${spec.source}.${name} declares a scratch but has no scratch argument`);
@@ -232,7 +237,7 @@ ${fields.join('\n')}
 
 /** ${name} over r${f32 ? '' : ' (f64 only: float32 data is computed in float64)'}: its operands in the list's order and the block function. */
 export const ${name} = (k: Kernels<typeof ${id}>, ${f32 ? 'dtype' : '_dtype'}: Dtype, r: ${type}): KernelCall => {
-  const f = kernel(k, '${name}', ${kd});
+  const f = kernel(k, '${name}', ${kd})${scalars.length ? `, ${scalars.join(', ')}` : ''};
   return { ${f32 ? 'dtype' : `dtype: ${kd}`}, operands: [${operands.join(', ')}], call: (count, p) => ${k.returns === 'void' ? `(${callExpr}, 0)` : callExpr} };
 };
 `);

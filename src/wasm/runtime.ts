@@ -308,37 +308,41 @@ export function runCall(arena: Arena, items: number, c: KernelCall, replayable: 
 }
 
 /**
- * Named calls run one after the other on each block (softmax's forward then backward, in cache):
- * an Operand given to several is one operand, found by identity here, once per call of a loss. The
- * dtype is the first call's (give them one compute dtype). The block returns the last call's value.
+ * Two named calls run one after the other on each block (softmax's forward then backward, in
+ * cache): an Operand given to both is one operand, found by identity here, once per call of a
+ * loss. The dtype is the first call's (give them one compute dtype); the block returns the second's value.
  */
-export function chain(...calls: KernelCall[]): KernelCall {
-  const operands: Array<Operand | null> = [];
-  const slots: number[][] = [];
-  const args: number[][] = [];
-  for (const c of calls) {
-    const s: number[] = [];
-    for (const o of c.operands) {
-      let i = o === null ? -1 : operands.indexOf(o);
-      if (i < 0) i = operands.push(o) - 1;
-      s.push(i);
+export function chain(a: KernelCall, b: KernelCall): KernelCall {
+  const operands = a.operands; // (a is this chain's alone)
+  const n = b.operands.length;
+  // b's operand i is operands[at[i]]; null while that is i
+  let at: number[] | null = null;
+  for (let i = 0; i < n; i++) {
+    const o = b.operands[i];
+    let j = o === null ? -1 : operands.indexOf(o);
+    if (j < 0) j = operands.push(o) - 1;
+    if (j !== i && at === null) {
+      at = [];
+      for (let m = 0; m < i; m++) at.push(m);
     }
-    slots.push(s);
-    args.push(new Array<number>(s.length).fill(0));
+    if (at !== null) at.push(j);
   }
+  const fa = a.call, fb = b.call;
+  if (at === null) return { dtype: a.dtype, operands, call: (count, p) => (fa(count, p), fb(count, p)) };
+  const s = at;
   return {
-    dtype: calls[0].dtype, operands,
+    dtype: a.dtype, operands,
     call: (count, p) => {
-      let v = 0;
-      for (let c = 0; c < calls.length; c++) {
-        const s = slots[c], a = args[c];
-        for (let i = 0; i < s.length; i++) a[i] = p[s[i]];
-        v = calls[c].call(count, a);
-      }
-      return v;
+      // CHAINED: calls never nest, and a recorded call copies its arguments (src/wasm/pool.ts)
+      for (let i = 0; i < n; i++) CHAINED[i] = p[s[i]];
+      fa(count, p);
+      return fb(count, CHAINED);
     },
   };
 }
+
+/** b's pointers in a chain() whose operands b does not take in their order. */
+const CHAINED: number[] = [];
 
 /** The array run() returned for `o`, an output operand of `c` (`r.outputs` holds the outputs in operand order). */
 export function outputOf(c: KernelCall, r: RunResult, o: Operand): FloatArray {
