@@ -14,8 +14,8 @@ import { sameShape, sizeOf } from '../shapes';
 import type { FloatArray, FloatInput, GradOptions, GradTarget, IndexInput, Loss, Reduction, ResultArray, Tensor, WithGrad } from '../types';
 import { kernel } from '../wasm/kernels';
 import { diceModule } from '../wasm/modules';
-import { chain, input as operandIn, output, outputOf, run as runKernel, runCall, scratch, type Gather, type Scatter } from '../wasm/runtime';
-import { dice_backward, dice_forward } from '../wasm/modules/dice.args';
+import { input as operandIn, output, outputOf, run as runKernel, runCall, scratch, type Gather, type Scatter } from '../wasm/runtime';
+import { dice_backward, dice_forward, dice_forward_dice_backward } from '../wasm/modules/dice.args';
 import { wasmView } from '../wasm/views';
 
 /**
@@ -287,9 +287,9 @@ function backward(fn: string, q: Parsed, coef: Float64Array, squared: boolean): 
   const X = operandIn(C * K, x, chunkGather(C, S, K)), T = t ? operandIn(C * K, t, chunkGather(C, S, K)) : null, L = labels ? operandIn(K, labels) : null;
   const P = act ? scratch(C * K) : null;
   const dx = output(C * K, null, chunkScatter(C, S, K)), dt = targetGrad ? output(C * K, null, chunkScatter(C, S, K)) : null;
-  const bwd = dice_backward(w.k, 'float64', { C, S: K, x: X, p: P, t: T, labels: L, coef: operandIn(3 * C, items), dx, dt, act, squared });
+  const bwd = { C, S: K, x: X, p: P, t: T, labels: L, coef: operandIn(3 * C, items), dx, dt, act, squared };
   // with an activation, p again first, into scratch
-  const c = act ? chain(dice_forward(w.k, 'float64', { C, S: K, x: X, t: T, labels: L, p: P, sums: scratch(3 * C), act, squared }), bwd) : bwd;
+  const c = act ? dice_forward_dice_backward(w.k, 'float64', { C, S: K, x: X, t: T, labels: L, p: P, sums: scratch(3 * C), act, squared }, bwd) : dice_backward(w.k, 'float64', bwd);
   const r = runCall(w.arena, B * m, c);
   return { dx: outputOf(c, r, dx), dt: dt ? outputOf(c, r, dt) : null };
 }

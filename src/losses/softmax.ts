@@ -6,8 +6,8 @@ import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, s
 import { callDtype, floatArg } from '../tensor';
 import { moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../shapes';
 import { classRows } from '../wasm/class-rows';
-import { chain, input as operandIn, output, outputOf, runCall } from '../wasm/runtime';
-import { sigmoid_bwd, sigmoid_fwd, softmax_bwd, softmax_fwd } from '../wasm/modules/softmax.args';
+import { input as operandIn, output, outputOf, runCall } from '../wasm/runtime';
+import { sigmoid_fwd, sigmoid_fwd_sigmoid_bwd, softmax_fwd, softmax_fwd_softmax_bwd } from '../wasm/modules/softmax.args';
 import { copyIn, copyOut, heap, place, PTRS, release } from '../wasm/direct';
 import { generalInput, generalOptions, leanCommit, DIM, LEAN_2D, LEAN_OPTIONS, leanFloat, leanMatrix, leanOptions, leanTarget, OUT } from '../lean';
 import { lengthOf } from '../wasm/views';
@@ -105,8 +105,8 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
     const X = operandIn(n, x, gather), Y = output(n, out ? out.target : null, scatter);
     const DX = g ? output(n, null, scatter) : null;
     const lg = log ? 1 : 0;
-    const fwd = softmax_fwd(k, dtype, { n, x: X, out: Y, log: lg });
-    const c = g ? chain(fwd, softmax_bwd(k, dtype, { n, x: X, y: Y, g: operandIn(n, g, gather), dx: DX, log: lg })) : fwd;
+    const fwd = { n, x: X, out: Y, log: lg };
+    const c = g ? softmax_fwd_softmax_bwd(k, dtype, fwd, { n, x: X, y: Y, g: operandIn(n, g, gather), dx: DX, log: lg }) : softmax_fwd(k, dtype, fwd);
     const r = runCall(arena, rows, c);
     y = outputOf(c, r, Y);
     dx = DX ? outputOf(c, r, DX) : null;
@@ -159,8 +159,8 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
     const { k, arena } = w;
     const X = operandIn(1, x), Y = output(1, out ? out.target : null);
     const DX = g ? output(1) : null;
-    const fwd = sigmoid_fwd(k, dtype, { x: X, out: Y });
-    const c = g ? chain(fwd, sigmoid_bwd(k, dtype, { y: Y, g: operandIn(1, g), dx: DX })) : fwd;
+    const fwd = { x: X, out: Y };
+    const c = g ? sigmoid_fwd_sigmoid_bwd(k, dtype, fwd, { y: Y, g: operandIn(1, g), dx: DX }) : sigmoid_fwd(k, dtype, fwd);
     const r = runCall(arena, size, c);
     y = outputOf(c, r, Y);
     dx = DX ? outputOf(c, r, DX) : null;

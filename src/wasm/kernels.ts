@@ -43,6 +43,12 @@ export interface FamilySpec {
   readonly source: string;
   readonly kernels: { readonly [name: string]: KernelSpec };
   readonly constants?: { readonly [name: string]: number | readonly string[] };
+  /**
+   * Kernels one block runs one after the other (a forward, then its backward while the block is
+   * in cache): each pair gets a named call of its own, `${first}_${second}`, whose operands are
+   * the two records' (one given to both is one operand; scripts/build-wasm.mjs).
+   */
+  readonly pairs?: readonly (readonly [string, string])[];
 }
 
 const both = ['f32', 'f64'] as const;
@@ -57,6 +63,7 @@ export const softmaxKernels = {
     sigmoid_fwd: { dtypes: both, args: ['n:size', 'x:in', 'out:out'], returns: 'void' },
     sigmoid_bwd: { dtypes: both, args: ['n:size', 'y:in', 'g:in', 'dx:out'], returns: 'void' },
   },
+  pairs: [['softmax_fwd', 'softmax_bwd'], ['sigmoid_fwd', 'sigmoid_bwd']],
 } as const satisfies FamilySpec;
 
 export const crossEntropyKernels = {
@@ -247,6 +254,7 @@ export const diceKernels = {
       returns: 'void',
     },
   },
+  pairs: [['dice_forward', 'dice_backward']],
 } as const satisfies FamilySpec;
 
 /**

@@ -308,41 +308,14 @@ export function runCall(arena: Arena, items: number, c: KernelCall, replayable: 
 }
 
 /**
- * Two named calls run one after the other on each block (softmax's forward then backward, in
- * cache): an Operand given to both is one operand, found by identity here, once per call of a
- * loss. The dtype is the first call's (give them one compute dtype); the block returns the second's value.
+ * Where `o` is among a pair's operands (src/wasm/modules/<family>.args.ts, `pairs` in the kernel
+ * list): an operand the first call took is the same one (by identity), else appended; null: an
+ * appended null (pointer 0).
  */
-export function chain(a: KernelCall, b: KernelCall): KernelCall {
-  const operands = a.operands; // (a is this chain's alone)
-  const n = b.operands.length;
-  // b's operand i is operands[at[i]]; null while that is i
-  let at: number[] | null = null;
-  for (let i = 0; i < n; i++) {
-    const o = b.operands[i];
-    let j = o === null ? -1 : operands.indexOf(o);
-    if (j < 0) j = operands.push(o) - 1;
-    if (j !== i && at === null) {
-      at = [];
-      for (let m = 0; m < i; m++) at.push(m);
-    }
-    if (at !== null) at.push(j);
-  }
-  const fa = a.call, fb = b.call;
-  if (at === null) return { dtype: a.dtype, operands, call: (count, p) => (fa(count, p), fb(count, p)) };
-  const s = at;
-  return {
-    dtype: a.dtype, operands,
-    call: (count, p) => {
-      // CHAINED: calls never nest, and a recorded call copies its arguments (src/wasm/pool.ts)
-      for (let i = 0; i < n; i++) CHAINED[i] = p[s[i]];
-      fa(count, p);
-      return fb(count, CHAINED);
-    },
-  };
+export function slotOf(operands: Array<Operand | null>, o: Operand | null): number {
+  const i = o === null ? -1 : operands.indexOf(o);
+  return i >= 0 ? i : operands.push(o) - 1;
 }
-
-/** b's pointers in a chain() whose operands b does not take in their order. */
-const CHAINED: number[] = [];
 
 /** The array run() returned for `o`, an output operand of `c` (`r.outputs` holds the outputs in operand order). */
 export function outputOf(c: KernelCall, r: RunResult, o: Operand): FloatArray {
