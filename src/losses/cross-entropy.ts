@@ -225,8 +225,7 @@ function crossEntropyLean(fn: string, input: unknown, target: unknown, options: 
   const arena = callArena();
   const bytes = dtype === 'float32' ? 4 : 8;
   // logits, targets, the gradient and the short rows' scratch, as the general path's single block
-  const scratch = crossEntropyScratch(C);
-  if (!place(arena, N * C * bytes, N * 4, wantGrad ? N * C * bytes : 0, 0, scratch)) return undefined;
+  if (!place(arena, N * C * bytes, N * 4, wantGrad ? N * C * bytes : 0, 0, crossEntropyScratch(C))) return undefined;
   try {
     const px = PTRS[0], pt = PTRS[1], pg = PTRS[2], ps = PTRS[4];
     const h = heap(dtype), hi = heapI32();
