@@ -8,6 +8,9 @@
 //                                     about 1.1x the raw module's gzip, against 1.5-1.9x for base64)
 //   src/wasm/modules/layout.ts        where the modules' static data ends: the arena's heap base
 //   src/wasm/modules/index.ts         the barrel the losses import the modules from
+//   src/wasm/modules/<family>.args.ts the family's named calls: per kernel, the record type keyed
+//                                     by the list's argument names and a function that makes the
+//                                     positional call from it (docs/CONTRACT.md, "Named calls")
 // All modules import one shared memory (env.memory); each places its static data in its own region
 // of REGION bytes (asc --memoryBase), checked below by reading the data segments.
 import { execFile } from 'node:child_process';
@@ -170,4 +173,114 @@ export const ${module} = /* @__PURE__ */ defineModule<typeof ${id}>(
 // whole library), and a bundler still keeps only the modules imported (each is a pure const).
 writeFileSync(join(GEN_TS, 'index.ts'), `${header}${list.FAMILIES.filter(({ spec, lazy }) => spec.source !== 'math' && !lazy)
   .map(({ spec }) => `export { ${exportName.get(spec).replace(/Kernels$/, '')}Module } from './${spec.source}';`).join('\n')}\n`);
+
+// ---- named calls ----
+// Per kernel with a dtype instantiation, `name(k, dtype, record)`: the record holds every argument
+// after the item count under its name in the list (pointers as the runtime's Operands, or null for
+// 0; scalars as numbers, bool as boolean), and the function returns a KernelCall (src/wasm/runtime.ts):
+// the compute dtype (the list's: float64 for a kernel without an f32 build), the pointer operands
+// in the list's order and the block function that calls the export positionally. Plain property
+// loads, written out here from the list, so that a call costs what the positional one did; the
+// argument order lives in the list alone. A declared scratch (`scratch` on the entry) is made here.
+const pascal = (s) => s.replace(/(^|_)([a-z0-9])/g, (_, __, c) => c.toUpperCase());
+function argsModule(id, spec) {
+  const out = [header];
+  const values = new Set();
+  /** A kernel's parts: its record type, its operands (expressions over `r`), its scalars read once, its arguments after the count. */
+  const parts = new Map();
+  for (const [name, k] of Object.entries(spec.kernels)) {
+    if (k.dtypes.length === 0) continue;
+    const args = k.args.map((a) => a.split(':'));
+    const scratchDecl = k.scratch ?? null;
+    const f32 = k.dtypes.includes('f32');
+    const kd = f32 ? 'dtype' : "'float64'";
+    const fields = [];
+    const operands = [];
+    const params = []; // ['p', i] for operand i, or a scalar's local
+    const scalars = [];
+    let scratchOperand = null;
+    for (const [n, role] of args.slice(1)) {
+      if (role === 'in' || role === 'out' || role === 'scratch') {
+        if (role === 'scratch' && scratchDecl) {
+          if ('whole' in scratchDecl) {
+            values.add(scratchDecl.whole);
+            values.add('wholeScratch');
+            const of = [...scratchDecl.of.map((a) => `r.${a}`), ...(scratchDecl.bytes ? [`${f32 ? "dtype === 'float32'" : 'false'} ? 4 : 8`] : [])];
+            scratchOperand = `wholeOrNull(${scratchDecl.whole}(${of.join(', ')}))`;
+          } else {
+            values.add('scratch');
+            const per = typeof scratchDecl.per === 'string' ? (values.add(scratchDecl.per), `${scratchDecl.per}(${scratchDecl.of.map((a) => `r.${a}`).join(', ')})`) : String(scratchDecl.per);
+            scratchOperand = `scratch(${per}, ${scratchDecl.extra ?? 0})`;
+          }
+          params.push(['p', operands.length]);
+          operands.push(scratchOperand);
+          continue;
+        }
+        fields.push(`  readonly ${n}: Operand | null;`);
+        params.push(['p', operands.length]);
+        operands.push(`r.${n}`);
+      } else {
+        fields.push(`  readonly ${n}: ${role === 'bool' ? 'boolean' : 'number'};`);
+        // read once into the block function's closure: the record does not escape the call, so
+        // that an engine may not allocate it at all (the function is small enough to inline)
+        // (as \`name_\`: a list name may be one of this function's own, as ssim's k or multi_margin's p)
+        scalars.push([`${n}_`, role === 'bool' ? `r.${n} ? 1 : 0` : `r.${n}`]);
+        params.push([`${n}_`]);
+      }
+    }
+    if (scratchDecl && !scratchOperand) throw new Error(`build-wasm: ${spec.source}.${name} declares a scratch but has no scratch argument`);
+    const type = `${pascal(name)}Args`;
+    parts.set(name, { k, type, f32, kd, operands, params, scalars });
+    out.push(`/** ${name}'s arguments after the item count (${args[0][0]}), by their names in the list. */
+export interface ${type} {
+${fields.join('\n')}
+}
+`);
+    const callExpr = `f(count, ${params.map(([a, i]) => (i === undefined ? a : `p[${i}]`)).join(', ')})`;
+    const locals = scalars.map(([l, e]) => `, ${l} = ${e}`).join('');
+    out.push(`/** ${name} over r${f32 ? '' : ' (f64 only: float32 data is computed in float64)'}: its operands in the list's order and the block function. */
+export const ${name} = (k: Kernels<typeof ${id}>, ${f32 ? 'dtype' : '_dtype'}: Dtype, r: ${type}): KernelCall => {
+  const f = kernel(k, '${name}', ${kd})${locals};
+  return { ${f32 ? 'dtype' : `dtype: ${kd}`}, operands: [${operands.join(', ')}], call: (count, p) => ${k.returns === 'void' ? `(${callExpr}, 0)` : callExpr} };
+};
+`);
+  }
+  // pairs: a's operands in a's order, then b's not among them (by identity: slotOf), each b
+  // argument at its slot; the block returns b's value
+  for (const [a, b] of spec.pairs ?? []) {
+    const A = parts.get(a), B = parts.get(b);
+    if (!A || !B) throw new Error(`build-wasm: ${spec.source}: the pair ${a}, ${b} names a kernel without a dtype instantiation`);
+    if (A.f32 !== B.f32) throw new Error(`build-wasm: ${spec.source}: the pair ${a}, ${b} mixes f32-built and f64-only kernels`);
+    values.add('slotOf');
+    const sub = (expr, r) => expr.replace(/\br\./g, `${r}.`);
+    const locals = [...A.scalars.map(([l, e]) => [`a_${l}`, sub(e, 'ra')]), ...B.scalars.map(([l, e]) => [`b_${l}`, sub(e, 'rb')])];
+    const slots = B.operands.map((e, i) => `s${i} = slotOf(operands, ${sub(e, 'rb')})`);
+    const argsA = A.params.map(([x, i]) => (i === undefined ? `a_${x}` : `p[${i}]`)).join(', ');
+    const argsB = B.params.map(([x, i]) => (i === undefined ? `b_${x}` : `p[s${i}]`)).join(', ');
+    const second = `fb(count, ${argsB})`;
+    out.push(`/** ${a} then ${b} on each block: their operands (one given to both is one), and the block function. */
+export const ${a}_${b} = (k: Kernels<typeof ${id}>, ${A.f32 ? 'dtype' : '_dtype'}: Dtype, ra: ${A.type}, rb: ${B.type}): KernelCall => {
+  const fa = kernel(k, '${a}', ${A.kd}), fb = kernel(k, '${b}', ${B.kd})${locals.map(([l, e]) => `, ${l} = ${e}`).join('')};
+  const operands = [${A.operands.map((e) => sub(e, 'ra')).join(', ')}];
+  const ${slots.join(', ')};
+  return { ${A.f32 ? 'dtype' : `dtype: ${A.kd}`}, operands, call: (count, p) => (fa(count, ${argsA}), ${B.k.returns === 'void' ? `${second}, 0` : second}) };
+};
+`);
+  }
+  if (parts.size === 0) return null;
+  const listValues = [...values].filter((v) => v !== 'wholeScratch' && v !== 'scratch' && v !== 'slotOf');
+  const runtimeValues = [...values].filter((v) => v === 'wholeScratch' || v === 'scratch' || v === 'slotOf');
+  const imports = [
+    `import type { Dtype } from '../../dtypes';`,
+    `import { kernel${listValues.map((v) => `, ${v}`).join('')}, type ${id}, type Kernels } from '../kernels';`,
+    `import ${runtimeValues.length ? `{ ${runtimeValues.join(', ')}, type KernelCall, type Operand }` : '{ type KernelCall, type Operand }'} from '../runtime';`,
+  ];
+  if (values.has('wholeScratch')) imports.push('', '/** A whole-call scratch of `bytes`, or none (pointer 0) when 0. */', 'const wholeOrNull = (bytes: number): Operand | null => (bytes > 0 ? wholeScratch(bytes) : null);');
+  out.splice(1, 0, `${imports.join('\n')}\n`);
+  return out.join('\n');
+}
+for (const { spec } of list.FAMILIES) {
+  const text = argsModule(exportName.get(spec), spec);
+  if (text) writeFileSync(join(GEN_TS, `${spec.source}.args.ts`), text);
+}
 console.log(`build-wasm: ${rows.join(', ')} bytes -> src/wasm/modules/`);

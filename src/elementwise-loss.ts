@@ -13,7 +13,7 @@ import { leanCommit, GRAD_INTO, LEAN_BUFFER, LEAN_OPTIONS, leanFloat, leanOption
 import { copyIn, copyOut, heap, place, PTRS, release } from './wasm/direct';
 import { lengthOf } from './wasm/views';
 import { broadcastOperand, runElementwise } from './wasm/chunks';
-import type { Arena } from './wasm/arena';
+import type { KernelCall, Operand } from './wasm/runtime';
 import type { WasmModule } from './wasm/instance';
 import type { FamilySpec, Kernels } from './wasm/kernels';
 
@@ -64,8 +64,13 @@ export interface ElementwiseLoss<F extends FamilySpec> {
   wantGrad: boolean;
   /** One shape per gradient the kernel writes, in order (each gradient is summed back to it). */
   gradShapes: number[][];
-  /** Runs the kernel on one chunk: operand pointers, loss pointer, gradient pointers, upstream pointer. */
-  kernel: (k: Kernels<F>, arena: Arena, m: number, ptrs: number[], loss: number, grads: number[], gradRow: number, gradScale: number) => number;
+  /**
+   * The kernel's named call (src/wasm/modules/<family>.args.ts) over the path's operands: `args`
+   * then `optional` (null when absent), the per-element loss (null unless 'none'), the gradients
+   * asked for (one per gradShapes, or none), the upstream (null without one), and gradScale.
+   * `dtype` is the data's (or `compute`); the call's kernel takes its compute dtype from the list.
+   */
+  call: (k: Kernels<F>, dtype: Dtype, inputs: ReadonlyArray<Operand | null>, loss: Operand | null, grads: ReadonlyArray<Operand>, gradRow: Operand | null, gradScale: number) => KernelCall;
   /** The float64 reference on the broadcast operands (`optional` ones last, null when absent). */
   reference: (data: ArrayLike<number>[], gradRow: ArrayLike<number> | null, gradScale: number, optional: (ArrayLike<number> | null)[]) => ElementwiseParts;
   /**
@@ -82,9 +87,9 @@ export interface ElementwiseLoss<F extends FamilySpec> {
   /** A constant added to every element's loss after the kernel (gaussianNllLoss's `full`); the reference adds it itself. */
   constant?: number;
   /**
-   * The kernel's dtype when it is not the arguments': 'float64' computes float32 arguments in
-   * float64 and rounds each result to float32 once (docs/accuracy.md, "float32 computed in
-   * float64"); `kernel` then picks the float64 kernel for both dtypes.
+   * 'float64' runs a kernel the list also builds for f32 in float64 for float32 arguments, each
+   * result rounded to float32 once (multilabelSoftMarginLoss; docs/accuracy.md, "float32 computed
+   * in float64"). A kernel the list builds for f64 only computes in float64 without it.
    */
   compute?: 'float64';
 }
@@ -128,8 +133,8 @@ export function elementwiseLoss<F extends FamilySpec>(spec: ElementwiseLoss<F>):
     const into = s.wantGrad ? s.gradShapes.map((own, i) => (sameShape(own, s.shape) ? directTarget(targets, i, n, [...args.map((a) => a?.t.data), gradRow]) ?? halfOutput(dtype, n) : null)) : [];
     // per-element losses straight into options.out when they are the result (no group means)
     const lossInto = s.reduction === 'none' && groupMean === undefined && !constant ? (out ? out.target : halfOutput(dtype, n)) : null; // (a constant is added after rounding otherwise)
-    const r = runElementwise(w.arena, compute ?? dtype, n, ops, { loss: s.reduction === 'none', lossInto, grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
-      (m, ptrs, loss, gs, gr) => s.kernel(w.k, w.arena, m, ptrs, loss, gs, gr, gradScale));
+    const r = runElementwise(w.arena, n, ops, { loss: s.reduction === 'none', lossInto, grads: s.wantGrad ? s.gradShapes.length : 0, gradRow, into },
+      (ins, loss, gs, gr) => s.call(w.k, compute ?? dtype, ins, loss, gs, gr, gradScale));
     parts = { elementLoss: r.elementLoss ?? new Float64Array(0), total: r.total, grads: r.grads };
     if (constant) {
       if (r.elementLoss) for (let i = 0; i < n; i++) r.elementLoss[i] += constant;

@@ -44,6 +44,14 @@ function tsconfig(moduleResolution: 'node16' | 'bundler', files: string[]): stri
   }, null, 2);
 }
 
+describe('types: the named kernel calls (src/wasm/modules/<family>.args.ts) follow the kernel list', () => {
+  it('compiles test/types/kernel-names.ts: misspelled, missing or extra names, and values of the wrong kind, are errors (every @ts-expect-error used)', () => {
+    const r = compile(join(root, 'test', 'types', 'tsconfig.kernels.json'));
+    expect(r.output).toBe('');
+    expect(r.failed).toBe(false);
+  });
+});
+
 describe('types: a TypeScript consumer of dist/', () => {
   for (const mode of ['node16', 'bundler'] as const) {
     it(`compiles under ${mode} resolution, strict, lib es2022, skipLibCheck false (every @ts-expect-error used)`, () => {

@@ -14,6 +14,7 @@ import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { kernel, type binaryCrossEntropyKernels } from '../wasm/kernels';
 import { binaryCrossEntropyModule } from '../wasm/modules';
+import { bce, bce_logits } from '../wasm/modules/binary-cross-entropy.args';
 
 /**
  * Options of {@link binaryCrossEntropy} and {@link multilabelSoftMarginLoss}.
@@ -106,16 +107,15 @@ const LEAN_BCE_LOGITS: LeanKernel<typeof binaryCrossEntropyKernels> = (k, d, n, 
 function runBce(fn: string, input: FloatInput, target: FloatInput, options: unknown, logits: boolean, wantGrad: boolean, multilabel = false): LossAndGrads {
   const p = prepare(fn, input, target, options, logits, wantGrad, multilabel);
   const groupMean = multilabel ? (p.shape.length === 0 ? 1 : p.shape[p.shape.length - 1]) : undefined;
-  // probability-input BCE and multilabelSoftMarginLoss compute float32 in float64 too
-  // (docs/accuracy.md); BCE with logits, the speed benchmark's, in its own dtype
-  const kd = logits && !multilabel ? p.dtype : 'float64';
+  // probability-input BCE (bce: f64 only in the list) and multilabelSoftMarginLoss (`compute`)
+  // compute float32 in float64 too (docs/accuracy.md); BCE with logits, the speed benchmark's, in its own dtype
   return elementwiseLoss({
     fn, module: binaryCrossEntropyModule, args: [{ t: p.x, shape: p.shape }, { t: p.t, shape: p.shape }], optional: [p.weight, p.posWeight], shape: p.shape,
     reduction: p.reduction, groupMean, opts: p.opts, wantGrad, gradShapes: [p.shape],
-    compute: kd === 'float64' ? kd : undefined,
-    kernel: (k, _arena, m, [x, t, wt, pw], loss, [g = 0], gr, scale) => logits
-      ? kernel(k, 'bce_logits', kd)(m, x, t, wt, pw, loss, g, gr, scale)
-      : kernel(k, 'bce', 'float64')(m, x, t, wt, loss, g, gr, scale),
+    compute: multilabel ? 'float64' : undefined,
+    call: (k, d, [x, t, w, pw], loss, [grad = null], gradRow, gradScale) => logits
+      ? bce_logits(k, d, { x, t, w, pw, loss, grad, gradRow, gradScale })
+      : bce(k, d, { x, t, w, loss, grad, gradRow, gradScale }),
     reference: ([x, t], gr, scale, [wt, pw]) => {
       const r = logits ? bceWithLogitsReference(x, t, wt, pw, wantGrad, gr, scale) : bceReference(x, t, wt, wantGrad, gr, scale);
       return { elementLoss: r.elementLoss, total: r.total, grads: r.grad ? [r.grad] : [] };

@@ -21,9 +21,10 @@ import { broadcastShapes, sizeOf } from '../shapes';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
-import { input, output, run as runKernel, scratch } from '../wasm/runtime';
-import { boxIouKernels, kernel } from '../wasm/kernels';
+import { input, output, outputOf, runCall } from '../wasm/runtime';
+import { boxIouKernels } from '../wasm/kernels';
 import { boxIouModule } from '../wasm/modules';
+import { box_loss } from '../wasm/modules/box-iou.args';
 
 /**
  * Options every box loss takes ({@link generalizedBoxIouLoss} and the others).
@@ -137,21 +138,18 @@ function run(fn: string, p: Pairs, spec: BoxLossSpec, reduction: Reduction, opts
   const w = n > 0 ? wasm(fn, boxIouModule) : null;
   if (w) {
     const { k, arena } = w;
-    // float32 boxes too are computed in float64 and each result rounded once (docs/accuracy.md)
-    const boxLoss = kernel(k, 'box_loss', 'float64');
+    // float32 boxes too are computed in float64 (the list builds box_loss for f64 only) and each
+    // result rounded once (docs/accuracy.md); its SoA scratch is declared on the list entry
     const [p1, p2, p3] = kernelParams(spec);
-    // per pair: both boxes in, the loss and both gradients out, and the kernel's SoA scratch (16
-    // values a pair, and 4 pairs of padding)
-    const r = runKernel(arena, 'float64', n, [
-      input(4, p.b1), input(4, p.b2), output(1),
-      wantGrad ? output(4) : null, wantGrad ? output(4) : null,
-      gradRow ? input(1, gradRow) : null, scratch(16, 64),
-    ], (count, [pb1, pb2, pl, pg1, pg2, pu, scratch]) =>
-      boxLoss(count, boxIouKernels.constants.KIND.indexOf(spec.kind), pb1, pb2, pl, pg1, pg2, pu, gradScale, spec.eps, p1, p2, p3, scratch), Infinity, false, true);
+    const loss = output(1), g1 = wantGrad ? output(4) : null, g2 = wantGrad ? output(4) : null;
+    const c = box_loss(k, dtype, {
+      kind: boxIouKernels.constants.KIND.indexOf(spec.kind), b1: input(4, p.b1), b2: input(4, p.b2), loss, g1, g2,
+      gradRow: gradRow ? input(1, gradRow) : null, gradScale, eps: spec.eps, p1, p2, p3,
+    });
+    const r = runCall(arena, n, c);
     total = r.total;
-    const [loss, g1 = null, g2 = null] = r.outputs;
-    elementLoss = loss;
-    if (g1 && g2) grads = [g1, g2];
+    elementLoss = outputOf(c, r, loss);
+    if (g1 && g2) grads = [outputOf(c, r, g1), outputOf(c, r, g2)];
   } else {
     const r = boxLossReference(p.b1, p.b2, n, spec, wantGrad, gradRow, gradScale);
     elementLoss = r.elementLoss;

@@ -14,8 +14,8 @@ import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor
 import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
-import { kernel } from '../wasm/kernels';
 import { cosineSimilarityModule } from '../wasm/modules';
+import { cosine_similarity } from '../wasm/modules/cosine-similarity.args';
 
 /**
  * Options of {@link cosineSimilarity}.
@@ -111,9 +111,9 @@ export function cosineRows(fn: string, ra: FloatArray, rb: FloatArray, rows: num
     const r = cosineSimilarityReference(ra, rb, rows, D, eps, addEps, up);
     return { out: Float64Array.from(r.out), ga: r.ga, gb: r.gb };
   }
-  const run = kernel(w.k, 'cosine_similarity', 'float64');
-  const r = runRowPairs(w.arena, 'float64', ra, rb, rows, D, { grads: up ? 2 : 0, gradRow: up },
-    (count, pa, pb, po, [pga = 0, pgb = 0], pu) => run(count, D, pa, pb, po, pga, pgb, pu, eps, addEps ? 1 : 0), classRows(D, inner));
+  // float64 for float32 rows too: the list builds cosine_similarity for f64 only
+  const r = runRowPairs(w.arena, ra, rb, rows, D, { grads: up ? 2 : 0, gradRow: up },
+    (a, b, out, [ga = null, gb = null], gradRow) => cosine_similarity(w.k, 'float64', { D, a, b, out, ga, gb, gradRow, eps, addEps }), classRows(D, inner));
   return { out: r.out as Float64Array, ga: r.grads[0] ?? null, gb: r.grads[1] ?? null };
 }
 

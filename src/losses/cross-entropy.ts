@@ -8,14 +8,15 @@ import { crossEntropyReference, nllReference, type ClassProblem, type LossParts 
 import { callDtype, floatArg, halfOutput, indexArg, isFloatArray, readArg, roundTo, type FloatTensor, type IndexTensor } from '../tensor';
 import { newFloat, sameShape, sizeOf } from '../shapes';
 import { classRows } from '../wasm/class-rows';
-import { fitsOneItem, input, output, run as runKernel, whole, wholeScratch, type Target } from '../wasm/runtime';
+import { fitsOneItem, input, output, outputOf, runCall, whole, type Target } from '../wasm/runtime';
 import { copyIn, copyOut, heap, heapI32, place, PTRS, release } from '../wasm/direct';
 import { generalInput, generalOptions, leanCommit, GRAD_INTO, LEAN_2D, LEAN_OPTIONS, leanInt32, leanMatrix, leanOptions, leanReduction, leanTarget, REDUCTION } from '../lean';
 import { lengthOf } from '../wasm/views';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad, Dtype } from '../types';
 import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
-import { crossEntropyKernels, kernel } from '../wasm/kernels';
+import { crossEntropyScratch, kernel } from '../wasm/kernels';
+import { cross_entropy, nll } from '../wasm/modules/cross-entropy.args';
 import { crossEntropyModule } from '../wasm/modules';
 
 /**
@@ -172,37 +173,38 @@ function isPlainProbabilities(v: unknown, inputShape: readonly number[]): boolea
 /** The per-row losses of a call that reduces them (never read). */
 const NO_LOSSES = new Float64Array(0);
 
-function crossEntropyWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: Target | null): LossParts | null {
+/**
+ * cross_entropy (isCE) or nll over the problem's rows. K-dim inputs (inner > 1) are gathered into
+ * rows of C classes and scattered back (src/wasm/class-rows.ts). NLL's items are batch elements
+ * while one fits: its kernel reads (C, inner) slices with its own strides, as they are (4-5x faster
+ * at 8x21x64x64 than rows gathered in JS, where NLL's own work is small); a larger one (a
+ * segmentation map) takes rows of C classes too (e = 1): any size fits. Float32 with probability
+ * targets or label smoothing runs the float32 kernel too: its cancelling gradient takes e^(z-m)
+ * and Σ e in f64 lanes (soft_row_f32, docs/accuracy.md).
+ */
+function classWasm(fn: string, prep: Prepared, isCE: boolean, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: Target | null): LossParts | null {
   const w = wasm(fn, crossEntropyModule);
   if (!w) return null;
   const { k, arena } = w;
   const { problem: p, x, dtype } = prep;
   const { N, C, inner } = p;
-  const rows = N * inner;
-  // float32 with probability targets or label smoothing runs the float32 kernel too: its
-  // cancelling gradient takes e^(z-m) and Σ e in f64 lanes (soft_row_f32, docs/accuracy.md).
-  const kd: Dtype = dtype;
-  const run = kernel(k, 'cross_entropy', kd);
-  // K-dim inputs (inner > 1) are gathered into rows of C classes and scattered back.
-  const { gather, scatter } = classRows(C, inner);
-  const r = runKernel(arena, kd, rows, [
-    input(C, x, gather),
-    prep.probs ? input(C, prep.probs, gather) : null,
-    p.targets ? input(1, p.targets) : null,
-    prep.weight ? whole(prep.weight) : null,
-    prep.reduction === 'none' ? output(1) : null,
-    wantGrad ? output(C, into, scatter) : null,
-    gradRow ? input(1, gradRow) : null,
-    C < crossEntropyKernels.constants.SMALL_C ? wholeScratch(shortRowScratch(C)) : null,
-  ], (count, [logits, probs, targets, weight, rowLoss, g, upstream, scratch]) =>
-    run(count, C, logits, targets, probs, weight, rowLoss, g, upstream, scratch, p.smoothing, gradScale), Infinity, false, true);
-  const outs = r.outputs;
-  return { elementLoss: prep.reduction === 'none' ? outs[0] : NO_LOSSES, total: r.total, grad: wantGrad ? outs[outs.length - 1] : null };
-}
-
-/** The scratch of the across-rows path for short rows (C < SMALL_C, src/wasm/kernels.ts), in bytes. */
-function shortRowScratch(C: number): number {
-  return (C + 4) * 16 + 3 * 4 * crossEntropyKernels.constants.SHORT_ROW_CHUNK;
+  // e: the inner positions an item holds (1: an item is a row of C classes)
+  for (let e = isCE ? 1 : inner; ; e = 1) {
+    const { gather, scatter } = classRows(C, e === 1 ? inner : 1);
+    const rowLoss = isCE && prep.reduction !== 'none' ? null : output(e);
+    const grad = wantGrad ? output(C * e, into, scatter) : null;
+    const weight = prep.weight ? whole(prep.weight) : null;
+    const upstream = gradRow ? input(e, gradRow) : null;
+    const c = isCE
+      ? cross_entropy(k, dtype, {
+        C, logits: input(C, x, gather), targets: p.targets ? input(1, p.targets) : null, probs: prep.probs ? input(C, prep.probs, gather) : null,
+        weight, rowLoss, grad, gradRow: upstream, smoothing: p.smoothing, gradScale,
+      })
+      : nll(k, dtype, { C, inner: e, input: input(C * e, x, gather), targets: input(e, p.targets!), weight, rowLoss, grad, gradRow: upstream, gradScale });
+    if (e > 1 && !fitsOneItem(arena, c.dtype, c.operands)) continue;
+    const r = runCall(arena, N * inner / e, c);
+    return { elementLoss: rowLoss ? outputOf(c, r, rowLoss) : NO_LOSSES, total: r.total, grad: grad ? outputOf(c, r, grad) : null };
+  }
 }
 
 /**
@@ -223,8 +225,7 @@ function crossEntropyLean(fn: string, input: unknown, target: unknown, options: 
   const arena = callArena();
   const bytes = dtype === 'float32' ? 4 : 8;
   // logits, targets, the gradient and the short rows' scratch, as the general path's single block
-  const scratch = C < crossEntropyKernels.constants.SMALL_C ? shortRowScratch(C) : 0;
-  if (!place(arena, N * C * bytes, N * 4, wantGrad ? N * C * bytes : 0, 0, scratch)) return undefined;
+  if (!place(arena, N * C * bytes, N * 4, wantGrad ? N * C * bytes : 0, 0, crossEntropyScratch(C))) return undefined;
   try {
     const px = PTRS[0], pt = PTRS[1], pg = PTRS[2], ps = PTRS[4];
     const h = heap(dtype), hi = heapI32();
@@ -250,50 +251,6 @@ function crossEntropyLean(fn: string, input: unknown, target: unknown, options: 
   }
 }
 
-function nllWasm(fn: string, prep: Prepared, wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: Target | null): LossParts | null {
-  const w = wasm(fn, crossEntropyModule);
-  if (!w) return null;
-  const { k, arena } = w;
-  const { problem: p, x, dtype } = prep;
-  const { N, C, inner } = p;
-  const run = kernel(k, 'nll', dtype);
-  const slice = C * inner; // one batch element of the input
-  // Items are batch elements while one fits: the kernel reads (C, inner) slices with its own
-  // strides, as they are (4-5x faster at 8x21x64x64 than rows gathered in JS, where NLL's own work
-  // is small). A larger one (a segmentation map) takes rows of C classes, gathered as
-  // crossEntropy's (src/wasm/class-rows.ts): any size fits.
-  const operands = [
-    input(slice, x),
-    input(inner, p.targets!),
-    prep.weight ? whole(prep.weight) : null,
-    output(inner),
-    wantGrad ? output(slice, into) : null,
-    gradRow ? input(inner, gradRow) : null,
-  ];
-  if (inner > 1 && !fitsOneItem(arena, dtype, operands)) return nllRows(prep, run, arena, wantGrad, gradRow, gradScale, into);
-  const r = runKernel(arena, dtype, N, operands, (count, [input, targets, weight, rowLoss, g, upstream]) => run(count, C, inner, input, targets, weight, rowLoss, g, upstream, gradScale), Infinity, false, true);
-  return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
-}
-
-/** nllWasm over rows (N·inner items of C classes) rather than batch elements. */
-function nllRows(
-  prep: Prepared, run: (...args: number[]) => number, arena: Parameters<typeof runKernel>[0],
-  wantGrad: boolean, gradRow: FloatArray | null, gradScale: number, into: Target | null,
-): LossParts {
-  const { problem: p, x, dtype } = prep;
-  const { N, C, inner } = p;
-  const { gather, scatter } = classRows(C, inner);
-  const r = runKernel(arena, dtype, N * inner, [
-    input(C, x, gather),
-    input(1, p.targets!),
-    prep.weight ? whole(prep.weight) : null,
-    output(1),
-    wantGrad ? output(C, into, scatter) : null,
-    gradRow ? input(1, gradRow) : null,
-  ], (count, [logProbs, targets, weight, rowLoss, g, upstream]) => run(count, C, 1, logProbs, targets, weight, rowLoss, g, upstream, gradScale), Infinity, false, true);
-  return { elementLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
-}
-
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: true): WithGrad;
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: false): { loss: number | Tensor };
 function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, options: unknown, isCE: boolean, wantGrad: boolean): WithGrad | { loss: number | Tensor } {
@@ -309,9 +266,8 @@ function run(fn: string, input: FloatInput, target: IndexInput | FloatInput, opt
   const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
   // the gradient goes straight into its options.gradInto target when it can (see directTarget), or a float16 call's new result
   const into = wantGrad ? directTarget(gradTargets(fn, opts, dtype, [prep.x.size]), 0, prep.x.size, [prep.x.data, prep.probs?.data, prep.weight?.data, gradRow]) ?? halfOutput(dtype, prep.x.size) : null;
-  const parts = isCE
-    ? crossEntropyWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? crossEntropyReference(problem, wantGrad, gradRow, gradScale)
-    : nllWasm(fn, prep, wantGrad, gradRow, gradScale, into) ?? nllReference(problem, wantGrad, gradRow, gradScale);
+  const parts = classWasm(fn, prep, isCE, wantGrad, gradRow, gradScale, into)
+    ?? (isCE ? crossEntropyReference : nllReference)(problem, wantGrad, gradRow, gradScale);
   // PyTorch divides the nll sum and the smoothing sum by the weight sum apart: over a zero weight
   // sum (1-ε)·0/0 is NaN, even where the smoothing sum alone gives ±∞
   const total = reduction === 'mean' && denominator === 0 && problem.smoothing > 0 ? NaN : parts.total;

@@ -2,7 +2,7 @@
 // padded (N, S) or concatenated (Σ targetLengths), (S) unbatched. One sample at a time, in f64
 // (float32 input is widened: the α/β sums would otherwise lose float32's digits over long inputs).
 import { wasm } from '../backend';
-import { input, output, run as runKernel, whole, wholeScratch } from '../wasm/runtime';
+import { input, output, outputOf, run, whole, wholeScratch } from '../wasm/runtime';
 import { argShape } from '../elementwise-loss';
 import { rangeError, shapeString, typeError } from '../errors';
 import { checkOptions, integerOption, reductionOption, upstreamOption } from '../options';
@@ -13,8 +13,8 @@ import { newFloat } from '../shapes';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
-import { kernel } from '../wasm/kernels';
 import { ctcModule } from '../wasm/modules';
+import { ctc_loss } from '../wasm/modules/ctc.args';
 
 /**
  * Options of {@link ctcLoss}.
@@ -111,15 +111,17 @@ function ctc(fn: string, logProbs: FloatInput, targets: IndexInput, inputLengths
       // One block of the whole sequence (the recursions run over all of it), widened to f64: the
       // sample's rows gathered from (T, N, C), its labels, the gradient rows and the scratch, whose
       // size the kernel gives in f64 (the runtime refuses, with a RangeError, what the limit cannot hold).
-      const r = runKernel(w.arena, 'float64', Tn, [
-        input(C, x, (dst, data, s0, count) => {
+      const out = wantGrad ? output(C) : null;
+      const c = ctc_loss(k, 'float64', {
+        C, lp: input(C, x, (dst, data, s0, count) => {
           for (let s = 0; s < count; s++) dst.set(data.subarray(((s0 + s) * N + n) * C, ((s0 + s) * N + n + 1) * C), s * C);
         }),
-        whole(labels),
-        wantGrad ? output(C) : null,
-        wholeScratch(k.ctc_scratch_bytes(Tn, labels.length, C)),
-      ], (count, [lp, pl, pg, scratch]) => (nll[n] = kernel(k, 'ctc_loss', 'float64')(count, C, lp, pl, labels.length, blank, pg, g, scratch)), Infinity, true);
-      if (wantGrad) rows = r.outputs[0] as Float64Array;
+        labels: whole(labels), L: labels.length, blank, grad: out, g,
+        scratch: wholeScratch(k.ctc_scratch_bytes(Tn, labels.length, C)),
+      });
+      // the kernel's value as it returned it (-0 for an empty sequence and target, which run()'s sum would make +0)
+      const r = run(w.arena, c.dtype, Tn, c.operands, (count, p) => (nll[n] = c.call(count, p)), Infinity, true);
+      if (out) rows = outputOf(c, r, out) as Float64Array;
     } else {
       const data = x.data;
       const r = ctcReference((s, c) => data[(s * N + n) * C + c], Tn, C, labels, blank, wantGrad, g);

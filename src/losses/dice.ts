@@ -14,7 +14,8 @@ import { sameShape, sizeOf } from '../shapes';
 import type { FloatArray, FloatInput, GradOptions, GradTarget, IndexInput, Loss, Reduction, ResultArray, Tensor, WithGrad } from '../types';
 import { kernel } from '../wasm/kernels';
 import { diceModule } from '../wasm/modules';
-import { input as operandIn, output, run as runKernel, scratch, type Gather, type Scatter } from '../wasm/runtime';
+import { input as operandIn, output, outputOf, run as runKernel, runCall, scratch, type Gather, type Scatter } from '../wasm/runtime';
+import { dice_backward, dice_forward, dice_forward_dice_backward } from '../wasm/modules/dice.args';
 import { wasmView } from '../wasm/views';
 
 /**
@@ -251,15 +252,13 @@ function forward(fn: string, q: Parsed, squared: boolean): Float64Array {
   const w = B * C * S > 0 ? wasm(fn, diceModule) : null;
   if (!w) return diceForwardReference(x.data, { t: t ? t.data : null, labels }, B, C, S, act, squared).sums;
   const K = chunkOf(C, S), m = S / K;
-  const fwd = kernel(w.k, 'dice_forward', 'float64');
-  const r = runKernel(w.arena, 'float64', B * m, [
-    operandIn(C * K, x, chunkGather(C, S, K)), t ? operandIn(C * K, t, chunkGather(C, S, K)) : null, labels ? operandIn(K, labels) : null,
-    act ? scratch(C * K) : null, output(3 * C),
-  ], (count, [px, pt, pl, pp, ps]) => {
-    fwd(count, C, K, px, pt, pl, pp, ps, act, squared ? 1 : 0);
-    return 0;
-  }, Infinity, false, true);
-  const chunks = r.outputs[0];
+  const sumsOut = output(3 * C);
+  const c = dice_forward(w.k, 'float64', {
+    C, S: K, x: operandIn(C * K, x, chunkGather(C, S, K)), t: t ? operandIn(C * K, t, chunkGather(C, S, K)) : null, labels: labels ? operandIn(K, labels) : null,
+    p: act ? scratch(C * K) : null, sums: sumsOut, act, squared,
+  });
+  const r = runCall(w.arena, B * m, c);
+  const chunks = outputOf(c, r, sumsOut);
   if (m === 1) return chunks as Float64Array;
   const sums = new Float64Array(B * C * 3);
   for (let i = 0; i < B * m; i++) {
@@ -285,18 +284,14 @@ function backward(fn: string, q: Parsed, coef: Float64Array, squared: boolean): 
     items = new Float64Array(B * m * C * 3);
     for (let i = 0; i < B * m; i++) items.set(coef.subarray(Math.floor(i / m) * C * 3, (Math.floor(i / m) + 1) * C * 3), i * C * 3);
   }
-  const fwd = kernel(w.k, 'dice_forward', 'float64');
-  const bwd = kernel(w.k, 'dice_backward', 'float64');
-  const r = runKernel(w.arena, 'float64', B * m, [
-    operandIn(C * K, x, chunkGather(C, S, K)), t ? operandIn(C * K, t, chunkGather(C, S, K)) : null, labels ? operandIn(K, labels) : null,
-    act ? scratch(C * K) : null, act ? scratch(3 * C) : null, operandIn(3 * C, items),
-    output(C * K, null, chunkScatter(C, S, K)), targetGrad ? output(C * K, null, chunkScatter(C, S, K)) : null,
-  ], (count, [px, pt, pl, pp, ps, pc, pdx, pdt]) => {
-    if (act) fwd(count, C, K, px, pt, pl, pp, ps, act, squared ? 1 : 0); // p again, into scratch
-    bwd(count, C, K, px, pp, pt, pl, pc, pdx, pdt, act, squared ? 1 : 0);
-    return 0;
-  }, Infinity, false, true);
-  return { dx: r.outputs[0], dt: targetGrad ? r.outputs[1] : null };
+  const X = operandIn(C * K, x, chunkGather(C, S, K)), T = t ? operandIn(C * K, t, chunkGather(C, S, K)) : null, L = labels ? operandIn(K, labels) : null;
+  const P = act ? scratch(C * K) : null;
+  const dx = output(C * K, null, chunkScatter(C, S, K)), dt = targetGrad ? output(C * K, null, chunkScatter(C, S, K)) : null;
+  const bwd = { C, S: K, x: X, p: P, t: T, labels: L, coef: operandIn(3 * C, items), dx, dt, act, squared };
+  // with an activation, p again first, into scratch
+  const c = act ? dice_forward_dice_backward(w.k, 'float64', { C, S: K, x: X, t: T, labels: L, p: P, sums: scratch(3 * C), act, squared }, bwd) : dice_backward(w.k, 'float64', bwd);
+  const r = runCall(w.arena, B * m, c);
+  return { dx: outputOf(c, r, dx), dt: dt ? outputOf(c, r, dt) : null };
 }
 
 function run(kind: Kind, fn: string, input: FloatInput, target: unknown, options: unknown, wantGrad: boolean): LossAndGrads {
@@ -448,6 +443,8 @@ function fusedPass(fn: string, q: Parsed, squared: boolean,
   const { x, B, C, S, act, t, labels, targetGrad } = q;
   const w = B * C * S > 0 ? wasm(fn, diceModule) : null;
   if (!w) return null;
+  // positional: the one block function that is not named calls alone, since it reads wasm memory
+  // between its two kernels (and so is not replayable)
   const fwd = kernel(w.k, 'dice_forward', 'float64');
   const bwd = kernel(w.k, 'dice_backward', 'float64');
   const r = runKernel(w.arena, 'float64', B, [

@@ -14,8 +14,8 @@ import type { FloatArray, FloatInput, GradOptions, Reduction, Tensor, WithGrad }
 import type { GradTarget } from '../types';
 import type { Loss, ResultArray } from '../types';
 import { runRowPairs } from '../wasm/chunks';
-import { kernel } from '../wasm/kernels';
 import { distanceModule } from '../wasm/modules';
+import { pairwise_distance } from '../wasm/modules/distance.args';
 
 /**
  * Options of {@link pairwiseDistance}.
@@ -91,9 +91,8 @@ function rowDistances(fn: string, kind: Distance, a: FloatArray, b: FloatArray, 
     return { d: r.d, ga: r.dir, gb: r.dir && negated(r.dir) };
   }
   // float32 rows too: distances and directions in float64, rounded once by the caller (docs/accuracy.md)
-  const run = kernel(w.k, 'pairwise_distance', 'float64');
-  const r = runRowPairs(w.arena, 'float64', a, b, rows, D, { grads: wantGrad ? 1 : 0, gradRow: null },
-    (count, pa, pb, pd, [pga = 0]) => run(count, D, pa, pb, pd, pga, kind.p, kind.eps));
+  const r = runRowPairs(w.arena, a, b, rows, D, { grads: wantGrad ? 1 : 0, gradRow: null },
+    (x1, x2, out, [dir = null]) => pairwise_distance(w.k, 'float64', { D, x1, x2, out, dir, p: kind.p, eps: kind.eps }));
   const ga = r.grads[0] ?? null;
   return { d: r.out, ga, gb: ga && negated(ga) };
 }

@@ -10,8 +10,8 @@ import { sameShape } from '../shapes';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
-import { kernel } from '../wasm/kernels';
 import { focalModule } from '../wasm/modules';
+import { sigmoid_focal } from '../wasm/modules/focal.args';
 
 /**
  * Options of {@link sigmoidFocalLoss}.
@@ -40,8 +40,8 @@ function focal(fn: string, inputs: FloatInput, targets: FloatInput, options: unk
   return elementwiseLoss({
     module: focalModule,
     fn, args: [{ t: x, shape }, { t, shape }], shape, reduction: reductionOption(fn, opts.reduction, undefined, 'none'), opts, wantGrad, gradShapes: [shape],
-    compute: 'float64', // float32 too (docs/accuracy.md)
-    kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => kernel(k, 'sigmoid_focal', 'float64')(m, px, pt, loss, g, gr, alpha, gamma, scale),
+    // float32 too is computed in float64: the list builds sigmoid_focal for f64 only (docs/accuracy.md)
+    call: (k, d, [x, t], loss, [grad = null], gradRow, gradScale) => sigmoid_focal(k, d, { x, t, loss, grad, gradRow, alpha, gamma, gradScale }),
     reference: ([xd, td], gr, scale) => sigmoidFocalReference(xd, td, alpha, gamma, wantGrad, gr, scale),
   });
 }

@@ -12,9 +12,9 @@ import { callDtype, floatArg, roundResult, type FloatTensor } from '../tensor';
 import { sameShape, sizeOf } from '../shapes';
 import type { FloatArray, FloatInput, GradOptions, GradTarget, Loss, Reduction, ResultArray, Tensor, WithGrad } from '../types';
 import { runElementwise } from '../wasm/chunks';
-import { kernel } from '../wasm/kernels';
-import { fitsOneItem, input, output, run as runKernel, scratch, whole } from '../wasm/runtime';
+import { fitsOneItem, input, output, outputOf, runCall, whole } from '../wasm/runtime';
 import { imageQualityModule } from '../wasm/modules';
+import { sq_diff, ssim as ssimKernel } from '../wasm/modules/image-quality.args';
 
 /**
  * Options of {@link psnrLoss}.
@@ -72,8 +72,8 @@ function psnr(fn: string, input: FloatInput, target: FloatInput, options: unknow
   const sum = (grads: boolean, scale: number) => {
     if (!w) return sqDiffReference(x.data, y.data, grads, scale);
     const into = grads ? [0, 1].map((i) => directTarget(targets, i, n, [x.data, y.data])) : [];
-    const r = runElementwise(w.arena, dtype, n, [x, y], { loss: false, lossInto: null, grads: grads ? 2 : 0, gradRow: null, into },
-      (m, [px, py], _loss, gs) => kernel(w.k, 'sq_diff', dtype)(m, px, py, gs[0] ?? 0, gs[1] ?? 0, scale));
+    const r = runElementwise(w.arena, n, [x, y], { loss: false, lossInto: null, grads: grads ? 2 : 0, gradRow: null, into },
+      ([px, py], _loss, [gx = null, gy = null]) => sq_diff(w.k, dtype, { x: px, y: py, gx, gy, scale }));
     return { total: r.total, grads: r.grads };
   };
   // 10·log10(max² / mse), as Kornia: max² times mse's reciprocal (PyTorch's scalar / tensor)
@@ -125,20 +125,16 @@ function ssim(fn: string, img1: FloatInput, img2: FloatInput, options: unknown, 
     // one plane (an image channel) per item; float32 is computed in float64 too (the f64 kernel)
     const HW = H * W;
     const into = [0, 1].map((i) => (wantGrad ? directTarget(targets, i, x.size, [x.data, y.data, gradRow]) : null));
-    const operands = [
-      input(HW, x), input(HW, y), whole(window),
-      reduction === 'none' ? output(Ho * Wo) : null,
-      wantGrad ? output(HW, into[0]) : null,
-      wantGrad ? output(HW, into[1]) : null,
-      gradRow ? input(Ho * Wo, gradRow) : null,
-      scratch(9 * HW + 4 * (W + 2 * k)),
-    ];
+    const loss = reduction === 'none' ? output(Ho * Wo) : null;
+    const g1 = wantGrad ? output(HW, into[0]) : null, g2 = wantGrad ? output(HW, into[1]) : null;
+    const c = ssimKernel(w.k, dtype, {
+      H, W, k, x: input(HW, x), y: input(HW, y), window: whole(window), loss, g1, g2, gradRow: gradRow ? input(Ho * Wo, gradRow) : null,
+      valid: valid ? 1 : 0, c1, c2, eps, gradScale,
+    });
     // a plane too large for the memory limit with its scratch maps is left to the reference (which needs no wasm memory)
-    if (fitsOneItem(w.arena, 'float64', operands)) {
-      const r = runKernel(w.arena, 'float64', B * C, operands, (count, [px, py, pw, pl, pg1, pg2, pr, ps]) =>
-        kernel(w.k, 'ssim', 'float64')(count, H, W, k, px, py, pw, pl, pg1, pg2, pr, ps, valid ? 1 : 0, c1, c2, eps, gradScale), Infinity, false, 'heavy');
-      const outs = r.outputs;
-      parts = { elementLoss: reduction === 'none' ? outs[0] : new Float64Array(0), total: r.total, grads: wantGrad ? outs.slice(-2) : [] };
+    if (fitsOneItem(w.arena, c.dtype, c.operands)) {
+      const r = runCall(w.arena, B * C, c, 'heavy');
+      parts = { elementLoss: loss ? outputOf(c, r, loss) : new Float64Array(0), total: r.total, grads: g1 && g2 ? [outputOf(c, r, g1), outputOf(c, r, g2)] : [] };
     }
   }
   parts ??= ssimReference({ planes: B * C, H, W, img1: x.data, img2: y.data, window, maxVal, eps, valid }, wantGrad, gradRow, gradScale);

@@ -11,8 +11,8 @@ import { broadcastShapes } from '../shapes';
 import type { FloatInput, GradOptions, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
-import { kernel } from '../wasm/kernels';
 import { klDivModule } from '../wasm/modules';
+import { kl_div } from '../wasm/modules/kl-div.args';
 
 /**
  * klDiv's reductions: PyTorch's three and `'batchmean'`, the sum divided by the first dimension.
@@ -56,8 +56,9 @@ function run(fn: string, input: FloatInput, target: FloatInput, options: unknown
     reduction: batchmean ? 'mean' : reduction,
     denominator: batchmean ? (xShape.length ? xShape[0] : 1) : undefined,
     gradShapes: [xShape, tShape],
-    compute: 'float64', // float32 too (docs/accuracy.md)
-    kernel: (k, _arena, m, [px, pt], loss, [g = 0, gt = 0], gr, scale) => kernel(k, 'kl_div', 'float64')(m, px, pt, loss, g, gt, gr, logTarget ? 1 : 0, scale),
+    // float32 too is computed in float64: the list builds kl_div for f64 only (docs/accuracy.md)
+    call: (k, d, [x, t], loss, [gradInput = null, gradTarget = null], gradRow, gradScale) =>
+      kl_div(k, d, { x, t, loss, gradInput, gradTarget, gradRow, logTarget: logTarget ? 1 : 0, gradScale }),
     reference: ([xd, td], gr, scale) => {
       const r = klDivReference(xd, td, logTarget, wantGrad, gr, scale);
       return { elementLoss: r.elementLoss, total: r.total, grads: r.grad && r.gradTarget ? [r.grad, r.gradTarget] : [] };

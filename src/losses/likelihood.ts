@@ -10,8 +10,8 @@ import { broadcastShapes, newFloat, sameShape, sizeOf } from '../shapes';
 import type { FloatInput, GradOptions, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
-import { kernel } from '../wasm/kernels';
 import { likelihoodModule } from '../wasm/modules';
+import { gaussian_nll, poisson_nll } from '../wasm/modules/likelihood.args';
 
 /**
  * Options of {@link poissonNllLoss}.
@@ -64,8 +64,9 @@ function poisson(fn: string, input: FloatInput, target: FloatInput, options: unk
   return elementwiseLoss({
     module: likelihoodModule,
     fn, args, shape, reduction, opts, wantGrad, gradShapes: args.map((a) => a.shape),
-    compute: 'float64', // float32 too (docs/accuracy.md)
-    kernel: (k, _arena, m, [px, pt], loss, [gx = 0, gt = 0], gr, scale) => kernel(k, 'poisson_nll', 'float64')(m, px, pt, loss, gx, gt, gr, logInput ? 1 : 0, full ? 1 : 0, eps, scale),
+    // float32 too is computed in float64: the list builds poisson_nll for f64 only (docs/accuracy.md)
+    call: (k, d, [x, t], loss, [gx = null, gt = null], gradRow, gradScale) =>
+      poisson_nll(k, d, { x, t, loss, gx, gt, gradRow, logInput: logInput ? 1 : 0, full: full ? 1 : 0, eps, gradScale }),
     reference: ([xd, td], gr, scale) => poissonNllReference(xd, td, logInput, full, eps, wantGrad, gr, scale),
   });
 }
@@ -112,8 +113,9 @@ function gaussian(fn: string, input: FloatInput, target: FloatInput, variance: F
   const r = elementwiseLoss({
     module: likelihoodModule,
     fn, args, shape, reduction, opts, wantGrad, gradShapes,
-    compute: 'float64', // float32 too (docs/accuracy.md)
-    kernel: (k, _arena, m, [px, pt, pv], loss, [gx = 0, gt = 0, gv = 0], gr, scale) => kernel(k, 'gaussian_nll', 'float64')(m, px, pt, pv, loss, gx, gt, gv, gr, eps, scale),
+    // float32 too is computed in float64: the list builds gaussian_nll for f64 only (docs/accuracy.md)
+    call: (k, d, [x, t, variance], loss, [gx = null, gt = null, gv = null], gradRow, gradScale) =>
+      gaussian_nll(k, d, { x, t, variance, loss, gx, gt, gv, gradRow, eps, gradScale }),
     reference: ([xd, td, vd], gr, scale) => gaussianNllReference(xd, td, vd, full, eps, wantGrad, gr, scale),
     constant: full ? 0.5 * Math.log(2 * Math.PI) : 0,
   });

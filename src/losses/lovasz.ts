@@ -11,8 +11,8 @@ import { lovaszHingeReference, lovaszSoftmaxReference, type LovaszParts } from '
 import { callDtype, floatArg, indexArg, roundResult, type IndexTensor } from '../tensor';
 import { sameShape } from '../shapes';
 import type { FloatArray, FloatInput, GradOptions, IndexInput, ResultArray, WithGrad } from '../types';
-import { kernel } from '../wasm/kernels';
-import { input, output, run as runKernel, scratch, whole } from '../wasm/runtime';
+import { lovasz_hinge, lovasz_softmax } from '../wasm/modules/lovasz.args';
+import { input, output, outputOf, runCall, scratch, whole } from '../wasm/runtime';
 import { lovaszModule } from '../wasm/modules';
 
 /**
@@ -75,10 +75,10 @@ function hingeLoss(fn: string, inputValue: FloatInput, target: IndexInput, optio
   const w = wasm(fn, lovaszModule);
   if (w) {
     const { k } = w;
-    const f = kernel(k, 'lovasz_hinge', 'float64');
-    const o = runKernel(w.arena, 'float64', N, [input(n, x), input(n, labels), wantGrad ? output(n) : null, imageScratch(k.lovasz_scratch_bytes(0, n))],
-      (count, [px, pl, pg, ps]) => f(count, n, px, pl, pg, ps, gradScale), Infinity, false, 'heavy');
-    r = { total: o.total, grad: wantGrad ? (o.outputs[0] as Float64Array) : null };
+    const grad = wantGrad ? output(n) : null;
+    const c = lovasz_hinge(k, dtype, { n, x: input(n, x), labels: input(n, labels), grad, scratch: imageScratch(k.lovasz_scratch_bytes(0, n)), gradScale });
+    const o = runCall(w.arena, N, c, 'heavy');
+    r = { total: o.total, grad: grad ? (outputOf(c, o, grad) as Float64Array) : null };
   } else {
     r = lovaszHingeReference(x.data, labels, N, n, wantGrad, gradScale);
   }
@@ -95,11 +95,12 @@ function softmaxLoss(fn: string, inputValue: FloatInput, target: IndexInput, opt
   const w = wasm(fn, lovaszModule);
   if (w) {
     const { k } = w;
-    const f = kernel(k, 'lovasz_softmax', 'float64');
-    const o = runKernel(w.arena, 'float64', N, [
-      input(C * n, x), input(n, labels), weight ? whole(weight) : null, wantGrad ? output(C * n) : null, imageScratch(k.lovasz_scratch_bytes(C, n)),
-    ], (count, [px, pl, pw, pg, ps]) => f(count, C, n, px, pl, pw, pg, ps, gradScale), Infinity, false, 'heavy');
-    r = { total: o.total, grad: wantGrad ? (o.outputs[0] as Float64Array) : null };
+    const grad = wantGrad ? output(C * n) : null;
+    const c = lovasz_softmax(k, dtype, {
+      C, n, x: input(C * n, x), labels: input(n, labels), weight: weight ? whole(weight) : null, grad, scratch: imageScratch(k.lovasz_scratch_bytes(C, n)), gradScale,
+    });
+    const o = runCall(w.arena, N, c, 'heavy');
+    r = { total: o.total, grad: grad ? (outputOf(c, o, grad) as Float64Array) : null };
   } else {
     r = lovaszSoftmaxReference(x.data, labels, N, C, n, weight?.data ?? null, wantGrad, gradScale);
   }

@@ -11,8 +11,8 @@ import { broadcastShapes, sameShape } from '../shapes';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
-import { kernel } from '../wasm/kernels';
 import { marginModule } from '../wasm/modules';
+import { hinge_embedding, margin_ranking, soft_margin } from '../wasm/modules/margin.args';
 
 /**
  * Options of {@link hingeEmbeddingLoss}.
@@ -61,7 +61,7 @@ function hinge(fn: string, input: FloatInput, target: FloatInput | IndexInput, o
   return elementwiseLoss({
     module: marginModule,
     fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: [xArg.shape],
-    kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => kernel(k, 'hinge_embedding', x.dtype)(m, px, pt, loss, g, gr, margin, scale),
+    call: (k, d, [x, t], loss, [grad = null], gradRow, gradScale) => hinge_embedding(k, d, { x, t, loss, grad, gradRow, margin, gradScale }),
     reference: ([xd, td], gr, scale) => hingeEmbeddingReference(xd, td, margin, wantGrad, gr, scale),
   });
 }
@@ -78,7 +78,7 @@ function soft(fn: string, input: FloatInput, target: FloatInput | IndexInput, op
   return elementwiseLoss({
     module: marginModule,
     fn, args: [xArg, tArg], shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: [xArg.shape],
-    kernel: (k, _arena, m, [px, pt], loss, [g = 0], gr, scale) => kernel(k, 'soft_margin', x.dtype)(m, px, pt, loss, g, gr, scale),
+    call: (k, d, [x, t], loss, [grad = null], gradRow, gradScale) => soft_margin(k, d, { x, t, loss, grad, gradRow, gradScale }),
     reference: ([xd, td], gr, scale) => softMarginReference(xd, td, wantGrad, gr, scale),
   });
 }
@@ -100,7 +100,7 @@ function ranking(fn: string, input1: FloatInput, input2: FloatInput, target: Flo
   return elementwiseLoss({
     module: marginModule,
     fn, args, shape, reduction: reductionOption(fn, opts.reduction), opts, wantGrad, gradShapes: args.map((g) => g.shape),
-    kernel: (k, _arena, m, [p1, p2, py], loss, [g1 = 0, g2 = 0, g3 = 0], gr, scale) => kernel(k, 'margin_ranking', a.dtype)(m, p1, p2, py, loss, g1, g2, g3, gr, margin, scale),
+    call: (k, d, [x1, x2, y], loss, [g1 = null, g2 = null, g3 = null], gradRow, gradScale) => margin_ranking(k, d, { x1, x2, y, loss, g1, g2, g3, gradRow, margin, gradScale }),
     reference: ([d1, d2, dy], gr, scale) => marginRankingReference(d1, d2, dy, margin, wantGrad, gr, scale),
   });
 }

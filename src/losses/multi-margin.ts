@@ -11,9 +11,10 @@ import { sameShape } from '../shapes';
 import type { FloatInput, GradOptions, IndexInput, Reduction, Tensor, WithGrad } from '../types';
 import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
-import { input, output, run as runKernel, whole, wholeScratch, type Operand } from '../wasm/runtime';
-import { kernel as kernelOf, type Kernels, type multiMarginKernels } from '../wasm/kernels';
+import { input, output, outputOf, runCall, whole, type KernelCall, type Operand } from '../wasm/runtime';
+import type { Kernels, multiMarginKernels } from '../wasm/kernels';
 import { multiMarginModule } from '../wasm/modules';
+import { multi_margin, multilabel_margin } from '../wasm/modules/multi-margin.args';
 
 /**
  * Options of {@link multiMarginLoss}.
@@ -53,23 +54,28 @@ function rowsOf(fn: string, x: FloatTensor, input: unknown): { N: number; C: num
   return { N: shape.length === 2 ? shape[0] : 1, C, shape };
 }
 
+/** The row operands both kernels take, under the names both give them. */
+interface RowOperands {
+  x: Operand;
+  target: Operand;
+  rowLoss: Operand;
+  grad: Operand | null;
+  gradRow: Operand | null;
+}
+
 /** Row losses, their sum and the input gradient: the kernel chunked by rows, or the reference. */
 function runRows(fn: string, x: FloatTensor, N: number, C: number, targets: Int32Array, targetsPerRow: number, gradRow: FloatArray | null, wantGrad: boolean,
-  // what every chunk shares (the class weights, or the kernel's scratch), or null
-  shared: Operand | null,
-  // the per-chunk kernel call, given the module
-  kernel: (k: Kernels<typeof multiMarginKernels>) => (count: number, px: number, pt: number, rowLoss: number, grad: number, gradRow: number, shared: number) => number,
+  // the kernel's named call over the row operands, given the module
+  call: (k: Kernels<typeof multiMarginKernels>, rows: RowOperands) => KernelCall,
   reference: (data: ArrayLike<number>) => RowParts): RowParts {
   const w = N > 0 ? wasm(fn, multiMarginModule) : null;
   if (!w) return reference(x.data);
-  const { arena } = w;
-  const run = kernel(w.k);
-  const dtype = x.dtype;
-  const r = runKernel(arena, dtype, N, [
-    input(C, x), input(targetsPerRow, targets),
-    output(1), wantGrad ? output(C) : null, gradRow ? input(1, gradRow) : null, shared,
-  ], (count, [px, pt, pl, pg, pu, pw]) => run(count, px, pt, pl, pg, pu, pw), Infinity, false, true);
-  return { rowLoss: r.outputs[0], total: r.total, grad: wantGrad ? r.outputs[1] : null };
+  const rows: RowOperands = {
+    x: input(C, x), target: input(targetsPerRow, targets), rowLoss: output(1), grad: wantGrad ? output(C) : null, gradRow: gradRow ? input(1, gradRow) : null,
+  };
+  const c = call(w.k, rows);
+  const r = runCall(w.arena, N, c);
+  return { rowLoss: outputOf(c, r, rows.rowLoss), total: r.total, grad: rows.grad ? outputOf(c, r, rows.grad) : null };
 }
 
 function multiMargin(fn: string, input: FloatInput, target: IndexInput, options: unknown, wantGrad: boolean): LossAndGrads {
@@ -102,11 +108,8 @@ function multiMargin(fn: string, input: FloatInput, target: IndexInput, options:
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, N);
   const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
-  const r = runRows(fn, x, N, C, targets, 1, gradRow, wantGrad, weight ? whole(weight) : null,
-    (k) => {
-      const run = kernelOf(k, 'multi_margin', dtype);
-      return (count, px, pt, pl, pg, pu, pw) => run(count, C, px, pt, pw, pl, pg, pu, p, margin, gradScale);
-    },
+  const r = runRows(fn, x, N, C, targets, 1, gradRow, wantGrad,
+    (k, o) => multi_margin(k, dtype, { C, x: o.x, target: o.target, weight: weight ? whole(weight) : null, rowLoss: o.rowLoss, grad: o.grad, gradRow: o.gradRow, p, margin, gradScale }),
     (data) => multiMarginReference(data, N, C, targets, weight ? weight.data : null, p, margin, wantGrad, gradRow, gradScale));
   const loss = lossResult(reduction, () => toDtype(r.rowLoss, dtype), r.total, N, outShape, dtype, out);
   return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [], opts };
@@ -132,11 +135,9 @@ function multilabelMargin(fn: string, input: FloatInput, target: IndexInput, opt
   const up = upstreamOption(fn, wantGrad ? opts.gradOutput : undefined, reduction === 'none' ? outShape : null, dtype);
   const { gradRow, gradScale } = gradScaling(reduction, up, N);
   const out = outTarget(fn, opts, dtype, reduction === 'none' ? outShape : null);
-  const r = runRows(fn, x, N, C, targets, C, gradRow, wantGrad, wholeScratch(C * (dtype === 'float32' ? 4 : 8)),
-    (k) => {
-      const run = kernelOf(k, 'multilabel_margin', dtype);
-      return (count, px, pt, pl, pg, pu, isTarget) => run(count, C, px, pt, isTarget, pl, pg, pu, gradScale);
-    },
+  // (its isTarget scratch, a flag per class, is declared on the list entry)
+  const r = runRows(fn, x, N, C, targets, C, gradRow, wantGrad,
+    (k, o) => multilabel_margin(k, dtype, { C, x: o.x, target: o.target, rowLoss: o.rowLoss, grad: o.grad, gradRow: o.gradRow, gradScale }),
     (data) => multilabelMarginReference(data, N, C, targets, wantGrad, gradRow, gradScale));
   const loss = lossResult(reduction, () => toDtype(r.rowLoss, dtype), r.total, N, outShape, dtype, out);
   return { loss, grads: r.grad ? [gradTensor(r.grad, shape, dtype)] : [], opts };

@@ -13,6 +13,7 @@ import type { GradTarget } from '../types';
 import type { FloatArray, Loss, ResultArray } from '../types';
 import { kernel, type regressionKernels } from '../wasm/kernels';
 import { regressionModule } from '../wasm/modules';
+import { huber, l1, mse, smooth_l1 } from '../wasm/modules/regression.args';
 
 /**
  * Options of {@link mseLoss} and {@link l1Loss} (and the base of the other regression losses' options).
@@ -76,12 +77,12 @@ function run(fn: string, kind: RegressionKind, input: FloatInput, target: FloatI
     module: regressionModule,
     fn, args: [{ t: x, shape: xShape }, { t: y, shape: yShape }], shape, reduction, opts, wantGrad,
     gradShapes: [xShape, yShape],
-    kernel: (k, _arena, m, [px, py], loss, [g = 0, gt = 0], gr, scale) => {
+    call: (k, d, [x, y], loss, [grad = null, gradTarget = null], gradRow, gradScale) => {
       switch (kind) {
-        case 'mse': return kernel(k, 'mse', dtype)(m, px, py, loss, g, gt, gr, scale);
-        case 'l1': return kernel(k, 'l1', dtype)(m, px, py, loss, g, gt, gr, scale);
-        case 'smoothL1': return kernel(k, 'smooth_l1', dtype)(m, px, py, loss, g, gt, gr, param, scale);
-        case 'huber': return kernel(k, 'huber', dtype)(m, px, py, loss, g, gt, gr, param, scale);
+        case 'mse': return mse(k, d, { x, y, loss, grad, gradTarget, gradRow, gradScale });
+        case 'l1': return l1(k, d, { x, y, loss, grad, gradTarget, gradRow, gradScale });
+        case 'smoothL1': return smooth_l1(k, d, { x, y, loss, grad, gradTarget, gradRow, beta: param, gradScale });
+        case 'huber': return huber(k, d, { x, y, loss, grad, gradTarget, gradRow, delta: param, gradScale });
       }
     },
     reference: ([xd, yd], gr, scale) => {

@@ -10,9 +10,9 @@ import { softmaxFocalReference, type FocalProblem } from '../reference/softmax-f
 import { callDtype, floatArg, indexArg } from '../tensor';
 import { sameShape, sizeOf } from '../shapes';
 import type { FloatArray, FloatInput, GradOptions, GradTarget, IndexInput, Loss, Reduction, ResultArray, Tensor, WithGrad } from '../types';
-import { kernel } from '../wasm/kernels';
+import { softmax_focal } from '../wasm/modules/softmax-focal.args';
 import { softmaxFocalModule } from '../wasm/modules';
-import { input, output, run as runKernel, whole, type Gather, type Scatter } from '../wasm/runtime';
+import { input, output, outputOf, runCall, whole, type Gather, type Scatter } from '../wasm/runtime';
 
 /**
  * Options of {@link focalLoss}.
@@ -109,18 +109,17 @@ function focal(fn: string, inputArg: FloatInput, target: IndexInput, options: un
   let parts: { elementLoss: ArrayLike<number>; total: number; grads: ArrayLike<number>[] };
   const wm = wasm(fn, softmaxFocalModule);
   if (wm) {
-    // float32 is computed in float64 and rounded once (docs/accuracy.md, "float32 computed in float64")
+    // float32 is computed in float64 (the list builds softmax_focal for f64 only) and rounded once
+    // (docs/accuracy.md, "float32 computed in float64")
     const rows = N * inner;
-    const r = runKernel(wm.arena, 'float64', rows, [
-      input(C, x, planar(C, inner)),
-      input(1, targets),
-      weight ? whole(weight) : null,
-      reduction === 'none' ? output(C, null, unplanar(C, inner)) : null,
-      wantGrad ? output(C, into, unplanar(C, inner)) : null,
-      gradRow ? input(C, gradRow, planar(C, inner)) : null,
-    ], (count, [px, pt, pw, pl, pg, pr]) => kernel(wm.k, 'softmax_focal', 'float64')(count, C, px, pt, pw, pl, pg, pr, gamma, gradScale), Infinity, false, true);
-    const outs = r.outputs;
-    parts = { elementLoss: reduction === 'none' ? outs[0] : new Float64Array(0), total: r.total, grads: wantGrad ? [outs[outs.length - 1]] : [] };
+    const loss = reduction === 'none' ? output(C, null, unplanar(C, inner)) : null;
+    const grad = wantGrad ? output(C, into, unplanar(C, inner)) : null;
+    const c = softmax_focal(wm.k, dtype, {
+      C, x: input(C, x, planar(C, inner)), targets: input(1, targets), weight: weight ? whole(weight) : null, loss, grad,
+      gradRow: gradRow ? input(C, gradRow, planar(C, inner)) : null, gamma, gradScale,
+    });
+    const r = runCall(wm.arena, rows, c);
+    parts = { elementLoss: loss ? outputOf(c, r, loss) : new Float64Array(0), total: r.total, grads: grad ? [outputOf(c, r, grad)] : [] };
   } else {
     const problem: FocalProblem = { N, C, inner, input: x.data, targets, weight, gamma };
     parts = softmaxFocalReference(problem, wantGrad, gradRow, gradScale);

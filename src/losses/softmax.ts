@@ -6,7 +6,8 @@ import { sigmoidBackwardReference, sigmoidReference, softmaxBackwardReference, s
 import { callDtype, floatArg } from '../tensor';
 import { moveDimBack, moveDimLast, newFloat, normalizeDim, sizeOf } from '../shapes';
 import { classRows } from '../wasm/class-rows';
-import { input as operandIn, output, run as runKernel } from '../wasm/runtime';
+import { input as operandIn, output, outputOf, runCall } from '../wasm/runtime';
+import { sigmoid_fwd, sigmoid_fwd_sigmoid_bwd, softmax_fwd, softmax_fwd_softmax_bwd } from '../wasm/modules/softmax.args';
 import { copyIn, copyOut, heap, place, PTRS, release } from '../wasm/direct';
 import { generalInput, generalOptions, leanCommit, DIM, LEAN_2D, LEAN_BUFFER, LEAN_OPTIONS, leanFloat, leanMatrix, leanOptions, leanTarget, OUT } from '../lean';
 import { lengthOf } from '../wasm/views';
@@ -99,24 +100,18 @@ function softmaxRun(fn: string, input: FloatInput, options: unknown, log: boolea
   const w = size > 0 ? wasm(fn, softmaxModule) : null;
   if (w) {
     const { k, arena } = w;
-    const fwd = kernel(k, 'softmax_fwd', dtype);
-    const bwd = kernel(k, 'softmax_bwd', dtype);
     // Softmax then its backward on each block while it is in cache, on rows along dim: gathered
     // and scattered back when dim is not last (src/wasm/class-rows.ts). The result goes straight
     // into options.out.
     const { gather, scatter } = classRows(n, inner);
-    const r = runKernel(arena, dtype, rows, [
-      operandIn(n, x, gather),
-      output(n, out ? out.target : null, scatter),
-      g ? operandIn(n, g, gather) : null,
-      g ? output(n, null, scatter) : null,
-    ], (count, [px, py, pg, pdx]) => {
-      fwd(count, n, px, py, log ? 1 : 0);
-      if (g) bwd(count, n, px, py, pg, pdx, log ? 1 : 0);
-      return 0;
-    }, Infinity, false, true);
-    y = r.outputs[0];
-    dx = g ? r.outputs[1] : null;
+    const X = operandIn(n, x, gather), Y = output(n, out ? out.target : null, scatter);
+    const DX = g ? output(n, null, scatter) : null;
+    const lg = log ? 1 : 0;
+    const fwd = { n, x: X, out: Y, log: lg };
+    const c = g ? softmax_fwd_softmax_bwd(k, dtype, fwd, { n, x: X, y: Y, g: operandIn(n, g, gather), dx: DX, log: lg }) : softmax_fwd(k, dtype, fwd);
+    const r = runCall(arena, rows, c);
+    y = outputOf(c, r, Y);
+    dx = DX ? outputOf(c, r, DX) : null;
   } else {
     // the reference takes contiguous rows: dim moved last, and back
     const rowsX = inner === 1 ? x.data : newFloat(dtype, size);
@@ -164,18 +159,13 @@ function sigmoidRun(fn: string, input: FloatInput, options: unknown, wantGrad: b
   const w = size > 0 ? wasm(fn, softmaxModule) : null;
   if (w) {
     const { k, arena } = w;
-    const fwd = kernel(k, 'sigmoid_fwd', dtype);
-    const bwd = kernel(k, 'sigmoid_bwd', dtype);
-    const r = runKernel(arena, dtype, size, [
-      operandIn(1, x), output(1, out ? out.target : null),
-      g ? operandIn(1, g) : null, g ? output(1) : null,
-    ], (m, [px, py, pg, pdx]) => {
-      fwd(m, px, py);
-      if (g) bwd(m, py, pg, pdx);
-      return 0;
-    }, Infinity, false, true);
-    y = r.outputs[0];
-    dx = g ? r.outputs[1] : null;
+    const X = operandIn(1, x), Y = output(1, out ? out.target : null);
+    const DX = g ? output(1) : null;
+    const fwd = { x: X, out: Y };
+    const c = g ? sigmoid_fwd_sigmoid_bwd(k, dtype, fwd, { y: Y, g: operandIn(1, g), dx: DX }) : sigmoid_fwd(k, dtype, fwd);
+    const r = runCall(arena, size, c);
+    y = outputOf(c, r, Y);
+    dx = DX ? outputOf(c, r, DX) : null;
   } else {
     y = toDtype(sigmoidReference(x.data), dtype);
     if (g) dx = toDtype(sigmoidBackwardReference(y, g), dtype);

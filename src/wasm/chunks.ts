@@ -4,7 +4,7 @@ import { FloatTensor, floatTensor } from '../tensor';
 import { expandTo, sameShape } from '../shapes';
 import type { Dtype, FloatArray } from '../dtypes';
 import type { Arena } from './arena';
-import { input, output, run, type Gather, type Operand as RuntimeOperand, type Scatter, type Target, type Values } from './runtime';
+import { input, output, outputOf, runCall, type Gather, type KernelCall, type Operand, type Scatter, type Target, type Values } from './runtime';
 
 /**
  * An argument as an elementwise operand over `shape`: itself (read in place when resident) when
@@ -21,30 +21,29 @@ export interface ElementwiseResult {
   grads: FloatArray[];
 }
 
+/** An elementwise kernel's named call over the path's operands (src/wasm/modules/<family>.args.ts): inputs, the loss (or null), the gradients asked for, the upstream (or null). */
+export type ElementwiseCall = (inputs: ReadonlyArray<Operand | null>, loss: Operand | null, grads: ReadonlyArray<Operand>, gradRow: Operand | null) => KernelCall;
+
 /**
  * Runs an elementwise kernel over n values (through the runtime: cache-sized blocks under the
- * memory limit). `operands` are staged (or read in place when resident). `call` gets the block
- * length, the operands' pointers (0 for null), the loss pointer (0 unless want.loss), want.grads
- * gradient pointers and the upstream pointer (0 without want.gradRow), and returns the block's loss
- * sum. want.into: arrays of n values to write gradients into instead of new ones (see directTarget).
+ * memory limit). `operands` are staged (or read in place when resident). `call` names them for the
+ * kernel: the inputs (null when absent), the per-element loss (null unless want.loss), want.grads
+ * gradients and the upstream (null without want.gradRow). want.into: arrays of n values to write
+ * gradients into instead of new ones (see directTarget).
  */
 export function runElementwise(
   arena: Arena,
-  dtype: Dtype,
   n: number,
   operands: ReadonlyArray<FloatTensor | null>,
   want: { loss: boolean; lossInto: Target | null; grads: number; gradRow: FloatArray | null; into: ReadonlyArray<Target | null> },
-  call: (count: number, ptrs: number[], loss: number, grads: number[], gradRow: number) => number,
+  call: ElementwiseCall,
 ): ElementwiseResult {
-  const m = operands.length;
-  const ops: Array<RuntimeOperand | null> = [
-    ...operands.map((o) => (o ? input(1, o) : null)),
-    want.loss ? output(1, want.lossInto) : null,
-    ...Array.from({ length: want.grads }, (_, i) => output(1, want.into[i] ?? null)),
-    want.gradRow ? input(1, want.gradRow) : null,
-  ];
-  const r = run(arena, dtype, n, ops, (count, p) => call(count, p.slice(0, m), p[m], p.slice(m + 1, m + 1 + want.grads), p[m + 1 + want.grads]), Infinity, false, true);
-  return { elementLoss: want.loss ? r.outputs[0] : null, total: r.total, grads: r.outputs.slice(want.loss ? 1 : 0) };
+  const loss = want.loss ? output(1, want.lossInto) : null;
+  const grads: Operand[] = [];
+  for (let i = 0; i < want.grads; i++) grads.push(output(1, want.into[i] ?? null));
+  const c = call(operands.map((o) => (o ? input(1, o) : null)), loss, grads, want.gradRow ? input(1, want.gradRow) : null);
+  const r = runCall(arena, n, c);
+  return { elementLoss: loss ? outputOf(c, r, loss) : null, total: r.total, grads: grads.map((g) => outputOf(c, r, g)) };
 }
 
 const NOT_STRIDED = { gather: null, scatter: null };
@@ -56,25 +55,21 @@ export interface RowPairResult {
 }
 
 /**
- * Rows (rows, D) of a and b through a row kernel, chunked under the memory limit. `call` gets the
- * chunk's row count, the pointers of its a and b rows, the output pointer, `grads` gradient
- * pointers (rows × D each) and the upstream pointer (0 without gradRow). `strided`: the rows are
- * strided in a and b, and in the gradients (src/wasm/class-rows.ts's classRows).
+ * Rows (rows, D) of a and b through a row kernel, chunked under the memory limit. `call` names the
+ * operands for the kernel: the a and b rows, the output (one value a row), `grads` gradients
+ * (rows × D each) and the upstream (null without gradRow). `strided`: the rows are strided in a and
+ * b, and in the gradients (src/wasm/class-rows.ts's classRows).
  */
 export function runRowPairs(
-  arena: Arena, dtype: Dtype, a: Values, b: Values, rows: number, D: number,
+  arena: Arena, a: Values, b: Values, rows: number, D: number,
   want: { grads: number; gradRow: FloatArray | null },
-  call: (count: number, pa: number, pb: number, out: number, grads: number[], gradRow: number) => void,
+  call: (a: Operand, b: Operand, out: Operand, grads: ReadonlyArray<Operand>, gradRow: Operand | null) => KernelCall,
   strided: { gather: Gather | null; scatter: Scatter | null } = NOT_STRIDED,
 ): RowPairResult {
-  const ops: Array<RuntimeOperand | null> = [
-    input(D, a, strided.gather), input(D, b, strided.gather), output(1),
-    ...Array.from({ length: want.grads }, () => output(D, null, strided.scatter)),
-    want.gradRow ? input(1, want.gradRow) : null,
-  ];
-  const r = run(arena, dtype, rows, ops, (count, p) => {
-    call(count, p[0], p[1], p[2], p.slice(3, 3 + want.grads), p[3 + want.grads]);
-    return 0;
-  }, Infinity, false, true);
-  return { out: r.outputs[0], grads: r.outputs.slice(1) };
+  const out = output(1);
+  const grads: Operand[] = [];
+  for (let i = 0; i < want.grads; i++) grads.push(output(D, null, strided.scatter));
+  const c = call(input(D, a, strided.gather), input(D, b, strided.gather), out, grads, want.gradRow ? input(1, want.gradRow) : null);
+  const r = runCall(arena, rows, c);
+  return { out: outputOf(c, r, out), grads: grads.map((g) => outputOf(c, r, g)) };
 }

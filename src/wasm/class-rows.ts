@@ -12,13 +12,15 @@ import type { Gather, Scatter } from './runtime';
  * stride): row r is (outer index ⌊r / inner⌋, inner index r mod inner). Null for inner = 1 (the
  * rows are contiguous already).
  */
-export function classRows(C: number, inner: number): { gather: Gather | null; scatter: Scatter | null } {
-  if (inner === 1) return { gather: null, scatter: null };
+export function classRows(C: number, inner: number): { readonly gather: Gather | null; readonly scatter: Scatter | null } {
+  if (inner === 1) return CONTIGUOUS;
   return {
     gather: (dst, src, r0, count) => gatherRows(src, dst, C, inner, r0, count),
     scatter: (src, dst, r0, count) => scatterRows(src, dst, C, inner, r0, count),
   };
 }
+
+const CONTIGUOUS = { gather: null, scatter: null } as const;
 
 /**
  * Rows [r0, r0 + count) of (outer, C, inner) as (count, C), each row's values contiguous. By runs

@@ -27,6 +27,15 @@ export interface KernelSpec {
   readonly returns: 'f64' | 'void';
   /** False for a non-generic function exported under a dtype's name (ctc_loss: f64 only). */
   readonly generic?: false;
+  /**
+   * The size of the kernel's `scratch`-role argument, which its named call then makes (the record
+   * leaves it out; scripts/build-wasm.mjs): `whole`, a function of this file that gives the bytes
+   * of one area for the whole call (0: none, pointer 0); or `per` values per item (a number, or
+   * such a function giving the values) and `extra` values more (the kernel's padding). A function
+   * takes the record's arguments named in `of`, then, with `bytes`, the compute dtype's bytes per value.
+   */
+  readonly scratch?: { readonly whole: string; readonly of: readonly string[]; readonly bytes?: true }
+    | { readonly per: number | string; readonly of?: readonly string[]; readonly extra?: number };
 }
 
 export interface FamilySpec {
@@ -34,6 +43,12 @@ export interface FamilySpec {
   readonly source: string;
   readonly kernels: { readonly [name: string]: KernelSpec };
   readonly constants?: { readonly [name: string]: number | readonly string[] };
+  /**
+   * Kernels one block runs one after the other (a forward, then its backward while the block is
+   * in cache): each pair gets a named call of its own, `${first}_${second}`, whose operands are
+   * the two records' (one given to both is one operand; scripts/build-wasm.mjs).
+   */
+  readonly pairs?: readonly (readonly [string, string])[];
 }
 
 const both = ['f32', 'f64'] as const;
@@ -48,6 +63,7 @@ export const softmaxKernels = {
     sigmoid_fwd: { dtypes: both, args: ['n:size', 'x:in', 'out:out'], returns: 'void' },
     sigmoid_bwd: { dtypes: both, args: ['n:size', 'y:in', 'g:in', 'dx:out'], returns: 'void' },
   },
+  pairs: [['softmax_fwd', 'softmax_bwd'], ['sigmoid_fwd', 'sigmoid_bwd']],
 } as const satisfies FamilySpec;
 
 export const crossEntropyKernels = {
@@ -57,6 +73,7 @@ export const crossEntropyKernels = {
       dtypes: both,
       args: ['rows:size', 'C:size', 'logits:in', 'targets:in', 'probs:in', 'weight:in', 'rowLoss:out', 'grad:out', 'gradRow:in', 'scratch:scratch', 'smoothing:f64', 'gradScale:f64'],
       returns: 'f64',
+      scratch: { whole: 'crossEntropyScratch', of: ['C'] },
     },
     nll: {
       dtypes: both,
@@ -131,6 +148,8 @@ export const multiMarginKernels = {
       dtypes: both,
       args: ['n:size', 'C:size', 'x:in', 'target:in', 'isTarget:scratch', 'rowLoss:out', 'grad:out', 'gradRow:in', 'gradScale:f64'],
       returns: 'f64',
+      /** isTarget: a flag per class, reset for each row */
+      scratch: { whole: 'multilabelMarginScratch', of: ['C'], bytes: true },
     },
   },
 } as const satisfies FamilySpec;
@@ -165,6 +184,8 @@ export const boxIouKernels = {
       dtypes: f64,
       args: ['n:size', 'kind:i32', 'b1:in', 'b2:in', 'loss:out', 'g1:out', 'g2:out', 'gradRow:in', 'gradScale:f64', 'eps:f64', 'p1:f64', 'p2:f64', 'p3:f64', 'scratch:scratch'],
       returns: 'f64',
+      /** the pair geometry in SoA: 16 values a pair, and 4 pairs of padding */
+      scratch: { per: 16, extra: 64 },
     },
   },
   constants: {
@@ -215,6 +236,7 @@ export const imageQualityKernels = {
       args: ['planes:size', 'H:size', 'W:size', 'k:size', 'x:in', 'y:in', 'window:in', 'loss:out', 'g1:out', 'g2:out', 'gradRow:in', 'scratch:scratch',
         'valid:i32', 'c1:f64', 'c2:f64', 'eps:f64', 'gradScale:f64'],
       returns: 'f64',
+      scratch: { per: 'ssimScratch', of: ['H', 'W', 'k'] },
     },
   },
 } as const satisfies FamilySpec;
@@ -232,6 +254,7 @@ export const diceKernels = {
       returns: 'void',
     },
   },
+  pairs: [['dice_forward', 'dice_backward']],
 } as const satisfies FamilySpec;
 
 /**
@@ -302,6 +325,22 @@ export const FAMILIES: readonly { spec: FamilySpec; relaxed?: boolean; lazy?: bo
   { spec: lovaszKernels },
   { spec: mathKernels, relaxed: true },
 ];
+
+// ---- scratch sizes (the `scratch` of a list entry names one of these) ----
+
+/**
+ * cross_entropy's scratch, in bytes: the across-rows path for rows shorter than SMALL_C keeps the
+ * rows' lanes ((C + 4) vectors) and 3 floats a row of a chunk; none (0) for longer rows. Also the
+ * lean form's (src/losses/cross-entropy.ts).
+ */
+export const crossEntropyScratch = (C: number): number =>
+  C < crossEntropyKernels.constants.SMALL_C ? (C + 4) * 16 + 3 * 4 * crossEntropyKernels.constants.SHORT_ROW_CHUNK : 0;
+
+/** multilabel_margin's `isTarget`: one value per class, for the whole call. */
+export const multilabelMarginScratch = (C: number, bytes: number): number => C * bytes;
+
+/** ssim's scratch per plane, in values: the nine filtered maps of H·W and four rows of the padded width. */
+export const ssimScratch = (H: number, W: number, k: number): number => 9 * H * W + 4 * (W + 2 * k);
 
 // ---- types and dispatch derived from the list ----
 

@@ -285,6 +285,49 @@ export function run(
 }
 
 /**
+ * One kernel call by name: made by the kernel's function in src/wasm/modules/<family>.args.ts,
+ * generated from the kernel list (`cross_entropy(k, dtype, { C, logits: input(C, x), … })`), which
+ * puts the pointer operands in the list's order and calls the export with the record's values.
+ */
+export interface KernelCall {
+  /** The dtype the kernel computes in: the data's, or float64 for a kernel the list builds for f64 only. */
+  readonly dtype: Dtype;
+  /** The pointer arguments' operands, in the list's order (null: pointer 0). */
+  readonly operands: Array<Operand | null>;
+  /** Calls the kernel on a block of `count` items, operand i at p[i]; returns what it returned (0 for a void kernel). */
+  readonly call: (count: number, p: number[]) => number;
+}
+
+/**
+ * run() of a named call over `items` items. Replayable by construction (its block function only
+ * calls the kernel, with arguments made from the count, the pointers and the record's constants),
+ * so that with threads its blocks can run on any thread; `'heavy'`: run()'s.
+ */
+export function runCall(arena: Arena, items: number, c: KernelCall, replayable: true | 'heavy' = true): RunResult {
+  return run(arena, c.dtype, items, c.operands, c.call, Infinity, false, replayable);
+}
+
+/**
+ * Where `o` is among a pair's operands (src/wasm/modules/<family>.args.ts, `pairs` in the kernel
+ * list): an operand the first call took is the same one (by identity), else appended; null: an
+ * appended null (pointer 0).
+ */
+export function slotOf(operands: Array<Operand | null>, o: Operand | null): number {
+  const i = o === null ? -1 : operands.indexOf(o);
+  return i >= 0 ? i : operands.push(o) - 1;
+}
+
+/** The array run() returned for `o`, an output operand of `c` (`r.outputs` holds the outputs in operand order). */
+export function outputOf(c: KernelCall, r: RunResult, o: Operand): FloatArray {
+  let j = 0;
+  for (const x of c.operands) {
+    if (x === o) break;
+    if (x !== null && x.role === 'out') j++;
+  }
+  return r.outputs[j];
+}
+
+/**
  * Whether a call stages every operand it has (none read or written in place) and none is a
  * Float16Array (widened and narrowed by the half module in the shared memory: src/wasm/half.ts).
  */
