@@ -162,6 +162,44 @@ describe.runIf(F16 !== undefined)('Float16Array', () => {
       t.free();
     });
 
+    // The widening runs chunks of 512 halves without a per-vector test and does a chunk again, with
+    // the test, when it held a zero, subnormal, inf or NaN; after such a chunk the next ones are
+    // tested until one has none; a chunk whose floats reach its own halves (the end of an in-place
+    // widening) is tested at once (assembly/kernels/half.ts). Each special half, alone among normal
+    // halves at several places of a chunk (its first, last and middle vectors, the chunk after, the
+    // end), in place and not, and lengths around the chunk and the vector.
+    it('widen a special half alone among normal ones anywhere in a chunk, in place and not, any length', () => {
+      const specials = [0, 1, 0x8000, 0x8001, 0x3ff, 0x83ff, 0x7c00, 0xfc00, 0x7e00, 0x7c01, 0xfe01, 0x7fff];
+      const normals = (n: number) => Uint16Array.from({ length: n }, (_, i) => 0x0400 + ((i * 7919) % 0x7800) + (i & 1 ? 0x8000 : 0));
+      let bad = 0;
+      for (const n of [1, 7, 8, 9, 511, 512, 513, 1024 + 7, 1536 + 5, 3000]) {
+        const places = [0, 1, 7, 8, 255, 504, 511, 512, 519, 1000, 1023, 1500, n - 9, n - 8, n - 1].filter((p) => p >= 0 && p < n);
+        for (const h of specials) for (const p of [-1, ...places]) {
+          const bits = normals(n);
+          if (p >= 0) bits[p] = h;
+          const r = widenAll(bits);
+          bad += r.bad;
+          r.t.free();
+          // out of place: the halves after the floats
+          const { t, ptr, buffer } = area(6 * n + 16);
+          new Uint16Array(buffer(), ptr + 4 * n + 16, n).set(bits);
+          k.f16_to_f32(n, ptr + 4 * n + 16, ptr);
+          const got = new Float32Array(buffer(), ptr, n), want = new F16!(bits.buffer);
+          for (let i = 0; i < n; i++) if (!Object.is(got[i], want[i]) && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) bad++;
+          t.free();
+        }
+      }
+      expect(bad).toBe(0);
+    });
+
+    it('widen data whose chunks change from special to normal and back (1 zero in 100, then none, then all zeros)', () => {
+      const n = 8 * 512 + 3;
+      const bits = Uint16Array.from({ length: n }, (_, i) => (i < 1536 ? (i % 100 === 0 ? 0 : 0x3c00 + (i % 1000)) : i < 3072 ? 0xbc00 + (i % 1000) : i % 3 === 0 ? 0x8000 : 0));
+      const { t, bad } = widenAll(bits);
+      expect(bad).toBe(0);
+      t.free();
+    });
+
     it('narrow float32 to the nearest half (ties to even), in place: edges, random bits, random magnitudes', () => {
       const random = rng(16);
       const n = 200_003;

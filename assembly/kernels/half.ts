@@ -28,9 +28,16 @@ const KT: usize = memory.data<u32>([
   0x38800000, 0x38800000, 0x38800000, 0x38800000, // 11 2^-14, the smallest normal half
   0x477fffff, 0x477fffff, 0x477fffff, 0x477fffff, // 12 just under 2^16 (143 << 23): from 2^16 on, inf
   0x0fffe000, 0x0fffe000, 0x0fffe000, 0x0fffe000, // 13 a half's exponent and mantissa, shifted
-  0, 0, 0, 0, //                                     14 (unused)
-  0x7c007c00, 0x7c007c00, 0x7c007c00, 0x7c007c00, // 15 a half's exponent (i16 lanes): 0 (zero, subnormal) and all ones (inf, NaN) are special
-  0, 0, 0, 0, //                                     16 zero
+  0x38000000, 0x38000000, 0x38000000, 0x38000000, // 14 2^-15 (float exponent 112): what upper16 makes of a half of exponent 0
+  0x7c007c00, 0x7c007c00, 0x7c007c00, 0x7c007c00, // 15 (i16 lanes) a half's exponent: 0 (zero, subnormal) and all ones (inf, NaN) are special
+  0, 0, 0, 0, //                                     16 (unused)
+  0x47800000, 0x47800000, 0x47800000, 0x47800000, // 17 float exponent 143: what upper16 makes of a half of exponent 31
+  0x8fff8fff, 0x8fff8fff, 0x8fff8fff, 0x8fff8fff, // 18 (i16 lanes) a half shifted right by 3 (arithmetic): sign, exponent, 7 mantissa bits
+  0x38003800, 0x38003800, 0x38003800, 0x38003800, // 19 (i16 lanes) 112 << 7: rebiases the exponent in a float's upper 16 bits
+  0x04000400, 0x04000400, 0x04000400, 0x04000400, // 20 (i16 lanes) a half's exponent 1
+  0x08000800, 0x08000800, 0x08000800, 0x08000800, // 21 (i16 lanes) added to (h - 0x400) & 0x7c00: exponent 0 or 31 sets the sign (f16_to_f32)
+  0xff800000, 0xff800000, 0xff800000, 0xff800000, // 22 a float's sign and exponent
+  0x78007800, 0x78007800, 0x78007800, 0x78007800, // 23 (i16 lanes) (h - 0x400) & 0x7c00 from here on: exponent 31 or 0 (widenFast)
 ], 16);
 
 // @ts-ignore: decorator
@@ -39,16 +46,11 @@ const KT: usize = memory.data<u32>([
 }
 
 /**
- * binary16 bits, sign-extended to i32 lanes, of a normal half (exponent 1 to 30) to float32,
- * exactly: the bits shifted into a float's place (the extended sign lands on the float's) and the
- * exponent rebiased by an integer add.
+ * binary16 bits, sign-extended to i32 lanes, of any half but zeros and subnormals to float32: the
+ * bits shifted into a float's place (the extended sign lands on the float's) and the exponent
+ * rebiased by an integer add; an inf or NaN (exponent 31) gets the rest of the way to all ones (the
+ * mantissa, a NaN's payload, kept).
  */
-// @ts-ignore: decorator
-@inline function widenNormal(h: v128, kBits: v128, kRebias: v128): v128 {
-  return i32x4.add(v128.and(i32x4.shl(h, 13), kBits), kRebias);
-}
-
-/** widenNormal for any half but zeros and subnormals: an inf or NaN (exponent 31) gets the rest of the way to all ones (the mantissa, a NaN's payload, kept). */
 // @ts-ignore: decorator
 @inline function widen(h: v128, kBits: v128, kRebias: v128, kExp: v128): v128 {
   const t = v128.and(i32x4.shl(h, 13), kBits);
@@ -91,28 +93,111 @@ const KT: usize = memory.data<u32>([
 }
 
 /**
- * n binary16 values at src to float32 at dst (src may be dst + 2n: see above). A vector of eight
- * normal halves (the common case) takes widenNormal, three operations a lane; one that holds a
- * zero, subnormal, inf or NaN (exponent 0 or 31) takes widenSubnormal.
+ * The float32 bits of eight halves, as two vectors of i16 lanes: the upper 16 bits of each
+ * float (sign, exponent rebiased by 112, the mantissa's upper 7 bits) and the lower 16 (the
+ * mantissa's lower 3 bits at the top), exact for a normal half. A zero or subnormal (exponent 0)
+ * comes out with float exponent 112, an inf or NaN (31) with 143, which no normal half gives
+ * (113 to 142): mend() finds and mends them from the floats alone. Interleaving the two
+ * vectors (punpcklwd / punpckhwd) widens the lanes, in place of sign-extending them first.
+ */
+// @ts-ignore: decorator
+@inline function upper16(h: v128, kSign: v128, kRebias: v128): v128 {
+  return i16x8.add(v128.and(i16x8.shr_s(h, 3), kSign), kRebias);
+}
+
+/**
+ * Mends four floats that upper16/i16x8.shl(h, 13) made from halves of exponent 0 or 31 (float
+ * exponent 112 or 143, see upper16): a zero or subnormal of mantissa m came out as
+ * ±2^-15 · (1 + m/1024), so its value m · 2^-24 is 2 · (f - ±2^-15), exact (both terms in
+ * [2^-15, 2^-14): Sterbenz; ±2^-15 is f with the mantissa cleared; a zero's sign is put back),
+ * and no operand a float subnormal (an arithmetic operation on one takes a microcode assist on
+ * x86); an inf or NaN gets its exponent made all ones (the mantissa, a NaN's payload, kept). Any
+ * other float is kept.
+ */
+// @ts-ignore: decorator
+@inline function mend(f: v128): v128 {
+  // constants from the table here, not locals of the caller's loop: the rare path, and the
+  // common one keeps its five constants in registers
+  const kInf = k(7), kSignExp = k(22), kExp112 = k(14), kExp143 = k(17), kAbs = k(4);
+  const e = v128.and(f, kInf);
+  const m = f32x4.sub(f, v128.and(f, kSignExp));
+  const sub = v128.or(f32x4.add(m, m), v128.andnot(f, kAbs)); // the sign of a zero too
+  return v128.bitselect(sub, v128.bitselect(v128.or(f, kInf), f, i32x4.eq(e, kExp143)), i32x4.eq(e, kExp112));
+}
+
+/**
+ * Halves [i, to) at src to floats at dst, eight at a time (to - i a multiple of 8), each vector
+ * checked: one that holds a zero, subnormal, inf or NaN (exponent 0 or 31) has its floats mended.
+ * Those are the vectors where ((h - 0x400) & 0x7c00) + 0x800 has a lane's sign set (exponent 0
+ * gives 0x8400, 31 gives 0x8000, the others at most 0x7c00); its low bytes are zero, so its byte
+ * bitmask (pmovmskb) is the test. Returns whether any vector was mended.
+ */
+// @ts-ignore: decorator
+@inline function widenChecked(src: usize, dst: usize, i: i32, to: i32, kSign: v128, kRebias16: v128, kExpOne: v128, kHalfExp: v128, kTop: v128): bool {
+  let any = false;
+  for (; i < to; i += 8) {
+    const h = v128.load(src + (<usize>i << 1));
+    const hi = upper16(h, kSign, kRebias16), lo = i16x8.shl(h, 13);
+    let a = v128.shuffle<u16>(lo, hi, 0, 8, 1, 9, 2, 10, 3, 11), b = v128.shuffle<u16>(lo, hi, 4, 12, 5, 13, 6, 14, 7, 15);
+    if (i8x16.bitmask(i16x8.add(v128.and(i16x8.sub(h, kExpOne), kHalfExp), kTop))) {
+      a = mend(a);
+      b = mend(b);
+      any = true;
+    }
+    const d = dst + (<usize>i << 2);
+    v128.store(d, a);
+    v128.store(d + 16, b);
+  }
+  return any;
+}
+
+/**
+ * widenChecked without the test: the floats of halves [i, to) unmended, and whether any was a
+ * zero, subnormal, inf or NaN (then they are wrong), from the largest (h - 0x400) & 0x7c00 as u16
+ * (0x7c00 for exponent 0, 0x7800 for 31, at most 0x7400 otherwise): three operations a vector
+ * against the test's four and a branch.
+ */
+// @ts-ignore: decorator
+@inline function widenFast(src: usize, dst: usize, i: i32, to: i32, kSign: v128, kRebias16: v128, kExpOne: v128, kHalfExp: v128, kTopU: v128): bool {
+  let top = i16x8.splat(0);
+  for (; i < to; i += 8) {
+    const h = v128.load(src + (<usize>i << 1));
+    const hi = upper16(h, kSign, kRebias16), lo = i16x8.shl(h, 13);
+    top = i16x8.max_u(top, v128.and(i16x8.sub(h, kExpOne), kHalfExp));
+    const d = dst + (<usize>i << 2);
+    v128.store(d, v128.shuffle<u16>(lo, hi, 0, 8, 1, 9, 2, 10, 3, 11));
+    v128.store(d + 16, v128.shuffle<u16>(lo, hi, 4, 12, 5, 13, 6, 14, 7, 15));
+  }
+  return v128.any_true(i16x8.ge_u(top, kTopU));
+}
+
+/** Halves a chunk of f16_to_f32: 1 KiB of halves, 2 KiB of floats, in L1 when a chunk is done again. */
+const CHUNK = 512;
+
+/**
+ * n binary16 values at src to float32 at dst (src may be dst + 2n: see above), exactly. Normal
+ * halves (the common case) are widened by upper16 and a shift; a chunk is widened by widenFast,
+ * and if it held a zero, subnormal, inf or NaN, again by widenChecked, which mends those, from its
+ * halves (still there: a chunk whose floats would reach its own halves, at the end of an in-place
+ * widening, takes widenChecked at once). After such a chunk the next ones take widenChecked until
+ * one has none (data with zeros or subnormals tends to have them throughout: one-hot targets,
+ * ReLU outputs). The scalar tail takes widenSubnormal.
  */
 export function f16_to_f32(n: i32, src: usize, dst: usize): void {
-  const kBits = k(0), kRebias = k(1), kExp = k(2), kOne = k(3), kAbs = k(4), kMin = k(11), kMag = k(13);
-  const kHalfExp = k(15), kZero = k(16);
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const h = v128.load(src + (<usize>i << 1));
-    const d = dst + (<usize>i << 2);
-    const lo = i32x4.extend_low_i16x8_s(h), hi = i32x4.extend_high_i16x8_s(h);
-    const e = v128.and(h, kHalfExp);
-    if (v128.any_true(v128.or(i16x8.eq(e, kZero), i16x8.eq(e, kHalfExp)))) {
-      v128.store(d, widenSubnormal(lo, kBits, kRebias, kExp, kMag, kOne, kMin, kAbs));
-      v128.store(d + 16, widenSubnormal(hi, kBits, kRebias, kExp, kMag, kOne, kMin, kAbs));
-    } else {
-      v128.store(d, widenNormal(lo, kBits, kRebias));
-      v128.store(d + 16, widenNormal(hi, kBits, kRebias));
+  const kSign = k(18), kRebias16 = k(19), kExpOne = k(20), kHalfExp = k(15), kTop = k(21), kTopU = k(23);
+  const whole = n & ~7;
+  let checked = false;
+  for (let i = 0; i < whole; i += CHUNK) {
+    const to = min(i + CHUNK, whole);
+    // the chunk's halves at [src + 2i, src + 2to) and its floats at [dst + 4i, dst + 4to) overlap
+    const overlap = src + (<usize>i << 1) < dst + (<usize>to << 2) && dst + (<usize>i << 2) < src + (<usize>to << 1);
+    if (!checked && !overlap) {
+      if (!widenFast(src, dst, i, to, kSign, kRebias16, kExpOne, kHalfExp, kTopU)) continue;
     }
+    checked = widenChecked(src, dst, i, to, kSign, kRebias16, kExpOne, kHalfExp, kTop);
   }
-  for (; i < n; i++) {
+  const kBits = k(0), kRebias = k(1), kExp = k(2), kOne = k(3), kAbs = k(4), kMin = k(11), kMag = k(13);
+  for (let i = whole; i < n; i++) {
     const h = i32x4.splat(<i32>load<i16>(src + (<usize>i << 1)));
     store<f32>(dst + (<usize>i << 2), f32x4.extract_lane(widenSubnormal(h, kBits, kRebias, kExp, kMag, kOne, kMin, kAbs), 0));
   }
