@@ -224,6 +224,49 @@ describe.runIf(F16 !== undefined)('Float16Array', () => {
       t.free();
       expect(bad).toBe(0);
     });
+
+    // The narrowing runs chunks of 512 floats by a loop for magnitudes in (2^-14, 65520), or one for
+    // those up to 65520 (zeros, subnormal halves), or the whole narrow(), as the last chunk saw, and
+    // again by a wider one when the chunk held more; the first chunk of an in-place narrowing takes
+    // the whole one at once (assembly/kernels/half.ts). Each edge alone among normal floats at
+    // several places of a chunk, in place and not, any length; data that changes range by chunks.
+    it('narrow an edge alone among normal floats anywhere in a chunk, in place and not, any length; changing ranges', () => {
+      const random = rng(1601);
+      const edges = [0, -0, 2 ** -24, -(2 ** -25), 3 * 2 ** -25, 2 ** -14, 2 ** -14 - 2 ** -25, 2 ** -14 + 2 ** -30, 1e-10, 2 ** -149, 65504, 65519.996, 65520, -65536, 1e10, Infinity, -Infinity, NaN];
+      const narrowed = (src: Float32Array, inPlace: boolean) => {
+        const n = src.length;
+        const { t, ptr, buffer } = area(6 * n + 16);
+        const to = inPlace ? ptr : ptr + 4 * n + 16;
+        new Float32Array(buffer(), ptr, n).set(src);
+        k.f32_to_f16(n, ptr, to);
+        const got = Array.from(new Uint16Array(buffer(), to, n));
+        t.free();
+        const want = new Uint16Array(new F16!(src).buffer);
+        let bad = 0;
+        // any NaN becomes the quiet NaN 0x7e00 (sign kept)
+        for (let i = 0; i < n; i++) if (Number.isNaN(src[i]) ? (got[i] & 0x7fff) !== 0x7e00 : got[i] !== want[i]) bad++;
+        return bad;
+      };
+      let bad = 0;
+      for (const inPlace of [true, false]) {
+        for (const n of [1, 7, 8, 9, 511, 512, 513, 1024 + 7, 1536 + 5, 3000]) {
+          const places = [0, 7, 8, 511, 512, 1000, 1023, 1500, n - 9, n - 1].filter((p) => p >= 0 && p < n);
+          for (const e of edges) for (const p of [-1, ...places]) {
+            const src = Float32Array.from({ length: n }, () => (random() < 0.5 ? -1 : 1) * 2 ** (random() * 29 - 13.9));
+            if (p >= 0) src[p] = e;
+            bad += narrowed(src, inPlace);
+          }
+        }
+        // normal, then zeros among normal ones, then normal, then large, then subnormal halves, then normal
+        const src = Float32Array.from({ length: 6 * 512 + 5 }, (_, i) => {
+          const r = (random() - 0.5) * 8;
+          const part = Math.floor(i / 512);
+          return part === 1 ? (i % 50 ? r : 0) : part === 3 ? r * 1e5 : part === 4 ? r * 2 ** -20 : r;
+        });
+        bad += narrowed(src, inPlace);
+      }
+      expect(bad).toBe(0);
+    });
   });
 
   describe('every PyTorch fixture case on float16-rounded inputs: Float16Array results within 1 float16 ulp of float64', () => {

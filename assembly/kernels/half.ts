@@ -203,17 +203,91 @@ export function f16_to_f32(n: i32, src: usize, dst: usize): void {
   }
 }
 
-/** n float32 values at src to binary16 at dst (dst may be src). */
-export function f32_to_f16(n: i32, src: usize, dst: usize): void {
-  const kAbs = k(4), kNaN = k(5), kHalfInf = k(6), kInf = k(7), kHalf = k(8), kRebias = k(9), kLow = k(10), kMin = k(11), kBig = k(12);
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
+/**
+ * narrow() for a float whose magnitude's bits f are in (kMin, kBig], where narrow() takes
+ * `normal` (a normal half, or inf by rounding up): eight operations a vector against twenty.
+ */
+// @ts-ignore: decorator
+@inline function narrowNormal(x: v128, kAbs: v128, kRebias: v128, kLow: v128): v128 {
+  const f = v128.and(x, kAbs);
+  const normal = i32x4.shr_u(i32x4.add(i32x4.add(f, kRebias), v128.and(i32x4.shr_u(f, 13), kLow)), 13);
+  return v128.or(normal, i32x4.shr_u(v128.andnot(x, kAbs), 16));
+}
+
+/** narrow() for a float whose magnitude's bits are at most kBig (zeros and subnormal halves too, no inf or NaN). */
+// @ts-ignore: decorator
+@inline function narrowFinite(x: v128, kAbs: v128, kHalf: v128, kRebias: v128, kLow: v128, kMin: v128): v128 {
+  const f = v128.and(x, kAbs);
+  const small = i32x4.sub(f32x4.add(f, kHalf), kHalf);
+  const normal = i32x4.shr_u(i32x4.add(i32x4.add(f, kRebias), v128.and(i32x4.shr_u(f, 13), kLow)), 13);
+  return v128.or(v128.bitselect(normal, small, i32x4.gt_s(f, kMin)), i32x4.shr_u(v128.andnot(x, kAbs), 16));
+}
+
+/** What a narrowing loop saw: a magnitude at or under kMin (a zero, or under 2^-14). */
+const LOW = 1;
+/** What a narrowing loop saw: a magnitude over kBig (from 65520 on, inf, NaN). */
+const BIG = 2;
+
+/**
+ * Floats [i, to) at src to halves at dst, eight at a time, by narrowNormal (`mode` 0), narrowFinite
+ * (LOW) or narrow() (BIG, any value). Returns LOW and BIG for what it saw (the smallest and largest
+ * magnitude as i32, checked once): the result is right for all if none is outside its mode.
+ */
+// @ts-ignore: decorator
+@inline function narrowRun(mode: i32, src: usize, dst: usize, i: i32, to: i32, kAbs: v128, kNaN: v128, kHalfInf: v128, kInf: v128, kHalf: v128, kRebias: v128, kLow: v128, kMin: v128, kBig: v128): i32 {
+  let lo = kBig, hi = kMin;
+  for (; i < to; i += 8) {
     const s = src + (<usize>i << 2);
-    const a = narrow(v128.load(s), kAbs, kNaN, kHalfInf, kInf, kHalf, kRebias, kLow, kMin, kBig);
-    const b = narrow(v128.load(s + 16), kAbs, kNaN, kHalfInf, kInf, kHalf, kRebias, kLow, kMin, kBig);
+    const x = v128.load(s), y = v128.load(s + 16);
+    const fx = v128.and(x, kAbs), fy = v128.and(y, kAbs);
+    lo = i32x4.min_s(lo, i32x4.min_s(fx, fy));
+    hi = i32x4.max_s(hi, i32x4.max_s(fx, fy));
+    let a: v128, b: v128;
+    if (mode == 0) {
+      a = narrowNormal(x, kAbs, kRebias, kLow);
+      b = narrowNormal(y, kAbs, kRebias, kLow);
+    } else if (mode == LOW) {
+      a = narrowFinite(x, kAbs, kHalf, kRebias, kLow, kMin);
+      b = narrowFinite(y, kAbs, kHalf, kRebias, kLow, kMin);
+    } else {
+      a = narrow(x, kAbs, kNaN, kHalfInf, kInf, kHalf, kRebias, kLow, kMin, kBig);
+      b = narrow(y, kAbs, kNaN, kHalfInf, kInf, kHalf, kRebias, kLow, kMin, kBig);
+    }
     v128.store(dst + (<usize>i << 1), i16x8.narrow_i32x4_u(a, b));
   }
-  for (; i < n; i++) {
+  return (v128.any_true(i32x4.le_s(lo, kMin)) ? LOW : 0) | (v128.any_true(i32x4.gt_s(hi, kBig)) ? BIG : 0);
+}
+
+/** narrowRun in `mode`, a variable (one copy of each loop). */
+function narrowBy(mode: i32, src: usize, dst: usize, i: i32, to: i32): i32 {
+  const kAbs = k(4), kNaN = k(5), kHalfInf = k(6), kInf = k(7), kHalf = k(8), kRebias = k(9), kLow = k(10), kMin = k(11), kBig = k(12);
+  if (mode == 0) return narrowRun(0, src, dst, i, to, kAbs, kNaN, kHalfInf, kInf, kHalf, kRebias, kLow, kMin, kBig);
+  if (mode == LOW) return narrowRun(LOW, src, dst, i, to, kAbs, kNaN, kHalfInf, kInf, kHalf, kRebias, kLow, kMin, kBig);
+  return narrowRun(BIG, src, dst, i, to, kAbs, kNaN, kHalfInf, kInf, kHalf, kRebias, kLow, kMin, kBig);
+}
+
+/**
+ * n float32 values at src to binary16 at dst (dst may be src), rounded to nearest even. By chunks,
+ * as f16_to_f32: a chunk is narrowed by the loop for what the last one saw (narrowNormal where it
+ * saw only magnitudes in (2^-14, 65520), the common case; narrowFinite where it saw zeros or
+ * smaller magnitudes; narrow() where it saw inf, NaN or larger), and again by the loop for what
+ * this one saw if that is more (its floats are still there: a chunk whose halves would reach its
+ * own floats, the first of an in-place narrowing, takes narrow() at once).
+ */
+export function f32_to_f16(n: i32, src: usize, dst: usize): void {
+  const whole = n & ~7;
+  let mode = 0;
+  for (let i = 0; i < whole; i += CHUNK) {
+    const to = min(i + CHUNK, whole);
+    // the chunk's floats at [src + 4i, src + 4to) and its halves at [dst + 2i, dst + 2to) overlap
+    const overlap = src + (<usize>i << 2) < dst + (<usize>to << 1) && dst + (<usize>i << 1) < src + (<usize>to << 2);
+    const m = overlap ? BIG : mode;
+    const saw = narrowBy(m, src, dst, i, to);
+    mode = saw & BIG ? BIG : saw;
+    if (mode > m) narrowBy(mode, src, dst, i, to);
+  }
+  const kAbs = k(4), kNaN = k(5), kHalfInf = k(6), kInf = k(7), kHalf = k(8), kRebias = k(9), kLow = k(10), kMin = k(11), kBig = k(12);
+  for (let i = whole; i < n; i++) {
     const v = narrow(f32x4.splat(load<f32>(src + (<usize>i << 2))), kAbs, kNaN, kHalfInf, kInf, kHalf, kRebias, kLow, kMin, kBig);
     store<u16>(dst + (<usize>i << 1), <u16>i32x4.extract_lane(v, 0));
   }
