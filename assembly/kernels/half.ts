@@ -8,7 +8,9 @@
 // Both run in place: `src` and `dst` may share the staging area. Widening reads the halves from
 // the upper half of the float32 area (src = dst + 2n) and writes floats from dst forward;
 // narrowing reads floats from src and writes halves from src forward (dst = src). Either way a
-// store never reaches bytes not yet loaded.
+// store never reaches bytes not yet loaded. Both go by chunks, some of which are done a second
+// time from their input; a chunk whose output overlaps its own input (the last of an in-place
+// widening, the first of an in-place narrowing) is done once, by the loop that takes any value.
 //
 // The constants are loaded from a table into locals before each loop, as assembly/simd/math.ts
 // does (V8 rebuilds a v128.const at every use inside a loop: three instructions each, which made
