@@ -192,6 +192,25 @@ describe.runIf(F16 !== undefined)('Float16Array', () => {
       expect(bad).toBe(0);
     });
 
+    // Zeros are made right on the i16 lanes before any mend, and a vector is mended only if a
+    // subnormal, inf or NaN remains: zeros mixed with those in one vector, at several densities.
+    it('widen vectors that mix zeros with subnormals, infs, NaNs and normal halves', () => {
+      const random = rng(1602);
+      const kinds = [() => (random() < 0.5 ? 0 : 0x8000), () => 1 + Math.floor(random() * 0x3ff) + (random() < 0.5 ? 0x8000 : 0), () => (random() < 0.5 ? 0x7c00 : 0xfc00),
+        () => 0x7c01 + Math.floor(random() * 0x3fe), () => 0x0400 + Math.floor(random() * 0x7800) + (random() < 0.5 ? 0x8000 : 0)];
+      for (const weights of [[1, 0, 0, 0, 0], [8, 1, 0, 0, 1], [8, 0, 1, 1, 1], [1, 1, 1, 1, 1], [1, 0, 0, 0, 8], [0, 1, 0, 0, 20]]) {
+        const total = weights.reduce((a, b) => a + b);
+        const bits = Uint16Array.from({ length: 4 * 512 + 13 }, () => {
+          let r = random() * total, j = 0;
+          while (r >= weights[j]) r -= weights[j++];
+          return kinds[j]();
+        });
+        const { t, bad } = widenAll(bits);
+        expect(bad, `weights ${weights}`).toBe(0);
+        t.free();
+      }
+    });
+
     it('widen data whose chunks change from special to normal and back (1 zero in 100, then none, then all zeros)', () => {
       const n = 8 * 512 + 3;
       const bits = Uint16Array.from({ length: n }, (_, i) => (i < 1536 ? (i % 100 === 0 ? 0 : 0x3c00 + (i % 1000)) : i < 3072 ? 0xbc00 + (i % 1000) : i % 3 === 0 ? 0x8000 : 0));

@@ -32,7 +32,7 @@ const KT: usize = memory.data<u32>([
   0x0fffe000, 0x0fffe000, 0x0fffe000, 0x0fffe000, // 13 a half's exponent and mantissa, shifted
   0x38000000, 0x38000000, 0x38000000, 0x38000000, // 14 2^-15 (float exponent 112): what upper16 makes of a half of exponent 0
   0x7c007c00, 0x7c007c00, 0x7c007c00, 0x7c007c00, // 15 (i16 lanes) a half's exponent: 0 (zero, subnormal) and all ones (inf, NaN) are special
-  0, 0, 0, 0, //                                     16 (unused)
+  0, 0, 0, 0, //                                     16 zero
   0x47800000, 0x47800000, 0x47800000, 0x47800000, // 17 float exponent 143: what upper16 makes of a half of exponent 31
   0x8fff8fff, 0x8fff8fff, 0x8fff8fff, 0x8fff8fff, // 18 (i16 lanes) a half shifted right by 3 (arithmetic): sign, exponent, 7 mantissa bits
   0x38003800, 0x38003800, 0x38003800, 0x38003800, // 19 (i16 lanes) 112 << 7: rebiases the exponent in a float's upper 16 bits
@@ -40,6 +40,8 @@ const KT: usize = memory.data<u32>([
   0x08000800, 0x08000800, 0x08000800, 0x08000800, // 21 (i16 lanes) added to (h - 0x400) & 0x7c00: exponent 0 or 31 sets the sign (f16_to_f32)
   0xff800000, 0xff800000, 0xff800000, 0xff800000, // 22 a float's sign and exponent
   0x78007800, 0x78007800, 0x78007800, 0x78007800, // 23 (i16 lanes) (h - 0x400) & 0x7c00 from here on: exponent 31 or 0 (widenFast)
+  0x7fff7fff, 0x7fff7fff, 0x7fff7fff, 0x7fff7fff, // 24 (i16 lanes) a half's magnitude
+  0x3c003c00, 0x3c003c00, 0x3c003c00, 0x3c003c00, // 25 (i16 lanes) 1.0, a half: a zero tested as if it were one
 ], 16);
 
 // @ts-ignore: decorator
@@ -129,22 +131,34 @@ const KT: usize = memory.data<u32>([
 
 /**
  * Halves [i, to) at src to floats at dst, eight at a time (to - i a multiple of 8), each vector
- * checked: one that holds a zero, subnormal, inf or NaN (exponent 0 or 31) has its floats mended.
- * Those are the vectors where ((h - 0x400) & 0x7c00) + 0x800 has a lane's sign set (exponent 0
- * gives 0x8400, 31 gives 0x8000, the others at most 0x7c00); its low bytes are zero, so its byte
- * bitmask (pmovmskb) is the test. Returns whether any vector was mended.
+ * checked for a zero, subnormal, inf or NaN (exponent 0 or 31): those are the vectors where
+ * ((h - 0x400) & 0x7c00) + 0x800 has a lane's sign set (exponent 0 gives 0x8400, 31 gives 0x8000,
+ * the others at most 0x7c00); its low bytes are zero, so its byte bitmask (pmovmskb) is the test.
+ * In such a vector zeros are made right on the i16 lanes (a zero's upper 16 bits keep only the
+ * sign: upper16 gave it exponent 112; its lower 16 are zero already), and only if a subnormal, inf
+ * or NaN remains (the test again, zeros taken as 1.0) are its floats mended: zero-heavy data
+ * (targets, ReLU outputs) needs no mend. Returns whether any vector held one of the four.
  */
 // @ts-ignore: decorator
 @inline function widenChecked(src: usize, dst: usize, i: i32, to: i32, kSign: v128, kRebias16: v128, kExpOne: v128, kHalfExp: v128, kTop: v128): bool {
   let any = false;
   for (; i < to; i += 8) {
     const h = v128.load(src + (<usize>i << 1));
-    const hi = upper16(h, kSign, kRebias16), lo = i16x8.shl(h, 13);
-    let a = v128.shuffle<u16>(lo, hi, 0, 8, 1, 9, 2, 10, 3, 11), b = v128.shuffle<u16>(lo, hi, 4, 12, 5, 13, 6, 14, 7, 15);
+    let hi = upper16(h, kSign, kRebias16);
+    const lo = i16x8.shl(h, 13);
+    let mended = false;
     if (i8x16.bitmask(i16x8.add(v128.and(i16x8.sub(h, kExpOne), kHalfExp), kTop))) {
+      any = true;
+      // constants from the table here, as in mend()
+      const kMag = k(24), kOneHalf = k(25), kZero = k(16);
+      const zero = i16x8.eq(v128.and(h, kMag), kZero); // all ones in a zero's lanes
+      hi = v128.andnot(hi, v128.and(zero, kMag));
+      mended = i8x16.bitmask(i16x8.add(v128.and(i16x8.sub(v128.or(h, v128.and(zero, kOneHalf)), kExpOne), kHalfExp), kTop)) != 0;
+    }
+    let a = v128.shuffle<u16>(lo, hi, 0, 8, 1, 9, 2, 10, 3, 11), b = v128.shuffle<u16>(lo, hi, 4, 12, 5, 13, 6, 14, 7, 15);
+    if (mended) {
       a = mend(a);
       b = mend(b);
-      any = true;
     }
     const d = dst + (<usize>i << 2);
     v128.store(d, a);
