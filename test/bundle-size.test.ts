@@ -11,7 +11,7 @@ import { FAMILIES } from './catalog.mjs';
 const KB = 1024;
 /** The families' names in the generated modules (defineModule's first argument), as they appear in a bundle. */
 const modulesIn = (text: string) => [...text.matchAll(/\("([a-z-]+)","0061736d/g)].map((m) => m[1]).sort();
-// The float16 conversion module ('half', about 1 KB of wasm) is a chunk of its own, which the
+// The float16 conversion module ('half', about 2.5 KB of wasm) is a chunk of its own, which the
 // runtime imports on the first call with Float16Array data (src/wasm/half.ts): no app pays for it
 // up front.
 

@@ -162,6 +162,63 @@ describe.runIf(F16 !== undefined)('Float16Array', () => {
       t.free();
     });
 
+    // The widening runs chunks of 512 halves without a per-vector test and does a chunk again, with
+    // the test, when it held a zero, subnormal, inf or NaN; after such a chunk the next ones are
+    // tested until one has none; a chunk whose floats reach its own halves (the end of an in-place
+    // widening) is tested at once (assembly/kernels/half.ts). Each special half, alone among normal
+    // halves at several places of a chunk (its first, last and middle vectors, the chunk after, the
+    // end), in place and not, and lengths around the chunk and the vector.
+    it('widen a special half alone among normal ones anywhere in a chunk, in place and not, any length', () => {
+      const specials = [0, 1, 0x8000, 0x8001, 0x3ff, 0x83ff, 0x7c00, 0xfc00, 0x7e00, 0x7c01, 0xfe01, 0x7fff];
+      const normals = (n: number) => Uint16Array.from({ length: n }, (_, i) => 0x0400 + ((i * 7919) % 0x7800) + (i & 1 ? 0x8000 : 0));
+      let bad = 0;
+      for (const n of [1, 7, 8, 9, 511, 512, 513, 1024 + 7, 1536 + 5, 3000]) {
+        const places = [0, 1, 7, 8, 255, 504, 511, 512, 519, 1000, 1023, 1500, n - 9, n - 8, n - 1].filter((p) => p >= 0 && p < n);
+        for (const h of specials) for (const p of [-1, ...places]) {
+          const bits = normals(n);
+          if (p >= 0) bits[p] = h;
+          const r = widenAll(bits);
+          bad += r.bad;
+          r.t.free();
+          // out of place: the halves after the floats
+          const { t, ptr, buffer } = area(6 * n + 16);
+          new Uint16Array(buffer(), ptr + 4 * n + 16, n).set(bits);
+          k.f16_to_f32(n, ptr + 4 * n + 16, ptr);
+          const got = new Float32Array(buffer(), ptr, n), want = new F16!(bits.buffer);
+          for (let i = 0; i < n; i++) if (!Object.is(got[i], want[i]) && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) bad++;
+          t.free();
+        }
+      }
+      expect(bad).toBe(0);
+    });
+
+    // Zeros are made right on the i16 lanes before any mend, and a vector is mended only if a
+    // subnormal, inf or NaN remains: zeros mixed with those in one vector, at several densities.
+    it('widen vectors that mix zeros with subnormals, infs, NaNs and normal halves', () => {
+      const random = rng(1602);
+      const kinds = [() => (random() < 0.5 ? 0 : 0x8000), () => 1 + Math.floor(random() * 0x3ff) + (random() < 0.5 ? 0x8000 : 0), () => (random() < 0.5 ? 0x7c00 : 0xfc00),
+        () => 0x7c01 + Math.floor(random() * 0x3fe), () => 0x0400 + Math.floor(random() * 0x7800) + (random() < 0.5 ? 0x8000 : 0)];
+      for (const weights of [[1, 0, 0, 0, 0], [8, 1, 0, 0, 1], [8, 0, 1, 1, 1], [1, 1, 1, 1, 1], [1, 0, 0, 0, 8], [0, 1, 0, 0, 20]]) {
+        const total = weights.reduce((a, b) => a + b);
+        const bits = Uint16Array.from({ length: 4 * 512 + 13 }, () => {
+          let r = random() * total, j = 0;
+          while (r >= weights[j]) r -= weights[j++];
+          return kinds[j]();
+        });
+        const { t, bad } = widenAll(bits);
+        expect(bad, `weights ${weights}`).toBe(0);
+        t.free();
+      }
+    });
+
+    it('widen data whose chunks change from special to normal and back (1 zero in 100, then none, then all zeros)', () => {
+      const n = 8 * 512 + 3;
+      const bits = Uint16Array.from({ length: n }, (_, i) => (i < 1536 ? (i % 100 === 0 ? 0 : 0x3c00 + (i % 1000)) : i < 3072 ? 0xbc00 + (i % 1000) : i % 3 === 0 ? 0x8000 : 0));
+      const { t, bad } = widenAll(bits);
+      expect(bad).toBe(0);
+      t.free();
+    });
+
     it('narrow float32 to the nearest half (ties to even), in place: edges, random bits, random magnitudes', () => {
       const random = rng(16);
       const n = 200_003;
@@ -184,6 +241,49 @@ describe.runIf(F16 !== undefined)('Float16Array', () => {
         if (!ok) bad++;
       }
       t.free();
+      expect(bad).toBe(0);
+    });
+
+    // The narrowing runs chunks of 512 floats by a loop for magnitudes in (2^-14, 65520), or one for
+    // those up to 65520 (zeros, subnormal halves), or the whole narrow(), as the last chunk saw, and
+    // again by a wider one when the chunk held more; the first chunk of an in-place narrowing takes
+    // the whole one at once (assembly/kernels/half.ts). Each edge alone among normal floats at
+    // several places of a chunk, in place and not, any length; data that changes range by chunks.
+    it('narrow an edge alone among normal floats anywhere in a chunk, in place and not, any length; changing ranges', () => {
+      const random = rng(1601);
+      const edges = [0, -0, 2 ** -24, -(2 ** -25), 3 * 2 ** -25, 2 ** -14, 2 ** -14 - 2 ** -25, 2 ** -14 + 2 ** -30, 1e-10, 2 ** -149, 65504, 65519.996, 65520, -65536, 1e10, Infinity, -Infinity, NaN];
+      const narrowed = (src: Float32Array, inPlace: boolean) => {
+        const n = src.length;
+        const { t, ptr, buffer } = area(6 * n + 16);
+        const to = inPlace ? ptr : ptr + 4 * n + 16;
+        new Float32Array(buffer(), ptr, n).set(src);
+        k.f32_to_f16(n, ptr, to);
+        const got = Array.from(new Uint16Array(buffer(), to, n));
+        t.free();
+        const want = new Uint16Array(new F16!(src).buffer);
+        let bad = 0;
+        // any NaN becomes the quiet NaN 0x7e00 (sign kept)
+        for (let i = 0; i < n; i++) if (Number.isNaN(src[i]) ? (got[i] & 0x7fff) !== 0x7e00 : got[i] !== want[i]) bad++;
+        return bad;
+      };
+      let bad = 0;
+      for (const inPlace of [true, false]) {
+        for (const n of [1, 7, 8, 9, 511, 512, 513, 1024 + 7, 1536 + 5, 3000]) {
+          const places = [0, 7, 8, 511, 512, 1000, 1023, 1500, n - 9, n - 1].filter((p) => p >= 0 && p < n);
+          for (const e of edges) for (const p of [-1, ...places]) {
+            const src = Float32Array.from({ length: n }, () => (random() < 0.5 ? -1 : 1) * 2 ** (random() * 29 - 13.9));
+            if (p >= 0) src[p] = e;
+            bad += narrowed(src, inPlace);
+          }
+        }
+        // normal, then zeros among normal ones, then normal, then large, then subnormal halves, then normal
+        const src = Float32Array.from({ length: 6 * 512 + 5 }, (_, i) => {
+          const r = (random() - 0.5) * 8;
+          const part = Math.floor(i / 512);
+          return part === 1 ? (i % 50 ? r : 0) : part === 3 ? r * 1e5 : part === 4 ? r * 2 ** -20 : r;
+        });
+        bad += narrowed(src, inPlace);
+      }
       expect(bad).toBe(0);
     });
   });
