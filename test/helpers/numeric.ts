@@ -1,6 +1,9 @@
 // Random inputs, finite differences, and the sizes every kernel is tried at.
 import type { Dtype, FloatArray } from '../../src/types';
 
+/** Whether the runtime has Float16Array (Node 24, current browsers; not Node 20): messages that list the float dtypes name it there. */
+export const HALF = typeof (globalThis as { Float16Array?: unknown }).Float16Array === 'function';
+
 /** Sizes around the vector widths (4 f32 lanes, 16 per unrolled iteration) and a large one. */
 export const KERNEL_SIZES = [0, 1, 3, 4, 5, 15, 16, 17, 33, 1031];
 
