@@ -197,6 +197,19 @@ def softmax_family():
     fam.write()
 
 
+def ce_options(red, smooth, weight):
+    """crossEntropy's options and F.cross_entropy's keywords: the reduction, the label smoothing
+    when not 0, the class weight (a float32 tensor) when given; in that key order."""
+    opts, kw = {'reduction': red}, {'reduction': red}
+    if smooth:
+        opts['labelSmoothing'] = smooth
+        kw['label_smoothing'] = smooth
+    if weight is not None:
+        opts['weight'] = opts_tensor(weight)
+        kw['weight'] = weight
+    return opts, kw
+
+
 def cross_entropy_stress(fam):
     """Seeded random rows for the cancelling gradient of label smoothing and probability targets
     (docs/kernels.md, "Label smoothing and probability targets in float32"): g_c = k·(B·p_c - b_c)
@@ -230,15 +243,7 @@ def cross_entropy_stress(fam):
                     sigma = [1e-3, 1e-2, 0.1, 0.3][(n // 2) % 4]
                     x[n] = np.log(b[n] / b[n].sum()) + sigma * rng.standard_normal(C) + shift
             xt = f32(x)
-            opts = {'reduction': red}
-            kw = {'reduction': red}
-            if eps:
-                opts['labelSmoothing'] = eps
-                kw['label_smoothing'] = eps
-            if use_w:
-                wt = f32(w)
-                opts['weight'] = opts_tensor(wt)
-                kw['weight'] = wt
+            opts, kw = ce_options(red, eps, f32(w) if use_w else None)
             target = (torch.tensor(t), 'index') if kind == 'smooth' else (f32(q), 'float')
             fam.add(f'crossEntropy/stress/{N}x{C}/{kind}/weight{use_w}/{red}', 'crossEntropy', [(xt, 'float'), target], opts,
                     lambda a, b, kw=kw: F.cross_entropy(a, b, **kw), [0], grad_output=red == 'none', rng=rng)
@@ -264,14 +269,7 @@ def cross_entropy_family():
         for red in ['mean', 'sum', 'none']:
             for smooth in [0.0, 0.1, 1.0]:
                 for use_w in [False, True]:
-                    opts = {'reduction': red}
-                    kw = {'reduction': red}
-                    if smooth:
-                        opts['labelSmoothing'] = smooth
-                        kw['label_smoothing'] = smooth
-                    if use_w:
-                        opts['weight'] = opts_tensor(w)
-                        kw['weight'] = w
+                    opts, kw = ce_options(red, smooth, w if use_w else None)
                     fam.add(f'crossEntropy/index/{lname}/{red}/smooth{smooth}/weight{use_w}', 'crossEntropy',
                             [(x, 'float'), (t, 'index')], opts,
                             lambda a, b, kw=kw: F.cross_entropy(a, b, **kw), [0], grad_output=red == 'none', rng=rng)
@@ -284,14 +282,7 @@ def cross_entropy_family():
         q = f32(rng.uniform(0, 1, size=xshape))
         for red in ['mean', 'sum', 'none']:
             for smooth, use_w in [(0.0, False), (0.0, True), (0.2, True)]:
-                opts = {'reduction': red}
-                kw = {'reduction': red}
-                if smooth:
-                    opts['labelSmoothing'] = smooth
-                    kw['label_smoothing'] = smooth
-                if use_w:
-                    opts['weight'] = opts_tensor(w)
-                    kw['weight'] = w
+                opts, kw = ce_options(red, smooth, w if use_w else None)
                 fam.add(f'crossEntropy/probs/{lname}/{red}/smooth{smooth}/weight{use_w}', 'crossEntropy',
                         [(x, 'float'), (q, 'float')], opts,
                         lambda a, b, kw=kw: F.cross_entropy(a, b, **kw), [0], grad_output=red == 'none', rng=rng)

@@ -4,6 +4,7 @@ import { FloatTensor, floatTensor } from '../tensor';
 import { expandTo, sameShape } from '../shapes';
 import type { Dtype, FloatArray } from '../dtypes';
 import type { Arena } from './arena';
+import { CONTIGUOUS } from './class-rows';
 import { input, output, outputOf, runCall, type Gather, type KernelCall, type Operand, type Scatter, type Target, type Values } from './runtime';
 
 /**
@@ -46,8 +47,6 @@ export function runElementwise(
   return { elementLoss: loss ? outputOf(c, r, loss) : null, total: r.total, grads: grads.map((g) => outputOf(c, r, g)) };
 }
 
-const NOT_STRIDED = { gather: null, scatter: null };
-
 /** One value per row, and the gradients a row kernel writes for a and b (as many as asked). */
 export interface RowPairResult {
   out: FloatArray;
@@ -64,7 +63,7 @@ export function runRowPairs(
   arena: Arena, a: Values, b: Values, rows: number, D: number,
   want: { grads: number; gradRow: FloatArray | null },
   call: (a: Operand, b: Operand, out: Operand, grads: ReadonlyArray<Operand>, gradRow: Operand | null) => KernelCall,
-  strided: { gather: Gather | null; scatter: Scatter | null } = NOT_STRIDED,
+  strided: { readonly gather: Gather | null; readonly scatter: Scatter | null } = CONTIGUOUS,
 ): RowPairResult {
   const out = output(1);
   const grads: Operand[] = [];

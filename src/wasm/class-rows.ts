@@ -20,7 +20,8 @@ export function classRows(C: number, inner: number): { readonly gather: Gather |
   };
 }
 
-const CONTIGUOUS = { gather: null, scatter: null } as const;
+/** Rows that are contiguous already: no gather, no scatter. */
+export const CONTIGUOUS = { gather: null, scatter: null } as const;
 
 /**
  * Rows [r0, r0 + count) of (outer, C, inner) as (count, C), each row's values contiguous. By runs

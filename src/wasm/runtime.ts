@@ -21,7 +21,7 @@ import type { Arena } from './arena';
 import { PLAIN, plainRoom } from './plain';
 import { narrowOut, widenIn } from './half';
 import { WasmTensor } from './resident';
-import { isHalfArray, wasmView } from './views';
+import { bufferView, isHalfArray, wasmView } from './views';
 
 /** Bytes of staged operands per block: a few operands of 16–64 KiB each stay in a 512 KiB–1 MiB L2. */
 export const BLOCK_BYTES = 256 * 1024;
@@ -344,10 +344,7 @@ function stagesAll(operands: ReadonlyArray<Operand | null>, fixed: number[]): bo
 }
 
 /** A view of n values at ptr in the plain memory (src/wasm/plain.ts). */
-function plainView(type: 'float32' | 'float64' | 'int32', ptr: number, n: number): FloatArray | Int32Array {
-  const b = PLAIN.buffer!;
-  return type === 'float32' ? new Float32Array(b, ptr, n) : type === 'float64' ? new Float64Array(b, ptr, n) : new Int32Array(b, ptr, n);
-}
+const plainView = (type: 'float32' | 'float64' | 'int32', ptr: number, n: number): FloatArray | Int32Array => bufferView(PLAIN.buffer!, type, ptr, n);
 
 /**
  * The runtime's sizes. Test switches (not public API), like Arena.forceGrowth: test/threads.test.ts

@@ -115,7 +115,11 @@ export function wasmRangeHeld(ptr: number, bytes: number): boolean {
 
 /** A fresh view of n values at ptr in wasm memory (make it after the call's last allocation). */
 export function wasmView(type: StorageDtype | 'int32', ptr: number, n: number): FloatArray | Int32Array {
-  const b = wasmBuffer();
+  return bufferView(wasmBuffer(), type, ptr, n);
+}
+
+/** A view of n values of `type` at byte `ptr` of buffer `b` (wasm memory's, or the threads' plain memory: src/wasm/plain.ts). */
+export function bufferView(b: ArrayBufferLike, type: StorageDtype | 'int32', ptr: number, n: number): FloatArray | Int32Array {
   if (type === 'float16') return new Float16!(b, ptr, n);
   return type === 'float32' ? new Float32Array(b, ptr, n) : type === 'float64' ? new Float64Array(b, ptr, n) : new Int32Array(b, ptr, n);
 }
