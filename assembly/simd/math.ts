@@ -170,8 +170,9 @@ export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_LOG1P_UNIT = 35
  */
 // @ts-ignore: decorator
 @inline function reduce_ln2_f32x4(x: v128, n: v128, mln2hi: v128, mln2lo: v128, r: v128, withR: bool): v128 {
-  const t = f32x4.add(f32x4.mul(n, mln2hi), x);
-  return withR ? f32x4.add(f32x4.add(f32x4.mul(n, mln2lo), r), t) : f32x4.add(f32x4.mul(n, mln2lo), t);
+  // (n·mln2hi is exact: fused or not, the first step rounds once)
+  const t = madd_f32x4(n, mln2hi, x);
+  return withR ? f32x4.add(madd_f32x4(n, mln2lo, r), t) : madd_f32x4(n, mln2lo, t);
 }
 
 /**
@@ -188,7 +189,7 @@ export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_LOG1P_UNIT = 35
   q = madd_f32x4(q, t, q4);
   q = madd_f32x4(q, t, q3);
   q = madd_f32x4(q, t, q2);
-  return f32x4.add(f32x4.mul(f32x4.mul(t, t), q), t);
+  return madd_f32x4(f32x4.mul(t, t), q, t);
 }
 
 /**
@@ -221,12 +222,14 @@ export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_LOG1P_UNIT = 35
  */
 // @ts-ignore: decorator
 @inline export function exp_k_f32x4(x: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,
-  p0: v128, p1: v128, p2: v128, p3: v128, p4: v128, res: v128 = i64x2(0, 0), withR: bool = false): v128 {
+  p0: v128, p1: v128, p2: v128, p3: v128, p4: v128, res: v128 = i64x2(0, 0), withR: bool = false, clear: bool = true): v128 {
   // r = e^t - 1 is small against the 1 it is added to, and 2^n·r is exact: the only rounding
   // of size is the last addition.
   const s = exp_scale_k_f32x4(x, magic, log2e);
   const r = exp_frac_k_f32x4(x, magic, log2e, mln2hi, mln2lo, p0, p1, p2, p3, p4, res, withR);
-  return v128.andnot(f32x4.add(f32x4.mul(r, s), s), f32x4.lt(x, cutoff));
+  const e = madd_f32x4(r, s, s);
+  // clear = false: the caller knows no lane is below the cutoff (fast_residual_ok)
+  return clear ? v128.andnot(e, f32x4.lt(x, cutoff)) : e;
 }
 
 /** 2^n, n = round(x·log2e): e^x's scale, 4 lanes (garbage where x < -87.34: see exp_under). */
@@ -312,7 +315,7 @@ export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_LOG1P_UNIT = 35
  */
 // @ts-ignore: decorator
 @inline export function exp_sum_term_k_f32x4(x: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,
-  c5: v128, c4: v128, c3: v128, c2: v128, c1: v128, r: v128 = i64x2(0, 0), withR: bool = false): v128 {
+  c5: v128, c4: v128, c3: v128, c2: v128, c1: v128, r: v128 = i64x2(0, 0), withR: bool = false, clear: bool = true): v128 {
   let n = f32x4.add(f32x4.mul(x, log2e), magic);
   const s = i32x4.shl(n, 23);
   n = f32x4.sub(n, magic);
@@ -322,7 +325,8 @@ export const K_ONE = 22, K_TWO = 23, K_HALF = 28, K_SIGN = 34, K_LOG1P_UNIT = 35
   p = madd_f32x4(p, t, c2);
   p = madd_f32x4(p, t, c1);
   t = f32x4.mul(t, s);
-  return v128.andnot(f32x4.add(f32x4.mul(t, p), s), f32x4.lt(x, cutoff));
+  const e = madd_f32x4(t, p, s);
+  return clear ? v128.andnot(e, f32x4.lt(x, cutoff)) : e;
 }
 
 /** exp_sum_term_k_f32x4 with its constants loaded at the point of use. */
@@ -342,8 +346,8 @@ const F64_HALF = f64x2(0.5, 0.5);
   let n = f64x2.add(f64x2.mul(x, kv(45)), kv(44));
   const s = i64x2.shl(n, 52);
   n = f64x2.sub(n, kv(44));
-  let t = f64x2.add(f64x2.mul(n, kv(46)), x);
-  t = f64x2.add(f64x2.mul(n, kv(47)), t);
+  let t = madd_f64x2(n, kv(46), x); // (n·ln2's high part is exact: fused or not, one rounding)
+  t = madd_f64x2(n, kv(47), t);
   // p = (e^t - 1)/t = 1 + t/2! + ... + t^12/13!, Horner.
   let p = f64x2.add(f64x2.mul(t, kv(49)), kv(50));
   p = madd_f64x2(p, t, kv(51));
@@ -358,7 +362,7 @@ const F64_HALF = f64x2(0.5, 0.5);
   p = madd_f64x2(p, t, kv(K_F64_HALF));
   p = madd_f64x2(p, t, kv(K_F64_ONE));
   t = f64x2.mul(t, s);
-  const e = f64x2.add(f64x2.mul(t, p), s);
+  const e = madd_f64x2(t, p, s);
   return v128.andnot(e, f64x2.lt(x, kv(48)));
 }
 
@@ -375,8 +379,8 @@ const F64_HALF = f64x2(0.5, 0.5);
   let n = f64x2.add(f64x2.mul(x, kv(45)), kv(44));
   const s = i64x2.shl(n, 52);
   n = f64x2.sub(n, kv(44));
-  let t = f64x2.add(f64x2.mul(n, kv(46)), x);
-  t = f64x2.add(f64x2.mul(n, kv(47)), t);
+  let t = madd_f64x2(n, kv(46), x); // (n·ln2's high part is exact: fused or not, one rounding)
+  t = madd_f64x2(n, kv(47), t);
   // p = 1 + t·r(t), by Estrin
   const t2 = f64x2.mul(t, t);
   const t4 = f64x2.mul(t2, t2);
@@ -388,7 +392,7 @@ const F64_HALF = f64x2(0.5, 0.5);
   const hi = madd_f64x2(t2, p67, p45);
   const p = madd_f64x2(t4, hi, lo);
   t = f64x2.mul(t, s);
-  const e = f64x2.add(f64x2.mul(t, p), s);
+  const e = madd_f64x2(t, p, s);
   return v128.andnot(e, f64x2.lt(x, kv(48)));
 }
 
@@ -525,16 +529,16 @@ export function exp64(x: f64): f64 {
  */
 // @ts-ignore: decorator
 @inline export function vexp_k_r<T>(x: v128, r: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,
-  p0: v128, p1: v128, p2: v128, p3: v128, p4: v128): v128 {
-  if (sizeof<T>() == 4) return exp_k_f32x4(x, magic, log2e, mln2hi, mln2lo, cutoff, p0, p1, p2, p3, p4, r, true);
+  p0: v128, p1: v128, p2: v128, p3: v128, p4: v128, clear: bool = true): v128 {
+  if (sizeof<T>() == 4) return exp_k_f32x4(x, magic, log2e, mln2hi, mln2lo, cutoff, p0, p1, p2, p3, p4, r, true, clear);
   return exp_f64x2(x);
 }
 
 /** vexp_sum_term_k of x + r, as vexp_k_r. */
 // @ts-ignore: decorator
 @inline export function vexp_sum_term_k_r<T>(x: v128, r: v128, magic: v128, log2e: v128, mln2hi: v128, mln2lo: v128, cutoff: v128,
-  c5: v128, c4: v128, c3: v128, c2: v128, c1: v128): v128 {
-  if (sizeof<T>() == 4) return exp_sum_term_k_f32x4(x, magic, log2e, mln2hi, mln2lo, cutoff, c5, c4, c3, c2, c1, r, true);
+  c5: v128, c4: v128, c3: v128, c2: v128, c1: v128, clear: bool = true): v128 {
+  if (sizeof<T>() == 4) return exp_sum_term_k_f32x4(x, magic, log2e, mln2hi, mln2lo, cutoff, c5, c4, c3, c2, c1, r, true, clear);
   return exp_f64x2(x);
 }
 

@@ -22,13 +22,16 @@ export function row_max_min<T>(n: i32, x: usize): T {
 
 /**
  * Whether z - m's rounding error is sub_residual_fast's for every z in [lo, m]: no |z| has a
- * larger exponent than m (|z| < 2^(e_m + 1)). False for m = 0, NaN or ±inf.
+ * larger exponent than m (|z| < 2^(e_m + 1)), and no e^(z - m) underflows. False for m = 0, NaN
+ * or ±inf.
  */
 export function fast_residual_ok(m: f64, lo: f64): bool {
   const a = abs(m);
   if (!(a >= 1.1754943508222875e-38 && a < Infinity)) return false;
   const bound = reinterpret<f64>((reinterpret<u64>(a) & 0x7ff0000000000000) + 0x0010000000000000); // 2^(e_m + 1)
-  return abs(lo) < bound;
+  // and every z - m at or above -87 (exact in f64), above the f32 exp's cutoff (-87.34): the
+  // fast terms' exp clears no underflowing lane
+  return abs(lo) < bound && m - lo <= 87;
 }
 
 /** Max of x[0..n) (n >= 1). NaN elements may be skipped; the exp pass brings NaN back. */
@@ -136,13 +139,13 @@ export function row_max<T>(n: i32, x: usize): T {
     const e = op instanceof ExpStoreSumTerm
       ? vexp_sum_term_k_r<T>(x, sizeof<T>() == 4 ? sub_residual<T>(z, vp, x) : x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
       : op instanceof ExpStoreSumFastTerm
-      ? vexp_sum_term_k_r<T>(x, sizeof<T>() == 4 ? sub_residual_fast<T>(z, vp, x) : x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
+      ? vexp_sum_term_k_r<T>(x, sizeof<T>() == 4 ? sub_residual_fast<T>(z, vp, x) : x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4, false)
       : sumTerm
       ? vexp_sum_term_k<T>(x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
       : op instanceof ExpStoreTerm
         ? vexp_k_r<T>(x, sizeof<T>() == 4 ? sub_residual<T>(z, vp, x) : x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
         : op instanceof ExpStoreFastTerm
-          ? vexp_k_r<T>(x, sizeof<T>() == 4 ? sub_residual_fast<T>(z, vp, x) : x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4)
+          ? vexp_k_r<T>(x, sizeof<T>() == 4 ? sub_residual_fast<T>(z, vp, x) : x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4, false)
           : vexp_k<T>(x, k0, k1, k2, k3, k4, p0, p1, p2, p3, p4);
     if (op instanceof ExpStoreTerm || op instanceof ExpStoreFastTerm || op instanceof ExpStoreSumTerm || op instanceof ExpStoreSumFastTerm) store_at(b + off, q, e);
     return e;
